@@ -1,0 +1,181 @@
+package dev.ringback;
+
+import dev.ringback.dialer.SimulatedTelephony;
+import dev.ringback.dialer.Telephony;
+import dev.ringback.dialer.TwilioTelephony;
+import dev.ringback.http.HttpVerticle;
+import dev.ringback.metrics.RingbackMetrics;
+import dev.ringback.store.CallStore;
+import dev.ringback.store.CustomerStore;
+import dev.ringback.store.Database;
+import dev.ringback.store.LineStore;
+import dev.ringback.store.TokenStore;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running Ringback: database, Vert.x, HTTP server. Built by {@link #start}, ended by {@link #close}. */
+public final class Ringback implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Ringback.class);
+  private static final String DEFAULT_BUSINESS = "default";
+  private static final String ADMIN_TOKEN = "admin";
+
+  private final Database database;
+  private final Vertx vertx;
+  private final Services services;
+  private final int port;
+
+  private Ringback(Database database, Vertx vertx, Services services, int port) {
+    this.database = database;
+    this.vertx = vertx;
+    this.services = services;
+    this.port = port;
+  }
+
+  /** Starts everything and returns once the HTTP server listens; blocking, so not for an event loop. */
+  public static Ringback start(RingbackConfig config, Clock clock) throws Exception {
+    Database database = Database.start(config.database());
+    Vertx vertx = null;
+    try {
+      database.migrate();
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new ClassLoaderMetrics().bindTo(registry);
+      new JvmMemoryMetrics().bindTo(registry);
+      new JvmGcMetrics().bindTo(registry);
+      new JvmThreadMetrics().bindTo(registry);
+      new ProcessorMetrics().bindTo(registry);
+      new UptimeMetrics().bindTo(registry);
+      vertx = Vertx.builder()
+          .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+              .setEnabled(true)
+              .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME))))
+          .withMetrics(new MicrometerMetricsFactory(registry))
+          .build();
+      Pool pool = database.createPool(vertx, config.database().poolSize());
+      int port = config.http().port() == 0 ? freePort() : config.http().port();
+      Services services = bootstrap(vertx, config, clock, pool, registry, port)
+          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+      vertx.deployVerticle(() -> new HttpVerticle(services, port), new DeploymentOptions().setInstances(instances))
+          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      LOG.info("Ringback listens on port {} (public URL {}), {} line(s), telephony: {}",
+          port, config.http().publicUrl(), config.lines().size(), services.telephony().name());
+      return new Ringback(database, vertx, services, port);
+    } catch (Exception e) {
+      if (vertx != null) {
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+      database.close();
+      throw e;
+    }
+  }
+
+  private static Future<Services> bootstrap(Vertx vertx, RingbackConfig config, Clock clock, Pool pool,
+                                            PrometheusMeterRegistry registry, int port) {
+    LineStore lines = new LineStore(pool);
+    TokenStore tokens = new TokenStore(pool);
+    Telephony telephony = config.twilio().configured()
+        ? new TwilioTelephony(vertx, config.twilio())
+        : new SimulatedTelephony(vertx, () -> "http://127.0.0.1:" + port, clock, new Random(),
+            config.metrics().ringSeconds() * 1000L);
+    if (!config.twilio().configured()) {
+      LOG.warn("No Twilio credentials: outbound calls are played by the built-in call simulator, "
+          + "and /twilio/* requests are not signature-checked");
+    }
+    RingbackMetrics metrics = new RingbackMetrics(registry, config.metrics().ringSeconds(), config.metrics().ringToAnswerBucketsRings());
+    return lines.businessId(DEFAULT_BUSINESS).compose(businessId -> lines.sync(businessId, config.lines())
+        .compose(lineKeys -> adminTokenHash(tokens, businessId, config.api().token())
+            .map(tokenHash -> new Services(config, clock, pool, config.phoneNumbers(), new CustomerStore(pool),
+                new CallStore(pool), metrics, registry, telephony, businessId, lineKeys, tokenHash))));
+  }
+
+  /** The configured token, else the one generated at first start (stored hashed, logged once). */
+  private static Future<byte[]> adminTokenHash(TokenStore tokens, long businessId, String configured) {
+    if (!configured.isEmpty()) {
+      return Future.succeededFuture(sha256(configured));
+    }
+    return tokens.findHash(businessId, ADMIN_TOKEN).compose(found -> {
+      if (found.isPresent()) {
+        LOG.info("API token: the one generated at first start (set RINGBACK_API_TOKEN to choose your own)");
+        return Future.succeededFuture(found.get());
+      }
+      byte[] secret = new byte[32];
+      new SecureRandom().nextBytes(secret);
+      String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+      return tokens.insertHash(businessId, ADMIN_TOKEN, sha256(token)).compose(inserted -> {
+        if (!inserted) {
+          return tokens.findHash(businessId, ADMIN_TOKEN).map(again -> again.orElseThrow());
+        }
+        LOG.warn("Generated the API token for /api/* and the console; it is shown only this once: {}", token);
+        return Future.succeededFuture(sha256(token));
+      });
+    });
+  }
+
+  public static byte[] sha256(String value) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Services services() {
+    return services;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Stops taking requests, closes the pool and Vert.x, then stops an embedded database. */
+  @Override
+  public void close() {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+    }
+    database.close();
+    LOG.info("Ringback stopped");
+  }
+}

@@ -1,0 +1,249 @@
+package dev.ringback;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.ringback.domain.Line;
+import dev.ringback.domain.PhoneNumbers;
+import io.vertx.pgclient.PgConnectOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything Ringback is told at start-up: the YAML file, then single keys overridden by
+ * environment variables. Loaded and validated once; a bad value stops start-up with one line.
+ */
+public record RingbackConfig(
+    Http http,
+    Database database,
+    Twilio twilio,
+    Api api,
+    Phone phone,
+    Metrics metrics,
+    List<Line> lines) {
+
+  public static final Path DEFAULT_FILE = Path.of("config", "ringback.yaml");
+
+  /** Environment variables of the contract and the key each one overrides. */
+  static final Map<String, String> ENVIRONMENT_KEYS = Map.of(
+      "RINGBACK_HTTP_PORT", "http.port",
+      "RINGBACK_PUBLIC_URL", "http.public-url",
+      "RINGBACK_DATABASE_URL", "database.url",
+      "TWILIO_ACCOUNT_SID", "twilio.account-sid",
+      "TWILIO_AUTH_TOKEN", "twilio.auth-token",
+      "RINGBACK_TWILIO_API_URL", "twilio.api-url",
+      "RINGBACK_API_TOKEN", "api.token");
+
+  public record Http(int port, String publicUrl, int maxBodyBytes, int maxImportBytes) {}
+
+  /** @param url the external database URL, or empty for the embedded PostgreSQL */
+  public record Database(Optional<String> url, Path embeddedDataDir, int poolSize) {}
+
+  public record Twilio(String accountSid, String authToken, String apiUrl, int workerThreads, int requestTimeoutSeconds) {
+    /** With both credentials set, calls go to Twilio and webhook signatures are checked. */
+    public boolean configured() {
+      return !accountSid.isEmpty() && !authToken.isEmpty();
+    }
+  }
+
+  /** @param token the admin bearer token, or empty to generate one at first start */
+  public record Api(String token) {}
+
+  public record Phone(String defaultRegion) {}
+
+  public record Metrics(int ringSeconds, List<Integer> ringToAnswerBucketsRings) {}
+
+  public Optional<Line> lineByNumber(String number) {
+    return lines.stream().filter(l -> l.number().equals(number)).findFirst();
+  }
+
+  public Optional<Line> lineById(String id) {
+    return lines.stream().filter(l -> l.id().equals(id)).findFirst();
+  }
+
+  public PhoneNumbers phoneNumbers() {
+    return new PhoneNumbers(phone.defaultRegion());
+  }
+
+  /** Reads a file (missing keys take their defaults) and applies the environment. */
+  public static RingbackConfig load(Path file, Map<String, String> environment) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException(file.toString(), "cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+    }
+    return parse(file.toString(), text, environment);
+  }
+
+  @SuppressWarnings("unchecked")
+  static RingbackConfig parse(String fileName, String yaml, Map<String, String> environment) {
+    Map<String, Object> root;
+    try {
+      Object parsed = new YAMLMapper().readValue(yaml, Object.class);
+      if (parsed != null && !(parsed instanceof Map)) {
+        throw new ConfigException(fileName, "expected a mapping of keys at the top level");
+      }
+      root = parsed == null ? new LinkedHashMap<>() : new LinkedHashMap<>((Map<String, Object>) parsed);
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+      throw new ConfigException(fileName, "is not valid YAML" + where + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+    }
+    Map<String, String> sources = new HashMap<>();
+    ENVIRONMENT_KEYS.forEach((variable, key) -> {
+      String value = environment.get(variable);
+      if (value != null) {
+        put(root, key, value);
+        sources.put(key, variable);
+      }
+    });
+    return read(new ConfigNode("", root, sources));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void put(Map<String, Object> root, String dottedKey, String value) {
+    String[] parts = dottedKey.split("\\.");
+    Map<String, Object> node = root;
+    for (int i = 0; i < parts.length - 1; i++) {
+      Object child = node.get(parts[i]);
+      Map<String, Object> copy = child instanceof Map ? new LinkedHashMap<>((Map<String, Object>) child) : new LinkedHashMap<>();
+      node.put(parts[i], copy);
+      node = copy;
+    }
+    node.put(parts[parts.length - 1], value);
+  }
+
+  private static RingbackConfig read(ConfigNode root) {
+    ConfigNode http = root.child("http");
+    Http httpConfig = new Http(
+        http.integer("port", 8080, 0, 65535),
+        http.httpUrl("public-url", "http://localhost:8080"),
+        http.integer("max-body-bytes", 65536, 1024, 16 * 1024 * 1024),
+        http.integer("max-import-bytes", 10 * 1024 * 1024, 1024, 512 * 1024 * 1024));
+    http.rejectUnknownKeys();
+
+    ConfigNode db = root.child("database");
+    String url = db.string("url", "");
+    if (!url.isEmpty()) {
+      try {
+        PgConnectOptions.fromUri(url);
+      } catch (RuntimeException e) {
+        throw new ConfigException(db.key("url"), "is not a postgresql://user:pass@host:port/db URL");
+      }
+      if (!url.startsWith("postgresql://") && !url.startsWith("postgres://")) {
+        throw new ConfigException(db.key("url"), "is not a postgresql://user:pass@host:port/db URL");
+      }
+    }
+    Database database = new Database(
+        url.isEmpty() ? Optional.empty() : Optional.of(url),
+        Path.of(db.string("embedded-data-dir", "data/postgres")),
+        db.integer("pool-size", 8, 1, 200));
+    db.rejectUnknownKeys();
+
+    ConfigNode tw = root.child("twilio");
+    Twilio twilio = new Twilio(
+        tw.string("account-sid", ""),
+        tw.string("auth-token", ""),
+        tw.httpUrl("api-url", "https://api.twilio.com"),
+        tw.integer("worker-threads", 4, 1, 64),
+        tw.integer("request-timeout-seconds", 10, 1, 120));
+    if (twilio.accountSid().isEmpty() != twilio.authToken().isEmpty()) {
+      throw new ConfigException(tw.key(twilio.accountSid().isEmpty() ? "account-sid" : "auth-token"),
+          "missing; set both the account SID and the auth token, or neither to use the call simulator");
+    }
+    tw.rejectUnknownKeys();
+
+    ConfigNode api = root.child("api");
+    Api apiConfig = new Api(api.string("token", ""));
+    if (!apiConfig.token().isEmpty() && apiConfig.token().length() < 16) {
+      throw new ConfigException(api.key("token"), "is too short; use at least 16 characters");
+    }
+    api.rejectUnknownKeys();
+
+    ConfigNode ph = root.child("phone");
+    String region = ph.string("default-region", "US");
+    if (!PhoneNumbers.isKnownRegion(region)) {
+      throw new ConfigException(ph.key("default-region"), "'" + region + "' is not a two-letter region code such as US or GB");
+    }
+    Phone phone = new Phone(region.toUpperCase(java.util.Locale.ROOT));
+    ph.rejectUnknownKeys();
+
+    ConfigNode m = root.child("metrics");
+    int ringSeconds = m.integer("ring-seconds", 6, 1, 60);
+    List<Integer> buckets = new ArrayList<>();
+    List<String> bucketValues = m.has("ring-to-answer-buckets-rings")
+        ? m.strings("ring-to-answer-buckets-rings") : List.of("1", "2", "3", "4", "5", "6", "10");
+    for (int i = 0; i < bucketValues.size(); i++) {
+      int rings = ConfigNode.parseInt(m.key("ring-to-answer-buckets-rings") + "[" + i + "]", bucketValues.get(i), 1, 1000);
+      if (!buckets.isEmpty() && rings <= buckets.get(buckets.size() - 1)) {
+        throw new ConfigException(m.key("ring-to-answer-buckets-rings"), "buckets must be in increasing order");
+      }
+      buckets.add(rings);
+    }
+    Metrics metrics = new Metrics(ringSeconds, List.copyOf(buckets));
+    m.rejectUnknownKeys();
+
+    PhoneNumbers numbers = new PhoneNumbers(phone.defaultRegion());
+    List<Line> lines = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    Set<String> lineNumbers = new HashSet<>();
+    for (ConfigNode line : root.children("lines")) {
+      Line parsed = readLine(line, numbers);
+      if (!ids.add(parsed.id())) {
+        throw new ConfigException(line.key("id"), "'" + parsed.id() + "' is used by two lines");
+      }
+      if (!lineNumbers.add(parsed.number())) {
+        throw new ConfigException(line.key("number"), parsed.number() + " is used by two lines");
+      }
+      lines.add(parsed);
+    }
+    root.rejectUnknownKeys();
+    return new RingbackConfig(httpConfig, database, twilio, apiConfig, phone, metrics, List.copyOf(lines));
+  }
+
+  private static Line readLine(ConfigNode line, PhoneNumbers numbers) {
+    String id = line.requiredString("id");
+    if (!id.matches("[a-z0-9][a-z0-9_-]{0,39}")) {
+      throw new ConfigException(line.key("id"), "'" + id + "' must be 1-40 lower-case letters, digits, '-' or '_'");
+    }
+    String rawNumber = line.requiredString("number");
+    String number = numbers.normalize(rawNumber)
+        .orElseThrow(() -> new ConfigException(line.key("number"), "'" + rawNumber + "' is not a valid phone number"));
+    String name = line.requiredString("name");
+    String zone = line.string("time-zone", "UTC");
+    ZoneId timeZone;
+    try {
+      timeZone = ZoneId.of(zone);
+    } catch (DateTimeException e) {
+      throw new ConfigException(line.key("time-zone"), "'" + zone + "' is not a time zone such as Europe/Berlin");
+    }
+    String language = line.string("language", "en-US");
+    String greeting = line.string("greeting", "Thank you for calling " + name + ".");
+    String greetingKnown = line.string("greeting-known", "Hello {name}, thank you for calling " + name + ".");
+    List<String> agents = new ArrayList<>();
+    List<String> rawAgents = line.strings("agents");
+    for (int i = 0; i < rawAgents.size(); i++) {
+      String agent = rawAgents.get(i);
+      if (Line.isSipUri(agent)) {
+        agents.add(agent);
+      } else {
+        int index = i;
+        agents.add(numbers.normalize(agent).orElseThrow(() -> new ConfigException(line.key("agents") + "[" + index + "]",
+            "'" + agent + "' is neither a valid phone number nor a sip: URI")));
+      }
+    }
+    int ringTimeout = line.integer("ring-timeout-seconds", 20, 5, 600);
+    line.rejectUnknownKeys();
+    return new Line(id, number, name, timeZone, language, greeting, greetingKnown, agents, ringTimeout);
+  }
+}

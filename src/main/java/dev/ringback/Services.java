@@ -1,0 +1,43 @@
+package dev.ringback;
+
+import dev.ringback.dialer.Telephony;
+import dev.ringback.domain.Line;
+import dev.ringback.domain.PhoneNumbers;
+import dev.ringback.metrics.RingbackMetrics;
+import dev.ringback.store.CallStore;
+import dev.ringback.store.CustomerStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * What the verticles share, built once at start-up. Nothing here holds mutable state:
+ * state lives in PostgreSQL so several instances can serve one database.
+ *
+ * @param lineKeys configured line id to its database key
+ * @param adminTokenSha256 hash of the admin bearer token
+ */
+public record Services(
+    RingbackConfig config,
+    Clock clock,
+    Pool pool,
+    PhoneNumbers phoneNumbers,
+    CustomerStore customers,
+    CallStore calls,
+    RingbackMetrics metrics,
+    PrometheusMeterRegistry registry,
+    Telephony telephony,
+    long businessId,
+    Map<String, Long> lineKeys,
+    byte[] adminTokenSha256) {
+
+  public long lineKey(Line line) {
+    return lineKeys.get(line.id());
+  }
+
+  /** An absolute URL on this server as Twilio and shops reach it. */
+  public String publicUrl(String pathAndQuery) {
+    return config.http().publicUrl() + pathAndQuery;
+  }
+}

@@ -1,0 +1,4 @@
+package dev.ringback.dialer;
+
+/** The call the network accepted: its CallSid and initial status. */
+public record PlacedCall(String callSid, String status) {}

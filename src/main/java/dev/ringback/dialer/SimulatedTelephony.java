@@ -1,0 +1,124 @@
+package dev.ringback.dialer;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import java.net.URI;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plays outbound calls when no Twilio account is configured: each call rings for 1-5 rings,
+ * then a person answers, nobody does, or a machine picks up, and every event is reported to
+ * this server's own {@code /twilio/*} endpoints exactly as Twilio would report it.
+ */
+public final class SimulatedTelephony implements Telephony {
+  private static final Logger LOG = LoggerFactory.getLogger(SimulatedTelephony.class);
+  private static final DateTimeFormatter TWILIO_TIMESTAMP = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+
+  private final Vertx vertx;
+  private final WebClient web;
+  private final Supplier<String> localBaseUrl;
+  private final Clock clock;
+  private final Random random;
+  private final long ringMillis;
+
+  /**
+   * @param localBaseUrl where this server listens, e.g. {@code http://127.0.0.1:8080}
+   * @param ringMillis length of one ring cycle
+   */
+  public SimulatedTelephony(Vertx vertx, Supplier<String> localBaseUrl, Clock clock, Random random, long ringMillis) {
+    this.vertx = vertx;
+    this.web = WebClient.create(vertx);
+    this.localBaseUrl = localBaseUrl;
+    this.clock = clock;
+    this.random = random;
+    this.ringMillis = ringMillis;
+  }
+
+  @Override
+  public String name() {
+    return "simulator";
+  }
+
+  @Override
+  public Future<PlacedCall> placeCall(OutboundCall call) {
+    byte[] id = new byte[16];
+    random.nextBytes(id);
+    String callSid = "CA" + HexFormat.of().formatHex(id);
+    SimulatedCall simulated = new SimulatedCall(call, callSid);
+    vertx.runOnContext(v -> simulated.play());
+    return Future.succeededFuture(new PlacedCall(callSid, "queued"));
+  }
+
+  private final class SimulatedCall {
+    private final OutboundCall call;
+    private final String callSid;
+    private int sequence;
+
+    SimulatedCall(OutboundCall call, String callSid) {
+      this.call = call;
+      this.callSid = callSid;
+    }
+
+    void play() {
+      long rings = 1 + random.nextInt(5);
+      int roll = random.nextInt(100);
+      report("initiated", null, null)
+          .compose(v -> report("ringing", null, null))
+          .onComplete(v -> vertx.setTimer(rings * ringMillis, t -> {
+            if (roll < 60) {
+              answer("human", 20 + random.nextInt(100));
+            } else if (roll < 80 && call.machineDetection() != null) {
+              answer("machine_end_beep", 10);
+            } else {
+              report("no-answer", null, 0);
+            }
+          }));
+    }
+
+    private void answer(String answeredBy, int talkSeconds) {
+      report("in-progress", answeredBy, null)
+          .compose(v -> post(call.twimlUrl(), params("in-progress", answeredBy, null)))
+          .onComplete(v -> vertx.setTimer(talkSeconds * 1000L, t -> report("completed", answeredBy, talkSeconds)));
+    }
+
+    private Future<Void> report(String status, String answeredBy, Integer duration) {
+      return post(call.statusCallbackUrl(), params(status, answeredBy, duration));
+    }
+
+    private MultiMap params(String status, String answeredBy, Integer duration) {
+      MultiMap form = MultiMap.caseInsensitiveMultiMap()
+          .add("CallSid", callSid)
+          .add("CallStatus", status)
+          .add("Direction", "outbound-api")
+          .add("From", call.from())
+          .add("To", call.to())
+          .add("Timestamp", TWILIO_TIMESTAMP.format(clock.instant()))
+          .add("SequenceNumber", Integer.toString(sequence++));
+      if (answeredBy != null) {
+        form.add("AnsweredBy", answeredBy);
+      }
+      if (duration != null) {
+        form.add("CallDuration", duration.toString());
+      }
+      return form;
+    }
+
+    /** Sends to this server whatever host the URL names: the simulator never leaves the machine. */
+    private Future<Void> post(String url, MultiMap form) {
+      URI target = URI.create(url);
+      String local = localBaseUrl.get() + target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
+      return web.postAbs(local).sendForm(form)
+          .<Void>mapEmpty()
+          .onFailure(e -> LOG.warn("Simulated call {} could not report {}: {}", callSid, form.get("CallStatus"), e.getMessage()));
+    }
+  }
+}

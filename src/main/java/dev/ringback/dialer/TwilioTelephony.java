@@ -1,0 +1,103 @@
+package dev.ringback.dialer;
+
+import com.twilio.exception.ApiException;
+import com.twilio.http.HttpMethod;
+import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.api.v2010.account.Call;
+import com.twilio.type.PhoneNumber;
+import dev.ringback.RingbackConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.Set;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.HttpHostConnectException;
+
+/**
+ * Places calls through twilio-java. Its REST calls block, so they run on a dedicated worker
+ * pool and their results come back on the caller's context.
+ */
+public final class TwilioTelephony implements Telephony {
+  /** Twilio error codes that no retry can fix: bad or unreachable numbers, missing permissions. */
+  private static final Set<Integer> PERMANENT_CODES = Set.of(
+      13223, 13224, 13225, 13226, 13227, 21201, 21210, 21211, 21212, 21213, 21214, 21215, 21216, 21217, 21218, 21219,
+      21220, 21401, 21402, 21403, 21404, 21405, 21406, 21407, 21408, 21421, 21422, 21610);
+
+  private final WorkerExecutor workers;
+  private final TwilioRestClient client;
+
+  public TwilioTelephony(Vertx vertx, RingbackConfig.Twilio config) {
+    this.workers = vertx.createSharedWorkerExecutor("twilio-rest", config.workerThreads());
+    this.client = new TwilioRestClient.Builder(config.accountSid(), config.authToken())
+        .accountSid(config.accountSid())
+        .httpClient(new RebasedHttpClient(config.apiUrl(), config.requestTimeoutSeconds()))
+        .build();
+  }
+
+  @Override
+  public String name() {
+    return "twilio";
+  }
+
+  @Override
+  public Future<PlacedCall> placeCall(OutboundCall call) {
+    // Unordered: independent calls must not queue behind one slow request.
+    return workers.executeBlocking(() -> create(call), false);
+  }
+
+  private PlacedCall create(OutboundCall call) {
+    var creator = Call.creator(new PhoneNumber(call.to()), new PhoneNumber(call.from()), URI.create(call.twimlUrl()))
+        .setMethod(HttpMethod.POST)
+        .setStatusCallback(URI.create(call.statusCallbackUrl()))
+        .setStatusCallbackMethod(HttpMethod.POST)
+        .setStatusCallbackEvent(OutboundCall.STATUS_EVENTS)
+        .setTimeout(call.timeoutSeconds());
+    if (call.machineDetection() != null) {
+      creator.setMachineDetection(call.machineDetection());
+    }
+    try {
+      Call created = creator.create(client);
+      return new PlacedCall(created.getSid(), created.getStatus() == null ? null : created.getStatus().toString());
+    } catch (ApiException e) {
+      throw classify(e);
+    }
+  }
+
+  static TelephonyException classify(ApiException e) {
+    Integer status = e.getStatusCode();
+    Integer code = e.getCode();
+    if (status == null) {
+      Throwable cause = e.getCause();
+      boolean neverSent = cause instanceof ConnectException || cause instanceof ConnectTimeoutException
+          || cause instanceof HttpHostConnectException || cause instanceof UnknownHostException
+          || cause instanceof NoRouteToHostException;
+      if (neverSent) {
+        return new TelephonyException(TelephonyException.Kind.RETRYABLE, null, "cannot reach the Twilio API: " + e.getMessage(), e);
+      }
+      if (cause instanceof SocketTimeoutException || cause instanceof InterruptedIOException
+          || cause instanceof org.apache.hc.core5.http.NoHttpResponseException) {
+        return new TelephonyException(TelephonyException.Kind.AMBIGUOUS, null, "no answer from the Twilio API: " + e.getMessage(), e);
+      }
+      return new TelephonyException(TelephonyException.Kind.AMBIGUOUS, null, "Twilio API request failed: " + e.getMessage(), e);
+    }
+    String message = "Twilio answered " + status + (code == null ? "" : " (error " + code + ")") + ": " + e.getMessage();
+    if (code != null && PERMANENT_CODES.contains(code)) {
+      return new TelephonyException(TelephonyException.Kind.PERMANENT, code, message, e);
+    }
+    if (status == 429 || status >= 500 || (code != null && code == 20429)) {
+      return new TelephonyException(TelephonyException.Kind.RETRYABLE, code, message, e);
+    }
+    // Other 4xx (bad credentials, unknown account) cannot be fixed by redialling either,
+    // but may be fixed by an operator: report them as retryable so nothing is thrown away.
+    if (status == 400 || status == 404 || status == 422) {
+      return new TelephonyException(TelephonyException.Kind.PERMANENT, code, message, e);
+    }
+    return new TelephonyException(TelephonyException.Kind.RETRYABLE, code, message, e);
+  }
+}

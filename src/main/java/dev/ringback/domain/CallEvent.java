@@ -1,0 +1,25 @@
+package dev.ringback.domain;
+
+import java.time.Instant;
+
+/**
+ * One status callback from Twilio for one call leg.
+ *
+ * @param timestamp Twilio's own time of the event, the only clock ring-to-answer trusts
+ */
+public record CallEvent(
+    String callSid,
+    String parentCallSid,
+    CallStatus status,
+    Instant timestamp,
+    Integer sequenceNumber,
+    String direction,
+    String from,
+    String to,
+    Integer callDuration,
+    String answeredBy) {
+
+  public boolean isChildLeg() {
+    return parentCallSid != null && !parentCallSid.isEmpty();
+  }
+}

@@ -1,0 +1,45 @@
+package dev.ringback.http;
+
+import dev.ringback.Ringback;
+import dev.ringback.Services;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.security.MessageDigest;
+import java.util.Locale;
+
+/** Guards /api/*: a bearer token, compared by hash in constant time, and the body types it accepts. */
+final class ApiRoutes {
+  private final Services services;
+
+  ApiRoutes(Services services) {
+    this.services = services;
+  }
+
+  void authenticate(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      ctx.fail(new HttpException(401, "missing bearer token"));
+      return;
+    }
+    byte[] presented = Ringback.sha256(header.substring(7).trim());
+    if (!MessageDigest.isEqual(presented, services.adminTokenSha256())) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      ctx.fail(new HttpException(401, "invalid bearer token"));
+      return;
+    }
+    ctx.next();
+  }
+
+  /** For routes that read a body: refuses other content types with 415 before any work. */
+  static io.vertx.core.Handler<RoutingContext> requireContentType(String expected) {
+    return ctx -> {
+      String type = ctx.request().getHeader("Content-Type");
+      if (type == null || !type.toLowerCase(Locale.ROOT).startsWith(expected)) {
+        ctx.fail(new HttpException(415, "expected Content-Type " + expected));
+        return;
+      }
+      ctx.next();
+    };
+  }
+}

@@ -1,0 +1,271 @@
+package dev.ringback.http;
+
+import dev.ringback.Services;
+import dev.ringback.domain.Customer;
+import dev.ringback.domain.CustomerData;
+import dev.ringback.domain.PhoneNumbers;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.io.IOException;
+import java.io.StringReader;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/** /api/customers: create, read, replace, delete, list and import customers. */
+final class CustomerApi {
+  static final Set<String> FIELDS = Set.of("phone", "name", "tier", "language", "time_zone", "notes");
+  private static final int DEFAULT_PAGE = 50;
+  private static final int MAX_PAGE = 500;
+  private static final int MAX_NAME = 200;
+  private static final int MAX_NOTES = 4000;
+
+  private final Services services;
+
+  CustomerApi(Services services) {
+    this.services = services;
+  }
+
+  void list(RoutingContext ctx) {
+    int limit = intParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+    long after = cursor(ctx.request().getParam("cursor"));
+    services.customers().list(services.businessId(), after, limit + 1)
+        .onSuccess(found -> {
+          boolean more = found.size() > limit;
+          List<Customer> page = more ? found.subList(0, limit) : found;
+          JsonArray items = new JsonArray();
+          page.forEach(c -> items.add(toJson(c)));
+          JsonObject body = new JsonObject().put("items", items)
+              .put("next_cursor", more ? Long.toString(page.get(page.size() - 1).id()) : null);
+          Responses.json(ctx, 200, body);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  void get(RoutingContext ctx) {
+    String phone = pathPhone(ctx);
+    services.customers().findByPhone(services.businessId(), phone)
+        .onSuccess(found -> found.ifPresentOrElse(
+            c -> Responses.json(ctx, 200, toJson(c)),
+            () -> ctx.fail(HttpFailure.notFound("no customer with phone " + phone))))
+        .onFailure(ctx::fail);
+  }
+
+  void create(RoutingContext ctx) {
+    JsonObject body = jsonBody(ctx);
+    CustomerData data = fromJson(body, null);
+    services.customers().create(services.businessId(), data)
+        .onSuccess(created -> created.ifPresentOrElse(
+            c -> {
+              ctx.response().putHeader("Location", "/api/customers/" + c.phone());
+              Responses.json(ctx, 201, toJson(c));
+            },
+            () -> ctx.fail(new HttpException(409, "a customer with phone " + data.phone() + " exists already"))))
+        .onFailure(ctx::fail);
+  }
+
+  /** Creates or replaces the customer at this phone; absent fields are cleared. */
+  void replace(RoutingContext ctx) {
+    String phone = pathPhone(ctx);
+    CustomerData data = fromJson(jsonBody(ctx), phone);
+    services.customers().replace(services.businessId(), data)
+        .onSuccess(saved -> Responses.json(ctx, saved.created() ? 201 : 200, toJson(saved.customer())))
+        .onFailure(ctx::fail);
+  }
+
+  void delete(RoutingContext ctx) {
+    String phone = pathPhone(ctx);
+    services.customers().delete(services.businessId(), phone)
+        .onSuccess(deleted -> {
+          if (deleted) {
+            ctx.response().setStatusCode(204).end();
+          } else {
+            ctx.fail(HttpFailure.notFound("no customer with phone " + phone));
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * CSV with a header row naming any of {@link #FIELDS} ({@code phone} is required). Valid rows
+   * are added or updated in one transaction; each rejected row is reported with its reason.
+   */
+  void importCsv(RoutingContext ctx) {
+    List<CustomerData> accepted = new ArrayList<>();
+    JsonArray rejected = new JsonArray();
+    Map<String, Long> seen = new HashMap<>();
+    CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
+        .setIgnoreEmptyLines(true).setTrim(true).get();
+    try (CSVParser parser = CSVParser.parse(new StringReader(ctx.body().asString("UTF-8")), format)) {
+      List<String> header = parser.getHeaderNames();
+      for (String column : header) {
+        if (!FIELDS.contains(column)) {
+          throw HttpFailure.unprocessable("unknown column '" + column + "'; columns are " + String.join(", ", FIELDS.stream().sorted().toList()));
+        }
+      }
+      if (!header.contains("phone")) {
+        throw HttpFailure.unprocessable("the header row must name a 'phone' column");
+      }
+      for (CSVRecord record : parser) {
+        long line = parser.getCurrentLineNumber();
+        try {
+          if (!record.isConsistent()) {
+            throw HttpFailure.unprocessable("expected " + header.size() + " cells, found " + record.size());
+          }
+          JsonObject row = new JsonObject();
+          record.toMap().forEach((column, value) -> {
+            if (value != null && !value.isEmpty()) {
+              row.put(column, value);
+            }
+          });
+          CustomerData data = fromJson(row, null);
+          Long earlier = seen.putIfAbsent(data.phone(), line);
+          if (earlier != null) {
+            throw HttpFailure.unprocessable("phone " + data.phone() + " is already on line " + earlier);
+          }
+          accepted.add(data);
+        } catch (HttpException e) {
+          rejected.add(new JsonObject().put("line", line).put("reason", e.getPayload()));
+        }
+      }
+    } catch (IOException | java.io.UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+      throw HttpFailure.badRequest("not readable as CSV: " + e.getMessage());
+    }
+    services.customers().merge(services.businessId(), accepted)
+        .onSuccess(merged -> Responses.json(ctx, 200, new JsonObject()
+            .put("added", merged.added())
+            .put("updated", merged.updated())
+            .put("rejected", rejected)))
+        .onFailure(ctx::fail);
+  }
+
+  private String pathPhone(RoutingContext ctx) {
+    String raw = ctx.pathParam("phone");
+    return services.phoneNumbers().normalize(raw)
+        .orElseThrow(() -> HttpFailure.unprocessable("phone: '" + raw + "' is not a valid phone number"));
+  }
+
+  private static JsonObject jsonBody(RoutingContext ctx) {
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      if (body == null) {
+        throw HttpFailure.badRequest("expected a JSON object");
+      }
+      return body;
+    } catch (DecodeException | ClassCastException e) {
+      throw HttpFailure.badRequest("malformed JSON: expected an object");
+    }
+  }
+
+  /** Validates every field; {@code pathPhone}, when given, is the phone and the body may omit it. */
+  private CustomerData fromJson(JsonObject body, String pathPhone) {
+    for (String field : body.fieldNames()) {
+      if (!FIELDS.contains(field) && !field.equals("id") && !field.equals("created_at") && !field.equals("updated_at")) {
+        throw HttpFailure.unprocessable(field + ": unknown field");
+      }
+    }
+    PhoneNumbers numbers = services.phoneNumbers();
+    String rawPhone = text(body, "phone", 64);
+    String phone;
+    if (pathPhone != null) {
+      if (rawPhone != null && !numbers.normalize(rawPhone).map(pathPhone::equals).orElse(false)) {
+        throw HttpFailure.unprocessable("phone: the body's phone differs from the one in the path");
+      }
+      phone = pathPhone;
+    } else {
+      if (rawPhone == null) {
+        throw HttpFailure.unprocessable("phone: required");
+      }
+      phone = numbers.normalize(rawPhone)
+          .orElseThrow(() -> HttpFailure.unprocessable("phone: '" + rawPhone + "' is not a valid phone number"));
+    }
+    String tierText = text(body, "tier", 20);
+    Customer.Tier tier = tierText == null ? null : Customer.Tier.parse(tierText)
+        .orElseThrow(() -> HttpFailure.unprocessable("tier: must be 'standard' or 'vip'"));
+    String language = text(body, "language", 35);
+    if (language != null && !language.matches("[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")) {
+      throw HttpFailure.unprocessable("language: '" + language + "' is not a language tag such as en-US");
+    }
+    String timeZone = text(body, "time_zone", 64);
+    if (timeZone != null) {
+      try {
+        ZoneId.of(timeZone);
+      } catch (DateTimeException e) {
+        throw HttpFailure.unprocessable("time_zone: '" + timeZone + "' is not a time zone such as Europe/Berlin");
+      }
+    }
+    return new CustomerData(phone, text(body, "name", MAX_NAME), tier, language, timeZone, text(body, "notes", MAX_NOTES));
+  }
+
+  private static String text(JsonObject body, String field, int maxLength) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String text)) {
+      throw HttpFailure.unprocessable(field + ": must be a string");
+    }
+    String trimmed = text.trim();
+    if (trimmed.length() > maxLength) {
+      throw HttpFailure.unprocessable(field + ": longer than " + maxLength + " characters");
+    }
+    if (trimmed.chars().anyMatch(ch -> ch < 0x20 && ch != '\n' && ch != '\t')) {
+      throw HttpFailure.unprocessable(field + ": contains control characters");
+    }
+    return trimmed.isEmpty() ? null : trimmed;
+  }
+
+  static JsonObject toJson(Customer c) {
+    return new JsonObject()
+        .put("id", c.id())
+        .put("phone", c.phone())
+        .put("name", c.name())
+        .put("tier", c.tier().value())
+        .put("language", c.language())
+        .put("time_zone", c.timeZone())
+        .put("notes", c.notes())
+        .put("created_at", c.createdAt().toString())
+        .put("updated_at", c.updatedAt().toString());
+  }
+
+  private static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
+    String value = ctx.request().getParam(name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      int parsed = Integer.parseInt(value);
+      if (parsed < min || parsed > max) {
+        throw HttpFailure.badRequest(name + ": must be between " + min + " and " + max);
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw HttpFailure.badRequest(name + ": must be a whole number");
+    }
+  }
+
+  private static long cursor(String value) {
+    if (value == null || value.isEmpty()) {
+      return 0;
+    }
+    try {
+      long parsed = Long.parseLong(value);
+      if (parsed < 0) {
+        throw new NumberFormatException();
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw HttpFailure.badRequest("cursor: not a cursor this API returned");
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package dev.ringback.http;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Renders every failure: a clear 4xx for what the caller sent, 503 when a dependency is down,
+ * 500 only for our own bugs. On /twilio/* the body is TwiML that ends the call politely.
+ */
+final class Failures {
+  private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
+
+  private Failures() {}
+
+  static void json(RoutingContext ctx) {
+    Outcome outcome = outcome(ctx);
+    render(ctx, outcome.status, outcome.message);
+  }
+
+  static void twiml(RoutingContext ctx) {
+    Outcome outcome = outcome(ctx);
+    if (ctx.response().ended()) {
+      return;
+    }
+    LOG.info("{} {} -> {} {}", ctx.request().method(), ctx.request().path(), outcome.status, outcome.message);
+    Responses.twiml(ctx, outcome.status, Twiml.apology());
+  }
+
+  static void render(RoutingContext ctx, int status, String message) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    if (ctx.request().path().startsWith("/twilio/")) {
+      Responses.twiml(ctx, status, Twiml.apology());
+    } else {
+      Responses.error(ctx, status, message);
+    }
+  }
+
+  private record Outcome(int status, String message) {}
+
+  private static Outcome outcome(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof HttpException http) {
+      return new Outcome(http.getStatusCode(), http.getPayload() != null ? http.getPayload() : reason(http.getStatusCode()));
+    }
+    if (failure instanceof DecodeException) {
+      return new Outcome(400, "malformed body: " + failure.getMessage());
+    }
+    if (failure instanceof IllegalArgumentException || failure instanceof io.netty.handler.codec.DecoderException) {
+      // Netty's form decoder reports a malformed body this way.
+      return new Outcome(400, "malformed request: " + failure.getMessage());
+    }
+    if (failure == null && ctx.statusCode() >= 400) {
+      return new Outcome(ctx.statusCode(), reason(ctx.statusCode()));
+    }
+    if (isDatabaseDown(failure)) {
+      LOG.error("{} {} failed: the database is unavailable: {}", ctx.request().method(), ctx.request().path(), failure.toString());
+      return new Outcome(503, "the database is unavailable; try again shortly");
+    }
+    LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
+    return new Outcome(500, "internal error");
+  }
+
+  /** Connection trouble (refused, closed, PostgreSQL shutting down) means a dependency is down, not a bug. */
+  private static boolean isDatabaseDown(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException) {
+        return true;
+      }
+      if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
+          && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P"))) {
+        return true;
+      }
+      if (t instanceof io.vertx.core.VertxException && String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("closed")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String reason(int status) {
+    return switch (status) {
+      case 400 -> "bad request";
+      case 401 -> "unauthorized";
+      case 403 -> "forbidden";
+      case 404 -> "not found";
+      case 405 -> "method not allowed";
+      case 413 -> "request body larger than allowed";
+      case 415 -> "unsupported content type";
+      default -> "error " + status;
+    };
+  }
+}

@@ -1,0 +1,66 @@
+package dev.ringback.http;
+
+import dev.ringback.Services;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+/** The HTTP face of Ringback: every route, wired in one place. */
+public final class HttpVerticle extends VerticleBase {
+  private final Services services;
+  private final int port;
+
+  public HttpVerticle(Services services, int port) {
+    this.services = services;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = router(services);
+    return vertx.createHttpServer(new HttpServerOptions().setPort(port).setCompressionSupported(true))
+        .requestHandler(router)
+        .listen();
+  }
+
+  /** All routes; public so the OpenAPI contract test can compare them with openapi.yaml. */
+  public static Router router(Services services) {
+    var vertx = io.vertx.core.Vertx.currentContext() == null ? null : io.vertx.core.Vertx.currentContext().owner();
+    Router router = Router.router(vertx);
+    TwilioWebhooks twilio = new TwilioWebhooks(services);
+    ApiRoutes api = new ApiRoutes(services);
+    CustomerApi customers = new CustomerApi(services);
+    Operations operations = new Operations(services);
+    int maxBody = services.config().http().maxBodyBytes();
+
+    // The CSV import may be larger than any other body; its own limit runs first.
+    router.post("/api/customers/import").handler(BodyHandler.create(false).setBodyLimit(services.config().http().maxImportBytes()));
+    router.route().handler(BodyHandler.create(false).setBodyLimit(maxBody));
+
+    router.route("/twilio/*").handler(twilio::verify).failureHandler(Failures::twiml);
+    router.post(TwilioWebhooks.VOICE).handler(twilio::voice);
+    router.post(TwilioWebhooks.DIAL).handler(twilio::dial);
+    router.post(TwilioWebhooks.STATUS).handler(twilio::status);
+
+    router.route("/api/*").handler(api::authenticate);
+    router.get("/api/customers").handler(customers::list);
+    router.post("/api/customers").handler(ApiRoutes.requireContentType("application/json")).handler(customers::create);
+    router.post("/api/customers/import").handler(ApiRoutes.requireContentType("text/csv")).handler(customers::importCsv);
+    router.get("/api/customers/:phone").handler(customers::get);
+    router.put("/api/customers/:phone").handler(ApiRoutes.requireContentType("application/json")).handler(customers::replace);
+    router.delete("/api/customers/:phone").handler(customers::delete);
+
+    router.get("/health").handler(operations::health);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
+    router.get("/openapi.yaml").handler(operations::openapi);
+
+    router.route().failureHandler(Failures::json);
+    router.errorHandler(404, ctx -> Failures.render(ctx, 404, "no such resource: " + ctx.request().method() + " " + ctx.request().path()));
+    router.errorHandler(405, ctx -> Failures.render(ctx, 405, "method " + ctx.request().method() + " is not allowed here"));
+    return router;
+  }
+}

@@ -1,0 +1,210 @@
+package dev.ringback.http;
+
+import com.twilio.security.RequestValidator;
+import dev.ringback.Services;
+import dev.ringback.domain.CallEvent;
+import dev.ringback.domain.CallStatus;
+import dev.ringback.domain.Customer;
+import dev.ringback.domain.InboundCalls;
+import dev.ringback.domain.Line;
+import dev.ringback.domain.PhoneNumbers;
+import dev.ringback.store.CallStore;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Twilio's voice webhooks: answer inbound calls, follow the {@code <Dial>} and record every leg's events. */
+final class TwilioWebhooks {
+  private static final Logger LOG = LoggerFactory.getLogger(TwilioWebhooks.class);
+  static final String VOICE = "/twilio/voice";
+  static final String DIAL = "/twilio/dial";
+  static final String STATUS = "/twilio/status";
+
+  private final Services services;
+  private final Optional<RequestValidator> validator;
+
+  TwilioWebhooks(Services services) {
+    this.services = services;
+    this.validator = services.config().twilio().configured()
+        ? Optional.of(new RequestValidator(services.config().twilio().authToken()))
+        : Optional.empty();
+  }
+
+  /**
+   * Runs before every /twilio/* handler: the body must be a form, and with Twilio credentials
+   * set it must carry Twilio's signature for the public URL of this exact request.
+   */
+  void verify(RoutingContext ctx) {
+    String contentType = ctx.request().getHeader("Content-Type");
+    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+      ctx.fail(HttpFailure.badRequest("expected a form-encoded body"));
+      return;
+    }
+    if (validator.isPresent()) {
+      String signature = ctx.request().getHeader("X-Twilio-Signature");
+      String url = services.publicUrl(ctx.request().uri());
+      Map<String, String> params = new HashMap<>();
+      ctx.request().formAttributes().forEach(entry -> params.putIfAbsent(entry.getKey(), entry.getValue()));
+      if (signature == null || !validator.get().validate(url, params, signature)) {
+        LOG.warn("{} rejected: {} X-Twilio-Signature for {}", ctx.request().path(), signature == null ? "missing" : "wrong", url);
+        ctx.fail(new HttpException(403, "invalid Twilio signature"));
+        return;
+      }
+    }
+    ctx.next();
+  }
+
+  /** A call comes in: greet, by name when known, and ring the line's agents. */
+  void voice(RoutingContext ctx) {
+    MultiMap form = ctx.request().formAttributes();
+    String callSid = required(form, "CallSid");
+    PhoneNumbers numbers = services.phoneNumbers();
+    Optional<Line> line = numbers.normalize(form.get("To")).flatMap(services.config()::lineByNumber);
+    if (line.isEmpty()) {
+      LOG.warn("voice CallSid={} to={} -> not a configured line: told the number is not in service",
+          callSid, PhoneNumbers.mask(form.get("To")));
+      Responses.twiml(ctx, 200, Twiml.notInService());
+      return;
+    }
+    Optional<String> caller = numbers.normalize(form.get("From"));
+    Instant arrivedAt = services.clock().instant();
+    String from = caller.orElse(Optional.ofNullable(form.get("From")).orElse("unknown"));
+    Future<Optional<Customer>> customer = caller
+        .map(phone -> services.customers().findByPhone(services.businessId(), phone))
+        .orElse(Future.succeededFuture(Optional.empty()))
+        // A caller must never be cut off because the database is slow or down.
+        .recover(e -> {
+          LOG.error("voice CallSid={}: customer lookup failed, greeting without a name: {}", callSid, e.getMessage());
+          return Future.succeededFuture(Optional.empty());
+        });
+    customer
+        .compose(known -> services.calls()
+            .recordInbound(services.businessId(), services.lineKey(line.get()), callSid, from, line.get().number(),
+                known.map(Customer::id).orElse(null), arrivedAt)
+            .recover(e -> {
+              LOG.error("voice CallSid={}: could not record the call: {}", callSid, e.getMessage());
+              return Future.succeededFuture();
+            })
+            .map(known))
+        .onSuccess(known -> {
+          LOG.info("voice CallSid={} line={} from={} -> greeted {}, ringing {} agent(s)", callSid, line.get().id(),
+              PhoneNumbers.mask(from), known.filter(Customer::hasName).isPresent() ? "by name" : "generically",
+              line.get().agents().size());
+          Responses.twiml(ctx, 200, Twiml.inbound(line.get(), known, services.publicUrl(DIAL), services.publicUrl(STATUS)));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** The {@code <Dial>} to the agents ended. */
+  void dial(RoutingContext ctx) {
+    MultiMap form = ctx.request().formAttributes();
+    String callSid = required(form, "CallSid");
+    String dialStatus = Optional.ofNullable(form.get("DialCallStatus")).orElse(ctx.request().getParam("DialCallStatus"));
+    if (dialStatus == null || dialStatus.isBlank()) {
+      throw HttpFailure.badRequest("missing DialCallStatus");
+    }
+    Line line = services.phoneNumbers().normalize(form.get("To")).flatMap(services.config()::lineByNumber).orElse(null);
+    services.calls().recordDialStatus(callSid, dialStatus)
+        .recover(e -> {
+          LOG.error("dial CallSid={}: could not record the dial status: {}", callSid, e.getMessage());
+          return Future.succeededFuture();
+        })
+        .onSuccess(v -> {
+          boolean answered = InboundCalls.dialAnswered(dialStatus);
+          LOG.info("dial CallSid={} DialCallStatus={} -> {}", callSid, dialStatus, answered ? "hang up after the conversation" : "apologised");
+          if (answered) {
+            Responses.twiml(ctx, 200, Twiml.hangup());
+          } else {
+            Responses.twiml(ctx, 200, line == null ? Twiml.apology() : Twiml.notAnswered(line));
+          }
+        });
+  }
+
+  /** A status callback for any leg: stored once, then applied to its call. */
+  void status(RoutingContext ctx) {
+    MultiMap form = ctx.request().formAttributes();
+    String callSid = required(form, "CallSid");
+    String rawStatus = required(form, "CallStatus");
+    CallStatus status = CallStatus.parse(rawStatus)
+        .orElseThrow(() -> HttpFailure.badRequest("unknown CallStatus '" + rawStatus + "'"));
+    CallEvent event = new CallEvent(
+        callSid,
+        blankToNull(form.get("ParentCallSid")),
+        status,
+        timestamp(form.get("Timestamp")),
+        integer(form.get("SequenceNumber")),
+        blankToNull(form.get("Direction")),
+        blankToNull(form.get("From")),
+        blankToNull(form.get("To")),
+        integer(form.get("CallDuration")),
+        blankToNull(form.get("AnsweredBy")));
+    services.calls().apply(event)
+        .onSuccess(applied -> {
+          applied.answer().ifPresent(a -> services.metrics().answered(a.direction(), a.ringToAnswer()));
+          applied.ended().ifPresent(e -> services.metrics().callEnded(e.direction(), e.outcome()));
+          LOG.info("status CallSid={} CallStatus={} -> {}", callSid, status.value(), describe(applied));
+          Responses.twiml(ctx, 200, Twiml.empty());
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private static String describe(CallStore.Applied applied) {
+    if (applied.duplicate()) {
+      return "duplicate, ignored";
+    }
+    StringBuilder text = new StringBuilder("stored");
+    applied.answer().ifPresent(a -> text.append(", ").append(a.direction()).append(" call answered after ")
+        .append(a.ringToAnswer().toMillis() / 1000.0).append(" s"));
+    applied.ended().ifPresent(e -> text.append(", ").append(e.direction()).append(" call ended: ").append(e.outcome()));
+    return text.toString();
+  }
+
+  private static String required(MultiMap form, String name) {
+    String value = form.get(name);
+    if (value == null || value.isBlank()) {
+      throw HttpFailure.badRequest("missing " + name);
+    }
+    if (value.length() > 64) {
+      throw HttpFailure.badRequest(name + " is too long");
+    }
+    return value;
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+
+  private static Integer integer(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return Integer.valueOf(value.trim());
+    } catch (NumberFormatException e) {
+      throw HttpFailure.badRequest("'" + value + "' is not a whole number");
+    }
+  }
+
+  /** Twilio's Timestamp, e.g. "Tue, 21 Nov 2023 10:11:12 +0000"; our clock when absent. */
+  private Instant timestamp(String value) {
+    if (value == null || value.isBlank()) {
+      return services.clock().instant();
+    }
+    try {
+      return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      throw HttpFailure.badRequest("Timestamp '" + value + "' is not an RFC 1123 date");
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package dev.ringback.http;
+
+import com.twilio.http.HttpMethod;
+import com.twilio.twiml.VoiceResponse;
+import com.twilio.twiml.voice.Dial;
+import com.twilio.twiml.voice.Hangup;
+import com.twilio.twiml.voice.Number;
+import com.twilio.twiml.voice.Redirect;
+import com.twilio.twiml.voice.Say;
+import com.twilio.twiml.voice.Sip;
+import dev.ringback.domain.Customer;
+import dev.ringback.domain.Line;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The words callers hear and the TwiML that carries them. twilio-java's builders escape every
+ * value, so a name with {@code <}, {@code &} or quotes cannot break the document.
+ */
+final class Twiml {
+  private static final List<Number.Event> NUMBER_EVENTS =
+      List.of(Number.Event.INITIATED, Number.Event.RINGING, Number.Event.ANSWERED, Number.Event.COMPLETED);
+  private static final List<Sip.Event> SIP_EVENTS =
+      List.of(Sip.Event.INITIATED, Sip.Event.RINGING, Sip.Event.ANSWERED, Sip.Event.COMPLETED);
+
+  private Twiml() {}
+
+  /** Greets (by name when the caller is known), then rings every agent of the line at once. */
+  static VoiceResponse inbound(Line line, Optional<Customer> caller, String dialActionUrl, String statusUrl) {
+    VoiceResponse.Builder response = new VoiceResponse.Builder()
+        .say(say(greeting(line, caller), language(line, caller)));
+    if (line.agents().isEmpty()) {
+      return response.redirect(new Redirect.Builder(dialActionUrl + "?DialCallStatus=no-answer").method(HttpMethod.POST).build()).build();
+    }
+    Dial.Builder dial = new Dial.Builder()
+        .timeout(line.ringTimeoutSeconds())
+        .action(dialActionUrl)
+        .method(HttpMethod.POST);
+    for (String agent : line.agents()) {
+      if (Line.isSipUri(agent)) {
+        dial.sip(new Sip.Builder(agent).statusCallback(statusUrl).statusCallbackMethod(HttpMethod.POST)
+            .statusCallbackEvents(SIP_EVENTS).build());
+      } else {
+        dial.number(new Number.Builder(agent).statusCallback(statusUrl).statusCallbackMethod(HttpMethod.POST)
+            .statusCallbackEvents(NUMBER_EVENTS).build());
+      }
+    }
+    return response.dial(dial.build()).build();
+  }
+
+  static String greeting(Line line, Optional<Customer> caller) {
+    return caller.filter(Customer::hasName)
+        .map(c -> line.greetingKnown()
+            .replace("{first-name}", firstName(c.name()))
+            .replace("{name}", c.name().trim()))
+        .orElse(line.greeting());
+  }
+
+  /** The agents did not take the call. */
+  static VoiceResponse notAnswered(Line line) {
+    return new VoiceResponse.Builder()
+        .say(say("Sorry, nobody could take your call right now. Please try again a little later. Goodbye.", line.language()))
+        .hangup(new Hangup.Builder().build())
+        .build();
+  }
+
+  static VoiceResponse notInService() {
+    return new VoiceResponse.Builder()
+        .say(say("Sorry, this number is not in service. Goodbye.", "en-US"))
+        .hangup(new Hangup.Builder().build())
+        .build();
+  }
+
+  /** Ends a call politely when a request could not be handled. */
+  static VoiceResponse apology() {
+    return new VoiceResponse.Builder()
+        .say(say("Sorry, we cannot take your call right now. Please try again later. Goodbye.", "en-US"))
+        .hangup(new Hangup.Builder().build())
+        .build();
+  }
+
+  static VoiceResponse hangup() {
+    return new VoiceResponse.Builder().hangup(new Hangup.Builder().build()).build();
+  }
+
+  /** An empty document: acknowledges a status callback. */
+  static VoiceResponse empty() {
+    return new VoiceResponse.Builder().build();
+  }
+
+  private static String firstName(String name) {
+    String trimmed = name.trim();
+    int space = trimmed.indexOf(' ');
+    return space < 0 ? trimmed : trimmed.substring(0, space);
+  }
+
+  private static String language(Line line, Optional<Customer> caller) {
+    return caller.map(Customer::language).filter(l -> l != null && !l.isBlank()).orElse(line.language());
+  }
+
+  private static Say say(String text, String language) {
+    Say.Builder say = new Say.Builder(text);
+    for (Say.Language candidate : Say.Language.values()) {
+      if (candidate.toString().equalsIgnoreCase(language)) {
+        say.language(candidate);
+        break;
+      }
+    }
+    return say.build();
+  }
+}

@@ -1,0 +1,64 @@
+package dev.ringback.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every Ringback meter name and tag, in one place. Names follow the contract in SPEC.md;
+ * phone numbers and names never become tags.
+ */
+public final class RingbackMetrics {
+  public static final List<String> DIRECTIONS = List.of("inbound", "callback");
+  public static final List<String> CALL_OUTCOMES =
+      List.of("answered", "missed", "abandoned", "dropped", "busy", "failed", "voicemail", "machine");
+
+  private final MeterRegistry registry;
+  private final Duration[] ringBuckets;
+
+  /**
+   * @param ringSeconds one ring cycle
+   * @param bucketsInRings histogram bucket bounds, in rings
+   */
+  public RingbackMetrics(MeterRegistry registry, int ringSeconds, List<Integer> bucketsInRings) {
+    this.registry = registry;
+    this.ringBuckets = bucketsInRings.stream().map(rings -> Duration.ofSeconds((long) rings * ringSeconds)).toArray(Duration[]::new);
+    // Register every series up front so dashboards and rates see zeros instead of gaps.
+    for (String direction : DIRECTIONS) {
+      ringToAnswer(direction);
+      for (String outcome : CALL_OUTCOMES) {
+        calls(direction, outcome);
+      }
+    }
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void answered(String direction, Duration ringToAnswer) {
+    ringToAnswer(direction).record(ringToAnswer);
+  }
+
+  public void callEnded(String direction, String outcome) {
+    calls(direction, outcome).increment();
+  }
+
+  private Timer ringToAnswer(String direction) {
+    return Timer.builder("ringback.ring.to.answer")
+        .description("Time from the first ring to the answer")
+        .tag("direction", direction)
+        .serviceLevelObjectives(ringBuckets)
+        .register(registry);
+  }
+
+  private Counter calls(String direction, String outcome) {
+    return Counter.builder("ringback.calls")
+        .description("Calls by how they ended")
+        .tag("direction", direction)
+        .tag("outcome", outcome)
+        .register(registry);
+  }
+}

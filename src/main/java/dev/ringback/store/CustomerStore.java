@@ -1,0 +1,131 @@
+package dev.ringback.store;
+
+import dev.ringback.domain.Customer;
+import dev.ringback.domain.CustomerData;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Customers of a business, keyed by their E.164 phone number. */
+public final class CustomerStore {
+  private static final String COLUMNS = "id, phone, name, tier, language, time_zone, notes, created_at, updated_at";
+
+  static final String FIND_BY_PHONE = "SELECT " + COLUMNS + " FROM customers WHERE business_id = $1 AND phone = $2";
+  static final String INSERT = "INSERT INTO customers (business_id, phone, name, tier, language, time_zone, notes) "
+      + "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + COLUMNS;
+  static final String REPLACE = "INSERT INTO customers (business_id, phone, name, tier, language, time_zone, notes) "
+      + "VALUES ($1, $2, $3, $4, $5, $6, $7) "
+      + "ON CONFLICT (business_id, phone) DO UPDATE SET name = EXCLUDED.name, tier = EXCLUDED.tier, "
+      + "language = EXCLUDED.language, time_zone = EXCLUDED.time_zone, notes = EXCLUDED.notes, updated_at = now() "
+      + "RETURNING " + COLUMNS + ", (xmax = 0) AS inserted";
+  /** Import rows: cells left empty keep what is stored. */
+  static final String MERGE = "INSERT INTO customers (business_id, phone, name, tier, language, time_zone, notes) "
+      + "VALUES ($1, $2, $3, COALESCE($4, 'standard'), $5, $6, $7) "
+      + "ON CONFLICT (business_id, phone) DO UPDATE SET name = COALESCE($3, customers.name), "
+      + "tier = COALESCE($4, customers.tier), language = COALESCE($5, customers.language), "
+      + "time_zone = COALESCE($6, customers.time_zone), notes = COALESCE($7, customers.notes), updated_at = now() "
+      + "RETURNING (xmax = 0) AS inserted";
+  static final String DELETE = "DELETE FROM customers WHERE business_id = $1 AND phone = $2";
+  static final String LIST = "SELECT " + COLUMNS + " FROM customers WHERE business_id = $1 AND id > $2 ORDER BY id LIMIT $3";
+
+  /** What a replace did. */
+  public record Saved(Customer customer, boolean created) {}
+
+  /** What an import did. */
+  public record Merged(int added, int updated) {}
+
+  private final Pool pool;
+
+  public CustomerStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<Optional<Customer>> findByPhone(long businessId, String phone) {
+    return pool.preparedQuery(FIND_BY_PHONE).execute(Tuple.of(businessId, phone)).map(CustomerStore::first);
+  }
+
+  /** Empty when a customer with that phone exists already. */
+  public Future<Optional<Customer>> create(long businessId, CustomerData data) {
+    return pool.preparedQuery(INSERT).execute(values(businessId, data, "standard"))
+        .map(CustomerStore::first)
+        .recover(failure -> Rows.isUniqueViolation(failure) ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(failure));
+  }
+
+  public Future<Saved> replace(long businessId, CustomerData data) {
+    return pool.preparedQuery(REPLACE).execute(values(businessId, data, "standard"))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new Saved(toCustomer(row), row.getBoolean("inserted"));
+        });
+  }
+
+  public Future<Boolean> delete(long businessId, String phone) {
+    return pool.preparedQuery(DELETE).execute(Tuple.of(businessId, phone)).map(rows -> rows.rowCount() > 0);
+  }
+
+  /** A page of customers after the given id, in id order. */
+  public Future<List<Customer>> list(long businessId, long afterId, int limit) {
+    return pool.preparedQuery(LIST).execute(Tuple.of(businessId, afterId, limit))
+        .map(rows -> {
+          List<Customer> out = new ArrayList<>();
+          rows.forEach(row -> out.add(toCustomer(row)));
+          return out;
+        });
+  }
+
+  /** Adds or updates all rows in one transaction: an import is applied whole or not at all. */
+  public Future<Merged> merge(long businessId, List<CustomerData> rows) {
+    if (rows.isEmpty()) {
+      return Future.succeededFuture(new Merged(0, 0));
+    }
+    List<Tuple> batch = rows.stream().map(data -> values(businessId, data, null)).toList();
+    return pool.withTransaction(conn -> conn.preparedQuery(MERGE).executeBatch(batch))
+        .map(result -> {
+          int added = 0;
+          int updated = 0;
+          for (RowSet<Row> set = result; set != null; set = set.next()) {
+            for (Row row : set) {
+              if (row.getBoolean("inserted")) {
+                added++;
+              } else {
+                updated++;
+              }
+            }
+          }
+          return new Merged(added, updated);
+        });
+  }
+
+  private static Tuple values(long businessId, CustomerData data, String defaultTier) {
+    return Tuple.tuple()
+        .addLong(businessId)
+        .addString(data.phone())
+        .addString(data.name())
+        .addString(data.tier() == null ? defaultTier : data.tier().value())
+        .addString(data.language())
+        .addString(data.timeZone())
+        .addString(data.notes());
+  }
+
+  private static Optional<Customer> first(RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(toCustomer(rows.iterator().next()));
+  }
+
+  static Customer toCustomer(Row row) {
+    return new Customer(
+        row.getLong("id"),
+        row.getString("phone"),
+        row.getString("name"),
+        Customer.Tier.parse(row.getString("tier")).orElse(Customer.Tier.STANDARD),
+        row.getString("language"),
+        row.getString("time_zone"),
+        row.getString("notes"),
+        Rows.instant(row.getOffsetDateTime("created_at")),
+        Rows.instant(row.getOffsetDateTime("updated_at")));
+  }
+}

@@ -1,0 +1,168 @@
+package dev.ringback.store;
+
+import dev.ringback.RingbackConfig;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PostgreSQL Ringback keeps its state in: the configured one, or an embedded one whose
+ * files live under the data directory and survive restarts. Start-up work here is blocking
+ * (JDBC for Flyway, processes for the embedded server) and runs before any event loop.
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  private final PgConnectOptions connectOptions;
+  private final Optional<EmbeddedPostgres> embedded;
+  private final Optional<FileLock> dataDirLock;
+
+  private Database(PgConnectOptions connectOptions, Optional<EmbeddedPostgres> embedded, Optional<FileLock> dataDirLock) {
+    this.connectOptions = connectOptions;
+    this.embedded = embedded;
+    this.dataDirLock = dataDirLock;
+  }
+
+  public static Database start(RingbackConfig.Database config) throws IOException {
+    if (config.url().isPresent()) {
+      LOG.info("Using the PostgreSQL at {}", redact(config.url().get()));
+      return new Database(PgConnectOptions.fromUri(config.url().get()), Optional.empty(), Optional.empty());
+    }
+    Path dataDir = config.embeddedDataDir().toAbsolutePath();
+    Files.createDirectories(dataDir.getParent());
+    FileLock lock = lockDataDir(dataDir);
+    EmbeddedPostgres postgres;
+    try {
+      stopOrphanedServer(dataDir);
+      postgres = EmbeddedPostgres.builder()
+          .setDataDirectory(dataDir.toFile())
+          .setCleanDataDirectory(false)
+          .setPGStartupWait(Duration.ofSeconds(60))
+          .start();
+    } catch (IOException | RuntimeException e) {
+      lock.channel().close();
+      throw e;
+    }
+    LOG.info("Started the embedded PostgreSQL on port {} with its data in {}", postgres.getPort(), dataDir);
+    PgConnectOptions options = new PgConnectOptions()
+        .setHost("localhost")
+        .setPort(postgres.getPort())
+        .setDatabase("postgres")
+        .setUser("postgres")
+        .setPassword("postgres");
+    return new Database(options, Optional.of(postgres), Optional.of(lock));
+  }
+
+  /** Brings the schema up to date; Flyway's lock lets several instances start at once. */
+  public void migrate() {
+    String jdbcUrl = "jdbc:postgresql://" + connectOptions.getHost() + ":" + connectOptions.getPort() + "/" + connectOptions.getDatabase();
+    var result = Flyway.configure()
+        .dataSource(jdbcUrl, connectOptions.getUser(), connectOptions.getPassword())
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+    LOG.info("Database schema at version {} ({} migrations applied now)", result.targetSchemaVersion, result.migrationsExecuted);
+  }
+
+  public Pool createPool(Vertx vertx, int size) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(size).setName("ringback"))
+        .connectingTo(connectOptions)
+        .using(vertx)
+        .build();
+  }
+
+  public PgConnectOptions connectOptions() {
+    return connectOptions;
+  }
+
+  /** Stops the embedded server cleanly; an external database is left alone. */
+  @Override
+  public void close() {
+    embedded.ifPresent(postgres -> {
+      try {
+        postgres.close();
+        LOG.info("Stopped the embedded PostgreSQL");
+      } catch (IOException e) {
+        LOG.warn("The embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+      }
+    });
+    dataDirLock.ifPresent(lock -> {
+      try {
+        lock.channel().close();
+      } catch (IOException e) {
+        LOG.debug("Could not release the data directory lock: {}", e.getMessage());
+      }
+    });
+  }
+
+  /**
+   * One Ringback per data directory: the lock is held while this process lives and released by
+   * the operating system when it dies, even by SIGKILL.
+   */
+  private static FileLock lockDataDir(Path dataDir) throws IOException {
+    Path lockFile = dataDir.resolveSibling(dataDir.getFileName() + ".lock");
+    FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      channel.close();
+      throw new IllegalStateException("the embedded database in " + dataDir + " is in use by another Ringback; "
+          + "stop it, or give this one another database.embedded-data-dir or a RINGBACK_DATABASE_URL");
+    }
+    return lock;
+  }
+
+  /**
+   * A Ringback killed with SIGKILL leaves its embedded postmaster running and holding the data
+   * directory; with the directory lock held, any postmaster still there is such an orphan.
+   */
+  private static void stopOrphanedServer(Path dataDir) throws IOException {
+    Path pidFile = dataDir.resolve("postmaster.pid");
+    if (!Files.exists(pidFile)) {
+      return;
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+    } catch (RuntimeException e) {
+      return;
+    }
+    Optional<ProcessHandle> process = ProcessHandle.of(pid)
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false));
+    if (process.isEmpty()) {
+      return;
+    }
+    LOG.warn("Stopping an embedded PostgreSQL (pid {}) left running by an earlier Ringback", pid);
+    process.get().destroy();
+    try {
+      process.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      process.get().destroyForcibly();
+    }
+  }
+
+  private static String redact(String url) {
+    return url.replaceAll("//([^:@/]+):[^@/]*@", "//$1:***@");
+  }
+}

@@ -1,0 +1,24 @@
+package dev.ringback.store;
+
+import io.vertx.pgclient.PgException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/** Conversions at the edge between PostgreSQL values and the domain. */
+final class Rows {
+  private Rows() {}
+
+  static OffsetDateTime timestamp(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  static Instant instant(OffsetDateTime value) {
+    return value == null ? null : value.toInstant();
+  }
+
+  /** 23505: the row is already there, which for idempotent writes means success. */
+  static boolean isUniqueViolation(Throwable failure) {
+    return failure instanceof PgException pg && "23505".equals(pg.getSqlState());
+  }
+}

@@ -1,0 +1,209 @@
+package dev.ringback.support;
+
+import dev.ringback.Ringback;
+import dev.ringback.RingbackConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The real Ringback, started in this JVM on a free port against a test database, and an HTTP
+ * client that talks to it as Twilio, a shop or an agent would.
+ */
+public final class RingbackServer implements AutoCloseable {
+  public static final String ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef";
+  public static final String AUTH_TOKEN = "0123456789abcdef0123456789abcdef";
+  public static final String PUBLIC_URL = "https://ringback.example.com";
+  public static final String API_TOKEN = "test-api-token-0123456789abcdef";
+  public static final String LINE_NUMBER = "+14155550100";
+  public static final String AGENT_NUMBER = "+14155550101";
+  public static final String AGENT_SIP = "sip:front-desk@acme.sip.twilio.com";
+  public static final String SUPPORT_NUMBER = "+14155550200";
+
+  /** Two lines: one with agents, one without. */
+  public static final String LINES_YAML = """
+      lines:
+        - id: main
+          number: "+1 415 555 0100"
+          name: Acme
+          time-zone: America/Los_Angeles
+          greeting: "Thank you for calling Acme."
+          greeting-known: "Hello {first-name}, thank you for calling Acme."
+          agents: ["+14155550101", "sip:front-desk@acme.sip.twilio.com"]
+          ring-timeout-seconds: 20
+        - id: support
+          number: "+14155550200"
+          name: Acme Support
+          agents: []
+      """;
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final Ringback ringback;
+  private final String baseUrl;
+
+  private RingbackServer(Ringback ringback) {
+    this.ringback = ringback;
+    this.baseUrl = "http://127.0.0.1:" + ringback.port();
+  }
+
+  /** Twilio credentials set (signatures checked), Twilio's API pointed at {@code twilioApiUrl}. */
+  public static RingbackServer start(TestDatabase db, String twilioApiUrl) {
+    return start(LINES_YAML, environment(db, twilioApiUrl), Clock.systemUTC());
+  }
+
+  public static Map<String, String> environment(TestDatabase db, String twilioApiUrl) {
+    Map<String, String> env = new HashMap<>();
+    env.put("RINGBACK_DATABASE_URL", db.url());
+    env.put("RINGBACK_HTTP_PORT", "0");
+    env.put("RINGBACK_PUBLIC_URL", PUBLIC_URL);
+    env.put("RINGBACK_API_TOKEN", API_TOKEN);
+    if (twilioApiUrl != null) {
+      env.put("TWILIO_ACCOUNT_SID", ACCOUNT_SID);
+      env.put("TWILIO_AUTH_TOKEN", AUTH_TOKEN);
+      env.put("RINGBACK_TWILIO_API_URL", twilioApiUrl);
+    }
+    return env;
+  }
+
+  public static RingbackServer start(String yaml, Map<String, String> environment, Clock clock) {
+    try {
+      Path file = Files.createTempFile("ringback", ".yaml");
+      Files.writeString(file, yaml);
+      RingbackConfig config = RingbackConfig.load(file, environment);
+      return new RingbackServer(Ringback.start(config, clock));
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("Ringback did not start", e);
+    }
+  }
+
+  public Ringback ringback() {
+    return ringback;
+  }
+
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  @Override
+  public void close() {
+    ringback.close();
+  }
+
+  /** A webhook exactly as Twilio sends it: form-encoded and signed for the public URL. */
+  public HttpResponse<String> twilio(String pathAndQuery, String... nameValues) {
+    List<Map.Entry<String, String>> params = pairs(nameValues);
+    String signature = TwilioSigner.sign(AUTH_TOKEN, PUBLIC_URL + pathAndQuery, params);
+    return twilioSigned(pathAndQuery, signature, params);
+  }
+
+  public HttpResponse<String> twilioSigned(String pathAndQuery, String signature, List<Map.Entry<String, String>> params) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+        .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+        .header("User-Agent", "TwilioProxy/1.1")
+        .POST(HttpRequest.BodyPublishers.ofString(form(params)));
+    if (signature != null) {
+      request.header("X-Twilio-Signature", signature);
+    }
+    return send(request.build());
+  }
+
+  public static List<Map.Entry<String, String>> pairs(String... nameValues) {
+    List<Map.Entry<String, String>> params = new ArrayList<>();
+    for (int i = 0; i < nameValues.length; i += 2) {
+      params.add(Map.entry(nameValues[i], nameValues[i + 1]));
+    }
+    return params;
+  }
+
+  public static String form(List<Map.Entry<String, String>> params) {
+    return params.stream()
+        .map(p -> URLEncoder.encode(p.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8))
+        .collect(Collectors.joining("&"));
+  }
+
+  /** An /api call with the admin token. */
+  public HttpResponse<String> api(String method, String path, String contentType, String body) {
+    return request(method, path, contentType, body, "Bearer " + API_TOKEN);
+  }
+
+  public HttpResponse<String> request(String method, String path, String contentType, String body, String authorization) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return send(request.build());
+  }
+
+  public HttpResponse<String> get(String path) {
+    return request("GET", path, null, null, null);
+  }
+
+  public static HttpResponse<String> send(HttpRequest request) {
+    try {
+      return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The value of one series on /metrics, e.g. {@code metric("ringback_calls_total", "direction=\"inbound\"", "outcome=\"answered\"")}. */
+  public double metric(String name, String... labels) {
+    String body = get("/metrics").body();
+    Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
+    Matcher m = line.matcher(body);
+    while (m.find()) {
+      String found = m.group(1);
+      boolean all = true;
+      for (String label : labels) {
+        all &= found.contains(label);
+      }
+      if (all) {
+        return Double.parseDouble(m.group(2));
+      }
+    }
+    throw new AssertionError("no series " + name + " with " + String.join(",", labels) + " on /metrics");
+  }
+
+  /** Polls until the condition holds or the deadline passes. */
+  public static void await(String what, Duration deadline, BooleanSupplier condition) {
+    long end = System.nanoTime() + deadline.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("timed out after " + deadline.toSeconds() + " s waiting for " + what);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+}
