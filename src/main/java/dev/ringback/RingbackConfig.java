@@ -90,7 +90,9 @@ public record RingbackConfig(
   static RingbackConfig parse(String fileName, String yaml, Map<String, String> environment) {
     Map<String, Object> root;
     try {
-      Object parsed = new YAMLMapper().readValue(yaml, Object.class);
+      YAMLMapper mapper = new YAMLMapper();
+      var tree = mapper.readTree(yaml);
+      Object parsed = tree == null || tree.isMissingNode() || tree.isNull() ? null : mapper.convertValue(tree, Object.class);
       if (parsed != null && !(parsed instanceof Map)) {
         throw new ConfigException(fileName, "expected a mapping of keys at the top level");
       }

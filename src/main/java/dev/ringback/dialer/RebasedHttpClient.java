@@ -6,7 +6,10 @@ import com.twilio.http.Response;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -17,10 +20,19 @@ final class RebasedHttpClient extends NetworkHttpClient {
   private final URI base;
 
   RebasedHttpClient(String baseUrl, int timeoutSeconds) {
-    super(RequestConfig.custom()
-        .setConnectionRequestTimeout(Timeout.ofSeconds(timeoutSeconds))
-        .setResponseTimeout(Timeout.ofSeconds(timeoutSeconds))
-        .build());
+    // twilio-java resets the per-request config on every call, so the timeouts live on the
+    // connection manager; automatic retries are off because a re-sent POST could dial twice.
+    super(HttpClientBuilder.create()
+        .disableAutomaticRetries()
+        .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+            .setMaxConnTotal(64)
+            .setMaxConnPerRoute(64)
+            .setDefaultConnectionConfig(ConnectionConfig.custom()
+                .setConnectTimeout(Timeout.ofSeconds(timeoutSeconds))
+                .setSocketTimeout(Timeout.ofSeconds(timeoutSeconds))
+                .build())
+            .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(Timeout.ofSeconds(timeoutSeconds)).build())
+            .build()));
     this.base = URI.create(baseUrl);
   }
 
@@ -36,7 +48,8 @@ final class RebasedHttpClient extends NetworkHttpClient {
 
   private Request rebase(Request original) {
     URI target = URI.create(original.getUrl());
-    String url = base.getScheme() + "://" + base.getRawAuthority() + stripSlash(base.getRawPath()) + target.getRawPath();
+    String url = base.getScheme() + "://" + base.getRawAuthority() + stripSlash(base.getRawPath()) + target.getRawPath()
+        + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
     Request copy = new Request(original.getMethod(), url);
     copyParams(original.getQueryParams(), copy::addQueryParam);
     copyParams(original.getPostParams(), copy::addPostParam);

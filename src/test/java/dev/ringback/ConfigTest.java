@@ -1,0 +1,120 @@
+package dev.ringback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+  static final String LINE = """
+      lines:
+        - id: main
+          number: "+14155550100"
+          name: Acme
+      """;
+
+  static RingbackConfig parse(String yaml, Map<String, String> env) {
+    return RingbackConfig.parse("test.yaml", yaml, env);
+  }
+
+  static String problem(String yaml, Map<String, String> env) {
+    try {
+      parse(yaml, env);
+    } catch (ConfigException e) {
+      assertThat(e.getMessage()).doesNotContain("\n");
+      return e.getMessage();
+    }
+    throw new AssertionError("expected a configuration error");
+  }
+
+  @Test
+  void theShippedFileHoldsEveryDefault() {
+    RingbackConfig shipped = RingbackConfig.load(Path.of("config", "ringback.yaml"), Map.of());
+    RingbackConfig defaults = parse("", Map.of());
+    assertThat(shipped.http()).isEqualTo(defaults.http());
+    assertThat(shipped.database()).isEqualTo(defaults.database());
+    assertThat(shipped.twilio()).isEqualTo(defaults.twilio());
+    assertThat(shipped.api()).isEqualTo(defaults.api());
+    assertThat(shipped.phone()).isEqualTo(defaults.phone());
+    assertThat(shipped.metrics()).isEqualTo(defaults.metrics());
+    assertThat(shipped.lines()).hasSize(1);
+    assertThat(shipped.lines().get(0).agents()).hasSize(2);
+    assertThat(defaults.http().port()).isEqualTo(8080);
+    assertThat(defaults.http().publicUrl()).isEqualTo("http://localhost:8080");
+    assertThat(defaults.database().url()).isEmpty();
+    assertThat(defaults.twilio().apiUrl()).isEqualTo("https://api.twilio.com");
+    assertThat(defaults.twilio().configured()).isFalse();
+    assertThat(defaults.http().maxBodyBytes()).isEqualTo(65536);
+  }
+
+  @Test
+  void environmentVariablesOverrideSingleKeys() {
+    RingbackConfig config = parse("http:\n  port: 9000\n" + LINE, Map.of(
+        "RINGBACK_HTTP_PORT", "9100",
+        "RINGBACK_PUBLIC_URL", "https://calls.example.com/",
+        "RINGBACK_DATABASE_URL", "postgresql://ringback:secret@db:5432/ringback",
+        "TWILIO_ACCOUNT_SID", "AC123",
+        "TWILIO_AUTH_TOKEN", "token",
+        "RINGBACK_TWILIO_API_URL", "http://127.0.0.1:4010",
+        "RINGBACK_API_TOKEN", "a-long-enough-api-token"));
+    assertThat(config.http().port()).isEqualTo(9100);
+    assertThat(config.http().publicUrl()).isEqualTo("https://calls.example.com");
+    assertThat(config.database().url()).contains("postgresql://ringback:secret@db:5432/ringback");
+    assertThat(config.twilio().configured()).isTrue();
+    assertThat(config.twilio().apiUrl()).isEqualTo("http://127.0.0.1:4010");
+    assertThat(config.api().token()).isEqualTo("a-long-enough-api-token");
+    assertThat(config.lines().get(0).number()).isEqualTo("+14155550100");
+  }
+
+  @Test
+  void linesAreNormalisedAndGetSensibleDefaults() {
+    RingbackConfig config = parse("""
+        phone:
+          default-region: GB
+        lines:
+          - id: london
+            number: "020 7946 0000"
+            name: Acme UK
+            time-zone: Europe/London
+            agents: ["07911 123456", "sip:desk@acme.sip.twilio.com"]
+        """, Map.of());
+    var line = config.lines().get(0);
+    assertThat(line.number()).isEqualTo("+442079460000");
+    assertThat(line.agents()).containsExactly("+447911123456", "sip:desk@acme.sip.twilio.com");
+    assertThat(line.timeZone()).isEqualTo(ZoneId.of("Europe/London"));
+    assertThat(line.greeting()).isEqualTo("Thank you for calling Acme UK.");
+    assertThat(line.ringTimeoutSeconds()).isEqualTo(20);
+  }
+
+  @Test
+  void badValuesNameTheKeyAndTheProblem() {
+    assertThat(problem("http:\n  port: 70000\n", Map.of())).isEqualTo("http.port: 70000 is out of range 0-65535");
+    assertThat(problem("", Map.of("RINGBACK_HTTP_PORT", "eighty")))
+        .isEqualTo("RINGBACK_HTTP_PORT (http.port): 'eighty' is not a whole number");
+    assertThat(problem("http:\n  public-url: not a url\n", Map.of())).startsWith("http.public-url: ");
+    assertThat(problem("", Map.of("RINGBACK_PUBLIC_URL", "ftp://x.example.com")))
+        .startsWith("RINGBACK_PUBLIC_URL (http.public-url): ");
+    assertThat(problem("", Map.of("RINGBACK_TWILIO_API_URL", "localhost:4010")))
+        .startsWith("RINGBACK_TWILIO_API_URL (twilio.api-url): ");
+    assertThat(problem("", Map.of("RINGBACK_DATABASE_URL", "mysql://x@y/z")))
+        .startsWith("RINGBACK_DATABASE_URL (database.url): ");
+    assertThat(problem("htp:\n  port: 1\n", Map.of())).isEqualTo("htp: unknown key");
+    assertThat(problem("http:\n  prot: 1\n", Map.of())).isEqualTo("http.prot: unknown key");
+    assertThat(problem("lines:\n  - id: main\n    name: Acme\n", Map.of())).isEqualTo("lines[0].number: missing; it is required");
+    assertThat(problem("lines:\n  - id: main\n    name: Acme\n    number: '12'\n", Map.of()))
+        .isEqualTo("lines[0].number: '12' is not a valid phone number");
+    assertThat(problem(LINE + "    agnets: []\n", Map.of())).isEqualTo("lines[0].agnets: unknown key");
+    assertThat(problem(LINE + "    agents: ['not a phone']\n", Map.of())).startsWith("lines[0].agents[0]: ");
+    assertThat(problem(LINE + "    time-zone: Mars/Olympus\n", Map.of())).startsWith("lines[0].time-zone: ");
+    assertThat(problem(LINE + "  - id: main\n    number: '+14155550199'\n    name: B\n", Map.of()))
+        .isEqualTo("lines[1].id: 'main' is used by two lines");
+    assertThat(problem("", Map.of("TWILIO_ACCOUNT_SID", "AC1"))).startsWith("twilio.auth-token: missing");
+    assertThat(problem("http: [1, 2]\n", Map.of())).isEqualTo("http: expected a mapping of keys");
+    assertThat(problem("http:\n  port: 80\n   bad indent: x\n", Map.of())).startsWith("test.yaml: is not valid YAML at line");
+    assertThat(problem("api:\n  token: short\n", Map.of())).startsWith("api.token: is too short");
+    assertThat(problem("metrics:\n  ring-to-answer-buckets-rings: [3, 2]\n", Map.of())).contains("increasing");
+  }
+}

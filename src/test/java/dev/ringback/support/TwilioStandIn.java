@@ -1,0 +1,610 @@
+package dev.ringback.support;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A local stand-in for Twilio's REST API ({@code https://api.twilio.com}), answering the Call
+ * resource of API version 2010-04-01 the way Twilio's OpenAPI description
+ * ({@code twilio_api_v2010.json}, {@code api.v2010.account.call}) documents it:
+ * <ul>
+ *   <li>{@code POST /2010-04-01/Accounts/{AccountSid}/Calls.json} creates a call: 201 and the
+ *       call resource, status {@code queued}, direction {@code outbound-api};</li>
+ *   <li>{@code GET /2010-04-01/Accounts/{AccountSid}/Calls.json} lists calls, newest first,
+ *       filtered by {@code To}, {@code From}, {@code Status}, {@code ParentCallSid},
+ *       {@code StartTime}, {@code StartTime>}, {@code StartTime<} (sent as
+ *       {@code StartTime>=2024-01-31} or {@code StartTime%3E=2024-01-31}), paged by
+ *       {@code PageSize} and {@code Page};</li>
+ *   <li>{@code GET /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json} fetches one call.</li>
+ * </ul>
+ * Every request needs HTTP Basic credentials {@code accountSid:authToken}, and the path's
+ * AccountSid must be that account; otherwise 401 with Twilio error 20003. Errors have Twilio's
+ * shape: {@code {"code":21211,"message":"...","more_info":"https://www.twilio.com/docs/errors/21211","status":400}}.
+ *
+ * <p>Faults for the next call creations are queued with {@link #failNext} and {@link #hangNext}.
+ * A queued call has no {@code start_time} yet (Twilio fills it once the call is dialled), so the
+ * {@code StartTime} filters compare a call's {@code start_time}, or its {@code date_created}
+ * while it has none: a call created just before a reconciliation query is found by it.
+ */
+public final class TwilioStandIn implements AutoCloseable {
+  public static final String API_VERSION = "2010-04-01";
+
+  /** RFC 2822, as Twilio writes every date: {@code Tue, 31 Aug 2010 20:36:28 +0000}. */
+  public static final DateTimeFormatter RFC_2822 =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.US).withZone(ZoneOffset.UTC);
+
+  private static final Pattern ACCOUNT_PATH = Pattern.compile("^/2010-04-01/Accounts/([^/]+)(/.*)?$");
+  private static final Pattern CALLS = Pattern.compile("^/Calls\\.json$");
+  private static final Pattern CALL = Pattern.compile("^/Calls/([^/]+)\\.json$");
+  private static final Pattern NANP = Pattern.compile("^\\+1([2-9]\\d{2})([2-9]\\d{2})(\\d{4})$");
+  private static final List<String> SUBRESOURCES = List.of("notifications:Notifications", "recordings:Recordings",
+      "payments:Payments", "events:Events", "siprec:Siprec", "streams:Streams", "transcriptions:Transcriptions",
+      "user_defined_message_subscriptions:UserDefinedMessageSubscriptions",
+      "user_defined_messages:UserDefinedMessages");
+  private static final Set<String> PAGING = Set.of("Page", "PageSize", "PageToken");
+  private static final long TIMEOUT_SECONDS = 10;
+
+  /** One HTTP request as the stand-in received it. */
+  public record RecordedRequest(
+      Instant receivedAt, String method, String path, Map<String, List<String>> form, Map<String, String> headers) {
+
+    /** The first value of a form parameter, or null. */
+    public String param(String name) {
+      List<String> values = form.get(name);
+      return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** Every value of a form parameter, in the order sent; empty when absent. */
+    public List<String> params(String name) {
+      return form.getOrDefault(name, List.of());
+    }
+
+    /** A request header (case-insensitive name), repeated values joined by ", "; or null. */
+    public String header(String name) {
+      return headers.get(name);
+    }
+  }
+
+  private record Fault(int status, int code, String message, boolean hang) {}
+
+  /** A created call: its resource and the instant used by the StartTime filters. */
+  private record StoredCall(JsonObject resource, Instant created) {}
+
+  private final Vertx vertx;
+  private final boolean ownsVertx;
+  private final String accountSid;
+  private final String authToken;
+  private final SecureRandom random = new SecureRandom();
+  private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+  private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
+  private final Map<String, StoredCall> calls = new ConcurrentHashMap<>();
+  private final Set<HttpConnection> hung = ConcurrentHashMap.newKeySet();
+  private volatile HttpServer server;
+  private volatile boolean closed;
+
+  public TwilioStandIn(Vertx vertx, String accountSid, String authToken) {
+    this(vertx, false, accountSid, authToken);
+  }
+
+  private TwilioStandIn(Vertx vertx, boolean ownsVertx, String accountSid, String authToken) {
+    this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
+    this.accountSid = accountSid;
+    this.authToken = authToken;
+  }
+
+  /** Starts on its own Vert.x instance, closed by {@link #close()}; returns once listening. */
+  public static TwilioStandIn start(String accountSid, String authToken) {
+    TwilioStandIn standIn = new TwilioStandIn(Vertx.vertx(), true, accountSid, authToken);
+    try {
+      return standIn.listen();
+    } catch (RuntimeException e) {
+      standIn.close();
+      throw e;
+    }
+  }
+
+  /** Starts on the given Vert.x instance, left open by {@link #close()}; returns once listening. */
+  public static TwilioStandIn start(Vertx vertx, String accountSid, String authToken) {
+    return new TwilioStandIn(vertx, accountSid, authToken).listen();
+  }
+
+  /** Listens on a random port of 127.0.0.1; blocks until listening. */
+  public TwilioStandIn listen() {
+    server = await(vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1"));
+    return this;
+  }
+
+  /** Where the stand-in listens, e.g. {@code http://127.0.0.1:40123}: the client's Twilio API URL. */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public String accountSid() {
+    return accountSid;
+  }
+
+  /** The next call creation is answered with this Twilio error instead (after the credentials check). */
+  public TwilioStandIn failNext(int httpStatus, int twilioCode, String message) {
+    faults.add(new Fault(httpStatus, twilioCode, message, false));
+    return this;
+  }
+
+  /**
+   * The next call creation is accepted, recorded and carried out (the call exists and is listed)
+   * but never answered: the client can only time out, not knowing whether the call was placed.
+   */
+  public TwilioStandIn hangNext() {
+    faults.add(new Fault(0, 0, null, true));
+    return this;
+  }
+
+  /** Every request received, in order of arrival. */
+  public List<RecordedRequest> requests() {
+    return List.copyOf(requests);
+  }
+
+  /** Every POST to {@code .../Calls.json}, whatever it was answered. */
+  public List<RecordedRequest> callCreations() {
+    return requests.stream().filter(TwilioStandIn::isCallCreation).toList();
+  }
+
+  /** Waits until at least {@code n} call creations arrived; returns the n-th. Fails after the deadline. */
+  public RecordedRequest awaitCallCreations(int n, Duration deadline) {
+    return awaitRequests(TwilioStandIn::isCallCreation, n, deadline);
+  }
+
+  /** Waits until at least {@code n} received requests match; returns the n-th match. Fails after the deadline. */
+  public RecordedRequest awaitRequests(Predicate<RecordedRequest> matching, int n, Duration deadline) {
+    long end = System.nanoTime() + deadline.toNanos();
+    while (true) {
+      List<RecordedRequest> matches = requests.stream().filter(matching).toList();
+      if (matches.size() >= n) {
+        return matches.get(n - 1);
+      }
+      if (System.nanoTime() - end > 0) {
+        throw new AssertionError("expected " + n + " matching requests within " + deadline + ", received "
+            + matches.size() + " of " + requests.size() + ": " + requests);
+      }
+      synchronized (requests) {
+        try {
+          requests.wait(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError("interrupted while waiting for requests", e);
+        }
+      }
+    }
+  }
+
+  /** The calls created so far, as Twilio would return them, oldest first. */
+  public List<JsonObject> calls() {
+    return calls.values().stream().sorted(Comparator.comparing(StoredCall::created))
+        .map(c -> c.resource().copy()).toList();
+  }
+
+  /** Forgets requests, calls and queued faults; drops the connections of hung requests. */
+  public void reset() {
+    faults.clear();
+    requests.clear();
+    calls.clear();
+    dropHungRequests();
+  }
+
+  /**
+   * Closes the connections of hung requests without answering them, as a dropped connection
+   * would: the client sees the connection end after its request was sent. The calls remain.
+   */
+  public void dropHungRequests() {
+    for (HttpConnection connection : List.copyOf(hung)) {
+      hung.remove(connection);
+      connection.close();
+    }
+  }
+
+  /** Drops hung requests' connections, stops listening and, when it owns it, closes Vert.x. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    dropHungRequests();
+    try {
+      if (server != null) {
+        await(server.close());
+      }
+    } finally {
+      if (ownsVertx) {
+        await(vertx.close());
+      }
+    }
+  }
+
+  private static boolean isCallCreation(RecordedRequest r) {
+    return r.method().equals("POST") && r.path().matches("^/2010-04-01/Accounts/[^/]+/Calls\\.json$");
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException("Twilio stand-in: " + e.getMessage(), e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // HTTP
+
+  private void handle(HttpServerRequest request) {
+    Instant receivedAt = Instant.now();
+    request.body().onComplete(body -> {
+      if (body.failed()) {
+        return;
+      }
+      String contentType = request.getHeader("Content-Type");
+      boolean isForm = request.method() == HttpMethod.POST
+          && (contentType == null || contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded"));
+      Map<String, List<String>> form = Map.of();
+      boolean malformed = false;
+      try {
+        form = isForm ? decode(body.result().toString(StandardCharsets.UTF_8)) : Map.of();
+      } catch (IllegalArgumentException e) {
+        malformed = true;
+      }
+      Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      request.headers().names().forEach(name -> headers.put(name, String.join(", ", request.headers().getAll(name))));
+      RecordedRequest recorded = new RecordedRequest(receivedAt, request.method().name(), request.path(), form,
+          Collections.unmodifiableMap(headers));
+      requests.add(recorded);
+      synchronized (requests) {
+        requests.notifyAll();
+      }
+      if (malformed) {
+        error(request, 400, 20001, "Malformed form body");
+        return;
+      }
+      try {
+        route(request, recorded);
+      } catch (RuntimeException e) {
+        error(request, 500, 20500, "Internal Server Error: " + e);
+      }
+    });
+  }
+
+  private void route(HttpServerRequest request, RecordedRequest recorded) {
+    Matcher account = ACCOUNT_PATH.matcher(request.path());
+    if (!account.matches()) {
+      notFound(request);
+      return;
+    }
+    if (!authorized(request.getHeader("Authorization")) || !account.group(1).equals(accountSid)) {
+      request.response().putHeader("WWW-Authenticate", "Basic realm=\"Twilio API\"");
+      error(request, 401, 20003, "Authenticate");
+      return;
+    }
+    String rest = account.group(2) == null ? "" : account.group(2);
+    Matcher call = CALL.matcher(rest);
+    if (CALLS.matcher(rest).matches() && request.method() == HttpMethod.POST) {
+      create(request, recorded);
+    } else if (CALLS.matcher(rest).matches() && request.method() == HttpMethod.GET) {
+      list(request);
+    } else if (call.matches() && request.method() == HttpMethod.GET) {
+      StoredCall stored = calls.get(call.group(1));
+      if (stored == null) {
+        notFound(request);
+      } else {
+        json(request, 200, stored.resource());
+      }
+    } else if (CALLS.matcher(rest).matches() || call.matches()) {
+      error(request, 405, 20004, "Method not allowed");
+    } else {
+      notFound(request);
+    }
+  }
+
+  private boolean authorized(String header) {
+    if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return false;
+    }
+    try {
+      String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+      return decoded.equals(accountSid + ":" + authToken);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private void create(HttpServerRequest request, RecordedRequest recorded) {
+    Fault fault = faults.poll();
+    if (fault != null && !fault.hang()) {
+      error(request, fault.status(), fault.code(), fault.message());
+      return;
+    }
+    String to = recorded.param("To");
+    String from = recorded.param("From");
+    if (blank(to)) {
+      error(request, 400, 21201, "No 'To' number is specified");
+      return;
+    }
+    if (blank(from)) {
+      error(request, 400, 21213, "No 'From' number is specified");
+      return;
+    }
+    if (blank(recorded.param("Url")) && blank(recorded.param("Twiml")) && blank(recorded.param("ApplicationSid"))) {
+      error(request, 400, 21205, "Url parameter is required. Either a 'Url', 'Twiml' or 'ApplicationSid' must be given.");
+      return;
+    }
+    JsonObject resource = newCall(to, from, recorded.receivedAt());
+    calls.put(resource.getString("sid"), new StoredCall(resource, recorded.receivedAt()));
+    if (fault != null) {
+      // Hang: the call exists, but the answer never leaves; the connection is dropped on close/reset.
+      HttpConnection connection = request.connection();
+      hung.add(connection);
+      connection.closeHandler(v -> hung.remove(connection));
+      return;
+    }
+    json(request, 201, resource);
+  }
+
+  private JsonObject newCall(String to, String from, Instant created) {
+    String sid = "CA" + hex(16);
+    String date = RFC_2822.format(created);
+    String uriBase = "/" + API_VERSION + "/Accounts/" + accountSid + "/Calls/" + sid;
+    JsonObject subresources = new JsonObject();
+    for (String entry : SUBRESOURCES) {
+      String[] parts = entry.split(":");
+      subresources.put(parts[0], uriBase + "/" + parts[1] + ".json");
+    }
+    return new JsonObject()
+        .put("account_sid", accountSid)
+        .putNull("answered_by")
+        .put("api_version", API_VERSION)
+        .putNull("caller_name")
+        .put("date_created", date)
+        .put("date_updated", date)
+        .put("direction", "outbound-api")
+        .putNull("duration")
+        .putNull("end_time")
+        .putNull("forwarded_from")
+        .put("from", from)
+        .put("from_formatted", formatted(from))
+        .putNull("group_sid")
+        .putNull("parent_call_sid")
+        .put("phone_number_sid", from.startsWith("+") ? "PN" + digestHex(accountSid + from) : null)
+        .putNull("price")
+        .put("price_unit", "USD")
+        .put("queue_time", "0")
+        .put("sid", sid)
+        .putNull("start_time")
+        .put("status", "queued")
+        .put("subresource_uris", subresources)
+        .put("to", to)
+        .put("to_formatted", formatted(to))
+        .putNull("trunk_sid")
+        .put("uri", uriBase + ".json");
+  }
+
+  private void list(HttpServerRequest request) {
+    Map<String, List<String>> query = decode(request.query());
+    int pageSize;
+    int page;
+    try {
+      pageSize = Integer.parseInt(first(query, "PageSize", "50"));
+      page = Integer.parseInt(first(query, "Page", "0"));
+    } catch (NumberFormatException e) {
+      error(request, 400, 20001, "Invalid PageSize or Page");
+      return;
+    }
+    if (pageSize < 1 || pageSize > 1000 || page < 0) {
+      error(request, 400, 20001, "PageSize must be between 1 and 1000 and Page at least 0");
+      return;
+    }
+    List<Predicate<StoredCall>> filters = new ArrayList<>();
+    exact(query, "To", "to", filters);
+    exact(query, "From", "from", filters);
+    exact(query, "Status", "status", filters);
+    exact(query, "ParentCallSid", "parent_call_sid", filters);
+    try {
+      time(query, "StartTime", filters);
+      time(query, "StartTime>", filters);
+      time(query, "StartTime<", filters);
+    } catch (DateTimeParseException e) {
+      error(request, 400, 20001, "Invalid StartTime: " + e.getParsedString());
+      return;
+    }
+    List<JsonObject> matching = calls.values().stream()
+        .filter(c -> filters.stream().allMatch(f -> f.test(c)))
+        .sorted(Comparator.comparing(StoredCall::created).reversed())
+        .map(StoredCall::resource)
+        .toList();
+    int start = Math.min(page * pageSize, matching.size());
+    List<JsonObject> slice = matching.subList(start, Math.min(start + pageSize, matching.size()));
+    boolean more = start + pageSize < matching.size();
+
+    String filterQuery = query.entrySet().stream().filter(e -> !PAGING.contains(e.getKey()))
+        .flatMap(e -> e.getValue().stream().map(v -> encode(e.getKey()) + "=" + encode(v)))
+        .collect(Collectors.joining("&"));
+    String base = request.path() + "?" + (filterQuery.isEmpty() ? "" : filterQuery + "&") + "PageSize=" + pageSize;
+    JsonObject body = new JsonObject()
+        .put("calls", new JsonArray(new ArrayList<>(slice)))
+        .put("end", slice.isEmpty() ? 0 : start + slice.size() - 1)
+        .put("first_page_uri", base + "&Page=0")
+        .put("next_page_uri", more ? base + "&Page=" + (page + 1) + "&PageToken=PA" + slice.get(slice.size() - 1).getString("sid") : null)
+        .put("page", page)
+        .put("page_size", pageSize)
+        .put("previous_page_uri", page > 0 ? base + "&Page=" + (page - 1) : null)
+        .put("start", start)
+        .put("uri", base + "&Page=" + page);
+    json(request, 200, body);
+  }
+
+  private static void exact(Map<String, List<String>> query, String name, String field, List<Predicate<StoredCall>> filters) {
+    String value = first(query, name, null);
+    if (value != null) {
+      filters.add(c -> value.equals(c.resource().getString(field)));
+    }
+  }
+
+  /** {@code StartTime} on a date or at an instant, {@code StartTime>} on or after, {@code StartTime<} on or before. */
+  private static void time(Map<String, List<String>> query, String name, List<Predicate<StoredCall>> filters) {
+    String value = first(query, name, null);
+    if (value == null) {
+      return;
+    }
+    boolean dateOnly = value.matches("\\d{4}-\\d{2}-\\d{2}");
+    Instant from = dateOnly ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant() : parseInstant(value);
+    Instant to = dateOnly ? from.plus(Duration.ofDays(1)) : from;
+    if (name.endsWith(">")) {
+      filters.add(c -> !startTime(c).isBefore(from));
+    } else if (name.endsWith("<")) {
+      filters.add(c -> dateOnly ? startTime(c).isBefore(to) : !startTime(c).isAfter(to));
+    } else {
+      filters.add(c -> dateOnly ? !startTime(c).isBefore(from) && startTime(c).isBefore(to) : startTime(c).equals(from));
+    }
+  }
+
+  /** Accepts what clients send: ISO with or without offset (UTC when none), or RFC 2822. */
+  private static Instant parseInstant(String value) {
+    try {
+      return OffsetDateTime.parse(value).toInstant();
+    } catch (DateTimeParseException e) {
+      try {
+        return LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
+      } catch (DateTimeParseException e2) {
+        return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      }
+    }
+  }
+
+  private static Instant startTime(StoredCall call) {
+    String start = call.resource().getString("start_time");
+    return start == null ? call.created() : ZonedDateTime.parse(start, RFC_2822).toInstant();
+  }
+
+  private void notFound(HttpServerRequest request) {
+    error(request, 404, 20404, "The requested resource " + request.path() + " was not found");
+  }
+
+  private static void error(HttpServerRequest request, int status, int code, String message) {
+    json(request, status, new JsonObject()
+        .put("code", code)
+        .put("message", message)
+        .put("more_info", "https://www.twilio.com/docs/errors/" + code)
+        .put("status", status));
+  }
+
+  private static void json(HttpServerRequest request, int status, JsonObject body) {
+    request.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Twilio-Request-Id", "RQ" + HexFormat.of().formatHex(digest(body.encode() + System.nanoTime()), 0, 16))
+        .end(body.encode());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+
+  /** application/x-www-form-urlencoded (or a raw query string): repeated names keep every value, in order. */
+  static Map<String, List<String>> decode(String encoded) {
+    Map<String, List<String>> decoded = new LinkedHashMap<>();
+    if (encoded != null && !encoded.isEmpty()) {
+      for (String pair : encoded.split("&")) {
+        if (pair.isEmpty()) {
+          continue;
+        }
+        int eq = pair.indexOf('=');
+        String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        decoded.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+      }
+    }
+    Map<String, List<String>> form = new LinkedHashMap<>();
+    decoded.forEach((name, values) -> form.put(name, List.copyOf(values)));
+    return Collections.unmodifiableMap(form);
+  }
+
+  private static String first(Map<String, List<String>> query, String name, String fallback) {
+    List<String> values = query.get(name);
+    return values == null || values.isEmpty() ? fallback : values.get(0);
+  }
+
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
+  }
+
+  /** North American numbers as {@code (415) 867-5309}; everything else as given (E.164, sip:, client:). */
+  static String formatted(String endpoint) {
+    Matcher nanp = NANP.matcher(endpoint);
+    return nanp.matches() ? "(" + nanp.group(1) + ") " + nanp.group(2) + "-" + nanp.group(3) : endpoint;
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  private String hex(int bytes) {
+    byte[] id = new byte[bytes];
+    random.nextBytes(id);
+    return HexFormat.of().formatHex(id);
+  }
+
+  private static String digestHex(String value) {
+    return HexFormat.of().formatHex(digest(value), 0, 16);
+  }
+
+  private static byte[] digest(String value) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
