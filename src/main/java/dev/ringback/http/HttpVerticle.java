@@ -21,15 +21,14 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = router(services);
+    Router router = router(vertx, services);
     return vertx.createHttpServer(new HttpServerOptions().setPort(port).setCompressionSupported(true))
         .requestHandler(router)
         .listen();
   }
 
   /** All routes; public so the OpenAPI contract test can compare them with openapi.yaml. */
-  public static Router router(Services services) {
-    var vertx = io.vertx.core.Vertx.currentContext() == null ? null : io.vertx.core.Vertx.currentContext().owner();
+  public static Router router(io.vertx.core.Vertx vertx, Services services) {
     Router router = Router.router(vertx);
     TwilioWebhooks twilio = new TwilioWebhooks(services);
     ApiRoutes api = new ApiRoutes(services);
