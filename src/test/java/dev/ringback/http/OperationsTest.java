@@ -1,0 +1,80 @@
+package dev.ringback.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ringback.support.RingbackServer;
+import io.vertx.core.json.JsonObject;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** /health follows the database down and back up; /metrics carries ours and the platform's meters. */
+class OperationsTest {
+
+  static EmbeddedPostgres startPostgres(Path dir, int port) throws Exception {
+    var builder = EmbeddedPostgres.builder().setDataDirectory(dir.toFile()).setCleanDataDirectory(false);
+    if (port > 0) {
+      builder.setPort(port);
+    }
+    return builder.start();
+  }
+
+  @Test
+  void healthIs503WhileTheDatabaseIsDownAndRecoversWithoutARestart() throws Exception {
+    Path dir = Files.createTempDirectory("ringback-pg");
+    EmbeddedPostgres postgres = startPostgres(dir, 0);
+    int port = postgres.getPort();
+    String url = "postgresql://postgres:postgres@localhost:" + port + "/postgres";
+    try (RingbackServer server = RingbackServer.start(RingbackServer.LINES_YAML,
+        Map.of("RINGBACK_DATABASE_URL", url, "RINGBACK_HTTP_PORT", "0", "RINGBACK_API_TOKEN", RingbackServer.API_TOKEN),
+        Clock.systemUTC())) {
+      var up = server.get("/health");
+      assertThat(up.statusCode()).isEqualTo(200);
+      assertThat(new JsonObject(up.body()).getJsonObject("checks").getString("database")).isEqualTo("up");
+      assertThat(server.api("PUT", "/api/customers/+14155550190", "application/json", "{\"name\":\"Kept\"}").statusCode())
+          .isEqualTo(201);
+
+      postgres.close();
+      RingbackServer.await("/health to report the database down", Duration.ofSeconds(20),
+          () -> server.get("/health").statusCode() == 503);
+      JsonObject down = new JsonObject(server.get("/health").body());
+      assertThat(down.getString("status")).isEqualTo("down");
+      assertThat(down.getJsonObject("checks").getString("database")).startsWith("down");
+      var apiWhileDown = server.api("GET", "/api/customers", null, null);
+      assertThat(apiWhileDown.statusCode()).isEqualTo(503);
+      assertThat(new JsonObject(apiWhileDown.body()).getString("error")).contains("database");
+
+      postgres = startPostgres(dir, port);
+      RingbackServer.await("/health to recover", Duration.ofSeconds(30), () -> server.get("/health").statusCode() == 200);
+      var kept = server.api("GET", "/api/customers/+14155550190", null, null);
+      assertThat(kept.statusCode()).isEqualTo(200);
+      assertThat(new JsonObject(kept.body()).getString("name")).isEqualTo("Kept");
+    } finally {
+      postgres.close();
+    }
+  }
+
+  @Test
+  void metricsCarryRingbackJvmProcessHttpAndPoolMeters() {
+    try (RingbackServer server = RingbackServer.start(dev.ringback.support.TestDatabase.create(), null)) {
+      server.get("/health");
+      server.api("GET", "/api/customers", null, null);
+      var response = server.get("/metrics");
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body())
+          .contains("ringback_calls_total{direction=\"inbound\",outcome=\"missed\"} 0.0")
+          .contains("ringback_ring_to_answer_seconds_bucket{direction=\"inbound\",le=\"36.0\"}")
+          .contains("jvm_memory_used_bytes")
+          .contains("jvm_gc_")
+          .contains("process_cpu_usage")
+          .contains("vertx_http_server_requests_total")
+          .contains("/api/customers\"")
+          .contains("vertx_pool_");
+      assertThat(response.body()).doesNotContain("+1415");
+    }
+  }
+}
