@@ -48,6 +48,13 @@ class OperationsTest {
       assertThat(apiWhileDown.statusCode()).isEqualTo(503);
       assertThat(new JsonObject(apiWhileDown.body()).getString("error")).contains("database");
 
+      // Callers are never cut off: the greeting goes without a name and the agents still ring.
+      var voice = server.twilio("/twilio/voice", "CallSid", "CAdbdown01", "From", "+14155550190", "To", RingbackServer.LINE_NUMBER);
+      assertThat(voice.statusCode()).isEqualTo(200);
+      var twiml = dev.ringback.support.Xml.parse(voice.body());
+      assertThat(dev.ringback.support.Xml.childNames(twiml)).containsExactly("Say", "Dial");
+      assertThat(dev.ringback.support.Xml.child(twiml, "Say").getTextContent()).isEqualTo("Thank you for calling Acme.");
+
       postgres = startPostgres(dir, port);
       RingbackServer.await("/health to recover", Duration.ofSeconds(30), () -> server.get("/health").statusCode() == 200);
       var kept = server.api("GET", "/api/customers/+14155550190", null, null);
