@@ -34,6 +34,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The real {@link TwilioTelephony} (twilio-java underneath) against a local stand-in for api.twilio.com. */
 class TwilioTelephonyTest {
@@ -208,9 +210,10 @@ class TwilioTelephonyTest {
     assertThat(failure.code()).isEqualTo(21215);
   }
 
-  @Test
-  void aRateLimitIsRetryableAndNotRetriedByTheSdk() throws Exception {
-    twilio.failNext(429, 20429, "Too Many Requests");
+  @ParameterizedTest(name = "{0}/{1} is retryable and sent once")
+  @CsvSource({"429, 20429, Too Many Requests", "503, 20503, Service Unavailable"})
+  void throttlingAndUnavailabilityAreRetryableAndNotRetriedByTheSdk(int status, int code, String message) throws Exception {
+    twilio.failNext(status, code, message);
 
     Placement placement = placeFromEventLoop(telephony(10), CALL);
     placement.completion().get(10, SECONDS);
@@ -219,21 +222,7 @@ class TwilioTelephonyTest {
         .hasSize(1);
     TelephonyException failure = placement.failure();
     assertThat(failure.kind()).isEqualTo(TelephonyException.Kind.RETRYABLE);
-    assertThat(failure.code()).isEqualTo(20429);
-  }
-
-  @Test
-  void aServiceUnavailableIsRetryableAndNotRetriedByTheSdk() throws Exception {
-    twilio.failNext(503, 20503, "Service Unavailable");
-
-    Placement placement = placeFromEventLoop(telephony(10), CALL);
-    placement.completion().get(10, SECONDS);
-
-    assertThat(twilio.callCreations()).as("POSTs to Calls.json: a call creation is sent once, retries are Ringback's")
-        .hasSize(1);
-    TelephonyException failure = placement.failure();
-    assertThat(failure.kind()).isEqualTo(TelephonyException.Kind.RETRYABLE);
-    assertThat(failure.code()).isEqualTo(20503);
+    assertThat(failure.code()).isEqualTo(code);
   }
 
   @Test
