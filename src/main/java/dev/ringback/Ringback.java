@@ -113,7 +113,7 @@ public final class Ringback implements AutoCloseable {
     return lines.businessId(DEFAULT_BUSINESS).compose(businessId -> lines.sync(businessId, config.lines())
         .compose(lineKeys -> adminTokenHash(tokens, businessId, config.api().token())
             .map(tokenHash -> new Services(config, clock, pool, config.phoneNumbers(), new CustomerStore(pool),
-                new CallStore(pool), metrics, registry, telephony, businessId, lineKeys, tokenHash))));
+                new CallStore(pool, config.callbacks().policy()), metrics, registry, telephony, businessId, lineKeys, tokenHash))));
   }
 
   /** The configured token, else the one generated at first start (stored hashed, logged once). */

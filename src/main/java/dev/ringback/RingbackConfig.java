@@ -2,6 +2,7 @@ package dev.ringback;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.ringback.domain.CallbackPolicy;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
 import io.vertx.pgclient.PgConnectOptions;
@@ -30,6 +31,7 @@ public record RingbackConfig(
     Api api,
     Phone phone,
     Metrics metrics,
+    Callbacks callbacks,
     List<Line> lines) {
 
   public static final Path DEFAULT_FILE = Path.of("config", "ringback.yaml");
@@ -62,6 +64,15 @@ public record RingbackConfig(
   public record Phone(String defaultRegion) {}
 
   public record Metrics(int ringSeconds, List<Integer> ringToAnswerBucketsRings) {}
+
+  /** @param delaySeconds wait after each trigger before the callback is due */
+  public record Callbacks(Map<String, Integer> delaySeconds, int droppedCallSeconds, int promiseMinutes, int voicemailMaxSeconds) {
+    public CallbackPolicy policy() {
+      Map<String, java.time.Duration> delays = new HashMap<>();
+      delaySeconds.forEach((trigger, seconds) -> delays.put(trigger, java.time.Duration.ofSeconds(seconds)));
+      return new CallbackPolicy(delays, droppedCallSeconds, promiseMinutes);
+    }
+  }
 
   public Optional<Line> lineByNumber(String number) {
     return lines.stream().filter(l -> l.number().equals(number)).findFirst();
@@ -195,6 +206,19 @@ public record RingbackConfig(
     Metrics metrics = new Metrics(ringSeconds, List.copyOf(buckets));
     m.rejectUnknownKeys();
 
+    ConfigNode cb = root.child("callbacks");
+    ConfigNode delays = cb.child("delay-seconds");
+    Map<String, Integer> delaySeconds = Map.of(
+        CallbackPolicy.MISSED, delays.integer(CallbackPolicy.MISSED, 60, 0, 86400),
+        CallbackPolicy.ABANDONED, delays.integer(CallbackPolicy.ABANDONED, 60, 0, 86400),
+        CallbackPolicy.DROPPED, delays.integer(CallbackPolicy.DROPPED, 30, 0, 86400));
+    delays.rejectUnknownKeys();
+    Callbacks callbacks = new Callbacks(delaySeconds,
+        cb.integer("dropped-call-seconds", 30, 1, 600),
+        cb.integer("promise-minutes", 5, 1, 1440),
+        cb.integer("voicemail-max-seconds", 120, 5, 3600));
+    cb.rejectUnknownKeys();
+
     PhoneNumbers numbers = new PhoneNumbers(phone.defaultRegion());
     List<Line> lines = new ArrayList<>();
     Set<String> ids = new HashSet<>();
@@ -210,7 +234,7 @@ public record RingbackConfig(
       lines.add(parsed);
     }
     root.rejectUnknownKeys();
-    return new RingbackConfig(httpConfig, database, twilio, apiConfig, phone, metrics, List.copyOf(lines));
+    return new RingbackConfig(httpConfig, database, twilio, apiConfig, phone, metrics, callbacks, List.copyOf(lines));
   }
 
   private static Line readLine(ConfigNode line, PhoneNumbers numbers) {

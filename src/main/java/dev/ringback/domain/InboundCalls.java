@@ -15,9 +15,12 @@ public final class InboundCalls {
 
   /**
    * The outcome label of an inbound call that ended. An agent leg's answer and the {@code <Dial>}
-   * result may arrive in either order, so both are consulted.
+   * result may arrive in either order, so both are consulted. An answered call cut short is dropped.
    */
-  public static String outcome(Instant answeredAt, String dialStatus) {
+  public static String outcome(Instant answeredAt, String dialStatus, Instant endedAt, CallbackPolicy policy) {
+    if (answeredAt != null && policy.isDropped(answeredAt, endedAt)) {
+      return "dropped";
+    }
     if (answeredAt != null || (dialStatus != null && DIAL_ANSWERED.contains(dialStatus))) {
       return "answered";
     }
@@ -25,6 +28,11 @@ public final class InboundCalls {
       return "missed";
     }
     return "abandoned";
+  }
+
+  /** The agents were rung and none of them took the call. */
+  public static boolean dialNotAnswered(String dialStatus) {
+    return dialStatus != null && DIAL_NOT_ANSWERED.contains(dialStatus);
   }
 
   public static boolean dialAnswered(String dialStatus) {

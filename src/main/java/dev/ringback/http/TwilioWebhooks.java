@@ -9,6 +9,7 @@ import dev.ringback.domain.InboundCalls;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.store.CallStore;
+import dev.ringback.store.CallbackStore;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
@@ -30,6 +31,7 @@ final class TwilioWebhooks {
   static final String VOICE = "/twilio/voice";
   static final String DIAL = "/twilio/dial";
   static final String STATUS = "/twilio/status";
+  static final String RECORDING = "/twilio/recording";
 
   private final Services services;
   private final Optional<RequestValidator> validator;
@@ -90,7 +92,7 @@ final class TwilioWebhooks {
         });
     customer
         .compose(known -> services.calls()
-            .recordInbound(services.businessId(), services.lineKey(line.get()), callSid, from, line.get().number(),
+            .recordInbound(services.businessId(), services.lineKey(line.get()), callSid, from, caller.orElse(null), line.get().number(),
                 known.map(Customer::id).orElse(null), arrivedAt)
             .recover(e -> {
               LOG.error("voice CallSid={}: could not record the call: {}", callSid, e.getMessage());
@@ -106,7 +108,10 @@ final class TwilioWebhooks {
         .onFailure(ctx::fail);
   }
 
-  /** The {@code <Dial>} to the agents ended. */
+  /**
+   * The {@code <Dial>} to the agents ended. Nobody answered: the caller hears an apology and
+   * the promise of a callback, and may leave a voicemail.
+   */
   void dial(RoutingContext ctx) {
     MultiMap form = ctx.request().formAttributes();
     String callSid = required(form, "CallSid");
@@ -114,21 +119,53 @@ final class TwilioWebhooks {
     if (dialStatus == null || dialStatus.isBlank()) {
       throw HttpFailure.badRequest("missing DialCallStatus");
     }
-    Line line = services.phoneNumbers().normalize(form.get("To")).flatMap(services.config()::lineByNumber).orElse(null);
-    services.calls().recordDialStatus(callSid, dialStatus)
+    Optional<Line> line = services.phoneNumbers().normalize(form.get("To")).flatMap(services.config()::lineByNumber);
+    boolean callable = services.phoneNumbers().normalize(form.get("From")).isPresent();
+    services.calls().recordDialStatus(callSid, dialStatus, services.clock().instant())
+        .onSuccess(scheduled -> scheduled.filter(CallbackStore.Scheduled::created)
+            .ifPresent(s -> services.metrics().callbackScheduled(s.trigger())))
         .recover(e -> {
+          // The caller still hears the promise: a missed call will also be found when the call ends.
           LOG.error("dial CallSid={}: could not record the dial status: {}", callSid, e.getMessage());
-          return Future.succeededFuture();
+          return Future.succeededFuture(Optional.empty());
         })
-        .onSuccess(v -> {
-          boolean answered = InboundCalls.dialAnswered(dialStatus);
-          LOG.info("dial CallSid={} DialCallStatus={} -> {}", callSid, dialStatus, answered ? "hang up after the conversation" : "apologised");
-          if (answered) {
+        .onSuccess(scheduled -> {
+          if (InboundCalls.dialAnswered(dialStatus)) {
+            LOG.info("dial CallSid={} DialCallStatus={} -> conversation over, hang up", callSid, dialStatus);
             Responses.twiml(ctx, 200, Twiml.hangup());
+          } else if (line.isEmpty()) {
+            Responses.twiml(ctx, 200, Twiml.apology());
+          } else if (!callable) {
+            LOG.info("dial CallSid={} DialCallStatus={} -> caller cannot be called back: apologised", callSid, dialStatus);
+            Responses.twiml(ctx, 200, Twiml.notAnswered(line.get()));
           } else {
-            Responses.twiml(ctx, 200, line == null ? Twiml.apology() : Twiml.notAnswered(line));
+            LOG.info("dial CallSid={} DialCallStatus={} -> callback {}, voicemail offered", callSid, dialStatus,
+                scheduled.map(s -> "#" + s.id() + " due " + s.dueAt()).orElse("already promised"));
+            var callbacks = services.config().callbacks();
+            Responses.twiml(ctx, 200, Twiml.missed(line.get(), callbacks.promiseMinutes(), callbacks.voicemailMaxSeconds(),
+                services.publicUrl(RECORDING)));
           }
         });
+  }
+
+  /**
+   * A voicemail: both the {@code <Record>} action (the caller is still on the line) and the
+   * recording status callback (the file is ready) come here; either attaches it.
+   */
+  void recording(RoutingContext ctx) {
+    MultiMap form = ctx.request().formAttributes();
+    String callSid = required(form, "CallSid");
+    String url = blankToNull(form.get("RecordingUrl"));
+    String status = blankToNull(form.get("RecordingStatus"));
+    boolean usable = url != null && (status == null || status.equals("completed"))
+        && (url.startsWith("https://") || url.startsWith("http://")) && url.length() <= 512;
+    Future<Boolean> attached = usable ? services.calls().attachRecording(callSid, url) : Future.succeededFuture(false);
+    attached.onSuccess(found -> {
+      LOG.info("recording CallSid={} RecordingStatus={} -> {}", callSid, status == null ? "-" : status,
+          !usable ? "nothing to attach" : found ? "attached to the callback" : "kept with the call");
+      // Only the <Record> action is heard by the caller; the status callback gets an empty document.
+      Responses.twiml(ctx, 200, status == null ? Twiml.voicemailThanks() : Twiml.empty());
+    }).onFailure(ctx::fail);
   }
 
   /** A status callback for any leg: stored once, then applied to its call. */
@@ -153,6 +190,9 @@ final class TwilioWebhooks {
         .onSuccess(applied -> {
           applied.answer().ifPresent(a -> services.metrics().answered(a.direction(), a.ringToAnswer()));
           applied.ended().ifPresent(e -> services.metrics().callEnded(e.direction(), e.outcome()));
+          applied.scheduled().filter(CallbackStore.Scheduled::created)
+              .ifPresent(sc -> services.metrics().callbackScheduled(sc.trigger()));
+          applied.cancelled().ifPresent(c -> services.metrics().callbackFinished(c.trigger(), "cancelled"));
           LOG.info("status CallSid={} CallStatus={} -> {}", callSid, status.value(), describe(applied));
           Responses.twiml(ctx, 200, Twiml.empty());
         })
@@ -167,6 +207,9 @@ final class TwilioWebhooks {
     applied.answer().ifPresent(a -> text.append(", ").append(a.direction()).append(" call answered after ")
         .append(a.ringToAnswer().toMillis() / 1000.0).append(" s"));
     applied.ended().ifPresent(e -> text.append(", ").append(e.direction()).append(" call ended: ").append(e.outcome()));
+    applied.scheduled().ifPresent(sc -> text.append(", callback #").append(sc.id()).append(" (").append(sc.trigger())
+        .append(sc.created() ? ") due " + sc.dueAt() : ") counted again"));
+    applied.cancelled().ifPresent(c -> text.append(", callback #").append(c.id()).append(" cancelled: the customer got through"));
     return text.toString();
   }
 

@@ -5,6 +5,7 @@ import com.twilio.twiml.VoiceResponse;
 import com.twilio.twiml.voice.Dial;
 import com.twilio.twiml.voice.Hangup;
 import com.twilio.twiml.voice.Number;
+import com.twilio.twiml.voice.Record;
 import com.twilio.twiml.voice.Redirect;
 import com.twilio.twiml.voice.Say;
 import com.twilio.twiml.voice.Sip;
@@ -60,6 +61,33 @@ final class Twiml {
   static VoiceResponse notAnswered(Line line) {
     return new VoiceResponse.Builder()
         .say(say("Sorry, nobody could take your call right now. Please try again a little later. Goodbye.", line.language()))
+        .hangup(new Hangup.Builder().build())
+        .build();
+  }
+
+  /** Nobody answered: apologise, promise the callback, offer a voicemail. */
+  static VoiceResponse missed(Line line, int promiseMinutes, int voicemailMaxSeconds, String recordingUrl) {
+    return new VoiceResponse.Builder()
+        .say(say("Sorry, nobody could take your call right now. We will call you back within " + promiseMinutes
+            + (promiseMinutes == 1 ? " minute." : " minutes.")
+            + " If you like, leave a message after the tone, then hang up.", line.language()))
+        .record(new Record.Builder()
+            .maxLength(voicemailMaxSeconds)
+            .playBeep(true)
+            .timeout(5)
+            .action(recordingUrl)
+            .method(HttpMethod.POST)
+            .recordingStatusCallback(recordingUrl)
+            .recordingStatusCallbackMethod(HttpMethod.POST)
+            .build())
+        .say(say("We will call you back soon. Goodbye.", line.language()))
+        .hangup(new Hangup.Builder().build())
+        .build();
+  }
+
+  static VoiceResponse voicemailThanks() {
+    return new VoiceResponse.Builder()
+        .say(say("Thank you for your message. We will call you back soon. Goodbye.", "en-US"))
         .hangup(new Hangup.Builder().build())
         .build();
   }

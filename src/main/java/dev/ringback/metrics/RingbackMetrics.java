@@ -12,6 +12,10 @@ import java.util.List;
  */
 public final class RingbackMetrics {
   public static final List<String> DIRECTIONS = List.of("inbound", "callback");
+  public static final List<String> TRIGGERS =
+      List.of("order", "missed", "abandoned", "dropped", "voicemail", "after_hours", "scheduled", "manual");
+  public static final List<String> CALLBACK_OUTCOMES =
+      List.of("connected", "no_answer", "busy", "machine", "no_agent", "failed", "cancelled", "expired");
   public static final List<String> CALL_OUTCOMES =
       List.of("answered", "missed", "abandoned", "dropped", "busy", "failed", "voicemail", "machine");
 
@@ -32,6 +36,12 @@ public final class RingbackMetrics {
         calls(direction, outcome);
       }
     }
+    for (String trigger : TRIGGERS) {
+      scheduled(trigger);
+      for (String outcome : CALLBACK_OUTCOMES) {
+        finished(trigger, outcome);
+      }
+    }
   }
 
   public MeterRegistry registry() {
@@ -44,6 +54,29 @@ public final class RingbackMetrics {
 
   public void callEnded(String direction, String outcome) {
     calls(direction, outcome).increment();
+  }
+
+  public void callbackScheduled(String trigger) {
+    scheduled(trigger).increment();
+  }
+
+  public void callbackFinished(String trigger, String outcome) {
+    finished(trigger, outcome).increment();
+  }
+
+  private Counter scheduled(String trigger) {
+    return Counter.builder("ringback.callbacks.scheduled")
+        .description("Callbacks created, by what triggered them")
+        .tag("trigger", trigger)
+        .register(registry);
+  }
+
+  private Counter finished(String trigger, String outcome) {
+    return Counter.builder("ringback.callbacks.finished")
+        .description("Callback attempts that ended, by trigger and outcome")
+        .tag("trigger", trigger)
+        .tag("outcome", outcome)
+        .register(registry);
   }
 
   private Timer ringToAnswer(String direction) {
