@@ -6,6 +6,7 @@ import dev.ringback.dialer.TwilioTelephony;
 import dev.ringback.http.HttpVerticle;
 import dev.ringback.metrics.RingbackMetrics;
 import dev.ringback.store.CallStore;
+import dev.ringback.store.CallbackStore;
 import dev.ringback.store.CustomerStore;
 import dev.ringback.store.Database;
 import dev.ringback.store.LineStore;
@@ -113,7 +114,7 @@ public final class Ringback implements AutoCloseable {
     return lines.businessId(DEFAULT_BUSINESS).compose(businessId -> lines.sync(businessId, config.lines())
         .compose(lineKeys -> adminTokenHash(tokens, businessId, config.api().token())
             .map(tokenHash -> new Services(config, clock, pool, config.phoneNumbers(), new CustomerStore(pool),
-                new CallStore(pool, config.callbacks().policy()), metrics, registry, telephony, businessId, lineKeys, tokenHash))));
+                new CallStore(pool, config.callbacks().policy()), new CallbackStore(pool), metrics, registry, telephony, businessId, lineKeys, tokenHash))));
   }
 
   /** The configured token, else the one generated at first start (stored hashed, logged once). */

@@ -5,6 +5,7 @@ import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.metrics.RingbackMetrics;
 import dev.ringback.store.CallStore;
+import dev.ringback.store.CallbackStore;
 import dev.ringback.store.CustomerStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.sqlclient.Pool;
@@ -25,6 +26,7 @@ public record Services(
     PhoneNumbers phoneNumbers,
     CustomerStore customers,
     CallStore calls,
+    CallbackStore callbacks,
     RingbackMetrics metrics,
     PrometheusMeterRegistry registry,
     Telephony telephony,
@@ -34,6 +36,11 @@ public record Services(
 
   public long lineKey(Line line) {
     return lineKeys.get(line.id());
+  }
+
+  /** The configured line id of a database key. */
+  public java.util.Optional<String> lineId(long key) {
+    return lineKeys.entrySet().stream().filter(e -> e.getValue() == key).map(Map.Entry::getKey).findFirst();
   }
 
   /** An absolute URL on this server as Twilio and shops reach it. */

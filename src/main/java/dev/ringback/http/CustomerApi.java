@@ -4,7 +4,6 @@ import dev.ringback.Services;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.CustomerData;
 import dev.ringback.domain.PhoneNumbers;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -37,8 +36,8 @@ final class CustomerApi {
   }
 
   void list(RoutingContext ctx) {
-    int limit = intParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
-    long after = cursor(ctx.request().getParam("cursor"));
+    int limit = Requests.intParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+    long after = Requests.cursor(ctx.request().getParam("cursor"));
     services.customers().list(services.businessId(), after, limit + 1)
         .onSuccess(found -> {
           boolean more = found.size() > limit;
@@ -62,7 +61,7 @@ final class CustomerApi {
   }
 
   void create(RoutingContext ctx) {
-    JsonObject body = jsonBody(ctx);
+    JsonObject body = Requests.jsonBody(ctx);
     CustomerData data = fromJson(body, null);
     services.customers().create(services.businessId(), data)
         .onSuccess(created -> created.ifPresentOrElse(
@@ -77,7 +76,7 @@ final class CustomerApi {
   /** Creates or replaces the customer at this phone; absent fields are cleared. */
   void replace(RoutingContext ctx) {
     String phone = pathPhone(ctx);
-    CustomerData data = fromJson(jsonBody(ctx), phone);
+    CustomerData data = fromJson(Requests.jsonBody(ctx), phone);
     services.customers().replace(services.businessId(), data)
         .onSuccess(saved -> Responses.json(ctx, saved.created() ? 201 : 200, toJson(saved.customer())))
         .onFailure(ctx::fail);
@@ -155,18 +154,6 @@ final class CustomerApi {
         .orElseThrow(() -> HttpFailure.unprocessable("phone: '" + raw + "' is not a valid phone number"));
   }
 
-  private static JsonObject jsonBody(RoutingContext ctx) {
-    try {
-      JsonObject body = ctx.body().asJsonObject();
-      if (body == null) {
-        throw HttpFailure.badRequest("expected a JSON object");
-      }
-      return body;
-    } catch (DecodeException | ClassCastException e) {
-      throw HttpFailure.badRequest("malformed JSON: expected an object");
-    }
-  }
-
   /** Validates every field; {@code pathPhone}, when given, is the phone and the body may omit it. */
   private CustomerData fromJson(JsonObject body, String pathPhone) {
     for (String field : body.fieldNames()) {
@@ -236,36 +223,5 @@ final class CustomerApi {
         .put("notes", c.notes())
         .put("created_at", c.createdAt().toString())
         .put("updated_at", c.updatedAt().toString());
-  }
-
-  private static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
-    String value = ctx.request().getParam(name);
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      int parsed = Integer.parseInt(value);
-      if (parsed < min || parsed > max) {
-        throw HttpFailure.badRequest(name + ": must be between " + min + " and " + max);
-      }
-      return parsed;
-    } catch (NumberFormatException e) {
-      throw HttpFailure.badRequest(name + ": must be a whole number");
-    }
-  }
-
-  private static long cursor(String value) {
-    if (value == null || value.isEmpty()) {
-      return 0;
-    }
-    try {
-      long parsed = Long.parseLong(value);
-      if (parsed < 0) {
-        throw new NumberFormatException();
-      }
-      return parsed;
-    } catch (NumberFormatException e) {
-      throw HttpFailure.badRequest("cursor: not a cursor this API returned");
-    }
   }
 }

@@ -33,6 +33,7 @@ public final class HttpVerticle extends VerticleBase {
     TwilioWebhooks twilio = new TwilioWebhooks(services);
     ApiRoutes api = new ApiRoutes(services);
     CustomerApi customers = new CustomerApi(services);
+    CallbackApi callbacks = new CallbackApi(services);
     Operations operations = new Operations(services);
     int maxBody = services.config().http().maxBodyBytes();
 
@@ -53,6 +54,11 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/customers/:phone").handler(customers::get);
     router.put("/api/customers/:phone").handler(ApiRoutes.requireContentType("application/json")).handler(customers::replace);
     router.delete("/api/customers/:phone").handler(customers::delete);
+
+    router.get("/api/callbacks").handler(callbacks::list);
+    router.post("/api/callbacks").handler(ApiRoutes.requireContentType("application/json")).handler(callbacks::create);
+    router.get("/api/callbacks/:id").handler(callbacks::get);
+    router.post("/api/callbacks/:id/cancel").handler(callbacks::cancel);
 
     router.get("/health").handler(operations::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));

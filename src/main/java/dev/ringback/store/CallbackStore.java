@@ -1,10 +1,13 @@
 package dev.ringback.store;
 
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** Callbacks: created or updated by triggers, cancelled when the customer gets through. */
@@ -46,7 +49,98 @@ public final class CallbackStore {
   /** A callback cancelled because the customer got through. */
   public record Cancelled(long id, String trigger) {}
 
-  private CallbackStore() {}
+  private static final String COLUMNS = """
+      id, line_id, customer_phone, customer_id, trigger, trigger_call_sid, triggered_at, last_triggered_at,
+      trigger_count, due_at, priority, attempts, state, recording_url, outcome, created_at, updated_at""";
+  /** Optional filters: a NULL parameter matches everything. */
+  static final String LIST = "SELECT " + COLUMNS + """
+       FROM callbacks
+      WHERE business_id = $1 AND id > $2
+        AND ($3::text IS NULL OR state = $3)
+        AND ($4::text IS NULL OR trigger = $4)
+        AND ($5::text IS NULL OR customer_phone = $5)
+        AND ($6::bigint IS NULL OR line_id = $6)
+        AND ($7::timestamptz IS NULL OR created_at >= $7)
+        AND ($8::timestamptz IS NULL OR created_at < $8)
+      ORDER BY id LIMIT $9""";
+  static final String FIND = "SELECT " + COLUMNS + " FROM callbacks WHERE business_id = $1 AND id = $2";
+  static final String EVENTS_OF_CALL = """
+      SELECT call_sid, parent_call_sid, call_status, sequence_number, twilio_timestamp, answered_by
+      FROM call_events WHERE call_sid = $1 OR parent_call_sid = $1
+      ORDER BY twilio_timestamp, sequence_number""";
+  /** Work being dialled right now is not pulled from under the dialler. */
+  static final String CANCEL = """
+      UPDATE callbacks SET state = 'cancelled', outcome = 'cancelled', updated_at = now()
+      WHERE business_id = $1 AND id = $2 AND state IN ('scheduled', 'agent_queue')
+      RETURNING\s""" + COLUMNS;
+
+  /** A callback as stored. */
+  public record Callback(long id, long lineId, String phone, Long customerId, String trigger, String triggerCallSid,
+                         Instant triggeredAt, Instant lastTriggeredAt, int triggerCount, Instant dueAt, int priority,
+                         int attempts, String state, String recordingUrl, String outcome, Instant createdAt, Instant updatedAt) {}
+
+  /** Filters of the callback list; null means any. */
+  public record Filter(String state, String trigger, String phone, Long lineId, Instant from, Instant to) {}
+
+  /** One status event of a call, for a callback's story. */
+  public record Event(String callSid, String parentCallSid, String status, Integer sequenceNumber, Instant timestamp,
+                      String answeredBy) {}
+
+  private final Pool pool;
+
+  public CallbackStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<List<Callback>> list(long businessId, Filter f, long afterId, int limit) {
+    return pool.preparedQuery(LIST).execute(Tuple.from(new Object[] {businessId, afterId, f.state(), f.trigger(), f.phone(),
+            f.lineId(), Rows.timestamp(f.from()), Rows.timestamp(f.to()), limit}))
+        .map(rows -> {
+          List<Callback> out = new ArrayList<>();
+          rows.forEach(row -> out.add(toCallback(row)));
+          return out;
+        });
+  }
+
+  public Future<Optional<Callback>> find(long businessId, long id) {
+    return pool.preparedQuery(FIND).execute(Tuple.of(businessId, id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toCallback(rows.iterator().next())));
+  }
+
+  /** The events of a call and of every leg it dialled. */
+  public Future<List<Event>> events(String callSid) {
+    if (callSid == null) {
+      return Future.succeededFuture(List.of());
+    }
+    return pool.preparedQuery(EVENTS_OF_CALL).execute(Tuple.of(callSid))
+        .map(rows -> {
+          List<Event> out = new ArrayList<>();
+          rows.forEach(row -> out.add(new Event(row.getString("call_sid"), row.getString("parent_call_sid"),
+              row.getString("call_status"), row.getInteger("sequence_number"),
+              Rows.instant(row.getOffsetDateTime("twilio_timestamp")), row.getString("answered_by"))));
+          return out;
+        });
+  }
+
+  /** Empty when there is no such callback or it is no longer waiting. */
+  public Future<Optional<Callback>> cancel(long businessId, long id) {
+    return pool.preparedQuery(CANCEL).execute(Tuple.of(businessId, id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toCallback(rows.iterator().next())));
+  }
+
+  /** Schedules by hand; lands on the customer's open callback when there is one. */
+  public Future<Scheduled> schedule(Trigger trigger) {
+    return pool.withTransaction(conn -> schedule(conn, trigger));
+  }
+
+  static Callback toCallback(Row row) {
+    return new Callback(row.getLong("id"), row.getLong("line_id"), row.getString("customer_phone"), row.getLong("customer_id"),
+        row.getString("trigger"), row.getString("trigger_call_sid"), Rows.instant(row.getOffsetDateTime("triggered_at")),
+        Rows.instant(row.getOffsetDateTime("last_triggered_at")), row.getInteger("trigger_count"),
+        Rows.instant(row.getOffsetDateTime("due_at")), row.getInteger("priority"), row.getInteger("attempts"),
+        row.getString("state"), row.getString("recording_url"), row.getString("outcome"),
+        Rows.instant(row.getOffsetDateTime("created_at")), Rows.instant(row.getOffsetDateTime("updated_at")));
+  }
 
   static Future<Scheduled> schedule(SqlClient client, Trigger t) {
     return client.preparedQuery(UPSERT_OPEN)

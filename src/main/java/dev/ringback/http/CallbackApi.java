@@ -1,0 +1,185 @@
+package dev.ringback.http;
+
+import dev.ringback.Services;
+import dev.ringback.domain.Customer;
+import dev.ringback.domain.Line;
+import dev.ringback.metrics.RingbackMetrics;
+import dev.ringback.store.CallbackStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** /api/callbacks: the queue of promises, filtered and paged; one with its story; cancel; schedule by hand. */
+final class CallbackApi {
+  static final Set<String> STATES = Set.of("scheduled", "dialing", "agent_queue", "done", "cancelled", "expired", "failed");
+  private static final Set<String> CREATE_FIELDS = Set.of("phone", "line", "due_at");
+
+  private final Services services;
+
+  CallbackApi(Services services) {
+    this.services = services;
+  }
+
+  void list(RoutingContext ctx) {
+    var params = ctx.request().params();
+    String state = params.get("state");
+    if (state != null && !STATES.contains(state)) {
+      throw HttpFailure.unprocessable("state: must be one of " + String.join(", ", STATES.stream().sorted().toList()));
+    }
+    String trigger = params.get("trigger");
+    if (trigger != null && !RingbackMetrics.TRIGGERS.contains(trigger)) {
+      throw HttpFailure.unprocessable("trigger: must be one of " + String.join(", ", RingbackMetrics.TRIGGERS));
+    }
+    String phone = params.get("phone") == null ? null : services.phoneNumbers().normalize(params.get("phone"))
+        .orElseThrow(() -> HttpFailure.unprocessable("phone: '" + params.get("phone") + "' is not a valid phone number"));
+    Long lineKey = params.get("line") == null ? null : services.lineKey(line(params.get("line")));
+    Instant from = Requests.instant("from", params.get("from"));
+    Instant to = Requests.instant("to", params.get("to"));
+    if (from != null && to != null && !from.isBefore(to)) {
+      throw HttpFailure.unprocessable("from: must be before to");
+    }
+    int limit = Requests.intParam(ctx, "limit", 50, 1, 500);
+    long after = Requests.cursor(params.get("cursor"));
+    services.callbacks().list(services.businessId(), new CallbackStore.Filter(state, trigger, phone, lineKey, from, to), after, limit + 1)
+        .onSuccess(found -> {
+          boolean more = found.size() > limit;
+          List<CallbackStore.Callback> page = more ? found.subList(0, limit) : found;
+          JsonArray items = new JsonArray();
+          page.forEach(c -> items.add(toJson(c)));
+          Responses.json(ctx, 200, new JsonObject().put("items", items)
+              .put("next_cursor", more ? Long.toString(page.get(page.size() - 1).id()) : null));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  void get(RoutingContext ctx) {
+    long id = id(ctx);
+    services.callbacks().find(services.businessId(), id)
+        .compose(found -> found.isEmpty()
+            ? Future.failedFuture(HttpFailure.notFound("no callback " + id))
+            : services.callbacks().events(found.get().triggerCallSid()).map(events -> {
+              JsonArray story = new JsonArray();
+              events.forEach(e -> story.add(new JsonObject()
+                  .put("call_sid", e.callSid())
+                  .put("parent_call_sid", e.parentCallSid())
+                  .put("status", e.status())
+                  .put("sequence_number", e.sequenceNumber())
+                  .put("timestamp", e.timestamp() == null ? null : e.timestamp().toString())
+                  .put("answered_by", e.answeredBy())));
+              return toJson(found.get()).put("call_events", story);
+            }))
+        .onSuccess(body -> Responses.json(ctx, 200, body))
+        .onFailure(ctx::fail);
+  }
+
+  void cancel(RoutingContext ctx) {
+    long id = id(ctx);
+    services.callbacks().cancel(services.businessId(), id)
+        .compose(cancelled -> {
+          if (cancelled.isPresent()) {
+            services.metrics().callbackFinished(cancelled.get().trigger(), "cancelled");
+            return Future.succeededFuture(cancelled.get());
+          }
+          return services.callbacks().find(services.businessId(), id).compose(found -> Future.failedFuture(found.isEmpty()
+              ? HttpFailure.notFound("no callback " + id)
+              : new HttpException(409, "callback " + id + " is " + found.get().state() + " and cannot be cancelled")));
+        })
+        .onSuccess(c -> Responses.json(ctx, 200, toJson(c)))
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code {"phone", "line"?, "due_at"?}}: a callback by hand (trigger {@code manual}), due now unless a time is given. */
+  void create(RoutingContext ctx) {
+    JsonObject body = Requests.jsonBody(ctx);
+    for (String field : body.fieldNames()) {
+      if (!CREATE_FIELDS.contains(field)) {
+        throw HttpFailure.unprocessable(field + ": unknown field");
+      }
+    }
+    Object rawPhone = body.getValue("phone");
+    if (!(rawPhone instanceof String phoneText)) {
+      throw HttpFailure.unprocessable("phone: required, a string");
+    }
+    String phone = services.phoneNumbers().normalize(phoneText)
+        .orElseThrow(() -> HttpFailure.unprocessable("phone: '" + phoneText + "' is not a valid phone number"));
+    Object rawLine = body.getValue("line");
+    if (rawLine != null && !(rawLine instanceof String)) {
+      throw HttpFailure.unprocessable("line: must be a string");
+    }
+    Line line = rawLine == null ? defaultLine() : line((String) rawLine);
+    Object rawDue = body.getValue("due_at");
+    if (rawDue != null && !(rawDue instanceof String)) {
+      throw HttpFailure.unprocessable("due_at: must be a string");
+    }
+    Instant now = services.clock().instant();
+    Instant due = Optional.ofNullable(Requests.instant("due_at", (String) rawDue)).orElse(now);
+    if (due.isAfter(now.plus(java.time.Duration.ofDays(365)))) {
+      throw HttpFailure.unprocessable("due_at: more than a year ahead");
+    }
+    services.customers().findByPhone(services.businessId(), phone)
+        .compose(customer -> services.callbacks().schedule(new CallbackStore.Trigger(services.businessId(), services.lineKey(line),
+            phone, customer.map(Customer::id).orElse(null), "manual", null, now, due,
+            services.config().callbacks().policy().priority("manual", customer.map(Customer::tier).orElse(Customer.Tier.STANDARD)))))
+        .compose(scheduled -> {
+          if (scheduled.created()) {
+            services.metrics().callbackScheduled("manual");
+          }
+          return services.callbacks().find(services.businessId(), scheduled.id()).map(c -> Map.entry(scheduled.created(), c.orElseThrow()));
+        })
+        .onSuccess(result -> {
+          ctx.response().putHeader("Location", "/api/callbacks/" + result.getValue().id());
+          Responses.json(ctx, result.getKey() ? 201 : 200, toJson(result.getValue()));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private Line defaultLine() {
+    List<Line> lines = services.config().lines();
+    if (lines.size() != 1) {
+      throw HttpFailure.unprocessable("line: required when more than one line is configured");
+    }
+    return lines.get(0);
+  }
+
+  private Line line(String id) {
+    return services.config().lineById(id)
+        .orElseThrow(() -> HttpFailure.unprocessable("line: '" + id + "' is not a configured line"));
+  }
+
+  private static long id(RoutingContext ctx) {
+    String raw = ctx.pathParam("id");
+    try {
+      return Long.parseLong(raw);
+    } catch (NumberFormatException e) {
+      throw HttpFailure.notFound("no callback " + raw);
+    }
+  }
+
+  private JsonObject toJson(CallbackStore.Callback c) {
+    return new JsonObject()
+        .put("id", c.id())
+        .put("line", services.lineId(c.lineId()).orElse(null))
+        .put("phone", c.phone())
+        .put("customer_id", c.customerId())
+        .put("trigger", c.trigger())
+        .put("trigger_call_sid", c.triggerCallSid())
+        .put("trigger_count", c.triggerCount())
+        .put("triggered_at", c.triggeredAt().toString())
+        .put("last_triggered_at", c.lastTriggeredAt().toString())
+        .put("due_at", c.dueAt().toString())
+        .put("priority", c.priority())
+        .put("attempts", c.attempts())
+        .put("state", c.state())
+        .put("outcome", c.outcome())
+        .put("recording_url", c.recordingUrl())
+        .put("created_at", c.createdAt().toString())
+        .put("updated_at", c.updatedAt().toString());
+  }
+}

@@ -1,0 +1,65 @@
+package dev.ringback.http;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Reading what API callers send: bodies, numbers and cursors, each refused with a clear 400. */
+final class Requests {
+  private Requests() {}
+
+  static JsonObject jsonBody(RoutingContext ctx) {
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      if (body == null) {
+        throw HttpFailure.badRequest("expected a JSON object");
+      }
+      return body;
+    } catch (DecodeException | ClassCastException e) {
+      throw HttpFailure.badRequest("malformed JSON: expected an object");
+    }
+  }
+
+  static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
+    String value = ctx.request().getParam(name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      int parsed = Integer.parseInt(value);
+      if (parsed < min || parsed > max) {
+        throw HttpFailure.badRequest(name + ": must be between " + min + " and " + max);
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw HttpFailure.badRequest(name + ": must be a whole number");
+    }
+  }
+
+  static long cursor(String value) {
+    if (value == null || value.isEmpty()) {
+      return 0;
+    }
+    try {
+      long parsed = Long.parseLong(value);
+      if (parsed < 0) {
+        throw new NumberFormatException();
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw HttpFailure.badRequest("cursor: not a cursor this API returned");
+    }
+  }
+
+  /** An ISO-8601 instant such as 2026-11-23T14:05:00Z, or null when absent. */
+  static java.time.Instant instant(String name, String value) {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    try {
+      return java.time.OffsetDateTime.parse(value).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      throw HttpFailure.unprocessable(name + ": '" + value + "' is not a time such as 2026-11-23T14:05:00Z");
+    }
+  }
+}
