@@ -83,6 +83,7 @@ public final class Ringback implements AutoCloseable {
       int port = config.http().port() == 0 ? freePort() : config.http().port();
       Services services = bootstrap(vertx, config, clock, pool, registry, port)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      dev.ringback.http.Operations.preload();
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
       vertx.deployVerticle(() -> new HttpVerticle(services, port), new DeploymentOptions().setInstances(instances))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -8,7 +8,6 @@ import dev.ringback.support.RingbackServer;
 import dev.ringback.support.TestDatabase;
 import dev.ringback.support.Xml;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -31,8 +30,7 @@ class CallEventsTest {
   static void start() {
     db = TestDatabase.create();
     // A fixed clock: the call "arrives" at 14:05:00 whatever the time the test runs.
-    server = RingbackServer.start(RingbackServer.LINES_YAML, RingbackServer.environment(db, "http://127.0.0.1:9"),
-        Clock.fixed(ARRIVAL, ZoneOffset.UTC));
+    server = RingbackServer.startAt(db, ARRIVAL);
   }
 
   @AfterAll

@@ -8,9 +8,7 @@ import dev.ringback.support.TestDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -26,8 +24,7 @@ class CallbackApiTest {
   @BeforeAll
   static void start() {
     db = TestDatabase.create();
-    server = RingbackServer.start(RingbackServer.LINES_YAML, RingbackServer.environment(db, "http://127.0.0.1:9"),
-        Clock.fixed(NOW, ZoneOffset.UTC));
+    server = RingbackServer.startAt(db, NOW);
   }
 
   @AfterAll

@@ -8,7 +8,6 @@ import dev.ringback.support.RingbackServer;
 import dev.ringback.support.TestDatabase;
 import dev.ringback.support.Xml;
 import java.sql.Timestamp;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -29,8 +28,7 @@ class CallbackSchedulingTest {
   @BeforeAll
   static void start() {
     db = TestDatabase.create();
-    server = RingbackServer.start(RingbackServer.LINES_YAML, RingbackServer.environment(db, "http://127.0.0.1:9"),
-        Clock.fixed(NOW, ZoneOffset.UTC));
+    server = RingbackServer.startAt(db, NOW);
     server.api("PUT", "/api/customers/+14155550130", "application/json", "{\"name\":\"Vera\",\"tier\":\"vip\"}");
   }
 

@@ -69,6 +69,11 @@ public final class RingbackServer implements AutoCloseable {
     return start(LINES_YAML, environment(db, twilioApiUrl), Clock.systemUTC());
   }
 
+  /** Signatures checked, Twilio's API unreachable, and a clock that stands still at {@code now}. */
+  public static RingbackServer startAt(TestDatabase db, java.time.Instant now) {
+    return start(LINES_YAML, environment(db, "http://127.0.0.1:9"), Clock.fixed(now, java.time.ZoneOffset.UTC));
+  }
+
   public static Map<String, String> environment(TestDatabase db, String twilioApiUrl) {
     Map<String, String> env = new HashMap<>();
     env.put("RINGBACK_DATABASE_URL", db.url());
