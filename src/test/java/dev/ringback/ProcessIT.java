@@ -63,28 +63,77 @@ class ProcessIT {
         "ringback: configuration error: nowhere.yaml: no such file (pass another with --config FILE)");
   }
 
-  @Test
-  void startsOnTheEmbeddedDefaultsAndStopsCleanlyOnSigterm() throws Exception {
+  /** Starts the jar in {@code dir} with the shipped config on a free port and waits until it is healthy. */
+  static Process startHealthy(Path dir, Path log, int port, String apiToken) throws Exception {
+    ProcessBuilder builder = ringback(dir).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().put("RINGBACK_HTTP_PORT", Integer.toString(port));
+    if (apiToken != null) {
+      builder.environment().put("RINGBACK_API_TOKEN", apiToken);
+    }
+    Process process = builder.start();
+    URI health = URI.create("http://127.0.0.1:" + port + "/health");
+    RingbackServer.await("the server to become healthy", Duration.ofSeconds(60), () -> {
+      assertThat(process.isAlive()).as("ringback exited early; see " + log).isTrue();
+      try {
+        return RingbackServer.send(HttpRequest.newBuilder(health).build()).statusCode() == 200;
+      } catch (RuntimeException e) {
+        return false;
+      }
+    });
+    return process;
+  }
+
+  static Path workDir() throws Exception {
     Path dir = Files.createTempDirectory("ringback-run");
     Files.createDirectories(dir.resolve("config"));
     Files.copy(Path.of("config", "ringback.yaml"), dir.resolve("config/ringback.yaml"));
-    int port;
+    return dir;
+  }
+
+  static int freePort() throws Exception {
     try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
+      return socket.getLocalPort();
     }
+  }
+
+  @Test
+  void afterKill9TheNextStartTakesOverTheEmbeddedDataWithNothingLost() throws Exception {
+    Path dir = workDir();
     Path log = dir.resolve("ringback.log");
-    ProcessBuilder builder = ringback(dir).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().put("RINGBACK_HTTP_PORT", Integer.toString(port));
-    Process process = builder.start();
+    int port = freePort();
+    Process first = startHealthy(dir, log, port, RingbackServer.API_TOKEN);
+    String customers = "http://127.0.0.1:" + port + "/api/customers/%2B14155550196";
+    var put = RingbackServer.send(HttpRequest.newBuilder(URI.create(customers))
+        .header("Authorization", "Bearer " + RingbackServer.API_TOKEN).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString("{\"name\":\"Survivor\"}")).build());
+    assertThat(put.statusCode()).isEqualTo(201);
+
+    long postmaster = Long.parseLong(Files.readAllLines(dir.resolve("data/postgres/postmaster.pid")).get(0).trim());
+    new ProcessBuilder("kill", "-9", Long.toString(first.pid())).start().waitFor();
+    assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive)).as("the orphaned postmaster").contains(true);
+
+    Process second = startHealthy(dir, log, port, RingbackServer.API_TOKEN);
     try {
-      URI health = URI.create("http://127.0.0.1:" + port + "/health");
-      RingbackServer.await("the server to become healthy", Duration.ofSeconds(60), () -> {
-        try {
-          return RingbackServer.send(HttpRequest.newBuilder(health).build()).statusCode() == 200;
-        } catch (RuntimeException e) {
-          return false;
-        }
-      });
+      assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+      var get = RingbackServer.send(HttpRequest.newBuilder(URI.create(customers))
+          .header("Authorization", "Bearer " + RingbackServer.API_TOKEN).build());
+      assertThat(get.statusCode()).isEqualTo(200);
+      assertThat(get.body()).contains("Survivor");
+      assertThat(Files.readString(log)).contains("left running by an earlier Ringback");
+    } finally {
+      second.destroy();
+      second.waitFor(30, TimeUnit.SECONDS);
+      second.destroyForcibly();
+    }
+  }
+
+  @Test
+  void startsOnTheEmbeddedDefaultsAndStopsCleanlyOnSigterm() throws Exception {
+    Path dir = workDir();
+    Path log = dir.resolve("ringback.log");
+    Process process = startHealthy(dir, log, freePort(), null);
+    try {
       assertThat(Files.exists(dir.resolve("data/postgres/postmaster.pid"))).isTrue();
       assertThat(Files.readString(log)).contains("Generated the API token");
 
