@@ -100,12 +100,27 @@ final class CustomerApi {
    * are added or updated in one transaction; each rejected row is reported with its reason.
    */
   void importCsv(RoutingContext ctx) {
+    String csv = ctx.body().asString("UTF-8");
+    // Parsing and validating up to max-import-bytes is CPU work: keep it off the event loop.
+    ctx.vertx().executeBlocking(() -> parseCsv(csv), false)
+        .compose(parsed -> services.customers().merge(services.businessId(), parsed.accepted())
+            .map(merged -> new JsonObject()
+                .put("added", merged.added())
+                .put("updated", merged.updated())
+                .put("rejected", parsed.rejected())))
+        .onSuccess(body -> Responses.json(ctx, 200, body))
+        .onFailure(ctx::fail);
+  }
+
+  private record ParsedImport(List<CustomerData> accepted, JsonArray rejected) {}
+
+  private ParsedImport parseCsv(String csv) {
     List<CustomerData> accepted = new ArrayList<>();
     JsonArray rejected = new JsonArray();
     Map<String, Long> seen = new HashMap<>();
     CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
         .setIgnoreEmptyLines(true).setTrim(true).get();
-    try (CSVParser parser = CSVParser.parse(new StringReader(ctx.body().asString("UTF-8")), format)) {
+    try (CSVParser parser = CSVParser.parse(new StringReader(csv), format)) {
       List<String> header = parser.getHeaderNames();
       for (String column : header) {
         if (!FIELDS.contains(column)) {
@@ -140,13 +155,9 @@ final class CustomerApi {
     } catch (IOException | java.io.UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
       throw HttpFailure.badRequest("not readable as CSV: " + e.getMessage());
     }
-    services.customers().merge(services.businessId(), accepted)
-        .onSuccess(merged -> Responses.json(ctx, 200, new JsonObject()
-            .put("added", merged.added())
-            .put("updated", merged.updated())
-            .put("rejected", rejected)))
-        .onFailure(ctx::fail);
+    return new ParsedImport(accepted, rejected);
   }
+
 
   private String pathPhone(RoutingContext ctx) {
     String raw = ctx.pathParam("phone");
