@@ -1,5 +1,6 @@
 package dev.ringback;
 
+import dev.ringback.dialer.Dispatcher;
 import dev.ringback.dialer.SimulatedTelephony;
 import dev.ringback.dialer.Telephony;
 import dev.ringback.dialer.TwilioTelephony;
@@ -9,6 +10,7 @@ import dev.ringback.store.CallStore;
 import dev.ringback.store.CallbackStore;
 import dev.ringback.store.CustomerStore;
 import dev.ringback.store.Database;
+import dev.ringback.store.DialStore;
 import dev.ringback.store.LineStore;
 import dev.ringback.store.TokenStore;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -87,6 +89,8 @@ public final class Ringback implements AutoCloseable {
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
       vertx.deployVerticle(() -> new HttpVerticle(services, port), new DeploymentOptions().setInstances(instances))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      vertx.deployVerticle(new Dispatcher(services, new DialStore(pool), database.connectOptions()))
+          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       LOG.info("Ringback listens on port {} (public URL {}), {} line(s), telephony: {}",
           port, config.http().publicUrl(), config.lines().size(), services.telephony().name());
       return new Ringback(database, vertx, services, port);
@@ -115,7 +119,7 @@ public final class Ringback implements AutoCloseable {
     return lines.businessId(DEFAULT_BUSINESS).compose(businessId -> lines.sync(businessId, config.lines())
         .compose(lineKeys -> adminTokenHash(tokens, businessId, config.api().token())
             .map(tokenHash -> new Services(config, clock, pool, config.phoneNumbers(), new CustomerStore(pool),
-                new CallStore(pool, config.callbacks().policy()), new CallbackStore(pool), metrics, registry, telephony, businessId, lineKeys, tokenHash))));
+                new CallStore(pool, config.callbacks().policy(), config.dialer().policy()), new CallbackStore(pool), metrics, registry, telephony, businessId, lineKeys, tokenHash))));
   }
 
   /** The configured token, else the one generated at first start (stored hashed, logged once). */

@@ -3,6 +3,7 @@ package dev.ringback;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.ringback.domain.CallbackPolicy;
+import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
 import io.vertx.pgclient.PgConnectOptions;
@@ -32,6 +33,7 @@ public record RingbackConfig(
     Phone phone,
     Metrics metrics,
     Callbacks callbacks,
+    Dialer dialer,
     List<Line> lines) {
 
   public static final Path DEFAULT_FILE = Path.of("config", "ringback.yaml");
@@ -64,6 +66,18 @@ public record RingbackConfig(
   public record Phone(String defaultRegion) {}
 
   public record Metrics(int ringSeconds, List<Integer> ringToAnswerBucketsRings) {}
+
+  /**
+   * @param callsPerSecond outbound calls per second for the whole deployment (0: no limit)
+   * @param leaseSeconds how long a claimed callback stays with one instance before another may take it
+   * @param retryMinutes wait before each further attempt after no answer, busy or failed
+   */
+  public record Dialer(int callsPerSecond, int leaseSeconds, int pollMillis, int batchSize, String machineDetection,
+                       int ringTimeoutSeconds, int maxAttempts, List<Integer> retryMinutes) {
+    public DialPolicy policy() {
+      return new DialPolicy(maxAttempts, retryMinutes.stream().map(java.time.Duration::ofMinutes).toList());
+    }
+  }
 
   /** @param delaySeconds wait after each trigger before the callback is due */
   public record Callbacks(Map<String, Integer> delaySeconds, int droppedCallSeconds, int promiseMinutes, int voicemailMaxSeconds) {
@@ -219,6 +233,27 @@ public record RingbackConfig(
         cb.integer("voicemail-max-seconds", 120, 5, 3600));
     cb.rejectUnknownKeys();
 
+    ConfigNode d = root.child("dialer");
+    String machineDetection = d.string("machine-detection", "DetectMessageEnd");
+    if (!List.of("DetectMessageEnd", "Enable", "none").contains(machineDetection)) {
+      throw new ConfigException(d.key("machine-detection"), "must be DetectMessageEnd, Enable or none");
+    }
+    List<Integer> retryMinutes = new ArrayList<>();
+    List<String> retryValues = d.has("retry-minutes") ? d.strings("retry-minutes") : List.of("2", "10", "30");
+    for (int i = 0; i < retryValues.size(); i++) {
+      retryMinutes.add(ConfigNode.parseInt(d.key("retry-minutes") + "[" + i + "]", retryValues.get(i), 0, 10080));
+    }
+    Dialer dialer = new Dialer(
+        d.integer("calls-per-second", 1, 0, 1000),
+        d.integer("lease-seconds", 30, 5, 3600),
+        d.integer("poll-millis", 1000, 10, 60000),
+        d.integer("batch-size", 10, 1, 1000),
+        machineDetection,
+        d.integer("ring-timeout-seconds", 25, 15, 600),
+        d.integer("max-attempts", 3, 1, 20),
+        List.copyOf(retryMinutes));
+    d.rejectUnknownKeys();
+
     PhoneNumbers numbers = new PhoneNumbers(phone.defaultRegion());
     List<Line> lines = new ArrayList<>();
     Set<String> ids = new HashSet<>();
@@ -234,7 +269,7 @@ public record RingbackConfig(
       lines.add(parsed);
     }
     root.rejectUnknownKeys();
-    return new RingbackConfig(httpConfig, database, twilio, apiConfig, phone, metrics, callbacks, List.copyOf(lines));
+    return new RingbackConfig(httpConfig, database, twilio, apiConfig, phone, metrics, callbacks, dialer, List.copyOf(lines));
   }
 
   private static Line readLine(ConfigNode line, PhoneNumbers numbers) {

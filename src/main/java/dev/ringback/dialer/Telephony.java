@@ -1,6 +1,8 @@
 package dev.ringback.dialer;
 
 import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.List;
 
 /**
  * The boundary to the telephone network: Twilio's REST API, or the built-in simulator when
@@ -10,6 +12,12 @@ public interface Telephony {
 
   /** Places an outbound call; fails with a {@link TelephonyException} that says whether to retry. */
   Future<PlacedCall> placeCall(OutboundCall call);
+
+  /**
+   * Calls placed from {@code from} to {@code to} since {@code since}: how an ambiguous request
+   * (sent, but no answer came back) is settled before anyone redials.
+   */
+  Future<List<PlacedCall>> findCalls(String from, String to, Instant since);
 
   /** "twilio" or "simulator", for logs and health. */
   String name();

@@ -15,6 +15,11 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.HttpHostConnectException;
@@ -49,6 +54,26 @@ public final class TwilioTelephony implements Telephony {
   public Future<PlacedCall> placeCall(OutboundCall call) {
     // Unordered: independent calls must not queue behind one slow request.
     return workers.executeBlocking(() -> create(call), false);
+  }
+
+  @Override
+  public Future<List<PlacedCall>> findCalls(String from, String to, Instant since) {
+    return workers.executeBlocking(() -> {
+      try {
+        List<PlacedCall> found = new ArrayList<>();
+        // StartTime filters by day; the exact cut is made here, with a little slack for clock skew.
+        Instant cut = since.minusSeconds(60);
+        for (Call call : Call.reader().setTo(new PhoneNumber(to)).setFrom(new PhoneNumber(from))
+            .setStartTimeAfter(since.minus(Duration.ofDays(1)).atZone(ZoneOffset.UTC)).setPageSize(50L).read(client)) {
+          if (call.getDateCreated() == null || !call.getDateCreated().toInstant().isBefore(cut)) {
+            found.add(new PlacedCall(call.getSid(), call.getStatus() == null ? null : call.getStatus().toString()));
+          }
+        }
+        return found;
+      } catch (ApiException e) {
+        throw classify(e);
+      }
+    }, false);
   }
 
   private PlacedCall create(OutboundCall call) {

@@ -46,6 +46,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post(TwilioWebhooks.DIAL).handler(twilio::dial);
     router.post(TwilioWebhooks.STATUS).handler(twilio::status);
     router.post(TwilioWebhooks.RECORDING).handler(twilio::recording);
+    router.post(TwilioWebhooks.CALLBACK).handler(twilio::callback);
 
     router.route("/api/*").handler(api::authenticate);
     router.get("/api/customers").handler(customers::list);

@@ -32,6 +32,8 @@ final class TwilioWebhooks {
   static final String DIAL = "/twilio/dial";
   static final String STATUS = "/twilio/status";
   static final String RECORDING = "/twilio/recording";
+  static final String CALLBACK = "/twilio/callback";
+  private static final java.time.format.DateTimeFormatter CLOCK_TIME = java.time.format.DateTimeFormatter.ofPattern("HH:mm");
 
   private final Services services;
   private final Optional<RequestValidator> validator;
@@ -119,6 +121,11 @@ final class TwilioWebhooks {
     if (dialStatus == null || dialStatus.isBlank()) {
       throw HttpFailure.badRequest("missing DialCallStatus");
     }
+    Long callbackId = callbackParam(ctx);
+    if (callbackId != null) {
+      callbackDial(ctx, callSid, dialStatus);
+      return;
+    }
     Optional<Line> line = services.phoneNumbers().normalize(form.get("To")).flatMap(services.config()::lineByNumber);
     boolean callable = services.phoneNumbers().normalize(form.get("From")).isPresent();
     services.calls().recordDialStatus(callSid, dialStatus, services.clock().instant())
@@ -146,6 +153,65 @@ final class TwilioWebhooks {
                 services.publicUrl(RECORDING)));
           }
         });
+  }
+
+  /** The agents did not take a callback the customer answered: tell them, and try again later. */
+  private void callbackDial(RoutingContext ctx, String callSid, String dialStatus) {
+    if (InboundCalls.dialAnswered(dialStatus)) {
+      Responses.twiml(ctx, 200, Twiml.hangup());
+      return;
+    }
+    services.callbacks().markNoAgent(callSid)
+        .onSuccess(v -> {
+          LOG.info("dial CallSid={} (callback) DialCallStatus={} -> no agent took it; the callback will be retried", callSid, dialStatus);
+          Responses.twiml(ctx, 200, Twiml.noAgent());
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * An outbound callback was answered: a person is greeted by name and connected to the
+   * line's agents; an answering machine gets a short message.
+   */
+  void callback(RoutingContext ctx) {
+    MultiMap form = ctx.request().formAttributes();
+    String callSid = required(form, "CallSid");
+    Long callbackId = callbackParam(ctx);
+    if (callbackId == null) {
+      throw HttpFailure.badRequest("missing callback");
+    }
+    String answeredBy = blankToNull(form.get("AnsweredBy"));
+    boolean machine = answeredBy != null && (answeredBy.startsWith("machine") || answeredBy.equals("fax"));
+    services.callbacks().find(services.businessId(), callbackId)
+        .compose(found -> {
+          if (found.isEmpty()) {
+            return Future.succeededFuture(Twiml.apology());
+          }
+          var cb = found.get();
+          Optional<Line> line = services.lineId(cb.lineId()).flatMap(services.config()::lineById);
+          if (line.isEmpty()) {
+            return Future.succeededFuture(Twiml.apology());
+          }
+          return services.customers().findByPhone(services.businessId(), cb.phone())
+              .recover(e -> Future.succeededFuture(Optional.empty()))
+              .compose(customer -> {
+                if (machine) {
+                  return Future.succeededFuture(Twiml.callbackMachine(line.get(), customer));
+                }
+                String when = CLOCK_TIME.format(cb.triggeredAt().atZone(line.get().timeZone()));
+                if (line.get().agents().isEmpty()) {
+                  return services.callbacks().markNoAgent(callSid).map(v -> Twiml.callbackWithoutAgents(line.get(), customer));
+                }
+                return Future.succeededFuture(Twiml.callback(line.get(), customer, cb.trigger(), when,
+                    services.publicUrl(DIAL + "?callback=" + callbackId), services.publicUrl(STATUS)));
+              });
+        })
+        .onSuccess(twiml -> {
+          LOG.info("callback CallSid={} callback=#{} AnsweredBy={} -> {}", callSid, callbackId, answeredBy == null ? "-" : answeredBy,
+              machine ? "left a message" : "greeted, connecting the agents");
+          Responses.twiml(ctx, 200, twiml);
+        })
+        .onFailure(ctx::fail);
   }
 
   /**
@@ -186,17 +252,31 @@ final class TwilioWebhooks {
         blankToNull(form.get("To")),
         integer(form.get("CallDuration")),
         blankToNull(form.get("AnsweredBy")));
-    services.calls().apply(event)
+    services.calls().apply(event, callbackParam(ctx))
         .onSuccess(applied -> {
           applied.answer().ifPresent(a -> services.metrics().answered(a.direction(), a.ringToAnswer()));
           applied.ended().ifPresent(e -> services.metrics().callEnded(e.direction(), e.outcome()));
           applied.scheduled().filter(CallbackStore.Scheduled::created)
               .ifPresent(sc -> services.metrics().callbackScheduled(sc.trigger()));
           applied.cancelled().ifPresent(c -> services.metrics().callbackFinished(c.trigger(), "cancelled"));
+          applied.finished().forEach(f -> services.metrics().callbackFinished(f.trigger(), f.outcome()));
           LOG.info("status CallSid={} CallStatus={} -> {}", callSid, status.value(), describe(applied));
           Responses.twiml(ctx, 200, Twiml.empty());
         })
         .onFailure(ctx::fail);
+  }
+
+  /** The callback id Ringback put in the URLs of its own outbound calls. */
+  static Long callbackParam(RoutingContext ctx) {
+    String value = ctx.request().getParam("callback");
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Long.valueOf(value);
+    } catch (NumberFormatException e) {
+      throw HttpFailure.badRequest("callback: not a callback id");
+    }
   }
 
   private static String describe(CallStore.Applied applied) {

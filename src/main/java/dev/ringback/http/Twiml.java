@@ -33,6 +33,11 @@ final class Twiml {
     if (line.agents().isEmpty()) {
       return response.redirect(new Redirect.Builder(dialActionUrl + "?DialCallStatus=no-answer").method(HttpMethod.POST).build()).build();
     }
+    return response.dial(agentsDial(line, dialActionUrl, statusUrl).build()).build();
+  }
+
+  /** Rings every agent of the line at once; each leg reports its progress to the status URL. */
+  private static Dial.Builder agentsDial(Line line, String dialActionUrl, String statusUrl) {
     Dial.Builder dial = new Dial.Builder()
         .timeout(line.ringTimeoutSeconds())
         .action(dialActionUrl)
@@ -46,7 +51,53 @@ final class Twiml {
             .statusCallbackEvents(NUMBER_EVENTS).build());
       }
     }
-    return response.dial(dial.build()).build();
+    return dial;
+  }
+
+  /** A callback a person answered: who we are, why we call, then every agent rings. */
+  static VoiceResponse callback(Line line, Optional<Customer> customer, String trigger, String when, String dialActionUrl,
+                                String statusUrl) {
+    String hello = customer.filter(Customer::hasName).map(c -> "Hello " + firstName(c.name()) + ", this is ").orElse("Hello, this is ");
+    String why = switch (trigger) {
+      case "missed", "abandoned", "after_hours", "voicemail" -> " You called us at " + when + " and we missed you.";
+      case "dropped" -> " Our call at " + when + " was cut off.";
+      default -> " You asked us to call you back.";
+    };
+    Dial.Builder dial = agentsDial(line, dialActionUrl, statusUrl).callerId(line.number());
+    return new VoiceResponse.Builder()
+        .say(say(hello + line.name() + "." + why + " Connecting you now.", language(line, customer)))
+        .dial(dial.build())
+        .build();
+  }
+
+  static VoiceResponse callbackMachine(Line line, Optional<Customer> customer) {
+    String hello = customer.filter(Customer::hasName).map(c -> "Hello " + firstName(c.name()) + ", this is ").orElse("Hello, this is ");
+    return new VoiceResponse.Builder()
+        .say(say(hello + line.name() + " returning your call. Please call us back at " + spelled(line.number())
+            + ". Thank you, goodbye.", language(line, customer)))
+        .hangup(new Hangup.Builder().build())
+        .build();
+  }
+
+  static VoiceResponse callbackWithoutAgents(Line line, Optional<Customer> customer) {
+    String hello = customer.filter(Customer::hasName).map(c -> "Hello " + firstName(c.name()) + ", this is ").orElse("Hello, this is ");
+    return new VoiceResponse.Builder()
+        .say(say(hello + line.name() + " returning your call. Nobody can take it just now; we will call you again shortly. Goodbye.",
+            language(line, customer)))
+        .hangup(new Hangup.Builder().build())
+        .build();
+  }
+
+  static VoiceResponse noAgent() {
+    return new VoiceResponse.Builder()
+        .say(say("Sorry, nobody is free to take your call right now. We will call you again shortly. Goodbye.", "en-US"))
+        .hangup(new Hangup.Builder().build())
+        .build();
+  }
+
+  /** Digits one by one, so a number is read out as a number, not as billions. */
+  private static String spelled(String number) {
+    return String.join(" ", number.replace("+", "").split(""));
   }
 
   static String greeting(Line line, Optional<Customer> caller) {

@@ -19,6 +19,9 @@ public final class RingbackMetrics {
   public static final List<String> CALL_OUTCOMES =
       List.of("answered", "missed", "abandoned", "dropped", "busy", "failed", "voicemail", "machine");
 
+  private static final Duration[] DELAY_BUCKETS = java.util.stream.LongStream.of(1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
+      .mapToObj(Duration::ofSeconds).toArray(Duration[]::new);
+
   private final MeterRegistry registry;
   private final Duration[] ringBuckets;
 
@@ -38,6 +41,7 @@ public final class RingbackMetrics {
     }
     for (String trigger : TRIGGERS) {
       scheduled(trigger);
+      delay(trigger);
       for (String outcome : CALLBACK_OUTCOMES) {
         finished(trigger, outcome);
       }
@@ -58,6 +62,19 @@ public final class RingbackMetrics {
 
   public void callbackScheduled(String trigger) {
     scheduled(trigger).increment();
+  }
+
+  /** Speed to callback: from the trigger event to the outbound call being placed. */
+  public void callbackPlaced(String trigger, Duration sinceTrigger) {
+    delay(trigger).record(sinceTrigger.isNegative() ? Duration.ZERO : sinceTrigger);
+  }
+
+  private Timer delay(String trigger) {
+    return Timer.builder("ringback.callback.delay")
+        .description("From the trigger event to the outbound call being placed")
+        .tag("trigger", trigger)
+        .serviceLevelObjectives(DELAY_BUCKETS)
+        .register(registry);
   }
 
   public void callbackFinished(String trigger, String outcome) {

@@ -2,15 +2,19 @@ package dev.ringback.store;
 
 import dev.ringback.domain.CallEvent;
 import dev.ringback.domain.CallbackPolicy;
+import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.InboundCalls;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -41,13 +45,39 @@ public final class CallStore {
       + " FROM calls c WHERE call_sid = $1 AND ended_at IS NULL FOR UPDATE OF c";
   static final String MARK_ENDED = "UPDATE calls SET ended_at = $2, outcome = $3, answered_by = COALESCE($4, answered_by) WHERE call_sid = $1";
 
+  /** The attempt an outbound leg's event belongs to: the one with its CallSid, else the newest not yet placed. */
+  static final String ATTEMPT_OF_EVENT = """
+      UPDATE callback_attempts a SET call_sid = COALESCE(a.call_sid, $2)
+      WHERE a.id = (SELECT id FROM callback_attempts
+                    WHERE callback_id = $1 AND (call_sid = $2 OR call_sid IS NULL) AND outcome IS DISTINCT FROM 'api_error'
+                    ORDER BY (call_sid = $2) DESC NULLS LAST, id DESC LIMIT 1)
+      RETURNING a.id""";
+  static final String ATTEMPT_RINGING = "UPDATE callback_attempts SET ringing_at = $2 WHERE id = $1 AND ringing_at IS NULL RETURNING answered_at";
+  static final String ATTEMPT_ANSWERED = """
+      UPDATE callback_attempts SET answered_at = $2, answered_by = $3 WHERE id = $1 AND answered_at IS NULL
+      RETURNING ringing_at""";
+  static final String ATTEMPT_FOR_END = """
+      SELECT a.answered_at, a.answered_by, a.no_agent, cb.attempts, cb.trigger, cb.state
+      FROM callback_attempts a JOIN callbacks cb ON cb.id = a.callback_id
+      WHERE a.id = $1 AND a.ended_at IS NULL FOR UPDATE""";
+  static final String ATTEMPT_ENDED = "UPDATE callback_attempts SET ended_at = $2, outcome = $3, answered_by = COALESCE(answered_by, $4) WHERE id = $1";
+  /** Only a callback still being dialled moves on; one cancelled meanwhile stays cancelled. */
+  static final String CALLBACK_AFTER_ATTEMPT = """
+      UPDATE callbacks SET state = $2, outcome = $3, due_at = COALESCE($4, due_at), owner = NULL, lease_until = NULL,
+                           needs_reconcile = false, updated_at = now()
+      WHERE id = $1 AND state = 'dialing'""";
+
   /** What one newly stored event changed, for the metrics to report after the commit. */
   public record Applied(boolean duplicate, Optional<Answer> answer, Optional<Ended> ended,
-                        Optional<CallbackStore.Scheduled> scheduled, Optional<CallbackStore.Cancelled> cancelled) {
+                        Optional<CallbackStore.Scheduled> scheduled, Optional<CallbackStore.Cancelled> cancelled,
+                        List<Finished> finished) {
     static Applied nothing(boolean duplicate) {
-      return new Applied(duplicate, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+      return new Applied(duplicate, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
     }
   }
+
+  /** A callback attempt (or the callback itself) ended with this outcome. */
+  public record Finished(String trigger, String outcome) {}
 
   /** A call (by direction) got answered after ringing this long. */
   public record Answer(String direction, Duration ringToAnswer) {}
@@ -57,10 +87,12 @@ public final class CallStore {
 
   private final Pool pool;
   private final CallbackPolicy policy;
+  private final DialPolicy dialPolicy;
 
-  public CallStore(Pool pool, CallbackPolicy policy) {
+  public CallStore(Pool pool, CallbackPolicy policy, DialPolicy dialPolicy) {
     this.pool = pool;
     this.policy = policy;
+    this.dialPolicy = dialPolicy;
   }
 
   /** @param callerPhone the caller in E.164, or null when they cannot be called back */
@@ -86,15 +118,85 @@ public final class CallStore {
     return pool.withTransaction(conn -> CallbackStore.attachRecording(conn, callSid, recordingUrl));
   }
 
-  /** Stores the event once and applies it to its call, in one transaction. */
-  public Future<Applied> apply(CallEvent event) {
+  /**
+   * Stores the event once and applies it to its call, in one transaction.
+   *
+   * @param callbackId set for the legs of outbound callbacks ({@code /twilio/status?callback=ID})
+   */
+  public Future<Applied> apply(CallEvent event, Long callbackId) {
     return pool.withTransaction(conn -> conn.preparedQuery(INSERT_EVENT).execute(Tuple.from(new Object[] {
             event.callSid(), event.parentCallSid(), event.status().value(), event.sequenceNumber(),
             Rows.timestamp(event.timestamp()), event.direction(), event.from(), event.to(),
             event.callDuration(), event.answeredBy()}))
         .compose(inserted -> inserted.rowCount() == 0
             ? Future.succeededFuture(Applied.nothing(true))
-            : applyNew(conn, event)));
+            : callbackId != null && !event.isChildLeg() ? applyCallbackLeg(conn, event, callbackId) : applyNew(conn, event)));
+  }
+
+  private Future<Applied> applyCallbackLeg(SqlConnection conn, CallEvent event, long callbackId) {
+    return conn.preparedQuery(ATTEMPT_OF_EVENT).execute(Tuple.of(callbackId, event.callSid())).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture(Applied.nothing(false));
+      }
+      long attemptId = rows.iterator().next().getLong("id");
+      Tuple at = Tuple.of(attemptId, Rows.timestamp(event.timestamp()));
+      switch (event.status()) {
+        case RINGING:
+          return conn.preparedQuery(ATTEMPT_RINGING).execute(at).map(r -> ringAnswered(r, "answered_at", event.timestamp(), true));
+        case IN_PROGRESS:
+          return conn.preparedQuery(ATTEMPT_ANSWERED).execute(Tuple.of(attemptId, Rows.timestamp(event.timestamp()), event.answeredBy()))
+              .map(r -> ringAnswered(r, "ringing_at", event.timestamp(), false));
+        default:
+          return event.status().isFinal() ? endAttempt(conn, event, callbackId, attemptId) : Future.succeededFuture(Applied.nothing(false));
+      }
+    });
+  }
+
+  /** Ring-to-answer needs both events; whichever of them comes second measures it, once. */
+  private static Applied ringAnswered(RowSet<Row> rows, String otherColumn, Instant eventTime, boolean eventIsRinging) {
+    if (rows.size() == 0 || rows.iterator().next().getOffsetDateTime(otherColumn) == null) {
+      return Applied.nothing(false);
+    }
+    Instant other = Rows.instant(rows.iterator().next().getOffsetDateTime(otherColumn));
+    Duration waited = eventIsRinging ? InboundCalls.ringToAnswer(eventTime, other) : InboundCalls.ringToAnswer(other, eventTime);
+    return new Applied(false, Optional.of(new Answer("callback", waited)), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+  }
+
+  private Future<Applied> endAttempt(SqlConnection conn, CallEvent event, long callbackId, long attemptId) {
+    return conn.preparedQuery(ATTEMPT_FOR_END).execute(Tuple.of(attemptId)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture(Applied.nothing(false));
+      }
+      Row row = rows.iterator().next();
+      String answeredBy = row.getString("answered_by") != null ? row.getString("answered_by") : event.answeredBy();
+      String outcome = DialPolicy.attemptOutcome(event.status(), row.getOffsetDateTime("answered_at") != null, answeredBy,
+          row.getBoolean("no_agent"));
+      String trigger = row.getString("trigger");
+      List<Finished> finished = new ArrayList<>(List.of(new Finished(trigger, outcome)));
+      String state;
+      String callbackOutcome = outcome;
+      Instant dueAt = null;
+      if (DialPolicy.isDone(outcome)) {
+        state = "done";
+      } else {
+        Optional<Duration> wait = dialPolicy.nextAttemptDelay(row.getInteger("attempts"));
+        if (wait.isPresent()) {
+          state = "scheduled";
+          dueAt = event.timestamp().plus(wait.get());
+        } else {
+          state = "expired";
+          callbackOutcome = DialPolicy.EXPIRED;
+          finished.add(new Finished(trigger, DialPolicy.EXPIRED));
+        }
+      }
+      Ended ended = new Ended("callback", DialPolicy.callOutcome(outcome));
+      Instant due = dueAt;
+      String finalOutcome = callbackOutcome;
+      return conn.preparedQuery(ATTEMPT_ENDED).execute(Tuple.of(attemptId, Rows.timestamp(event.timestamp()), outcome, event.answeredBy()))
+          .compose(v -> conn.preparedQuery(CALLBACK_AFTER_ATTEMPT)
+              .execute(Tuple.of(callbackId, state, state.equals("scheduled") ? null : finalOutcome, Rows.timestamp(due))))
+          .map(v -> new Applied(false, Optional.empty(), Optional.of(ended), Optional.empty(), Optional.empty(), finished));
+    });
   }
 
   private Future<Applied> applyNew(SqlConnection conn, CallEvent event) {
@@ -113,7 +215,7 @@ public final class CallStore {
             Future<Optional<CallbackStore.Cancelled>> cancelled = phone == null
                 ? Future.succeededFuture(Optional.empty())
                 : CallbackStore.cancelScheduled(conn, row.getLong("line_id"), phone);
-            return cancelled.map(c -> new Applied(false, Optional.of(answer), Optional.empty(), Optional.empty(), c));
+            return cancelled.map(c -> new Applied(false, Optional.of(answer), Optional.empty(), Optional.empty(), c, List.of()));
           });
     }
     if (!event.isChildLeg() && event.status().isFinal()) {
@@ -133,7 +235,7 @@ public final class CallStore {
                 .compose(done -> triggers
                     ? trigger(conn, row, outcome, event.callSid(), event.timestamp())
                     : Future.succeededFuture(Optional.<CallbackStore.Scheduled>empty()))
-                .map(scheduled -> new Applied(false, Optional.empty(), Optional.of(ended), scheduled, Optional.empty()));
+                .map(scheduled -> new Applied(false, Optional.empty(), Optional.of(ended), scheduled, Optional.empty(), List.of()));
           });
     }
     return Future.succeededFuture(Applied.nothing(false));

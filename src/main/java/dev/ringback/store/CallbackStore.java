@@ -128,6 +128,13 @@ public final class CallbackStore {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toCallback(rows.iterator().next())));
   }
 
+  static final String MARK_NO_AGENT = "UPDATE callback_attempts SET no_agent = true WHERE call_sid = $1";
+
+  /** The customer answered but no agent took the call: the attempt will not count as connected. */
+  public Future<Void> markNoAgent(String callSid) {
+    return pool.preparedQuery(MARK_NO_AGENT).execute(Tuple.of(callSid)).mapEmpty();
+  }
+
   /** Schedules by hand; lands on the customer's open callback when there is one. */
   public Future<Scheduled> schedule(Trigger trigger) {
     return pool.withTransaction(conn -> schedule(conn, trigger));

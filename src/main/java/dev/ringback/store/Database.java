@@ -52,6 +52,8 @@ public final class Database implements AutoCloseable {
       postgres = EmbeddedPostgres.builder()
           .setDataDirectory(dataDir.toFile())
           .setCleanDataDirectory(false)
+          // Our own shutdown closes the pool first, then stops PostgreSQL; a second hook would race it.
+          .setRegisterShutdownHook(false)
           .setPGStartupWait(Duration.ofSeconds(60))
           .start();
     } catch (IOException | RuntimeException e) {

@@ -64,7 +64,7 @@ class CallbackApiTest {
   void listFiltersAndPages() {
     missedCall("CAapi00002", "+14155550111");
     missedCall("CAapi00003", "+14155550112");
-    assertThat(server.api("POST", "/api/callbacks", "application/json", "{\"phone\":\"+14155550113\",\"line\":\"support\"}")
+    assertThat(server.api("POST", "/api/callbacks", "application/json", "{\"phone\":\"+14155550113\",\"line\":\"support\",\"due_at\":\"2027-01-01T00:00:00Z\"}")
         .statusCode()).isEqualTo(201);
 
     JsonArray byPhone = json(server.api("GET", "/api/callbacks?phone=(415)%20555-0111", null, null)).getJsonArray("items");
@@ -113,7 +113,8 @@ class CallbackApiTest {
     assertThat(json(created).getString("due_at")).isEqualTo("2026-11-24T08:30:00Z");
     assertThat(created.headers().firstValue("Location")).contains("/api/callbacks/" + json(created).getLong("id"));
 
-    HttpResponse<String> again = server.api("POST", "/api/callbacks", "application/json", "{\"phone\":\"+14155550115\",\"line\":\"main\"}");
+    HttpResponse<String> again = server.api("POST", "/api/callbacks", "application/json",
+        "{\"phone\":\"+14155550115\",\"line\":\"main\",\"due_at\":\"2027-01-01T00:00:00Z\"}");
     assertThat(again.statusCode()).isEqualTo(200);
     assertThat(json(again).getLong("id")).isEqualTo(json(created).getLong("id"));
     assertThat(json(again).getInteger("trigger_count")).isEqualTo(2);

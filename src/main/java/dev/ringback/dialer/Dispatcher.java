@@ -1,0 +1,194 @@
+package dev.ringback.dialer;
+
+import dev.ringback.RingbackConfig;
+import dev.ringback.Services;
+import dev.ringback.domain.DialPolicy;
+import dev.ringback.domain.Line;
+import dev.ringback.domain.PhoneNumbers;
+import dev.ringback.store.DialStore;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Places due callbacks. Claims work with a short lease so any number of instances share the
+ * queue, paces calls through the database for the whole deployment, and settles requests
+ * whose fate is unknown by asking the network before anyone redials. Woken by NOTIFY when
+ * work becomes due; the poll is only the safety net.
+ */
+public final class Dispatcher extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+  private static final String CHANNEL = "ringback_callbacks";
+
+  private final Services services;
+  private final DialStore store;
+  private final PgConnectOptions listenOptions;
+  private final RingbackConfig.Dialer config;
+  private final String owner = "ringback-" + UUID.randomUUID();
+  private boolean running;
+  private boolean again;
+  private boolean stopped;
+  private PgConnection listener;
+
+  public Dispatcher(Services services, DialStore store, PgConnectOptions listenOptions) {
+    this.services = services;
+    this.store = store;
+    this.listenOptions = listenOptions;
+    this.config = services.config().dialer();
+  }
+
+  @Override
+  public Future<?> start() {
+    vertx.setPeriodic(config.pollMillis(), id -> tick());
+    listen();
+    vertx.runOnContext(v -> tick());
+    LOG.info("Dispatcher {} dials through {} at most {} call(s) per second", owner, services.telephony().name(),
+        config.callsPerSecond() == 0 ? "unlimited" : config.callsPerSecond());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    return listener == null ? Future.succeededFuture() : listener.close();
+  }
+
+  /** One pass at a time per instance; a wake-up during a pass runs another pass after it. */
+  private void tick() {
+    if (stopped) {
+      return;
+    }
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    reconcile()
+        .compose(v -> dialDue())
+        .onFailure(e -> LOG.warn("Dispatcher pass failed: {}", e.getMessage()))
+        .onComplete(v -> {
+          running = false;
+          if (again) {
+            again = false;
+            vertx.runOnContext(x -> tick());
+          }
+        });
+  }
+
+  private Future<Void> dialDue() {
+    return store.claimDue(owner, services.clock().instant(), config.leaseSeconds(), config.batchSize())
+        .compose(claimed -> {
+          if (claimed.size() == config.batchSize()) {
+            again = true;
+          }
+          return Future.join(claimed.stream().map(this::dial).toList()).mapEmpty();
+        });
+  }
+
+  private Future<Void> dial(DialStore.Claimed c) {
+    Line line = line(c.lineId());
+    String callbackUrl = services.publicUrl("/twilio/callback?callback=" + c.id());
+    String statusUrl = services.publicUrl("/twilio/status?callback=" + c.id());
+    String machineDetection = config.machineDetection().equals("none") ? null : config.machineDetection();
+    OutboundCall call = new OutboundCall(line.number(), c.phone(), callbackUrl, statusUrl, machineDetection, config.ringTimeoutSeconds());
+    return store.nextSlot(services.clock().instant(), config.callsPerSecond())
+        .compose(this::waitFor)
+        .compose(v -> services.telephony().placeCall(call))
+        .compose(placed -> {
+          Instant now = services.clock().instant();
+          services.metrics().callbackPlaced(c.trigger(), Duration.between(c.triggeredAt(), now));
+          LOG.info("callback #{} attempt {} to {} -> placed as {}", c.id(), c.attempt(), PhoneNumbers.mask(c.phone()), placed.callSid());
+          return store.placed(c.id(), c.attemptId(), owner, placed.callSid(), now);
+        }, failure -> failed(c, failure));
+  }
+
+  private Future<Void> failed(DialStore.Claimed c, Throwable failure) {
+    Instant now = services.clock().instant();
+    TelephonyException error = failure instanceof TelephonyException t ? t
+        : new TelephonyException(TelephonyException.Kind.RETRYABLE, null, String.valueOf(failure.getMessage()), failure);
+    LOG.warn("callback #{} attempt {} to {} -> {}: {}", c.id(), c.attempt(), PhoneNumbers.mask(c.phone()), error.kind(), error.getMessage());
+    return switch (error.kind()) {
+      case PERMANENT -> store.failed(c.id(), c.attemptId(), owner, error.code(), error.getMessage(), now)
+          .onSuccess(v -> services.metrics().callbackFinished(c.trigger(), DialPolicy.FAILED));
+      case RETRYABLE -> store.retryLater(c.id(), c.attemptId(), owner, error.code(), error.getMessage(), now,
+          now.plus(DialPolicy.apiBackoff(c.errorStreak())));
+      case AMBIGUOUS -> store.ambiguous(c.id(), owner, error.getMessage());
+    };
+  }
+
+  /** Work whose lease ran out while a call was being placed: look the call up, then keep it or requeue it. */
+  private Future<Void> reconcile() {
+    return store.claimExpired(owner, services.clock().instant(), config.leaseSeconds(), config.batchSize())
+        .compose(unsettled -> Future.join(unsettled.stream().map(this::settle).toList()).mapEmpty());
+  }
+
+  private Future<Void> settle(DialStore.Unsettled u) {
+    Instant now = services.clock().instant();
+    if (u.since() == null || u.attemptId() == null) {
+      return store.notPlaced(u.id(), u.attemptId(), owner, now);
+    }
+    Line line = line(u.lineId());
+    return services.telephony().findCalls(line.number(), u.phone(), u.since())
+        .compose(found -> {
+          if (found.isEmpty()) {
+            LOG.info("callback #{}: no call was placed by the unanswered request; due again", u.id());
+            return store.notPlaced(u.id(), u.attemptId(), owner, now);
+          }
+          LOG.info("callback #{}: the unanswered request did place call {}; not redialling", u.id(), found.get(0).callSid());
+          return store.placed(u.id(), u.attemptId(), owner, found.get(0).callSid(), now);
+        });
+  }
+
+  private Future<Void> waitFor(Instant slot) {
+    long millis = Duration.between(services.clock().instant(), slot).toMillis();
+    if (millis <= 0) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> promise = Promise.promise();
+    vertx.setTimer(millis, id -> promise.complete());
+    return promise.future();
+  }
+
+  private Line line(long key) {
+    return services.lineId(key).flatMap(services.config()::lineById)
+        .orElseThrow(() -> new IllegalStateException("line " + key + " is no longer configured"));
+  }
+
+  private void listen() {
+    if (stopped) {
+      return;
+    }
+    PgConnection.connect(vertx, listenOptions)
+        .compose(conn -> {
+          listener = conn;
+          conn.notificationHandler(n -> {
+            if (CHANNEL.equals(n.getChannel())) {
+              tick();
+            }
+          });
+          conn.exceptionHandler(e -> {
+            if (!stopped) {
+              LOG.warn("The LISTEN connection failed: {}", e.getMessage());
+            }
+          });
+          conn.closeHandler(v -> {
+            if (!stopped) {
+              vertx.setTimer(1000, t -> listen());
+            }
+          });
+          return conn.query("LISTEN " + CHANNEL).execute();
+        })
+        .onFailure(e -> {
+          LOG.warn("Cannot LISTEN for due callbacks ({}); polling every {} ms meanwhile", e.getMessage(), config.pollMillis());
+          vertx.setTimer(5000, t -> listen());
+        });
+  }
+
+}

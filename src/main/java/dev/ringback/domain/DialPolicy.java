@@ -1,0 +1,74 @@
+package dev.ringback.domain;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What an outbound attempt's end means, and when to try again.
+ *
+ * @param retryDelays wait before attempt 2, 3, ... after no answer, busy or failed
+ */
+public record DialPolicy(int maxAttempts, List<Duration> retryDelays) {
+  public static final String CONNECTED = "connected";
+  public static final String MACHINE = "machine";
+  public static final String NO_AGENT = "no_agent";
+  public static final String NO_ANSWER = "no_answer";
+  public static final String BUSY = "busy";
+  public static final String FAILED = "failed";
+  public static final String EXPIRED = "expired";
+
+  private static final Duration MAX_API_BACKOFF = Duration.ofMinutes(5);
+
+  public DialPolicy {
+    retryDelays = List.copyOf(retryDelays);
+  }
+
+  /** The outcome of an attempt from its final status and what answered. */
+  public static String attemptOutcome(CallStatus finalStatus, boolean answered, String answeredBy, boolean noAgent) {
+    if (answered) {
+      if (answeredBy != null && (answeredBy.startsWith("machine") || answeredBy.equals("fax"))) {
+        return MACHINE;
+      }
+      return noAgent ? NO_AGENT : CONNECTED;
+    }
+    return switch (finalStatus) {
+      case BUSY -> BUSY;
+      case FAILED -> FAILED;
+      default -> NO_ANSWER;
+    };
+  }
+
+  /** A person was reached or a message was left: the promise is kept. */
+  public static boolean isDone(String outcome) {
+    return outcome.equals(CONNECTED) || outcome.equals(MACHINE);
+  }
+
+  /** The label of {@code ringback_calls_total} for an attempt's outcome. */
+  public static String callOutcome(String attemptOutcome) {
+    return switch (attemptOutcome) {
+      case CONNECTED, NO_AGENT -> "answered";
+      case MACHINE -> "machine";
+      case BUSY -> "busy";
+      case FAILED -> "failed";
+      default -> "missed";
+    };
+  }
+
+  /** Wait before the next attempt, or empty when the attempts are used up. */
+  public Optional<Duration> nextAttemptDelay(int attemptsSoFar) {
+    if (attemptsSoFar >= maxAttempts) {
+      return Optional.empty();
+    }
+    if (retryDelays.isEmpty()) {
+      return Optional.of(Duration.ZERO);
+    }
+    return Optional.of(retryDelays.get(Math.min(attemptsSoFar, retryDelays.size()) - 1));
+  }
+
+  /** Backoff after the network refused a request (rate limit, outage): 5 s, doubling, at most 5 minutes. */
+  public static Duration apiBackoff(int errorStreak) {
+    long seconds = 5L << Math.min(errorStreak, 10);
+    return Duration.ofSeconds(seconds).compareTo(MAX_API_BACKOFF) > 0 ? MAX_API_BACKOFF : Duration.ofSeconds(seconds);
+  }
+}

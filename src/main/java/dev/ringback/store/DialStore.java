@@ -1,0 +1,145 @@
+package dev.ringback.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The dialler's side of the callback queue: claiming due work with a lease, pacing calls for
+ * the whole deployment, and recording what each request to the network did.
+ */
+public final class DialStore {
+  /** Due work, best first; SKIP LOCKED lets any number of instances claim side by side. */
+  static final String CLAIM_DUE = """
+      UPDATE callbacks cb SET state = 'dialing', owner = $1, lease_until = $2 + make_interval(secs => $3),
+                              attempts = cb.attempts + 1, updated_at = now()
+      WHERE cb.id IN (SELECT id FROM callbacks WHERE state = 'scheduled' AND due_at <= $2
+                      ORDER BY priority DESC, due_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
+      RETURNING cb.id, cb.line_id, cb.customer_phone, cb.trigger, cb.triggered_at, cb.attempts, cb.error_streak""";
+  static final String START_ATTEMPT = "INSERT INTO callback_attempts (callback_id, attempt, started_at) VALUES ($1, $2, $3) RETURNING id";
+  /** Work whose instance vanished while placing a call: the call may exist, so it is looked up first. */
+  static final String CLAIM_EXPIRED = """
+      UPDATE callbacks cb SET owner = $1, lease_until = $2 + make_interval(secs => $3), needs_reconcile = true, updated_at = now()
+      WHERE cb.id IN (SELECT id FROM callbacks WHERE state = 'dialing' AND lease_until < $2
+                      ORDER BY lease_until LIMIT $4 FOR UPDATE SKIP LOCKED)
+      RETURNING cb.id, cb.line_id, cb.customer_phone, cb.trigger, cb.triggered_at, cb.attempts,
+                (SELECT max(a.id) FROM callback_attempts a WHERE a.callback_id = cb.id) AS attempt_id,
+                (SELECT min(a.started_at) FROM callback_attempts a WHERE a.callback_id = cb.id AND a.call_sid IS NULL
+                   AND a.outcome IS DISTINCT FROM 'api_error') AS since""";
+  /** One row for the deployment: each caller takes the next free slot, 1/cps apart. */
+  static final String NEXT_SLOT = """
+      UPDATE dial_pacing SET next_slot = GREATEST(next_slot, $1) + make_interval(secs => $2)
+      WHERE id = 1 RETURNING next_slot - make_interval(secs => $2) AS slot""";
+  static final String ATTEMPT_PLACED = "UPDATE callback_attempts SET call_sid = $2, placed_at = $3 WHERE id = $1";
+  static final String CALLBACK_PLACED = """
+      UPDATE callbacks SET lease_until = NULL, needs_reconcile = false, error_streak = 0, updated_at = now()
+      WHERE id = $1 AND owner = $2""";
+  static final String ATTEMPT_ERROR = "UPDATE callback_attempts SET outcome = $2, error_code = $3, error_message = $4, ended_at = $5 WHERE id = $1";
+  static final String CALLBACK_FAILED = """
+      UPDATE callbacks SET state = 'failed', outcome = 'failed', error_code = $3, error_message = $4,
+                           lease_until = NULL, needs_reconcile = false, updated_at = now()
+      WHERE id = $1 AND owner = $2""";
+  /** A request that created nothing does not use up one of the customer's attempts. */
+  static final String CALLBACK_RETRY_LATER = """
+      UPDATE callbacks SET state = 'scheduled', owner = NULL, lease_until = NULL, needs_reconcile = false,
+                           attempts = attempts - 1, error_streak = error_streak + 1, due_at = $3,
+                           error_code = $4, error_message = $5, updated_at = now()
+      WHERE id = $1 AND owner = $2""";
+  static final String CALLBACK_AMBIGUOUS = """
+      UPDATE callbacks SET needs_reconcile = true, error_code = $3, error_message = $4, updated_at = now()
+      WHERE id = $1 AND owner = $2""";
+
+  /** A claimed callback, ready to dial. */
+  public record Claimed(long id, long lineId, String phone, String trigger, Instant triggeredAt, int attempt, long attemptId,
+                        int errorStreak) {}
+
+  /** A callback whose call may or may not exist: look it up before anything else. */
+  public record Unsettled(long id, long lineId, String phone, String trigger, Instant triggeredAt, int attempt, Long attemptId,
+                          Instant since) {}
+
+  private final Pool pool;
+
+  public DialStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<List<Claimed>> claimDue(String owner, Instant now, int leaseSeconds, int limit) {
+    return pool.withTransaction(conn -> conn.preparedQuery(CLAIM_DUE)
+        .execute(Tuple.of(owner, Rows.timestamp(now), (double) leaseSeconds, limit))
+        .compose(rows -> {
+          List<Future<Claimed>> claimed = new ArrayList<>();
+          for (Row row : rows) {
+            int attempt = row.getInteger("attempts");
+            claimed.add(conn.preparedQuery(START_ATTEMPT).execute(Tuple.of(row.getLong("id"), attempt, Rows.timestamp(now)))
+                .map(inserted -> new Claimed(row.getLong("id"), row.getLong("line_id"), row.getString("customer_phone"),
+                    row.getString("trigger"), Rows.instant(row.getOffsetDateTime("triggered_at")), attempt,
+                    inserted.iterator().next().getLong("id"), row.getInteger("error_streak"))));
+          }
+          return Future.all(claimed).map(all -> all.<Claimed>list());
+        }));
+  }
+
+  public Future<List<Unsettled>> claimExpired(String owner, Instant now, int leaseSeconds, int limit) {
+    return pool.preparedQuery(CLAIM_EXPIRED).execute(Tuple.of(owner, Rows.timestamp(now), (double) leaseSeconds, limit))
+        .map(DialStore::unsettled);
+  }
+
+  private static List<Unsettled> unsettled(RowSet<Row> rows) {
+    List<Unsettled> out = new ArrayList<>();
+    for (Row row : rows) {
+      out.add(new Unsettled(row.getLong("id"), row.getLong("line_id"), row.getString("customer_phone"), row.getString("trigger"),
+          Rows.instant(row.getOffsetDateTime("triggered_at")), row.getInteger("attempts"), row.getLong("attempt_id"),
+          Rows.instant(row.getOffsetDateTime("since"))));
+    }
+    return out;
+  }
+
+  /** The instant this caller may place its call; with {@code callsPerSecond} 0 there is no limit. */
+  public Future<Instant> nextSlot(Instant now, int callsPerSecond) {
+    if (callsPerSecond <= 0) {
+      return Future.succeededFuture(now);
+    }
+    return pool.preparedQuery(NEXT_SLOT).execute(Tuple.of(Rows.timestamp(now), 1.0 / callsPerSecond))
+        .map(rows -> Rows.instant(rows.iterator().next().getOffsetDateTime("slot")));
+  }
+
+  public Future<Void> placed(long callbackId, long attemptId, String owner, String callSid, Instant at) {
+    return pool.withTransaction(conn -> conn.preparedQuery(ATTEMPT_PLACED).execute(Tuple.of(attemptId, callSid, Rows.timestamp(at)))
+        .compose(v -> conn.preparedQuery(CALLBACK_PLACED).execute(Tuple.of(callbackId, owner)))
+        .mapEmpty());
+  }
+
+  /** The number can never be called: the callback ends as failed with Twilio's code and message. */
+  public Future<Void> failed(long callbackId, long attemptId, String owner, Integer code, String message, Instant at) {
+    return pool.withTransaction(conn -> conn.preparedQuery(ATTEMPT_ERROR).execute(Tuple.of(attemptId, "failed", code, message, Rows.timestamp(at)))
+        .compose(v -> conn.preparedQuery(CALLBACK_FAILED).execute(Tuple.of(callbackId, owner, code, message)))
+        .mapEmpty());
+  }
+
+  /** Nothing was created: back to the queue, due again at {@code dueAt}. */
+  public Future<Void> retryLater(long callbackId, long attemptId, String owner, Integer code, String message, Instant at,
+                                    Instant dueAt) {
+    return pool.withTransaction(conn -> conn.preparedQuery(ATTEMPT_ERROR).execute(Tuple.of(attemptId, "api_error", code, message, Rows.timestamp(at)))
+        .compose(v -> conn.preparedQuery(CALLBACK_RETRY_LATER).execute(Tuple.of(callbackId, owner, Rows.timestamp(dueAt), code, message)))
+        .mapEmpty());
+  }
+
+  /** The request went out and no answer came back: keep the lease running out, then reconcile. */
+  public Future<Void> ambiguous(long callbackId, String owner, String message) {
+    return pool.preparedQuery(CALLBACK_AMBIGUOUS).execute(Tuple.of(callbackId, owner, null, message)).mapEmpty();
+  }
+
+  /** Reconciled with no call found: the attempt never happened; due again now. */
+  public Future<Void> notPlaced(long callbackId, Long attemptId, String owner, Instant now) {
+    return pool.withTransaction(conn -> (attemptId == null ? Future.<RowSet<Row>>succeededFuture(null)
+            : conn.preparedQuery(ATTEMPT_ERROR).execute(Tuple.of(attemptId, "api_error", null, "not placed (reconciled)", Rows.timestamp(now))))
+        .compose(v -> conn.preparedQuery(CALLBACK_RETRY_LATER).execute(Tuple.of(callbackId, owner, Rows.timestamp(now), null,
+            "reconciled: no call was placed")))
+        .mapEmpty());
+  }
+}
