@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
   private static final String CHANNEL = "ringback_callbacks";
+  private static final long QUEUE_REFRESH_MILLIS = 5000;
 
   private final Services services;
   private final DialStore store;
@@ -47,6 +48,7 @@ public final class Dispatcher extends VerticleBase {
   @Override
   public Future<?> start() {
     vertx.setPeriodic(config.pollMillis(), id -> tick());
+    vertx.setPeriodic(Math.max(1000, Math.min(QUEUE_REFRESH_MILLIS, config.pollMillis())), id -> refreshQueue());
     listen();
     vertx.runOnContext(v -> tick());
     LOG.info("Dispatcher {} dials through {} at most {} call(s) per second", owner, services.telephony().name(),
@@ -58,6 +60,12 @@ public final class Dispatcher extends VerticleBase {
   public Future<?> stop() {
     stopped = true;
     return listener == null ? Future.succeededFuture() : listener.close();
+  }
+
+  private void refreshQueue() {
+    store.queue(services.clock().instant())
+        .onSuccess(services.metrics()::queue)
+        .onFailure(e -> LOG.debug("Queue gauges not refreshed: {}", e.getMessage()));
   }
 
   /** One pass at a time per instance; a wake-up during a pass runs another pass after it. */

@@ -22,8 +22,11 @@ public final class RingbackMetrics {
   private static final Duration[] DELAY_BUCKETS = java.util.stream.LongStream.of(1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
       .mapToObj(Duration::ofSeconds).toArray(Duration[]::new);
 
+  public static final List<String> QUEUE_STATES = List.of("scheduled", "due", "dialing", "agent_queue");
+
   private final MeterRegistry registry;
   private final Duration[] ringBuckets;
+  private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> queue = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param ringSeconds one ring cycle
@@ -38,6 +41,14 @@ public final class RingbackMetrics {
       for (String outcome : CALL_OUTCOMES) {
         calls(direction, outcome);
       }
+    }
+    for (String state : QUEUE_STATES) {
+      java.util.concurrent.atomic.AtomicLong value = new java.util.concurrent.atomic.AtomicLong();
+      queue.put(state, value);
+      io.micrometer.core.instrument.Gauge.builder("ringback.callback.queue", value, java.util.concurrent.atomic.AtomicLong::get)
+          .description("Callbacks waiting, read from the database (the same for every instance)")
+          .tag("state", state)
+          .register(registry);
     }
     for (String trigger : TRIGGERS) {
       scheduled(trigger);
@@ -62,6 +73,16 @@ public final class RingbackMetrics {
 
   public void callbackScheduled(String trigger) {
     scheduled(trigger).increment();
+  }
+
+  /** The queue as the database last reported it. */
+  public void queue(java.util.Map<String, Long> counts) {
+    counts.forEach((state, n) -> {
+      var value = queue.get(state);
+      if (value != null) {
+        value.set(n);
+      }
+    });
   }
 
   /** Speed to callback: from the trigger event to the outbound call being placed. */

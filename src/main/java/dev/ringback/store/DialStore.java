@@ -54,6 +54,23 @@ public final class DialStore {
       UPDATE callbacks SET needs_reconcile = true, error_code = $3, error_message = $4, updated_at = now()
       WHERE id = $1 AND owner = $2""";
 
+  /** Open work by state, and how much of the scheduled work is already due; partial indexes keep it cheap. */
+  static final String QUEUE = """
+      SELECT state, count(*) AS n, count(*) FILTER (WHERE state = 'scheduled' AND due_at <= $1) AS due
+      FROM callbacks WHERE state IN ('scheduled', 'dialing', 'agent_queue') GROUP BY state""";
+
+  /** State to count, with {@code due} for scheduled work whose time has come. */
+  public Future<java.util.Map<String, Long>> queue(Instant now) {
+    return pool.preparedQuery(QUEUE).execute(Tuple.of(Rows.timestamp(now))).map(rows -> {
+      java.util.Map<String, Long> counts = new java.util.HashMap<>(java.util.Map.of("scheduled", 0L, "due", 0L, "dialing", 0L, "agent_queue", 0L));
+      for (Row row : rows) {
+        counts.put(row.getString("state"), row.getLong("n"));
+        counts.merge("due", row.getLong("due"), Long::sum);
+      }
+      return counts;
+    });
+  }
+
   /** A claimed callback, ready to dial. */
   public record Claimed(long id, long lineId, String phone, String trigger, Instant triggeredAt, int attempt, long attemptId,
                         int errorStreak) {}

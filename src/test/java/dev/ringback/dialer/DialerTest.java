@@ -172,6 +172,17 @@ class DialerTest {
   }
 
   @Test
+  void queueGaugesComeFromTheDatabase() {
+    assertThat(server.api("POST", "/api/callbacks", "application/json",
+        "{\"phone\":\"+14155550147\",\"line\":\"main\",\"due_at\":\"" + clock.instant().plus(Duration.ofDays(2)) + "\"}")
+        .statusCode()).isEqualTo(201);
+    RingbackServer.await("the scheduled gauge to count the new callback", DEADLINE,
+        () -> metric("ringback_callback_queue", "state=\"scheduled\"") == db.count("SELECT count(*) FROM callbacks WHERE state = 'scheduled'"));
+    assertThat(metric("ringback_callback_queue", "state=\"scheduled\"")).isGreaterThanOrEqualTo(1);
+    assertThat(metric("ringback_callback_queue", "state=\"due\"")).isGreaterThanOrEqualTo(0);
+  }
+
+  @Test
   void answeringMachineGetsAMessageAndEndsTheCallback() {
     String phone = "+14155550142";
     long id = scheduleByHand(phone);

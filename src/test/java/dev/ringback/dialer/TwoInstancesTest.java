@@ -1,0 +1,49 @@
+package dev.ringback.dialer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ringback.support.RingbackServer;
+import dev.ringback.support.TestDatabase;
+import dev.ringback.support.TwilioStandIn;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Two Ringback instances on one database share the queue: every callback is dialled exactly once. */
+class TwoInstancesTest {
+
+  @Test
+  void eachCallbackIsDialledOnceAndNotifyWakesTheDiallers() {
+    TestDatabase db = TestDatabase.create();
+    try (TwilioStandIn twilio = TwilioStandIn.start(RingbackServer.ACCOUNT_SID, RingbackServer.AUTH_TOKEN)) {
+      // A one-minute poll: only NOTIFY can make these dials happen within the deadline.
+      String yaml = "dialer:\n  calls-per-second: 0\n  poll-millis: 60000\n  batch-size: 3\n" + RingbackServer.LINES_YAML;
+      var env = RingbackServer.environment(db, twilio.baseUrl());
+      try (RingbackServer first = RingbackServer.start(yaml, env, Clock.systemUTC());
+           RingbackServer second = RingbackServer.start(yaml, env, Clock.systemUTC())) {
+        int count = 30;
+        for (int i = 0; i < count; i++) {
+          RingbackServer via = i % 2 == 0 ? first : second;
+          String phone = String.format("+1415555%04d", 3000 + i);
+          assertThat(via.api("POST", "/api/callbacks", "application/json", "{\"phone\":\"" + phone + "\",\"line\":\"main\"}")
+              .statusCode()).isEqualTo(201);
+        }
+        RingbackServer.await(count + " dials", Duration.ofSeconds(30), () -> twilio.callCreations().size() >= count);
+        RingbackServer.await("every attempt recorded as placed", Duration.ofSeconds(10),
+            () -> db.count("SELECT count(*) FROM callback_attempts WHERE call_sid IS NOT NULL") == count);
+
+        Map<String, Long> perNumber = twilio.callCreations().stream()
+            .collect(Collectors.groupingBy(r -> r.param("To"), Collectors.counting()));
+        assertThat(perNumber).hasSize(count);
+        assertThat(perNumber.values()).allMatch(n -> n == 1);
+        assertThat(twilio.callCreations()).hasSize(count);
+        List<Object> owners = db.query("SELECT DISTINCT owner FROM callbacks").stream().map(r -> r.get("owner")).toList();
+        assertThat(owners).as("both instances took part").hasSize(2);
+      }
+    }
+  }
+
+}
