@@ -3,6 +3,7 @@ package dev.ringback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ringback.support.RingbackServer;
+import dev.ringback.support.TwilioStandIn;
 import java.io.File;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -64,8 +65,11 @@ class ProcessIT {
   }
 
   /** Starts the jar in {@code dir} with the shipped config on a free port and waits until it is healthy. */
-  static Process startHealthy(Path dir, Path log, int port, String apiToken) throws Exception {
+  static Process startHealthy(Path dir, Path log, int port, String apiToken, String... env) throws Exception {
     ProcessBuilder builder = ringback(dir).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    for (int i = 0; i < env.length; i += 2) {
+      builder.environment().put(env[i], env[i + 1]);
+    }
     builder.environment().put("RINGBACK_HTTP_PORT", Integer.toString(port));
     if (apiToken != null) {
       builder.environment().put("RINGBACK_API_TOKEN", apiToken);
@@ -81,6 +85,14 @@ class ProcessIT {
       }
     });
     return process;
+  }
+
+  static String logText(Path log) {
+    try {
+      return Files.readString(log);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static Path workDir() throws Exception {
@@ -125,6 +137,53 @@ class ProcessIT {
       second.destroy();
       second.waitFor(30, TimeUnit.SECONDS);
       second.destroyForcibly();
+    }
+  }
+
+  @Test
+  void killedWhileDiallingTheRestartedServerDialsEachCallbackExactlyOnce() throws Exception {
+    Path dir = workDir();
+    Files.writeString(dir.resolve("config/ringback.yaml"), Files.readString(dir.resolve("config/ringback.yaml"))
+        .replace("request-timeout-seconds: 10", "request-timeout-seconds: 60")
+        .replace("calls-per-second: 1 ", "calls-per-second: 0 ")
+        .replace("lease-seconds: 30", "lease-seconds: 5")
+        .replace("poll-millis: 1000", "poll-millis: 200"));
+    Path log = dir.resolve("ringback.log");
+    int port = freePort();
+    try (TwilioStandIn twilio = TwilioStandIn.start(RingbackServer.ACCOUNT_SID, RingbackServer.AUTH_TOKEN)) {
+      String[] env = {"TWILIO_ACCOUNT_SID", RingbackServer.ACCOUNT_SID, "TWILIO_AUTH_TOKEN", RingbackServer.AUTH_TOKEN,
+          "RINGBACK_TWILIO_API_URL", twilio.baseUrl(), "RINGBACK_PUBLIC_URL", RingbackServer.PUBLIC_URL};
+      int hung = 3;
+      for (int i = 0; i < hung; i++) {
+        twilio.hangNext();
+      }
+      Process first = startHealthy(dir, log, port, RingbackServer.API_TOKEN, env);
+      int count = 6;
+      for (int i = 0; i < count; i++) {
+        var response = RingbackServer.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/callbacks"))
+            .header("Authorization", "Bearer " + RingbackServer.API_TOKEN).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"phone\":\"+1415555" + (4100 + i) + "\"}")).build());
+        assertThat(response.statusCode()).isEqualTo(201);
+      }
+      // Killed with requests still waiting for Twilio's answer: those calls exist, their fate unknown to Ringback.
+      RingbackServer.await("every callback to be requested", Duration.ofSeconds(20), () -> twilio.callCreations().size() >= count);
+      new ProcessBuilder("kill", "-9", Long.toString(first.pid())).start().waitFor();
+      assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      twilio.dropHungRequests();
+
+      Process second = startHealthy(dir, log, port, RingbackServer.API_TOKEN, env);
+      try {
+        RingbackServer.await("the hung requests to be settled", Duration.ofSeconds(30),
+            () -> logText(log).split("did place call", -1).length - 1 >= hung);
+        var perNumber = twilio.callCreations().stream()
+            .collect(java.util.stream.Collectors.groupingBy(r -> r.param("To"), java.util.stream.Collectors.counting()));
+        assertThat(perNumber).hasSize(count);
+        assertThat(perNumber.values()).as("nobody is called twice").allMatch(n -> n == 1);
+      } finally {
+        second.destroy();
+        second.waitFor(30, TimeUnit.SECONDS);
+        second.destroyForcibly();
+      }
     }
   }
 

@@ -34,6 +34,8 @@ public final class Dispatcher extends VerticleBase {
   private final RingbackConfig.Dialer config;
   private final String owner = "ringback-" + UUID.randomUUID();
   private boolean running;
+  /** Dials placed but not yet answered by the network; a slow request must not hold up the others. */
+  private int inFlight;
   private boolean again;
   private boolean stopped;
   private PgConnection listener;
@@ -90,13 +92,28 @@ public final class Dispatcher extends VerticleBase {
         });
   }
 
+  /** Claims as much due work as there is room for and starts dialling it; the pass does not wait for the network. */
   private Future<Void> dialDue() {
-    return store.claimDue(owner, services.clock().instant(), config.leaseSeconds(), config.batchSize())
-        .compose(claimed -> {
-          if (claimed.size() == config.batchSize()) {
+    int room = config.batchSize() - inFlight;
+    if (room <= 0) {
+      return Future.succeededFuture();
+    }
+    return store.claimDue(owner, services.clock().instant(), config.leaseSeconds(), room)
+        .map(claimed -> {
+          if (claimed.size() == room) {
             again = true;
           }
-          return Future.join(claimed.stream().map(this::dial).toList()).mapEmpty();
+          for (DialStore.Claimed c : claimed) {
+            inFlight++;
+            dial(c).onComplete(done -> {
+              inFlight--;
+              if (done.failed()) {
+                LOG.warn("callback #{}: {}", c.id(), done.cause().getMessage());
+              }
+              tick();
+            });
+          }
+          return null;
         });
   }
 

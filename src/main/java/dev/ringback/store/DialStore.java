@@ -50,9 +50,10 @@ public final class DialStore {
                            attempts = attempts - 1, error_streak = error_streak + 1, due_at = $3,
                            error_code = $4, error_message = $5, updated_at = now()
       WHERE id = $1 AND owner = $2""";
+  /** A cleared lease means the call was already found placed (by reconciliation): a late timeout changes nothing. */
   static final String CALLBACK_AMBIGUOUS = """
       UPDATE callbacks SET needs_reconcile = true, error_code = $3, error_message = $4, updated_at = now()
-      WHERE id = $1 AND owner = $2""";
+      WHERE id = $1 AND owner = $2 AND state = 'dialing' AND lease_until IS NOT NULL""";
 
   /** Open work by state, and how much of the scheduled work is already due; partial indexes keep it cheap. */
   static final String QUEUE = """
