@@ -14,14 +14,22 @@ import java.util.List;
  * the whole deployment, and recording what each request to the network did.
  */
 public final class DialStore {
-  /** Due work, best first; SKIP LOCKED lets any number of instances claim side by side. */
+  /**
+   * Due work, best first, with an attempt row started for each, in one statement; SKIP LOCKED
+   * lets any number of instances claim side by side.
+   */
   static final String CLAIM_DUE = """
-      UPDATE callbacks cb SET state = 'dialing', owner = $1, lease_until = $2 + make_interval(secs => $3),
-                              attempts = cb.attempts + 1, updated_at = now()
-      WHERE cb.id IN (SELECT id FROM callbacks WHERE state = 'scheduled' AND due_at <= $2
-                      ORDER BY priority DESC, due_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
-      RETURNING cb.id, cb.line_id, cb.customer_phone, cb.trigger, cb.triggered_at, cb.attempts, cb.error_streak""";
-  static final String START_ATTEMPT = "INSERT INTO callback_attempts (callback_id, attempt, started_at) VALUES ($1, $2, $3) RETURNING id";
+      WITH claimed AS (
+        UPDATE callbacks cb SET state = 'dialing', owner = $1, lease_until = $2 + make_interval(secs => $3),
+                                attempts = cb.attempts + 1, updated_at = now()
+        WHERE cb.id IN (SELECT id FROM callbacks WHERE state = 'scheduled' AND due_at <= $2
+                        ORDER BY priority DESC, due_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
+        RETURNING cb.id, cb.line_id, cb.customer_phone, cb.trigger, cb.triggered_at, cb.attempts, cb.error_streak),
+      started AS (
+        INSERT INTO callback_attempts (callback_id, attempt, started_at)
+        SELECT id, attempts, $2 FROM claimed
+        RETURNING id AS attempt_id, callback_id)
+      SELECT c.*, s.attempt_id FROM claimed c JOIN started s ON s.callback_id = c.id""";
   /** Work whose instance vanished while placing a call: the call may exist, so it is looked up first. */
   static final String CLAIM_EXPIRED = """
       UPDATE callbacks cb SET owner = $1, lease_until = $2 + make_interval(secs => $3), needs_reconcile = true, updated_at = now()
@@ -35,10 +43,11 @@ public final class DialStore {
   static final String NEXT_SLOT = """
       UPDATE dial_pacing SET next_slot = GREATEST(next_slot, $1) + make_interval(secs => $2)
       WHERE id = 1 RETURNING next_slot - make_interval(secs => $2) AS slot""";
-  static final String ATTEMPT_PLACED = "UPDATE callback_attempts SET call_sid = $2, placed_at = $3 WHERE id = $1";
-  static final String CALLBACK_PLACED = """
+  /** One statement per placed call: the attempt gets its CallSid, the callback lets go of its lease. */
+  static final String PLACED = """
+      WITH attempt AS (UPDATE callback_attempts SET call_sid = $3, placed_at = $4 WHERE id = $2)
       UPDATE callbacks SET lease_until = NULL, needs_reconcile = false, error_streak = 0, updated_at = now()
-      WHERE id = $1 AND owner = $2""";
+      WHERE id = $1 AND owner = $5""";
   static final String ATTEMPT_ERROR = "UPDATE callback_attempts SET outcome = $2, error_code = $3, error_message = $4, ended_at = $5 WHERE id = $1";
   static final String CALLBACK_FAILED = """
       UPDATE callbacks SET state = 'failed', outcome = 'failed', error_code = $3, error_message = $4,
@@ -87,19 +96,16 @@ public final class DialStore {
   }
 
   public Future<List<Claimed>> claimDue(String owner, Instant now, int leaseSeconds, int limit) {
-    return pool.withTransaction(conn -> conn.preparedQuery(CLAIM_DUE)
-        .execute(Tuple.of(owner, Rows.timestamp(now), (double) leaseSeconds, limit))
-        .compose(rows -> {
-          List<Future<Claimed>> claimed = new ArrayList<>();
+    return pool.preparedQuery(CLAIM_DUE).execute(Tuple.of(owner, Rows.timestamp(now), (double) leaseSeconds, limit))
+        .map(rows -> {
+          List<Claimed> claimed = new ArrayList<>();
           for (Row row : rows) {
-            int attempt = row.getInteger("attempts");
-            claimed.add(conn.preparedQuery(START_ATTEMPT).execute(Tuple.of(row.getLong("id"), attempt, Rows.timestamp(now)))
-                .map(inserted -> new Claimed(row.getLong("id"), row.getLong("line_id"), row.getString("customer_phone"),
-                    row.getString("trigger"), Rows.instant(row.getOffsetDateTime("triggered_at")), attempt,
-                    inserted.iterator().next().getLong("id"), row.getInteger("error_streak"))));
+            claimed.add(new Claimed(row.getLong("id"), row.getLong("line_id"), row.getString("customer_phone"),
+                row.getString("trigger"), Rows.instant(row.getOffsetDateTime("triggered_at")), row.getInteger("attempts"),
+                row.getLong("attempt_id"), row.getInteger("error_streak")));
           }
-          return Future.all(claimed).map(all -> all.<Claimed>list());
-        }));
+          return claimed;
+        });
   }
 
   public Future<List<Unsettled>> claimExpired(String owner, Instant now, int leaseSeconds, int limit) {
@@ -127,9 +133,7 @@ public final class DialStore {
   }
 
   public Future<Void> placed(long callbackId, long attemptId, String owner, String callSid, Instant at) {
-    return pool.withTransaction(conn -> conn.preparedQuery(ATTEMPT_PLACED).execute(Tuple.of(attemptId, callSid, Rows.timestamp(at)))
-        .compose(v -> conn.preparedQuery(CALLBACK_PLACED).execute(Tuple.of(callbackId, owner)))
-        .mapEmpty());
+    return pool.preparedQuery(PLACED).execute(Tuple.of(callbackId, attemptId, callSid, Rows.timestamp(at), owner)).mapEmpty();
   }
 
   /** The number can never be called: the callback ends as failed with Twilio's code and message. */
