@@ -87,6 +87,13 @@ class ProcessIT {
     return process;
   }
 
+  /** SIGTERM, then SIGKILL if it has not gone within 30 s. */
+  static void stop(Process process) throws InterruptedException {
+    process.destroy();
+    process.waitFor(30, TimeUnit.SECONDS);
+    process.destroyForcibly();
+  }
+
   static String logText(Path log) {
     try {
       return Files.readString(log);
@@ -180,9 +187,7 @@ class ProcessIT {
         assertThat(perNumber).hasSize(count);
         assertThat(perNumber.values()).as("nobody is called twice").allMatch(n -> n == 1);
       } finally {
-        second.destroy();
-        second.waitFor(30, TimeUnit.SECONDS);
-        second.destroyForcibly();
+        stop(second);
       }
     }
   }

@@ -57,7 +57,7 @@ final class Twiml {
   /** A callback a person answered: who we are, why we call, then every agent rings. */
   static VoiceResponse callback(Line line, Optional<Customer> customer, String trigger, String when, String dialActionUrl,
                                 String statusUrl) {
-    String hello = customer.filter(Customer::hasName).map(c -> "Hello " + firstName(c.name()) + ", this is ").orElse("Hello, this is ");
+    String hello = hello(customer);
     String why = switch (trigger) {
       case "missed", "abandoned", "after_hours", "voicemail" -> " You called us at " + when + " and we missed you.";
       case "dropped" -> " Our call at " + when + " was cut off.";
@@ -71,7 +71,7 @@ final class Twiml {
   }
 
   static VoiceResponse callbackMachine(Line line, Optional<Customer> customer) {
-    String hello = customer.filter(Customer::hasName).map(c -> "Hello " + firstName(c.name()) + ", this is ").orElse("Hello, this is ");
+    String hello = hello(customer);
     return new VoiceResponse.Builder()
         .say(say(hello + line.name() + " returning your call. Please call us back at " + spelled(line.number())
             + ". Thank you, goodbye.", language(line, customer)))
@@ -80,7 +80,7 @@ final class Twiml {
   }
 
   static VoiceResponse callbackWithoutAgents(Line line, Optional<Customer> customer) {
-    String hello = customer.filter(Customer::hasName).map(c -> "Hello " + firstName(c.name()) + ", this is ").orElse("Hello, this is ");
+    String hello = hello(customer);
     return new VoiceResponse.Builder()
         .say(say(hello + line.name() + " returning your call. Nobody can take it just now; we will call you again shortly. Goodbye.",
             language(line, customer)))
@@ -93,6 +93,11 @@ final class Twiml {
         .say(say("Sorry, nobody is free to take your call right now. We will call you again shortly. Goodbye.", "en-US"))
         .hangup(new Hangup.Builder().build())
         .build();
+  }
+
+  /** "Hello Nikolay, this is " for a known name, "Hello, this is " otherwise. */
+  private static String hello(Optional<Customer> customer) {
+    return customer.filter(Customer::hasName).map(c -> "Hello " + firstName(c.name()) + ", this is ").orElse("Hello, this is ");
   }
 
   /** Digits one by one, so a number is read out as a number, not as billions. */
