@@ -84,7 +84,7 @@ public record RingbackConfig(
     public CallbackPolicy policy() {
       Map<String, java.time.Duration> delays = new HashMap<>();
       delaySeconds.forEach((trigger, seconds) -> delays.put(trigger, java.time.Duration.ofSeconds(seconds)));
-      return new CallbackPolicy(delays, droppedCallSeconds, promiseMinutes);
+      return new CallbackPolicy(delays, droppedCallSeconds);
     }
   }
 

@@ -10,9 +10,8 @@ import java.util.Optional;
  *
  * @param delays wait after each trigger, so we do not call someone who is already redialling
  * @param droppedCallSeconds an answered call that ends sooner than this counts as dropped
- * @param promiseMinutes the delay a caller is promised ("we will call you back within N minutes")
  */
-public record CallbackPolicy(Map<String, Duration> delays, int droppedCallSeconds, int promiseMinutes) {
+public record CallbackPolicy(Map<String, Duration> delays, int droppedCallSeconds) {
   public static final String MISSED = "missed";
   public static final String ABANDONED = "abandoned";
   public static final String DROPPED = "dropped";

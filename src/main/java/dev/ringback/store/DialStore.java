@@ -35,7 +35,7 @@ public final class DialStore {
       UPDATE callbacks cb SET owner = $1, lease_until = $2 + make_interval(secs => $3), needs_reconcile = true, updated_at = now()
       WHERE cb.id IN (SELECT id FROM callbacks WHERE state = 'dialing' AND lease_until < $2
                       ORDER BY lease_until LIMIT $4 FOR UPDATE SKIP LOCKED)
-      RETURNING cb.id, cb.line_id, cb.customer_phone, cb.trigger, cb.triggered_at, cb.attempts,
+      RETURNING cb.id, cb.line_id, cb.customer_phone,
                 (SELECT max(a.id) FROM callback_attempts a WHERE a.callback_id = cb.id) AS attempt_id,
                 (SELECT min(a.started_at) FROM callback_attempts a WHERE a.callback_id = cb.id AND a.call_sid IS NULL
                    AND a.outcome IS DISTINCT FROM 'api_error') AS since""";
@@ -86,8 +86,7 @@ public final class DialStore {
                         int errorStreak) {}
 
   /** A callback whose call may or may not exist: look it up before anything else. */
-  public record Unsettled(long id, long lineId, String phone, String trigger, Instant triggeredAt, int attempt, Long attemptId,
-                          Instant since) {}
+  public record Unsettled(long id, long lineId, String phone, Long attemptId, Instant since) {}
 
   private final Pool pool;
 
@@ -116,8 +115,7 @@ public final class DialStore {
   private static List<Unsettled> unsettled(RowSet<Row> rows) {
     List<Unsettled> out = new ArrayList<>();
     for (Row row : rows) {
-      out.add(new Unsettled(row.getLong("id"), row.getLong("line_id"), row.getString("customer_phone"), row.getString("trigger"),
-          Rows.instant(row.getOffsetDateTime("triggered_at")), row.getInteger("attempts"), row.getLong("attempt_id"),
+      out.add(new Unsettled(row.getLong("id"), row.getLong("line_id"), row.getString("customer_phone"), row.getLong("attempt_id"),
           Rows.instant(row.getOffsetDateTime("since"))));
     }
     return out;

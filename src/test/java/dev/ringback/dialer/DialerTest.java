@@ -179,7 +179,9 @@ class DialerTest {
     RingbackServer.await("the scheduled gauge to count the new callback", DEADLINE,
         () -> metric("ringback_callback_queue", "state=\"scheduled\"") == db.count("SELECT count(*) FROM callbacks WHERE state = 'scheduled'"));
     assertThat(metric("ringback_callback_queue", "state=\"scheduled\"")).isGreaterThanOrEqualTo(1);
-    assertThat(metric("ringback_callback_queue", "state=\"due\"")).isGreaterThanOrEqualTo(0);
+    RingbackServer.await("the due gauge to match the database", DEADLINE,
+        () -> metric("ringback_callback_queue", "state=\"due\"") == db.count(
+            "SELECT count(*) FROM callbacks WHERE state = 'scheduled' AND due_at <= ?", java.sql.Timestamp.from(clock.instant())));
   }
 
   @Test
