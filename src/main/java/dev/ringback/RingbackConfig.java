@@ -71,16 +71,21 @@ public record RingbackConfig(
    * @param callsPerSecond outbound calls per second for the whole deployment (0: no limit)
    * @param leaseSeconds how long a claimed callback stays with one instance before another may take it
    * @param retryMinutes wait before each further attempt after no answer, busy or failed
+   * @param statusCheckSeconds a placed call with no final status this long after its ring timeout is looked up
    */
   public record Dialer(int callsPerSecond, int leaseSeconds, int pollMillis, int batchSize, String machineDetection,
-                       int ringTimeoutSeconds, int maxAttempts, List<Integer> retryMinutes) {
+                       int ringTimeoutSeconds, int maxAttempts, List<Integer> retryMinutes, int statusCheckSeconds) {
     public DialPolicy policy() {
       return new DialPolicy(maxAttempts, retryMinutes.stream().map(java.time.Duration::ofMinutes).toList());
     }
   }
 
-  /** @param delaySeconds wait after each trigger before the callback is due */
-  public record Callbacks(Map<String, Integer> delaySeconds, int droppedCallSeconds, int promiseMinutes, int voicemailMaxSeconds) {
+  /**
+   * @param delaySeconds wait after each trigger before the callback is due
+   * @param agentAnswerSeconds how long a customer who answered a callback may wait for an agent
+   */
+  public record Callbacks(Map<String, Integer> delaySeconds, int droppedCallSeconds, int promiseMinutes, int voicemailMaxSeconds,
+                          int agentAnswerSeconds) {
     public CallbackPolicy policy() {
       Map<String, java.time.Duration> delays = new HashMap<>();
       delaySeconds.forEach((trigger, seconds) -> delays.put(trigger, java.time.Duration.ofSeconds(seconds)));
@@ -230,7 +235,8 @@ public record RingbackConfig(
     Callbacks callbacks = new Callbacks(delaySeconds,
         cb.integer("dropped-call-seconds", 30, 1, 600),
         cb.integer("promise-minutes", 5, 1, 1440),
-        cb.integer("voicemail-max-seconds", 120, 5, 3600));
+        cb.integer("voicemail-max-seconds", 120, 5, 3600),
+        cb.integer("agent-answer-seconds", 2, 1, 120));
     cb.rejectUnknownKeys();
 
     ConfigNode d = root.child("dialer");
@@ -251,7 +257,8 @@ public record RingbackConfig(
         machineDetection,
         d.integer("ring-timeout-seconds", 25, 15, 600),
         d.integer("max-attempts", 3, 1, 20),
-        List.copyOf(retryMinutes));
+        List.copyOf(retryMinutes),
+        d.integer("status-check-seconds", 120, 10, 86400));
     d.rejectUnknownKeys();
 
     PhoneNumbers numbers = new PhoneNumbers(phone.defaultRegion());

@@ -39,18 +39,22 @@ public final class Dispatcher extends VerticleBase {
   private boolean again;
   private boolean stopped;
   private PgConnection listener;
+  private final StatusWatchdog watchdog;
+  private boolean watching;
 
   public Dispatcher(Services services, DialStore store, PgConnectOptions listenOptions) {
     this.services = services;
     this.store = store;
     this.listenOptions = listenOptions;
     this.config = services.config().dialer();
+    this.watchdog = new StatusWatchdog(services, store, config.statusCheckSeconds(), config.batchSize());
   }
 
   @Override
   public Future<?> start() {
     vertx.setPeriodic(config.pollMillis(), id -> tick());
     vertx.setPeriodic(Math.max(1000, Math.min(QUEUE_REFRESH_MILLIS, config.pollMillis())), id -> refreshQueue());
+    vertx.setPeriodic(config.pollMillis(), id -> watch());
     listen();
     vertx.runOnContext(v -> tick());
     LOG.info("Dispatcher {} dials through {} at most {} call(s) per second", owner, services.telephony().name(),
@@ -68,6 +72,17 @@ public final class Dispatcher extends VerticleBase {
     store.queue(services.clock().instant())
         .onSuccess(services.metrics()::queue)
         .onFailure(e -> LOG.debug("Queue gauges not refreshed: {}", e.getMessage()));
+  }
+
+  /** Looks up placed calls whose end never came; one pass at a time. */
+  private void watch() {
+    if (stopped || watching) {
+      return;
+    }
+    watching = true;
+    watchdog.pass()
+        .onFailure(e -> LOG.warn("Looking up unfinished calls failed: {}", e.getMessage()))
+        .onComplete(v -> watching = false);
   }
 
   /** One pass at a time per instance; a wake-up during a pass runs another pass after it. */
@@ -130,7 +145,7 @@ public final class Dispatcher extends VerticleBase {
           Instant now = services.clock().instant();
           services.metrics().callbackPlaced(c.trigger(), Duration.between(c.triggeredAt(), now));
           LOG.info("callback #{} attempt {} to {} -> placed as {}", c.id(), c.attempt(), PhoneNumbers.mask(c.phone()), placed.callSid());
-          return store.placed(c.id(), c.attemptId(), owner, placed.callSid(), now);
+          return store.placed(c.id(), c.attemptId(), owner, placed.callSid(), now, checkAfterSeconds());
         }, failure -> failed(c, failure));
   }
 
@@ -167,8 +182,13 @@ public final class Dispatcher extends VerticleBase {
             return store.notPlaced(u.id(), u.attemptId(), owner, now);
           }
           LOG.info("callback #{}: the unanswered request did place call {}; not redialling", u.id(), found.get(0).callSid());
-          return store.placed(u.id(), u.attemptId(), owner, found.get(0).callSid(), now);
+          return store.placed(u.id(), u.attemptId(), owner, found.get(0).callSid(), now, checkAfterSeconds());
         });
+  }
+
+  /** A call that rang out and still has not reported its end this much later is looked up. */
+  private int checkAfterSeconds() {
+    return config.ringTimeoutSeconds() + config.statusCheckSeconds();
   }
 
   private Future<Void> waitFor(Instant slot) {

@@ -1,5 +1,6 @@
 package dev.ringback.dialer;
 
+import dev.ringback.domain.CallStatus;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -8,7 +9,12 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.Instant;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -29,6 +35,13 @@ public final class SimulatedTelephony implements Telephony {
   private final Clock clock;
   private final Random random;
   private final long ringMillis;
+  /** The simulator's own record of its recent calls, so lost status reports can be looked up as at Twilio. */
+  private final Map<String, CallProgress> recent = Collections.synchronizedMap(new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, CallProgress> eldest) {
+      return size() > 10_000;
+    }
+  });
 
   /**
    * @param localBaseUrl where this server listens, e.g. {@code http://127.0.0.1:8080}
@@ -64,6 +77,11 @@ public final class SimulatedTelephony implements Telephony {
     return Future.succeededFuture(java.util.List.of());
   }
 
+  @Override
+  public Future<Optional<CallProgress>> fetchCall(String callSid) {
+    return Future.succeededFuture(Optional.ofNullable(recent.get(callSid)));
+  }
+
   private final class SimulatedCall {
     private final OutboundCall call;
     private final String callSid;
@@ -97,6 +115,12 @@ public final class SimulatedTelephony implements Telephony {
     }
 
     private Future<Void> report(String status, String answeredBy, Integer duration) {
+      Instant now = clock.instant();
+      recent.compute(callSid, (sid, before) -> {
+        CallStatus parsed = CallStatus.parse(status).orElseThrow();
+        Instant start = before != null && before.startTime() != null ? before.startTime() : parsed.isAnswer() ? now : null;
+        return new CallProgress(sid, parsed, start, parsed.isFinal() ? now : null, duration, answeredBy);
+      });
       return post(call.statusCallbackUrl(), params(status, answeredBy, duration));
     }
 

@@ -19,6 +19,9 @@ public interface Telephony {
    */
   Future<List<PlacedCall>> findCalls(String from, String to, Instant since);
 
+  /** The call as the network sees it now; empty when it does not know the CallSid. */
+  Future<java.util.Optional<CallProgress>> fetchCall(String callSid);
+
   /** "twilio" or "simulator", for logs and health. */
   String name();
 }

@@ -6,6 +6,7 @@ import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.type.PhoneNumber;
 import dev.ringback.RingbackConfig;
+import dev.ringback.domain.CallStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -18,8 +19,10 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.HttpHostConnectException;
@@ -74,6 +77,35 @@ public final class TwilioTelephony implements Telephony {
         throw classify(e);
       }
     }, false);
+  }
+
+  @Override
+  public Future<Optional<CallProgress>> fetchCall(String callSid) {
+    return workers.executeBlocking(() -> {
+      try {
+        Call call = Call.fetcher(callSid).fetch(client);
+        return Optional.of(new CallProgress(call.getSid(),
+            call.getStatus() == null ? null : CallStatus.parse(call.getStatus().toString()).orElse(null),
+            instant(call.getStartTime()), instant(call.getEndTime()), duration(call.getDuration()), call.getAnsweredBy()));
+      } catch (ApiException e) {
+        if (e.getStatusCode() != null && e.getStatusCode() == 404) {
+          return Optional.<CallProgress>empty();
+        }
+        throw classify(e);
+      }
+    }, false);
+  }
+
+  private static Instant instant(ZonedDateTime time) {
+    return time == null ? null : time.toInstant();
+  }
+
+  private static Integer duration(String seconds) {
+    try {
+      return seconds == null || seconds.isBlank() ? null : Integer.valueOf(seconds.trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   private PlacedCall create(OutboundCall call) {

@@ -203,7 +203,8 @@ final class TwilioWebhooks {
                   return services.callbacks().markNoAgent(callSid).map(v -> Twiml.callbackWithoutAgents(line.get(), customer));
                 }
                 return Future.succeededFuture(Twiml.callback(line.get(), customer, cb.trigger(), when,
-                    services.publicUrl(DIAL + "?callback=" + callbackId), services.publicUrl(STATUS)));
+                    services.config().callbacks().agentAnswerSeconds(), services.publicUrl(DIAL + "?callback=" + callbackId),
+                    services.publicUrl(STATUS)));
               });
         })
         .onSuccess(twiml -> {
@@ -254,12 +255,7 @@ final class TwilioWebhooks {
         blankToNull(form.get("AnsweredBy")));
     services.calls().apply(event, callbackParam(ctx))
         .onSuccess(applied -> {
-          applied.answer().ifPresent(a -> services.metrics().answered(a.direction(), a.ringToAnswer()));
-          applied.ended().ifPresent(e -> services.metrics().callEnded(e.direction(), e.outcome()));
-          applied.scheduled().filter(CallbackStore.Scheduled::created)
-              .ifPresent(sc -> services.metrics().callbackScheduled(sc.trigger()));
-          applied.cancelled().ifPresent(c -> services.metrics().callbackFinished(c.trigger(), "cancelled"));
-          applied.finished().forEach(f -> services.metrics().callbackFinished(f.trigger(), f.outcome()));
+          services.metrics().record(applied);
           LOG.info("status CallSid={} CallStatus={} -> {}", callSid, status.value(), describe(applied));
           Responses.twiml(ctx, 200, Twiml.empty());
         })

@@ -33,13 +33,13 @@ final class Twiml {
     if (line.agents().isEmpty()) {
       return response.redirect(new Redirect.Builder(dialActionUrl + "?DialCallStatus=no-answer").method(HttpMethod.POST).build()).build();
     }
-    return response.dial(agentsDial(line, dialActionUrl, statusUrl).build()).build();
+    return response.dial(agentsDial(line, line.ringTimeoutSeconds(), dialActionUrl, statusUrl).build()).build();
   }
 
   /** Rings every agent of the line at once; each leg reports its progress to the status URL. */
-  private static Dial.Builder agentsDial(Line line, String dialActionUrl, String statusUrl) {
+  private static Dial.Builder agentsDial(Line line, int timeoutSeconds, String dialActionUrl, String statusUrl) {
     Dial.Builder dial = new Dial.Builder()
-        .timeout(line.ringTimeoutSeconds())
+        .timeout(timeoutSeconds)
         .action(dialActionUrl)
         .method(HttpMethod.POST);
     for (String agent : line.agents()) {
@@ -54,16 +54,19 @@ final class Twiml {
     return dial;
   }
 
-  /** A callback a person answered: who we are, why we call, then every agent rings. */
-  static VoiceResponse callback(Line line, Optional<Customer> customer, String trigger, String when, String dialActionUrl,
-                                String statusUrl) {
+  /**
+   * A callback a person answered: who we are, why we call, then every agent rings, but only for
+   * {@code agentAnswerSeconds}: a customer we called must not be left waiting for us.
+   */
+  static VoiceResponse callback(Line line, Optional<Customer> customer, String trigger, String when, int agentAnswerSeconds,
+                                String dialActionUrl, String statusUrl) {
     String hello = hello(customer);
     String why = switch (trigger) {
       case "missed", "abandoned", "after_hours", "voicemail" -> " You called us at " + when + " and we missed you.";
       case "dropped" -> " Our call at " + when + " was cut off.";
       default -> " You asked us to call you back.";
     };
-    Dial.Builder dial = agentsDial(line, dialActionUrl, statusUrl).callerId(line.number());
+    Dial.Builder dial = agentsDial(line, agentAnswerSeconds, dialActionUrl, statusUrl).callerId(line.number());
     return new VoiceResponse.Builder()
         .say(say(hello + line.name() + "." + why + " Connecting you now.", language(line, customer)))
         .dial(dial.build())

@@ -1,5 +1,7 @@
 package dev.ringback.metrics;
 
+import dev.ringback.store.CallStore;
+import dev.ringback.store.CallbackStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -61,6 +63,15 @@ public final class RingbackMetrics {
 
   public MeterRegistry registry() {
     return registry;
+  }
+
+  /** Everything one applied call event changed, counted once. */
+  public void record(CallStore.Applied applied) {
+    applied.answer().ifPresent(a -> answered(a.direction(), a.ringToAnswer()));
+    applied.ended().ifPresent(e -> callEnded(e.direction(), e.outcome()));
+    applied.scheduled().filter(CallbackStore.Scheduled::created).ifPresent(sc -> callbackScheduled(sc.trigger()));
+    applied.cancelled().ifPresent(c -> callbackFinished(c.trigger(), "cancelled"));
+    applied.finished().forEach(f -> callbackFinished(f.trigger(), f.outcome()));
   }
 
   public void answered(String direction, Duration ringToAnswer) {

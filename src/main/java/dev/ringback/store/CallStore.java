@@ -71,6 +71,11 @@ public final class CallStore {
   public record Applied(boolean duplicate, Optional<Answer> answer, Optional<Ended> ended,
                         Optional<CallbackStore.Scheduled> scheduled, Optional<CallbackStore.Cancelled> cancelled,
                         List<Finished> finished) {
+    /** The same changes without a ring-to-answer measurement, for an answer whose time is not known. */
+    public Applied withoutAnswer() {
+      return new Applied(duplicate, Optional.empty(), ended, scheduled, cancelled, finished);
+    }
+
     static Applied nothing(boolean duplicate) {
       return new Applied(duplicate, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
     }

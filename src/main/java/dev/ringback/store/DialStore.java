@@ -21,7 +21,7 @@ public final class DialStore {
   static final String CLAIM_DUE = """
       WITH claimed AS (
         UPDATE callbacks cb SET state = 'dialing', owner = $1, lease_until = $2 + make_interval(secs => $3),
-                                attempts = cb.attempts + 1, updated_at = now()
+                                check_at = NULL, attempts = cb.attempts + 1, updated_at = now()
         WHERE cb.id IN (SELECT id FROM callbacks WHERE state = 'scheduled' AND due_at <= $2
                         ORDER BY priority DESC, due_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
         RETURNING cb.id, cb.line_id, cb.customer_phone, cb.trigger, cb.triggered_at, cb.attempts, cb.error_streak),
@@ -43,11 +43,25 @@ public final class DialStore {
   static final String NEXT_SLOT = """
       UPDATE dial_pacing SET next_slot = GREATEST(next_slot, $1) + make_interval(secs => $2)
       WHERE id = 1 RETURNING next_slot - make_interval(secs => $2) AS slot""";
-  /** One statement per placed call: the attempt gets its CallSid, the callback lets go of its lease. */
+  /**
+   * One statement per placed call: the attempt gets its CallSid, the callback lets go of its
+   * lease and is looked up at {@code check_at} if the call has not reported its end by then.
+   */
   static final String PLACED = """
       WITH attempt AS (UPDATE callback_attempts SET call_sid = $3, placed_at = $4 WHERE id = $2)
-      UPDATE callbacks SET lease_until = NULL, needs_reconcile = false, error_streak = 0, updated_at = now()
+      UPDATE callbacks SET lease_until = NULL, needs_reconcile = false, error_streak = 0,
+                           check_at = $4 + make_interval(secs => $6), updated_at = now()
       WHERE id = $1 AND owner = $5""";
+  /**
+   * Placed calls that have not reported their end in time; claimed by pushing their next check
+   * forward, so each is looked up by one instance at a time.
+   */
+  static final String CLAIM_UNFINISHED = """
+      UPDATE callbacks cb SET check_at = $1 + make_interval(secs => $2)
+      WHERE cb.id IN (SELECT id FROM callbacks WHERE state = 'dialing' AND lease_until IS NULL AND check_at <= $1
+                      ORDER BY check_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+      RETURNING cb.id, (SELECT a.call_sid FROM callback_attempts a WHERE a.callback_id = cb.id AND a.ended_at IS NULL
+                        ORDER BY a.id DESC LIMIT 1) AS call_sid""";
   static final String ATTEMPT_ERROR = "UPDATE callback_attempts SET outcome = $2, error_code = $3, error_message = $4, ended_at = $5 WHERE id = $1";
   static final String CALLBACK_FAILED = """
       UPDATE callbacks SET state = 'failed', outcome = 'failed', error_code = $3, error_message = $4,
@@ -130,8 +144,24 @@ public final class DialStore {
         .map(rows -> Rows.instant(rows.iterator().next().getOffsetDateTime("slot")));
   }
 
-  public Future<Void> placed(long callbackId, long attemptId, String owner, String callSid, Instant at) {
-    return pool.preparedQuery(PLACED).execute(Tuple.of(callbackId, attemptId, callSid, Rows.timestamp(at), owner)).mapEmpty();
+  /** @param checkAfterSeconds when to look the call up if its end has not been reported by then */
+  public Future<Void> placed(long callbackId, long attemptId, String owner, String callSid, Instant at, int checkAfterSeconds) {
+    return pool.preparedQuery(PLACED)
+        .execute(Tuple.of(callbackId, attemptId, callSid, Rows.timestamp(at), owner, (double) checkAfterSeconds)).mapEmpty();
+  }
+
+  /** A placed call whose end was not reported in time. */
+  public record Unfinished(long callbackId, String callSid) {}
+
+  public Future<List<Unfinished>> claimUnfinished(Instant now, int recheckSeconds, int limit) {
+    return pool.preparedQuery(CLAIM_UNFINISHED).execute(Tuple.of(Rows.timestamp(now), (double) recheckSeconds, limit))
+        .map(rows -> {
+          List<Unfinished> out = new ArrayList<>();
+          for (Row row : rows) {
+            out.add(new Unfinished(row.getLong("id"), row.getString("call_sid")));
+          }
+          return out;
+        });
   }
 
   /** The number can never be called: the callback ends as failed with Twilio's code and message. */

@@ -71,7 +71,7 @@ class DialerTest {
 
   static long scheduleByHand(String phone) {
     var response = server.api("POST", "/api/callbacks", "application/json", "{\"phone\":\"" + phone + "\",\"line\":\"main\"}");
-    assertThat(response.statusCode()).isEqualTo(201);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     return new JsonObject(response.body()).getLong("id");
   }
 
@@ -131,6 +131,7 @@ class DialerTest {
     Element agents = Xml.child(twiml, "Dial");
     assertThat(agents.getAttribute("action")).isEqualTo(PUBLIC_URL + "/twilio/dial?callback=" + id);
     assertThat(agents.getAttribute("callerId")).isEqualTo(LINE_NUMBER);
+    assertThat(agents.getAttribute("timeout")).as("agents get 2 s, the customer is not left waiting").isEqualTo("2");
     assertThat(Xml.childNames(agents)).containsExactly("Number", "Sip");
 
     // Out of order and twice: answered before ringing.
@@ -244,6 +245,7 @@ class DialerTest {
   @Test
   void agentsNotTakingTheCallMeansNoAgentAndARetry() {
     String phone = "+14155550146";
+    double noAgent = metric("ringback_callbacks_finished_total", "trigger=\"manual\"", "outcome=\"no_agent\"");
     long id = scheduleByHand(phone);
     awaitDials(phone, 1);
     String sid = placedSid(phone, 1);
@@ -254,5 +256,63 @@ class DialerTest {
     status(id, sid, "completed", 40);
     assertThat(callback(phone)).containsEntry("state", "scheduled");
     assertThat(db.query("SELECT outcome FROM callback_attempts WHERE callback_id = ?", id).get(0)).containsEntry("outcome", "no_agent");
+    assertThat(metric("ringback_callbacks_finished_total", "trigger=\"manual\"", "outcome=\"no_agent\"")).isEqualTo(noAgent + 1);
+  }
+
+  static List<TwilioStandIn.RecordedRequest> lookUps(String sid) {
+    return twilio.requests().stream().filter(r -> r.method().equals("GET") && r.path().endsWith("/Calls/" + sid + ".json")).toList();
+  }
+
+  @Test
+  void aCallWhoseEndWasNeverReportedIsLookedUpAndSettled() {
+    String phone = "+14155550149";
+    double connected = metric("ringback_callbacks_finished_total", "trigger=\"manual\"", "outcome=\"connected\"");
+    double rings = metric("ringback_ring_to_answer_seconds_count", "direction=\"callback\"");
+    long id = scheduleByHand(phone);
+    awaitDials(phone, 1);
+    String sid = placedSid(phone, 1);
+    status(id, sid, "ringing", 1);
+    Instant dialled = clock.instant();
+    // The customer talks to an agent; the status callbacks of the answer and the end are lost.
+    twilio.progress(sid, "completed", dialled, dialled.plusSeconds(90), "human");
+
+    clock.advance(Duration.ofSeconds(100));
+    assertThat(callback(phone)).containsEntry("state", "dialing");
+    assertThat(lookUps(sid)).as("not before ring timeout + status-check-seconds").isEmpty();
+
+    clock.advance(Duration.ofSeconds(50)); // 150 s > 25 s ring timeout + 120 s
+    RingbackServer.await("the callback to be settled", DEADLINE, () -> "done".equals(callback(phone).get("state")));
+    assertThat(callback(phone)).containsEntry("outcome", "connected");
+    assertThat(lookUps(sid)).hasSize(1);
+    assertThat(db.query("SELECT outcome, answered_by FROM callback_attempts WHERE callback_id = ?", id).get(0))
+        .containsEntry("outcome", "connected").containsEntry("answered_by", "human");
+    assertThat(metric("ringback_callbacks_finished_total", "trigger=\"manual\"", "outcome=\"connected\"")).isEqualTo(connected + 1);
+    assertThat(metric("ringback_ring_to_answer_seconds_count", "direction=\"callback\"")).as("no answer time: not measured")
+        .isEqualTo(rings);
+
+    // The late status callback, when it finally comes, changes nothing.
+    status(id, sid, "completed", 90, "CallDuration", "90");
+    assertThat(metric("ringback_callbacks_finished_total", "trigger=\"manual\"", "outcome=\"connected\"")).isEqualTo(connected + 1);
+  }
+
+  @Test
+  void aCallStillGoingOnIsLookedAtAgainUntilItEnds() {
+    String phone = "+14155550148";
+    long id = scheduleByHand(phone);
+    awaitDials(phone, 1);
+    String sid = placedSid(phone, 1);
+    Instant dialled = clock.instant();
+    twilio.progress(sid, "in-progress", dialled, null, "human");
+
+    clock.advance(Duration.ofSeconds(146));
+    RingbackServer.await("the call to be looked up", DEADLINE, () -> lookUps(sid).size() == 1);
+    assertThat(callback(phone)).containsEntry("state", "dialing");
+
+    twilio.progress(sid, "no-answer", dialled, dialled.plusSeconds(25), null);
+    clock.advance(Duration.ofSeconds(121));
+    RingbackServer.await("the attempt to end", DEADLINE,
+        () -> db.count("SELECT count(*) FROM callback_attempts WHERE callback_id = ? AND outcome = 'no_answer'", id) == 1);
+    assertThat(lookUps(sid)).hasSize(2);
+    assertThat(callback(phone)).containsEntry("outcome", null).containsEntry("attempts", 2);
   }
 }

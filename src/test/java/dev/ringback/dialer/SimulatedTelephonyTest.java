@@ -40,7 +40,16 @@ class SimulatedTelephonyTest {
         var ringing = db.query("SELECT direction, from_number, twilio_timestamp FROM call_events WHERE call_sid = ? AND call_status = 'ringing'", sid);
         assertThat(ringing.get(0)).containsEntry("direction", "outbound-api").containsEntry("from_number", RingbackServer.LINE_NUMBER);
         assertThat(ringing.get(0).get("twilio_timestamp")).isNotNull();
+        // The simulator answers look-ups like the network: the call as far as it has got.
+        CallProgress progress = io.vertx.core.Future.<java.util.Optional<CallProgress>>future(
+                p -> vertx.runOnContext(v -> telephony.fetchCall(sid).onComplete(p)))
+            .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).orElseThrow();
+        assertThat(progress.status()).isIn(dev.ringback.domain.CallStatus.IN_PROGRESS, dev.ringback.domain.CallStatus.NO_ANSWER,
+            dev.ringback.domain.CallStatus.COMPLETED);
       }
+      assertThat(io.vertx.core.Future.<java.util.Optional<CallProgress>>future(
+              p -> vertx.runOnContext(v -> telephony.fetchCall("CAunknown").onComplete(p)))
+          .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)).isEmpty();
     }
   }
 }

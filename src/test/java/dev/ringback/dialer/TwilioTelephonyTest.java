@@ -26,6 +26,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
@@ -315,6 +316,30 @@ class TwilioTelephonyTest {
     assertThat(failure.kind()).isNotNull();
     assertThat(twilio.callCreations()).hasSize(1);
     assertThat(twilio.calls()).isEmpty();
+  }
+
+  static Optional<CallProgress> fetch(Telephony telephony, String sid) throws Exception {
+    return Future.<Optional<CallProgress>>future(p -> vertx.runOnContext(v -> telephony.fetchCall(sid).onComplete(p)))
+        .toCompletionStage().toCompletableFuture().get(10, SECONDS);
+  }
+
+  @Test
+  void aCallIsLookedUpAsTheNetworkSeesIt() throws Exception {
+    TwilioTelephony telephony = telephony(10);
+    PlacedCall placed = placeFromEventLoop(telephony, CALL).placed();
+    assertThat(fetch(telephony, placed.callSid())).get()
+        .returns(dev.ringback.domain.CallStatus.QUEUED, CallProgress::status).returns(null, CallProgress::endTime);
+
+    Instant start = Instant.parse("2026-03-01T10:00:00Z");
+    twilio.progress(placed.callSid(), "completed", start, start.plusSeconds(75), "human");
+    assertThat(fetch(telephony, placed.callSid())).get()
+        .returns(dev.ringback.domain.CallStatus.COMPLETED, CallProgress::status)
+        .returns(start, CallProgress::startTime)
+        .returns(start.plusSeconds(75), CallProgress::endTime)
+        .returns(75, CallProgress::durationSeconds)
+        .returns("human", CallProgress::answeredBy);
+
+    assertThat(fetch(telephony, "CA00000000000000000000000000000000")).as("unknown to Twilio: 404").isEmpty();
   }
 
   @Test

@@ -227,6 +227,24 @@ public final class TwilioStandIn implements AutoCloseable {
         .map(c -> c.resource().copy()).toList();
   }
 
+  /**
+   * Moves a created call on, as the network would: its status, start (dialled) and end times,
+   * duration (answered calls only) and what answered. Status callbacks are the test's business.
+   */
+  public void progress(String sid, String status, Instant startedAt, Instant endedAt, String answeredBy) {
+    calls.computeIfPresent(sid, (key, stored) -> {
+      JsonObject resource = stored.resource().copy()
+          .put("status", status)
+          .put("date_updated", RFC_2822.format(endedAt != null ? endedAt : Instant.now()))
+          .put("answered_by", answeredBy)
+          .put("start_time", startedAt == null ? null : RFC_2822.format(startedAt))
+          .put("end_time", endedAt == null ? null : RFC_2822.format(endedAt))
+          .put("duration", endedAt == null || startedAt == null || !status.equals("completed") ? null
+              : Long.toString(java.time.Duration.between(startedAt, endedAt).toSeconds()));
+      return new StoredCall(resource, stored.created());
+    });
+  }
+
   /** Forgets requests, calls and queued faults; drops the connections of hung requests. */
   public void reset() {
     faults.clear();
