@@ -12,6 +12,7 @@ import dev.ringback.store.CustomerStore;
 import dev.ringback.store.Database;
 import dev.ringback.store.DialStore;
 import dev.ringback.store.LineStore;
+import dev.ringback.store.OrderStore;
 import dev.ringback.store.TokenStore;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -119,7 +120,8 @@ public final class Ringback implements AutoCloseable {
     return lines.businessId(DEFAULT_BUSINESS).compose(businessId -> lines.sync(businessId, config.lines())
         .compose(lineKeys -> adminTokenHash(tokens, businessId, config.api().token())
             .map(tokenHash -> new Services(config, clock, pool, config.phoneNumbers(), new CustomerStore(pool),
-                new CallStore(pool, config.callbacks().policy(), config.dialer().policy()), new CallbackStore(pool), metrics, registry, telephony, businessId, lineKeys, tokenHash))));
+                new CallStore(pool, config.callbacks().policy(), config.dialer().policy()), new CallbackStore(pool),
+                new OrderStore(pool, config.callbacks().policy()), metrics, registry, telephony, businessId, lineKeys, tokenHash))));
   }
 
   /** The configured token, else the one generated at first start (stored hashed, logged once). */

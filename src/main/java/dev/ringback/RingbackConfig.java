@@ -34,6 +34,7 @@ public record RingbackConfig(
     Metrics metrics,
     Callbacks callbacks,
     Dialer dialer,
+    Orders orders,
     List<Line> lines) {
 
   public static final Path DEFAULT_FILE = Path.of("config", "ringback.yaml");
@@ -46,7 +47,10 @@ public record RingbackConfig(
       "TWILIO_ACCOUNT_SID", "twilio.account-sid",
       "TWILIO_AUTH_TOKEN", "twilio.auth-token",
       "RINGBACK_TWILIO_API_URL", "twilio.api-url",
-      "RINGBACK_API_TOKEN", "api.token");
+      "RINGBACK_API_TOKEN", "api.token",
+      "RINGBACK_ORDER_SECRET", "orders.generic.secret",
+      "RINGBACK_SHOPIFY_SECRET", "orders.shopify.secret",
+      "RINGBACK_WOOCOMMERCE_SECRET", "orders.woocommerce.secret");
 
   public record Http(int port, String publicUrl, int maxBodyBytes, int maxImportBytes) {}
 
@@ -90,6 +94,25 @@ public record RingbackConfig(
       Map<String, java.time.Duration> delays = new HashMap<>();
       delaySeconds.forEach((trigger, seconds) -> delays.put(trigger, java.time.Duration.ofSeconds(seconds)));
       return new CallbackPolicy(delays, droppedCallSeconds);
+    }
+  }
+
+  /** The order webhooks, by source: {@code generic}, {@code shopify}, {@code woocommerce}. */
+  public record Orders(Map<String, Shop> shops) {
+    public Optional<Shop> shop(String source) {
+      return Optional.ofNullable(shops.get(source));
+    }
+  }
+
+  /**
+   * One order source.
+   *
+   * @param secret the HMAC secret of its webhook; empty: the webhook answers 404
+   * @param line the line that calls its buyers back when the order names none
+   */
+  public record Shop(String secret, String line) {
+    public boolean enabled() {
+      return !secret.isEmpty();
     }
   }
 
@@ -230,7 +253,8 @@ public record RingbackConfig(
     Map<String, Integer> delaySeconds = Map.of(
         CallbackPolicy.MISSED, delays.integer(CallbackPolicy.MISSED, 60, 0, 86400),
         CallbackPolicy.ABANDONED, delays.integer(CallbackPolicy.ABANDONED, 60, 0, 86400),
-        CallbackPolicy.DROPPED, delays.integer(CallbackPolicy.DROPPED, 30, 0, 86400));
+        CallbackPolicy.DROPPED, delays.integer(CallbackPolicy.DROPPED, 30, 0, 86400),
+        CallbackPolicy.ORDER, delays.integer(CallbackPolicy.ORDER, 0, 0, 86400));
     delays.rejectUnknownKeys();
     Callbacks callbacks = new Callbacks(delaySeconds,
         cb.integer("dropped-call-seconds", 30, 1, 600),
@@ -261,6 +285,20 @@ public record RingbackConfig(
         d.integer("status-check-seconds", 120, 10, 86400));
     d.rejectUnknownKeys();
 
+    ConfigNode o = root.child("orders");
+    Map<String, ConfigNode> shopNodes = new LinkedHashMap<>();
+    Map<String, Shop> shops = new LinkedHashMap<>();
+    for (String source : List.of("generic", "shopify", "woocommerce")) {
+      ConfigNode shop = o.child(source);
+      String secret = shop.string("secret", "");
+      if (!secret.isEmpty() && secret.length() < 16) {
+        throw new ConfigException(shop.key("secret"), "is too short; use at least 16 characters");
+      }
+      shops.put(source, new Shop(secret, shop.string("line", "")));
+      shopNodes.put(source, shop);
+    }
+    o.rejectUnknownKeys();
+
     PhoneNumbers numbers = new PhoneNumbers(phone.defaultRegion());
     List<Line> lines = new ArrayList<>();
     Set<String> ids = new HashSet<>();
@@ -275,8 +313,20 @@ public record RingbackConfig(
       }
       lines.add(parsed);
     }
+    // An order webhook without a line of its own calls back from the first line.
+    for (var entry : List.copyOf(shops.entrySet())) {
+      Shop shop = entry.getValue();
+      ConfigNode node = shopNodes.get(entry.getKey());
+      node.rejectUnknownKeys();
+      if (shop.line().isEmpty()) {
+        shops.put(entry.getKey(), new Shop(shop.secret(), lines.isEmpty() ? "" : lines.get(0).id()));
+      } else if (lines.stream().noneMatch(l -> l.id().equals(shop.line()))) {
+        throw new ConfigException(node.key("line"), "'" + shop.line() + "' is not the id of a configured line");
+      }
+    }
+    Orders orders = new Orders(Map.copyOf(shops));
     root.rejectUnknownKeys();
-    return new RingbackConfig(httpConfig, database, twilio, apiConfig, phone, metrics, callbacks, dialer, List.copyOf(lines));
+    return new RingbackConfig(httpConfig, database, twilio, apiConfig, phone, metrics, callbacks, dialer, orders, List.copyOf(lines));
   }
 
   private static Line readLine(ConfigNode line, PhoneNumbers numbers) {

@@ -7,6 +7,7 @@ import dev.ringback.metrics.RingbackMetrics;
 import dev.ringback.store.CallStore;
 import dev.ringback.store.CallbackStore;
 import dev.ringback.store.CustomerStore;
+import dev.ringback.store.OrderStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
@@ -27,6 +28,7 @@ public record Services(
     CustomerStore customers,
     CallStore calls,
     CallbackStore callbacks,
+    OrderStore orders,
     RingbackMetrics metrics,
     PrometheusMeterRegistry registry,
     Telephony telephony,

@@ -40,6 +40,11 @@ class ConfigTest {
     assertThat(shipped.api()).isEqualTo(defaults.api());
     assertThat(shipped.phone()).isEqualTo(defaults.phone());
     assertThat(shipped.metrics()).isEqualTo(defaults.metrics());
+    assertThat(shipped.callbacks()).isEqualTo(defaults.callbacks());
+    assertThat(shipped.dialer()).isEqualTo(defaults.dialer());
+    assertThat(shipped.orders().shops().values()).allSatisfy(shop -> assertThat(shop).isEqualTo(new RingbackConfig.Shop("", "main")));
+    assertThat(defaults.callbacks().agentAnswerSeconds()).isEqualTo(2);
+    assertThat(defaults.callbacks().delaySeconds()).containsEntry("order", 0);
     assertThat(shipped.lines()).hasSize(1);
     assertThat(shipped.lines().get(0).agents()).hasSize(2);
     assertThat(defaults.http().port()).isEqualTo(8080);
@@ -116,5 +121,28 @@ class ConfigTest {
     assertThat(problem("http:\n  port: 80\n   bad indent: x\n", Map.of())).startsWith("test.yaml: is not valid YAML at line");
     assertThat(problem("api:\n  token: short\n", Map.of())).startsWith("api.token: is too short");
     assertThat(problem("metrics:\n  ring-to-answer-buckets-rings: [3, 2]\n", Map.of())).contains("increasing");
+  }
+
+  @Test
+  void orderWebhooksTakeTheirSecretsFromTheEnvironmentAndALineThatExists() {
+    String two = LINE + """
+          - id: shop
+            number: "+14155550300"
+            name: Acme Shop
+        """;
+    RingbackConfig config = parse("orders:\n  shopify:\n    line: shop\n" + two, Map.of(
+        "RINGBACK_SHOPIFY_SECRET", "shpss_0123456789abcdef",
+        "RINGBACK_WOOCOMMERCE_SECRET", "wc-secret-0123456789",
+        "RINGBACK_ORDER_SECRET", "order-secret-0123456789"));
+    assertThat(config.orders().shop("shopify")).contains(new RingbackConfig.Shop("shpss_0123456789abcdef", "shop"));
+    assertThat(config.orders().shop("woocommerce")).contains(new RingbackConfig.Shop("wc-secret-0123456789", "main"));
+    assertThat(config.orders().shop("generic")).contains(new RingbackConfig.Shop("order-secret-0123456789", "main"));
+    assertThat(parse(LINE, Map.of()).orders().shop("shopify").orElseThrow().enabled()).isFalse();
+
+    assertThat(problem("orders:\n  woocommerce:\n    line: nope\n" + LINE, Map.of()))
+        .isEqualTo("orders.woocommerce.line: 'nope' is not the id of a configured line");
+    assertThat(problem(LINE, Map.of("RINGBACK_ORDER_SECRET", "short")))
+        .contains("orders.generic.secret").contains("too short");
+    assertThat(problem("orders:\n  magento:\n    secret: x\n" + LINE, Map.of())).contains("orders.magento");
   }
 }

@@ -24,11 +24,20 @@ public final class PhoneNumbers {
 
   /** The E.164 form of a valid number, or empty for anything that is not one. */
   public Optional<String> normalize(String raw) {
+    return normalize(raw, null);
+  }
+
+  /**
+   * As {@link #normalize(String)}, reading a number written without {@code +country} as one of
+   * {@code region} (e.g. the country of the address it came with) instead of the default region.
+   */
+  public Optional<String> normalize(String raw, String region) {
     if (raw == null || raw.isBlank() || raw.length() > MAX_INPUT_LENGTH) {
       return Optional.empty();
     }
+    String home = region != null && isKnownRegion(region) ? region.toUpperCase(Locale.ROOT) : defaultRegion;
     try {
-      PhoneNumber number = UTIL.parse(raw.trim(), defaultRegion);
+      PhoneNumber number = UTIL.parse(raw.trim(), home);
       if (!UTIL.isValidNumber(number)) {
         return Optional.empty();
       }

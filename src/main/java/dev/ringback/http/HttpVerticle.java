@@ -34,6 +34,7 @@ public final class HttpVerticle extends VerticleBase {
     ApiRoutes api = new ApiRoutes(services);
     CustomerApi customers = new CustomerApi(services);
     CallbackApi callbacks = new CallbackApi(services);
+    OrderWebhooks orders = new OrderWebhooks(services);
     Operations operations = new Operations(services);
     int maxBody = services.config().http().maxBodyBytes();
 
@@ -47,6 +48,12 @@ public final class HttpVerticle extends VerticleBase {
     router.post(TwilioWebhooks.STATUS).handler(twilio::status);
     router.post(TwilioWebhooks.RECORDING).handler(twilio::recording);
     router.post(TwilioWebhooks.CALLBACK).handler(twilio::callback);
+    router.post(TwilioWebhooks.GATHER).handler(twilio::gather);
+
+    router.route("/orders*").failureHandler(orders::rejected);
+    router.post(OrderWebhooks.GENERIC).handler(orders::generic);
+    router.post(OrderWebhooks.SHOPIFY).handler(orders::shopify);
+    router.post(OrderWebhooks.WOOCOMMERCE).handler(orders::woocommerce);
 
     router.route("/api/*").handler(api::authenticate);
     router.get("/api/customers").handler(customers::list);

@@ -1,6 +1,7 @@
 package dev.ringback.http;
 
 import com.twilio.security.RequestValidator;
+import com.twilio.twiml.VoiceResponse;
 import dev.ringback.Services;
 import dev.ringback.domain.CallEvent;
 import dev.ringback.domain.CallStatus;
@@ -10,6 +11,7 @@ import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.store.CallStore;
 import dev.ringback.store.CallbackStore;
+import dev.ringback.store.OrderStore;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
@@ -33,6 +35,7 @@ final class TwilioWebhooks {
   static final String STATUS = "/twilio/status";
   static final String RECORDING = "/twilio/recording";
   static final String CALLBACK = "/twilio/callback";
+  static final String GATHER = "/twilio/gather";
   private static final java.time.format.DateTimeFormatter CLOCK_TIME = java.time.format.DateTimeFormatter.ofPattern("HH:mm");
 
   private final Services services;
@@ -192,27 +195,63 @@ final class TwilioWebhooks {
           if (line.isEmpty()) {
             return Future.succeededFuture(Twiml.apology());
           }
-          return services.customers().findByPhone(services.businessId(), cb.phone())
-              .recover(e -> Future.succeededFuture(Optional.empty()))
-              .compose(customer -> {
-                if (machine) {
-                  return Future.succeededFuture(Twiml.callbackMachine(line.get(), customer));
-                }
-                String when = CLOCK_TIME.format(cb.triggeredAt().atZone(line.get().timeZone()));
-                if (line.get().agents().isEmpty()) {
-                  return services.callbacks().markNoAgent(callSid).map(v -> Twiml.callbackWithoutAgents(line.get(), customer));
-                }
-                return Future.succeededFuture(Twiml.callback(line.get(), customer, cb.trigger(), when,
-                    services.config().callbacks().agentAnswerSeconds(), services.publicUrl(DIAL + "?callback=" + callbackId),
-                    services.publicUrl(STATUS)));
-              });
+          Future<Optional<Customer>> customer = services.customers().findByPhone(services.businessId(), cb.phone())
+              .recover(e -> Future.succeededFuture(Optional.empty()));
+          Future<Optional<String>> orderNumber = services.orders().ofCallback(callbackId)
+              .map(o -> o.flatMap(OrderStore.OrderFacts::spokenNumber))
+              .recover(e -> Future.succeededFuture(Optional.empty()));
+          return Future.all(customer, orderNumber).compose(v ->
+              answerCallback(callSid, callbackId, cb, line.get(), customer.result(), orderNumber.result(), machine));
         })
         .onSuccess(twiml -> {
           LOG.info("callback CallSid={} callback=#{} AnsweredBy={} -> {}", callSid, callbackId, answeredBy == null ? "-" : answeredBy,
-              machine ? "left a message" : "greeted, connecting the agents");
+              machine ? "left a message" : "greeted");
           Responses.twiml(ctx, 200, twiml);
         })
         .onFailure(ctx::fail);
+  }
+
+  private Future<VoiceResponse> answerCallback(String callSid, long callbackId, CallbackStore.Callback cb, Line line,
+                                              Optional<Customer> customer, Optional<String> orderNumber, boolean machine) {
+    if (machine) {
+      return Future.succeededFuture(Twiml.callbackMachine(line, customer, orderNumber));
+    }
+    if (line.agents().isEmpty()) {
+      if (orderNumber.isPresent()) {
+        // Confirming the order is the call's purpose: nobody is left waiting for an agent.
+        return Future.succeededFuture(Twiml.orderWithoutAgents(line, customer, orderNumber.get(),
+            services.publicUrl(GATHER + "?callback=" + callbackId)));
+      }
+      return services.callbacks().markNoAgent(callSid).map(v -> Twiml.callbackWithoutAgents(line, customer));
+    }
+    String when = CLOCK_TIME.format(cb.triggeredAt().atZone(line.timeZone()));
+    return Future.succeededFuture(Twiml.callback(line, customer, Twiml.why(cb.trigger(), when, orderNumber),
+        services.config().callbacks().agentAnswerSeconds(), services.publicUrl(DIAL + "?callback=" + callbackId),
+        services.publicUrl(STATUS)));
+  }
+
+  /** The buyer's key press after an order call: 1 hands the callback to the agents' queue. */
+  void gather(RoutingContext ctx) {
+    MultiMap form = ctx.request().formAttributes();
+    String callSid = required(form, "CallSid");
+    Long callbackId = callbackParam(ctx);
+    if (callbackId == null) {
+      throw HttpFailure.badRequest("missing callback");
+    }
+    boolean wantsAgent = "1".equals(blankToNull(form.get("Digits")));
+    Future<Boolean> handed = wantsAgent ? services.callbacks().handToAgents(callbackId) : Future.succeededFuture(false);
+    handed.onSuccess(queued -> {
+      LOG.info("gather CallSid={} callback=#{} Digits={} -> {}", callSid, callbackId, wantsAgent ? "1" : "-",
+          queued ? "waiting for an agent" : "order confirmed");
+      Responses.twiml(ctx, 200, Twiml.orderGathered(wantsAgent, languageOf(form)));
+    }).onFailure(ctx::fail);
+  }
+
+  /** The language of the line a call is on, by its number. */
+  private String languageOf(MultiMap form) {
+    return services.phoneNumbers().normalize(form.get("From")).flatMap(services.config()::lineByNumber)
+        .or(() -> services.phoneNumbers().normalize(form.get("To")).flatMap(services.config()::lineByNumber))
+        .map(Line::language).orElse("en-US");
   }
 
   /**

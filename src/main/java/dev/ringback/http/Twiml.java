@@ -3,6 +3,7 @@ package dev.ringback.http;
 import com.twilio.http.HttpMethod;
 import com.twilio.twiml.VoiceResponse;
 import com.twilio.twiml.voice.Dial;
+import com.twilio.twiml.voice.Gather;
 import com.twilio.twiml.voice.Hangup;
 import com.twilio.twiml.voice.Number;
 import com.twilio.twiml.voice.Record;
@@ -58,25 +59,31 @@ final class Twiml {
    * A callback a person answered: who we are, why we call, then every agent rings, but only for
    * {@code agentAnswerSeconds}: a customer we called must not be left waiting for us.
    */
-  static VoiceResponse callback(Line line, Optional<Customer> customer, String trigger, String when, int agentAnswerSeconds,
+  static VoiceResponse callback(Line line, Optional<Customer> customer, String why, int agentAnswerSeconds,
                                 String dialActionUrl, String statusUrl) {
-    String hello = hello(customer);
-    String why = switch (trigger) {
-      case "missed", "abandoned", "after_hours", "voicemail" -> " You called us at " + when + " and we missed you.";
-      case "dropped" -> " Our call at " + when + " was cut off.";
-      default -> " You asked us to call you back.";
-    };
     Dial.Builder dial = agentsDial(line, agentAnswerSeconds, dialActionUrl, statusUrl).callerId(line.number());
     return new VoiceResponse.Builder()
-        .say(say(hello + line.name() + "." + why + " Connecting you now.", language(line, customer)))
+        .say(say(hello(customer) + line.name() + ". " + why + " Connecting you now.", language(line, customer)))
         .dial(dial.build())
         .build();
   }
 
-  static VoiceResponse callbackMachine(Line line, Optional<Customer> customer) {
-    String hello = hello(customer);
+  /** Why we call, in one sentence: the order, or the call we missed. */
+  static String why(String trigger, String when, Optional<String> orderNumber) {
+    if (orderNumber.isPresent()) {
+      return "Thank you for your order " + orderNumber.get() + ".";
+    }
+    return switch (trigger) {
+      case "missed", "abandoned", "after_hours", "voicemail" -> "You called us at " + when + " and we missed you.";
+      case "dropped" -> "Our call at " + when + " was cut off.";
+      default -> "You asked us to call you back.";
+    };
+  }
+
+  static VoiceResponse callbackMachine(Line line, Optional<Customer> customer, Optional<String> orderNumber) {
+    String thanks = orderNumber.map(n -> ", thanking you for your order " + n).orElse(" returning your call");
     return new VoiceResponse.Builder()
-        .say(say(hello + line.name() + " returning your call. Please call us back at " + spelled(line.number())
+        .say(say(hello(customer) + line.name() + thanks + ". Please call us back at " + spelled(line.number())
             + ". Thank you, goodbye.", language(line, customer)))
         .hangup(new Hangup.Builder().build())
         .build();
@@ -89,6 +96,31 @@ final class Twiml {
             language(line, customer)))
         .hangup(new Hangup.Builder().build())
         .build();
+  }
+
+  /** An order call on a line with no agents to ring: the order is confirmed, and 1 asks for a person. */
+  static VoiceResponse orderWithoutAgents(Line line, Optional<Customer> customer, String orderNumber, String gatherActionUrl) {
+    String language = language(line, customer);
+    return new VoiceResponse.Builder()
+        .gather(new Gather.Builder()
+            .numDigits(1)
+            .timeout(6)
+            .action(gatherActionUrl)
+            .method(HttpMethod.POST)
+            .inputs(List.of(Gather.Input.DTMF))
+            .say(say(hello(customer) + line.name() + ". Thank you for your order " + orderNumber
+                + ". It is confirmed. To talk to someone about it, press 1. Otherwise, you can simply hang up.", language))
+            .build())
+        .say(say("Thank you for your order. Goodbye.", language))
+        .hangup(new Hangup.Builder().build())
+        .build();
+  }
+
+  /** The answer to the order call's question: 1 hands the buyer to an agent. */
+  static VoiceResponse orderGathered(boolean wantsAgent, String language) {
+    String text = wantsAgent ? "Thank you. Someone from our team will call you back shortly. Goodbye."
+        : "Thank you for your order. Goodbye.";
+    return new VoiceResponse.Builder().say(say(text, language)).hangup(new Hangup.Builder().build()).build();
   }
 
   static VoiceResponse noAgent() {

@@ -21,8 +21,10 @@ public final class RingbackMetrics {
   public static final List<String> CALL_OUTCOMES =
       List.of("answered", "missed", "abandoned", "dropped", "busy", "failed", "voicemail", "machine");
 
-  private static final Duration[] DELAY_BUCKETS = java.util.stream.LongStream.of(1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
-      .mapToObj(Duration::ofSeconds).toArray(Duration[]::new);
+  /** Speed to callback: sub-second for orders, minutes for missed calls. */
+  private static final Duration[] DELAY_BUCKETS = java.util.stream.LongStream.of(
+          100, 250, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000)
+      .mapToObj(Duration::ofMillis).toArray(Duration[]::new);
 
   public static final List<String> QUEUE_STATES = List.of("scheduled", "due", "dialing", "agent_queue");
 
@@ -51,6 +53,11 @@ public final class RingbackMetrics {
           .description("Callbacks waiting, read from the database (the same for every instance)")
           .tag("state", state)
           .register(registry);
+    }
+    for (String source : dev.ringback.domain.Order.SOURCES) {
+      for (String result : dev.ringback.domain.Order.RESULTS) {
+        orders(source, result);
+      }
     }
     for (String trigger : TRIGGERS) {
       scheduled(trigger);
@@ -106,6 +113,19 @@ public final class RingbackMetrics {
         .description("From the trigger event to the outbound call being placed")
         .tag("trigger", trigger)
         .serviceLevelObjectives(DELAY_BUCKETS)
+        .register(registry);
+  }
+
+  /** An order webhook's delivery, by what became of it. */
+  public void order(String source, String result) {
+    orders(source, result).increment();
+  }
+
+  private Counter orders(String source, String result) {
+    return Counter.builder("ringback.orders")
+        .description("Order webhook deliveries by source and what became of them")
+        .tag("source", source)
+        .tag("result", result)
         .register(registry);
   }
 

@@ -13,7 +13,10 @@ import java.util.Optional;
 /** Callbacks: created or updated by triggers, cancelled when the customer gets through. */
 public final class CallbackStore {
   static final String OPEN_STATES = "('scheduled', 'dialing', 'agent_queue')";
-  /** One open callback per line and phone: a repeated trigger counts on the existing one. */
+  /**
+   * One open callback per line and phone: a repeated trigger counts on the existing one, and
+   * brings it forward when it wants the customer called sooner (an order after a missed call).
+   */
   static final String UPSERT_OPEN = """
       INSERT INTO callbacks (business_id, line_id, customer_phone, customer_id, trigger, trigger_call_sid,
                              triggered_at, last_triggered_at, due_at, priority)
@@ -23,6 +26,8 @@ public final class CallbackStore {
       DO UPDATE SET trigger_count = callbacks.trigger_count + 1,
                     last_triggered_at = GREATEST(callbacks.last_triggered_at, EXCLUDED.last_triggered_at),
                     priority = GREATEST(callbacks.priority, EXCLUDED.priority),
+                    due_at = CASE WHEN callbacks.state = 'scheduled' THEN LEAST(callbacks.due_at, EXCLUDED.due_at)
+                                  ELSE callbacks.due_at END,
                     updated_at = now()
       RETURNING id, trigger, due_at, (xmax = 0) AS created""";
   /** Only work not yet being dialled is cancelled; a call in progress finishes on its own. */
@@ -126,6 +131,15 @@ public final class CallbackStore {
   public Future<Optional<Callback>> cancel(long businessId, long id) {
     return pool.preparedQuery(CANCEL).execute(Tuple.of(businessId, id))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toCallback(rows.iterator().next())));
+  }
+
+  /** The customer asked for a person: the callback waits for an agent instead of ending when the call does. */
+  static final String HAND_TO_AGENTS = """
+      UPDATE callbacks SET state = 'agent_queue', owner = NULL, lease_until = NULL, check_at = NULL, updated_at = now()
+      WHERE id = $1 AND state = 'dialing' RETURNING id""";
+
+  public Future<Boolean> handToAgents(long callbackId) {
+    return pool.preparedQuery(HAND_TO_AGENTS).execute(Tuple.of(callbackId)).map(rows -> rows.size() > 0);
   }
 
   static final String MARK_NO_AGENT = "UPDATE callback_attempts SET no_agent = true WHERE call_sid = $1";

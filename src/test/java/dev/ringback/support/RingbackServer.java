@@ -163,6 +163,13 @@ public final class RingbackServer implements AutoCloseable {
     return send(request.build());
   }
 
+  /** A raw POST, as a shop sends its webhook: these exact bytes and headers. */
+  public HttpResponse<String> post(String path, Map<String, String> headers, byte[] body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(request::header);
+    return send(request.build());
+  }
+
   public HttpResponse<String> get(String path) {
     return request("GET", path, null, null, null);
   }

@@ -1,0 +1,47 @@
+package dev.ringback.domain;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A new order as a shop reported it, whatever the shop's own format.
+ *
+ * @param source {@code generic}, {@code shopify} or {@code woocommerce}
+ * @param orderId the shop's id; with the source, what makes a delivery a duplicate
+ * @param displayNumber what the buyer knows the order as ("#1001", "1042"); may be null
+ * @param phones the numbers the order carries, best first
+ * @param line the line that should call back, when the order names one
+ */
+public record Order(String source, String orderId, String displayNumber, String name, List<Phone> phones,
+                   BigDecimal total, String currency, Integer itemCount, Instant orderedAt, String line) {
+  public static final String CALLED = "called";
+  public static final String DUPLICATE = "duplicate";
+  public static final String NO_PHONE = "no_phone";
+  public static final String INVALID_PHONE = "invalid_phone";
+  public static final String REJECTED = "rejected";
+  public static final List<String> RESULTS = List.of(CALLED, DUPLICATE, NO_PHONE, INVALID_PHONE, REJECTED);
+  public static final List<String> SOURCES = List.of("generic", "shopify", "woocommerce");
+
+  /**
+   * A phone number as the shop wrote it.
+   *
+   * @param region the country of the address it came with, for numbers written without {@code +country}
+   */
+  public record Phone(String raw, String region) {}
+
+  public Order {
+    phones = phones.stream().filter(p -> p.raw() != null && !p.raw().isBlank()).toList();
+  }
+
+  /** The first number that can be dialled, in E.164; empty when none can. */
+  public Optional<String> callablePhone(PhoneNumbers numbers) {
+    return phones.stream().map(p -> numbers.normalize(p.raw(), p.region())).flatMap(Optional::stream).findFirst();
+  }
+
+  /** Why an order without a callable number gets no callback. */
+  public String unreachableResult() {
+    return phones.isEmpty() ? NO_PHONE : INVALID_PHONE;
+  }
+}

@@ -1,0 +1,195 @@
+package dev.ringback.http;
+
+import dev.ringback.RingbackConfig;
+import dev.ringback.Services;
+import dev.ringback.domain.Line;
+import dev.ringback.domain.Order;
+import dev.ringback.domain.PhoneNumbers;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shops' order webhooks. Each verifies its signature on the raw bytes, records the order
+ * in the buyer's file and schedules the buyer's callback in one transaction, then answers 200;
+ * a delivery seen before answers 200 and changes nothing, because shops retry.
+ */
+final class OrderWebhooks {
+  private static final Logger LOG = LoggerFactory.getLogger(OrderWebhooks.class);
+  static final String GENERIC = "/orders";
+  static final String SHOPIFY = "/orders/shopify";
+  static final String WOOCOMMERCE = "/orders/woocommerce";
+  /** The unsigned request WooCommerce sends when a webhook is saved. */
+  private static final Pattern WOOCOMMERCE_PING = Pattern.compile("webhook_id=\\d+");
+
+  private final Services services;
+
+  OrderWebhooks(Services services) {
+    this.services = services;
+  }
+
+  /** Any shop: {@code X-Ringback-Signature: sha256=<hex HMAC-SHA256 of the body>}. */
+  void generic(RoutingContext ctx) {
+    String secret = secret(ctx, "generic");
+    String header = ctx.request().getHeader("X-Ringback-Signature");
+    byte[] presented = null;
+    if (header != null && header.regionMatches(true, 0, "sha256=", 0, 7)) {
+      try {
+        presented = HexFormat.of().parseHex(header.substring(7).trim());
+      } catch (IllegalArgumentException e) {
+        presented = null;
+      }
+    }
+    verify(ctx, secret, presented, "X-Ringback-Signature");
+    receive(ctx, "generic", OrderPayloads::generic);
+  }
+
+  /** Shopify {@code orders/create}: {@code X-Shopify-Hmac-Sha256}, base64. */
+  void shopify(RoutingContext ctx) {
+    String secret = secret(ctx, "shopify");
+    verify(ctx, secret, base64(ctx.request().getHeader("X-Shopify-Hmac-Sha256")), "X-Shopify-Hmac-Sha256");
+    String topic = ctx.request().getHeader("X-Shopify-Topic");
+    if (topic != null && !topic.trim().equals("orders/create")) {
+      ignore(ctx, "shopify", topic);
+      return;
+    }
+    receive(ctx, "shopify", OrderPayloads::shopify);
+  }
+
+  /** WooCommerce {@code order.created}: {@code X-WC-Webhook-Signature}, base64; its unsigned ping gets 200. */
+  void woocommerce(RoutingContext ctx) {
+    String secret = secret(ctx, "woocommerce");
+    String signature = ctx.request().getHeader("X-WC-Webhook-Signature");
+    Buffer body = ctx.body().buffer();
+    if (signature == null && body != null && WOOCOMMERCE_PING.matcher(body.toString(StandardCharsets.UTF_8).trim()).matches()) {
+      LOG.info("order woocommerce: the webhook was saved ({}); ready for orders", body.toString(StandardCharsets.UTF_8).trim());
+      Responses.json(ctx, 200, new JsonObject().put("result", "ping"));
+      return;
+    }
+    verify(ctx, secret, base64(signature), "X-WC-Webhook-Signature");
+    String topic = ctx.request().getHeader("X-WC-Webhook-Topic");
+    if (topic != null && !topic.trim().equals("order.created")) {
+      ignore(ctx, "woocommerce", topic);
+      return;
+    }
+    receive(ctx, "woocommerce", OrderPayloads::woocommerce);
+  }
+
+  /** Counts every refused delivery, then lets the common handler render it. */
+  void rejected(RoutingContext ctx) {
+    String path = ctx.request().path();
+    String source = path.startsWith(SHOPIFY) ? "shopify" : path.startsWith(WOOCOMMERCE) ? "woocommerce" : "generic";
+    int status = ctx.failure() instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
+    if (status >= 400 && status < 500) {
+      services.metrics().order(source, Order.REJECTED);
+      LOG.info("order {}: refused with {}: {}", source, status,
+          ctx.failure() instanceof HttpException http && http.getPayload() != null ? http.getPayload() : "-");
+    }
+    ctx.next();
+  }
+
+  private String secret(RoutingContext ctx, String source) {
+    RingbackConfig.Shop shop = services.config().orders().shop(source).orElseThrow();
+    if (!shop.enabled()) {
+      throw HttpFailure.notFound("the " + source + " order webhook is not enabled: set its secret");
+    }
+    return shop.secret();
+  }
+
+  /** Constant-time comparison of the presented HMAC with ours, over the exact bytes received. */
+  private static void verify(RoutingContext ctx, String secret, byte[] presented, String header) {
+    Buffer body = ctx.body().buffer();
+    byte[] expected = hmac(secret, body == null ? new byte[0] : body.getBytes());
+    if (presented == null || !MessageDigest.isEqual(expected, presented)) {
+      throw new HttpException(401, presented == null ? "missing or malformed " + header : header + " does not match the body");
+    }
+  }
+
+  private static byte[] hmac(String secret, byte[] body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return mac.doFinal(body);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
+  }
+
+  private static byte[] base64(String header) {
+    if (header == null || header.isBlank()) {
+      return null;
+    }
+    try {
+      return Base64.getDecoder().decode(header.trim());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static void ignore(RoutingContext ctx, String source, String topic) {
+    LOG.info("order {}: topic '{}' is not a new order; ignored", source, topic);
+    Responses.json(ctx, 200, new JsonObject().put("result", "ignored"));
+  }
+
+  private void receive(RoutingContext ctx, String source, Function<JsonObject, Order> read) {
+    String type = ctx.request().getHeader("Content-Type");
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+      throw new HttpException(415, "expected Content-Type application/json");
+    }
+    JsonObject body;
+    try {
+      Buffer raw = ctx.body().buffer();
+      Object parsed = raw == null || raw.length() == 0 ? null : io.vertx.core.json.Json.decodeValue(raw);
+      if (!(parsed instanceof JsonObject object)) {
+        throw HttpFailure.badRequest("the body is not a JSON object");
+      }
+      body = object;
+    } catch (DecodeException e) {
+      throw HttpFailure.badRequest("malformed JSON: " + e.getMessage());
+    }
+    Order order = read.apply(body);
+    Line line = line(ctx, source, order);
+    Optional<String> phone = order.callablePhone(services.phoneNumbers());
+    Instant received = services.clock().instant();
+    services.orders().record(services.businessId(), order, phone, services.lineKey(line), received)
+        .onSuccess(recorded -> {
+          services.metrics().order(source, recorded.result());
+          recorded.callback().filter(c -> c.created()).ifPresent(c -> services.metrics().callbackScheduled(c.trigger()));
+          LOG.info("order {} {} ({}) for {} -> {}{}", source, order.orderId(), order.displayNumber() == null ? "-" : order.displayNumber(),
+              phone.map(PhoneNumbers::mask).orElse("no callable number"), recorded.result(),
+              recorded.callback().map(c -> ", callback #" + c.id() + " on line " + line.id() + " due " + c.dueAt()).orElse(""));
+          JsonObject answer = new JsonObject().put("result", recorded.result());
+          recorded.callback().ifPresent(c -> answer.put("callback_id", c.id()).put("due_at", c.dueAt().toString()));
+          Responses.json(ctx, 200, answer);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** The order's own line, else {@code ?line=} on the webhook URL, else the source's line from config. */
+  private Line line(RoutingContext ctx, String source, Order order) {
+    String wanted = order.line() != null ? order.line() : ctx.request().getParam("line");
+    if (wanted == null || wanted.isBlank()) {
+      wanted = services.config().orders().shop(source).orElseThrow().line();
+    }
+    String id = wanted;
+    return services.config().lineById(id)
+        .orElseThrow(() -> HttpFailure.unprocessable(id.isEmpty() ? "no line is configured to call the buyer back from"
+            : "line '" + id + "' is not configured"));
+  }
+}
