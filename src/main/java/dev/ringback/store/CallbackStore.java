@@ -17,10 +17,7 @@ public final class CallbackStore {
    * One open callback per line and phone: a repeated trigger counts on the existing one, and
    * brings it forward when it wants the customer called sooner (an order after a missed call).
    */
-  static final String UPSERT_OPEN = """
-      INSERT INTO callbacks (business_id, line_id, customer_phone, customer_id, trigger, trigger_call_sid,
-                             triggered_at, last_triggered_at, due_at, priority)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)
+  static final String MERGE_INTO_OPEN = """
       ON CONFLICT (line_id, customer_phone) WHERE state IN """ + OPEN_STATES + """
 
       DO UPDATE SET trigger_count = callbacks.trigger_count + 1,
@@ -28,8 +25,13 @@ public final class CallbackStore {
                     priority = GREATEST(callbacks.priority, EXCLUDED.priority),
                     due_at = CASE WHEN callbacks.state = 'scheduled' THEN LEAST(callbacks.due_at, EXCLUDED.due_at)
                                   ELSE callbacks.due_at END,
-                    updated_at = now()
-      RETURNING id, trigger, due_at, (xmax = 0) AS created""";
+                    updated_at = now()""";
+  static final String SCHEDULED_COLUMNS = "id, trigger, due_at, (xmax = 0) AS created";
+  static final String UPSERT_OPEN = """
+      INSERT INTO callbacks (business_id, line_id, customer_phone, customer_id, trigger, trigger_call_sid,
+                             triggered_at, last_triggered_at, due_at, priority)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)
+      """ + MERGE_INTO_OPEN + "\nRETURNING " + SCHEDULED_COLUMNS;
   /** Only work not yet being dialled is cancelled; a call in progress finishes on its own. */
   static final String CANCEL_SCHEDULED = """
       UPDATE callbacks SET state = 'cancelled', outcome = 'cancelled', updated_at = now()
@@ -167,11 +169,13 @@ public final class CallbackStore {
     return client.preparedQuery(UPSERT_OPEN)
         .execute(Tuple.from(new Object[] {t.businessId(), t.lineId(), t.phone(), t.customerId(), t.trigger(), t.callSid(),
             Rows.timestamp(t.triggeredAt()), Rows.timestamp(t.dueAt()), t.priority()}))
-        .map(rows -> {
-          Row row = rows.iterator().next();
-          return new Scheduled(row.getLong("id"), row.getString("trigger"), Rows.instant(row.getOffsetDateTime("due_at")),
-              row.getBoolean("created"));
-        });
+        .map(rows -> scheduled(rows.iterator().next()));
+  }
+
+  /** A row of {@link #SCHEDULED_COLUMNS}. */
+  static Scheduled scheduled(Row row) {
+    return new Scheduled(row.getLong("id"), row.getString("trigger"), Rows.instant(row.getOffsetDateTime("due_at")),
+        row.getBoolean("created"));
   }
 
   static Future<Optional<Cancelled>> cancelScheduled(SqlClient client, long lineId, String phone) {

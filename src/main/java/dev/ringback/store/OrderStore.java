@@ -6,33 +6,45 @@ import dev.ringback.domain.Order;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Orders from the shops. Recording one is a single transaction: the order in the buyer's
- * file, the buyer as a customer, and their callback; a delivery seen before changes nothing.
+ * Orders from the shops. Recording one is a single statement, so a single round trip and
+ * atomic: the order in the buyer's file, the buyer as a customer, and their callback. The
+ * later steps read the order's own insert, so a delivery seen before (the unique key on
+ * source and order id) changes nothing, even when two copies arrive at once.
  */
 public final class OrderStore {
-  static final String INSERT = """
-      INSERT INTO orders (business_id, source, order_id, display_number, phone, name, total, currency, item_count,
-                          line_id, result, ordered_at, received_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-      ON CONFLICT (business_id, source, order_id) DO NOTHING
-      RETURNING id""";
-  /** A buyer becomes a customer; a name already on file (perhaps typed by an agent) is kept. */
-  static final String UPSERT_CUSTOMER = """
-      INSERT INTO customers (business_id, phone, name) VALUES ($1, $2, $3)
-      ON CONFLICT (business_id, phone) DO UPDATE
-        SET name = COALESCE(NULLIF(customers.name, ''), EXCLUDED.name), updated_at = now()
-      RETURNING id, tier""";
-  static final String LINK = "UPDATE orders SET customer_id = $2, callback_id = $3 WHERE id = $1";
-  /** The newest order a callback is about, for what the buyer hears. */
+  static final String RECORD = """
+      WITH new_order AS (
+        INSERT INTO orders (business_id, source, order_id, display_number, phone, name, total, currency, item_count,
+                            line_id, result, ordered_at, received_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+        ON CONFLICT (business_id, source, order_id) DO NOTHING
+        RETURNING id),
+      buyer AS (
+        -- A name already on file (perhaps typed by an agent) is kept.
+        INSERT INTO customers (business_id, phone, name)
+        SELECT $1, $5, $6 FROM new_order WHERE $11 = 'called'
+        ON CONFLICT (business_id, phone) DO UPDATE
+          SET name = COALESCE(NULLIF(customers.name, ''), EXCLUDED.name), updated_at = now()
+        RETURNING id, tier),
+      callback AS (
+        INSERT INTO callbacks (business_id, line_id, customer_phone, customer_id, trigger, triggered_at, last_triggered_at,
+                               due_at, priority, order_row_id)
+        SELECT $1, $10, $5, buyer.id, 'order', $13, $13, $14, CASE WHEN buyer.tier = 'vip' THEN $16 ELSE $15 END, new_order.id
+        FROM buyer, new_order
+        """ + CallbackStore.MERGE_INTO_OPEN + """
+      , order_row_id = EXCLUDED.order_row_id
+        RETURNING\s""" + CallbackStore.SCHEDULED_COLUMNS + """
+      )
+      SELECT (SELECT id FROM new_order) AS order_row_id, callback.* FROM (VALUES (1)) AS one LEFT JOIN callback ON true""";
+  /** The newest order behind a callback, for what the buyer hears. */
   static final String OF_CALLBACK = """
-      SELECT source, order_id, display_number, name, total, currency, item_count, ordered_at
-      FROM orders WHERE callback_id = $1 ORDER BY id DESC LIMIT 1""";
+      SELECT o.source, o.order_id, o.display_number, o.name
+      FROM callbacks cb JOIN orders o ON o.id = cb.order_row_id WHERE cb.id = $1""";
 
   /**
    * What recording an order did.
@@ -57,34 +69,20 @@ public final class OrderStore {
   public Future<Recorded> record(long businessId, Order order, Optional<String> phone, long lineId, Instant receivedAt) {
     String result = phone.isPresent() ? Order.CALLED : order.unreachableResult();
     String storedPhone = phone.orElse(order.phones().isEmpty() ? null : clip(order.phones().get(0).raw()));
-    return pool.withTransaction(conn -> conn.preparedQuery(INSERT).execute(Tuple.from(new Object[] {
+    return pool.preparedQuery(RECORD).execute(Tuple.from(new Object[] {
             businessId, order.source(), order.orderId(), clip(order.displayNumber()), storedPhone, order.name(), order.total(),
-            order.currency(), order.itemCount(), lineId, result, Rows.timestamp(order.orderedAt()),
-            Rows.timestamp(receivedAt)}))
-        .compose(inserted -> {
-          if (inserted.size() == 0) {
-            return Future.succeededFuture(new Recorded(Order.DUPLICATE, Optional.empty(), Optional.empty()));
+            order.currency(), order.itemCount(), lineId, result, Rows.timestamp(order.orderedAt()), Rows.timestamp(receivedAt),
+            Rows.timestamp(policy.dueAt(CallbackPolicy.ORDER, receivedAt)),
+            policy.priority(CallbackPolicy.ORDER, Customer.Tier.STANDARD), policy.priority(CallbackPolicy.ORDER, Customer.Tier.VIP)}))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          Long orderRow = row.getLong("order_row_id");
+          if (orderRow == null) {
+            return new Recorded(Order.DUPLICATE, Optional.empty(), Optional.empty());
           }
-          long rowId = inserted.iterator().next().getLong("id");
-          if (phone.isEmpty()) {
-            return Future.succeededFuture(new Recorded(result, Optional.of(rowId), Optional.empty()));
-          }
-          return callBack(conn, businessId, order, phone.get(), lineId, receivedAt, rowId)
-              .map(scheduled -> new Recorded(result, Optional.of(rowId), Optional.of(scheduled)));
-        }));
-  }
-
-  private Future<CallbackStore.Scheduled> callBack(SqlConnection conn, long businessId, Order order, String phone, long lineId,
-                                                   Instant receivedAt, long rowId) {
-    return conn.preparedQuery(UPSERT_CUSTOMER).execute(Tuple.of(businessId, phone, order.name()))
-        .compose(rows -> {
-          Row customer = rows.iterator().next();
-          long customerId = customer.getLong("id");
-          Customer.Tier tier = Customer.Tier.parse(customer.getString("tier")).orElse(Customer.Tier.STANDARD);
-          return CallbackStore.schedule(conn, new CallbackStore.Trigger(businessId, lineId, phone, customerId,
-                  CallbackPolicy.ORDER, null, receivedAt, policy.dueAt(CallbackPolicy.ORDER, receivedAt),
-                  policy.priority(CallbackPolicy.ORDER, tier)))
-              .compose(scheduled -> conn.preparedQuery(LINK).execute(Tuple.of(rowId, customerId, scheduled.id())).map(scheduled));
+          Optional<CallbackStore.Scheduled> callback = row.getLong("id") == null ? Optional.empty()
+              : Optional.of(CallbackStore.scheduled(row));
+          return new Recorded(result, Optional.of(orderRow), callback);
         });
   }
 

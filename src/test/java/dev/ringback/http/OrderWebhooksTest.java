@@ -120,11 +120,11 @@ class OrderWebhooksTest {
 
     assertThat(order("shopify", "820982911946154508"))
         .containsEntry("display_number", "#1001").containsEntry("phone", "+12015550142").containsEntry("name", "Jane Doe")
-        .containsEntry("currency", "USD").containsEntry("item_count", 3).containsEntry("result", "called")
-        .containsEntry("callback_id", callbackId);
+        .containsEntry("currency", "USD").containsEntry("item_count", 3).containsEntry("result", "called");
     assertThat((BigDecimal) order("shopify", "820982911946154508").get("total")).isEqualByComparingTo("199.65");
     Map<String, Object> callback = db.query("SELECT * FROM callbacks WHERE id = ?", callbackId).get(0);
-    assertThat(callback).containsEntry("trigger", "order").containsEntry("customer_phone", "+12015550142").containsEntry("priority", 50);
+    assertThat(callback).containsEntry("trigger", "order").containsEntry("customer_phone", "+12015550142").containsEntry("priority", 50)
+        .containsEntry("order_row_id", order("shopify", "820982911946154508").get("id"));
     assertThat(db.query("SELECT name FROM customers WHERE phone = ?", "+12015550142").get(0)).containsEntry("name", "Jane Doe");
 
     String sid = placedSid(callbackId);
@@ -169,7 +169,8 @@ class OrderWebhooksTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(new JsonObject(response.body()).getString("result")).isEqualTo("no_phone");
     Map<String, Object> order = db.query("SELECT * FROM orders WHERE display_number = '#1003'").get(0);
-    assertThat(order).containsEntry("result", "no_phone").containsEntry("phone", null).containsEntry("callback_id", null);
+    assertThat(order).containsEntry("result", "no_phone").containsEntry("phone", null);
+    assertThat(db.count("SELECT count(*) FROM callbacks WHERE order_row_id = ?", order.get("id"))).isZero();
     assertThat(metric("ringback_orders_total", "source=\"shopify\"", "result=\"no_phone\"")).isEqualTo(noPhone + 1);
     assertThat(twilio.callCreations()).hasSize(calls);
   }
@@ -343,5 +344,40 @@ class OrderWebhooksTest {
       assertThat(plain.post("/orders", Map.of("Content-Type", "application/json"), body).statusCode()).isEqualTo(404);
       assertThat(other.count("SELECT count(*) FROM orders")).isZero();
     }
+  }
+
+  @Test
+  void copiesOfOneOrderArrivingAtOnceMakeOneOrderAndOneCallback() throws Exception {
+    String json = "{\"order_id\": \"A-2001\", \"phone\": \"+14155550181\", \"name\": \"Dana Cole\"}";
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    var client = java.net.http.HttpClient.newHttpClient();
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + "/orders"))
+        .header("Content-Type", "application/json").header("X-Ringback-Signature", ShopSigner.generic(SECRET, body))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> copies = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      copies.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+    }
+    List<String> results = new java.util.ArrayList<>();
+    for (var copy : copies) {
+      HttpResponse<String> response = copy.get(15, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(response.statusCode()).isEqualTo(200);
+      results.add(new JsonObject(response.body()).getString("result"));
+    }
+    assertThat(results).containsOnlyOnce("called").containsOnly("called", "duplicate");
+    order("generic", "A-2001");
+    assertThat(db.query("SELECT trigger_count FROM callbacks WHERE customer_phone = '+14155550181'")).hasSize(1).first()
+        .isEqualTo(Map.of("trigger_count", 1));
+    awaitDial("+14155550181");
+  }
+
+  @Test
+  void aVipBuyerGoesFirstAndKeepsTheNameOnFile() {
+    server.api("PUT", "/api/customers/%2B14155550182", "application/json", "{\"name\":\"Nikolay Petrov\",\"tier\":\"vip\"}");
+    HttpResponse<String> response = generic("{\"order_id\": \"A-2002\", \"phone\": \"+14155550182\", \"name\": \"N. Petrov\"}");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    long callbackId = new JsonObject(response.body()).getLong("callback_id");
+    assertThat(db.query("SELECT priority FROM callbacks WHERE id = ?", callbackId).get(0)).containsEntry("priority", 150);
+    assertThat(db.query("SELECT name FROM customers WHERE phone = '+14155550182'").get(0)).containsEntry("name", "Nikolay Petrov");
   }
 }
