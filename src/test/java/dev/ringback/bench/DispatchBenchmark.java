@@ -44,7 +44,7 @@ public final class DispatchBenchmark {
         + "SELECT 1, (SELECT id FROM lines WHERE slug = 'main'), '+1' || (2000000000 + g + ?)::text, 'manual', ?, ?, ? "
         + "FROM generate_series(1, ?) g", offset, java.sql.Timestamp.from(due), java.sql.Timestamp.from(due),
         java.sql.Timestamp.from(due), count);
-    RingbackServer.await(count + " dials", Duration.ofMinutes(5), () -> twilio.callCreations().size() >= count);
+    RingbackServer.await(count + " dials", Duration.ofMinutes(5), () -> twilio.callCreationCount() >= count);
     List<Long> delays = new ArrayList<>();
     Instant last = due;
     for (var request : twilio.callCreations()) {

@@ -36,7 +36,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -76,6 +75,7 @@ public final class TwilioStandIn implements AutoCloseable {
   private static final Pattern ACCOUNT_PATH = Pattern.compile("^/2010-04-01/Accounts/([^/]+)(/.*)?$");
   private static final Pattern CALLS = Pattern.compile("^/Calls\\.json$");
   private static final Pattern CALL = Pattern.compile("^/Calls/([^/]+)\\.json$");
+  private static final Pattern CALL_CREATION = Pattern.compile("^/2010-04-01/Accounts/[^/]+/Calls\\.json$");
   private static final Pattern NANP = Pattern.compile("^\\+1([2-9]\\d{2})([2-9]\\d{2})(\\d{4})$");
   private static final List<String> SUBRESOURCES = List.of("notifications:Notifications", "recordings:Recordings",
       "payments:Payments", "events:Events", "siprec:Siprec", "streams:Streams", "transcriptions:Transcriptions",
@@ -115,7 +115,9 @@ public final class TwilioStandIn implements AutoCloseable {
   private final String accountSid;
   private final String authToken;
   private final SecureRandom random = new SecureRandom();
-  private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+  /** Appended by the server, read as snapshots: a copy-on-write list would copy it on every request. */
+  private final List<RecordedRequest> requests = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+  private final List<RecordedRequest> creations = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
   private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
   private final Map<String, StoredCall> calls = new ConcurrentHashMap<>();
   private final Set<HttpConnection> hung = ConcurrentHashMap.newKeySet();
@@ -185,12 +187,21 @@ public final class TwilioStandIn implements AutoCloseable {
 
   /** Every request received, in order of arrival. */
   public List<RecordedRequest> requests() {
-    return List.copyOf(requests);
+    synchronized (requests) {
+      return List.copyOf(requests);
+    }
   }
 
   /** Every POST to {@code .../Calls.json}, whatever it was answered. */
   public List<RecordedRequest> callCreations() {
-    return requests.stream().filter(TwilioStandIn::isCallCreation).toList();
+    synchronized (creations) {
+      return List.copyOf(creations);
+    }
+  }
+
+  /** How many call creations arrived, without copying them. */
+  public int callCreationCount() {
+    return creations.size();
   }
 
   /** Waits until at least {@code n} call creations arrived; returns the n-th. Fails after the deadline. */
@@ -202,13 +213,13 @@ public final class TwilioStandIn implements AutoCloseable {
   public RecordedRequest awaitRequests(Predicate<RecordedRequest> matching, int n, Duration deadline) {
     long end = System.nanoTime() + deadline.toNanos();
     while (true) {
-      List<RecordedRequest> matches = requests.stream().filter(matching).toList();
+      List<RecordedRequest> matches = requests().stream().filter(matching).toList();
       if (matches.size() >= n) {
         return matches.get(n - 1);
       }
       if (System.nanoTime() - end > 0) {
         throw new AssertionError("expected " + n + " matching requests within " + deadline + ", received "
-            + matches.size() + " of " + requests.size() + ": " + requests);
+            + matches.size() + " of " + requests.size() + ": " + requests());
       }
       synchronized (requests) {
         try {
@@ -249,6 +260,7 @@ public final class TwilioStandIn implements AutoCloseable {
   public void reset() {
     faults.clear();
     requests.clear();
+    creations.clear();
     calls.clear();
     dropHungRequests();
   }
@@ -284,7 +296,7 @@ public final class TwilioStandIn implements AutoCloseable {
   }
 
   private static boolean isCallCreation(RecordedRequest r) {
-    return r.method().equals("POST") && r.path().matches("^/2010-04-01/Accounts/[^/]+/Calls\\.json$");
+    return r.method().equals("POST") && CALL_CREATION.matcher(r.path()).matches();
   }
 
   private static <T> T await(Future<T> future) {
@@ -321,8 +333,11 @@ public final class TwilioStandIn implements AutoCloseable {
       request.headers().names().forEach(name -> headers.put(name, String.join(", ", request.headers().getAll(name))));
       RecordedRequest recorded = new RecordedRequest(receivedAt, request.method().name(), request.path(), form,
           Collections.unmodifiableMap(headers));
-      requests.add(recorded);
       synchronized (requests) {
+        requests.add(recorded);
+        if (isCallCreation(recorded)) {
+          creations.add(recorded);
+        }
         requests.notifyAll();
       }
       if (malformed) {
