@@ -1,10 +1,12 @@
 package dev.ringback;
 
 import dev.ringback.dialer.Dispatcher;
+import dev.ringback.dialer.MeteredTelephony;
 import dev.ringback.dialer.SimulatedTelephony;
 import dev.ringback.dialer.Telephony;
 import dev.ringback.dialer.TwilioTelephony;
 import dev.ringback.http.HttpVerticle;
+import dev.ringback.domain.Line;
 import dev.ringback.metrics.RingbackMetrics;
 import dev.ringback.store.CallStore;
 import dev.ringback.store.CallbackStore;
@@ -108,7 +110,9 @@ public final class Ringback implements AutoCloseable {
                                             PrometheusMeterRegistry registry, int port) {
     LineStore lines = new LineStore(pool);
     TokenStore tokens = new TokenStore(pool);
-    Telephony telephony = config.twilio().configured()
+    RingbackMetrics metrics = new RingbackMetrics(registry, config.metrics().ringSeconds(), config.metrics().ringToAnswerBucketsRings(),
+        config.metrics().target(), config.metrics().serviceLevelObjective(), config.lines().stream().map(Line::id).toList());
+    Telephony network = config.twilio().configured()
         ? new TwilioTelephony(vertx, config.twilio())
         : new SimulatedTelephony(vertx, () -> "http://127.0.0.1:" + port, clock, new Random(),
             config.metrics().ringSeconds() * 1000L);
@@ -116,7 +120,7 @@ public final class Ringback implements AutoCloseable {
       LOG.warn("No Twilio credentials: outbound calls are played by the built-in call simulator, "
           + "and /twilio/* requests are not signature-checked");
     }
-    RingbackMetrics metrics = new RingbackMetrics(registry, config.metrics().ringSeconds(), config.metrics().ringToAnswerBucketsRings());
+    Telephony telephony = new MeteredTelephony(network, metrics);
     return lines.businessId(DEFAULT_BUSINESS).compose(businessId -> lines.sync(businessId, config.lines())
         .compose(lineKeys -> adminTokenHash(tokens, businessId, config.api().token())
             .map(tokenHash -> new Services(config, clock, pool, config.phoneNumbers(), new CustomerStore(pool),

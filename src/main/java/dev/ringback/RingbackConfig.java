@@ -69,7 +69,15 @@ public record RingbackConfig(
 
   public record Phone(String defaultRegion) {}
 
-  public record Metrics(int ringSeconds, List<Integer> ringToAnswerBucketsRings) {}
+  /**
+   * @param targetRings callers should be answered within this many rings (the service level's target)
+   * @param serviceLevelObjective the share of offered calls that should be answered within the target
+   */
+  public record Metrics(int ringSeconds, List<Integer> ringToAnswerBucketsRings, int targetRings, double serviceLevelObjective) {
+    public java.time.Duration target() {
+      return java.time.Duration.ofSeconds((long) targetRings * ringSeconds);
+    }
+  }
 
   /**
    * @param callsPerSecond outbound calls per second for the whole deployment (0: no limit)
@@ -245,7 +253,14 @@ public record RingbackConfig(
       }
       buckets.add(rings);
     }
-    Metrics metrics = new Metrics(ringSeconds, List.copyOf(buckets));
+    int targetRings = m.integer("target-rings", 3, 1, 100);
+    if (!buckets.contains(targetRings)) {
+      // The histogram needs a bucket at the target for the service level to be read from it.
+      buckets.add(targetRings);
+      buckets.sort(Integer::compare);
+    }
+    int objectivePercent = m.integer("service-level-percent", 80, 1, 100);
+    Metrics metrics = new Metrics(ringSeconds, List.copyOf(buckets), targetRings, objectivePercent / 100.0);
     m.rejectUnknownKeys();
 
     ConfigNode cb = root.child("callbacks");

@@ -145,4 +145,13 @@ class ConfigTest {
         .contains("orders.generic.secret").contains("too short");
     assertThat(problem("orders:\n  magento:\n    secret: x\n" + LINE, Map.of())).contains("orders.magento");
   }
+
+  @Test
+  void theServiceLevelTargetAlwaysHasABucket() {
+    RingbackConfig config = parse("metrics:\n  ring-seconds: 5\n  target-rings: 7\n  service-level-percent: 90\n" + LINE, Map.of());
+    assertThat(config.metrics().ringToAnswerBucketsRings()).containsExactly(1, 2, 3, 4, 5, 6, 7, 10);
+    assertThat(config.metrics().target()).isEqualTo(java.time.Duration.ofSeconds(35));
+    assertThat(config.metrics().serviceLevelObjective()).isEqualTo(0.9);
+    assertThat(parse(LINE, Map.of()).metrics().target()).isEqualTo(java.time.Duration.ofSeconds(18));
+  }
 }

@@ -70,7 +70,7 @@ public final class Dispatcher extends VerticleBase {
 
   private void refreshQueue() {
     store.queue(services.clock().instant())
-        .onSuccess(services.metrics()::queue)
+        .onSuccess(q -> services.metrics().queue(q.counts(), q.oldestDue()))
         .onFailure(e -> LOG.debug("Queue gauges not refreshed: {}", e.getMessage()));
   }
 
@@ -143,7 +143,7 @@ public final class Dispatcher extends VerticleBase {
         .compose(v -> services.telephony().placeCall(call))
         .compose(placed -> {
           Instant now = services.clock().instant();
-          services.metrics().callbackPlaced(c.trigger(), Duration.between(c.triggeredAt(), now));
+          services.metrics().callbackPlaced(c.trigger(), lineName(c.lineId()), Duration.between(c.triggeredAt(), now));
           LOG.info("callback #{} attempt {} to {} -> placed as {}", c.id(), c.attempt(), PhoneNumbers.mask(c.phone()), placed.callSid());
           return store.placed(c.id(), c.attemptId(), owner, placed.callSid(), now, checkAfterSeconds());
         }, failure -> failed(c, failure));
@@ -156,7 +156,7 @@ public final class Dispatcher extends VerticleBase {
     LOG.warn("callback #{} attempt {} to {} -> {}: {}", c.id(), c.attempt(), PhoneNumbers.mask(c.phone()), error.kind(), error.getMessage());
     return switch (error.kind()) {
       case PERMANENT -> store.failed(c.id(), c.attemptId(), owner, error.code(), error.getMessage(), now)
-          .onSuccess(v -> services.metrics().callbackFinished(c.trigger(), DialPolicy.FAILED));
+          .onSuccess(v -> services.metrics().callbackFinished(c.trigger(), lineName(c.lineId()), DialPolicy.FAILED));
       case RETRYABLE -> store.retryLater(c.id(), c.attemptId(), owner, error.code(), error.getMessage(), now,
           now.plus(DialPolicy.apiBackoff(c.errorStreak())));
       case AMBIGUOUS -> store.ambiguous(c.id(), owner, error.getMessage());
@@ -199,6 +199,10 @@ public final class Dispatcher extends VerticleBase {
     Promise<Void> promise = Promise.promise();
     vertx.setTimer(millis, id -> promise.complete());
     return promise.future();
+  }
+
+  private String lineName(long key) {
+    return services.lineId(key).orElse("unknown");
   }
 
   private Line line(long key) {

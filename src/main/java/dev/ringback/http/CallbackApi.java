@@ -84,7 +84,8 @@ final class CallbackApi {
     services.callbacks().cancel(services.businessId(), id)
         .compose(cancelled -> {
           if (cancelled.isPresent()) {
-            services.metrics().callbackFinished(cancelled.get().trigger(), "cancelled");
+            services.metrics().callbackFinished(cancelled.get().trigger(),
+                services.lineId(cancelled.get().lineId()).orElse("unknown"), "cancelled");
             return Future.succeededFuture(cancelled.get());
           }
           return services.callbacks().find(services.businessId(), id).compose(found -> Future.failedFuture(found.isEmpty()
@@ -129,7 +130,7 @@ final class CallbackApi {
             services.config().callbacks().policy().priority("manual", customer.map(Customer::tier).orElse(Customer.Tier.STANDARD)))))
         .compose(scheduled -> {
           if (scheduled.created()) {
-            services.metrics().callbackScheduled("manual");
+            services.metrics().callbackScheduled("manual", scheduled.line());
           }
           return services.callbacks().find(services.businessId(), scheduled.id()).map(c -> Map.entry(scheduled.created(), c.orElseThrow()));
         })

@@ -170,7 +170,7 @@ final class OrderWebhooks {
     services.orders().record(services.businessId(), order, phone, services.lineKey(line), received)
         .onSuccess(recorded -> {
           services.metrics().order(source, recorded.result());
-          recorded.callback().filter(c -> c.created()).ifPresent(c -> services.metrics().callbackScheduled(c.trigger()));
+          recorded.callback().filter(c -> c.created()).ifPresent(c -> services.metrics().callbackScheduled(c.trigger(), c.line()));
           LOG.info("order {} {} ({}) for {} -> {}{}", source, order.orderId(), order.displayNumber() == null ? "-" : order.displayNumber(),
               phone.map(PhoneNumbers::mask).orElse("no callable number"), recorded.result(),
               recorded.callback().map(c -> ", callback #" + c.id() + " on line " + line.id() + " due " + c.dueAt()).orElse(""));

@@ -133,7 +133,7 @@ final class TwilioWebhooks {
     boolean callable = services.phoneNumbers().normalize(form.get("From")).isPresent();
     services.calls().recordDialStatus(callSid, dialStatus, services.clock().instant())
         .onSuccess(scheduled -> scheduled.filter(CallbackStore.Scheduled::created)
-            .ifPresent(s -> services.metrics().callbackScheduled(s.trigger())))
+            .ifPresent(s -> services.metrics().callbackScheduled(s.trigger(), s.line())))
         .recover(e -> {
           // The caller still hears the promise: a missed call will also be found when the call ends.
           LOG.error("dial CallSid={}: could not record the dial status: {}", callSid, e.getMessage());

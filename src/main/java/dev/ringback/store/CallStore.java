@@ -29,6 +29,7 @@ public final class CallStore {
   /** What a trigger needs to know about the call, including the caller's tier. */
   private static final String CALL_FACTS = """
       c.business_id, c.line_id, c.caller_phone, c.customer_id, c.direction,
+      (SELECT l.slug FROM lines l WHERE l.id = c.line_id) AS line,
       (SELECT tier FROM customers cu WHERE cu.id = c.customer_id) AS tier""";
   static final String SET_DIAL_STATUS = "UPDATE calls c SET dial_status = $2 WHERE call_sid = $1 AND dial_status IS NULL RETURNING "
       + CALL_FACTS;
@@ -52,12 +53,16 @@ public final class CallStore {
                     WHERE callback_id = $1 AND (call_sid = $2 OR call_sid IS NULL) AND outcome IS DISTINCT FROM 'api_error'
                     ORDER BY (call_sid = $2) DESC NULLS LAST, id DESC LIMIT 1)
       RETURNING a.id""";
-  static final String ATTEMPT_RINGING = "UPDATE callback_attempts SET ringing_at = $2 WHERE id = $1 AND ringing_at IS NULL RETURNING answered_at";
+  private static final String ATTEMPT_LINE =
+      "(SELECT l.slug FROM callbacks cb JOIN lines l ON l.id = cb.line_id WHERE cb.id = callback_attempts.callback_id) AS line";
+  static final String ATTEMPT_RINGING = "UPDATE callback_attempts SET ringing_at = $2 WHERE id = $1 AND ringing_at IS NULL "
+      + "RETURNING answered_at, " + ATTEMPT_LINE;
   static final String ATTEMPT_ANSWERED = """
       UPDATE callback_attempts SET answered_at = $2, answered_by = $3 WHERE id = $1 AND answered_at IS NULL
-      RETURNING ringing_at""";
+      RETURNING ringing_at,\s""" + ATTEMPT_LINE;
   static final String ATTEMPT_FOR_END = """
-      SELECT a.answered_at, a.answered_by, a.no_agent, cb.attempts, cb.trigger, cb.state
+      SELECT a.answered_at, a.answered_by, a.no_agent, cb.attempts, cb.trigger, cb.state,
+             (SELECT l.slug FROM lines l WHERE l.id = cb.line_id) AS line
       FROM callback_attempts a JOIN callbacks cb ON cb.id = a.callback_id
       WHERE a.id = $1 AND a.ended_at IS NULL FOR UPDATE""";
   static final String ATTEMPT_ENDED = "UPDATE callback_attempts SET ended_at = $2, outcome = $3, answered_by = COALESCE(answered_by, $4) WHERE id = $1";
@@ -81,14 +86,14 @@ public final class CallStore {
     }
   }
 
-  /** A callback attempt (or the callback itself) ended with this outcome. */
-  public record Finished(String trigger, String outcome) {}
+  /** A callback attempt (or the callback itself) on a line ended with this outcome. */
+  public record Finished(String trigger, String line, String outcome) {}
 
-  /** A call (by direction) got answered after ringing this long. */
-  public record Answer(String direction, Duration ringToAnswer) {}
+  /** A call (by direction and line) got answered after ringing this long. */
+  public record Answer(String direction, String line, Duration ringToAnswer) {}
 
-  /** A call (by direction) ended with this outcome. */
-  public record Ended(String direction, String outcome) {}
+  /** A call (by direction and line) ended with this outcome. */
+  public record Ended(String direction, String line, String outcome) {}
 
   private final Pool pool;
   private final CallbackPolicy policy;
@@ -164,7 +169,9 @@ public final class CallStore {
     }
     Instant other = Rows.instant(rows.iterator().next().getOffsetDateTime(otherColumn));
     Duration waited = eventIsRinging ? InboundCalls.ringToAnswer(eventTime, other) : InboundCalls.ringToAnswer(other, eventTime);
-    return new Applied(false, Optional.of(new Answer("callback", waited)), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+    String line = rows.iterator().next().getString("line");
+    return new Applied(false, Optional.of(new Answer("callback", line, waited)), Optional.empty(), Optional.empty(), Optional.empty(),
+        List.of());
   }
 
   private Future<Applied> endAttempt(SqlConnection conn, CallEvent event, long callbackId, long attemptId) {
@@ -177,7 +184,8 @@ public final class CallStore {
       String outcome = DialPolicy.attemptOutcome(event.status(), row.getOffsetDateTime("answered_at") != null, answeredBy,
           row.getBoolean("no_agent"));
       String trigger = row.getString("trigger");
-      List<Finished> finished = new ArrayList<>(List.of(new Finished(trigger, outcome)));
+      String line = row.getString("line");
+      List<Finished> finished = new ArrayList<>(List.of(new Finished(trigger, line, outcome)));
       String state;
       String callbackOutcome = outcome;
       Instant dueAt = null;
@@ -191,10 +199,10 @@ public final class CallStore {
         } else {
           state = "expired";
           callbackOutcome = DialPolicy.EXPIRED;
-          finished.add(new Finished(trigger, DialPolicy.EXPIRED));
+          finished.add(new Finished(trigger, line, DialPolicy.EXPIRED));
         }
       }
-      Ended ended = new Ended("callback", DialPolicy.callOutcome(outcome));
+      Ended ended = new Ended("callback", line, DialPolicy.callOutcome(outcome));
       Instant due = dueAt;
       String finalOutcome = callbackOutcome;
       return conn.preparedQuery(ATTEMPT_ENDED).execute(Tuple.of(attemptId, Rows.timestamp(event.timestamp()), outcome, event.answeredBy()))
@@ -214,7 +222,7 @@ public final class CallStore {
             }
             Row row = rows.iterator().next();
             Duration waited = InboundCalls.ringToAnswer(Rows.instant(row.getOffsetDateTime("arrived_at")), event.timestamp());
-            Answer answer = new Answer(row.getString("direction"), waited);
+            Answer answer = new Answer(row.getString("direction"), row.getString("line"), waited);
             String phone = row.getString("caller_phone");
             // The customer got through: a callback still waiting for them is no longer needed.
             Future<Optional<CallbackStore.Cancelled>> cancelled = phone == null
@@ -232,7 +240,7 @@ public final class CallStore {
             Row row = rows.iterator().next();
             String outcome = InboundCalls.outcome(Rows.instant(row.getOffsetDateTime("answered_at")), row.getString("dial_status"),
                 event.timestamp(), policy);
-            Ended ended = new Ended(row.getString("direction"), outcome);
+            Ended ended = new Ended(row.getString("direction"), row.getString("line"), outcome);
             // Missed calls were scheduled when the <Dial> ended; these two are only known now.
             boolean triggers = outcome.equals(CallbackPolicy.ABANDONED) || outcome.equals(CallbackPolicy.DROPPED);
             return conn.preparedQuery(MARK_ENDED)

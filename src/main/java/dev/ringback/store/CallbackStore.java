@@ -26,7 +26,9 @@ public final class CallbackStore {
                     due_at = CASE WHEN callbacks.state = 'scheduled' THEN LEAST(callbacks.due_at, EXCLUDED.due_at)
                                   ELSE callbacks.due_at END,
                     updated_at = now()""";
-  static final String SCHEDULED_COLUMNS = "id, trigger, due_at, (xmax = 0) AS created";
+  /** The line's id travels with the callback, for the metrics' {@code line} label. */
+  static final String LINE_SLUG = "(SELECT l.slug FROM lines l WHERE l.id = line_id) AS line";
+  static final String SCHEDULED_COLUMNS = "id, trigger, due_at, (xmax = 0) AS created, " + LINE_SLUG;
   static final String UPSERT_OPEN = """
       INSERT INTO callbacks (business_id, line_id, customer_phone, customer_id, trigger, trigger_call_sid,
                              triggered_at, last_triggered_at, due_at, priority)
@@ -36,7 +38,7 @@ public final class CallbackStore {
   static final String CANCEL_SCHEDULED = """
       UPDATE callbacks SET state = 'cancelled', outcome = 'cancelled', updated_at = now()
       WHERE line_id = $1 AND customer_phone = $2 AND state = 'scheduled'
-      RETURNING id, trigger""";
+      RETURNING id, trigger,\s""" + LINE_SLUG;
   static final String ATTACH_RECORDING = """
       UPDATE callbacks cb SET recording_url = $2, updated_at = now()
       FROM calls c
@@ -51,10 +53,10 @@ public final class CallbackStore {
                         Instant triggeredAt, Instant dueAt, int priority) {}
 
   /** The open callback a trigger landed on. */
-  public record Scheduled(long id, String trigger, Instant dueAt, boolean created) {}
+  public record Scheduled(long id, String trigger, Instant dueAt, boolean created, String line) {}
 
   /** A callback cancelled because the customer got through. */
-  public record Cancelled(long id, String trigger) {}
+  public record Cancelled(long id, String trigger, String line) {}
 
   private static final String COLUMNS = """
       id, line_id, customer_phone, customer_id, trigger, trigger_call_sid, triggered_at, last_triggered_at,
@@ -175,13 +177,14 @@ public final class CallbackStore {
   /** A row of {@link #SCHEDULED_COLUMNS}. */
   static Scheduled scheduled(Row row) {
     return new Scheduled(row.getLong("id"), row.getString("trigger"), Rows.instant(row.getOffsetDateTime("due_at")),
-        row.getBoolean("created"));
+        row.getBoolean("created"), row.getString("line"));
   }
 
   static Future<Optional<Cancelled>> cancelScheduled(SqlClient client, long lineId, String phone) {
     return client.preparedQuery(CANCEL_SCHEDULED).execute(Tuple.of(lineId, phone))
         .map(rows -> rows.size() == 0 ? Optional.empty()
-            : Optional.of(new Cancelled(rows.iterator().next().getLong("id"), rows.iterator().next().getString("trigger"))));
+            : Optional.of(new Cancelled(rows.iterator().next().getLong("id"), rows.iterator().next().getString("trigger"),
+                rows.iterator().next().getString("line"))));
   }
 
   /** Keeps the voicemail with the call and with the customer's open callback. */

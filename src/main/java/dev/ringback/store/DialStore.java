@@ -80,18 +80,28 @@ public final class DialStore {
 
   /** Open work by state, and how much of the scheduled work is already due; partial indexes keep it cheap. */
   static final String QUEUE = """
-      SELECT state, count(*) AS n, count(*) FILTER (WHERE state = 'scheduled' AND due_at <= $1) AS due
+      SELECT state, count(*) AS n, count(*) FILTER (WHERE state = 'scheduled' AND due_at <= $1) AS due,
+             min(due_at) FILTER (WHERE state = 'scheduled' AND due_at <= $1) AS oldest_due
       FROM callbacks WHERE state IN ('scheduled', 'dialing', 'agent_queue') GROUP BY state""";
 
-  /** State to count, with {@code due} for scheduled work whose time has come. */
-  public Future<java.util.Map<String, Long>> queue(Instant now) {
+  /**
+   * Open work by state ({@code due}: scheduled work whose time has come), and how long the
+   * oldest due callback has waited.
+   */
+  public record Queue(java.util.Map<String, Long> counts, java.time.Duration oldestDue) {}
+
+  public Future<Queue> queue(Instant now) {
     return pool.preparedQuery(QUEUE).execute(Tuple.of(Rows.timestamp(now))).map(rows -> {
       java.util.Map<String, Long> counts = new java.util.HashMap<>(java.util.Map.of("scheduled", 0L, "due", 0L, "dialing", 0L, "agent_queue", 0L));
+      java.time.Duration oldest = java.time.Duration.ZERO;
       for (Row row : rows) {
         counts.put(row.getString("state"), row.getLong("n"));
         counts.merge("due", row.getLong("due"), Long::sum);
+        if (row.getOffsetDateTime("oldest_due") != null) {
+          oldest = java.time.Duration.between(Rows.instant(row.getOffsetDateTime("oldest_due")), now);
+        }
       }
-      return counts;
+      return new Queue(counts, oldest);
     });
   }
 

@@ -203,9 +203,11 @@ class DialerTest {
   @Test
   void invalidNumberFailsAtOnceWithTwiliosCode() {
     String phone = "+14155550143";
+    double permanent = metric("ringback_twilio_requests_total", "operation=\"create_call\"", "result=\"permanent\"");
     twilio.failNext(400, 21211, "The 'To' number " + phone + " is not a valid phone number.");
     scheduleByHand(phone);
     RingbackServer.await("the callback to fail", DEADLINE, () -> "failed".equals(callback(phone).get("state")));
+    assertThat(metric("ringback_twilio_requests_total", "operation=\"create_call\"", "result=\"permanent\"")).isEqualTo(permanent + 1);
     assertThat(callback(phone)).containsEntry("error_code", 21211).containsEntry("outcome", "failed");
     assertThat(dialsTo(phone)).hasSize(1);
   }
@@ -213,10 +215,12 @@ class DialerTest {
   @Test
   void rateLimitedRequestIsRetriedLaterWithoutUsingAnAttempt() {
     String phone = "+14155550144";
+    double retryable = metric("ringback_twilio_requests_total", "operation=\"create_call\"", "result=\"retryable\"");
     twilio.failNext(429, 20429, "Too Many Requests");
     scheduleByHand(phone);
     RingbackServer.await("the callback to be requeued", DEADLINE,
         () -> "scheduled".equals(callback(phone).get("state")) && Integer.valueOf(20429).equals(callback(phone).get("error_code")));
+    assertThat(metric("ringback_twilio_requests_total", "operation=\"create_call\"", "result=\"retryable\"")).isEqualTo(retryable + 1);
     assertThat(callback(phone)).containsEntry("attempts", 0);
     assertThat(((java.sql.Timestamp) callback(phone).get("due_at")).toInstant()).isAfter(clock.instant());
 

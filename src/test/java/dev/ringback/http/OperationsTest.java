@@ -73,8 +73,16 @@ class OperationsTest {
       var response = server.get("/metrics");
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.body())
-          .contains("ringback_calls_total{direction=\"inbound\",outcome=\"missed\"} 0.0")
-          .contains("ringback_ring_to_answer_seconds_bucket{direction=\"inbound\",le=\"36.0\"}")
+          .contains("ringback_calls_total{direction=\"inbound\",line=\"main\",outcome=\"missed\"} 0.0")
+          .contains("ringback_calls_total{direction=\"inbound\",line=\"support\",outcome=\"missed\"} 0.0")
+          .contains("ringback_ring_to_answer_seconds_bucket{direction=\"inbound\",line=\"main\",le=\"18.0\"}")
+          .contains("ringback_calls_answered_within_target_total{direction=\"inbound\",line=\"main\"} 0.0")
+          .contains("ringback_service_level_target_seconds 18.0")
+          .contains("ringback_service_level_objective 0.8")
+          .contains("ringback_callback_oldest_due_seconds 0.0")
+          .contains("ringback_agents{state=\"available\"} 0.0")
+          .contains("ringback_feedback_score_count 0")
+          .contains("ringback_twilio_requests_total{operation=\"create_call\",result=\"ok\"} 0.0")
           .contains("jvm_memory_used_bytes")
           .contains("jvm_gc_")
           .contains("process_cpu_usage")

@@ -185,22 +185,28 @@ public final class RingbackServer implements AutoCloseable {
     }
   }
 
-  /** The value of one series on /metrics, e.g. {@code metric("ringback_calls_total", "direction=\"inbound\"", "outcome=\"answered\"")}. */
+  /** The sum of the series on /metrics that carry all these labels, e.g. {@code metric("ringback_calls_total", "direction=\"inbound\"", "outcome=\"answered\"")}. */
   public double metric(String name, String... labels) {
     String body = get("/metrics").body();
-    Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
+    Pattern line = Pattern.compile("^" + Pattern.quote(name) + "(?:\\{([^}]*)\\})? (\\S+)$", Pattern.MULTILINE);
     Matcher m = line.matcher(body);
+    double sum = 0;
+    boolean any = false;
     while (m.find()) {
-      String found = m.group(1);
+      String found = m.group(1) == null ? "" : m.group(1);
       boolean all = true;
       for (String label : labels) {
         all &= found.contains(label);
       }
       if (all) {
-        return Double.parseDouble(m.group(2));
+        sum += Double.parseDouble(m.group(2));
+        any = true;
       }
     }
-    throw new AssertionError("no series " + name + " with " + String.join(",", labels) + " on /metrics");
+    if (!any) {
+      throw new AssertionError("no series " + name + " with " + String.join(",", labels) + " on /metrics");
+    }
+    return sum;
   }
 
   /** Polls until the condition holds or the deadline passes. */

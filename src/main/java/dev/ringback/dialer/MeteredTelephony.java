@@ -1,0 +1,44 @@
+package dev.ringback.dialer;
+
+import dev.ringback.metrics.RingbackMetrics;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Counts every request to the telephony provider by operation and result, for the "API errors rising" alert. */
+public final class MeteredTelephony implements Telephony {
+  private final Telephony telephony;
+  private final RingbackMetrics metrics;
+
+  public MeteredTelephony(Telephony telephony, RingbackMetrics metrics) {
+    this.telephony = telephony;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<PlacedCall> placeCall(OutboundCall call) {
+    return counted("create_call", telephony.placeCall(call));
+  }
+
+  @Override
+  public Future<List<PlacedCall>> findCalls(String from, String to, Instant since) {
+    return counted("list_calls", telephony.findCalls(from, to, since));
+  }
+
+  @Override
+  public Future<Optional<CallProgress>> fetchCall(String callSid) {
+    return counted("fetch_call", telephony.fetchCall(callSid));
+  }
+
+  @Override
+  public String name() {
+    return telephony.name();
+  }
+
+  private <T> Future<T> counted(String operation, Future<T> request) {
+    return request.andThen(done -> metrics.twilioRequest(operation, done.succeeded() ? "ok"
+        : done.cause() instanceof TelephonyException t ? t.kind().name().toLowerCase(Locale.ROOT) : "retryable"));
+  }
+}
