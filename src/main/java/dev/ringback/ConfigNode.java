@@ -58,6 +58,18 @@ final class ConfigNode {
     return value;
   }
 
+  boolean bool(String name, boolean fallback) {
+    String value = string(name, null);
+    if (value == null || value.isEmpty()) {
+      return fallback;
+    }
+    return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "yes", "on", "1" -> true;
+      case "false", "no", "off", "0" -> false;
+      default -> throw new ConfigException(key(name), "'" + value + "' is not true or false");
+    };
+  }
+
   int integer(String name, int fallback, int min, int max) {
     String value = string(name, null);
     if (value == null || value.isEmpty()) {

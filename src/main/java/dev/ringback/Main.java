@@ -7,14 +7,18 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar ringback.jar [--config FILE]}: loads the configuration once and runs Ringback until SIGTERM. */
+/**
+ * {@code java -jar ringback.jar [--config FILE] [--demo]}: loads the configuration once and runs
+ * Ringback until SIGTERM; {@code --demo} adds generated calls and orders for the simulator.
+ */
 public final class Main {
-  private static final String USAGE = "usage: java -jar ringback.jar [--config FILE]";
+  private static final String USAGE = "usage: java -jar ringback.jar [--config FILE] [--demo]";
 
   private Main() {}
 
   public static void main(String[] args) {
     Path configFile = RingbackConfig.DEFAULT_FILE;
+    boolean demo = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--config" -> {
@@ -23,6 +27,7 @@ public final class Main {
           }
           configFile = Path.of(args[++i]);
         }
+        case "--demo" -> demo = true;
         case "--help", "-h" -> {
           System.out.println(USAGE);
           return;
@@ -36,6 +41,9 @@ public final class Main {
         throw new ConfigException(configFile.toString(), "no such file (pass another with --config FILE)");
       }
       config = RingbackConfig.load(configFile, System.getenv());
+      if (demo) {
+        config = config.withDemo();
+      }
     } catch (ConfigException e) {
       fail(2, "configuration error: " + e.getMessage());
       return;

@@ -1,5 +1,6 @@
 package dev.ringback;
 
+import dev.ringback.demo.DemoTraffic;
 import dev.ringback.dialer.Dispatcher;
 import dev.ringback.dialer.MeteredTelephony;
 import dev.ringback.dialer.SimulatedTelephony;
@@ -72,6 +73,7 @@ public final class Ringback implements AutoCloseable {
     try {
       database.migrate();
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      registry.config().meterFilter(RingbackMetrics.httpLatencyBuckets());
       new ClassLoaderMetrics().bindTo(registry);
       new JvmMemoryMetrics().bindTo(registry);
       new JvmGcMetrics().bindTo(registry);
@@ -94,6 +96,10 @@ public final class Ringback implements AutoCloseable {
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       vertx.deployVerticle(new Dispatcher(services, new DialStore(pool), database.connectOptions()))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      if (config.demo().enabled()) {
+        vertx.deployVerticle(new DemoTraffic(services, "http://127.0.0.1:" + port))
+            .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      }
       LOG.info("Ringback listens on port {} (public URL {}), {} line(s), telephony: {}",
           port, config.http().publicUrl(), config.lines().size(), services.telephony().name());
       return new Ringback(database, vertx, services, port);

@@ -35,22 +35,24 @@ public record RingbackConfig(
     Callbacks callbacks,
     Dialer dialer,
     Orders orders,
+    Demo demo,
     List<Line> lines) {
 
   public static final Path DEFAULT_FILE = Path.of("config", "ringback.yaml");
 
   /** Environment variables of the contract and the key each one overrides. */
-  static final Map<String, String> ENVIRONMENT_KEYS = Map.of(
-      "RINGBACK_HTTP_PORT", "http.port",
-      "RINGBACK_PUBLIC_URL", "http.public-url",
-      "RINGBACK_DATABASE_URL", "database.url",
-      "TWILIO_ACCOUNT_SID", "twilio.account-sid",
-      "TWILIO_AUTH_TOKEN", "twilio.auth-token",
-      "RINGBACK_TWILIO_API_URL", "twilio.api-url",
-      "RINGBACK_API_TOKEN", "api.token",
-      "RINGBACK_ORDER_SECRET", "orders.generic.secret",
-      "RINGBACK_SHOPIFY_SECRET", "orders.shopify.secret",
-      "RINGBACK_WOOCOMMERCE_SECRET", "orders.woocommerce.secret");
+  static final Map<String, String> ENVIRONMENT_KEYS = Map.ofEntries(
+      Map.entry("RINGBACK_HTTP_PORT", "http.port"),
+      Map.entry("RINGBACK_PUBLIC_URL", "http.public-url"),
+      Map.entry("RINGBACK_DATABASE_URL", "database.url"),
+      Map.entry("TWILIO_ACCOUNT_SID", "twilio.account-sid"),
+      Map.entry("TWILIO_AUTH_TOKEN", "twilio.auth-token"),
+      Map.entry("RINGBACK_TWILIO_API_URL", "twilio.api-url"),
+      Map.entry("RINGBACK_API_TOKEN", "api.token"),
+      Map.entry("RINGBACK_ORDER_SECRET", "orders.generic.secret"),
+      Map.entry("RINGBACK_SHOPIFY_SECRET", "orders.shopify.secret"),
+      Map.entry("RINGBACK_WOOCOMMERCE_SECRET", "orders.woocommerce.secret"),
+      Map.entry("RINGBACK_DEMO", "demo.enabled"));
 
   public record Http(int port, String publicUrl, int maxBodyBytes, int maxImportBytes) {}
 
@@ -122,6 +124,30 @@ public record RingbackConfig(
     public boolean enabled() {
       return !secret.isEmpty();
     }
+  }
+
+  /**
+   * Generated traffic for a newcomer's first look: simulated inbound calls and orders.
+   *
+   * @param enabled only with the call simulator: demo callers must never be dialled for real
+   */
+  public record Demo(boolean enabled, int callsPerMinute, int ordersPerMinute) {}
+
+  /**
+   * This configuration with the demo traffic on. The demo's orders need the generic order
+   * webhook: without a secret of its own, it gets a random one for this run.
+   */
+  public RingbackConfig withDemo() {
+    if (twilio.configured()) {
+      throw new ConfigException("demo.enabled", "the demo needs the call simulator; unset TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN");
+    }
+    Map<String, Shop> shops = new HashMap<>(orders.shops());
+    Shop generic = shops.get("generic");
+    if (!generic.enabled()) {
+      shops.put("generic", new Shop(java.util.UUID.randomUUID().toString(), generic.line()));
+    }
+    return new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, dialer, new Orders(Map.copyOf(shops)),
+        new Demo(true, demo.callsPerMinute(), demo.ordersPerMinute()), lines);
   }
 
   public Optional<Line> lineByNumber(String number) {
@@ -340,8 +366,14 @@ public record RingbackConfig(
       }
     }
     Orders orders = new Orders(Map.copyOf(shops));
+
+    ConfigNode dm = root.child("demo");
+    Demo demo = new Demo(dm.bool("enabled", false), dm.integer("calls-per-minute", 12, 1, 600), dm.integer("orders-per-minute", 3, 0, 600));
+    dm.rejectUnknownKeys();
     root.rejectUnknownKeys();
-    return new RingbackConfig(httpConfig, database, twilio, apiConfig, phone, metrics, callbacks, dialer, orders, List.copyOf(lines));
+    RingbackConfig config = new RingbackConfig(httpConfig, database, twilio, apiConfig, phone, metrics, callbacks, dialer, orders,
+        new Demo(false, demo.callsPerMinute(), demo.ordersPerMinute()), List.copyOf(lines));
+    return demo.enabled() ? config.withDemo() : config;
   }
 
   private static Line readLine(ConfigNode line, PhoneNumbers numbers) {

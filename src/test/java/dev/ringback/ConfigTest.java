@@ -154,4 +154,15 @@ class ConfigTest {
     assertThat(config.metrics().serviceLevelObjective()).isEqualTo(0.9);
     assertThat(parse(LINE, Map.of()).metrics().target()).isEqualTo(java.time.Duration.ofSeconds(18));
   }
+
+  @Test
+  void theDemoRunsOnlyWithTheSimulator() {
+    RingbackConfig demo = parse(LINE, Map.of("RINGBACK_DEMO", "true"));
+    assertThat(demo.demo().enabled()).isTrue();
+    assertThat(demo.orders().shop("generic").orElseThrow().enabled()).isTrue();
+    assertThat(parse(LINE, Map.of()).demo().enabled()).isFalse();
+    assertThat(problem(LINE, Map.of("RINGBACK_DEMO", "true", "TWILIO_ACCOUNT_SID", "AC1", "TWILIO_AUTH_TOKEN", "token")))
+        .contains("demo").contains("simulator");
+    assertThat(problem(LINE, Map.of("RINGBACK_DEMO", "maybe"))).contains("demo.enabled").contains("not true or false");
+  }
 }

@@ -11,7 +11,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
@@ -20,8 +19,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,19 +112,9 @@ final class OrderWebhooks {
   /** Constant-time comparison of the presented HMAC with ours, over the exact bytes received. */
   private static void verify(RoutingContext ctx, String secret, byte[] presented, String header) {
     Buffer body = ctx.body().buffer();
-    byte[] expected = hmac(secret, body == null ? new byte[0] : body.getBytes());
+    byte[] expected = WebhookSignature.hmacSha256(secret, body == null ? new byte[0] : body.getBytes());
     if (presented == null || !MessageDigest.isEqual(expected, presented)) {
       throw new HttpException(401, presented == null ? "missing or malformed " + header : header + " does not match the body");
-    }
-  }
-
-  private static byte[] hmac(String secret, byte[] body) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return mac.doFinal(body);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available", e);
     }
   }
 

@@ -6,8 +6,11 @@ import dev.ringback.store.CallbackStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -113,6 +116,20 @@ public final class RingbackMetrics {
         twilio(operation, result);
       }
     }
+  }
+
+  /** Buckets for the HTTP server's response time, so dashboards and alerts can read its p99. */
+  public static MeterFilter httpLatencyBuckets() {
+    double[] bounds = LongStream.of(1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500).mapToDouble(ms -> Duration.ofMillis(ms).toNanos()).toArray();
+    return new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        if (!id.getName().equals("vertx.http.server.response.time")) {
+          return config;
+        }
+        return DistributionStatisticConfig.builder().serviceLevelObjectives(bounds).build().merge(config);
+      }
+    };
   }
 
   public MeterRegistry registry() {

@@ -1,0 +1,174 @@
+package dev.ringback.demo;
+
+import dev.ringback.RingbackConfig;
+import dev.ringback.Services;
+import dev.ringback.domain.Customer;
+import dev.ringback.domain.CustomerData;
+import dev.ringback.domain.Line;
+import dev.ringback.http.WebhookSignature;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Demo traffic: inbound calls that are answered, missed, abandoned or dropped, and orders, sent
+ * to this server's own webhooks exactly as Twilio and a shop would send them, in real time.
+ * The call simulator plays the callbacks they trigger, so every metric and panel moves.
+ */
+public final class DemoTraffic extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(DemoTraffic.class);
+  private static final DateTimeFormatter TWILIO_TIMESTAMP = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+  private static final List<String> NAMES = List.of("Nikolay Petrov", "Anna Schmidt", "Maria Garcia", "James Smith", "Aiko Tanaka",
+      "Omar Haddad", "Lena Vogel", "Carlos Silva");
+  /** Callers: fictional 555-01xx numbers; the first few are known customers, one of them a VIP. */
+  private static final int CALLERS = 50;
+
+  private final Services services;
+  private final RingbackConfig.Demo demo;
+  private final String localBaseUrl;
+  private final Random random = new Random();
+  private WebClient web;
+  private long serial;
+
+  public DemoTraffic(Services services, String localBaseUrl) {
+    this.services = services;
+    this.demo = services.config().demo();
+    this.localBaseUrl = localBaseUrl;
+  }
+
+  @Override
+  public Future<?> start() {
+    web = WebClient.create(vertx);
+    List<Future<?>> seeded = new java.util.ArrayList<>();
+    for (int i = 0; i < NAMES.size(); i++) {
+      seeded.add(services.customers().replace(services.businessId(),
+          new CustomerData(caller(i), NAMES.get(i), i == 0 ? Customer.Tier.VIP : Customer.Tier.STANDARD, null, null, "demo customer")));
+    }
+    return Future.all(seeded).onSuccess(v -> {
+      LOG.warn("Demo traffic: about {} simulated call(s) and {} order(s) a minute; the call simulator plays the callbacks",
+          demo.callsPerMinute(), demo.ordersPerMinute());
+      scheduleCall();
+      scheduleOrder();
+    });
+  }
+
+  private static String caller(int i) {
+    return "+1415555" + String.format("%04d", 150 + i);
+  }
+
+  /** Exponential gaps: arrivals at random, as real callers come. */
+  private long gapMillis(int perMinute) {
+    return Math.max(50, (long) (-Math.log(1 - random.nextDouble()) * 60_000 / perMinute));
+  }
+
+  private void scheduleCall() {
+    vertx.setTimer(gapMillis(demo.callsPerMinute()), t -> {
+      call();
+      scheduleCall();
+    });
+  }
+
+  private void scheduleOrder() {
+    if (demo.ordersPerMinute() > 0) {
+      vertx.setTimer(gapMillis(demo.ordersPerMinute()), t -> {
+        order();
+        scheduleOrder();
+      });
+    }
+  }
+
+  /** One inbound call, from the first webhook to its last status event. */
+  private void call() {
+    List<Line> lines = services.config().lines();
+    Line line = lines.get(random.nextInt(lines.size()));
+    String from = caller(random.nextInt(CALLERS));
+    String parent = sid();
+    String leg = sid();
+    String agent = line.agents().isEmpty() ? null : line.agents().get(0);
+    long ring = services.config().metrics().ringSeconds() * 1000L;
+    int roll = random.nextInt(100);
+    post("/twilio/voice", form(parent, null, "ringing", from, line.number(), "inbound"));
+    if (agent == null) {
+      vertx.setTimer(8000, t -> post("/twilio/status", form(parent, null, "completed", from, line.number(), "inbound")));
+      return;
+    }
+    vertx.setTimer(300, t -> post("/twilio/status", form(leg, parent, "ringing", from, agent, "outbound-dial")));
+    if (roll < 65 || roll >= 92) {
+      // Answered after one to six rings; 8% of them are cut off within seconds (dropped).
+      boolean dropped = roll >= 92;
+      long answerAt = (long) (ring * (0.5 + random.nextDouble() * 5.5));
+      long talk = dropped ? 3000 + random.nextInt(12_000) : 40_000 + random.nextInt(140_000);
+      vertx.setTimer(answerAt, t -> post("/twilio/status", form(leg, parent, "in-progress", from, agent, "outbound-dial")));
+      vertx.setTimer(answerAt + talk, t -> post("/twilio/status", form(leg, parent, "completed", from, agent, "outbound-dial"))
+          .compose(v -> post("/twilio/dial", form(parent, null, "in-progress", from, line.number(), "inbound").add("DialCallStatus", "completed")))
+          .compose(v -> post("/twilio/status", form(parent, null, "completed", from, line.number(), "inbound"))));
+    } else if (roll < 80) {
+      // Missed: nobody answers before the line's ring timeout; the caller hears the apology, then hangs up.
+      long timeout = line.ringTimeoutSeconds() * 1000L;
+      vertx.setTimer(timeout, t -> post("/twilio/status", form(leg, parent, "no-answer", from, agent, "outbound-dial"))
+          .compose(v -> post("/twilio/dial", form(parent, null, "in-progress", from, line.number(), "inbound").add("DialCallStatus", "no-answer"))));
+      vertx.setTimer(timeout + 9000, t -> post("/twilio/status", form(parent, null, "completed", from, line.number(), "inbound")));
+    } else {
+      // Abandoned: the caller hangs up while the agents ring.
+      long hangUp = 2000 + random.nextInt((int) Math.max(1000, line.ringTimeoutSeconds() * 1000L - 3000));
+      vertx.setTimer(hangUp, t -> post("/twilio/status", form(parent, null, "completed", from, line.number(), "inbound"))
+          .compose(v -> post("/twilio/status", form(leg, parent, "canceled", from, agent, "outbound-dial"))));
+    }
+  }
+
+  /** One order through the generic order webhook, signed with its secret. */
+  private void order() {
+    int who = random.nextInt(CALLERS);
+    String body = new JsonObject()
+        .put("order_id", "demo-" + System.currentTimeMillis() + "-" + (++serial))
+        .put("number", Long.toString(1000 + serial))
+        .put("phone", caller(who))
+        .put("name", NAMES.get(who % NAMES.size()))
+        .put("total", Math.round(random.nextDouble() * 20_000) / 100.0)
+        .put("currency", "USD")
+        .put("items", 1 + random.nextInt(4))
+        .encode();
+    String secret = services.config().orders().shop("generic").orElseThrow().secret();
+    web.postAbs(localBaseUrl + "/orders")
+        .putHeader("Content-Type", "application/json")
+        .putHeader("X-Ringback-Signature", WebhookSignature.generic(secret, body.getBytes(StandardCharsets.UTF_8)))
+        .sendBuffer(Buffer.buffer(body))
+        .onFailure(e -> LOG.debug("Demo order not delivered: {}", e.getMessage()));
+  }
+
+  private MultiMap form(String callSid, String parentSid, String status, String from, String to, String direction) {
+    MultiMap form = MultiMap.caseInsensitiveMultiMap()
+        .add("CallSid", callSid)
+        .add("CallStatus", status)
+        .add("From", from)
+        .add("To", to)
+        .add("Direction", direction)
+        .add("Timestamp", TWILIO_TIMESTAMP.format(services.clock().instant()));
+    if (parentSid != null) {
+      form.add("ParentCallSid", parentSid);
+    }
+    return form;
+  }
+
+  private Future<Void> post(String path, MultiMap form) {
+    return web.postAbs(localBaseUrl + path).sendForm(form).<Void>mapEmpty()
+        .onFailure(e -> LOG.debug("Demo call event {} not delivered: {}", path, e.getMessage()));
+  }
+
+  private String sid() {
+    byte[] id = new byte[16];
+    random.nextBytes(id);
+    return "CA" + HexFormat.of().formatHex(id);
+  }
+}

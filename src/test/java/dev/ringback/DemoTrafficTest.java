@@ -1,0 +1,52 @@
+package dev.ringback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ringback.support.RingbackServer;
+import dev.ringback.support.TestDatabase;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The demo drives the real webhooks with the simulator playing the callbacks: every kind of call shows up in the metrics. */
+class DemoTrafficTest {
+
+  @Test
+  void demoTrafficMovesCallsOrdersAndCallbacks() {
+    TestDatabase db = TestDatabase.create();
+    String yaml = """
+        metrics:
+          ring-seconds: 1
+        callbacks:
+          delay-seconds:
+            missed: 0
+            abandoned: 0
+            dropped: 0
+        demo:
+          enabled: true
+          calls-per-minute: 600
+          orders-per-minute: 120
+        lines:
+          - id: main
+            number: "+14155550100"
+            name: Acme
+            agents: ["+14155550101"]
+            ring-timeout-seconds: 5
+        """;
+    Map<String, String> env = RingbackServer.environment(db, null);
+    try (RingbackServer server = RingbackServer.start(yaml, env, Clock.systemUTC())) {
+      assertThat(server.ringback().services().config().orders().shop("generic").orElseThrow().enabled())
+          .as("the demo's orders get a secret of their own").isTrue();
+      // Answered calls are measured when answered; their conversations last minutes, so their end is not awaited.
+      RingbackServer.await("answered, missed, abandoned and dropped calls, orders and callbacks", Duration.ofSeconds(30), () ->
+          server.metric("ringback_calls_total", "direction=\"inbound\"", "outcome=\"dropped\"") > 0
+              && server.metric("ringback_calls_total", "direction=\"inbound\"", "outcome=\"missed\"") > 0
+              && server.metric("ringback_calls_total", "direction=\"inbound\"", "outcome=\"abandoned\"") > 0
+              && server.metric("ringback_orders_total", "source=\"generic\"", "result=\"called\"") > 0
+              && server.metric("ringback_callback_delay_seconds_count", "trigger=\"missed\"") > 0
+              && server.metric("ringback_ring_to_answer_seconds_count", "direction=\"inbound\"") > 0);
+      assertThat(db.count("SELECT count(*) FROM customers WHERE notes = 'demo customer' AND tier = 'vip'")).isEqualTo(1);
+    }
+  }
+}

@@ -1,0 +1,278 @@
+package dev.ringback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.ringback.support.RingbackServer;
+import dev.ringback.support.ShopSigner;
+import dev.ringback.support.TestDatabase;
+import dev.ringback.support.TwilioStandIn;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The monitoring files checked by Prometheus itself: promtool validates the configuration, the
+ * alert rules and a live /metrics; then a real Prometheus scrapes a Ringback that has handled
+ * a scripted set of calls, and every PromQL expression of the dashboard and of the alert rules
+ * is evaluated through its HTTP API. Skipped (with the reason) where Prometheus is not
+ * installed; .ci/run installs Debian's package.
+ */
+class MonitoringCheckTest {
+  static final DateTimeFormatter TWILIO = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+  static final String ORDER_SECRET = "monitoring-check-secret-0123";
+  /** Lint findings of Micrometer's standard JVM binders, whose names dashboards everywhere rely on. */
+  static final Set<String> KNOWN_LINT = Set.of("process_cpu_time_ns_total", "system_cpu_count");
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void prometheusAcceptsTheConfigRulesMetricsAndEveryDashboardQuery() throws Exception {
+    assumeThat(onPath("promtool") && onPath("prometheus"))
+        .as("Prometheus is not installed (apt-get install prometheus): the monitoring check is skipped").isTrue();
+
+    assertThat(run(List.of("promtool", "check", "config", "config/prometheus.yml"), null).exit()).isZero();
+    assertThat(run(List.of("promtool", "check", "rules", "config/alerts.yml"), null).exit()).isZero();
+    JsonNode dashboard = JSON.readTree(Path.of("grafana/dashboards/ringback.json").toFile());
+    List<String> dashboardQueries = checkDashboard(dashboard);
+    checkProvisioning();
+
+    TestDatabase db = TestDatabase.create();
+    try (TwilioStandIn twilio = TwilioStandIn.start(RingbackServer.ACCOUNT_SID, RingbackServer.AUTH_TOKEN)) {
+      Map<String, String> env = new HashMap<>(RingbackServer.environment(db, twilio.baseUrl()));
+      env.put("RINGBACK_ORDER_SECRET", ORDER_SECRET);
+      String yaml = "callbacks:\n  delay-seconds:\n    missed: 0\ndialer:\n  calls-per-second: 0\n  poll-millis: 100\n"
+          + RingbackServer.LINES_YAML;
+      try (RingbackServer server = RingbackServer.start(yaml, env, Clock.systemUTC())) {
+        script(server, twilio, db);
+
+        Run lint = run(List.of("promtool", "check", "metrics"), server.get("/metrics").body());
+        List<String> findings = lint.output().lines().filter(l -> !l.isBlank()).toList();
+        assertThat(lint.exit()).as(lint.output()).isIn(0, 3);
+        assertThat(findings).as("only the JVM binders' known names").allMatch(l -> KNOWN_LINT.stream().anyMatch(l::startsWith));
+
+        try (Prometheus prometheus = Prometheus.start(server)) {
+          prometheus.awaitScrapes(3);
+          for (String query : dashboardQueries) {
+            JsonNode result = prometheus.query(query);
+            assertThat(result.path("status").asText()).as(query + " -> " + result).isEqualTo("success");
+            assertThat(result.path("data").path("result").size()).as("no data for " + query).isPositive();
+          }
+          JsonNode lines = prometheus.get("/api/v1/label/line/values?match[]=ringback_calls_total");
+          assertThat(lines.path("data").toString()).contains("\"main\"", "\"support\"");
+          JsonNode rules = new YAMLMapper().readTree(Path.of("config/alerts.yml").toFile());
+          int checked = 0;
+          for (JsonNode group : rules.path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+              JsonNode result = prometheus.query(rule.path("expr").asText());
+              assertThat(result.path("status").asText()).as(rule.path("alert").asText() + " -> " + result).isEqualTo("success");
+              checked++;
+            }
+          }
+          assertThat(checked).isGreaterThanOrEqualTo(5);
+          prometheus.awaitRulesHealthy(checked);
+        }
+      }
+    }
+  }
+
+  /** Calls, a missed call's callback and an order, through the real webhooks, so every panel has data. */
+  static void script(RingbackServer server, TwilioStandIn twilio, TestDatabase db) {
+    Instant start = Instant.now();
+    String caller = "+14155550161";
+    server.twilio("/twilio/voice", "CallSid", "CAmon00001", "From", caller, "To", RingbackServer.LINE_NUMBER);
+    leg(server, "CAmon00001", "CAmonleg001", "ringing", start.plusSeconds(1));
+    leg(server, "CAmon00001", "CAmonleg001", "in-progress", start.plusSeconds(9));
+    server.twilio("/twilio/status", "CallSid", "CAmon00001", "CallStatus", "completed", "Timestamp", TWILIO.format(start.plusSeconds(120)));
+
+    String missed = "+14155550162";
+    server.twilio("/twilio/voice", "CallSid", "CAmon00002", "From", missed, "To", RingbackServer.LINE_NUMBER);
+    server.twilio("/twilio/dial", "CallSid", "CAmon00002", "From", missed, "To", RingbackServer.LINE_NUMBER, "DialCallStatus", "no-answer");
+    server.twilio("/twilio/status", "CallSid", "CAmon00002", "CallStatus", "completed", "Timestamp", TWILIO.format(start.plusSeconds(40)));
+
+    byte[] order = "{\"order_id\":\"mon-1\",\"phone\":\"+14155550163\",\"name\":\"Mona Check\"}".getBytes(StandardCharsets.UTF_8);
+    assertThat(server.post("/orders", Map.of("Content-Type", "application/json",
+        "X-Ringback-Signature", ShopSigner.generic(ORDER_SECRET, order)), order).statusCode()).isEqualTo(200);
+
+    RingbackServer.await("both callbacks to be placed", Duration.ofSeconds(15),
+        () -> db.count("SELECT count(*) FROM callback_attempts WHERE call_sid IS NOT NULL") == 2);
+    for (Map<String, Object> attempt : db.query("SELECT callback_id, call_sid FROM callback_attempts")) {
+      String query = "/twilio/status?callback=" + attempt.get("callback_id");
+      String sid = (String) attempt.get("call_sid");
+      server.twilio(query, "CallSid", sid, "CallStatus", "ringing", "Timestamp", TWILIO.format(start.plusSeconds(61)));
+      server.twilio(query, "CallSid", sid, "CallStatus", "in-progress", "AnsweredBy", "human", "Timestamp", TWILIO.format(start.plusSeconds(70)));
+      server.twilio(query, "CallSid", sid, "CallStatus", "completed", "Timestamp", TWILIO.format(start.plusSeconds(200)));
+    }
+  }
+
+  static void leg(RingbackServer server, String parent, String leg, String status, Instant at) {
+    server.twilio("/twilio/status", "CallSid", leg, "ParentCallSid", parent, "CallStatus", status, "Timestamp", TWILIO.format(at),
+        "Direction", "outbound-dial", "To", RingbackServer.AGENT_NUMBER);
+  }
+
+  /** Unique ids, a datasource and targets on every panel, and the line variable defined and used; returns every query. */
+  static List<String> checkDashboard(JsonNode dashboard) {
+    assertThat(dashboard.path("uid").asText()).isEqualTo("ringback-overview");
+    JsonNode variables = dashboard.path("templating").path("list");
+    assertThat(variables.toString()).contains("\"name\":\"line\"");
+    Set<Integer> ids = new HashSet<>();
+    List<String> queries = new ArrayList<>();
+    boolean lineUsed = false;
+    for (JsonNode panel : dashboard.path("panels")) {
+      assertThat(ids.add(panel.path("id").asInt())).as("panel id " + panel.path("id") + " is unique").isTrue();
+      if (panel.path("type").asText().equals("row")) {
+        continue;
+      }
+      String title = panel.path("title").asText();
+      assertThat(panel.path("datasource").path("uid").asText()).as(title).isEqualTo("prometheus");
+      assertThat(panel.path("targets").size()).as(title).isPositive();
+      for (JsonNode target : panel.path("targets")) {
+        String expr = target.path("expr").asText();
+        assertThat(expr).as(title).isNotBlank();
+        lineUsed |= expr.contains("$line");
+        queries.add(expr.replace("$line", ".*").replace("$__rate_interval", "1m").replace("$__range", "5m").replace("$__interval", "15s"));
+      }
+    }
+    assertThat(lineUsed).as("the line variable is used").isTrue();
+    return queries;
+  }
+
+  /** The provisioning points at the dashboard folder and at the datasource uid the dashboard uses. */
+  static void checkProvisioning() throws IOException {
+    YAMLMapper yaml = new YAMLMapper();
+    JsonNode datasources = yaml.readTree(Path.of("grafana/provisioning/datasources/prometheus.yml").toFile());
+    assertThat(datasources.path("datasources").get(0).path("uid").asText()).isEqualTo("prometheus");
+    JsonNode providers = yaml.readTree(Path.of("grafana/provisioning/dashboards/ringback.yml").toFile());
+    String path = providers.path("providers").get(0).path("options").path("path").asText();
+    assertThat(Files.readString(Path.of("docker-compose.yml"))).contains("./grafana/dashboards:" + path)
+        .contains("./grafana/provisioning:/etc/grafana/provisioning");
+  }
+
+  record Run(int exit, String output) {}
+
+  static Run run(List<String> command, String stdin) throws Exception {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    if (stdin != null) {
+      process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+    }
+    process.getOutputStream().close();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Run(process.exitValue(), output);
+  }
+
+  static boolean onPath(String tool) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (Files.isExecutable(Path.of(dir, tool))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A real Prometheus on a free port, scraping the server every second and evaluating alerts.yml. */
+  static final class Prometheus implements AutoCloseable {
+    private final Process process;
+    private final String base;
+    private final Path dir;
+
+    private Prometheus(Process process, String base, Path dir) {
+      this.process = process;
+      this.base = base;
+      this.dir = dir;
+    }
+
+    static Prometheus start(RingbackServer server) throws Exception {
+      Path dir = Files.createTempDirectory("prometheus");
+      String target = URI.create(server.baseUrl()).getAuthority();
+      Files.writeString(dir.resolve("prometheus.yml"), """
+          global:
+            scrape_interval: 1s
+            evaluation_interval: 1s
+          rule_files:
+            - %s
+          scrape_configs:
+            - job_name: ringback
+              static_configs:
+                - targets: ["%s"]
+          """.formatted(Path.of("config/alerts.yml").toAbsolutePath(), target));
+      int port;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        port = socket.getLocalPort();
+      }
+      Process process = new ProcessBuilder("prometheus", "--config.file=" + dir.resolve("prometheus.yml"),
+          "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
+          .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+      Prometheus prometheus = new Prometheus(process, "http://127.0.0.1:" + port, dir);
+      RingbackServer.await("Prometheus to be ready", Duration.ofSeconds(30), () -> {
+        try {
+          return RingbackServer.send(HttpRequest.newBuilder(URI.create(prometheus.base + "/-/ready")).build()).statusCode() == 200;
+        } catch (RuntimeException e) {
+          return false;
+        }
+      });
+      return prometheus;
+    }
+
+    void awaitScrapes(int n) {
+      RingbackServer.await(n + " scrapes of Ringback", Duration.ofSeconds(30), () -> {
+        JsonNode result = query("count_over_time(up{job=\"ringback\"}[1m])").path("data").path("result");
+        return result.size() == 1 && result.get(0).path("value").get(1).asDouble() >= n
+            && query("up{job=\"ringback\"}").path("data").path("result").get(0).path("value").get(1).asText().equals("1");
+      });
+    }
+
+    void awaitRulesHealthy(int rules) {
+      RingbackServer.await("every alert rule evaluated without error", Duration.ofSeconds(30), () -> {
+        List<String> health = new ArrayList<>();
+        get("/api/v1/rules").path("data").path("groups").forEach(g -> g.path("rules").forEach(r -> health.add(r.path("health").asText())));
+        return health.size() == rules && health.stream().allMatch("ok"::equals);
+      });
+    }
+
+    JsonNode query(String promql) {
+      return get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+    }
+
+    JsonNode get(String pathAndQuery) {
+      HttpResponse<String> response = RingbackServer.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).build());
+      try {
+        return JSON.readTree(response.body());
+      } catch (IOException e) {
+        throw new AssertionError("Prometheus answered " + response.statusCode() + ": " + response.body(), e);
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
+      process.destroy();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}
