@@ -9,6 +9,7 @@ import dev.ringback.dialer.TwilioTelephony;
 import dev.ringback.http.HttpVerticle;
 import dev.ringback.domain.Line;
 import dev.ringback.metrics.RingbackMetrics;
+import dev.ringback.store.AgentStore;
 import dev.ringback.store.CallStore;
 import dev.ringback.store.CallbackStore;
 import dev.ringback.store.CustomerStore;
@@ -16,6 +17,7 @@ import dev.ringback.store.Database;
 import dev.ringback.store.DialStore;
 import dev.ringback.store.LineStore;
 import dev.ringback.store.OrderStore;
+import dev.ringback.store.TaskStore;
 import dev.ringback.store.TokenStore;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -131,7 +133,7 @@ public final class Ringback implements AutoCloseable {
         .compose(lineKeys -> adminTokenHash(tokens, businessId, config.api().token())
             .map(tokenHash -> new Services(config, clock, pool, config.phoneNumbers(), new CustomerStore(pool),
                 new CallStore(pool, config.callbacks().policy(), config.dialer().policy()), new CallbackStore(pool),
-                new OrderStore(pool, config.callbacks().policy()), metrics, registry, telephony, businessId, lineKeys, tokenHash))));
+                new OrderStore(pool, config.callbacks().policy()), new AgentStore(pool), new TaskStore(pool), metrics, registry, telephony, businessId, lineKeys, tokenHash))));
   }
 
   /** The configured token, else the one generated at first start (stored hashed, logged once). */

@@ -35,6 +35,7 @@ public record RingbackConfig(
     Callbacks callbacks,
     Dialer dialer,
     Orders orders,
+    Agents agents,
     Demo demo,
     List<Line> lines) {
 
@@ -126,6 +127,9 @@ public record RingbackConfig(
     }
   }
 
+  /** @param taskLeaseSeconds how long an agent holds a claimed task without renewing it */
+  public record Agents(int taskLeaseSeconds) {}
+
   /**
    * Generated traffic for a newcomer's first look: simulated inbound calls and orders.
    *
@@ -146,7 +150,7 @@ public record RingbackConfig(
     if (!generic.enabled()) {
       shops.put("generic", new Shop(java.util.UUID.randomUUID().toString(), generic.line()));
     }
-    return new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, dialer, new Orders(Map.copyOf(shops)),
+    return new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, dialer, new Orders(Map.copyOf(shops)), agents,
         new Demo(true, demo.callsPerMinute(), demo.ordersPerMinute()), lines);
   }
 
@@ -367,12 +371,16 @@ public record RingbackConfig(
     }
     Orders orders = new Orders(Map.copyOf(shops));
 
+    ConfigNode ag = root.child("agents");
+    Agents agents = new Agents(ag.integer("task-lease-seconds", 300, 30, 86400));
+    ag.rejectUnknownKeys();
+
     ConfigNode dm = root.child("demo");
     Demo demo = new Demo(dm.bool("enabled", false), dm.integer("calls-per-minute", 12, 1, 600), dm.integer("orders-per-minute", 3, 0, 600));
     dm.rejectUnknownKeys();
     root.rejectUnknownKeys();
     RingbackConfig config = new RingbackConfig(httpConfig, database, twilio, apiConfig, phone, metrics, callbacks, dialer, orders,
-        new Demo(false, demo.callsPerMinute(), demo.ordersPerMinute()), List.copyOf(lines));
+        agents, new Demo(false, demo.callsPerMinute(), demo.ordersPerMinute()), List.copyOf(lines));
     return demo.enabled() ? config.withDemo() : config;
   }
 

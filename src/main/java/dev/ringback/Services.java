@@ -4,10 +4,12 @@ import dev.ringback.dialer.Telephony;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.metrics.RingbackMetrics;
+import dev.ringback.store.AgentStore;
 import dev.ringback.store.CallStore;
 import dev.ringback.store.CallbackStore;
 import dev.ringback.store.CustomerStore;
 import dev.ringback.store.OrderStore;
+import dev.ringback.store.TaskStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
@@ -29,6 +31,8 @@ public record Services(
     CallStore calls,
     CallbackStore callbacks,
     OrderStore orders,
+    AgentStore agents,
+    TaskStore tasks,
     RingbackMetrics metrics,
     PrometheusMeterRegistry registry,
     Telephony telephony,

@@ -71,6 +71,8 @@ public final class Dispatcher extends VerticleBase {
   private void refreshQueue() {
     store.queue(services.clock().instant())
         .onSuccess(q -> services.metrics().queue(q.counts(), q.oldestDue()))
+        .compose(v -> services.agents().countByPresence())
+        .onSuccess(services.metrics()::agents)
         .onFailure(e -> LOG.debug("Queue gauges not refreshed: {}", e.getMessage()));
   }
 

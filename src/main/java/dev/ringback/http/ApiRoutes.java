@@ -7,7 +7,10 @@ import io.vertx.ext.web.handler.HttpException;
 import java.security.MessageDigest;
 import java.util.Locale;
 
-/** Guards /api/*: a bearer token, compared by hash in constant time, and the body types it accepts. */
+/**
+ * Guards /api/*: the admin token (compared by hash in constant time) or an agent's own token,
+ * and the body types each route accepts.
+ */
 final class ApiRoutes {
   private final Services services;
 
@@ -23,12 +26,23 @@ final class ApiRoutes {
       return;
     }
     byte[] presented = Ringback.sha256(header.substring(7).trim());
-    if (!MessageDigest.isEqual(presented, services.adminTokenSha256())) {
-      ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-      ctx.fail(new HttpException(401, "invalid bearer token"));
+    if (MessageDigest.isEqual(presented, services.adminTokenSha256())) {
+      Caller.ADMIN.put(ctx);
+      ctx.next();
       return;
     }
-    ctx.next();
+    // Not the admin: perhaps an agent's own token (looked up by its hash, which is unique).
+    services.agents().byToken(presented).onComplete(found -> {
+      if (found.failed()) {
+        ctx.fail(found.cause());
+      } else if (found.result().filter(h -> h.businessId() == services.businessId()).isPresent()) {
+        new Caller(found.result().get().agent()).put(ctx);
+        ctx.next();
+      } else {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        ctx.fail(new HttpException(401, "invalid bearer token"));
+      }
+    });
   }
 
   /** For routes that read a body: refuses other content types with 415 before any work. */

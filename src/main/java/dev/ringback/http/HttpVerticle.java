@@ -35,6 +35,8 @@ public final class HttpVerticle extends VerticleBase {
     CustomerApi customers = new CustomerApi(services);
     CallbackApi callbacks = new CallbackApi(services);
     OrderWebhooks orders = new OrderWebhooks(services);
+    AgentApi agents = new AgentApi(services);
+    TaskApi tasks = new TaskApi(services);
     Operations operations = new Operations(services);
     int maxBody = services.config().http().maxBodyBytes();
 
@@ -67,6 +69,23 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/callbacks").handler(ApiRoutes.requireContentType("application/json")).handler(callbacks::create);
     router.get("/api/callbacks/:id").handler(callbacks::get);
     router.post("/api/callbacks/:id/cancel").handler(callbacks::cancel);
+
+    router.get("/api/agents").handler(agents::list);
+    router.post("/api/agents").handler(ApiRoutes.requireContentType("application/json")).handler(agents::create);
+    router.get("/api/agents/:id").handler(agents::get);
+    router.put("/api/agents/:id").handler(ApiRoutes.requireContentType("application/json")).handler(agents::replace);
+    router.delete("/api/agents/:id").handler(agents::delete);
+    router.post("/api/agents/:id/token").handler(agents::rotateToken);
+    router.put("/api/agents/:id/presence").handler(ApiRoutes.requireContentType("application/json")).handler(agents::presence);
+
+    router.get("/api/tasks").handler(tasks::list);
+    router.post("/api/tasks").handler(ApiRoutes.requireContentType("application/json")).handler(tasks::create);
+    router.post("/api/tasks/next").handler(tasks::claimNext);
+    router.get("/api/tasks/:id").handler(tasks::get);
+    router.post("/api/tasks/:id/claim").handler(tasks::claim);
+    router.post("/api/tasks/:id/renew").handler(tasks::renew);
+    router.post("/api/tasks/:id/release").handler(tasks::release);
+    router.post("/api/tasks/:id/complete").handler(ApiRoutes.requireContentType("application/json")).handler(tasks::complete);
 
     router.get("/health").handler(operations::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));

@@ -20,6 +20,37 @@ final class Requests {
     }
   }
 
+  /** Refuses fields the endpoint does not know, so a typo is not silently ignored. */
+  static void onlyFields(JsonObject body, java.util.Set<String> known) {
+    for (String field : body.fieldNames()) {
+      if (!known.contains(field)) {
+        throw HttpFailure.unprocessable(field + ": unknown field");
+      }
+    }
+  }
+
+  /** A string field: trimmed, at most {@code max} characters; null when absent and not required. */
+  static String text(JsonObject body, String field, boolean required, int max) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      if (required) {
+        throw HttpFailure.unprocessable(field + ": required");
+      }
+      return null;
+    }
+    if (!(value instanceof String text)) {
+      throw HttpFailure.unprocessable(field + ": must be a string");
+    }
+    String trimmed = text.trim();
+    if (required && trimmed.isEmpty()) {
+      throw HttpFailure.unprocessable(field + ": must not be empty");
+    }
+    if (trimmed.length() > max) {
+      throw HttpFailure.unprocessable(field + ": longer than " + max + " characters");
+    }
+    return trimmed;
+  }
+
   static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
     String value = ctx.request().getParam(name);
     if (value == null) {

@@ -180,6 +180,16 @@ public final class RingbackMetrics {
     oldestDueMillis.set(Math.max(0, oldestDue.toMillis()));
   }
 
+  /** Agents by presence, as the database last reported them. */
+  public void agents(Map<String, Long> byPresence) {
+    byPresence.forEach((state, n) -> {
+      AtomicLong value = agents.get(state);
+      if (value != null) {
+        value.set(n);
+      }
+    });
+  }
+
   /** An order webhook's delivery, by what became of it. */
   public void order(String source, String result) {
     orders(source, result).increment();

@@ -139,7 +139,8 @@ public final class CallbackStore {
 
   /** The customer asked for a person: the callback waits for an agent instead of ending when the call does. */
   static final String HAND_TO_AGENTS = """
-      UPDATE callbacks SET state = 'agent_queue', owner = NULL, lease_until = NULL, check_at = NULL, updated_at = now()
+      UPDATE callbacks SET state = 'agent_queue', task_reason = 'asked_for_agent', owner = NULL, lease_until = NULL, check_at = NULL,
+                           updated_at = now()
       WHERE id = $1 AND state = 'dialing' RETURNING id""";
 
   public Future<Boolean> handToAgents(long callbackId) {

@@ -1,0 +1,34 @@
+package dev.ringback.domain;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A person who takes calls and works the callback queue.
+ *
+ * @param contact what Ringback dials to reach them: an E.164 number or a SIP URI
+ * @param lines the ids of the lines they serve
+ */
+public record Agent(long id, String name, String contact, String presence, List<String> lines, Instant presenceChangedAt) {
+  public static final String AVAILABLE = "available";
+  public static final String BUSY = "busy";
+  public static final String OFFLINE = "offline";
+  public static final List<String> PRESENCES = List.of(AVAILABLE, BUSY, OFFLINE);
+
+  /** How an agent completes a task. */
+  public static final List<String> TASK_OUTCOMES = List.of("reached", "no_answer", "wrong_number", "resolved_other_way");
+
+  /** The {@code ringback_callbacks_finished_total} outcome of a task an agent completed. */
+  public static String callbackOutcome(String taskOutcome) {
+    return switch (taskOutcome) {
+      case "reached" -> DialPolicy.CONNECTED;
+      case "no_answer" -> DialPolicy.NO_ANSWER;
+      case "wrong_number" -> DialPolicy.FAILED;
+      default -> "cancelled";
+    };
+  }
+
+  public Agent {
+    lines = List.copyOf(lines);
+  }
+}

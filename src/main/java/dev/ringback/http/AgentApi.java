@@ -1,0 +1,181 @@
+package dev.ringback.http;
+
+import dev.ringback.Ringback;
+import dev.ringback.Services;
+import dev.ringback.domain.Agent;
+import dev.ringback.domain.Line;
+import dev.ringback.store.AgentStore;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * /api/agents: the admin manages agents (each gets a token of its own, shown once); every
+ * agent may read the team and set their own presence.
+ */
+final class AgentApi {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentApi.class);
+  private static final Set<String> FIELDS = Set.of("name", "contact", "lines");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Services services;
+
+  AgentApi(Services services) {
+    this.services = services;
+  }
+
+  void list(RoutingContext ctx) {
+    services.agents().list(services.businessId()).onSuccess(agents -> {
+      JsonArray items = new JsonArray();
+      agents.forEach(a -> items.add(toJson(a)));
+      Responses.json(ctx, 200, new JsonObject().put("items", items));
+    }).onFailure(ctx::fail);
+  }
+
+  void get(RoutingContext ctx) {
+    long id = id(ctx);
+    services.agents().find(services.businessId(), id)
+        .map(found -> found.orElseThrow(() -> HttpFailure.notFound("no agent " + id)))
+        .onSuccess(agent -> Responses.json(ctx, 200, toJson(agent)))
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code {"name", "contact", "lines"?}}: 201 with the agent and its token, which is never shown again. */
+  void create(RoutingContext ctx) {
+    Caller.requireAdmin(ctx);
+    Input input = input(Requests.jsonBody(ctx));
+    String token = newToken();
+    services.agents().create(services.businessId(), input.name, input.contact, input.lines, Ringback.sha256(token))
+        .map(created -> created.orElseThrow(() -> new HttpException(409, "contact: another agent has " + input.contact)))
+        .onSuccess(agent -> {
+          LOG.info("agent #{} {} created for line(s) {}", agent.id(), agent.name(), agent.lines());
+          ctx.response().putHeader("Location", "/api/agents/" + agent.id());
+          Responses.json(ctx, 201, toJson(agent).put("token", token));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  void replace(RoutingContext ctx) {
+    Caller.requireAdmin(ctx);
+    long id = id(ctx);
+    Input input = input(Requests.jsonBody(ctx));
+    services.agents().replace(services.businessId(), id, input.name, input.contact, input.lines)
+        .map(found -> found.orElseThrow(() -> HttpFailure.notFound("no agent " + id)))
+        .onSuccess(agent -> Responses.json(ctx, 200, toJson(agent)))
+        .onFailure(e -> ctx.fail(e instanceof AgentStore.ContactTaken taken ? new HttpException(409, taken.getMessage()) : e));
+  }
+
+  void delete(RoutingContext ctx) {
+    Caller.requireAdmin(ctx);
+    long id = id(ctx);
+    services.agents().delete(services.businessId(), id)
+        .map(deleted -> found(deleted, id))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  /** A new token for the agent; the old one stops working at once. */
+  void rotateToken(RoutingContext ctx) {
+    Caller.requireAdmin(ctx);
+    long id = id(ctx);
+    String token = newToken();
+    services.agents().setToken(services.businessId(), id, Ringback.sha256(token))
+        .map(found -> found(found, id))
+        .onSuccess(v -> Responses.json(ctx, 200, new JsonObject().put("id", id).put("token", token)))
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code {"presence": "available" | "busy" | "offline"}}: an agent for themselves, the admin for anyone. */
+  void presence(RoutingContext ctx) {
+    long id = id(ctx);
+    Caller caller = Caller.of(ctx);
+    if (!caller.isAdmin() && caller.agent().id() != id) {
+      throw new HttpException(403, "agents set their own presence only");
+    }
+    JsonObject body = Requests.jsonBody(ctx);
+    Requests.onlyFields(body, Set.of("presence"));
+    String presence = Requests.text(body, "presence", true, 16);
+    if (!Agent.PRESENCES.contains(presence)) {
+      throw HttpFailure.unprocessable("presence: must be one of " + String.join(", ", Agent.PRESENCES));
+    }
+    services.agents().setPresence(services.businessId(), id, presence)
+        .map(found -> found.orElseThrow(() -> HttpFailure.notFound("no agent " + id)))
+        .onSuccess(agent -> {
+          LOG.info("agent #{} is {}", id, presence);
+          Responses.json(ctx, 200, toJson(agent));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** Failures belong in the future's chain: a throw inside onSuccess would never answer the request. */
+  private static boolean found(boolean found, long id) {
+    if (!found) {
+      throw HttpFailure.notFound("no agent " + id);
+    }
+    return true;
+  }
+
+  private record Input(String name, String contact, List<String> lines) {}
+
+  private Input input(JsonObject body) {
+    Requests.onlyFields(body, FIELDS);
+    String name = Requests.text(body, "name", true, 200);
+    String rawContact = Requests.text(body, "contact", true, 256);
+    String contact = Line.isSipUri(rawContact) ? rawContact : services.phoneNumbers().normalize(rawContact)
+        .orElseThrow(() -> HttpFailure.unprocessable("contact: '" + rawContact + "' is neither a valid phone number nor a SIP URI"));
+    List<String> lines = new ArrayList<>();
+    Object rawLines = body.getValue("lines");
+    if (rawLines == null) {
+      services.config().lines().forEach(l -> lines.add(l.id()));
+    } else if (rawLines instanceof JsonArray array) {
+      for (Object line : array) {
+        if (!(line instanceof String id) || services.config().lineById(id).isEmpty()) {
+          throw HttpFailure.unprocessable("lines: '" + line + "' is not a configured line");
+        }
+        if (!lines.contains(id)) {
+          lines.add(id);
+        }
+      }
+    } else {
+      throw HttpFailure.unprocessable("lines: must be a list of line ids");
+    }
+    return new Input(name, contact, lines);
+  }
+
+  /** The agent id in the path; {@code me} is the calling agent. */
+  static long id(RoutingContext ctx) {
+    String raw = ctx.pathParam("id");
+    if ("me".equals(raw)) {
+      return Caller.requireAgent(ctx).id();
+    }
+    try {
+      return Long.parseLong(raw);
+    } catch (NumberFormatException e) {
+      throw HttpFailure.notFound("no agent " + raw);
+    }
+  }
+
+  private static String newToken() {
+    byte[] bytes = new byte[24];
+    RANDOM.nextBytes(bytes);
+    return "rba_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  static JsonObject toJson(Agent a) {
+    return new JsonObject()
+        .put("id", a.id())
+        .put("name", a.name())
+        .put("contact", a.contact())
+        .put("presence", a.presence())
+        .put("presence_changed_at", a.presenceChangedAt().toString())
+        .put("lines", new JsonArray(a.lines()));
+  }
+}

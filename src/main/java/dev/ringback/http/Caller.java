@@ -1,0 +1,43 @@
+package dev.ringback.http;
+
+import dev.ringback.domain.Agent;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+
+/**
+ * Who sent an /api/* request: the admin token, or an agent's own token.
+ *
+ * @param agent the agent, or null for the admin
+ */
+record Caller(Agent agent) {
+  private static final String KEY = "ringback.caller";
+
+  static final Caller ADMIN = new Caller(null);
+
+  boolean isAdmin() {
+    return agent == null;
+  }
+
+  void put(RoutingContext ctx) {
+    ctx.put(KEY, this);
+  }
+
+  static Caller of(RoutingContext ctx) {
+    return ctx.get(KEY);
+  }
+
+  static void requireAdmin(RoutingContext ctx) {
+    if (!of(ctx).isAdmin()) {
+      throw new HttpException(403, "only the admin token may do this");
+    }
+  }
+
+  /** The agent behind the request; the admin holds no tasks. */
+  static Agent requireAgent(RoutingContext ctx) {
+    Caller caller = of(ctx);
+    if (caller.isAdmin()) {
+      throw new HttpException(403, "only an agent's token may do this");
+    }
+    return caller.agent();
+  }
+}

@@ -1,0 +1,222 @@
+package dev.ringback.http;
+
+import dev.ringback.Services;
+import dev.ringback.domain.Agent;
+import dev.ringback.domain.CallbackPolicy;
+import dev.ringback.domain.Customer;
+import dev.ringback.domain.Line;
+import dev.ringback.store.TaskStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * /api/tasks: the agent queue. An agent claims the next task or a chosen one for a lease,
+ * renews it while working, and completes it with an outcome and a note for the customer's
+ * file, or releases it.
+ */
+final class TaskApi {
+  private static final Logger LOG = LoggerFactory.getLogger(TaskApi.class);
+
+  private final Services services;
+
+  TaskApi(Services services) {
+    this.services = services;
+  }
+
+  /** The queue: an agent sees their lines' tasks, the admin every line's. */
+  void list(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    int limit = Requests.intParam(ctx, "limit", 100, 1, 500);
+    services.tasks().list(services.businessId(), now(), caller.isAdmin() ? null : caller.agent().id(), limit)
+        .onSuccess(tasks -> {
+          JsonArray items = new JsonArray();
+          tasks.forEach(t -> items.add(toJson(t, caller)));
+          Responses.json(ctx, 200, new JsonObject().put("items", items));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  void get(RoutingContext ctx) {
+    long id = id(ctx);
+    services.tasks().find(services.businessId(), now(), id)
+        .map(found -> found.orElseThrow(() -> HttpFailure.notFound("no task " + id)))
+        .onSuccess(task -> Responses.json(ctx, 200, toJson(task, Caller.of(ctx))))
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code {"phone", "line"?}}: a task by hand, for a person to call the customer. */
+  void create(RoutingContext ctx) {
+    JsonObject body = Requests.jsonBody(ctx);
+    Requests.onlyFields(body, Set.of("phone", "line"));
+    String rawPhone = Requests.text(body, "phone", true, 64);
+    String phone = services.phoneNumbers().normalize(rawPhone)
+        .orElseThrow(() -> HttpFailure.unprocessable("phone: '" + rawPhone + "' is not a valid phone number"));
+    String lineId = Requests.text(body, "line", false, 64);
+    Line line;
+    if (lineId == null) {
+      if (services.config().lines().size() != 1) {
+        throw HttpFailure.unprocessable("line: required when more than one line is configured");
+      }
+      line = services.config().lines().get(0);
+    } else {
+      line = services.config().lineById(lineId).orElseThrow(() -> HttpFailure.unprocessable("line: '" + lineId + "' is not a configured line"));
+    }
+    services.customers().findByPhone(services.businessId(), phone)
+        .compose(customer -> services.tasks().create(services.businessId(), services.lineKey(line), phone, now(),
+            services.config().callbacks().policy().priority("manual", customer.map(Customer::tier).orElse(Customer.Tier.STANDARD))))
+        .compose(scheduled -> {
+          if (scheduled.created()) {
+            services.metrics().callbackScheduled("manual", scheduled.line());
+          }
+          return services.tasks().find(services.businessId(), now(), scheduled.id()).map(t -> java.util.Map.entry(scheduled.created(), t.orElseThrow()));
+        })
+        .onSuccess(result -> {
+          ctx.response().putHeader("Location", "/api/tasks/" + result.getValue().id());
+          Responses.json(ctx, result.getKey() ? 201 : 200, toJson(result.getValue(), Caller.of(ctx)));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** The best free task of the agent's lines; 204 when there is none. */
+  void claimNext(RoutingContext ctx) {
+    Agent agent = Caller.requireAgent(ctx);
+    services.tasks().claimNext(services.businessId(), now(), agent.id(), lease()).onSuccess(claimed -> {
+      if (claimed.isEmpty()) {
+        ctx.response().setStatusCode(204).end();
+        return;
+      }
+      LOG.info("task #{} claimed by agent #{}", claimed.get().id(), agent.id());
+      Responses.json(ctx, 200, toJson(claimed.get(), Caller.of(ctx)));
+    }).onFailure(ctx::fail);
+  }
+
+  void claim(RoutingContext ctx) {
+    Agent agent = Caller.requireAgent(ctx);
+    long id = id(ctx);
+    services.tasks().claim(services.businessId(), now(), agent.id(), lease(), id)
+        .compose(claimed -> claimed.isPresent() ? Future.succeededFuture(claimed.get()) : whyNot(id, agent, true))
+        .onSuccess(task -> {
+          LOG.info("task #{} claimed by agent #{}", id, agent.id());
+          Responses.json(ctx, 200, toJson(task, Caller.of(ctx)));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** The console renews the lease while the agent works on the task. */
+  void renew(RoutingContext ctx) {
+    Agent agent = Caller.requireAgent(ctx);
+    long id = id(ctx);
+    services.tasks().renew(services.businessId(), now(), agent.id(), lease(), id)
+        .compose(renewed -> renewed.isPresent() ? Future.succeededFuture(renewed.get()) : whyNot(id, agent, false))
+        .onSuccess(task -> Responses.json(ctx, 200, toJson(task, Caller.of(ctx))))
+        .onFailure(ctx::fail);
+  }
+
+  void release(RoutingContext ctx) {
+    Agent agent = Caller.requireAgent(ctx);
+    long id = id(ctx);
+    services.tasks().release(services.businessId(), now(), agent.id(), id)
+        .compose(released -> released.isPresent() ? Future.succeededFuture(released.get()) : whyNot(id, agent, false))
+        .onSuccess(task -> {
+          LOG.info("task #{} released by agent #{}", id, agent.id());
+          Responses.json(ctx, 200, toJson(task, Caller.of(ctx)));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code {"outcome", "note"?}}: done; the note goes into the customer's file. */
+  void complete(RoutingContext ctx) {
+    Agent agent = Caller.requireAgent(ctx);
+    long id = id(ctx);
+    JsonObject body = Requests.jsonBody(ctx);
+    Requests.onlyFields(body, Set.of("outcome", "note"));
+    String outcome = Requests.text(body, "outcome", true, 32);
+    if (!Agent.TASK_OUTCOMES.contains(outcome)) {
+      throw HttpFailure.unprocessable("outcome: must be one of " + String.join(", ", Agent.TASK_OUTCOMES));
+    }
+    String note = Requests.text(body, "note", false, 4000);
+    services.tasks().complete(services.businessId(), now(), agent.id(), id, outcome, note == null || note.isEmpty() ? null : note)
+        .compose(done -> {
+          if (done.isPresent()) {
+            services.metrics().callbackFinished(done.get().trigger(), done.get().line(), Agent.callbackOutcome(outcome));
+            return services.tasks().find(services.businessId(), now(), id).map(Optional::orElseThrow);
+          }
+          return whyNot(id, agent, false);
+        })
+        .onSuccess(task -> {
+          LOG.info("task #{} completed by agent #{}: {}", id, agent.id(), outcome);
+          Responses.json(ctx, 200, toJson(task, Caller.of(ctx)));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** Why a task could not be taken or acted on: 404, 403 (another's, or not the agent's line) or 409. */
+  private Future<TaskStore.Task> whyNot(long id, Agent agent, boolean claiming) {
+    return services.tasks().find(services.businessId(), now(), id).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(HttpFailure.notFound("no task " + id));
+      }
+      TaskStore.Task task = found.get();
+      if (!"agent_queue".equals(task.state())) {
+        return Future.failedFuture(new HttpException(409, "task " + id + " is no longer in the queue (" + task.state() + ")"));
+      }
+      if (!agent.lines().contains(task.line())) {
+        return Future.failedFuture(new HttpException(403, "task " + id + " is on line " + task.line() + ", not one of yours"));
+      }
+      if (task.holder() != null && task.holder() != agent.id()) {
+        return Future.failedFuture(claiming ? new HttpException(409, "task " + id + " is held by another agent")
+            : new HttpException(403, "task " + id + " is held by another agent"));
+      }
+      return Future.failedFuture(new HttpException(409, "task " + id + " is not held by you: claim it first"));
+    });
+  }
+
+  private Instant now() {
+    return services.clock().instant();
+  }
+
+  private int lease() {
+    return services.config().agents().taskLeaseSeconds();
+  }
+
+  private static long id(RoutingContext ctx) {
+    String raw = ctx.pathParam("id");
+    try {
+      return Long.parseLong(raw);
+    } catch (NumberFormatException e) {
+      throw HttpFailure.notFound("no task " + raw);
+    }
+  }
+
+  static JsonObject toJson(TaskStore.Task t, Caller caller) {
+    return new JsonObject()
+        .put("id", t.id())
+        .put("line", t.line())
+        .put("phone", t.phone())
+        .put("customer_name", t.customerName())
+        .put("customer_tier", t.customerTier() == null ? Customer.Tier.STANDARD.name().toLowerCase() : t.customerTier())
+        .put("trigger", t.trigger())
+        .put("reason", t.reason())
+        .put("triggered_at", t.triggeredAt().toString())
+        .put("last_triggered_at", t.lastTriggeredAt().toString())
+        .put("trigger_count", t.triggerCount())
+        .put("priority", t.priority())
+        .put("attempts", t.attempts())
+        .put("recording_url", t.recordingUrl())
+        .put("state", t.state())
+        .put("outcome", t.outcome())
+        .put("created_at", t.createdAt().toString())
+        .put("holder", t.holder())
+        .put("mine", t.holder() != null && !caller.isAdmin() && t.holder() == caller.agent().id())
+        .put("lease_until", t.leaseUntil() == null ? null : t.leaseUntil().toString());
+  }
+}

@@ -1,0 +1,171 @@
+package dev.ringback.store;
+
+import dev.ringback.domain.Agent;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Agents, their lines and their presence. Tokens are kept only as SHA-256 hashes. */
+public final class AgentStore {
+  private static final String COLUMNS = """
+      a.id, a.name, a.contact, a.presence, a.presence_changed_at,
+      ARRAY(SELECT l.slug FROM agent_lines al JOIN lines l ON l.id = al.line_id WHERE al.agent_id = a.id ORDER BY l.slug) AS lines""";
+  static final String INSERT = """
+      INSERT INTO agents (business_id, name, contact, token_sha256) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (business_id, contact) DO NOTHING RETURNING id""";
+  static final String UPDATE = "UPDATE agents SET name = $3, contact = $4, updated_at = now() WHERE business_id = $1 AND id = $2";
+  static final String CLEAR_LINES = "DELETE FROM agent_lines WHERE agent_id = $1";
+  static final String ADD_LINES = """
+      INSERT INTO agent_lines (agent_id, line_id) SELECT $1, l.id FROM lines l WHERE l.business_id = $2 AND l.slug = ANY($3)""";
+  static final String FIND = "SELECT " + COLUMNS + " FROM agents a WHERE a.business_id = $1 AND a.id = $2";
+  static final String LIST = "SELECT " + COLUMNS + " FROM agents a WHERE a.business_id = $1 ORDER BY a.id";
+  static final String BY_TOKEN = "SELECT a.business_id, " + COLUMNS + " FROM agents a WHERE a.token_sha256 = $1";
+  static final String DELETE = "DELETE FROM agents WHERE business_id = $1 AND id = $2";
+  static final String SET_TOKEN = "UPDATE agents SET token_sha256 = $3, updated_at = now() WHERE business_id = $1 AND id = $2";
+  /** Set by the agent or an admin: whatever call made them busy no longer decides. */
+  static final String SET_PRESENCE = """
+      UPDATE agents SET presence = $3, busy_on_call = NULL,
+                        presence_changed_at = CASE WHEN presence = $3 THEN presence_changed_at ELSE now() END
+      WHERE business_id = $1 AND id = $2""";
+  /** A call reached the agent: busy, remembering the call, unless they are offline. */
+  static final String BUSY_ON_CALL = """
+      UPDATE agents SET presence = 'busy', busy_on_call = $3, presence_changed_at = now()
+      WHERE business_id = $1 AND contact = $2 AND presence = 'available' RETURNING id""";
+  /** That call ended: available again, unless the agent changed their presence meanwhile. */
+  static final String CALL_ENDED = """
+      UPDATE agents SET presence = 'available', busy_on_call = NULL, presence_changed_at = now()
+      WHERE business_id = $1 AND contact = $2 AND presence = 'busy' AND busy_on_call = $3 RETURNING id""";
+  /** Whom to ring on a line: every agent of the line who is available; and whether the line has agents at all. */
+  static final String OF_LINE = """
+      SELECT a.contact, a.presence FROM agents a JOIN agent_lines al ON al.agent_id = a.id
+      WHERE al.line_id = $1 ORDER BY a.presence_changed_at""";
+  static final String COUNT_BY_PRESENCE = "SELECT presence, count(*) AS n FROM agents GROUP BY presence";
+
+  /** The agents of a line: whom to ring now, and whether the line is staffed through agents at all. */
+  public record Staff(boolean registered, List<String> available) {}
+
+  private final Pool pool;
+
+  public AgentStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Empty when another agent already has this contact. */
+  public Future<Optional<Agent>> create(long businessId, String name, String contact, List<String> lines, byte[] tokenHash) {
+    return pool.withTransaction(conn -> conn.preparedQuery(INSERT).execute(Tuple.of(businessId, name, contact, Buffer.buffer(tokenHash)))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(Optional.<Agent>empty());
+          }
+          long id = rows.iterator().next().getLong("id");
+          return setLines(conn, businessId, id, lines).compose(v -> find(conn, businessId, id));
+        }));
+  }
+
+  /** Another agent of the business already has this contact. */
+  public static final class ContactTaken extends RuntimeException {
+    ContactTaken(String contact) {
+      super("contact: another agent has " + contact, null, false, false);
+    }
+  }
+
+  /** Empty when there is no such agent; fails with {@link ContactTaken} when the contact is another agent's. */
+  public Future<Optional<Agent>> replace(long businessId, long id, String name, String contact, List<String> lines) {
+    return pool.withTransaction(conn -> conn.preparedQuery(UPDATE).execute(Tuple.of(businessId, id, name, contact))
+        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(Optional.<Agent>empty())
+            : setLines(conn, businessId, id, lines).compose(v -> find(conn, businessId, id))))
+        .recover(e -> Future.failedFuture(Rows.isUniqueViolation(e) ? new ContactTaken(contact) : e));
+  }
+
+  private static Future<Void> setLines(SqlConnection conn, long businessId, long id, List<String> lines) {
+    return conn.preparedQuery(CLEAR_LINES).execute(Tuple.of(id))
+        .compose(v -> conn.preparedQuery(ADD_LINES).execute(Tuple.of(id, businessId, lines.toArray(String[]::new))))
+        .mapEmpty();
+  }
+
+  public Future<Optional<Agent>> find(long businessId, long id) {
+    return pool.preparedQuery(FIND).execute(Tuple.of(businessId, id)).map(AgentStore::first);
+  }
+
+  private static Future<Optional<Agent>> find(SqlConnection conn, long businessId, long id) {
+    return conn.preparedQuery(FIND).execute(Tuple.of(businessId, id)).map(AgentStore::first);
+  }
+
+  public Future<List<Agent>> list(long businessId) {
+    return pool.preparedQuery(LIST).execute(Tuple.of(businessId)).map(rows -> {
+      List<Agent> out = new ArrayList<>();
+      rows.forEach(row -> out.add(agent(row)));
+      return out;
+    });
+  }
+
+  /** The agent a bearer token belongs to, with their business. */
+  public record Holder(long businessId, Agent agent) {}
+
+  public Future<Optional<Holder>> byToken(byte[] tokenHash) {
+    return pool.preparedQuery(BY_TOKEN).execute(Tuple.of(Buffer.buffer(tokenHash))).map(rows -> rows.size() == 0 ? Optional.empty()
+        : Optional.of(new Holder(rows.iterator().next().getLong("business_id"), agent(rows.iterator().next()))));
+  }
+
+  public Future<Boolean> delete(long businessId, long id) {
+    return pool.preparedQuery(DELETE).execute(Tuple.of(businessId, id)).map(rows -> rows.rowCount() > 0);
+  }
+
+  public Future<Boolean> setToken(long businessId, long id, byte[] tokenHash) {
+    return pool.preparedQuery(SET_TOKEN).execute(Tuple.of(businessId, id, Buffer.buffer(tokenHash))).map(rows -> rows.rowCount() > 0);
+  }
+
+  public Future<Optional<Agent>> setPresence(long businessId, long id, String presence) {
+    return pool.preparedQuery(SET_PRESENCE).execute(Tuple.of(businessId, id, presence))
+        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(Optional.empty()) : find(businessId, id));
+  }
+
+  /** @return whether an agent became busy */
+  public Future<Boolean> busyOnCall(long businessId, String contact, String callSid) {
+    return pool.preparedQuery(BUSY_ON_CALL).execute(Tuple.of(businessId, contact, callSid)).map(rows -> rows.size() > 0);
+  }
+
+  /** @return whether an agent became available again */
+  public Future<Boolean> callEnded(long businessId, String contact, String callSid) {
+    return pool.preparedQuery(CALL_ENDED).execute(Tuple.of(businessId, contact, callSid)).map(rows -> rows.size() > 0);
+  }
+
+  public Future<Staff> staff(long lineKey) {
+    return pool.preparedQuery(OF_LINE).execute(Tuple.of(lineKey)).map(rows -> {
+      List<String> available = new ArrayList<>();
+      rows.forEach(row -> {
+        if (Agent.AVAILABLE.equals(row.getString("presence"))) {
+          available.add(row.getString("contact"));
+        }
+      });
+      return new Staff(rows.size() > 0, available);
+    });
+  }
+
+  /** Agents by presence, for the {@code ringback_agents} gauge. */
+  public Future<java.util.Map<String, Long>> countByPresence() {
+    return pool.query(COUNT_BY_PRESENCE).execute().map(rows -> {
+      java.util.Map<String, Long> counts = new java.util.HashMap<>();
+      Agent.PRESENCES.forEach(p -> counts.put(p, 0L));
+      rows.forEach(row -> counts.put(row.getString("presence"), row.getLong("n")));
+      return counts;
+    });
+  }
+
+  private static Optional<Agent> first(RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(agent(rows.iterator().next()));
+  }
+
+  private static Agent agent(Row row) {
+    String[] lines = row.getArrayOfStrings("lines");
+    return new Agent(row.getLong("id"), row.getString("name"), row.getString("contact"), row.getString("presence"),
+        lines == null ? List.of() : List.of(lines), Rows.instant(row.getOffsetDateTime("presence_changed_at")));
+  }
+}

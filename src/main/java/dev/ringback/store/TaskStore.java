@@ -1,0 +1,153 @@
+package dev.ringback.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The agent queue: callbacks that need a person. One agent holds a task at a time, for a
+ * lease; an expired lease returns it to the queue. Best first: priority (VIP, orders, missed
+ * calls), then age.
+ */
+public final class TaskStore {
+  private static final String COLUMNS = """
+      cb.id, cb.line_id, (SELECT l.slug FROM lines l WHERE l.id = cb.line_id) AS line, cb.customer_phone,
+      (SELECT c.name FROM customers c WHERE c.business_id = cb.business_id AND c.phone = cb.customer_phone) AS customer_name,
+      (SELECT c.tier FROM customers c WHERE c.business_id = cb.business_id AND c.phone = cb.customer_phone) AS customer_tier,
+      cb.trigger, cb.task_reason, cb.triggered_at, cb.last_triggered_at, cb.trigger_count, cb.priority, cb.attempts,
+      cb.recording_url, cb.state, cb.outcome, cb.created_at,
+      CASE WHEN cb.task_lease_until > $2 THEN cb.task_agent_id END AS holder,
+      CASE WHEN cb.task_lease_until > $2 THEN cb.task_lease_until END AS lease_until""";
+  /** A lease that ran out counts as no lease: the task is back in the queue. */
+  private static final String FREE = "(cb.task_agent_id IS NULL OR cb.task_lease_until <= $2)";
+  /** Lines the agent serves. */
+  private static final String AGENT_LINES = "cb.line_id IN (SELECT line_id FROM agent_lines WHERE agent_id = $3)";
+
+  static final String LIST = "SELECT " + COLUMNS
+      + "\nFROM callbacks cb WHERE cb.business_id = $1 AND cb.state = 'agent_queue' AND ($3::bigint IS NULL OR " + AGENT_LINES + ")"
+      + "\nORDER BY cb.priority DESC, cb.created_at, cb.id LIMIT $4";
+  static final String FIND = "SELECT " + COLUMNS + " FROM callbacks cb WHERE cb.business_id = $1 AND cb.id = $3";
+  static final String CLAIM_NEXT = """
+      UPDATE callbacks cb SET task_agent_id = $3, task_lease_until = $2 + make_interval(secs => $4), updated_at = now()
+      WHERE cb.id = (SELECT cb.id FROM callbacks cb WHERE cb.business_id = $1 AND cb.state = 'agent_queue' AND\s""" + FREE
+      + " AND " + AGENT_LINES + """
+
+                     ORDER BY cb.priority DESC, cb.created_at, cb.id LIMIT 1 FOR UPDATE SKIP LOCKED)
+      RETURNING\s""" + COLUMNS;
+  /** The chosen task, when it is free or already this agent's; a held task stays with its holder. */
+  static final String CLAIM = """
+      UPDATE callbacks cb SET task_agent_id = $3, task_lease_until = $2 + make_interval(secs => $4), updated_at = now()
+      WHERE cb.business_id = $1 AND cb.id = $5 AND cb.state = 'agent_queue' AND\s""" + AGENT_LINES + """
+       AND (""" + FREE + " OR cb.task_agent_id = $3)\nRETURNING " + COLUMNS;
+  static final String RENEW = """
+      UPDATE callbacks cb SET task_lease_until = $2 + make_interval(secs => $4), updated_at = now()
+      WHERE cb.business_id = $1 AND cb.id = $5 AND cb.state = 'agent_queue' AND cb.task_agent_id = $3 AND cb.task_lease_until > $2
+      RETURNING\s""" + COLUMNS;
+  static final String RELEASE = """
+      UPDATE callbacks cb SET task_agent_id = NULL, task_lease_until = NULL, updated_at = now()
+      WHERE cb.business_id = $1 AND cb.id = $3 AND cb.state = 'agent_queue' AND cb.task_agent_id = $4 AND cb.task_lease_until > $2
+      RETURNING\s""" + COLUMNS;
+  /** Done, with the agent's outcome, and the note in the customer's file; in one statement. */
+  static final String COMPLETE = """
+      WITH done AS (
+        UPDATE callbacks cb SET state = 'done', outcome = $5, completed_by = $4, task_lease_until = NULL, updated_at = now()
+        WHERE cb.business_id = $1 AND cb.id = $3 AND cb.state = 'agent_queue' AND cb.task_agent_id = $4 AND cb.task_lease_until > $2
+        RETURNING cb.id, cb.business_id, cb.customer_phone, cb.trigger, cb.line_id),
+      noted AS (
+        INSERT INTO customer_notes (business_id, customer_phone, agent_id, callback_id, outcome, note)
+        SELECT business_id, customer_phone, $4, id, $5, $6::text FROM done WHERE $6::text IS NOT NULL)
+      SELECT done.id, done.trigger, (SELECT l.slug FROM lines l WHERE l.id = done.line_id) AS line FROM done""";
+  static final String CREATE = """
+      INSERT INTO callbacks (business_id, line_id, customer_phone, customer_id, trigger, triggered_at, last_triggered_at, due_at,
+                             priority, state, task_reason)
+      VALUES ($1, $2, $3, (SELECT id FROM customers WHERE business_id = $1 AND phone = $3), 'manual', $4, $4, $4, $5,
+              'agent_queue', 'by_hand')
+      """ + CallbackStore.MERGE_INTO_OPEN + """
+      , state = CASE WHEN callbacks.state = 'scheduled' THEN 'agent_queue' ELSE callbacks.state END,
+        task_reason = CASE WHEN callbacks.state = 'scheduled' THEN 'by_hand' ELSE callbacks.task_reason END
+      RETURNING\s""" + CallbackStore.SCHEDULED_COLUMNS;
+
+  /**
+   * A task as the agents see it.
+   *
+   * @param holder the agent holding it now, or null when it is free
+   */
+  public record Task(long id, String line, String phone, String customerName, String customerTier, String trigger, String reason,
+                     Instant triggeredAt, Instant lastTriggeredAt, int triggerCount, int priority, int attempts, String recordingUrl,
+                     String state, String outcome, Instant createdAt, Long holder, Instant leaseUntil) {}
+
+  /** A completed task, for the metrics. */
+  public record Completed(long id, String trigger, String line) {}
+
+  private final Pool pool;
+
+  public TaskStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** @param agentId only the tasks of this agent's lines; null for every line */
+  public Future<List<Task>> list(long businessId, Instant now, Long agentId, int limit) {
+    return pool.preparedQuery(LIST).execute(Tuple.of(businessId, Rows.timestamp(now), agentId, limit)).map(TaskStore::tasks);
+  }
+
+  public Future<Optional<Task>> find(long businessId, Instant now, long id) {
+    return pool.preparedQuery(FIND).execute(Tuple.of(businessId, Rows.timestamp(now), id)).map(TaskStore::first);
+  }
+
+  public Future<Optional<Task>> claimNext(long businessId, Instant now, long agentId, int leaseSeconds) {
+    return pool.preparedQuery(CLAIM_NEXT).execute(Tuple.of(businessId, Rows.timestamp(now), agentId, (double) leaseSeconds))
+        .map(TaskStore::first);
+  }
+
+  /** Empty when the task is not free for this agent (held by another, not in the queue, not one of their lines). */
+  public Future<Optional<Task>> claim(long businessId, Instant now, long agentId, int leaseSeconds, long id) {
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(businessId, Rows.timestamp(now), agentId, (double) leaseSeconds, id))
+        .map(TaskStore::first);
+  }
+
+  public Future<Optional<Task>> renew(long businessId, Instant now, long agentId, int leaseSeconds, long id) {
+    return pool.preparedQuery(RENEW).execute(Tuple.of(businessId, Rows.timestamp(now), agentId, (double) leaseSeconds, id))
+        .map(TaskStore::first);
+  }
+
+  public Future<Optional<Task>> release(long businessId, Instant now, long agentId, long id) {
+    return pool.preparedQuery(RELEASE).execute(Tuple.of(businessId, Rows.timestamp(now), id, agentId)).map(TaskStore::first);
+  }
+
+  public Future<Optional<Completed>> complete(long businessId, Instant now, long agentId, long id, String outcome, String note) {
+    return pool.preparedQuery(COMPLETE).execute(Tuple.of(businessId, Rows.timestamp(now), id, agentId, outcome, note))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new Completed(rows.iterator().next().getLong("id"),
+            rows.iterator().next().getString("trigger"), rows.iterator().next().getString("line"))));
+  }
+
+  /** A task by hand; an open callback for the same line and phone becomes the task instead. */
+  public Future<CallbackStore.Scheduled> create(long businessId, long lineKey, String phone, Instant now, int priority) {
+    return pool.preparedQuery(CREATE).execute(Tuple.of(businessId, lineKey, phone, Rows.timestamp(now), priority))
+        .map(rows -> CallbackStore.scheduled(rows.iterator().next()));
+  }
+
+  private static Optional<Task> first(RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(task(rows.iterator().next()));
+  }
+
+  private static List<Task> tasks(RowSet<Row> rows) {
+    List<Task> out = new ArrayList<>();
+    rows.forEach(row -> out.add(task(row)));
+    return out;
+  }
+
+  private static Task task(Row row) {
+    return new Task(row.getLong("id"), row.getString("line"), row.getString("customer_phone"), row.getString("customer_name"),
+        row.getString("customer_tier"), row.getString("trigger"), row.getString("task_reason"),
+        Rows.instant(row.getOffsetDateTime("triggered_at")), Rows.instant(row.getOffsetDateTime("last_triggered_at")),
+        row.getInteger("trigger_count"), row.getInteger("priority"), row.getInteger("attempts"), row.getString("recording_url"),
+        row.getString("state"), row.getString("outcome"), Rows.instant(row.getOffsetDateTime("created_at")), row.getLong("holder"),
+        Rows.instant(row.getOffsetDateTime("lease_until")));
+  }
+}

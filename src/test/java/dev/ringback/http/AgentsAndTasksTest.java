@@ -1,0 +1,240 @@
+package dev.ringback.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ringback.support.MutableClock;
+import dev.ringback.support.RingbackServer;
+import dev.ringback.support.TestDatabase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Agents with tokens of their own, their presence, and the task queue they work, over HTTP. */
+class AgentsAndTasksTest {
+  static TestDatabase db;
+  static MutableClock clock;
+  static RingbackServer server;
+
+  @BeforeAll
+  static void start() {
+    db = TestDatabase.create();
+    clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    // Twilio unreachable: nothing here is dialled automatically (tasks are worked by people).
+    server = RingbackServer.start("agents:\n  task-lease-seconds: 60\n" + RingbackServer.LINES_YAML,
+        RingbackServer.environment(db, "http://127.0.0.1:9"), clock);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  record Agent(long id, String token) {}
+
+  static Agent agent(String name, String contact, String... lines) {
+    JsonObject body = new JsonObject().put("name", name).put("contact", contact);
+    if (lines.length > 0) {
+      body.put("lines", new JsonArray(List.of(lines)));
+    }
+    var response = server.api("POST", "/api/agents", "application/json", body.encode());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    JsonObject created = new JsonObject(response.body());
+    return new Agent(created.getLong("id"), created.getString("token"));
+  }
+
+  static HttpResponse<String> as(Agent agent, String method, String path, String json) {
+    return server.request(method, path, json == null ? null : "application/json", json, "Bearer " + agent.token());
+  }
+
+  static long task(String phone, String line) {
+    var response = server.api("POST", "/api/tasks", "application/json", "{\"phone\":\"" + phone + "\",\"line\":\"" + line + "\"}");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return new JsonObject(response.body()).getLong("id");
+  }
+
+  @Test
+  void theAdminManagesAgentsAndEachAgentHasATokenOfTheirOwn() {
+    Agent ana = agent("Ana Lima", "+1 415 555 0131", "main");
+    var me = as(ana, "GET", "/api/agents/me", null);
+    assertThat(me.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(me.body()).getMap()).containsEntry("name", "Ana Lima").containsEntry("contact", "+14155550131")
+        .containsEntry("presence", "offline");
+    assertThat(new JsonObject(me.body()).getJsonArray("lines").getList()).containsExactly("main");
+    assertThat(me.body()).doesNotContain("token");
+    assertThat(db.query("SELECT token_sha256 FROM agents WHERE id = ?", ana.id()).get(0).toString()).doesNotContain(ana.token());
+
+    assertThat(as(ana, "POST", "/api/agents", "{\"name\":\"X\",\"contact\":\"+14155550132\"}").statusCode()).isEqualTo(403);
+    assertThat(as(ana, "GET", "/api/customers", null).statusCode()).as("agents read the customers' files").isEqualTo(200);
+
+    Agent sip = agent("Desk", "sip:desk@acme.sip.twilio.com");
+    assertThat(new JsonObject(server.api("GET", "/api/agents/" + sip.id(), null, null).body()).getJsonArray("lines").getList())
+        .containsExactly("main", "support");
+
+    var rotated = server.api("POST", "/api/agents/" + ana.id() + "/token", null, null);
+    assertThat(rotated.statusCode()).isEqualTo(200);
+    Agent renewed = new Agent(ana.id(), new JsonObject(rotated.body()).getString("token"));
+    assertThat(as(ana, "GET", "/api/agents/me", null).statusCode()).as("the old token stops working").isEqualTo(401);
+    assertThat(as(renewed, "GET", "/api/agents/me", null).statusCode()).isEqualTo(200);
+
+    var replaced = server.api("PUT", "/api/agents/" + ana.id(), "application/json",
+        "{\"name\":\"Ana Lima\",\"contact\":\"+14155550133\",\"lines\":[\"support\"]}");
+    assertThat(new JsonObject(replaced.body()).getString("contact")).isEqualTo("+14155550133");
+    assertThat(new JsonObject(replaced.body()).getJsonArray("lines").getList()).containsExactly("support");
+
+    assertThat(server.api("DELETE", "/api/agents/" + sip.id(), null, null).statusCode()).isEqualTo(204);
+    assertThat(as(sip, "GET", "/api/agents/me", null).statusCode()).isEqualTo(401);
+    assertThat(server.api("GET", "/api/agents/" + sip.id(), null, null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void badAgentInputIsRefused() {
+    agent("Bo", "+14155550134");
+    assertThat(server.api("POST", "/api/agents", "application/json", "{\"name\":\"Bo 2\",\"contact\":\"+14155550134\"}").statusCode())
+        .as("contact taken").isEqualTo(409);
+    assertThat(server.api("POST", "/api/agents", "application/json", "{\"name\":\"C\",\"contact\":\"123\"}").statusCode()).isEqualTo(422);
+    assertThat(server.api("POST", "/api/agents", "application/json", "{\"name\":\"C\",\"contact\":\"+14155550135\",\"lines\":[\"nope\"]}")
+        .statusCode()).isEqualTo(422);
+    assertThat(server.api("POST", "/api/agents", "application/json", "{\"name\":\"C\",\"contact\":\"+14155550135\",\"role\":\"x\"}")
+        .statusCode()).isEqualTo(422);
+    assertThat(server.api("POST", "/api/agents", "application/json", "{\"contact\":\"+14155550135\"}").statusCode()).isEqualTo(422);
+    assertThat(server.api("GET", "/api/agents/999999", null, null).statusCode()).isEqualTo(404);
+    assertThat(server.api("GET", "/api/agents/me", null, null).statusCode()).as("the admin is no agent").isEqualTo(403);
+  }
+
+  @Test
+  void presenceIsSetByTheAgentOrTheAdmin() {
+    Agent cy = agent("Cy", "+14155550136");
+    Agent di = agent("Di", "+14155550137");
+    var available = as(cy, "PUT", "/api/agents/me/presence", "{\"presence\":\"available\"}");
+    assertThat(available.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(available.body()).getString("presence")).isEqualTo("available");
+    assertThat(as(di, "PUT", "/api/agents/" + cy.id() + "/presence", "{\"presence\":\"offline\"}").statusCode()).isEqualTo(403);
+    assertThat(as(cy, "PUT", "/api/agents/me/presence", "{\"presence\":\"asleep\"}").statusCode()).isEqualTo(422);
+    assertThat(server.api("PUT", "/api/agents/" + cy.id() + "/presence", "application/json", "{\"presence\":\"busy\"}").statusCode())
+        .isEqualTo(200);
+    RingbackServer.await("the agents gauge", Duration.ofSeconds(10),
+        () -> server.metric("ringback_agents", "state=\"busy\"") >= 1 && server.metric("ringback_agents", "state=\"offline\"") >= 1);
+  }
+
+  @Test
+  void anAgentClaimsWorksAndCompletesATaskAndTheNoteGoesIntoTheFile() {
+    Agent eve = agent("Eve", "+14155550138", "main");
+    Agent fay = agent("Fay", "+14155550139", "main");
+    double reached = server.metric("ringback_callbacks_finished_total", "trigger=\"manual\"", "outcome=\"connected\"");
+    long id = task("+14155550171", "main");
+
+    var listed = new JsonObject(as(fay, "GET", "/api/tasks", null).body()).getJsonArray("items");
+    assertThat(listed.stream().map(t -> ((JsonObject) t).getLong("id"))).contains(id);
+
+    var claimed = as(eve, "POST", "/api/tasks/" + id + "/claim", null);
+    assertThat(claimed.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(claimed.body()).getLong("holder")).isEqualTo(eve.id());
+    assertThat(new JsonObject(claimed.body()).getMap()).containsEntry("mine", true)
+        .containsEntry("reason", "by_hand").containsEntry("state", "agent_queue");
+    assertThat(as(fay, "POST", "/api/tasks/" + id + "/claim", null).statusCode()).as("held by Eve").isEqualTo(409);
+    assertThat(as(fay, "POST", "/api/tasks/" + id + "/complete", "{\"outcome\":\"reached\"}").statusCode()).isEqualTo(403);
+    assertThat(as(fay, "POST", "/api/tasks/" + id + "/release", null).statusCode()).isEqualTo(403);
+    assertThat(as(eve, "POST", "/api/tasks/" + id + "/renew", null).statusCode()).isEqualTo(200);
+    assertThat(as(eve, "POST", "/api/tasks/" + id + "/complete", "{\"outcome\":\"called\"}").statusCode()).isEqualTo(422);
+
+    var done = as(eve, "POST", "/api/tasks/" + id + "/complete", "{\"outcome\":\"reached\",\"note\":\"Wants the blue one instead.\"}");
+    assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+    assertThat(new JsonObject(done.body()).getMap()).containsEntry("state", "done").containsEntry("outcome", "reached");
+    assertThat(db.query("SELECT agent_id, outcome, note FROM customer_notes WHERE customer_phone = '+14155550171'"))
+        .containsExactly(Map.of("agent_id", eve.id(), "outcome", "reached", "note", "Wants the blue one instead."));
+    assertThat(as(eve, "POST", "/api/tasks/" + id + "/claim", null).statusCode()).as("done: no longer in the queue").isEqualTo(409);
+    assertThat(server.metric("ringback_callbacks_finished_total", "trigger=\"manual\"", "outcome=\"connected\"")).isEqualTo(reached + 1);
+  }
+
+  @Test
+  void anExpiredLeaseReturnsTheTaskAndReleasingGivesItBack() {
+    Agent gus = agent("Gus", "+14155550140", "support");
+    Agent hal = agent("Hal", "+14155550141", "support");
+    long id = task("+14155550172", "support");
+    assertThat(as(gus, "POST", "/api/tasks/" + id + "/claim", null).statusCode()).isEqualTo(200);
+    clock.advance(Duration.ofSeconds(61));
+    assertThat(as(gus, "POST", "/api/tasks/" + id + "/renew", null).statusCode()).as("lease gone").isEqualTo(409);
+    assertThat(as(hal, "POST", "/api/tasks/" + id + "/claim", null).statusCode()).isEqualTo(200);
+    assertThat(as(hal, "POST", "/api/tasks/" + id + "/release", null).statusCode()).isEqualTo(200);
+    assertThat(as(hal, "POST", "/api/tasks/" + id + "/release", null).statusCode()).as("no longer hers").isEqualTo(409);
+    assertThat(as(gus, "POST", "/api/tasks/" + id + "/claim", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void claimingTheNextTaskTakesTheBestFreeOneUntilNoneIsLeft() {
+    Agent max = agent("Max", "+14155550146", "support");
+    task("+14155550176", "support");
+    while (true) {
+      JsonObject best = new JsonObject(as(max, "GET", "/api/tasks", null).body()).getJsonArray("items").stream()
+          .map(JsonObject.class::cast).filter(t -> t.getValue("holder") == null).findFirst().orElse(null);
+      var next = as(max, "POST", "/api/tasks/next", null);
+      if (best == null) {
+        assertThat(next.statusCode()).as("the queue is empty for him").isEqualTo(204);
+        break;
+      }
+      assertThat(next.statusCode()).isEqualTo(200);
+      assertThat(new JsonObject(next.body()).getLong("id")).as("the first free task of the ordered list").isEqualTo(best.getLong("id"));
+    }
+  }
+
+  @Test
+  void theQueueIsOrderedByPriorityThenAgeAndAgentsSeeOnlyTheirLines() {
+    Agent ida = agent("Ida", "+14155550142", "main");
+    Agent jon = agent("Jon", "+14155550143", "support");
+    server.api("PUT", "/api/customers/%2B14155550174", "application/json", "{\"name\":\"Very Important\",\"tier\":\"vip\"}");
+    long older = task("+14155550173", "main");
+    clock.advance(Duration.ofSeconds(1));
+    long vip = task("+14155550174", "main");
+    long support = task("+14155550175", "support");
+    List<Long> seen = new JsonObject(as(ida, "GET", "/api/tasks", null).body()).getJsonArray("items").stream()
+        .map(t -> ((JsonObject) t).getLong("id")).toList();
+    assertThat(seen).doesNotContain(support);
+    assertThat(seen.indexOf(vip)).isLessThan(seen.indexOf(older));
+    assertThat(new JsonObject(as(ida, "GET", "/api/tasks", null).body()).getJsonArray("items").getJsonObject(seen.indexOf(vip)).getMap())
+        .containsEntry("customer_name", "Very Important").containsEntry("customer_tier", "vip");
+    assertThat(as(ida, "POST", "/api/tasks/" + support + "/claim", null).statusCode()).as("not her line").isEqualTo(403);
+    assertThat(as(jon, "POST", "/api/tasks/999999/claim", null).statusCode()).isEqualTo(404);
+    assertThat(server.api("POST", "/api/tasks/" + vip + "/claim", null, null).statusCode()).as("the admin holds no tasks").isEqualTo(403);
+  }
+
+  @Test
+  void twoAgentsRacingForOneTaskExactlyOneWins() throws Exception {
+    Agent kim = agent("Kim", "+14155550144", "main");
+    Agent lou = agent("Lou", "+14155550145", "main");
+    HttpClient http = HttpClient.newHttpClient();
+    for (int round = 0; round < 10; round++) {
+      long id = task("+1415555018" + round, "main");
+      List<CompletableFuture<HttpResponse<String>>> racers = new ArrayList<>();
+      for (Agent agent : List.of(kim, lou, kim, lou)) {
+        racers.add(http.sendAsync(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/tasks/" + id + "/claim"))
+            .header("Authorization", "Bearer " + agent.token()).POST(HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.ofString()));
+      }
+      List<Long> holders = new ArrayList<>();
+      for (var racer : racers) {
+        HttpResponse<String> response = racer.get(10, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isIn(200, 409);
+        if (response.statusCode() == 200) {
+          holders.add(new JsonObject(response.body()).getLong("holder"));
+        }
+      }
+      assertThat(holders).isNotEmpty();
+      assertThat(holders.stream().distinct()).as("one agent holds task " + id).hasSize(1);
+      assertThat(db.query("SELECT task_agent_id FROM callbacks WHERE id = ?", id).get(0).get("task_agent_id")).isEqualTo(holders.get(0));
+    }
+  }
+}
