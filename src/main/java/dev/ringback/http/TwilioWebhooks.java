@@ -21,6 +21,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -95,7 +96,8 @@ final class TwilioWebhooks {
           LOG.error("voice CallSid={}: customer lookup failed, greeting without a name: {}", callSid, e.getMessage());
           return Future.succeededFuture(Optional.empty());
         });
-    customer
+    Future<Ring> ring = whomToRing(line.get());
+    Future.all(customer, ring).map(v -> customer.result())
         .compose(known -> services.calls()
             .recordInbound(services.businessId(), services.lineKey(line.get()), callSid, from, caller.orElse(null), line.get().number(),
                 known.map(Customer::id).orElse(null), arrivedAt)
@@ -107,8 +109,9 @@ final class TwilioWebhooks {
         .onSuccess(known -> {
           LOG.info("voice CallSid={} line={} from={} -> greeted {}, ringing {} agent(s)", callSid, line.get().id(),
               PhoneNumbers.mask(from), known.filter(Customer::hasName).isPresent() ? "by name" : "generically",
-              line.get().agents().size());
-          Responses.twiml(ctx, 200, Twiml.inbound(line.get(), known, services.publicUrl(DIAL), services.publicUrl(STATUS)));
+              ring.result().contacts().size());
+          Responses.twiml(ctx, 200, Twiml.inbound(line.get(), known, ring.result().contacts(), services.publicUrl(DIAL),
+              services.publicUrl(STATUS)));
         })
         .onFailure(ctx::fail);
   }
@@ -216,18 +219,39 @@ final class TwilioWebhooks {
     if (machine) {
       return Future.succeededFuture(Twiml.callbackMachine(line, customer, orderNumber));
     }
-    if (line.agents().isEmpty()) {
-      if (orderNumber.isPresent()) {
-        // Confirming the order is the call's purpose: nobody is left waiting for an agent.
-        return Future.succeededFuture(Twiml.orderWithoutAgents(line, customer, orderNumber.get(),
-            services.publicUrl(GATHER + "?callback=" + callbackId)));
+    return whomToRing(line).compose(ring -> {
+      if (ring.contacts().isEmpty()) {
+        if (orderNumber.isPresent()) {
+          // Confirming the order is the call's purpose: nobody is left waiting for an agent.
+          return Future.succeededFuture(Twiml.orderWithoutAgents(line, customer, orderNumber.get(),
+              services.publicUrl(GATHER + "?callback=" + callbackId)));
+        }
+        if (ring.registered()) {
+          // The line has agents, all busy or offline: a person calls back instead of the dialler.
+          return services.callbacks().markNoAgent(callSid)
+              .compose(v -> services.callbacks().handToAgents(callbackId, "no_agent_available"))
+              .map(v -> Twiml.callbackToAgentQueue(line, customer));
+        }
+        return services.callbacks().markNoAgent(callSid).map(v -> Twiml.callbackWithoutAgents(line, customer));
       }
-      return services.callbacks().markNoAgent(callSid).map(v -> Twiml.callbackWithoutAgents(line, customer));
-    }
-    String when = CLOCK_TIME.format(cb.triggeredAt().atZone(line.timeZone()));
-    return Future.succeededFuture(Twiml.callback(line, customer, Twiml.why(cb.trigger(), when, orderNumber),
-        services.config().callbacks().agentAnswerSeconds(), services.publicUrl(DIAL + "?callback=" + callbackId),
-        services.publicUrl(STATUS)));
+      String when = CLOCK_TIME.format(cb.triggeredAt().atZone(line.timeZone()));
+      return Future.succeededFuture(Twiml.callback(line, customer, Twiml.why(cb.trigger(), when, orderNumber), ring.contacts(),
+          services.config().callbacks().agentAnswerSeconds(), services.publicUrl(DIAL + "?callback=" + callbackId),
+          services.publicUrl(STATUS)));
+    });
+  }
+
+  /**
+   * Whom to ring on a line: its registered agents who are available; a line without registered
+   * agents rings the agents of its configuration. When the database cannot say, the configured
+   * agents are rung: a caller is never left unconnected because of us.
+   */
+  record Ring(boolean registered, List<String> contacts) {}
+
+  private Future<Ring> whomToRing(Line line) {
+    return services.agents().staff(services.lineKey(line))
+        .map(staff -> staff.registered() ? new Ring(true, staff.available()) : new Ring(false, line.agents()))
+        .recover(e -> Future.succeededFuture(new Ring(false, line.agents())));
   }
 
   /** The buyer's key press after an order call: 1 hands the callback to the agents' queue. */
@@ -239,7 +263,7 @@ final class TwilioWebhooks {
       throw HttpFailure.badRequest("missing callback");
     }
     boolean wantsAgent = "1".equals(blankToNull(form.get("Digits")));
-    Future<Boolean> handed = wantsAgent ? services.callbacks().handToAgents(callbackId) : Future.succeededFuture(false);
+    Future<Boolean> handed = wantsAgent ? services.callbacks().handToAgents(callbackId, "asked_for_agent") : Future.succeededFuture(false);
     handed.onSuccess(queued -> {
       LOG.info("gather CallSid={} callback=#{} Digits={} -> {}", callSid, callbackId, wantsAgent ? "1" : "-",
           queued ? "waiting for an agent" : "order confirmed");
@@ -293,12 +317,37 @@ final class TwilioWebhooks {
         integer(form.get("CallDuration")),
         blankToNull(form.get("AnsweredBy")));
     services.calls().apply(event, callbackParam(ctx))
+        .compose(applied -> presence(event).map(applied))
         .onSuccess(applied -> {
           services.metrics().record(applied);
           LOG.info("status CallSid={} CallStatus={} -> {}", callSid, status.value(), describe(applied));
           Responses.twiml(ctx, 200, Twiml.empty());
         })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * An agent's leg answered: the agent is busy on that call; it ended: available again. Agents
+   * who set their presence meanwhile keep it. Presence is never worth failing the event for.
+   */
+  private Future<Void> presence(CallEvent event) {
+    if (!event.isChildLeg() || event.to() == null || !(event.status().isAnswer() || event.status().isFinal())) {
+      return Future.succeededFuture();
+    }
+    String contact = Line.isSipUri(event.to()) ? event.to().split(";", 2)[0]
+        : services.phoneNumbers().normalize(event.to()).orElse(event.to());
+    Future<Boolean> changed = event.status().isAnswer()
+        ? services.agents().busyOnCall(services.businessId(), contact, event.callSid())
+        : services.agents().callEnded(services.businessId(), contact, event.callSid());
+    return changed.<Void>map(c -> {
+      if (c) {
+        LOG.info("agent {} is {}", PhoneNumbers.mask(contact), event.status().isAnswer() ? "busy on call " + event.callSid() : "available again");
+      }
+      return null;
+    }).recover(e -> {
+      LOG.warn("presence after {} of {} not updated: {}", event.status().value(), event.callSid(), e.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
   /** The callback id Ringback put in the URLs of its own outbound calls. */

@@ -27,23 +27,26 @@ final class Twiml {
 
   private Twiml() {}
 
-  /** Greets (by name when the caller is known), then rings every agent of the line at once. */
-  static VoiceResponse inbound(Line line, Optional<Customer> caller, String dialActionUrl, String statusUrl) {
+  /**
+   * Greets (by name when the caller is known), then rings every agent in {@code ring} at once;
+   * with nobody to ring, the call goes straight to the apology and the voicemail.
+   */
+  static VoiceResponse inbound(Line line, Optional<Customer> caller, List<String> ring, String dialActionUrl, String statusUrl) {
     VoiceResponse.Builder response = new VoiceResponse.Builder()
         .say(say(greeting(line, caller), language(line, caller)));
-    if (line.agents().isEmpty()) {
+    if (ring.isEmpty()) {
       return response.redirect(new Redirect.Builder(dialActionUrl + "?DialCallStatus=no-answer").method(HttpMethod.POST).build()).build();
     }
-    return response.dial(agentsDial(line, line.ringTimeoutSeconds(), dialActionUrl, statusUrl).build()).build();
+    return response.dial(agentsDial(ring, line.ringTimeoutSeconds(), dialActionUrl, statusUrl).build()).build();
   }
 
-  /** Rings every agent of the line at once; each leg reports its progress to the status URL. */
-  private static Dial.Builder agentsDial(Line line, int timeoutSeconds, String dialActionUrl, String statusUrl) {
+  /** Rings every agent at once; each leg reports its progress to the status URL. */
+  private static Dial.Builder agentsDial(List<String> ring, int timeoutSeconds, String dialActionUrl, String statusUrl) {
     Dial.Builder dial = new Dial.Builder()
         .timeout(timeoutSeconds)
         .action(dialActionUrl)
         .method(HttpMethod.POST);
-    for (String agent : line.agents()) {
+    for (String agent : ring) {
       if (Line.isSipUri(agent)) {
         dial.sip(new Sip.Builder(agent).statusCallback(statusUrl).statusCallbackMethod(HttpMethod.POST)
             .statusCallbackEvents(SIP_EVENTS).build());
@@ -59,9 +62,9 @@ final class Twiml {
    * A callback a person answered: who we are, why we call, then every agent rings, but only for
    * {@code agentAnswerSeconds}: a customer we called must not be left waiting for us.
    */
-  static VoiceResponse callback(Line line, Optional<Customer> customer, String why, int agentAnswerSeconds,
+  static VoiceResponse callback(Line line, Optional<Customer> customer, String why, List<String> ring, int agentAnswerSeconds,
                                 String dialActionUrl, String statusUrl) {
-    Dial.Builder dial = agentsDial(line, agentAnswerSeconds, dialActionUrl, statusUrl).callerId(line.number());
+    Dial.Builder dial = agentsDial(ring, agentAnswerSeconds, dialActionUrl, statusUrl).callerId(line.number());
     return new VoiceResponse.Builder()
         .say(say(hello(customer) + line.name() + ". " + why + " Connecting you now.", language(line, customer)))
         .dial(dial.build())
@@ -94,6 +97,15 @@ final class Twiml {
     return new VoiceResponse.Builder()
         .say(say(hello + line.name() + " returning your call. Nobody can take it just now; we will call you again shortly. Goodbye.",
             language(line, customer)))
+        .hangup(new Hangup.Builder().build())
+        .build();
+  }
+
+  /** A callback answered while every agent of the line is busy or offline: a person will call back. */
+  static VoiceResponse callbackToAgentQueue(Line line, Optional<Customer> customer) {
+    return new VoiceResponse.Builder()
+        .say(say(hello(customer) + line.name() + " returning your call. All of our team are busy just now; one of them will call you"
+            + " back personally as soon as they are free. Goodbye.", language(line, customer)))
         .hangup(new Hangup.Builder().build())
         .build();
   }

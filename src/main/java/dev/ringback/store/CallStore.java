@@ -62,14 +62,15 @@ public final class CallStore {
       RETURNING ringing_at,\s""" + ATTEMPT_LINE;
   static final String ATTEMPT_FOR_END = """
       SELECT a.answered_at, a.answered_by, a.no_agent, cb.attempts, cb.trigger, cb.state,
+             EXISTS (SELECT 1 FROM agent_lines al WHERE al.line_id = cb.line_id) AS staffed,
              (SELECT l.slug FROM lines l WHERE l.id = cb.line_id) AS line
       FROM callback_attempts a JOIN callbacks cb ON cb.id = a.callback_id
       WHERE a.id = $1 AND a.ended_at IS NULL FOR UPDATE""";
   static final String ATTEMPT_ENDED = "UPDATE callback_attempts SET ended_at = $2, outcome = $3, answered_by = COALESCE(answered_by, $4) WHERE id = $1";
   /** Only a callback still being dialled moves on; one cancelled meanwhile stays cancelled. */
   static final String CALLBACK_AFTER_ATTEMPT = """
-      UPDATE callbacks SET state = $2, outcome = $3, due_at = COALESCE($4, due_at), owner = NULL, lease_until = NULL,
-                           needs_reconcile = false, updated_at = now()
+      UPDATE callbacks SET state = $2, outcome = $3, due_at = COALESCE($4, due_at), task_reason = COALESCE($5, task_reason),
+                           owner = NULL, lease_until = NULL, needs_reconcile = false, updated_at = now()
       WHERE id = $1 AND state = 'dialing'""";
 
   /** What one newly stored event changed, for the metrics to report after the commit. */
@@ -197,7 +198,8 @@ public final class CallStore {
           state = "scheduled";
           dueAt = event.timestamp().plus(wait.get());
         } else {
-          state = "expired";
+          // The automatic attempts are used up; on a staffed line a person takes over.
+          state = row.getBoolean("staffed") ? "agent_queue" : "expired";
           callbackOutcome = DialPolicy.EXPIRED;
           finished.add(new Finished(trigger, line, DialPolicy.EXPIRED));
         }
@@ -207,7 +209,8 @@ public final class CallStore {
       String finalOutcome = callbackOutcome;
       return conn.preparedQuery(ATTEMPT_ENDED).execute(Tuple.of(attemptId, Rows.timestamp(event.timestamp()), outcome, event.answeredBy()))
           .compose(v -> conn.preparedQuery(CALLBACK_AFTER_ATTEMPT)
-              .execute(Tuple.of(callbackId, state, state.equals("scheduled") ? null : finalOutcome, Rows.timestamp(due))))
+              .execute(Tuple.of(callbackId, state, state.equals("scheduled") || state.equals("agent_queue") ? null : finalOutcome,
+                  Rows.timestamp(due), state.equals("agent_queue") ? "retries_exhausted" : null)))
           .map(v -> new Applied(false, Optional.empty(), Optional.of(ended), Optional.empty(), Optional.empty(), finished));
     });
   }

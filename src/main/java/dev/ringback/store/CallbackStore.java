@@ -39,8 +39,15 @@ public final class CallbackStore {
       UPDATE callbacks SET state = 'cancelled', outcome = 'cancelled', updated_at = now()
       WHERE line_id = $1 AND customer_phone = $2 AND state = 'scheduled'
       RETURNING id, trigger,\s""" + LINE_SLUG;
+  /** A line whose agents are registered: its callbacks that need a person go to the agent queue. */
+  static final String STAFFED = "EXISTS (SELECT 1 FROM agent_lines al WHERE al.line_id = cb.line_id)";
+  /** A voicemail asks for a person: on a staffed line, a waiting callback becomes a task. */
   static final String ATTACH_RECORDING = """
-      UPDATE callbacks cb SET recording_url = $2, updated_at = now()
+      UPDATE callbacks cb SET recording_url = $2, updated_at = now(),
+        state = CASE WHEN cb.state = 'scheduled' AND\s""" + STAFFED + """
+       THEN 'agent_queue' ELSE cb.state END,
+        task_reason = CASE WHEN cb.state = 'scheduled' AND\s""" + STAFFED + """
+       THEN 'voicemail' ELSE cb.task_reason END
       FROM calls c
       WHERE c.call_sid = $1 AND cb.line_id = c.line_id AND cb.customer_phone = c.caller_phone
         AND cb.state IN """ + OPEN_STATES + """
@@ -139,12 +146,13 @@ public final class CallbackStore {
 
   /** The customer asked for a person: the callback waits for an agent instead of ending when the call does. */
   static final String HAND_TO_AGENTS = """
-      UPDATE callbacks SET state = 'agent_queue', task_reason = 'asked_for_agent', owner = NULL, lease_until = NULL, check_at = NULL,
+      UPDATE callbacks SET state = 'agent_queue', task_reason = $2, owner = NULL, lease_until = NULL, check_at = NULL,
                            updated_at = now()
       WHERE id = $1 AND state = 'dialing' RETURNING id""";
 
-  public Future<Boolean> handToAgents(long callbackId) {
-    return pool.preparedQuery(HAND_TO_AGENTS).execute(Tuple.of(callbackId)).map(rows -> rows.size() > 0);
+  /** @param reason why a person is needed, for the agents' queue */
+  public Future<Boolean> handToAgents(long callbackId, String reason) {
+    return pool.preparedQuery(HAND_TO_AGENTS).execute(Tuple.of(callbackId, reason)).map(rows -> rows.size() > 0);
   }
 
   static final String MARK_NO_AGENT = "UPDATE callback_attempts SET no_agent = true WHERE call_sid = $1";

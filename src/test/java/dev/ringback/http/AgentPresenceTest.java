@@ -1,0 +1,168 @@
+package dev.ringback.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ringback.support.MutableClock;
+import dev.ringback.support.RingbackServer;
+import dev.ringback.support.TestDatabase;
+import dev.ringback.support.TwilioStandIn;
+import dev.ringback.support.Xml;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+
+/**
+ * Registered agents decide whom a line rings: only those available; calls make them busy and
+ * free them again; and when nobody is free, the customer goes to the agent queue.
+ */
+class AgentPresenceTest {
+  static final DateTimeFormatter TWILIO = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+  static final Duration DEADLINE = Duration.ofSeconds(15);
+  static TestDatabase db;
+  static TwilioStandIn twilio;
+  static MutableClock clock;
+  static RingbackServer server;
+  static long nina;
+  static long omar;
+
+  @BeforeAll
+  static void start() {
+    db = TestDatabase.create();
+    twilio = TwilioStandIn.start(RingbackServer.ACCOUNT_SID, RingbackServer.AUTH_TOKEN);
+    clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    String yaml = "dialer:\n  calls-per-second: 0\n  poll-millis: 100\n"
+        + "  max-attempts: 1\n" + RingbackServer.LINES_YAML;
+    server = RingbackServer.start(yaml, RingbackServer.environment(db, twilio.baseUrl()), clock);
+    nina = agent("Nina", "+14155550151");
+    omar = agent("Omar", "sip:omar@acme.sip.twilio.com");
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    twilio.close();
+  }
+
+  static long agent(String name, String contact) {
+    var response = server.api("POST", "/api/agents", "application/json",
+        new JsonObject().put("name", name).put("contact", contact).put("lines", List.of("main")).encode());
+    assertThat(response.statusCode()).isEqualTo(201);
+    return new JsonObject(response.body()).getLong("id");
+  }
+
+  static void presence(long agent, String presence) {
+    assertThat(server.api("PUT", "/api/agents/" + agent + "/presence", "application/json", "{\"presence\":\"" + presence + "\"}")
+        .statusCode()).isEqualTo(200);
+  }
+
+  static String presenceOf(long agent) {
+    return new JsonObject(server.api("GET", "/api/agents/" + agent, null, null).body()).getString("presence");
+  }
+
+  static List<String> ringing(String twiml) {
+    Element root = Xml.parse(twiml);
+    if (!Xml.childNames(root).contains("Dial")) {
+      return List.of();
+    }
+    Element dial = Xml.child(root, "Dial");
+    List<String> rung = new java.util.ArrayList<>();
+    for (String kind : List.of("Number", "Sip")) {
+      var nodes = dial.getElementsByTagName(kind);
+      for (int i = 0; i < nodes.getLength(); i++) {
+        rung.add(nodes.item(i).getTextContent().trim());
+      }
+    }
+    return rung;
+  }
+
+  static void leg(String parent, String leg, String status, String to) {
+    server.twilio("/twilio/status", "CallSid", leg, "ParentCallSid", parent, "CallStatus", status, "To", to,
+        "Timestamp", TWILIO.format(clock.instant()), "Direction", "outbound-dial");
+  }
+
+  @Test
+  void onlyAvailableAgentsRingAndCallsMakeThemBusyThenAvailable() {
+    presence(nina, "available");
+    presence(omar, "offline");
+    var voice = server.twilio("/twilio/voice", "CallSid", "CApres0001", "From", "+14155550191", "To", RingbackServer.LINE_NUMBER);
+    assertThat(ringing(voice.body())).as("the configured agents give way to the registered ones").containsExactly("+14155550151");
+
+    leg("CApres0001", "CApresleg01", "in-progress", "+14155550151");
+    assertThat(presenceOf(nina)).isEqualTo("busy");
+    var second = server.twilio("/twilio/voice", "CallSid", "CApres0002", "From", "+14155550192", "To", RingbackServer.LINE_NUMBER);
+    assertThat(Xml.childNames(Xml.parse(second.body()))).as("nobody free: straight to the apology").containsExactly("Say", "Redirect");
+
+    leg("CApres0001", "CApresleg01", "completed", "+14155550151");
+    assertThat(presenceOf(nina)).isEqualTo("available");
+
+    presence(omar, "available");
+    leg("CApres0003", "CApresleg03", "in-progress", "sip:omar@acme.sip.twilio.com;transport=tls");
+    assertThat(presenceOf(omar)).isEqualTo("busy");
+    presence(omar, "offline");
+    leg("CApres0003", "CApresleg03", "completed", "sip:omar@acme.sip.twilio.com");
+    assertThat(presenceOf(omar)).as("the agent's own choice is kept").isEqualTo("offline");
+  }
+
+  @Test
+  void aCallbackAnsweredWhileEveryAgentIsBusyGoesToTheAgentQueue() {
+    presence(nina, "busy");
+    presence(omar, "offline");
+    String phone = "+14155550193";
+    var created = server.api("POST", "/api/callbacks", "application/json", "{\"phone\":\"" + phone + "\",\"line\":\"main\"}");
+    long id = new JsonObject(created.body()).getLong("id");
+    RingbackServer.await("the callback to be placed", DEADLINE,
+        () -> db.count("SELECT count(*) FROM callback_attempts WHERE callback_id = ? AND call_sid IS NOT NULL", id) == 1);
+    String sid = (String) db.query("SELECT call_sid FROM callback_attempts WHERE callback_id = ?", id).get(0).get("call_sid");
+    var answer = server.twilio("/twilio/callback?callback=" + id, "CallSid", sid, "AnsweredBy", "human");
+    Element root = Xml.parse(answer.body());
+    assertThat(Xml.childNames(root)).containsExactly("Say", "Hangup");
+    assertThat(Xml.child(root, "Say").getTextContent()).contains("call you back personally");
+    assertThat(db.query("SELECT state, task_reason FROM callbacks WHERE id = ?", id).get(0))
+        .isEqualTo(Map.of("state", "agent_queue", "task_reason", "no_agent_available"));
+    server.twilio("/twilio/status?callback=" + id, "CallSid", sid, "CallStatus", "in-progress", "AnsweredBy", "human",
+        "Timestamp", TWILIO.format(clock.instant()));
+    server.twilio("/twilio/status?callback=" + id, "CallSid", sid, "CallStatus", "completed", "Timestamp", TWILIO.format(clock.instant()));
+    assertThat(db.query("SELECT state FROM callbacks WHERE id = ?", id).get(0)).as("the call's end does not take it back")
+        .containsEntry("state", "agent_queue");
+    assertThat(db.query("SELECT outcome FROM callback_attempts WHERE callback_id = ?", id).get(0)).containsEntry("outcome", "no_agent");
+  }
+
+  @Test
+  void aVoicemailOnAStaffedLineBecomesATask() {
+    presence(nina, "offline");
+    presence(omar, "offline");
+    String phone = "+14155550194";
+    server.twilio("/twilio/voice", "CallSid", "CApres0004", "From", phone, "To", RingbackServer.LINE_NUMBER);
+    server.twilio("/twilio/dial", "CallSid", "CApres0004", "From", phone, "To", RingbackServer.LINE_NUMBER, "DialCallStatus", "no-answer");
+    assertThat(db.query("SELECT state FROM callbacks WHERE customer_phone = ?", phone).get(0)).as("due in 60 s")
+        .containsEntry("state", "scheduled");
+    server.twilio("/twilio/recording", "CallSid", "CApres0004", "RecordingUrl", "https://api.twilio.com/recordings/RE1",
+        "RecordingStatus", "completed");
+    assertThat(db.query("SELECT state, task_reason, recording_url FROM callbacks WHERE customer_phone = ?", phone).get(0))
+        .containsEntry("state", "agent_queue").containsEntry("task_reason", "voicemail")
+        .containsEntry("recording_url", "https://api.twilio.com/recordings/RE1");
+  }
+
+  @Test
+  void aCallbackWhoseAttemptsAreUsedUpGoesToAPersonOnAStaffedLine() {
+    presence(nina, "available");
+    String phone = "+14155550195";
+    var created = server.api("POST", "/api/callbacks", "application/json", "{\"phone\":\"" + phone + "\",\"line\":\"main\"}");
+    long id = new JsonObject(created.body()).getLong("id");
+    RingbackServer.await("the callback to be placed", DEADLINE,
+        () -> db.count("SELECT count(*) FROM callback_attempts WHERE callback_id = ? AND call_sid IS NOT NULL", id) == 1);
+    String sid = (String) db.query("SELECT call_sid FROM callback_attempts WHERE callback_id = ?", id).get(0).get("call_sid");
+    server.twilio("/twilio/status?callback=" + id, "CallSid", sid, "CallStatus", "no-answer", "Timestamp", TWILIO.format(clock.instant()));
+    assertThat(db.query("SELECT state, task_reason, outcome FROM callbacks WHERE id = ?", id).get(0))
+        .containsEntry("state", "agent_queue").containsEntry("task_reason", "retries_exhausted").containsEntry("outcome", null);
+  }
+}
