@@ -18,6 +18,7 @@ import dev.ringback.store.DialStore;
 import dev.ringback.store.LineStore;
 import dev.ringback.store.OrderStore;
 import dev.ringback.store.TaskStore;
+import dev.ringback.store.TimelineStore;
 import dev.ringback.store.TokenStore;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -133,7 +134,8 @@ public final class Ringback implements AutoCloseable {
         .compose(lineKeys -> adminTokenHash(tokens, businessId, config.api().token())
             .map(tokenHash -> new Services(config, clock, pool, config.phoneNumbers(), new CustomerStore(pool),
                 new CallStore(pool, config.callbacks().policy(), config.dialer().policy()), new CallbackStore(pool),
-                new OrderStore(pool, config.callbacks().policy()), new AgentStore(pool), new TaskStore(pool), metrics, registry, telephony, businessId, lineKeys, tokenHash))));
+                new OrderStore(pool, config.callbacks().policy()), new AgentStore(pool), new TaskStore(pool),
+                new TimelineStore(pool), metrics, registry, telephony, businessId, lineKeys, tokenHash))));
   }
 
   /** The configured token, else the one generated at first start (stored hashed, logged once). */

@@ -10,6 +10,7 @@ import dev.ringback.store.CallbackStore;
 import dev.ringback.store.CustomerStore;
 import dev.ringback.store.OrderStore;
 import dev.ringback.store.TaskStore;
+import dev.ringback.store.TimelineStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
@@ -33,6 +34,7 @@ public record Services(
     OrderStore orders,
     AgentStore agents,
     TaskStore tasks,
+    TimelineStore timeline,
     RingbackMetrics metrics,
     PrometheusMeterRegistry registry,
     Telephony telephony,

@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
   private static final String CHANNEL = "ringback_callbacks";
+  /** Task changes, relayed to every console of this instance over the event bus. */
+  private static final String TASKS_CHANNEL = "ringback_tasks";
+  public static final String TASKS_CHANGED = "ringback.tasks.changed";
   private static final long QUEUE_REFRESH_MILLIS = 5000;
 
   private final Services services;
@@ -222,6 +225,8 @@ public final class Dispatcher extends VerticleBase {
           conn.notificationHandler(n -> {
             if (CHANNEL.equals(n.getChannel())) {
               tick();
+            } else if (TASKS_CHANNEL.equals(n.getChannel())) {
+              vertx.eventBus().publish(TASKS_CHANGED, n.getPayload());
             }
           });
           conn.exceptionHandler(e -> {
@@ -234,7 +239,7 @@ public final class Dispatcher extends VerticleBase {
               vertx.setTimer(1000, t -> listen());
             }
           });
-          return conn.query("LISTEN " + CHANNEL).execute();
+          return conn.query("LISTEN " + CHANNEL).execute().compose(v -> conn.query("LISTEN " + TASKS_CHANNEL).execute());
         })
         .onFailure(e -> {
           LOG.warn("Cannot LISTEN for due callbacks ({}); polling every {} ms meanwhile", e.getMessage(), config.pollMillis());

@@ -127,7 +127,8 @@ final class CallbackApi {
     services.customers().findByPhone(services.businessId(), phone)
         .compose(customer -> services.callbacks().schedule(new CallbackStore.Trigger(services.businessId(), services.lineKey(line),
             phone, customer.map(Customer::id).orElse(null), "manual", null, now, due,
-            services.config().callbacks().policy().priority("manual", customer.map(Customer::tier).orElse(Customer.Tier.STANDARD)))))
+            services.config().callbacks().policy().priority("manual", customer.map(Customer::tier).orElse(Customer.Tier.STANDARD)),
+            null)))
         .compose(scheduled -> {
           if (scheduled.created()) {
             services.metrics().callbackScheduled("manual", scheduled.line());

@@ -4,6 +4,8 @@ import dev.ringback.Services;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.CustomerData;
 import dev.ringback.domain.PhoneNumbers;
+import dev.ringback.store.TimelineStore;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -58,6 +60,48 @@ final class CustomerApi {
             c -> Responses.json(ctx, 200, toJson(c)),
             () -> ctx.fail(HttpFailure.notFound("no customer with phone " + phone))))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The customer's file: the customer (null when the number has history but no record) and every
+   * call, callback, attempt, order and note, newest first, a page at a time.
+   */
+  void timeline(RoutingContext ctx) {
+    String phone = pathPhone(ctx);
+    int limit = Requests.intParam(ctx, "limit", 50, 1, 500);
+    TimelineStore.Cursor after = timelineCursor(ctx.request().getParam("cursor"));
+    Future<java.util.Optional<Customer>> customer = services.customers().findByPhone(services.businessId(), phone);
+    Future<java.util.List<TimelineStore.Entry>> entries = services.timeline().timeline(services.businessId(), phone, after, limit + 1);
+    Future.all(customer, entries).onSuccess(v -> {
+      if (customer.result().isEmpty() && entries.result().isEmpty() && after == null) {
+        ctx.fail(HttpFailure.notFound("no customer and no history for " + phone));
+        return;
+      }
+      boolean more = entries.result().size() > limit;
+      java.util.List<TimelineStore.Entry> page = more ? entries.result().subList(0, limit) : entries.result();
+      JsonArray items = new JsonArray();
+      page.forEach(e -> items.add(new JsonObject().put("at", e.at().toString()).put("kind", e.kind()).put("id", e.ref())
+          .put("detail", e.detail())));
+      TimelineStore.Entry last = page.isEmpty() ? null : page.get(page.size() - 1);
+      Responses.json(ctx, 200, new JsonObject()
+          .put("phone", phone)
+          .put("customer", customer.result().map(CustomerApi::toJson).orElse(null))
+          .put("items", items)
+          .put("next_cursor", more ? java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+              (last.at() + "|" + last.kind() + "|" + last.ref()).getBytes(java.nio.charset.StandardCharsets.UTF_8)) : null));
+    }).onFailure(ctx::fail);
+  }
+
+  private static TimelineStore.Cursor timelineCursor(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      String[] parts = new String(java.util.Base64.getUrlDecoder().decode(value), java.nio.charset.StandardCharsets.UTF_8).split("\\|");
+      return new TimelineStore.Cursor(java.time.Instant.parse(parts[0]), parts[1], Long.parseLong(parts[2]));
+    } catch (RuntimeException e) {
+      throw HttpFailure.badRequest("cursor: not one this API returned");
+    }
   }
 
   void create(RoutingContext ctx) {

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /** The HTTP face of Ringback: every route, wired in one place. */
@@ -37,6 +38,7 @@ public final class HttpVerticle extends VerticleBase {
     OrderWebhooks orders = new OrderWebhooks(services);
     AgentApi agents = new AgentApi(services);
     TaskApi tasks = new TaskApi(services);
+    ConsoleEvents events = new ConsoleEvents(vertx, services);
     Operations operations = new Operations(services);
     int maxBody = services.config().http().maxBodyBytes();
 
@@ -62,6 +64,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/customers").handler(ApiRoutes.requireContentType("application/json")).handler(customers::create);
     router.post("/api/customers/import").handler(ApiRoutes.requireContentType("text/csv")).handler(customers::importCsv);
     router.get("/api/customers/:phone").handler(customers::get);
+    router.get("/api/customers/:phone/timeline").handler(customers::timeline);
     router.put("/api/customers/:phone").handler(ApiRoutes.requireContentType("application/json")).handler(customers::replace);
     router.delete("/api/customers/:phone").handler(customers::delete);
 
@@ -86,6 +89,19 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/tasks/:id/renew").handler(tasks::renew);
     router.post("/api/tasks/:id/release").handler(tasks::release);
     router.post("/api/tasks/:id/complete").handler(ApiRoutes.requireContentType("application/json")).handler(tasks::complete);
+
+    router.get("/api/events").handler(events::stream);
+
+    // The agents' console: static files from the jar; it signs in with the agent's token.
+    router.get("/console").handler(ctx -> {
+      // "/console" also matches "/console/": only the bare path is redirected.
+      if (ctx.request().path().endsWith("/")) {
+        ctx.next();
+      } else {
+        ctx.redirect("/console/");
+      }
+    });
+    router.get("/console/*").handler(StaticHandler.create("console").setCachingEnabled(false).setIndexPage("index.html"));
 
     router.get("/health").handler(operations::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));

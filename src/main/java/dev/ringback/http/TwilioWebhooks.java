@@ -110,7 +110,7 @@ final class TwilioWebhooks {
           LOG.info("voice CallSid={} line={} from={} -> greeted {}, ringing {} agent(s)", callSid, line.get().id(),
               PhoneNumbers.mask(from), known.filter(Customer::hasName).isPresent() ? "by name" : "generically",
               ring.result().contacts().size());
-          Responses.twiml(ctx, 200, Twiml.inbound(line.get(), known, ring.result().contacts(), services.publicUrl(DIAL),
+          Responses.twiml(ctx, 200, Twiml.inbound(line.get(), known, ring.result().contacts(), ring.result().registered(), services.publicUrl(DIAL),
               services.publicUrl(STATUS)));
         })
         .onFailure(ctx::fail);
@@ -134,7 +134,9 @@ final class TwilioWebhooks {
     }
     Optional<Line> line = services.phoneNumbers().normalize(form.get("To")).flatMap(services.config()::lineByNumber);
     boolean callable = services.phoneNumbers().normalize(form.get("From")).isPresent();
-    services.calls().recordDialStatus(callSid, dialStatus, services.clock().instant())
+    // Rung nobody because no registered agent was available: a person calls back, not the dialler.
+    boolean nobodyAvailable = "available".equals(ctx.request().getParam("nobody"));
+    services.calls().recordDialStatus(callSid, dialStatus, services.clock().instant(), nobodyAvailable)
         .onSuccess(scheduled -> scheduled.filter(CallbackStore.Scheduled::created)
             .ifPresent(s -> services.metrics().callbackScheduled(s.trigger(), s.line())))
         .recover(e -> {

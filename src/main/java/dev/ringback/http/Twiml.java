@@ -31,11 +31,14 @@ final class Twiml {
    * Greets (by name when the caller is known), then rings every agent in {@code ring} at once;
    * with nobody to ring, the call goes straight to the apology and the voicemail.
    */
-  static VoiceResponse inbound(Line line, Optional<Customer> caller, List<String> ring, String dialActionUrl, String statusUrl) {
+  static VoiceResponse inbound(Line line, Optional<Customer> caller, List<String> ring, boolean staffed, String dialActionUrl,
+                               String statusUrl) {
     VoiceResponse.Builder response = new VoiceResponse.Builder()
         .say(say(greeting(line, caller), language(line, caller)));
     if (ring.isEmpty()) {
-      return response.redirect(new Redirect.Builder(dialActionUrl + "?DialCallStatus=no-answer").method(HttpMethod.POST).build()).build();
+      // On a staffed line, nobody to ring means every agent is busy or offline: a person will call back.
+      return response.redirect(new Redirect.Builder(dialActionUrl + "?DialCallStatus=no-answer" + (staffed ? "&nobody=available" : ""))
+          .method(HttpMethod.POST).build()).build();
     }
     return response.dial(agentsDial(ring, line.ringTimeoutSeconds(), dialActionUrl, statusUrl).build()).build();
   }

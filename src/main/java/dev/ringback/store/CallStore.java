@@ -115,13 +115,19 @@ public final class CallStore {
   }
 
   /** Records how the {@code <Dial>} ended, once; agents not answering schedules a "missed" callback. */
-  public Future<Optional<CallbackStore.Scheduled>> recordDialStatus(String callSid, String dialStatus, Instant now) {
+  /**
+   * @param nobodyAvailable the line's registered agents were all busy or offline: on a staffed
+   *     line the callback goes straight to the agent queue
+   */
+  public Future<Optional<CallbackStore.Scheduled>> recordDialStatus(String callSid, String dialStatus, Instant now,
+                                                                    boolean nobodyAvailable) {
     return pool.withTransaction(conn -> conn.preparedQuery(SET_DIAL_STATUS).execute(Tuple.of(callSid, dialStatus))
         .compose(rows -> {
           if (rows.size() == 0 || !InboundCalls.dialNotAnswered(dialStatus)) {
             return Future.succeededFuture(Optional.empty());
           }
-          return trigger(conn, rows.iterator().next(), CallbackPolicy.MISSED, callSid, now);
+          return trigger(conn, rows.iterator().next(), CallbackPolicy.MISSED, callSid, now,
+              nobodyAvailable ? "no_agent_available" : null);
         }));
   }
 
@@ -249,7 +255,7 @@ public final class CallStore {
             return conn.preparedQuery(MARK_ENDED)
                 .execute(Tuple.of(event.callSid(), Rows.timestamp(event.timestamp()), outcome, event.answeredBy()))
                 .compose(done -> triggers
-                    ? trigger(conn, row, outcome, event.callSid(), event.timestamp())
+                    ? trigger(conn, row, outcome, event.callSid(), event.timestamp(), null)
                     : Future.succeededFuture(Optional.<CallbackStore.Scheduled>empty()))
                 .map(scheduled -> new Applied(false, Optional.empty(), Optional.of(ended), scheduled, Optional.empty(), List.of()));
           });
@@ -257,14 +263,15 @@ public final class CallStore {
     return Future.succeededFuture(Applied.nothing(false));
   }
 
-  private Future<Optional<CallbackStore.Scheduled>> trigger(SqlConnection conn, Row call, String trigger, String callSid, Instant at) {
+  private Future<Optional<CallbackStore.Scheduled>> trigger(SqlConnection conn, Row call, String trigger, String callSid, Instant at,
+                                                            String taskReason) {
     String phone = call.getString("caller_phone");
     if (phone == null || !"inbound".equals(call.getString("direction"))) {
       return Future.succeededFuture(Optional.empty());
     }
     Customer.Tier tier = Customer.Tier.parse(call.getString("tier")).orElse(Customer.Tier.STANDARD);
     return CallbackStore.schedule(conn, new CallbackStore.Trigger(call.getLong("business_id"), call.getLong("line_id"), phone,
-            call.getLong("customer_id"), trigger, callSid, at, policy.dueAt(trigger, at), policy.priority(trigger, tier)))
+            call.getLong("customer_id"), trigger, callSid, at, policy.dueAt(trigger, at), policy.priority(trigger, tier), taskReason))
         .map(Optional::of);
   }
 }

@@ -29,11 +29,18 @@ public final class CallbackStore {
   /** The line's id travels with the callback, for the metrics' {@code line} label. */
   static final String LINE_SLUG = "(SELECT l.slug FROM lines l WHERE l.id = line_id) AS line";
   static final String SCHEDULED_COLUMNS = "id, trigger, due_at, (xmax = 0) AS created, " + LINE_SLUG;
+  /** With a task reason ($10) on a staffed line, the callback waits for a person instead of the dialler. */
   static final String UPSERT_OPEN = """
       INSERT INTO callbacks (business_id, line_id, customer_phone, customer_id, trigger, trigger_call_sid,
-                             triggered_at, last_triggered_at, due_at, priority)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)
-      """ + MERGE_INTO_OPEN + "\nRETURNING " + SCHEDULED_COLUMNS;
+                             triggered_at, last_triggered_at, due_at, priority, state, task_reason)
+      SELECT $1, $2, $3, $4, $5, $6, $7, $7, $8, $9, CASE WHEN to_agents THEN 'agent_queue' ELSE 'scheduled' END,
+             CASE WHEN to_agents THEN $10 END
+      FROM (SELECT $10::text IS NOT NULL AND EXISTS (SELECT 1 FROM agent_lines WHERE line_id = $2) AS to_agents) decided
+      """ + MERGE_INTO_OPEN + """
+      , state = CASE WHEN callbacks.state = 'scheduled' AND EXCLUDED.state = 'agent_queue' THEN 'agent_queue' ELSE callbacks.state END,
+        task_reason = CASE WHEN callbacks.state = 'scheduled' AND EXCLUDED.state = 'agent_queue' THEN EXCLUDED.task_reason
+                           ELSE callbacks.task_reason END
+      RETURNING\s""" + SCHEDULED_COLUMNS;
   /** Only work not yet being dialled is cancelled; a call in progress finishes on its own. */
   static final String CANCEL_SCHEDULED = """
       UPDATE callbacks SET state = 'cancelled', outcome = 'cancelled', updated_at = now()
@@ -56,8 +63,9 @@ public final class CallbackStore {
   static final String SET_CALL_RECORDING = "UPDATE calls SET recording_url = $2 WHERE call_sid = $1";
 
   /** A trigger to record. */
+  /** @param taskReason set when a person should call back instead of the dialler (on a staffed line) */
   public record Trigger(long businessId, long lineId, String phone, Long customerId, String trigger, String callSid,
-                        Instant triggeredAt, Instant dueAt, int priority) {}
+                        Instant triggeredAt, Instant dueAt, int priority, String taskReason) {}
 
   /** The open callback a trigger landed on. */
   public record Scheduled(long id, String trigger, Instant dueAt, boolean created, String line) {}
@@ -179,7 +187,7 @@ public final class CallbackStore {
   static Future<Scheduled> schedule(SqlClient client, Trigger t) {
     return client.preparedQuery(UPSERT_OPEN)
         .execute(Tuple.from(new Object[] {t.businessId(), t.lineId(), t.phone(), t.customerId(), t.trigger(), t.callSid(),
-            Rows.timestamp(t.triggeredAt()), Rows.timestamp(t.dueAt()), t.priority()}))
+            Rows.timestamp(t.triggeredAt()), Rows.timestamp(t.dueAt()), t.priority(), t.taskReason()}))
         .map(rows -> scheduled(rows.iterator().next()));
   }
 

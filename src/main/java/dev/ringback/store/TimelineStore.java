@@ -1,0 +1,78 @@
+package dev.ringback.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A customer's file: every call, callback, callback attempt, order and agent note for their
+ * number, newest first, so service survives staff changes.
+ */
+public final class TimelineStore {
+  static final String TIMELINE = """
+      SELECT at, kind, ref, detail FROM (
+        SELECT c.arrived_at AS at, 'call' AS kind, c.id AS ref,
+               jsonb_build_object('direction', c.direction, 'line', l.slug, 'outcome', c.outcome, 'call_sid', c.call_sid,
+                                  'ring_seconds', EXTRACT(EPOCH FROM (c.answered_at - c.arrived_at)),
+                                  'ended_at', c.ended_at, 'recording_url', c.recording_url) AS detail
+        FROM calls c JOIN lines l ON l.id = c.line_id WHERE c.business_id = $1 AND c.caller_phone = $2
+        UNION ALL
+        SELECT cb.created_at, 'callback', cb.id,
+               jsonb_build_object('line', l.slug, 'trigger', cb.trigger, 'trigger_count', cb.trigger_count, 'state', cb.state,
+                                  'outcome', cb.outcome, 'attempts', cb.attempts, 'reason', cb.task_reason,
+                                  'recording_url', cb.recording_url,
+                                  'completed_by', (SELECT a.name FROM agents a WHERE a.id = cb.completed_by))
+        FROM callbacks cb JOIN lines l ON l.id = cb.line_id WHERE cb.business_id = $1 AND cb.customer_phone = $2
+        UNION ALL
+        SELECT at.started_at, 'callback_attempt', at.id,
+               jsonb_build_object('callback_id', at.callback_id, 'attempt', at.attempt, 'outcome', at.outcome,
+                                  'answered_by', at.answered_by, 'call_sid', at.call_sid,
+                                  'ring_seconds', EXTRACT(EPOCH FROM (at.answered_at - at.ringing_at)), 'error', at.error_message)
+        FROM callback_attempts at JOIN callbacks cb ON cb.id = at.callback_id
+        WHERE cb.business_id = $1 AND cb.customer_phone = $2
+        UNION ALL
+        SELECT o.received_at, 'order', o.id,
+               jsonb_build_object('source', o.source, 'order_id', o.order_id, 'number', o.display_number, 'total', o.total,
+                                  'currency', o.currency, 'items', o.item_count, 'name', o.name)
+        FROM orders o WHERE o.business_id = $1 AND o.phone = $2
+        UNION ALL
+        SELECT n.created_at, 'note', n.id,
+               jsonb_build_object('note', n.note, 'outcome', n.outcome, 'callback_id', n.callback_id,
+                                  'agent', (SELECT a.name FROM agents a WHERE a.id = n.agent_id))
+        FROM customer_notes n WHERE n.business_id = $1 AND n.customer_phone = $2
+      ) file
+      WHERE $3::timestamptz IS NULL OR (at, kind, ref) < ($3::timestamptz, $4::text, $5::bigint)
+      ORDER BY at DESC, kind DESC, ref DESC LIMIT $6""";
+
+  /** One entry of the file; {@code kind} is call, callback, callback_attempt, order or note. */
+  public record Entry(Instant at, String kind, long ref, JsonObject detail) {}
+
+  /** Where the previous page ended. */
+  public record Cursor(Instant at, String kind, long ref) {}
+
+  private final Pool pool;
+
+  public TimelineStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<List<Entry>> timeline(long businessId, String phone, Cursor after, int limit) {
+    return pool.preparedQuery(TIMELINE).execute(Tuple.from(new Object[] {businessId, phone,
+            after == null ? null : Rows.timestamp(after.at()), after == null ? null : after.kind(), after == null ? null : after.ref(),
+            limit}))
+        .map(rows -> {
+          List<Entry> out = new ArrayList<>();
+          for (Row row : rows) {
+            Object detail = row.getValue("detail");
+            out.add(new Entry(Rows.instant(row.getOffsetDateTime("at")), row.getString("kind"), row.getLong("ref"),
+                detail instanceof JsonObject json ? json : new JsonObject(String.valueOf(detail))));
+          }
+          return out;
+        });
+  }
+}

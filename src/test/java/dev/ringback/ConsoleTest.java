@@ -1,0 +1,123 @@
+package dev.ringback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import dev.ringback.support.RingbackServer;
+import dev.ringback.support.TestDatabase;
+import dev.ringback.support.Xml;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The agents' console in a real headless browser (Debian's chromium and chromium-driver):
+ * a missed call shows up live in two consoles, one agent claims it and it leaves the other,
+ * and the note written on completion appears in the customer's file. Skipped, with the
+ * reason, where the browser is not installed; .ci/run installs it.
+ */
+class ConsoleTest {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+  static WebDriver browser() {
+    ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toString())
+        .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900");
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+    return new ChromeDriver(service, options);
+  }
+
+  static String agent(RingbackServer server, String name, String contact) {
+    var created = server.api("POST", "/api/agents", "application/json",
+        new JsonObject().put("name", name).put("contact", contact).put("lines", List.of("main")).encode());
+    assertThat(created.statusCode()).isEqualTo(201);
+    return new JsonObject(created.body()).getString("token");
+  }
+
+  static void signIn(WebDriver browser, RingbackServer server, String token, String name) {
+    browser.get(server.baseUrl() + "/console");
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(token);
+    browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+    wait.until(ExpectedConditions.textToBe(By.id("agent-name"), name));
+    wait.until(ExpectedConditions.attributeContains(By.id("live"), "class", "on"));
+  }
+
+  static By row(long taskId) {
+    return By.cssSelector("#queue tr[data-task-id='" + taskId + "']");
+  }
+
+  @Test
+  void aMissedCallAppearsLiveInTwoConsolesAndTheNoteGoesIntoTheFile() {
+    assumeThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
+        .as("chromium and chromium-driver are not installed (apt-get install chromium chromium-driver): the console test is skipped")
+        .isTrue();
+    TestDatabase db = TestDatabase.create();
+    List<WebDriver> browsers = new ArrayList<>();
+    try (RingbackServer server = RingbackServer.start(RingbackServer.LINES_YAML, RingbackServer.environment(db, "http://127.0.0.1:9"),
+        Clock.systemUTC())) {
+      String ana = agent(server, "Ana", "+14155550121");
+      String ben = agent(server, "Ben", "+14155550122");
+      WebDriver anaConsole = browser();
+      browsers.add(anaConsole);
+      WebDriver benConsole = browser();
+      browsers.add(benConsole);
+      signIn(anaConsole, server, ana, "Ana");
+      signIn(benConsole, server, ben, "Ben");
+      assertThat(new Select(anaConsole.findElement(By.id("presence"))).getFirstSelectedOption().getText()).isEqualTo("offline");
+
+      // Both agents are offline: the caller is told nobody is free, and a person must call back.
+      String caller = "+14155550197";
+      var voice = server.twilio("/twilio/voice", "CallSid", "CAconsole01", "From", caller, "To", RingbackServer.LINE_NUMBER);
+      String redirect = Xml.child(Xml.parse(voice.body()), "Redirect").getTextContent().trim();
+      assertThat(redirect).contains("nobody=available");
+      server.twilio(redirect.substring(RingbackServer.PUBLIC_URL.length()), "CallSid", "CAconsole01", "From", caller,
+          "To", RingbackServer.LINE_NUMBER);
+      long missedAt = System.nanoTime();
+      long task = (Long) db.query("SELECT id FROM callbacks WHERE customer_phone = ? AND state = 'agent_queue'", caller).get(0).get("id");
+
+      // Within a second of the missed call, in both consoles.
+      new WebDriverWait(anaConsole, Duration.ofSeconds(1)).until(ExpectedConditions.presenceOfElementLocated(row(task)));
+      new WebDriverWait(benConsole, Duration.ofSeconds(1)).until(ExpectedConditions.presenceOfElementLocated(row(task)));
+      long shownAfterMillis = (System.nanoTime() - missedAt) / 1_000_000;
+      assertThat(shownAfterMillis).as("shown in both consoles after %d ms", shownAfterMillis).isLessThan(1000);
+
+      anaConsole.findElement(row(task)).findElement(By.cssSelector("button.claim")).click();
+      new WebDriverWait(anaConsole, Duration.ofSeconds(5)).until(ExpectedConditions.visibilityOfElementLocated(By.id("task-panel")));
+      new WebDriverWait(benConsole, Duration.ofSeconds(5)).until(ExpectedConditions.invisibilityOfElementLocated(row(task)));
+      assertThat(anaConsole.findElement(By.id("task-summary")).getText()).contains(caller);
+      assertThat(db.query("SELECT task_agent_id IS NOT NULL AS held FROM callbacks WHERE id = ?", task).get(0)).containsEntry("held", true);
+
+      new Select(anaConsole.findElement(By.id("outcome"))).selectByValue("reached");
+      anaConsole.findElement(By.id("note")).sendKeys("Prefers a call in the morning.");
+      anaConsole.findElement(By.cssSelector("#complete-form button[type=submit]")).click();
+      new WebDriverWait(anaConsole, Duration.ofSeconds(5)).until(
+          ExpectedConditions.textToBePresentInElementLocated(By.id("timeline"), "Prefers a call in the morning."));
+      assertThat(anaConsole.findElement(By.id("timeline")).getText()).contains("Note by Ana (reached)");
+      assertThat(db.query("SELECT state, outcome FROM callbacks WHERE id = ?", task).get(0))
+          .containsEntry("state", "done").containsEntry("outcome", "reached");
+
+      // A revoked token sends the console back to the sign-in form.
+      long benId = new JsonObject(server.request("GET", "/api/agents/me", null, null, "Bearer " + ben).body()).getLong("id");
+      server.api("POST", "/api/agents/" + benId + "/token", null, null);
+      new Select(benConsole.findElement(By.id("presence"))).selectByValue("available");
+      new WebDriverWait(benConsole, Duration.ofSeconds(5)).until(ExpectedConditions.visibilityOfElementLocated(By.id("login")));
+      assertThat(benConsole.findElement(By.id("login-message")).getText()).contains("sign in again");
+    } finally {
+      browsers.forEach(WebDriver::quit);
+    }
+  }
+}
