@@ -53,6 +53,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post(TwilioWebhooks.RECORDING).handler(twilio::recording);
     router.post(TwilioWebhooks.CALLBACK).handler(twilio::callback);
     router.post(TwilioWebhooks.GATHER).handler(twilio::gather);
+    router.post(TwilioWebhooks.CONNECT).handler(twilio::connect);
 
     router.route("/orders*").failureHandler(orders::rejected);
     router.post(OrderWebhooks.GENERIC).handler(orders::generic);
@@ -88,6 +89,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/tasks/:id/claim").handler(tasks::claim);
     router.post("/api/tasks/:id/renew").handler(tasks::renew);
     router.post("/api/tasks/:id/release").handler(tasks::release);
+    router.post("/api/tasks/:id/call").handler(tasks::call);
     router.post("/api/tasks/:id/complete").handler(ApiRoutes.requireContentType("application/json")).handler(tasks::complete);
 
     router.get("/api/events").handler(events::stream);

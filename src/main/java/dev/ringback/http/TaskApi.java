@@ -1,6 +1,7 @@
 package dev.ringback.http;
 
 import dev.ringback.Services;
+import dev.ringback.dialer.OutboundCall;
 import dev.ringback.domain.Agent;
 import dev.ringback.domain.CallbackPolicy;
 import dev.ringback.domain.Customer;
@@ -155,6 +156,32 @@ final class TaskApi {
         .onSuccess(task -> {
           LOG.info("task #{} completed by agent #{}: {}", id, agent.id(), outcome);
           Responses.json(ctx, 200, toJson(task, Caller.of(ctx)));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * Click to connect: Ringback calls the agent's phone first; when they answer they hear who
+   * and why, then the customer is dialled with the line's number and the two are bridged.
+   */
+  void call(RoutingContext ctx) {
+    Agent agent = Caller.requireAgent(ctx);
+    long id = id(ctx);
+    services.tasks().find(services.businessId(), now(), id)
+        .compose(found -> found.isPresent() && "agent_queue".equals(found.get().state()) && found.get().holder() != null
+            && found.get().holder() == agent.id() ? Future.succeededFuture(found.get()) : whyNot(id, agent, false))
+        .compose(task -> {
+          Line line = services.config().lineById(task.line())
+              .orElseThrow(() -> new HttpException(409, "line " + task.line() + " is no longer configured"));
+          OutboundCall call = new OutboundCall(line.number(), agent.contact(),
+              services.publicUrl(TwilioWebhooks.CONNECT + "?task=" + id + "&agent=" + agent.id()),
+              services.publicUrl(TwilioWebhooks.STATUS), null, services.config().dialer().ringTimeoutSeconds());
+          return services.telephony().placeCall(call)
+              .recover(e -> Future.failedFuture(new HttpException(503, "could not call your phone: " + e.getMessage())));
+        })
+        .onSuccess(placed -> {
+          LOG.info("task #{}: calling agent #{} first ({})", id, agent.id(), placed.callSid());
+          Responses.json(ctx, 202, new JsonObject().put("task", id).put("agent_call_sid", placed.callSid()));
         })
         .onFailure(ctx::fail);
   }

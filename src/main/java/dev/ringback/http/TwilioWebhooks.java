@@ -37,6 +37,7 @@ final class TwilioWebhooks {
   static final String RECORDING = "/twilio/recording";
   static final String CALLBACK = "/twilio/callback";
   static final String GATHER = "/twilio/gather";
+  static final String CONNECT = "/twilio/connect";
   private static final java.time.format.DateTimeFormatter CLOCK_TIME = java.time.format.DateTimeFormatter.ofPattern("HH:mm");
 
   private final Services services;
@@ -273,6 +274,61 @@ final class TwilioWebhooks {
     }).onFailure(ctx::fail);
   }
 
+  /**
+   * An agent answered their click-to-connect call: they hear who and why, then the customer is
+   * dialled with the line's number and bridged. The customer leg reports as a callback attempt.
+   * With {@code ended}, it is the {@code <Dial>} action: the agent hears how it went.
+   */
+  void connect(RoutingContext ctx) {
+    MultiMap form = ctx.request().formAttributes();
+    String callSid = required(form, "CallSid");
+    long taskId = longParam(ctx, "task");
+    long agentId = longParam(ctx, "agent");
+    if (ctx.request().getParam("ended") != null) {
+      String dialStatus = blankToNull(form.get("DialCallStatus"));
+      boolean talked = InboundCalls.dialAnswered(dialStatus);
+      LOG.info("connect CallSid={} task=#{} DialCallStatus={}", callSid, taskId, dialStatus == null ? "-" : dialStatus);
+      Responses.twiml(ctx, 200, talked ? Twiml.hangup() : Twiml.customerNotReached());
+      return;
+    }
+    Instant now = services.clock().instant();
+    services.tasks().find(services.businessId(), now, taskId)
+        .compose(found -> {
+          if (found.isEmpty() || found.get().holder() == null || found.get().holder() != agentId) {
+            return Future.succeededFuture(Twiml.taskGone());
+          }
+          var task = found.get();
+          Optional<Line> line = services.config().lineById(task.line());
+          if (line.isEmpty()) {
+            return Future.succeededFuture(Twiml.taskGone());
+          }
+          String when = CLOCK_TIME.format(task.triggeredAt().atZone(line.get().timeZone()));
+          return services.orders().ofCallback(taskId).map(o -> o.flatMap(OrderStore.OrderFacts::spokenNumber))
+              .recover(e -> Future.succeededFuture(Optional.empty()))
+              .compose(order -> services.tasks().startAttempt(services.businessId(), now, agentId, taskId).map(started -> started
+                  ? Twiml.whisperAndConnect(line.get(), task.customerName(), "vip".equals(task.customerTier()),
+                      Twiml.whisperReason(task.trigger(), task.reason(), when, order), task.phone(),
+                      services.config().dialer().ringTimeoutSeconds(),
+                      services.publicUrl(CONNECT + "?task=" + taskId + "&agent=" + agentId + "&ended=1"),
+                      services.publicUrl(STATUS + "?callback=" + taskId))
+                  : Twiml.taskGone()));
+        })
+        .onSuccess(twiml -> {
+          LOG.info("connect CallSid={} task=#{} agent=#{} -> whisper, dialling the customer", callSid, taskId, agentId);
+          Responses.twiml(ctx, 200, twiml);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private static long longParam(RoutingContext ctx, String name) {
+    String value = ctx.request().getParam(name);
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw HttpFailure.badRequest(name + ": missing or not a number");
+    }
+  }
+
   /** The language of the line a call is on, by its number. */
   private String languageOf(MultiMap form) {
     return services.phoneNumbers().normalize(form.get("From")).flatMap(services.config()::lineByNumber)
@@ -333,7 +389,8 @@ final class TwilioWebhooks {
    * who set their presence meanwhile keep it. Presence is never worth failing the event for.
    */
   private Future<Void> presence(CallEvent event) {
-    if (!event.isChildLeg() || event.to() == null || !(event.status().isAnswer() || event.status().isFinal())) {
+    boolean toSomeone = event.isChildLeg() || "outbound-api".equals(event.direction());
+    if (!toSomeone || event.to() == null || !(event.status().isAnswer() || event.status().isFinal())) {
       return Future.succeededFuture();
     }
     String contact = Line.isSipUri(event.to()) ? event.to().split(";", 2)[0]

@@ -138,6 +138,54 @@ final class Twiml {
     return new VoiceResponse.Builder().say(say(text, language)).hangup(new Hangup.Builder().build()).build();
   }
 
+  /** What an agent hears before the customer is dialled: "Callback to Nikolay, VIP, missed call at 14:05." */
+  static VoiceResponse whisperAndConnect(Line line, String customerName, boolean vip, String reason, String customerPhone,
+                                         int timeoutSeconds, String dialActionUrl, String customerStatusUrl) {
+    String who = customerName == null || customerName.isBlank() ? "a caller we do not know yet" : customerName.trim();
+    Dial dial = new Dial.Builder()
+        .callerId(line.number())
+        .timeout(timeoutSeconds)
+        .action(dialActionUrl)
+        .method(HttpMethod.POST)
+        .number(new Number.Builder(customerPhone).statusCallback(customerStatusUrl).statusCallbackMethod(HttpMethod.POST)
+            .statusCallbackEvents(NUMBER_EVENTS).build())
+        .build();
+    return new VoiceResponse.Builder()
+        .say(say("Callback to " + who + (vip ? ", VIP" : "") + ", " + reason + ". Connecting now.", line.language()))
+        .dial(dial)
+        .build();
+  }
+
+  /** Why the task exists, in a few words for the whisper. */
+  static String whisperReason(String trigger, String reason, String when, Optional<String> orderNumber) {
+    if (orderNumber.isPresent()) {
+      return "order " + orderNumber.get();
+    }
+    if ("voicemail".equals(reason)) {
+      return "left a voicemail at " + when;
+    }
+    return switch (trigger) {
+      case "missed" -> "missed call at " + when;
+      case "abandoned" -> "hung up waiting at " + when;
+      case "dropped" -> "dropped call at " + when;
+      default -> "asked to be called back";
+    };
+  }
+
+  static VoiceResponse customerNotReached() {
+    return new VoiceResponse.Builder()
+        .say(say("The customer did not answer. The task is still yours. Goodbye.", "en-US"))
+        .hangup(new Hangup.Builder().build())
+        .build();
+  }
+
+  static VoiceResponse taskGone() {
+    return new VoiceResponse.Builder()
+        .say(say("This task is no longer yours, so nobody will be dialled. Goodbye.", "en-US"))
+        .hangup(new Hangup.Builder().build())
+        .build();
+  }
+
   static VoiceResponse noAgent() {
     return new VoiceResponse.Builder()
         .say(say("Sorry, nobody is free to take your call right now. We will call you again shortly. Goodbye.", "en-US"))

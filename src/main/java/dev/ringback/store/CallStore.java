@@ -138,7 +138,8 @@ public final class CallStore {
   /**
    * Stores the event once and applies it to its call, in one transaction.
    *
-   * @param callbackId set for the legs of outbound callbacks ({@code /twilio/status?callback=ID})
+   * @param callbackId set for the legs that call a callback's customer ({@code /twilio/status?callback=ID}): the
+   *     dialler's calls, and the customer leg an agent's click-to-connect call dials
    */
   public Future<Applied> apply(CallEvent event, Long callbackId) {
     return pool.withTransaction(conn -> conn.preparedQuery(INSERT_EVENT).execute(Tuple.from(new Object[] {
@@ -147,7 +148,7 @@ public final class CallStore {
             event.callDuration(), event.answeredBy()}))
         .compose(inserted -> inserted.rowCount() == 0
             ? Future.succeededFuture(Applied.nothing(true))
-            : callbackId != null && !event.isChildLeg() ? applyCallbackLeg(conn, event, callbackId) : applyNew(conn, event)));
+            : callbackId != null ? applyCallbackLeg(conn, event, callbackId) : applyNew(conn, event)));
   }
 
   private Future<Applied> applyCallbackLeg(SqlConnection conn, CallEvent event, long callbackId) {

@@ -73,6 +73,14 @@ public final class TaskStore {
         task_reason = CASE WHEN callbacks.state = 'scheduled' THEN 'by_hand' ELSE callbacks.task_reason END
       RETURNING\s""" + CallbackStore.SCHEDULED_COLUMNS;
 
+  /** The customer leg of an agent's click-to-connect call is one more attempt of the callback. */
+  static final String START_ATTEMPT = """
+      WITH held AS (
+        UPDATE callbacks cb SET attempts = cb.attempts + 1, updated_at = now()
+        WHERE cb.business_id = $1 AND cb.id = $3 AND cb.state = 'agent_queue' AND cb.task_agent_id = $4 AND cb.task_lease_until > $2
+        RETURNING cb.id, cb.attempts)
+      INSERT INTO callback_attempts (callback_id, attempt, started_at) SELECT id, attempts, $2 FROM held RETURNING id""";
+
   /**
    * A task as the agents see it.
    *
@@ -124,6 +132,12 @@ public final class TaskStore {
     return pool.preparedQuery(COMPLETE).execute(Tuple.of(businessId, Rows.timestamp(now), id, agentId, outcome, note))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new Completed(rows.iterator().next().getLong("id"),
             rows.iterator().next().getString("trigger"), rows.iterator().next().getString("line"))));
+  }
+
+  /** @return whether the agent still holds the task and an attempt was started */
+  public Future<Boolean> startAttempt(long businessId, Instant now, long agentId, long id) {
+    return pool.preparedQuery(START_ATTEMPT).execute(Tuple.of(businessId, Rows.timestamp(now), id, agentId))
+        .map(rows -> rows.size() > 0);
   }
 
   /** A task by hand; an open callback for the same line and phone becomes the task instead. */

@@ -33,6 +33,7 @@ class AgentPresenceTest {
   static RingbackServer server;
   static long nina;
   static long omar;
+  static String ninaToken;
 
   @BeforeAll
   static void start() {
@@ -43,6 +44,7 @@ class AgentPresenceTest {
         + "  max-attempts: 1\n" + RingbackServer.LINES_YAML;
     server = RingbackServer.start(yaml, RingbackServer.environment(db, twilio.baseUrl()), clock);
     nina = agent("Nina", "+14155550151");
+    ninaToken = lastToken;
     omar = agent("Omar", "sip:omar@acme.sip.twilio.com");
   }
 
@@ -52,10 +54,13 @@ class AgentPresenceTest {
     twilio.close();
   }
 
+  static String lastToken;
+
   static long agent(String name, String contact) {
     var response = server.api("POST", "/api/agents", "application/json",
         new JsonObject().put("name", name).put("contact", contact).put("lines", List.of("main")).encode());
     assertThat(response.statusCode()).isEqualTo(201);
+    lastToken = new JsonObject(response.body()).getString("token");
     return new JsonObject(response.body()).getLong("id");
   }
 
@@ -164,5 +169,56 @@ class AgentPresenceTest {
     server.twilio("/twilio/status?callback=" + id, "CallSid", sid, "CallStatus", "no-answer", "Timestamp", TWILIO.format(clock.instant()));
     assertThat(db.query("SELECT state, task_reason, outcome FROM callbacks WHERE id = ?", id).get(0))
         .containsEntry("state", "agent_queue").containsEntry("task_reason", "retries_exhausted").containsEntry("outcome", null);
+  }
+
+  @Test
+  void clickToConnectCallsTheAgentFirstWhispersThenBridgesTheCustomer() {
+    presence(nina, "available");
+    String customer = "+14155550196";
+    server.api("PUT", "/api/customers/%2B14155550196", "application/json", "{\"name\":\"Nikolay Petrov\",\"tier\":\"vip\"}");
+    var created = server.api("POST", "/api/tasks", "application/json", "{\"phone\":\"" + customer + "\",\"line\":\"main\"}");
+    long task = new JsonObject(created.body()).getLong("id");
+    String bearer = "Bearer " + ninaToken;
+    assertThat(server.request("POST", "/api/tasks/" + task + "/call", null, null, bearer).statusCode()).as("claim it first").isEqualTo(409);
+    assertThat(server.request("POST", "/api/tasks/" + task + "/claim", null, null, bearer).statusCode()).isEqualTo(200);
+    double rings = server.metric("ringback_ring_to_answer_seconds_count", "direction=\"callback\"");
+
+    var call = server.request("POST", "/api/tasks/" + task + "/call", null, null, bearer);
+    assertThat(call.statusCode()).as(call.body()).isEqualTo(202);
+    String agentSid = new JsonObject(call.body()).getString("agent_call_sid");
+    TwilioStandIn.RecordedRequest toAgent = twilio.callCreations().stream().filter(r -> "+14155550151".equals(r.param("To"))).findFirst()
+        .orElseThrow();
+    assertThat(toAgent.param("From")).isEqualTo(RingbackServer.LINE_NUMBER);
+    assertThat(toAgent.param("Url")).isEqualTo(RingbackServer.PUBLIC_URL + "/twilio/connect?task=" + task + "&agent=" + nina);
+
+    // The agent answers: a whisper, then the customer is dialled from the line's number.
+    server.twilio("/twilio/status", "CallSid", agentSid, "CallStatus", "in-progress", "To", "+14155550151", "Direction", "outbound-api",
+        "Timestamp", TWILIO.format(clock.instant()));
+    assertThat(presenceOf(nina)).isEqualTo("busy");
+    var connect = server.twilio("/twilio/connect?task=" + task + "&agent=" + nina, "CallSid", agentSid, "To", "+14155550151");
+    Element root = Xml.parse(connect.body());
+    assertThat(Xml.childNames(root)).containsExactly("Say", "Dial");
+    assertThat(Xml.child(root, "Say").getTextContent()).isEqualTo("Callback to Nikolay Petrov, VIP, asked to be called back. Connecting now.");
+    Element dial = Xml.child(root, "Dial");
+    assertThat(dial.getAttribute("callerId")).isEqualTo(RingbackServer.LINE_NUMBER);
+    Element number = Xml.child(dial, "Number");
+    assertThat(number.getTextContent().trim()).isEqualTo(customer);
+    assertThat(number.getAttribute("statusCallback")).isEqualTo(RingbackServer.PUBLIC_URL + "/twilio/status?callback=" + task);
+
+    // The customer leg is measured like any callback.
+    String leg = "CAcustomerleg0001";
+    for (var step : List.of(List.of("ringing", "1"), List.of("in-progress", "7"), List.of("completed", "95"))) {
+      server.twilio("/twilio/status?callback=" + task, "CallSid", leg, "ParentCallSid", agentSid, "CallStatus", step.get(0),
+          "To", customer, "Direction", "outbound-dial", "Timestamp", TWILIO.format(clock.instant().plusSeconds(Long.parseLong(step.get(1)))));
+    }
+    assertThat(server.metric("ringback_ring_to_answer_seconds_count", "direction=\"callback\"")).isEqualTo(rings + 1);
+    assertThat(db.query("SELECT call_sid, outcome FROM callback_attempts WHERE callback_id = ?", task).get(0))
+        .isEqualTo(Map.of("call_sid", leg, "outcome", "connected"));
+    assertThat(Xml.childNames(Xml.parse(server.twilio("/twilio/connect?task=" + task + "&agent=" + nina + "&ended=1",
+        "CallSid", agentSid, "DialCallStatus", "completed").body()))).containsExactly("Hangup");
+    server.twilio("/twilio/status", "CallSid", agentSid, "CallStatus", "completed", "To", "+14155550151", "Direction", "outbound-api",
+        "Timestamp", TWILIO.format(clock.instant().plusSeconds(100)));
+    assertThat(presenceOf(nina)).isEqualTo("available");
+    assertThat(db.query("SELECT state FROM callbacks WHERE id = ?", task).get(0)).as("the agent completes it").containsEntry("state", "agent_queue");
   }
 }
