@@ -101,34 +101,29 @@ final class TaskApi {
   }
 
   void claim(RoutingContext ctx) {
-    Agent agent = Caller.requireAgent(ctx);
-    long id = id(ctx);
-    services.tasks().claim(services.businessId(), now(), agent.id(), lease(), id)
-        .compose(claimed -> claimed.isPresent() ? Future.succeededFuture(claimed.get()) : whyNot(id, agent, true))
-        .onSuccess(task -> {
-          LOG.info("task #{} claimed by agent #{}", id, agent.id());
-          Responses.json(ctx, 200, toJson(task, Caller.of(ctx)));
-        })
-        .onFailure(ctx::fail);
+    act(ctx, true, "claimed", (agent, id) -> services.tasks().claim(services.businessId(), now(), agent.id(), lease(), id));
   }
 
   /** The console renews the lease while the agent works on the task. */
   void renew(RoutingContext ctx) {
-    Agent agent = Caller.requireAgent(ctx);
-    long id = id(ctx);
-    services.tasks().renew(services.businessId(), now(), agent.id(), lease(), id)
-        .compose(renewed -> renewed.isPresent() ? Future.succeededFuture(renewed.get()) : whyNot(id, agent, false))
-        .onSuccess(task -> Responses.json(ctx, 200, toJson(task, Caller.of(ctx))))
-        .onFailure(ctx::fail);
+    act(ctx, false, null, (agent, id) -> services.tasks().renew(services.businessId(), now(), agent.id(), lease(), id));
   }
 
   void release(RoutingContext ctx) {
+    act(ctx, false, "released", (agent, id) -> services.tasks().release(services.businessId(), now(), agent.id(), id));
+  }
+
+  /** One change to one task by the agent holding it (or claiming it); a refusal says why. */
+  private void act(RoutingContext ctx, boolean claiming, String logged,
+                   java.util.function.BiFunction<Agent, Long, Future<Optional<TaskStore.Task>>> change) {
     Agent agent = Caller.requireAgent(ctx);
     long id = id(ctx);
-    services.tasks().release(services.businessId(), now(), agent.id(), id)
-        .compose(released -> released.isPresent() ? Future.succeededFuture(released.get()) : whyNot(id, agent, false))
+    change.apply(agent, id)
+        .compose(changed -> changed.isPresent() ? Future.succeededFuture(changed.get()) : whyNot(id, agent, claiming))
         .onSuccess(task -> {
-          LOG.info("task #{} released by agent #{}", id, agent.id());
+          if (logged != null) {
+            LOG.info("task #{} {} by agent #{}", id, logged, agent.id());
+          }
           Responses.json(ctx, 200, toJson(task, Caller.of(ctx)));
         })
         .onFailure(ctx::fail);
