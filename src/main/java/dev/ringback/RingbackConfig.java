@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.ringback.domain.CallbackPolicy;
 import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Line;
+import dev.ringback.domain.OpeningHours;
 import dev.ringback.domain.PhoneNumbers;
 import io.vertx.pgclient.PgConnectOptions;
 import java.io.IOException;
@@ -89,7 +90,8 @@ public record RingbackConfig(
    * @param statusCheckSeconds a placed call with no final status this long after its ring timeout is looked up
    */
   public record Dialer(int callsPerSecond, int leaseSeconds, int pollMillis, int batchSize, String machineDetection,
-                       int ringTimeoutSeconds, int maxAttempts, List<Integer> retryMinutes, int statusCheckSeconds) {
+                       int ringTimeoutSeconds, int maxAttempts, List<Integer> retryMinutes, int statusCheckSeconds,
+                       dev.ringback.domain.QuietHours allowedHours) {
     public DialPolicy policy() {
       return new DialPolicy(maxAttempts, retryMinutes.stream().map(java.time.Duration::ofMinutes).toList());
     }
@@ -100,7 +102,7 @@ public record RingbackConfig(
    * @param agentAnswerSeconds how long a customer who answered a callback may wait for an agent
    */
   public record Callbacks(Map<String, Integer> delaySeconds, int droppedCallSeconds, int promiseMinutes, int voicemailMaxSeconds,
-                          int agentAnswerSeconds) {
+                          int agentAnswerSeconds, int afterHoursSpacingSeconds) {
     public CallbackPolicy policy() {
       Map<String, java.time.Duration> delays = new HashMap<>();
       delaySeconds.forEach((trigger, seconds) -> delays.put(trigger, java.time.Duration.ofSeconds(seconds)));
@@ -150,7 +152,11 @@ public record RingbackConfig(
     if (!generic.enabled()) {
       shops.put("generic", new Shop(java.util.UUID.randomUUID().toString(), generic.line()));
     }
-    return new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, dialer, new Orders(Map.copyOf(shops)), agents,
+    // The simulator rings nobody real, so the demo's callbacks need not wait for the morning.
+    Dialer anyHour = new Dialer(dialer.callsPerSecond(), dialer.leaseSeconds(), dialer.pollMillis(), dialer.batchSize(),
+        dialer.machineDetection(), dialer.ringTimeoutSeconds(), dialer.maxAttempts(), dialer.retryMinutes(), dialer.statusCheckSeconds(),
+        new dev.ringback.domain.QuietHours(java.time.LocalTime.MIDNIGHT, java.time.LocalTime.MIDNIGHT));
+    return new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, anyHour, new Orders(Map.copyOf(shops)), agents,
         new Demo(true, demo.callsPerMinute(), demo.ordersPerMinute()), lines);
   }
 
@@ -305,7 +311,8 @@ public record RingbackConfig(
         cb.integer("dropped-call-seconds", 30, 1, 600),
         cb.integer("promise-minutes", 5, 1, 1440),
         cb.integer("voicemail-max-seconds", 120, 5, 3600),
-        cb.integer("agent-answer-seconds", 2, 1, 120));
+        cb.integer("agent-answer-seconds", 2, 1, 120),
+        cb.integer("after-hours-spacing-seconds", 20, 0, 3600));
     cb.rejectUnknownKeys();
 
     ConfigNode d = root.child("dialer");
@@ -327,7 +334,8 @@ public record RingbackConfig(
         d.integer("ring-timeout-seconds", 25, 15, 600),
         d.integer("max-attempts", 3, 1, 20),
         List.copyOf(retryMinutes),
-        d.integer("status-check-seconds", 120, 10, 86400));
+        d.integer("status-check-seconds", 120, 10, 86400),
+        allowedHours(d));
     d.rejectUnknownKeys();
 
     ConfigNode o = root.child("orders");
@@ -416,7 +424,68 @@ public record RingbackConfig(
       }
     }
     int ringTimeout = line.integer("ring-timeout-seconds", 20, 5, 600);
+    OpeningHours hours = readHours(line, timeZone);
+    String afterHours = line.string("after-hours-message",
+        "Thank you for calling " + name + ". We are closed right now. Please leave a message after the tone, and we will call you back"
+            + " as soon as we open.");
     line.rejectUnknownKeys();
-    return new Line(id, number, name, timeZone, language, greeting, greetingKnown, agents, ringTimeout);
+    return new Line(id, number, name, timeZone, language, greeting, greetingKnown, agents, ringTimeout, hours, afterHours);
+  }
+
+  private static final Map<String, java.time.DayOfWeek> DAYS = Map.of("mon", java.time.DayOfWeek.MONDAY, "tue",
+      java.time.DayOfWeek.TUESDAY, "wed", java.time.DayOfWeek.WEDNESDAY, "thu", java.time.DayOfWeek.THURSDAY, "fri",
+      java.time.DayOfWeek.FRIDAY, "sat", java.time.DayOfWeek.SATURDAY, "sun", java.time.DayOfWeek.SUNDAY);
+
+  /** The customer's local hours in which a callback may ring: {@code "08:00-21:00"}. */
+  private static dev.ringback.domain.QuietHours allowedHours(ConfigNode d) {
+    String value = d.string("allowed-hours", "08:00-21:00");
+    try {
+      OpeningHours.Interval interval = OpeningHours.Interval.parse(value);
+      return new dev.ringback.domain.QuietHours(interval.open(), interval.close());
+    } catch (RuntimeException e) {
+      throw new ConfigException(d.key("allowed-hours"), "'" + value + "' is not a range such as 08:00-21:00");
+    }
+  }
+
+  /** {@code hours: {mon: ["09:00-17:00"], ...}} and {@code closed: ["2026-12-25"]}; no hours: always open. */
+  private static OpeningHours readHours(ConfigNode line, ZoneId zone) {
+    List<String> closedValues = line.strings("closed");
+    Set<java.time.LocalDate> closed = new HashSet<>();
+    for (int i = 0; i < closedValues.size(); i++) {
+      try {
+        closed.add(java.time.LocalDate.parse(closedValues.get(i)));
+      } catch (DateTimeException e) {
+        throw new ConfigException(line.key("closed") + "[" + i + "]", "'" + closedValues.get(i) + "' is not a date such as 2026-12-25");
+      }
+    }
+    if (!line.has("hours")) {
+      return closed.isEmpty() ? OpeningHours.always(zone)
+          : new OpeningHours(zone, allDay(), closed, false);
+    }
+    ConfigNode hours = line.child("hours");
+    Map<java.time.DayOfWeek, List<OpeningHours.Interval>> week = new HashMap<>();
+    for (var day : DAYS.entrySet()) {
+      List<String> ranges = hours.strings(day.getKey());
+      List<OpeningHours.Interval> intervals = new ArrayList<>();
+      for (int i = 0; i < ranges.size(); i++) {
+        try {
+          intervals.add(OpeningHours.Interval.parse(ranges.get(i)));
+        } catch (RuntimeException e) {
+          throw new ConfigException(hours.key(day.getKey()) + "[" + i + "]", "'" + ranges.get(i) + "' is not a range such as 09:00-17:00");
+        }
+      }
+      intervals.sort(java.util.Comparator.comparing(OpeningHours.Interval::open));
+      week.put(day.getValue(), intervals);
+    }
+    hours.rejectUnknownKeys();
+    return new OpeningHours(zone, week, closed, false);
+  }
+
+  private static Map<java.time.DayOfWeek, List<OpeningHours.Interval>> allDay() {
+    Map<java.time.DayOfWeek, List<OpeningHours.Interval>> week = new HashMap<>();
+    for (java.time.DayOfWeek day : java.time.DayOfWeek.values()) {
+      week.put(day, List.of(new OpeningHours.Interval(java.time.LocalTime.MIDNIGHT, java.time.LocalTime.MIDNIGHT)));
+    }
+    return week;
   }
 }

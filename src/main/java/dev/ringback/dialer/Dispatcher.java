@@ -13,6 +13,8 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,6 +141,13 @@ public final class Dispatcher extends VerticleBase {
 
   private Future<Void> dial(DialStore.Claimed c) {
     Line line = line(c.lineId());
+    Instant claimedAt = services.clock().instant();
+    List<ZoneId> zones = customerZones(c, line);
+    if (!config.allowedHours().allows(claimedAt, zones)) {
+      Instant allowed = config.allowedHours().nextAllowed(claimedAt, zones);
+      LOG.info("callback #{} to {}: quiet hours in {}; waits until {}", c.id(), PhoneNumbers.mask(c.phone()), zones, allowed);
+      return store.waitUntil(c.id(), c.attemptId(), owner, allowed, "quiet_hours");
+    }
     String callbackUrl = services.publicUrl("/twilio/callback?callback=" + c.id());
     String statusUrl = services.publicUrl("/twilio/status?callback=" + c.id());
     String machineDetection = config.machineDetection().equals("none") ? null : config.machineDetection();
@@ -189,6 +198,21 @@ public final class Dispatcher extends VerticleBase {
           LOG.info("callback #{}: the unanswered request did place call {}; not redialling", u.id(), found.get(0).callSid());
           return store.placed(u.id(), u.attemptId(), owner, found.get(0).callSid(), now, checkAfterSeconds());
         });
+  }
+
+  /**
+   * Where the customer is: their record's time zone, else the line's. (Mapping a number to its
+   * zones needs libphonenumber's geocoder artifact, which is not available to this build.)
+   */
+  private static List<ZoneId> customerZones(DialStore.Claimed c, Line line) {
+    if (c.customerZone() != null) {
+      try {
+        return List.of(ZoneId.of(c.customerZone()));
+      } catch (java.time.DateTimeException e) {
+        LOG.debug("callback #{}: customer time zone '{}' unknown; using the line's", c.id(), c.customerZone());
+      }
+    }
+    return List.of(line.timeZone());
   }
 
   /** A call that rang out and still has not reported its end this much later is looked up. */

@@ -16,9 +16,11 @@ public record CallbackPolicy(Map<String, Duration> delays, int droppedCallSecond
   public static final String ABANDONED = "abandoned";
   public static final String DROPPED = "dropped";
   public static final String ORDER = "order";
+  public static final String AFTER_HOURS = "after_hours";
 
   private static final int VIP_PRIORITY = 100;
-  private static final Map<String, Integer> TRIGGER_PRIORITY = Map.of(ORDER, 50, DROPPED, 20, MISSED, 10, ABANDONED, 10);
+  private static final Map<String, Integer> TRIGGER_PRIORITY = Map.of(ORDER, 50, DROPPED, 20, MISSED, 10, ABANDONED, 10,
+      AFTER_HOURS, 10);
 
   public CallbackPolicy {
     delays = Map.copyOf(delays);

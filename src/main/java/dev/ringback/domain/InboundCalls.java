@@ -17,7 +17,13 @@ public final class InboundCalls {
    * The outcome label of an inbound call that ended. An agent leg's answer and the {@code <Dial>}
    * result may arrive in either order, so both are consulted. An answered call cut short is dropped.
    */
+  /** The {@code dial_status} of a call that came outside opening hours: no agent was rung, it went to voicemail. */
+  public static final String AFTER_HOURS = "after_hours";
+
   public static String outcome(Instant answeredAt, String dialStatus, Instant endedAt, CallbackPolicy policy) {
+    if (AFTER_HOURS.equals(dialStatus)) {
+      return "voicemail";
+    }
     if (answeredAt != null && policy.isDropped(answeredAt, endedAt)) {
       return "dropped";
     }

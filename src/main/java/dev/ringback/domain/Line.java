@@ -9,6 +9,7 @@ import java.util.List;
  * @param id short name used in the API, logs and metrics
  * @param number the Twilio number in E.164
  * @param agents E.164 numbers or {@code sip:} URIs rung for inbound calls
+ * @param hours when the line is open; outside them callers leave a message and are called back at the opening
  */
 public record Line(
     String id,
@@ -19,7 +20,9 @@ public record Line(
     String greeting,
     String greetingKnown,
     List<String> agents,
-    int ringTimeoutSeconds) {
+    int ringTimeoutSeconds,
+    OpeningHours hours,
+    String afterHoursMessage) {
 
   public Line {
     agents = List.copyOf(agents);

@@ -180,6 +180,7 @@ final class CallbackApi {
         .put("attempts", c.attempts())
         .put("state", c.state())
         .put("outcome", c.outcome())
+        .put("waiting_for", c.waitingFor())
         .put("recording_url", c.recordingUrl())
         .put("created_at", c.createdAt().toString())
         .put("updated_at", c.updatedAt().toString());

@@ -97,6 +97,10 @@ final class TwilioWebhooks {
           LOG.error("voice CallSid={}: customer lookup failed, greeting without a name: {}", callSid, e.getMessage());
           return Future.succeededFuture(Optional.empty());
         });
+    if (!line.get().hours().isOpen(arrivedAt)) {
+      afterHours(ctx, callSid, line.get(), from, caller, customer, arrivedAt);
+      return;
+    }
     Future<Ring> ring = whomToRing(line.get());
     Future.all(customer, ring).map(v -> customer.result())
         .compose(known -> services.calls()
@@ -114,6 +118,33 @@ final class TwilioWebhooks {
           Responses.twiml(ctx, 200, Twiml.inbound(line.get(), known, ring.result().contacts(), ring.result().registered(), services.publicUrl(DIAL),
               services.publicUrl(STATUS)));
         })
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * A call outside opening hours: the after-hours message (by name when the caller is known),
+   * then a voicemail; every such caller is called back when the line opens.
+   */
+  private void afterHours(RoutingContext ctx, String callSid, Line line, String from, Optional<String> caller,
+                          Future<Optional<Customer>> customer, Instant arrivedAt) {
+    Instant opening = line.hours().nextOpening(arrivedAt).orElse(null);
+    customer.compose(known -> services.calls()
+            .recordAfterHours(services.businessId(), services.lineKey(line), callSid, from, caller.orElse(null), line.number(),
+                known.map(Customer::id).orElse(null), known.map(Customer::tier).orElse(Customer.Tier.STANDARD), arrivedAt, opening,
+                services.config().callbacks().afterHoursSpacingSeconds())
+            .onSuccess(scheduled -> scheduled.filter(CallbackStore.Scheduled::created)
+                .ifPresent(sc -> services.metrics().callbackScheduled(sc.trigger(), sc.line())))
+            .map(scheduled -> {
+              LOG.info("voice CallSid={} line={} from={} -> after hours: message and voicemail, {}", callSid, line.id(),
+                  PhoneNumbers.mask(from), scheduled.map(sc -> "callback #" + sc.id() + " due " + sc.dueAt()).orElse("no callback"));
+              return known;
+            })
+            .recover(e -> {
+              LOG.error("voice CallSid={}: could not record the after-hours call: {}", callSid, e.getMessage());
+              return Future.succeededFuture(known);
+            }))
+        .onSuccess(known -> Responses.twiml(ctx, 200, Twiml.afterHours(line, known, services.config().callbacks().voicemailMaxSeconds(),
+            services.publicUrl(RECORDING))))
         .onFailure(ctx::fail);
   }
 

@@ -239,6 +239,26 @@ final class Twiml {
         .build();
   }
 
+  /** Outside opening hours: the line's message, by name when the caller is known, then a voicemail. */
+  static VoiceResponse afterHours(Line line, Optional<Customer> caller, int voicemailMaxSeconds, String recordingUrl) {
+    String language = language(line, caller);
+    String hello = caller.filter(Customer::hasName).map(c -> "Hello " + firstName(c.name()) + ". ").orElse("");
+    return new VoiceResponse.Builder()
+        .say(say(hello + line.afterHoursMessage(), language))
+        .record(new Record.Builder()
+            .maxLength(voicemailMaxSeconds)
+            .playBeep(true)
+            .timeout(5)
+            .action(recordingUrl)
+            .method(HttpMethod.POST)
+            .recordingStatusCallback(recordingUrl)
+            .recordingStatusCallbackMethod(HttpMethod.POST)
+            .build())
+        .say(say("We will call you back when we open. Goodbye.", language))
+        .hangup(new Hangup.Builder().build())
+        .build();
+  }
+
   static VoiceResponse voicemailThanks() {
     return new VoiceResponse.Builder()
         .say(say("Thank you for your message. We will call you back soon. Goodbye.", "en-US"))

@@ -114,6 +114,42 @@ public final class CallStore {
         .mapEmpty();
   }
 
+  static final String INSERT_AFTER_HOURS = """
+      INSERT INTO calls (business_id, line_id, call_sid, direction, from_number, caller_phone, to_number, customer_id, arrived_at,
+                         dial_status)
+      VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, $8, 'after_hours')
+      ON CONFLICT (call_sid) DO NOTHING RETURNING id""";
+  /**
+   * Callers of one night are spread over the first minutes after the opening, in order of
+   * arrival: each after-hours callback is due {@code spacing} after the last one for that
+   * opening; VIPs are due at the opening itself, and go first by priority.
+   */
+  static final String AFTER_HOURS_SLOT = """
+      SELECT $2::timestamptz + make_interval(secs => $3 * count(*)) AS due
+      FROM callbacks WHERE line_id = $1 AND trigger = 'after_hours' AND state = 'scheduled' AND due_at >= $2""";
+
+  /**
+   * An inbound call outside opening hours, once, and its callback at the next opening.
+   *
+   * @param opening the next opening, or null when the line never opens again (no callback)
+   */
+  public Future<Optional<CallbackStore.Scheduled>> recordAfterHours(long businessId, long lineId, String callSid, String from,
+      String callerPhone, String to, Long customerId, Customer.Tier tier, Instant arrivedAt, Instant opening, int spacingSeconds) {
+    return pool.withTransaction(conn -> conn.preparedQuery(INSERT_AFTER_HOURS)
+        .execute(Tuple.from(new Object[] {businessId, lineId, callSid, from, callerPhone, to, customerId, Rows.timestamp(arrivedAt)}))
+        .compose(inserted -> {
+          if (inserted.size() == 0 || callerPhone == null || opening == null) {
+            return Future.succeededFuture(Optional.<CallbackStore.Scheduled>empty());
+          }
+          Future<Instant> due = tier == Customer.Tier.VIP ? Future.succeededFuture(opening)
+              : conn.preparedQuery(AFTER_HOURS_SLOT).execute(Tuple.of(lineId, Rows.timestamp(opening), (double) spacingSeconds))
+                  .map(rows -> Rows.instant(rows.iterator().next().getOffsetDateTime("due")));
+          return due.compose(at -> CallbackStore.schedule(conn, new CallbackStore.Trigger(businessId, lineId, callerPhone, customerId,
+                  CallbackPolicy.AFTER_HOURS, callSid, arrivedAt, at, policy.priority(CallbackPolicy.AFTER_HOURS, tier), null)))
+              .map(Optional::of);
+        }));
+  }
+
   /** Records how the {@code <Dial>} ended, once; agents not answering schedules a "missed" callback. */
   /**
    * @param nobodyAvailable the line's registered agents were all busy or offline: on a staffed

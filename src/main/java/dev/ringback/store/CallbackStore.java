@@ -75,7 +75,7 @@ public final class CallbackStore {
 
   private static final String COLUMNS = """
       id, line_id, customer_phone, customer_id, trigger, trigger_call_sid, triggered_at, last_triggered_at,
-      trigger_count, due_at, priority, attempts, state, recording_url, outcome, created_at, updated_at""";
+      trigger_count, due_at, priority, attempts, state, recording_url, outcome, created_at, updated_at, waiting_for""";
   /** Optional filters: a NULL parameter matches everything. */
   static final String LIST = "SELECT " + COLUMNS + """
        FROM callbacks
@@ -101,7 +101,8 @@ public final class CallbackStore {
   /** A callback as stored. */
   public record Callback(long id, long lineId, String phone, Long customerId, String trigger, String triggerCallSid,
                          Instant triggeredAt, Instant lastTriggeredAt, int triggerCount, Instant dueAt, int priority,
-                         int attempts, String state, String recordingUrl, String outcome, Instant createdAt, Instant updatedAt) {}
+                         int attempts, String state, String recordingUrl, String outcome, Instant createdAt, Instant updatedAt,
+                         String waitingFor) {}
 
   /** Filters of the callback list; null means any. */
   public record Filter(String state, String trigger, String phone, Long lineId, Instant from, Instant to) {}
@@ -181,7 +182,8 @@ public final class CallbackStore {
         Rows.instant(row.getOffsetDateTime("last_triggered_at")), row.getInteger("trigger_count"),
         Rows.instant(row.getOffsetDateTime("due_at")), row.getInteger("priority"), row.getInteger("attempts"),
         row.getString("state"), row.getString("recording_url"), row.getString("outcome"),
-        Rows.instant(row.getOffsetDateTime("created_at")), Rows.instant(row.getOffsetDateTime("updated_at")));
+        Rows.instant(row.getOffsetDateTime("created_at")), Rows.instant(row.getOffsetDateTime("updated_at")),
+        row.getString("waiting_for"));
   }
 
   static Future<Scheduled> schedule(SqlClient client, Trigger t) {

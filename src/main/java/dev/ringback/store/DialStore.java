@@ -21,10 +21,12 @@ public final class DialStore {
   static final String CLAIM_DUE = """
       WITH claimed AS (
         UPDATE callbacks cb SET state = 'dialing', owner = $1, lease_until = $2 + make_interval(secs => $3),
-                                check_at = NULL, attempts = cb.attempts + 1, updated_at = now()
+                                check_at = NULL, waiting_for = NULL, attempts = cb.attempts + 1, updated_at = now()
         WHERE cb.id IN (SELECT id FROM callbacks WHERE state = 'scheduled' AND due_at <= $2
                         ORDER BY priority DESC, due_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
-        RETURNING cb.id, cb.line_id, cb.customer_phone, cb.trigger, cb.triggered_at, cb.attempts, cb.error_streak),
+        RETURNING cb.id, cb.line_id, cb.customer_phone, cb.trigger, cb.triggered_at, cb.attempts, cb.error_streak,
+                  (SELECT c.time_zone FROM customers c WHERE c.business_id = cb.business_id AND c.phone = cb.customer_phone)
+                    AS customer_zone),
       started AS (
         INSERT INTO callback_attempts (callback_id, attempt, started_at)
         SELECT id, attempts, $2 FROM claimed
@@ -106,8 +108,9 @@ public final class DialStore {
   }
 
   /** A claimed callback, ready to dial. */
+  /** @param customerZone the customer's own time zone, when their record has one */
   public record Claimed(long id, long lineId, String phone, String trigger, Instant triggeredAt, int attempt, long attemptId,
-                        int errorStreak) {}
+                        int errorStreak, String customerZone) {}
 
   /** A callback whose call may or may not exist: look it up before anything else. */
   public record Unsettled(long id, long lineId, String phone, Long attemptId, Instant since) {}
@@ -125,7 +128,7 @@ public final class DialStore {
           for (Row row : rows) {
             claimed.add(new Claimed(row.getLong("id"), row.getLong("line_id"), row.getString("customer_phone"),
                 row.getString("trigger"), Rows.instant(row.getOffsetDateTime("triggered_at")), row.getInteger("attempts"),
-                row.getLong("attempt_id"), row.getInteger("error_streak")));
+                row.getLong("attempt_id"), row.getInteger("error_streak"), row.getString("customer_zone")));
           }
           return claimed;
         });
@@ -172,6 +175,19 @@ public final class DialStore {
           }
           return out;
         });
+  }
+
+  /** Inside the customer's quiet hours: the claim is undone, no attempt is used, and the callback waits. */
+  static final String CALLBACK_WAIT = """
+      UPDATE callbacks SET state = 'scheduled', owner = NULL, lease_until = NULL, attempts = attempts - 1, due_at = $3,
+                           waiting_for = $4, updated_at = now()
+      WHERE id = $1 AND owner = $2""";
+  static final String ATTEMPT_NOT_STARTED = "DELETE FROM callback_attempts WHERE id = $1 AND call_sid IS NULL";
+
+  public Future<Void> waitUntil(long callbackId, long attemptId, String owner, Instant dueAt, String reason) {
+    return pool.withTransaction(conn -> conn.preparedQuery(ATTEMPT_NOT_STARTED).execute(Tuple.of(attemptId))
+        .compose(v -> conn.preparedQuery(CALLBACK_WAIT).execute(Tuple.of(callbackId, owner, Rows.timestamp(dueAt), reason)))
+        .mapEmpty());
   }
 
   /** The number can never be called: the callback ends as failed with Twilio's code and message. */

@@ -18,6 +18,11 @@ public final class MutableClock extends Clock {
     now = now.plus(duration);
   }
 
+  /** Stands at another instant, e.g. a given local time of day for an hours test. */
+  public void set(Instant instant) {
+    now = instant;
+  }
+
   @Override
   public Instant instant() {
     return now;

@@ -1,0 +1,136 @@
+package dev.ringback.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ringback.support.MutableClock;
+import dev.ringback.support.RingbackServer;
+import dev.ringback.support.TestDatabase;
+import dev.ringback.support.TwilioStandIn;
+import dev.ringback.support.Xml;
+import io.vertx.core.json.JsonObject;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+
+/**
+ * Night callers are recorded and called back at the opening, spread out; and no callback rings
+ * a customer outside the allowed hours of their local time. The server's clock stands at 22:00
+ * on a Friday before a closed Monday, in Los Angeles.
+ */
+class AfterHoursTest {
+  static final ZoneId LA = ZoneId.of("America/Los_Angeles");
+  static final DateTimeFormatter TWILIO = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+  static final String LINE = "+14155550100";
+  static TestDatabase db;
+  static TwilioStandIn twilio;
+  static MutableClock clock;
+  static RingbackServer server;
+
+  static Instant la(String local) {
+    return LocalDateTime.parse(local).atZone(LA).toInstant();
+  }
+
+  @BeforeAll
+  static void start() {
+    db = TestDatabase.create();
+    twilio = TwilioStandIn.start(RingbackServer.ACCOUNT_SID, RingbackServer.AUTH_TOKEN);
+    clock = new MutableClock(la("2026-11-27T22:00"));
+    String yaml = """
+        callbacks:
+          after-hours-spacing-seconds: 20
+        dialer:
+          calls-per-second: 0
+          poll-millis: 100
+          allowed-hours: "08:00-21:00"
+        lines:
+          - id: main
+            number: "+14155550100"
+            name: Acme
+            time-zone: America/Los_Angeles
+            agents: ["+14155550101"]
+            hours:
+              mon: ["09:00-17:00"]
+              tue: ["09:00-17:00"]
+              wed: ["09:00-17:00"]
+              thu: ["09:00-17:00"]
+              fri: ["09:00-17:00"]
+            closed: ["2026-11-30"]
+            after-hours-message: "Acme is closed. Leave a message and we will call you back."
+        """;
+    server = RingbackServer.start(yaml, RingbackServer.environment(db, twilio.baseUrl()), clock);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    twilio.close();
+  }
+
+  static Map<String, Object> callback(String phone) {
+    return db.query("SELECT * FROM callbacks WHERE customer_phone = ? ORDER BY id DESC LIMIT 1", phone).get(0);
+  }
+
+  static Instant due(String phone) {
+    return ((Timestamp) callback(phone).get("due_at")).toInstant();
+  }
+
+  @Test
+  void nightCallersLeaveAMessageAndAreCalledBackSpreadAfterTheOpening() {
+    clock.set(la("2026-11-27T22:00"));
+    server.api("PUT", "/api/customers/%2B14155550163", "application/json", "{\"name\":\"Vera Lang\",\"tier\":\"vip\"}");
+    var first = server.twilio("/twilio/voice", "CallSid", "CAnight0001", "From", "+14155550161", "To", LINE);
+    Element twiml = Xml.parse(first.body());
+    assertThat(Xml.childNames(twiml)).containsExactly("Say", "Record", "Say", "Hangup");
+    assertThat(Xml.child(twiml, "Say").getTextContent()).isEqualTo("Acme is closed. Leave a message and we will call you back.");
+    assertThat(Xml.child(twiml, "Record").getAttribute("recordingStatusCallback")).isEqualTo(RingbackServer.PUBLIC_URL + "/twilio/recording");
+    server.twilio("/twilio/voice", "CallSid", "CAnight0002", "From", "+14155550162", "To", LINE);
+    var vip = server.twilio("/twilio/voice", "CallSid", "CAnight0003", "From", "+14155550163", "To", LINE);
+    assertThat(Xml.child(Xml.parse(vip.body()), "Say").getTextContent()).startsWith("Hello Vera. Acme is closed.");
+
+    Instant tuesday = la("2026-12-01T09:00");
+    assertThat(callback("+14155550161")).containsEntry("trigger", "after_hours").containsEntry("state", "scheduled");
+    assertThat(due("+14155550161")).as("Monday is closed").isEqualTo(tuesday);
+    assertThat(due("+14155550162")).isEqualTo(tuesday.plusSeconds(20));
+    assertThat(due("+14155550163")).as("VIP first, at the opening").isEqualTo(tuesday);
+    assertThat((Integer) callback("+14155550163").get("priority")).isGreaterThan((Integer) callback("+14155550161").get("priority"));
+
+    // Hanging up after the message is not an abandoned call, and adds no callback.
+    server.twilio("/twilio/status", "CallSid", "CAnight0001", "CallStatus", "completed", "Timestamp", TWILIO.format(clock.instant()));
+    assertThat(db.query("SELECT outcome FROM calls WHERE call_sid = 'CAnight0001'").get(0)).containsEntry("outcome", "voicemail");
+    assertThat(db.count("SELECT count(*) FROM callbacks WHERE customer_phone = '+14155550161'")).isEqualTo(1);
+    assertThat(twilio.callCreations().stream().map(r -> r.param("To")))
+        .as("no night caller is dialled before the opening").doesNotContain("+14155550161", "+14155550162", "+14155550163");
+  }
+
+  @Test
+  void noCallbackRingsOutsideTheCustomersAllowedHours() {
+    clock.set(la("2026-11-28T23:00"));
+    String phone = "+14155550164";
+    var created = server.api("POST", "/api/callbacks", "application/json", "{\"phone\":\"" + phone + "\"}");
+    long id = new JsonObject(created.body()).getLong("id");
+    RingbackServer.await("the dialler to put it off", Duration.ofSeconds(15), () -> "quiet_hours".equals(callback(phone).get("waiting_for")));
+    assertThat(callback(phone)).containsEntry("state", "scheduled").containsEntry("attempts", 0);
+    assertThat(due(phone)).isEqualTo(la("2026-11-29T08:00"));
+    assertThat(new JsonObject(server.api("GET", "/api/callbacks/" + id, null, null).body()).getString("waiting_for")).isEqualTo("quiet_hours");
+    assertThat(twilio.callCreations().stream().filter(r -> phone.equals(r.param("To")))).isEmpty();
+
+    // A customer in Tokyo, where it is 16:00, may be called now.
+    String tokyo = "+14155550165";
+    server.api("PUT", "/api/customers/%2B14155550165", "application/json", "{\"name\":\"Kenji\",\"time_zone\":\"Asia/Tokyo\"}");
+    server.api("POST", "/api/callbacks", "application/json", "{\"phone\":\"" + tokyo + "\"}");
+    twilio.awaitRequests(r -> tokyo.equals(r.param("To")), 1, Duration.ofSeconds(15));
+
+    clock.set(la("2026-11-29T08:00"));
+    twilio.awaitRequests(r -> phone.equals(r.param("To")), 1, Duration.ofSeconds(15));
+    assertThat(callback(phone)).containsEntry("waiting_for", null).containsEntry("attempts", 1);
+  }
+}
