@@ -8,6 +8,7 @@ import dev.ringback.store.AgentStore;
 import dev.ringback.store.CallStore;
 import dev.ringback.store.CallbackStore;
 import dev.ringback.store.CustomerStore;
+import dev.ringback.store.DoNotCallStore;
 import dev.ringback.store.OrderStore;
 import dev.ringback.store.TaskStore;
 import dev.ringback.store.TimelineStore;
@@ -35,6 +36,7 @@ public record Services(
     AgentStore agents,
     TaskStore tasks,
     TimelineStore timeline,
+    DoNotCallStore doNotCall,
     RingbackMetrics metrics,
     PrometheusMeterRegistry registry,
     Telephony telephony,

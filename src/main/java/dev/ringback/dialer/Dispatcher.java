@@ -73,8 +73,11 @@ public final class Dispatcher extends VerticleBase {
     return listener == null ? Future.succeededFuture() : listener.close();
   }
 
+  /** Every few seconds: the queue gauges, and callbacks to numbers put on the do-not-call list since they were scheduled. */
   private void refreshQueue() {
-    store.queue(services.clock().instant())
+    store.cancelDoNotCall(services.clock().instant())
+        .onSuccess(cancelled -> cancelled.forEach(c -> services.metrics().callbackFinished(c[0], c[1], "cancelled")))
+        .compose(v -> store.queue(services.clock().instant()))
         .onSuccess(q -> services.metrics().queue(q.counts(), q.oldestDue()))
         .compose(v -> services.agents().countByPresence())
         .onSuccess(services.metrics()::agents)

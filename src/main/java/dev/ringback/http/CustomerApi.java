@@ -25,6 +25,7 @@ import org.apache.commons.csv.CSVRecord;
 
 /** /api/customers: create, read, replace, delete, list and import customers. */
 final class CustomerApi {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CustomerApi.class);
   static final Set<String> FIELDS = Set.of("phone", "name", "tier", "language", "time_zone", "notes");
   private static final int DEFAULT_PAGE = 50;
   private static final int MAX_PAGE = 500;
@@ -72,7 +73,8 @@ final class CustomerApi {
     TimelineStore.Cursor after = timelineCursor(ctx.request().getParam("cursor"));
     Future<java.util.Optional<Customer>> customer = services.customers().findByPhone(services.businessId(), phone);
     Future<java.util.List<TimelineStore.Entry>> entries = services.timeline().timeline(services.businessId(), phone, after, limit + 1);
-    Future.all(customer, entries).onSuccess(v -> {
+    Future<java.util.Optional<dev.ringback.store.DoNotCallStore.Listing>> listing = services.doNotCall().find(services.businessId(), phone);
+    Future.all(customer, entries, listing).onSuccess(v -> {
       if (customer.result().isEmpty() && entries.result().isEmpty() && after == null) {
         ctx.fail(HttpFailure.notFound("no customer and no history for " + phone));
         return;
@@ -85,6 +87,7 @@ final class CustomerApi {
       TimelineStore.Entry last = page.isEmpty() ? null : page.get(page.size() - 1);
       Responses.json(ctx, 200, new JsonObject()
           .put("phone", phone)
+          .put("do_not_call", listing.result().isPresent())
           .put("customer", customer.result().map(CustomerApi::toJson).orElse(null))
           .put("items", items)
           .put("next_cursor", more ? java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
@@ -102,6 +105,31 @@ final class CustomerApi {
     } catch (RuntimeException e) {
       throw HttpFailure.badRequest("cursor: not one this API returned");
     }
+  }
+
+  /**
+   * {@code {"do_not_call": true, "reason"?}}: the number is never dialled again (waiting callbacks
+   * are cancelled, the refusal goes into the file); {@code false} lifts it. Inbound calls always work.
+   */
+  void doNotCall(RoutingContext ctx) {
+    String phone = pathPhone(ctx);
+    JsonObject body = Requests.jsonBody(ctx);
+    Requests.onlyFields(body, Set.of("do_not_call", "reason"));
+    if (!(body.getValue("do_not_call") instanceof Boolean listed)) {
+      throw HttpFailure.unprocessable("do_not_call: required, true or false");
+    }
+    String reason = Requests.text(body, "reason", false, 500);
+    Future<Integer> changed = listed
+        ? services.doNotCall().add(services.businessId(), phone, services.clock().instant(), reason).map(cancelled -> {
+          cancelled.forEach(c -> services.metrics().callbackFinished(c.trigger(), c.line(), "cancelled"));
+          return cancelled.size();
+        })
+        : services.doNotCall().remove(services.businessId(), phone).map(removed -> 0);
+    changed.onSuccess(cancelled -> {
+      LOG.info("customer {} {}{}", PhoneNumbers.mask(phone), listed ? "put on the do-not-call list" : "may be called again",
+          cancelled > 0 ? ", " + cancelled + " waiting callback(s) cancelled" : "");
+      Responses.json(ctx, 200, new JsonObject().put("phone", phone).put("do_not_call", listed).put("cancelled_callbacks", cancelled));
+    }).onFailure(ctx::fail);
   }
 
   void create(RoutingContext ctx) {

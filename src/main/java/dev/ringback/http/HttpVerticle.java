@@ -66,6 +66,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/customers/import").handler(ApiRoutes.requireContentType("text/csv")).handler(customers::importCsv);
     router.get("/api/customers/:phone").handler(customers::get);
     router.get("/api/customers/:phone/timeline").handler(customers::timeline);
+    router.put("/api/customers/:phone/do-not-call").handler(ApiRoutes.requireContentType("application/json")).handler(customers::doNotCall);
     router.put("/api/customers/:phone").handler(ApiRoutes.requireContentType("application/json")).handler(customers::replace);
     router.delete("/api/customers/:phone").handler(customers::delete);
 

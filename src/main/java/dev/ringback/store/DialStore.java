@@ -22,7 +22,8 @@ public final class DialStore {
       WITH claimed AS (
         UPDATE callbacks cb SET state = 'dialing', owner = $1, lease_until = $2 + make_interval(secs => $3),
                                 check_at = NULL, waiting_for = NULL, attempts = cb.attempts + 1, updated_at = now()
-        WHERE cb.id IN (SELECT id FROM callbacks WHERE state = 'scheduled' AND due_at <= $2
+        WHERE cb.id IN (SELECT id FROM callbacks c WHERE state = 'scheduled' AND due_at <= $2
+                          AND NOT EXISTS (SELECT 1 FROM do_not_call d WHERE d.business_id = c.business_id AND d.phone = c.customer_phone)
                         ORDER BY priority DESC, due_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
         RETURNING cb.id, cb.line_id, cb.customer_phone, cb.trigger, cb.triggered_at, cb.attempts, cb.error_streak,
                   (SELECT c.time_zone FROM customers c WHERE c.business_id = cb.business_id AND c.phone = cb.customer_phone)
@@ -32,6 +33,22 @@ public final class DialStore {
         SELECT id, attempts, $2 FROM claimed
         RETURNING id AS attempt_id, callback_id)
       SELECT c.*, s.attempt_id FROM claimed c JOIN started s ON s.callback_id = c.id""";
+  /** Due callbacks to numbers on the do-not-call list (listed after they were scheduled) are cancelled, never dialled. */
+  static final String CANCEL_DO_NOT_CALL = """
+      UPDATE callbacks cb SET state = 'cancelled', outcome = 'cancelled', waiting_for = 'do_not_call', updated_at = now()
+      WHERE cb.state = 'scheduled' AND cb.due_at <= $1
+        AND EXISTS (SELECT 1 FROM do_not_call d WHERE d.business_id = cb.business_id AND d.phone = cb.customer_phone)
+      RETURNING cb.trigger, (SELECT l.slug FROM lines l WHERE l.id = cb.line_id) AS line""";
+
+  /** @return trigger and line of each callback cancelled */
+  public Future<List<String[]>> cancelDoNotCall(Instant now) {
+    return pool.preparedQuery(CANCEL_DO_NOT_CALL).execute(Tuple.of(Rows.timestamp(now))).map(rows -> {
+      List<String[]> out = new ArrayList<>();
+      rows.forEach(row -> out.add(new String[] {row.getString("trigger"), row.getString("line")}));
+      return out;
+    });
+  }
+
   /** Work whose instance vanished while placing a call: the call may exist, so it is looked up first. */
   static final String CLAIM_EXPIRED = """
       UPDATE callbacks cb SET owner = $1, lease_until = $2 + make_interval(secs => $3), needs_reconcile = true, updated_at = now()

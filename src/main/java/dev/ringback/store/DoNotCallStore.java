@@ -1,0 +1,65 @@
+package dev.ringback.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The do-not-call list. Adding a number cancels its waiting callbacks and notes the refusal in
+ * the customer's file, in one statement; the dialler never claims a callback to a listed number.
+ */
+public final class DoNotCallStore {
+  static final String ADD = """
+      WITH listed AS (
+        INSERT INTO do_not_call (business_id, phone, since, reason) VALUES ($1, $2, $3, $4)
+        ON CONFLICT (business_id, phone) DO UPDATE SET reason = COALESCE(EXCLUDED.reason, do_not_call.reason)
+        RETURNING phone),
+      cancelled AS (
+        UPDATE callbacks cb SET state = 'cancelled', outcome = 'cancelled', waiting_for = 'do_not_call', owner = NULL,
+                                lease_until = NULL, task_agent_id = NULL, task_lease_until = NULL, updated_at = now()
+        WHERE cb.business_id = $1 AND cb.customer_phone = $2 AND cb.state IN ('scheduled', 'agent_queue')
+        RETURNING cb.id, cb.trigger, (SELECT l.slug FROM lines l WHERE l.id = cb.line_id) AS line),
+      noted AS (
+        INSERT INTO customer_notes (business_id, customer_phone, outcome, note)
+        SELECT $1, $2, 'do_not_call', COALESCE($4, 'Asked not to be called.') FROM listed)
+      SELECT id, trigger, line FROM cancelled""";
+  static final String REMOVE = """
+      WITH removed AS (DELETE FROM do_not_call WHERE business_id = $1 AND phone = $2 RETURNING phone)
+      INSERT INTO customer_notes (business_id, customer_phone, outcome, note)
+      SELECT $1, $2, 'call_again', 'May be called again.' FROM removed RETURNING id""";
+  static final String LISTED = "SELECT since, reason FROM do_not_call WHERE business_id = $1 AND phone = $2";
+
+  /** A callback the listing cancelled, for the metrics. */
+  public record Cancelled(long id, String trigger, String line) {}
+
+  /** When and why a number was listed. */
+  public record Listing(Instant since, String reason) {}
+
+  private final Pool pool;
+
+  public DoNotCallStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<List<Cancelled>> add(long businessId, String phone, Instant now, String reason) {
+    return pool.preparedQuery(ADD).execute(Tuple.of(businessId, phone, Rows.timestamp(now), reason)).map(rows -> {
+      List<Cancelled> out = new ArrayList<>();
+      rows.forEach(row -> out.add(new Cancelled(row.getLong("id"), row.getString("trigger"), row.getString("line"))));
+      return out;
+    });
+  }
+
+  /** @return whether the number was listed */
+  public Future<Boolean> remove(long businessId, String phone) {
+    return pool.preparedQuery(REMOVE).execute(Tuple.of(businessId, phone)).map(rows -> rows.size() > 0);
+  }
+
+  public Future<java.util.Optional<Listing>> find(long businessId, String phone) {
+    return pool.preparedQuery(LISTED).execute(Tuple.of(businessId, phone)).map(rows -> rows.size() == 0 ? java.util.Optional.empty()
+        : java.util.Optional.of(new Listing(Rows.instant(rows.iterator().next().getOffsetDateTime("since")),
+            rows.iterator().next().getString("reason"))));
+  }
+}
