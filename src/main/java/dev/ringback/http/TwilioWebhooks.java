@@ -271,7 +271,7 @@ final class TwilioWebhooks {
       String when = CLOCK_TIME.format(cb.triggeredAt().atZone(line.timeZone()));
       return Future.succeededFuture(Twiml.callback(line, customer, Twiml.why(cb.trigger(), when, orderNumber), ring.contacts(),
           services.config().callbacks().agentAnswerSeconds(), services.publicUrl(DIAL + "?callback=" + callbackId),
-          services.publicUrl(STATUS)));
+          services.publicUrl(STATUS), services.publicUrl(GATHER + "?callback=" + callbackId)));
     });
   }
 
@@ -288,7 +288,10 @@ final class TwilioWebhooks {
         .recover(e -> Future.succeededFuture(new Ring(false, line.agents())));
   }
 
-  /** The buyer's key press after an order call: 1 hands the callback to the agents' queue. */
+  /**
+   * A key pressed during a callback: 9 puts the number on the do-not-call list; 1, after an order
+   * call on a line without agents, hands the callback to the agents' queue.
+   */
   void gather(RoutingContext ctx) {
     MultiMap form = ctx.request().formAttributes();
     String callSid = required(form, "CallSid");
@@ -296,12 +299,27 @@ final class TwilioWebhooks {
     if (callbackId == null) {
       throw HttpFailure.badRequest("missing callback");
     }
-    boolean wantsAgent = "1".equals(blankToNull(form.get("Digits")));
+    String digits = blankToNull(form.get("Digits"));
+    String language = languageOf(form);
+    if ("9".equals(digits)) {
+      services.callbacks().find(services.businessId(), callbackId)
+          .compose(cb -> cb.isEmpty() ? Future.succeededFuture(List.<dev.ringback.store.DoNotCallStore.Cancelled>of())
+              : services.doNotCall().add(services.businessId(), cb.get().phone(), services.clock().instant(),
+                  "Pressed 9 during a callback to stop these calls."))
+          .onSuccess(cancelled -> {
+            cancelled.forEach(c -> services.metrics().callbackFinished(c.trigger(), c.line(), "cancelled"));
+            LOG.info("gather CallSid={} callback=#{} Digits=9 -> the number is on the do-not-call list", callSid, callbackId);
+            Responses.twiml(ctx, 200, Twiml.stoppedCalling(language));
+          })
+          .onFailure(ctx::fail);
+      return;
+    }
+    boolean wantsAgent = "1".equals(digits);
     Future<Boolean> handed = wantsAgent ? services.callbacks().handToAgents(callbackId, "asked_for_agent") : Future.succeededFuture(false);
     handed.onSuccess(queued -> {
-      LOG.info("gather CallSid={} callback=#{} Digits={} -> {}", callSid, callbackId, wantsAgent ? "1" : "-",
+      LOG.info("gather CallSid={} callback=#{} Digits={} -> {}", callSid, callbackId, digits == null ? "-" : digits,
           queued ? "waiting for an agent" : "order confirmed");
-      Responses.twiml(ctx, 200, Twiml.orderGathered(wantsAgent, languageOf(form)));
+      Responses.twiml(ctx, 200, Twiml.orderGathered(wantsAgent, language));
     }).onFailure(ctx::fail);
   }
 

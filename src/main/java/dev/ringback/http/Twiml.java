@@ -66,11 +66,30 @@ final class Twiml {
    * {@code agentAnswerSeconds}: a customer we called must not be left waiting for us.
    */
   static VoiceResponse callback(Line line, Optional<Customer> customer, String why, List<String> ring, int agentAnswerSeconds,
-                                String dialActionUrl, String statusUrl) {
+                                String dialActionUrl, String statusUrl, String menuUrl) {
     Dial.Builder dial = agentsDial(ring, agentAnswerSeconds, dialActionUrl, statusUrl).callerId(line.number());
+    String language = language(line, customer);
+    // The greeting listens for 9 ("stop these calls"); with no key pressed the agents ring at once.
     return new VoiceResponse.Builder()
-        .say(say(hello(customer) + line.name() + ". " + why + " Connecting you now.", language(line, customer)))
+        .gather(new Gather.Builder()
+            .numDigits(1)
+            .timeout(1)
+            .action(menuUrl)
+            .method(HttpMethod.POST)
+            .actionOnEmptyResult(false)
+            .inputs(List.of(Gather.Input.DTMF))
+            .say(say(hello(customer) + line.name() + ". " + why + " Connecting you now.", language))
+            .say(say("To stop these calls, press 9.", language))
+            .build())
         .dial(dial.build())
+        .build();
+  }
+
+  /** The customer pressed 9 during a callback: never called again. */
+  static VoiceResponse stoppedCalling(String language) {
+    return new VoiceResponse.Builder()
+        .say(say("Understood. We will not call you again. Goodbye.", language))
+        .hangup(new Hangup.Builder().build())
         .build();
   }
 
@@ -125,6 +144,7 @@ final class Twiml {
             .inputs(List.of(Gather.Input.DTMF))
             .say(say(hello(customer) + line.name() + ". Thank you for your order " + orderNumber
                 + ". It is confirmed. To talk to someone about it, press 1. Otherwise, you can simply hang up.", language))
+            .say(say("To stop these calls, press 9.", language))
             .build())
         .say(say("Thank you for your order. Goodbye.", language))
         .hangup(new Hangup.Builder().build())

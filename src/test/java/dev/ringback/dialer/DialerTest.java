@@ -124,9 +124,13 @@ class DialerTest {
     var answer = server.twilio("/twilio/callback?callback=" + id, "CallSid", sid, "From", LINE_NUMBER, "To", phone,
         "CallStatus", "in-progress", "AnsweredBy", "human");
     Element twiml = Xml.parse(answer.body());
-    assertThat(Xml.childNames(twiml)).containsExactly("Say", "Dial");
+    assertThat(Xml.childNames(twiml)).containsExactly("Gather", "Dial");
+    Element greeting = Xml.child(twiml, "Gather");
+    assertThat(greeting.getAttribute("action")).isEqualTo(PUBLIC_URL + "/twilio/gather?callback=" + id);
+    assertThat(greeting.getAttribute("timeout")).as("the agents ring a second later at most").isEqualTo("1");
+    assertThat(greeting.getTextContent()).contains("To stop these calls, press 9.");
     String when = DateTimeFormatter.ofPattern("HH:mm").format(clock.instant().minusSeconds(61).atZone(java.time.ZoneId.of("America/Los_Angeles")));
-    assertThat(Xml.child(twiml, "Say").getTextContent())
+    assertThat(Xml.child(greeting, "Say").getTextContent())
         .isEqualTo("Hello Nikolay, this is Acme. You called us at " + when + " and we missed you. Connecting you now.");
     Element agents = Xml.child(twiml, "Dial");
     assertThat(agents.getAttribute("action")).isEqualTo(PUBLIC_URL + "/twilio/dial?callback=" + id);

@@ -78,4 +78,23 @@ class DoNotCallTest {
     assertThat(server.api("PUT", "/api/customers/123/do-not-call", "application/json", "{\"do_not_call\":true}").statusCode())
         .isEqualTo(422);
   }
+
+  @Test
+  void pressingNineDuringACallbackStopsTheCalls() {
+    String phone = "+14155550168";
+    var created = server.api("POST", "/api/callbacks", "application/json", "{\"phone\":\"" + phone + "\",\"line\":\"main\"}");
+    long id = new JsonObject(created.body()).getLong("id");
+    twilio.awaitRequests(r -> phone.equals(r.param("To")), 1, Duration.ofSeconds(15));
+    RingbackServer.await("the call to be placed", Duration.ofSeconds(15),
+        () -> db.count("SELECT count(*) FROM callback_attempts WHERE callback_id = ? AND call_sid IS NOT NULL", id) == 1);
+    String sid = (String) db.query("SELECT call_sid FROM callback_attempts WHERE callback_id = ?", id).get(0).get("call_sid");
+    var answer = server.twilio("/twilio/callback?callback=" + id, "CallSid", sid, "AnsweredBy", "human");
+    String menu = Xml.child(Xml.parse(answer.body()), "Gather").getAttribute("action");
+    var pressed = server.twilio(menu.substring(RingbackServer.PUBLIC_URL.length()), "CallSid", sid, "Digits", "9",
+        "From", RingbackServer.LINE_NUMBER, "To", phone);
+    assertThat(Xml.child(Xml.parse(pressed.body()), "Say").getTextContent()).contains("We will not call you again");
+    JsonObject file = new JsonObject(server.api("GET", "/api/customers/%2B14155550168/timeline", null, null).body());
+    assertThat(file.getBoolean("do_not_call")).isTrue();
+    assertThat(file.getJsonArray("items").encode()).contains("Pressed 9 during a callback");
+  }
 }

@@ -131,8 +131,8 @@ class OrderWebhooksTest {
     var twiml = server.twilio("/twilio/callback?callback=" + callbackId, "CallSid", sid, "From", RingbackServer.LINE_NUMBER,
         "To", "+12015550142", "CallStatus", "in-progress", "AnsweredBy", "human");
     Element root = Xml.parse(twiml.body());
-    assertThat(Xml.childNames(root)).containsExactly("Say", "Dial");
-    assertThat(Xml.child(root, "Say").getTextContent())
+    assertThat(Xml.childNames(root)).containsExactly("Gather", "Dial");
+    assertThat(Xml.child(Xml.child(root, "Gather"), "Say").getTextContent())
         .isEqualTo("Hello Jane, this is Acme. Thank you for your order 1001. Connecting you now.");
     assertThat(Xml.child(root, "Dial").getAttribute("callerId")).isEqualTo(RingbackServer.LINE_NUMBER);
 
@@ -265,7 +265,7 @@ class OrderWebhooksTest {
     assertThat(callbacks.get(0)).containsEntry("trigger_count", 2);
     long callbackId = (Long) callbacks.get(0).get("id");
     var twiml = server.twilio("/twilio/callback?callback=" + callbackId, "CallSid", placedSid(callbackId), "AnsweredBy", "human");
-    assertThat(Xml.child(Xml.parse(twiml.body()), "Say").getTextContent()).contains("Thank you for your order A-1003.");
+    assertThat(Xml.child(Xml.parse(twiml.body()), "Gather").getTextContent()).contains("Thank you for your order A-1003.");
   }
 
   @Test
