@@ -39,6 +39,7 @@ public final class HttpVerticle extends VerticleBase {
     AgentApi agents = new AgentApi(services);
     TaskApi tasks = new TaskApi(services);
     ConsoleEvents events = new ConsoleEvents(vertx, services);
+    LineApi lines = new LineApi(services);
     Operations operations = new Operations(services);
     int maxBody = services.config().http().maxBodyBytes();
 
@@ -94,6 +95,8 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/tasks/:id/complete").handler(ApiRoutes.requireContentType("application/json")).handler(tasks::complete);
 
     router.get("/api/events").handler(events::stream);
+    router.get("/api/lines").handler(lines::list);
+    router.get("/api/lines/:id/hours").handler(lines::hours);
 
     // The agents' console: static files from the jar; it signs in with the agent's token.
     router.get("/console").handler(ctx -> {

@@ -133,4 +133,19 @@ class AfterHoursTest {
     twilio.awaitRequests(r -> phone.equals(r.param("To")), 1, Duration.ofSeconds(15));
     assertThat(callback(phone)).containsEntry("waiting_for", null).containsEntry("attempts", 1);
   }
+
+  @Test
+  void theHoursAreReadableThroughTheApi() {
+    clock.set(la("2026-11-27T22:00"));
+    JsonObject hours = new JsonObject(server.api("GET", "/api/lines/main/hours", null, null).body());
+    assertThat(hours.getString("time_zone")).isEqualTo("America/Los_Angeles");
+    assertThat(hours.getJsonObject("week").getJsonArray("fri").getList()).containsExactly("09:00-17:00");
+    assertThat(hours.getJsonObject("week").getJsonArray("sat").getList()).isEmpty();
+    assertThat(hours.getJsonArray("closed").getList()).containsExactly("2026-11-30");
+    assertThat(hours.getBoolean("open_now")).isFalse();
+    assertThat(hours.getString("next_opening")).isEqualTo(la("2026-12-01T09:00").toString());
+    assertThat(server.api("GET", "/api/lines/nope/hours", null, null).statusCode()).isEqualTo(404);
+    assertThat(new JsonObject(server.api("GET", "/api/lines", null, null).body()).getJsonArray("items").getJsonObject(0).getBoolean("open_now"))
+        .isFalse();
+  }
 }
