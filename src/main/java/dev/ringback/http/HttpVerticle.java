@@ -55,6 +55,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post(TwilioWebhooks.CALLBACK).handler(twilio::callback);
     router.post(TwilioWebhooks.GATHER).handler(twilio::gather);
     router.post(TwilioWebhooks.CONNECT).handler(twilio::connect);
+    router.post(TwilioWebhooks.WHEN).handler(twilio::when);
 
     router.route("/orders*").failureHandler(orders::rejected);
     router.post(OrderWebhooks.GENERIC).handler(orders::generic);

@@ -38,6 +38,9 @@ final class TwilioWebhooks {
   static final String CALLBACK = "/twilio/callback";
   static final String GATHER = "/twilio/gather";
   static final String CONNECT = "/twilio/connect";
+  static final String WHEN = "/twilio/when";
+  private static final java.time.format.DateTimeFormatter SPOKEN_DAY =
+      java.time.format.DateTimeFormatter.ofPattern("EEEE", java.util.Locale.ENGLISH);
   private static final java.time.format.DateTimeFormatter CLOCK_TIME = java.time.format.DateTimeFormatter.ofPattern("HH:mm");
 
   private final Services services;
@@ -144,7 +147,7 @@ final class TwilioWebhooks {
               return Future.succeededFuture(known);
             }))
         .onSuccess(known -> Responses.twiml(ctx, 200, Twiml.afterHours(line, known, services.config().callbacks().voicemailMaxSeconds(),
-            services.publicUrl(RECORDING))))
+            services.publicUrl(RECORDING), services.publicUrl(WHEN))))
         .onFailure(ctx::fail);
   }
 
@@ -190,7 +193,7 @@ final class TwilioWebhooks {
                 scheduled.map(s -> "#" + s.id() + " due " + s.dueAt()).orElse("already promised"));
             var callbacks = services.config().callbacks();
             Responses.twiml(ctx, 200, Twiml.missed(line.get(), callbacks.promiseMinutes(), callbacks.voicemailMaxSeconds(),
-                services.publicUrl(RECORDING)));
+                services.publicUrl(RECORDING), services.publicUrl(WHEN)));
           }
         });
   }
@@ -320,6 +323,75 @@ final class TwilioWebhooks {
       LOG.info("gather CallSid={} callback=#{} Digits={} -> {}", callSid, callbackId, digits == null ? "-" : digits,
           queued ? "waiting for an agent" : "order confirmed");
       Responses.twiml(ctx, 200, Twiml.orderGathered(wantsAgent, language));
+    }).onFailure(ctx::fail);
+  }
+
+  /**
+   * The caller chooses when to be called back: 2 during the missed-call or after-hours message,
+   * then the day (1 today, 2 tomorrow, 3 the day after), then the time as four digits. A time
+   * outside opening hours or the allowed calling hours is refused with the reason, once asked
+   * again; the caller's waiting callback moves to the chosen time (trigger {@code scheduled}).
+   */
+  void when(RoutingContext ctx) {
+    MultiMap form = ctx.request().formAttributes();
+    String callSid = required(form, "CallSid");
+    String digits = Optional.ofNullable(blankToNull(form.get("Digits"))).orElse("");
+    String step = Optional.ofNullable(ctx.request().getParam("step")).orElse("offer");
+    Optional<Line> found = services.phoneNumbers().normalize(form.get("To")).flatMap(services.config()::lineByNumber);
+    if (found.isEmpty()) {
+      Responses.twiml(ctx, 200, Twiml.apology());
+      return;
+    }
+    Line line = found.get();
+    String language = line.language();
+    switch (step) {
+      case "offer" -> Responses.twiml(ctx, 200, "2".equals(digits)
+          ? Twiml.askDay(language, services.publicUrl(WHEN + "?step=day"))
+          : Twiml.timeNotChosen(language, "Thank you."));
+      case "day" -> Responses.twiml(ctx, 200, digits.matches("[123]")
+          ? Twiml.askTime(language, services.publicUrl(WHEN + "?step=time&day=" + digits), null)
+          : Twiml.timeNotChosen(language, "Sorry, that is not one of the choices."));
+      case "time" -> chooseTime(ctx, callSid, line, digits);
+      default -> throw HttpFailure.badRequest("step: unknown");
+    }
+  }
+
+  private void chooseTime(RoutingContext ctx, String callSid, Line line, String digits) {
+    String day = ctx.request().getParam("day");
+    boolean retried = ctx.request().getParam("retry") != null;
+    if (day == null || !day.matches("[123]")) {
+      throw HttpFailure.badRequest("day: must be 1, 2 or 3");
+    }
+    Instant now = services.clock().instant();
+    java.time.LocalDate date = now.atZone(line.timeZone()).toLocalDate().plusDays(Long.parseLong(day) - 1);
+    String problem = null;
+    Instant chosen = null;
+    if (!digits.matches("([01][0-9]|2[0-3])[0-5][0-9]")) {
+      problem = "Sorry, that is not a time.";
+    } else {
+      chosen = date.atTime(Integer.parseInt(digits.substring(0, 2)), Integer.parseInt(digits.substring(2))).atZone(line.timeZone())
+          .toInstant();
+      if (!chosen.isAfter(now.plusSeconds(120))) {
+        problem = "Sorry, that time has passed.";
+      } else if (!line.hours().isOpen(chosen)) {
+        problem = "Sorry, we are closed then.";
+      } else if (!services.config().dialer().allowedHours().allows(chosen, List.of(line.timeZone()))) {
+        problem = "Sorry, we do not call at that hour.";
+      }
+    }
+    if (problem != null) {
+      LOG.info("when CallSid={} day={} time={} -> refused: {}", callSid, day, digits, problem);
+      Responses.twiml(ctx, 200, retried ? Twiml.timeNotChosen(line.language(), problem)
+          : Twiml.askTime(line.language(), services.publicUrl(WHEN + "?step=time&day=" + day + "&retry=1"), problem));
+      return;
+    }
+    Instant due = chosen;
+    String spoken = (day.equals("1") ? "today" : day.equals("2") ? "tomorrow" : "on " + SPOKEN_DAY.format(date))
+        + " at " + CLOCK_TIME.format(due.atZone(line.timeZone()));
+    services.callbacks().rescheduleByCall(callSid, due).onSuccess(moved -> {
+      LOG.info("when CallSid={} -> {}", callSid, moved ? "callback moved to " + due : "no waiting callback to move");
+      Responses.twiml(ctx, 200, moved ? Twiml.timeChosen(line.language(), spoken)
+          : Twiml.timeNotChosen(line.language(), "Sorry, we could not find your request."));
     }).onFailure(ctx::fail);
   }
 

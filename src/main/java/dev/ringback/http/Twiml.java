@@ -239,42 +239,91 @@ final class Twiml {
         .build();
   }
 
-  /** Nobody answered: apologise, promise the callback, offer a voicemail. */
-  static VoiceResponse missed(Line line, int promiseMinutes, int voicemailMaxSeconds, String recordingUrl) {
+  /** Nobody answered: apologise, promise the callback, offer to choose its time, then a voicemail. */
+  static VoiceResponse missed(Line line, int promiseMinutes, int voicemailMaxSeconds, String recordingUrl, String chooseUrl) {
+    return messageThenVoicemail(line.language(), "Sorry, nobody could take your call right now. We will call you back within "
+            + promiseMinutes + (promiseMinutes == 1 ? " minute." : " minutes."),
+        voicemailMaxSeconds, recordingUrl, chooseUrl, "We will call you back soon. Goodbye.");
+  }
+
+  /** Outside opening hours: the line's message, by name when the caller is known, then a voicemail. */
+  static VoiceResponse afterHours(Line line, Optional<Customer> caller, int voicemailMaxSeconds, String recordingUrl, String chooseUrl) {
+    String hello = caller.filter(Customer::hasName).map(c -> "Hello " + firstName(c.name()) + ". ").orElse("");
+    return messageThenVoicemail(language(line, caller), hello + line.afterHoursMessage(), voicemailMaxSeconds, recordingUrl, chooseUrl,
+        "We will call you back when we open. Goodbye.");
+  }
+
+  /**
+   * The message (listening for 2: "choose when we call you back"), then a voicemail after the
+   * tone; with no key pressed the recording starts at once.
+   */
+  private static VoiceResponse messageThenVoicemail(String language, String message, int voicemailMaxSeconds, String recordingUrl,
+                                                    String chooseUrl, String closing) {
     return new VoiceResponse.Builder()
-        .say(say("Sorry, nobody could take your call right now. We will call you back within " + promiseMinutes
-            + (promiseMinutes == 1 ? " minute." : " minutes.")
-            + " If you like, leave a message after the tone, then hang up.", line.language()))
-        .record(new Record.Builder()
-            .maxLength(voicemailMaxSeconds)
-            .playBeep(true)
-            .timeout(5)
-            .action(recordingUrl)
+        .gather(new Gather.Builder()
+            .numDigits(1)
+            .timeout(2)
+            .action(chooseUrl)
             .method(HttpMethod.POST)
-            .recordingStatusCallback(recordingUrl)
-            .recordingStatusCallbackMethod(HttpMethod.POST)
+            .actionOnEmptyResult(false)
+            .inputs(List.of(Gather.Input.DTMF))
+            .say(say(message, language))
+            .say(say("To choose when we call you back, press 2. Or leave a message after the tone, then hang up.", language))
             .build())
-        .say(say("We will call you back soon. Goodbye.", line.language()))
+        .record(voicemail(voicemailMaxSeconds, recordingUrl))
+        .say(say(closing, language))
         .hangup(new Hangup.Builder().build())
         .build();
   }
 
-  /** Outside opening hours: the line's message, by name when the caller is known, then a voicemail. */
-  static VoiceResponse afterHours(Line line, Optional<Customer> caller, int voicemailMaxSeconds, String recordingUrl) {
-    String language = language(line, caller);
-    String hello = caller.filter(Customer::hasName).map(c -> "Hello " + firstName(c.name()) + ". ").orElse("");
+  private static Record voicemail(int voicemailMaxSeconds, String recordingUrl) {
+    return new Record.Builder()
+        .maxLength(voicemailMaxSeconds)
+        .playBeep(true)
+        .timeout(5)
+        .action(recordingUrl)
+        .method(HttpMethod.POST)
+        .recordingStatusCallback(recordingUrl)
+        .recordingStatusCallbackMethod(HttpMethod.POST)
+        .build();
+  }
+
+  /** Choosing the time, step 1: which day. */
+  static VoiceResponse askDay(String language, String actionUrl) {
     return new VoiceResponse.Builder()
-        .say(say(hello + line.afterHoursMessage(), language))
-        .record(new Record.Builder()
-            .maxLength(voicemailMaxSeconds)
-            .playBeep(true)
-            .timeout(5)
-            .action(recordingUrl)
-            .method(HttpMethod.POST)
-            .recordingStatusCallback(recordingUrl)
-            .recordingStatusCallbackMethod(HttpMethod.POST)
+        .gather(new Gather.Builder().numDigits(1).timeout(6).action(actionUrl).method(HttpMethod.POST)
+            .inputs(List.of(Gather.Input.DTMF))
+            .say(say("For today, press 1. For tomorrow, press 2. For the day after tomorrow, press 3.", language))
             .build())
-        .say(say("We will call you back when we open. Goodbye.", language))
+        .say(say("We will call you back as soon as we can. Goodbye.", language))
+        .hangup(new Hangup.Builder().build())
+        .build();
+  }
+
+  /** Choosing the time, step 2: the time as four digits; {@code problem} says why the last one could not be taken. */
+  static VoiceResponse askTime(String language, String actionUrl, String problem) {
+    return new VoiceResponse.Builder()
+        .gather(new Gather.Builder().numDigits(4).timeout(8).action(actionUrl).method(HttpMethod.POST)
+            .inputs(List.of(Gather.Input.DTMF))
+            .say(say((problem == null ? "" : problem + " ")
+                + "Enter the time as four digits, for example 1 4 3 0 for half past two in the afternoon.", language))
+            .build())
+        .say(say("We will call you back as soon as we can. Goodbye.", language))
+        .hangup(new Hangup.Builder().build())
+        .build();
+  }
+
+  /** The chosen time, read back. */
+  static VoiceResponse timeChosen(String language, String when) {
+    return new VoiceResponse.Builder()
+        .say(say("Thank you. We will call you back " + when + ". Goodbye.", language))
+        .hangup(new Hangup.Builder().build())
+        .build();
+  }
+
+  static VoiceResponse timeNotChosen(String language, String why) {
+    return new VoiceResponse.Builder()
+        .say(say(why + " We will call you back as soon as we can. Goodbye.", language))
         .hangup(new Hangup.Builder().build())
         .build();
   }

@@ -153,6 +153,17 @@ public final class CallbackStore {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toCallback(rows.iterator().next())));
   }
 
+  /** The caller chose when to be called back: their waiting callback from that call's line moves there. */
+  static final String RESCHEDULE_BY_CALL = """
+      UPDATE callbacks cb SET due_at = $2, trigger = 'scheduled', waiting_for = NULL, updated_at = now()
+      FROM calls c
+      WHERE c.call_sid = $1 AND cb.line_id = c.line_id AND cb.customer_phone = c.caller_phone AND cb.state = 'scheduled'
+      RETURNING cb.id""";
+
+  public Future<Boolean> rescheduleByCall(String callSid, Instant dueAt) {
+    return pool.preparedQuery(RESCHEDULE_BY_CALL).execute(Tuple.of(callSid, Rows.timestamp(dueAt))).map(rows -> rows.size() > 0);
+  }
+
   /** The customer asked for a person: the callback waits for an agent instead of ending when the call does. */
   static final String HAND_TO_AGENTS = """
       UPDATE callbacks SET state = 'agent_queue', task_reason = $2, owner = NULL, lease_until = NULL, check_at = NULL,

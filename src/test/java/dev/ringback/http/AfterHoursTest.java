@@ -89,12 +89,12 @@ class AfterHoursTest {
     server.api("PUT", "/api/customers/%2B14155550163", "application/json", "{\"name\":\"Vera Lang\",\"tier\":\"vip\"}");
     var first = server.twilio("/twilio/voice", "CallSid", "CAnight0001", "From", "+14155550161", "To", LINE);
     Element twiml = Xml.parse(first.body());
-    assertThat(Xml.childNames(twiml)).containsExactly("Say", "Record", "Say", "Hangup");
-    assertThat(Xml.child(twiml, "Say").getTextContent()).isEqualTo("Acme is closed. Leave a message and we will call you back.");
+    assertThat(Xml.childNames(twiml)).containsExactly("Gather", "Record", "Say", "Hangup");
+    assertThat(Xml.child(Xml.child(twiml, "Gather"), "Say").getTextContent()).isEqualTo("Acme is closed. Leave a message and we will call you back.");
     assertThat(Xml.child(twiml, "Record").getAttribute("recordingStatusCallback")).isEqualTo(RingbackServer.PUBLIC_URL + "/twilio/recording");
     server.twilio("/twilio/voice", "CallSid", "CAnight0002", "From", "+14155550162", "To", LINE);
     var vip = server.twilio("/twilio/voice", "CallSid", "CAnight0003", "From", "+14155550163", "To", LINE);
-    assertThat(Xml.child(Xml.parse(vip.body()), "Say").getTextContent()).startsWith("Hello Vera. Acme is closed.");
+    assertThat(Xml.child(Xml.parse(vip.body()), "Gather").getTextContent()).startsWith("Hello Vera. Acme is closed.");
 
     Instant tuesday = la("2026-12-01T09:00");
     assertThat(callback("+14155550161")).containsEntry("trigger", "after_hours").containsEntry("state", "scheduled");
@@ -147,5 +147,37 @@ class AfterHoursTest {
     assertThat(server.api("GET", "/api/lines/nope/hours", null, null).statusCode()).isEqualTo(404);
     assertThat(new JsonObject(server.api("GET", "/api/lines", null, null).body()).getJsonArray("items").getJsonObject(0).getBoolean("open_now"))
         .isFalse();
+  }
+
+  static String say(String twiml) {
+    return Xml.parse(twiml).getTextContent();
+  }
+
+  @Test
+  void theCallerChoosesWhenToBeCalledBack() {
+    clock.set(la("2026-11-27T22:00"));
+    String caller = "+14155550169";
+    String sid = "CAnight0009";
+    server.twilio("/twilio/voice", "CallSid", sid, "From", caller, "To", LINE);
+    assertThat(callback(caller)).containsEntry("trigger", "after_hours");
+    var day = server.twilio("/twilio/when", "CallSid", sid, "From", caller, "To", LINE, "Digits", "2");
+    assertThat(say(day.body())).contains("For tomorrow, press 2");
+    // Saturday: closed. Asked again, with the reason.
+    var saturday = server.twilio("/twilio/when?step=day", "CallSid", sid, "From", caller, "To", LINE, "Digits", "2");
+    String timeUrl = Xml.child(Xml.parse(saturday.body()), "Gather").getAttribute("action");
+    assertThat(timeUrl).isEqualTo(RingbackServer.PUBLIC_URL + "/twilio/when?step=time&day=2");
+    var closed = server.twilio("/twilio/when?step=time&day=2", "CallSid", sid, "From", caller, "To", LINE, "Digits", "1430");
+    assertThat(say(closed.body())).contains("Sorry, we are closed then.");
+    var notATime = server.twilio("/twilio/when?step=time&day=2&retry=1", "CallSid", sid, "From", caller, "To", LINE, "Digits", "2575");
+    assertThat(say(notATime.body())).contains("Sorry, that is not a time.").contains("as soon as we can");
+    assertThat(callback(caller)).as("unchanged").containsEntry("trigger", "after_hours");
+
+    // Tuesday is open: choose from a new menu on Monday night, for the day after tomorrow at 10:15.
+    clock.set(la("2026-11-30T20:00"));
+    var chosen = server.twilio("/twilio/when?step=time&day=2", "CallSid", sid, "From", caller, "To", LINE, "Digits", "1015");
+    assertThat(say(chosen.body())).contains("We will call you back tomorrow at 10:15.");
+    assertThat(callback(caller)).containsEntry("trigger", "scheduled");
+    assertThat(due(caller)).isEqualTo(la("2026-12-01T10:15"));
+    assertThat(db.count("SELECT count(*) FROM callbacks WHERE customer_phone = ?", caller)).as("moved, not added").isEqualTo(1);
   }
 }

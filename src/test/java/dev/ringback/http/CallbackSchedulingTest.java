@@ -75,8 +75,10 @@ class CallbackSchedulingTest {
     incoming("CAmiss0001", phone);
     Element twiml = dial("CAmiss0001", phone, "no-answer");
 
-    assertThat(Xml.childNames(twiml)).containsExactly("Say", "Record", "Say", "Hangup");
-    assertThat(Xml.child(twiml, "Say").getTextContent()).contains("call you back within 5 minutes");
+    assertThat(Xml.childNames(twiml)).containsExactly("Gather", "Record", "Say", "Hangup");
+    Element message = Xml.child(twiml, "Gather");
+    assertThat(message.getTextContent()).contains("call you back within 5 minutes").contains("press 2");
+    assertThat(message.getAttribute("action")).isEqualTo(PUBLIC_URL + "/twilio/when");
     Element record = Xml.child(twiml, "Record");
     assertThat(record.getAttribute("action")).isEqualTo(PUBLIC_URL + "/twilio/recording");
     assertThat(record.getAttribute("recordingStatusCallback")).isEqualTo(PUBLIC_URL + "/twilio/recording");

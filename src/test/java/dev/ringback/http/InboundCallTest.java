@@ -141,7 +141,7 @@ class InboundCallTest {
     HttpResponse<String> response = server.twilio("/twilio/dial", "CallSid", "CAdial0001", "From", CALLER, "To", LINE_NUMBER,
         "DialCallStatus", "no-answer", "DialCallSid", "CAleg00001");
     Element twiml = Xml.parse(response.body());
-    assertThat(Xml.childNames(twiml)).containsExactly("Say", "Record", "Say", "Hangup");
+    assertThat(Xml.childNames(twiml)).containsExactly("Gather", "Record", "Say", "Hangup");
     assertThat(db.query("SELECT dial_status FROM calls WHERE call_sid = 'CAdial0001'").get(0)).containsEntry("dial_status", "no-answer");
 
     HttpResponse<String> answered = server.twilio("/twilio/dial", "CallSid", "CAdial0002", "From", CALLER, "To", LINE_NUMBER,
