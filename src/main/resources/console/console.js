@@ -253,6 +253,21 @@
       if (!(e instanceof SignedOut)) { $('task-message').textContent = e.message; }
     }
   });
+  $('do-not-call').addEventListener('click', async () => {
+    if (!current || !confirm('Never call ' + (current.customer_name || current.phone) + ' again?')) { return; }
+    try {
+      const phone = current.phone;
+      await api('PUT', '/api/customers/' + encodeURIComponent(phone) + '/do-not-call',
+        { do_not_call: true, reason: 'Asked ' + (me ? me.name : 'an agent') + ' not to be called again.' });
+      done();
+      show('task-panel', true);
+      show('complete-form', false);
+      $('task-message').textContent = 'On the do-not-call list.';
+      loadFile(phone);
+    } catch (e) {
+      if (!(e instanceof SignedOut)) { $('task-message').textContent = e.message; }
+    }
+  });
   $('call').addEventListener('click', async () => {
     if (!current) { return; }
     try {

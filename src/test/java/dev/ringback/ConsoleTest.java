@@ -110,6 +110,20 @@ class ConsoleTest {
       assertThat(db.query("SELECT state, outcome FROM callbacks WHERE id = ?", task).get(0))
           .containsEntry("state", "done").containsEntry("outcome", "reached");
 
+      // "Do not call again" from the console: the number is listed and the refusal is in the file.
+      var byHand = server.api("POST", "/api/tasks", "application/json", "{\"phone\":\"+14155550198\",\"line\":\"main\"}");
+      long second = new JsonObject(byHand.body()).getLong("id");
+      new WebDriverWait(anaConsole, Duration.ofSeconds(5)).until(ExpectedConditions.presenceOfElementLocated(row(second)));
+      anaConsole.findElement(row(second)).findElement(By.cssSelector("button.claim")).click();
+      new WebDriverWait(anaConsole, Duration.ofSeconds(5)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("task-summary"),
+          "+14155550198"));
+      anaConsole.findElement(By.id("do-not-call")).click();
+      new WebDriverWait(anaConsole, Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent()).accept();
+      new WebDriverWait(anaConsole, Duration.ofSeconds(5)).until(
+          ExpectedConditions.textToBePresentInElementLocated(By.id("timeline"), "not to be called again"));
+      assertThat(db.count("SELECT count(*) FROM do_not_call WHERE phone = '+14155550198'")).isEqualTo(1);
+      assertThat(db.query("SELECT state FROM callbacks WHERE id = ?", second).get(0)).containsEntry("state", "cancelled");
+
       // A revoked token sends the console back to the sign-in form.
       long benId = new JsonObject(server.request("GET", "/api/agents/me", null, null, "Bearer " + ben).body()).getLong("id");
       server.api("POST", "/api/agents/" + benId + "/token", null, null);

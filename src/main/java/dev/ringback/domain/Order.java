@@ -13,9 +13,10 @@ import java.util.Optional;
  * @param displayNumber what the buyer knows the order as ("#1001", "1042"); may be null
  * @param phones the numbers the order carries, best first
  * @param line the line that should call back, when the order names one
+ * @param callAt when the buyer asked to be called, if they did; otherwise as soon as the policy says
  */
 public record Order(String source, String orderId, String displayNumber, String name, List<Phone> phones,
-                   BigDecimal total, String currency, Integer itemCount, Instant orderedAt, String line) {
+                   BigDecimal total, String currency, Integer itemCount, Instant orderedAt, String line, Instant callAt) {
   public static final String CALLED = "called";
   public static final String DUPLICATE = "duplicate";
   public static final String NO_PHONE = "no_phone";

@@ -24,7 +24,10 @@ final class OrderPayloads {
 
   private OrderPayloads() {}
 
-  /** {@code {"order_id", "phone", "name", "total", "currency", "line"?, "number"?, "items"?, "country"?}}, strictly checked. */
+  /**
+   * {@code {"order_id", "phone", "name", "total", "currency", "line"?, "number"?, "items"?, "country"?, "call_at"?}},
+   * strictly checked; {@code call_at} (ISO-8601, e.g. 2026-12-01T10:15:00Z) is when the buyer asked to be called.
+   */
   static Order generic(JsonObject body) {
     String orderId = id(body, "order_id");
     BigDecimal total = null;
@@ -50,7 +53,7 @@ final class OrderPayloads {
     return new Order("generic", orderId, text(body, "number"), clip(text(body, "name"), MAX_NAME),
         List.of(new Order.Phone((String) phone, text(body, "country"))), total,
         currency == null ? null : currency.toUpperCase(Locale.ROOT), items == null ? null : ((Number) items).intValue(),
-        null, text(body, "line"));
+        null, text(body, "line"), callAt(body));
   }
 
   /** Shopify's {@code orders/create}: the REST Admin API order resource. */
@@ -74,7 +77,7 @@ final class OrderPayloads {
     }
     return new Order("shopify", id(body, "id"), text(body, "name") != null ? text(body, "name") : text(body, "order_number"),
         clip(name, MAX_NAME), phones, decimal(body.getValue("total_price")), currency(text(body, "currency")),
-        quantities(body.getValue("line_items")), instant(text(body, "created_at")), null);
+        quantities(body.getValue("line_items")), instant(text(body, "created_at")), null, null);
   }
 
   /** WooCommerce's {@code order.created}: the REST API v3 order resource; absent values are "". */
@@ -88,7 +91,19 @@ final class OrderPayloads {
     String created = text(body, "date_created_gmt");
     return new Order("woocommerce", id(body, "id"), text(body, "number"), clip(name, MAX_NAME), phones,
         decimal(body.getValue("total")), currency(text(body, "currency")), quantities(body.getValue("line_items")),
-        created == null ? null : gmt(created), null);
+        created == null ? null : gmt(created), null, null);
+  }
+
+  private static Instant callAt(JsonObject body) {
+    String value = text(body, "call_at");
+    if (value == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(value).toInstant();
+    } catch (DateTimeParseException e) {
+      throw HttpFailure.unprocessable("call_at: '" + value + "' is not a date and time such as 2026-12-01T10:15:00Z");
+    }
   }
 
   private static String id(JsonObject body, String field) {

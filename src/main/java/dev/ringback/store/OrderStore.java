@@ -72,7 +72,8 @@ public final class OrderStore {
     return pool.preparedQuery(RECORD).execute(Tuple.from(new Object[] {
             businessId, order.source(), order.orderId(), clip(order.displayNumber()), storedPhone, order.name(), order.total(),
             order.currency(), order.itemCount(), lineId, result, Rows.timestamp(order.orderedAt()), Rows.timestamp(receivedAt),
-            Rows.timestamp(policy.dueAt(CallbackPolicy.ORDER, receivedAt)),
+            Rows.timestamp(order.callAt() != null && order.callAt().isAfter(receivedAt) ? order.callAt()
+                : policy.dueAt(CallbackPolicy.ORDER, receivedAt)),
             policy.priority(CallbackPolicy.ORDER, Customer.Tier.STANDARD), policy.priority(CallbackPolicy.ORDER, Customer.Tier.VIP)}))
         .map(rows -> {
           Row row = rows.iterator().next();

@@ -380,4 +380,14 @@ class OrderWebhooksTest {
     assertThat(db.query("SELECT priority FROM callbacks WHERE id = ?", callbackId).get(0)).containsEntry("priority", 150);
     assertThat(db.query("SELECT name FROM customers WHERE phone = '+14155550182'").get(0)).containsEntry("name", "Nikolay Petrov");
   }
+
+  @Test
+  void aBuyerWhoAskedForATimeIsCalledThen() {
+    java.time.Instant at = java.time.Instant.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    HttpResponse<String> response = generic("{\"order_id\": \"A-2003\", \"phone\": \"+14155550183\", \"call_at\": \"" + at + "\"}");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(new JsonObject(response.body()).getString("due_at")).isEqualTo(at.toString());
+    assertThat(dialsTo("+14155550183")).isEmpty();
+    assertThat(generic("{\"order_id\": \"A-2004\", \"call_at\": \"tomorrow\"}").statusCode()).isEqualTo(422);
+  }
 }
