@@ -23,8 +23,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = router(vertx, services);
-    // HTTP/1.1 only, as Twilio and the shops speak it: an h2c upgrade would only add a failure mode.
-    return vertx.createHttpServer(new HttpServerOptions().setPort(port).setCompressionSupported(true).setHttp2ClearTextEnabled(false))
+    return vertx.createHttpServer(new HttpServerOptions().setPort(port).setCompressionSupported(true))
         .requestHandler(router)
         .listen();
   }

@@ -46,4 +46,35 @@ class TwoInstancesTest {
     }
   }
 
+  /** A task made through one instance reaches a console connected to the other (NOTIFY, then the event bus). */
+  @Test
+  void aTaskChangeOnOneInstanceReachesTheConsolesOfTheOther() throws Exception {
+    TestDatabase db = TestDatabase.create();
+    var env = RingbackServer.environment(db, "http://127.0.0.1:9");
+    try (RingbackServer first = RingbackServer.start(RingbackServer.LINES_YAML, env, Clock.systemUTC());
+         RingbackServer second = RingbackServer.start(RingbackServer.LINES_YAML, env, Clock.systemUTC())) {
+      java.util.concurrent.LinkedBlockingQueue<String> events = new java.util.concurrent.LinkedBlockingQueue<>();
+      var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(second.baseUrl() + "/api/events"))
+          .header("Authorization", "Bearer " + RingbackServer.API_TOKEN).build();
+      var stream = java.net.http.HttpClient.newHttpClient()
+          .sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofLines())
+          .thenAccept(response -> response.body().filter(line -> line.startsWith("data:")).forEach(events::add));
+      try {
+        String first0 = events.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(first0).as("the queue at once").isNotNull().contains("\"items\"");
+        var created = first.api("POST", "/api/tasks", "application/json", "{\"phone\":\"+14155550199\",\"line\":\"main\"}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        long id = new io.vertx.core.json.JsonObject(created.body()).getLong("id");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        boolean seen = false;
+        while (!seen && System.nanoTime() < deadline) {
+          String event = events.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+          seen = event != null && event.contains("\"id\":" + id + ",");
+        }
+        assertThat(seen).as("task " + id + " pushed by the other instance").isTrue();
+      } finally {
+        stream.cancel(true);
+      }
+    }
+  }
 }

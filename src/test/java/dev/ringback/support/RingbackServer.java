@@ -54,7 +54,12 @@ public final class RingbackServer implements AutoCloseable {
           agents: []
       """;
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /**
+   * HTTP/1.1, as Twilio and the shops send; Java's default (an h2c upgrade attempt on http://)
+   * failed on large answers from the server with a protocol error.
+   */
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
 
   private final Ringback ringback;
   private final String baseUrl;
