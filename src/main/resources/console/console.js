@@ -95,6 +95,7 @@
       if (line.startsWith('data:')) { data += line.slice(5).trim(); }
     });
     if (name === 'queue' && data) { renderQueue(JSON.parse(data).items); }
+    if (name === 'me' && data) { $('presence').value = JSON.parse(data).presence; }
   }
 
   function age(iso) {

@@ -78,6 +78,14 @@ class ConsoleTest {
       signIn(anaConsole, server, ana, "Ana");
       signIn(benConsole, server, ben, "Ben");
       assertThat(new Select(anaConsole.findElement(By.id("presence"))).getFirstSelectedOption().getText()).isEqualTo("offline");
+      // Presence set elsewhere (here by the admin; Ringback does it on calls) shows up live.
+      long anaId = new JsonObject(server.request("GET", "/api/agents/me", null, null, "Bearer " + ana).body()).getLong("id");
+      server.api("PUT", "/api/agents/" + anaId + "/presence", "application/json", "{\"presence\":\"busy\"}");
+      new WebDriverWait(anaConsole, Duration.ofSeconds(5)).until(d ->
+          "busy".equals(new Select(d.findElement(By.id("presence"))).getFirstSelectedOption().getText()));
+      server.api("PUT", "/api/agents/" + anaId + "/presence", "application/json", "{\"presence\":\"offline\"}");
+      new WebDriverWait(anaConsole, Duration.ofSeconds(5)).until(d ->
+          "offline".equals(new Select(d.findElement(By.id("presence"))).getFirstSelectedOption().getText()));
 
       // Both agents are offline: the caller is told nobody is free, and a person must call back.
       String caller = "+14155550197";

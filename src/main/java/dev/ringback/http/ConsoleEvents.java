@@ -10,9 +10,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code GET /api/events}: the agent queue as server-sent events. Each stream gets the queue at
- * once, then again whenever any instance changes a task (PostgreSQL NOTIFY, relayed on the
- * event bus), so a new task reaches every open console within a second.
+ * {@code GET /api/events}: the agent queue as server-sent events. Each stream gets the queue (and
+ * an agent their own record) at once, then again whenever any instance changes a task or a
+ * presence (PostgreSQL NOTIFY, relayed on the event bus), so a new task reaches every open
+ * console within a second.
  */
 final class ConsoleEvents {
   private static final long DEBOUNCE_MILLIS = 100;
@@ -84,6 +85,14 @@ final class ConsoleEvents {
               response.write("event: error\ndata: " + new JsonObject().put("error", "the queue is unavailable").encode() + "\n\n");
             }
           });
+      if (!caller.isAdmin()) {
+        // The agent's own presence, which Ringback changes too (busy while on a call).
+        services.agents().find(services.businessId(), caller.agent().id()).onSuccess(me -> me.ifPresent(agent -> {
+          if (!response.closed()) {
+            response.write("event: me\ndata: " + AgentApi.toJson(agent).encode() + "\n\n");
+          }
+        }));
+      }
     }
   }
 }
