@@ -6,6 +6,7 @@ import dev.ringback.domain.CallbackPolicy;
 import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.OpeningHours;
+import dev.ringback.domain.QuietHours;
 import dev.ringback.domain.PhoneNumbers;
 import io.vertx.pgclient.PgConnectOptions;
 import java.io.IOException;
@@ -91,9 +92,14 @@ public record RingbackConfig(
    */
   public record Dialer(int callsPerSecond, int leaseSeconds, int pollMillis, int batchSize, String machineDetection,
                        int ringTimeoutSeconds, int maxAttempts, List<Integer> retryMinutes, int statusCheckSeconds,
-                       dev.ringback.domain.QuietHours allowedHours) {
+                       QuietHours allowedHours) {
     public DialPolicy policy() {
       return new DialPolicy(maxAttempts, retryMinutes.stream().map(java.time.Duration::ofMinutes).toList());
+    }
+
+    public Dialer withAllowedHours(dev.ringback.domain.QuietHours hours) {
+      return new Dialer(callsPerSecond, leaseSeconds, pollMillis, batchSize, machineDetection, ringTimeoutSeconds, maxAttempts,
+          retryMinutes, statusCheckSeconds, hours);
     }
   }
 
@@ -153,11 +159,13 @@ public record RingbackConfig(
       shops.put("generic", new Shop(java.util.UUID.randomUUID().toString(), generic.line()));
     }
     // The simulator rings nobody real, so the demo's callbacks need not wait for the morning.
-    Dialer anyHour = new Dialer(dialer.callsPerSecond(), dialer.leaseSeconds(), dialer.pollMillis(), dialer.batchSize(),
-        dialer.machineDetection(), dialer.ringTimeoutSeconds(), dialer.maxAttempts(), dialer.retryMinutes(), dialer.statusCheckSeconds(),
-        new dev.ringback.domain.QuietHours(java.time.LocalTime.MIDNIGHT, java.time.LocalTime.MIDNIGHT));
-    return new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, anyHour, new Orders(Map.copyOf(shops)), agents,
-        new Demo(true, demo.callsPerMinute(), demo.ordersPerMinute()), lines);
+    return new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, dialer.withAllowedHours(QuietHours.ALL_DAY),
+        new Orders(Map.copyOf(shops)), agents, new Demo(true, demo.callsPerMinute(), demo.ordersPerMinute()), lines);
+  }
+
+  /** This configuration with other dialler settings. */
+  public RingbackConfig withDialer(Dialer other) {
+    return new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, other, orders, agents, demo, lines);
   }
 
   public Optional<Line> lineByNumber(String number) {
@@ -437,11 +445,11 @@ public record RingbackConfig(
       java.time.DayOfWeek.FRIDAY, "sat", java.time.DayOfWeek.SATURDAY, "sun", java.time.DayOfWeek.SUNDAY);
 
   /** The customer's local hours in which a callback may ring: {@code "08:00-21:00"}. */
-  private static dev.ringback.domain.QuietHours allowedHours(ConfigNode d) {
+  private static QuietHours allowedHours(ConfigNode d) {
     String value = d.string("allowed-hours", "08:00-21:00");
     try {
       OpeningHours.Interval interval = OpeningHours.Interval.parse(value);
-      return new dev.ringback.domain.QuietHours(interval.open(), interval.close());
+      return new QuietHours(interval.open(), interval.close());
     } catch (RuntimeException e) {
       throw new ConfigException(d.key("allowed-hours"), "'" + value + "' is not a range such as 08:00-21:00");
     }

@@ -27,7 +27,7 @@ public record DialPolicy(int maxAttempts, List<Duration> retryDelays) {
   /** The outcome of an attempt from its final status and what answered. */
   public static String attemptOutcome(CallStatus finalStatus, boolean answered, String answeredBy, boolean noAgent) {
     if (answered) {
-      if (answeredBy != null && (answeredBy.startsWith("machine") || answeredBy.equals("fax"))) {
+      if (isMachine(answeredBy)) {
         return MACHINE;
       }
       return noAgent ? NO_AGENT : CONNECTED;
@@ -37,6 +37,11 @@ public record DialPolicy(int maxAttempts, List<Duration> retryDelays) {
       case FAILED -> FAILED;
       default -> NO_ANSWER;
     };
+  }
+
+  /** Twilio's {@code AnsweredBy} for an answering machine or a fax rather than a person. */
+  public static boolean isMachine(String answeredBy) {
+    return answeredBy != null && (answeredBy.startsWith("machine") || answeredBy.equals("fax"));
   }
 
   /** A person was reached or a message was left: the promise is kept. */

@@ -13,6 +13,8 @@ import java.util.List;
  * maps to several zones is called only when the window is open in all of them.
  */
 public record QuietHours(LocalTime from, LocalTime until) {
+  /** No quiet hours: any time of day. */
+  public static final QuietHours ALL_DAY = new QuietHours(LocalTime.MIDNIGHT, LocalTime.MIDNIGHT);
 
   public boolean allows(Instant at, List<ZoneId> zones) {
     return zones.stream().allMatch(zone -> inside(at.atZone(zone).toLocalTime()));

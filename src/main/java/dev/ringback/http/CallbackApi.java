@@ -39,7 +39,7 @@ final class CallbackApi {
     }
     String phone = params.get("phone") == null ? null : services.phoneNumbers().normalize(params.get("phone"))
         .orElseThrow(() -> HttpFailure.unprocessable("phone: '" + params.get("phone") + "' is not a valid phone number"));
-    Long lineKey = params.get("line") == null ? null : services.lineKey(line(params.get("line")));
+    Long lineKey = params.get("line") == null ? null : services.lineKey(lineOrOnly(services, params.get("line")));
     Instant from = Requests.instant("from", params.get("from"));
     Instant to = Requests.instant("to", params.get("to"));
     if (from != null && to != null && !from.isBefore(to)) {
@@ -99,11 +99,7 @@ final class CallbackApi {
   /** {@code {"phone", "line"?, "due_at"?}}: a callback by hand (trigger {@code manual}), due now unless a time is given. */
   void create(RoutingContext ctx) {
     JsonObject body = Requests.jsonBody(ctx);
-    for (String field : body.fieldNames()) {
-      if (!CREATE_FIELDS.contains(field)) {
-        throw HttpFailure.unprocessable(field + ": unknown field");
-      }
-    }
+    Requests.onlyFields(body, CREATE_FIELDS);
     Object rawPhone = body.getValue("phone");
     if (!(rawPhone instanceof String phoneText)) {
       throw HttpFailure.unprocessable("phone: required, a string");
@@ -114,7 +110,7 @@ final class CallbackApi {
     if (rawLine != null && !(rawLine instanceof String)) {
       throw HttpFailure.unprocessable("line: must be a string");
     }
-    Line line = rawLine == null ? defaultLine() : line((String) rawLine);
+    Line line = lineOrOnly(services, (String) rawLine);
     Object rawDue = body.getValue("due_at");
     if (rawDue != null && !(rawDue instanceof String)) {
       throw HttpFailure.unprocessable("due_at: must be a string");
@@ -142,18 +138,18 @@ final class CallbackApi {
         .onFailure(ctx::fail);
   }
 
-  private Line defaultLine() {
-    List<Line> lines = services.config().lines();
-    if (lines.size() != 1) {
-      throw HttpFailure.unprocessable("line: required when more than one line is configured");
+  /** The line a request names, or the only configured one when it names none. */
+  static Line lineOrOnly(Services services, String id) {
+    if (id == null) {
+      List<Line> lines = services.config().lines();
+      if (lines.size() != 1) {
+        throw HttpFailure.unprocessable("line: required when more than one line is configured");
+      }
+      return lines.get(0);
     }
-    return lines.get(0);
+    return services.config().lineById(id).orElseThrow(() -> HttpFailure.unprocessable("line: '" + id + "' is not a configured line"));
   }
 
-  private Line line(String id) {
-    return services.config().lineById(id)
-        .orElseThrow(() -> HttpFailure.unprocessable("line: '" + id + "' is not a configured line"));
-  }
 
   private static long id(RoutingContext ctx) {
     String raw = ctx.pathParam("id");

@@ -245,7 +245,7 @@ final class CustomerApi {
       }
     }
     PhoneNumbers numbers = services.phoneNumbers();
-    String rawPhone = text(body, "phone", 64);
+    String rawPhone = Requests.text(body, "phone", false, 64);
     String phone;
     if (pathPhone != null) {
       if (rawPhone != null && !numbers.normalize(rawPhone).map(pathPhone::equals).orElse(false)) {
@@ -259,14 +259,14 @@ final class CustomerApi {
       phone = numbers.normalize(rawPhone)
           .orElseThrow(() -> HttpFailure.unprocessable("phone: '" + rawPhone + "' is not a valid phone number"));
     }
-    String tierText = text(body, "tier", 20);
+    String tierText = Requests.text(body, "tier", false, 20);
     Customer.Tier tier = tierText == null ? null : Customer.Tier.parse(tierText)
         .orElseThrow(() -> HttpFailure.unprocessable("tier: must be 'standard' or 'vip'"));
-    String language = text(body, "language", 35);
+    String language = Requests.text(body, "language", false, 35);
     if (language != null && !language.matches("[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")) {
       throw HttpFailure.unprocessable("language: '" + language + "' is not a language tag such as en-US");
     }
-    String timeZone = text(body, "time_zone", 64);
+    String timeZone = Requests.text(body, "time_zone", false, 64);
     if (timeZone != null) {
       try {
         ZoneId.of(timeZone);
@@ -274,25 +274,8 @@ final class CustomerApi {
         throw HttpFailure.unprocessable("time_zone: '" + timeZone + "' is not a time zone such as Europe/Berlin");
       }
     }
-    return new CustomerData(phone, text(body, "name", MAX_NAME), tier, language, timeZone, text(body, "notes", MAX_NOTES));
-  }
-
-  private static String text(JsonObject body, String field, int maxLength) {
-    Object value = body.getValue(field);
-    if (value == null) {
-      return null;
-    }
-    if (!(value instanceof String text)) {
-      throw HttpFailure.unprocessable(field + ": must be a string");
-    }
-    String trimmed = text.trim();
-    if (trimmed.length() > maxLength) {
-      throw HttpFailure.unprocessable(field + ": longer than " + maxLength + " characters");
-    }
-    if (trimmed.chars().anyMatch(ch -> ch < 0x20 && ch != '\n' && ch != '\t')) {
-      throw HttpFailure.unprocessable(field + ": contains control characters");
-    }
-    return trimmed.isEmpty() ? null : trimmed;
+    return new CustomerData(phone, Requests.text(body, "name", false, MAX_NAME), tier, language, timeZone,
+        Requests.text(body, "notes", false, MAX_NOTES));
   }
 
   static JsonObject toJson(Customer c) {

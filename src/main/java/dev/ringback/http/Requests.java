@@ -29,7 +29,10 @@ final class Requests {
     }
   }
 
-  /** A string field: trimmed, at most {@code max} characters; null when absent and not required. */
+  /**
+   * A string field: trimmed, at most {@code max} characters, no control characters but newline
+   * and tab; null when absent or empty and not required.
+   */
   static String text(JsonObject body, String field, boolean required, int max) {
     Object value = body.getValue(field);
     if (value == null) {
@@ -48,7 +51,10 @@ final class Requests {
     if (trimmed.length() > max) {
       throw HttpFailure.unprocessable(field + ": longer than " + max + " characters");
     }
-    return trimmed;
+    if (trimmed.chars().anyMatch(ch -> ch < 0x20 && ch != '\n' && ch != '\t')) {
+      throw HttpFailure.unprocessable(field + ": contains control characters");
+    }
+    return trimmed.isEmpty() ? null : trimmed;
   }
 
   static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {

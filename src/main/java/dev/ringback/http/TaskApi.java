@@ -61,16 +61,7 @@ final class TaskApi {
     String rawPhone = Requests.text(body, "phone", true, 64);
     String phone = services.phoneNumbers().normalize(rawPhone)
         .orElseThrow(() -> HttpFailure.unprocessable("phone: '" + rawPhone + "' is not a valid phone number"));
-    String lineId = Requests.text(body, "line", false, 64);
-    Line line;
-    if (lineId == null) {
-      if (services.config().lines().size() != 1) {
-        throw HttpFailure.unprocessable("line: required when more than one line is configured");
-      }
-      line = services.config().lines().get(0);
-    } else {
-      line = services.config().lineById(lineId).orElseThrow(() -> HttpFailure.unprocessable("line: '" + lineId + "' is not a configured line"));
-    }
+    Line line = CallbackApi.lineOrOnly(services, Requests.text(body, "line", false, 64));
     services.customers().findByPhone(services.businessId(), phone)
         .compose(customer -> services.tasks().create(services.businessId(), services.lineKey(line), phone, now(),
             services.config().callbacks().policy().priority("manual", customer.map(Customer::tier).orElse(Customer.Tier.STANDARD))))

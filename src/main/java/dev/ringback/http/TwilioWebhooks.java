@@ -5,6 +5,7 @@ import com.twilio.twiml.VoiceResponse;
 import dev.ringback.Services;
 import dev.ringback.domain.CallEvent;
 import dev.ringback.domain.CallStatus;
+import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.InboundCalls;
 import dev.ringback.domain.Line;
@@ -219,12 +220,9 @@ final class TwilioWebhooks {
   void callback(RoutingContext ctx) {
     MultiMap form = ctx.request().formAttributes();
     String callSid = required(form, "CallSid");
-    Long callbackId = callbackParam(ctx);
-    if (callbackId == null) {
-      throw HttpFailure.badRequest("missing callback");
-    }
+    long callbackId = requiredCallbackParam(ctx);
     String answeredBy = blankToNull(form.get("AnsweredBy"));
-    boolean machine = answeredBy != null && (answeredBy.startsWith("machine") || answeredBy.equals("fax"));
+    boolean machine = DialPolicy.isMachine(answeredBy);
     services.callbacks().find(services.businessId(), callbackId)
         .compose(found -> {
           if (found.isEmpty()) {
@@ -298,10 +296,7 @@ final class TwilioWebhooks {
   void gather(RoutingContext ctx) {
     MultiMap form = ctx.request().formAttributes();
     String callSid = required(form, "CallSid");
-    Long callbackId = callbackParam(ctx);
-    if (callbackId == null) {
-      throw HttpFailure.badRequest("missing callback");
-    }
+    long callbackId = requiredCallbackParam(ctx);
     String digits = blankToNull(form.get("Digits"));
     String language = languageOf(form);
     if ("9".equals(digits)) {
@@ -528,6 +523,14 @@ final class TwilioWebhooks {
       LOG.warn("presence after {} of {} not updated: {}", event.status().value(), event.callSid(), e.getMessage());
       return Future.succeededFuture();
     });
+  }
+
+  private static long requiredCallbackParam(RoutingContext ctx) {
+    Long callbackId = callbackParam(ctx);
+    if (callbackId == null) {
+      throw HttpFailure.badRequest("missing callback");
+    }
+    return callbackId;
   }
 
   /** The callback id Ringback put in the URLs of its own outbound calls. */

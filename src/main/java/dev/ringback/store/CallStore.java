@@ -27,10 +27,8 @@ public final class CallStore {
       VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, $8)
       ON CONFLICT (call_sid) DO NOTHING""";
   /** What a trigger needs to know about the call, including the caller's tier. */
-  private static final String CALL_FACTS = """
-      c.business_id, c.line_id, c.caller_phone, c.customer_id, c.direction,
-      (SELECT l.slug FROM lines l WHERE l.id = c.line_id) AS line,
-      (SELECT tier FROM customers cu WHERE cu.id = c.customer_id) AS tier""";
+  private static final String CALL_FACTS = "c.business_id, c.line_id, c.caller_phone, c.customer_id, c.direction, "
+      + Rows.lineSlug("c.line_id") + ", (SELECT tier FROM customers cu WHERE cu.id = c.customer_id) AS tier";
   static final String SET_DIAL_STATUS = "UPDATE calls c SET dial_status = $2 WHERE call_sid = $1 AND dial_status IS NULL RETURNING "
       + CALL_FACTS;
   static final String INSERT_EVENT = """
@@ -60,10 +58,9 @@ public final class CallStore {
   static final String ATTEMPT_ANSWERED = """
       UPDATE callback_attempts SET answered_at = $2, answered_by = $3 WHERE id = $1 AND answered_at IS NULL
       RETURNING ringing_at,\s""" + ATTEMPT_LINE;
-  static final String ATTEMPT_FOR_END = """
-      SELECT a.answered_at, a.answered_by, a.no_agent, cb.attempts, cb.trigger, cb.state,
-             EXISTS (SELECT 1 FROM agent_lines al WHERE al.line_id = cb.line_id) AS staffed,
-             (SELECT l.slug FROM lines l WHERE l.id = cb.line_id) AS line
+  static final String ATTEMPT_FOR_END = "SELECT a.answered_at, a.answered_by, a.no_agent, cb.attempts, cb.trigger, cb.state, "
+      + CallbackStore.STAFFED + " AS staffed, " + Rows.lineSlug("cb.line_id") + """
+
       FROM callback_attempts a JOIN callbacks cb ON cb.id = a.callback_id
       WHERE a.id = $1 AND a.ended_at IS NULL FOR UPDATE""";
   static final String ATTEMPT_ENDED = "UPDATE callback_attempts SET ended_at = $2, outcome = $3, answered_by = COALESCE(answered_by, $4) WHERE id = $1";

@@ -27,7 +27,7 @@ public final class CallbackStore {
                                   ELSE callbacks.due_at END,
                     updated_at = now()""";
   /** The line's id travels with the callback, for the metrics' {@code line} label. */
-  static final String LINE_SLUG = "(SELECT l.slug FROM lines l WHERE l.id = line_id) AS line";
+  static final String LINE_SLUG = Rows.lineSlug("line_id");
   static final String SCHEDULED_COLUMNS = "id, trigger, due_at, (xmax = 0) AS created, " + LINE_SLUG;
   /** With a task reason ($10) on a staffed line, the callback waits for a person instead of the dialler. */
   static final String UPSERT_OPEN = """

@@ -38,7 +38,7 @@ public final class DialStore {
       UPDATE callbacks cb SET state = 'cancelled', outcome = 'cancelled', waiting_for = 'do_not_call', updated_at = now()
       WHERE cb.state = 'scheduled' AND cb.due_at <= $1
         AND EXISTS (SELECT 1 FROM do_not_call d WHERE d.business_id = cb.business_id AND d.phone = cb.customer_phone)
-      RETURNING cb.trigger, (SELECT l.slug FROM lines l WHERE l.id = cb.line_id) AS line""";
+      RETURNING cb.trigger,\s""" + Rows.lineSlug("cb.line_id");
 
   /** @return trigger and line of each callback cancelled */
   public Future<List<String[]>> cancelDoNotCall(Instant now) {

@@ -21,7 +21,8 @@ public final class DoNotCallStore {
         UPDATE callbacks cb SET state = 'cancelled', outcome = 'cancelled', waiting_for = 'do_not_call', owner = NULL,
                                 lease_until = NULL, task_agent_id = NULL, task_lease_until = NULL, updated_at = now()
         WHERE cb.business_id = $1 AND cb.customer_phone = $2 AND cb.state IN ('scheduled', 'agent_queue')
-        RETURNING cb.id, cb.trigger, (SELECT l.slug FROM lines l WHERE l.id = cb.line_id) AS line),
+        RETURNING cb.id, cb.trigger,\s""" + Rows.lineSlug("cb.line_id") + """
+      ),
       noted AS (
         INSERT INTO customer_notes (business_id, customer_phone, outcome, note)
         SELECT $1, $2, 'do_not_call', COALESCE($4, 'Asked not to be called.') FROM listed)

@@ -18,6 +18,11 @@ final class Rows {
   }
 
   /** 23505: the row is already there, which for idempotent writes means success. */
+  /** The configured id of the line whose key is in {@code lineIdColumn}, as column {@code line}: the metrics' label. */
+  static String lineSlug(String lineIdColumn) {
+    return "(SELECT l.slug FROM lines l WHERE l.id = " + lineIdColumn + ") AS line";
+  }
+
   static boolean isUniqueViolation(Throwable failure) {
     return failure instanceof PgException pg && "23505".equals(pg.getSqlState());
   }

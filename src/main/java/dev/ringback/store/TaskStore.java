@@ -16,8 +16,8 @@ import java.util.Optional;
  * calls), then age.
  */
 public final class TaskStore {
-  private static final String COLUMNS = """
-      cb.id, cb.line_id, (SELECT l.slug FROM lines l WHERE l.id = cb.line_id) AS line, cb.customer_phone,
+  private static final String COLUMNS = "cb.id, cb.line_id, " + Rows.lineSlug("cb.line_id") + """
+      , cb.customer_phone,
       (SELECT c.name FROM customers c WHERE c.business_id = cb.business_id AND c.phone = cb.customer_phone) AS customer_name,
       (SELECT c.tier FROM customers c WHERE c.business_id = cb.business_id AND c.phone = cb.customer_phone) AS customer_tier,
       cb.trigger, cb.task_reason, cb.triggered_at, cb.last_triggered_at, cb.trigger_count, cb.priority, cb.attempts,
@@ -62,7 +62,7 @@ public final class TaskStore {
       noted AS (
         INSERT INTO customer_notes (business_id, customer_phone, agent_id, callback_id, outcome, note)
         SELECT business_id, customer_phone, $4, id, $5, $6::text FROM done WHERE $6::text IS NOT NULL)
-      SELECT done.id, done.trigger, (SELECT l.slug FROM lines l WHERE l.id = done.line_id) AS line FROM done""";
+      SELECT done.id, done.trigger,\s""" + Rows.lineSlug("done.line_id") + " FROM done";
   static final String CREATE = """
       INSERT INTO callbacks (business_id, line_id, customer_phone, customer_id, trigger, triggered_at, last_triggered_at, due_at,
                              priority, state, task_reason)
