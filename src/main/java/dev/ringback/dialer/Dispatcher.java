@@ -5,6 +5,7 @@ import dev.ringback.Services;
 import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
+import dev.ringback.domain.TimeZones;
 import dev.ringback.store.DialStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -145,9 +146,9 @@ public final class Dispatcher extends VerticleBase {
   private Future<Void> dial(DialStore.Claimed c) {
     Line line = line(c.lineId());
     Instant claimedAt = services.clock().instant();
-    List<ZoneId> zones = customerZones(c, line);
-    if (!config.allowedHours().allows(claimedAt, zones)) {
-      Instant allowed = config.allowedHours().nextAllowed(claimedAt, zones);
+    List<ZoneId> zones = TimeZones.forCustomer(c.customerZone(), c.phone(), line.timeZone());
+    Instant allowed = config.allowedHours().firstCallable(claimedAt, zones, line.timeZone());
+    if (allowed.isAfter(claimedAt)) {
       LOG.info("callback #{} to {}: quiet hours in {}; waits until {}", c.id(), PhoneNumbers.mask(c.phone()), zones, allowed);
       return store.waitUntil(c.id(), c.attemptId(), owner, allowed, "quiet_hours");
     }
@@ -201,21 +202,6 @@ public final class Dispatcher extends VerticleBase {
           LOG.info("callback #{}: the unanswered request did place call {}; not redialling", u.id(), found.get(0).callSid());
           return store.placed(u.id(), u.attemptId(), owner, found.get(0).callSid(), now, checkAfterSeconds());
         });
-  }
-
-  /**
-   * Where the customer is: their record's time zone, else the line's. (Mapping a number to its
-   * zones needs libphonenumber's geocoder artifact, which is not available to this build.)
-   */
-  private static List<ZoneId> customerZones(DialStore.Claimed c, Line line) {
-    if (c.customerZone() != null) {
-      try {
-        return List.of(ZoneId.of(c.customerZone()));
-      } catch (java.time.DateTimeException e) {
-        LOG.debug("callback #{}: customer time zone '{}' unknown; using the line's", c.id(), c.customerZone());
-      }
-    }
-    return List.of(line.timeZone());
   }
 
   /** A call that rang out and still has not reported its end this much later is looked up. */

@@ -1,11 +1,11 @@
 package dev.ringback.domain;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * When an outbound call may ring a customer: only inside the allowed window of their local
@@ -25,8 +25,17 @@ public record QuietHours(LocalTime from, LocalTime until) {
     return !time.isBefore(from) && (until.equals(LocalTime.MIDNIGHT) || time.isBefore(until));
   }
 
-  /** The first instant at or after {@code at} when every zone is inside the window. */
-  public Instant nextAllowed(Instant at, List<ZoneId> zones) {
+  /**
+   * The first instant at or after {@code at} when a call may ring someone who may be in any of
+   * {@code zones}; when those zones never share an allowed moment (a toll-free number spans
+   * Guam to Alaska), the first one in {@code fallback}, the line's zone.
+   */
+  public Instant firstCallable(Instant at, List<ZoneId> zones, ZoneId fallback) {
+    return nextAllowed(at, zones).or(() -> nextAllowed(at, List.of(fallback))).orElse(at);
+  }
+
+  /** The first instant at or after {@code at} when every zone is inside the window; empty if there is none. */
+  public Optional<Instant> nextAllowed(Instant at, List<ZoneId> zones) {
     Instant candidate = at;
     // Each step moves to the opening of the window in a zone that is still closed; a few steps settle it.
     for (int step = 0; step < 16 && !allows(candidate, zones); step++) {
@@ -44,6 +53,6 @@ public record QuietHours(LocalTime from, LocalTime until) {
       }
       candidate = latest;
     }
-    return allows(candidate, zones) ? candidate : at.plus(Duration.ofHours(1));
+    return allows(candidate, zones) ? Optional.of(candidate) : Optional.empty();
   }
 }

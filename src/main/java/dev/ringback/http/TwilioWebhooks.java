@@ -10,6 +10,7 @@ import dev.ringback.domain.Customer;
 import dev.ringback.domain.InboundCalls;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
+import dev.ringback.domain.TimeZones;
 import dev.ringback.store.CallStore;
 import dev.ringback.store.CallbackStore;
 import dev.ringback.store.OrderStore;
@@ -18,6 +19,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -346,17 +348,25 @@ final class TwilioWebhooks {
       case "day" -> Responses.twiml(ctx, 200, digits.matches("[123]")
           ? Twiml.askTime(language, services.publicUrl(WHEN + "?step=time&day=" + digits), null)
           : Twiml.timeNotChosen(language, "Sorry, that is not one of the choices."));
-      case "time" -> chooseTime(ctx, callSid, line, digits);
+      case "time" -> {
+        if (!Optional.ofNullable(ctx.request().getParam("day")).orElse("").matches("[123]")) {
+          throw HttpFailure.badRequest("day: must be 1, 2 or 3");
+        }
+        Optional<String> caller = services.phoneNumbers().normalize(form.get("From"));
+        Future<Optional<Customer>> customer = caller.isEmpty() ? Future.succeededFuture(Optional.empty())
+            : services.customers().findByPhone(services.businessId(), caller.get());
+        customer.map(c -> TimeZones.forCustomer(c.map(Customer::timeZone).orElse(null), caller.orElse(null), line.timeZone()))
+            .onSuccess(zones -> chooseTime(ctx, callSid, line, zones, digits))
+            .onFailure(ctx::fail);
+      }
       default -> throw HttpFailure.badRequest("step: unknown");
     }
   }
 
-  private void chooseTime(RoutingContext ctx, String callSid, Line line, String digits) {
+  /** @param callerZones where the caller is, for the allowed calling hours */
+  private void chooseTime(RoutingContext ctx, String callSid, Line line, List<ZoneId> callerZones, String digits) {
     String day = ctx.request().getParam("day");
     boolean retried = ctx.request().getParam("retry") != null;
-    if (day == null || !day.matches("[123]")) {
-      throw HttpFailure.badRequest("day: must be 1, 2 or 3");
-    }
     Instant now = services.clock().instant();
     java.time.LocalDate date = now.atZone(line.timeZone()).toLocalDate().plusDays(Long.parseLong(day) - 1);
     String problem = null;
@@ -370,7 +380,7 @@ final class TwilioWebhooks {
         problem = "Sorry, that time has passed.";
       } else if (!line.hours().isOpen(chosen)) {
         problem = "Sorry, we are closed then.";
-      } else if (!services.config().dialer().allowedHours().allows(chosen, List.of(line.timeZone()))) {
+      } else if (services.config().dialer().allowedHours().firstCallable(chosen, callerZones, line.timeZone()).isAfter(chosen)) {
         problem = "Sorry, we do not call at that hour.";
       }
     }

@@ -59,13 +59,46 @@ class HoursTest {
     QuietHours window = new QuietHours(LocalTime.of(8, 0), LocalTime.of(21, 0));
     assertThat(window.allows(la("2026-11-23T20:59"), List.of(LA))).isTrue();
     assertThat(window.allows(la("2026-11-23T21:00"), List.of(LA))).isFalse();
-    assertThat(window.nextAllowed(la("2026-11-23T22:00"), List.of(LA))).isEqualTo(la("2026-11-24T08:00"));
+    assertThat(window.nextAllowed(la("2026-11-23T22:00"), List.of(LA))).contains(la("2026-11-24T08:00"));
     List<ZoneId> both = List.of(ZoneId.of("America/New_York"), LA);
     // 08:30 in New York is 05:30 in Los Angeles: wait until 08:00 there, 11:00 in New York.
     Instant early = ZonedDateTime.of(2026, 11, 24, 8, 30, 0, 0, ZoneId.of("America/New_York")).toInstant();
     assertThat(window.allows(early, both)).isFalse();
-    assertThat(window.nextAllowed(early, both)).isEqualTo(la("2026-11-24T08:00"));
+    assertThat(window.nextAllowed(early, both)).contains(la("2026-11-24T08:00"));
     // 20:30 in Los Angeles is 23:30 in New York: the next time both are inside is 08:00 in Los Angeles.
-    assertThat(window.nextAllowed(la("2026-11-24T20:30"), both)).isEqualTo(la("2026-11-25T08:00"));
+    assertThat(window.nextAllowed(la("2026-11-24T20:30"), both)).contains(la("2026-11-25T08:00"));
+  }
+
+  @Test
+  void aNumberTellsItsZonesWhenTheCustomerRecordDoesNot() {
+    assertThat(TimeZones.forNumber("+12125550100")).containsExactly(ZoneId.of("America/New_York"));
+    assertThat(TimeZones.forNumber("+14155550100")).containsExactly(LA);
+    assertThat(TimeZones.forNumber("+442071234567")).contains(ZoneId.of("Europe/London"));
+    // An Australian mobile number is not tied to a place: every zone of the country.
+    assertThat(TimeZones.forNumber("+61412345678")).contains(ZoneId.of("Australia/Perth"), ZoneId.of("Australia/Sydney"));
+    assertThat(TimeZones.forNumber("not a number")).isEmpty();
+
+    ZoneId line = ZoneId.of("Europe/Berlin");
+    assertThat(TimeZones.forCustomer("Asia/Tokyo", "+14155550100", line)).containsExactly(ZoneId.of("Asia/Tokyo"));
+    assertThat(TimeZones.forCustomer(null, "+14155550100", line)).containsExactly(LA);
+    assertThat(TimeZones.forCustomer("Not/AZone", "+14155550100", line)).containsExactly(LA);
+    assertThat(TimeZones.forCustomer(null, "+999", line)).containsExactly(line);
+  }
+
+  @Test
+  void zonesThatNeverShareTheWindowFallBackToTheLinesZone() {
+    QuietHours window = new QuietHours(LocalTime.of(8, 0), LocalTime.of(21, 0));
+    // A toll-free number maps to every zone of the plan, Guam to Alaska; they still share a few hours.
+    List<ZoneId> tollFree = TimeZones.forNumber("+18005550100");
+    assertThat(tollFree).contains(ZoneId.of("Pacific/Guam"), ZoneId.of("America/Adak"));
+    Instant night = la("2026-11-24T23:00");
+    Instant shared = window.nextAllowed(night, tollFree).orElseThrow();
+    assertThat(tollFree).allMatch(zone -> window.allows(shared, List.of(zone)));
+    // Three zones eight hours apart never share a moment of 08:00-21:00: the line's zone decides.
+    List<ZoneId> apart = List.of(ZoneId.of("Europe/London"), ZoneId.of("Asia/Shanghai"), LA);
+    assertThat(window.nextAllowed(night, apart)).isEmpty();
+    assertThat(window.firstCallable(night, apart, LA)).isEqualTo(la("2026-11-25T08:00"));
+    Instant day = la("2026-11-24T10:00");
+    assertThat(window.firstCallable(day, List.of(LA), LA)).isEqualTo(day);
   }
 }

@@ -135,6 +135,26 @@ class AfterHoursTest {
   }
 
   @Test
+  void aCustomerWithoutATimeZoneIsPlacedByTheirNumber() {
+    clock.set(la("2026-11-28T23:30"));
+    String newYork = "+12125550166";
+    String london = "+442071234567";
+    server.api("POST", "/api/callbacks", "application/json", "{\"phone\":\"" + newYork + "\"}");
+    server.api("POST", "/api/callbacks", "application/json", "{\"phone\":\"" + london + "\"}");
+    RingbackServer.await("the dialler to put both off", Duration.ofSeconds(15),
+        () -> "quiet_hours".equals(callback(newYork).get("waiting_for")) && "quiet_hours".equals(callback(london).get("waiting_for")));
+    // 02:30 in New York and 07:30 in London: each waits for 08:00 where the customer is, not on the line.
+    assertThat(due(newYork)).isEqualTo(LocalDateTime.parse("2026-11-29T08:00").atZone(ZoneId.of("America/New_York")).toInstant());
+    assertThat(due(london)).isEqualTo(LocalDateTime.parse("2026-11-29T08:00").atZone(ZoneId.of("Europe/London")).toInstant());
+
+    clock.set(la("2026-11-29T00:00"));
+    twilio.awaitRequests(r -> london.equals(r.param("To")), 1, Duration.ofSeconds(15));
+    assertThat(twilio.callCreations().stream().filter(r -> newYork.equals(r.param("To")))).as("still night in New York").isEmpty();
+    clock.set(la("2026-11-29T05:00"));
+    twilio.awaitRequests(r -> newYork.equals(r.param("To")), 1, Duration.ofSeconds(15));
+  }
+
+  @Test
   void theHoursAreReadableThroughTheApi() {
     clock.set(la("2026-11-27T22:00"));
     JsonObject hours = new JsonObject(server.api("GET", "/api/lines/main/hours", null, null).body());
