@@ -108,7 +108,7 @@ public record RingbackConfig(
    * @param agentAnswerSeconds how long a customer who answered a callback may wait for an agent
    */
   public record Callbacks(Map<String, Integer> delaySeconds, int droppedCallSeconds, int promiseMinutes, int voicemailMaxSeconds,
-                          int agentAnswerSeconds, int afterHoursSpacingSeconds) {
+                          int agentAnswerSeconds, int afterHoursSecondsPerAgent) {
     public CallbackPolicy policy() {
       Map<String, java.time.Duration> delays = new HashMap<>();
       delaySeconds.forEach((trigger, seconds) -> delays.put(trigger, java.time.Duration.ofSeconds(seconds)));
@@ -320,7 +320,7 @@ public record RingbackConfig(
         cb.integer("promise-minutes", 5, 1, 1440),
         cb.integer("voicemail-max-seconds", 120, 5, 3600),
         cb.integer("agent-answer-seconds", 2, 1, 120),
-        cb.integer("after-hours-spacing-seconds", 20, 0, 3600));
+        cb.integer("after-hours-seconds-per-agent", 120, 0, 3600));
     cb.rejectUnknownKeys();
 
     ConfigNode d = root.child("dialer");

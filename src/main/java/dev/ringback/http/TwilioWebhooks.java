@@ -127,6 +127,11 @@ final class TwilioWebhooks {
         .onFailure(ctx::fail);
   }
 
+  private CallStore.Spread afterHoursSpread(Line line) {
+    int cps = services.config().dialer().callsPerSecond();
+    return new CallStore.Spread(services.config().callbacks().afterHoursSecondsPerAgent(), cps > 0 ? 1.0 / cps : 0, line.agents().size());
+  }
+
   /**
    * A call outside opening hours: the after-hours message (by name when the caller is known),
    * then a voicemail; every such caller is called back when the line opens.
@@ -137,7 +142,7 @@ final class TwilioWebhooks {
     customer.compose(known -> services.calls()
             .recordAfterHours(services.businessId(), services.lineKey(line), callSid, from, caller.orElse(null), line.number(),
                 known.map(Customer::id).orElse(null), known.map(Customer::tier).orElse(Customer.Tier.STANDARD), arrivedAt, opening,
-                services.config().callbacks().afterHoursSpacingSeconds())
+                afterHoursSpread(line))
             .onSuccess(scheduled -> scheduled.filter(CallbackStore.Scheduled::created)
                 .ifPresent(sc -> services.metrics().callbackScheduled(sc.trigger(), sc.line())))
             .map(scheduled -> {

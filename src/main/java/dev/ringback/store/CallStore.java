@@ -118,12 +118,24 @@ public final class CallStore {
       ON CONFLICT (call_sid) DO NOTHING RETURNING id""";
   /**
    * Callers of one night are spread over the first minutes after the opening, in order of
-   * arrival: each after-hours callback is due {@code spacing} after the last one for that
-   * opening; VIPs are due at the opening itself, and go first by priority.
+   * arrival: each after-hours callback is due one interval after the last one for that opening,
+   * the interval being one agent's time per callback shared among the line's agents (numbers in
+   * the config and registered agents), never shorter than the calls-per-second limit allows.
+   * VIPs are due at the opening itself, and go first by priority.
    */
   static final String AFTER_HOURS_SLOT = """
-      SELECT $2::timestamptz + make_interval(secs => $3 * count(*)) AS due
+      SELECT $2::timestamptz + make_interval(secs => count(*) * GREATEST($4::float8,
+               $3::float8 / GREATEST(1, $5::int + (SELECT count(*) FROM agent_lines al WHERE al.line_id = $1)))) AS due
       FROM callbacks WHERE line_id = $1 AND trigger = 'after_hours' AND state = 'scheduled' AND due_at >= $2""";
+
+  /**
+   * How after-hours callbacks are spaced.
+   *
+   * @param secondsPerAgent how long one agent needs per callback
+   * @param minimumSeconds the calls-per-second limit's interval (0: none)
+   * @param configuredAgents the line's agent numbers in the config; registered agents are counted from the database
+   */
+  public record Spread(int secondsPerAgent, double minimumSeconds, int configuredAgents) {}
 
   /**
    * An inbound call outside opening hours, once, and its callback at the next opening.
@@ -131,7 +143,7 @@ public final class CallStore {
    * @param opening the next opening, or null when the line never opens again (no callback)
    */
   public Future<Optional<CallbackStore.Scheduled>> recordAfterHours(long businessId, long lineId, String callSid, String from,
-      String callerPhone, String to, Long customerId, Customer.Tier tier, Instant arrivedAt, Instant opening, int spacingSeconds) {
+      String callerPhone, String to, Long customerId, Customer.Tier tier, Instant arrivedAt, Instant opening, Spread spread) {
     return pool.withTransaction(conn -> conn.preparedQuery(INSERT_AFTER_HOURS)
         .execute(Tuple.from(new Object[] {businessId, lineId, callSid, from, callerPhone, to, customerId, Rows.timestamp(arrivedAt)}))
         .compose(inserted -> {
@@ -139,7 +151,8 @@ public final class CallStore {
             return Future.succeededFuture(Optional.<CallbackStore.Scheduled>empty());
           }
           Future<Instant> due = tier == Customer.Tier.VIP ? Future.succeededFuture(opening)
-              : conn.preparedQuery(AFTER_HOURS_SLOT).execute(Tuple.of(lineId, Rows.timestamp(opening), (double) spacingSeconds))
+              : conn.preparedQuery(AFTER_HOURS_SLOT).execute(Tuple.of(lineId, Rows.timestamp(opening),
+                      (double) spread.secondsPerAgent(), spread.minimumSeconds(), spread.configuredAgents()))
                   .map(rows -> Rows.instant(rows.iterator().next().getOffsetDateTime("due")));
           return due.compose(at -> CallbackStore.schedule(conn, new CallbackStore.Trigger(businessId, lineId, callerPhone, customerId,
                   CallbackPolicy.AFTER_HOURS, callSid, arrivedAt, at, policy.priority(CallbackPolicy.AFTER_HOURS, tier), null)))

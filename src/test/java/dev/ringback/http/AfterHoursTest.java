@@ -46,7 +46,7 @@ class AfterHoursTest {
     clock = new MutableClock(la("2026-11-27T22:00"));
     String yaml = """
         callbacks:
-          after-hours-spacing-seconds: 20
+          after-hours-seconds-per-agent: 20
         dialer:
           calls-per-second: 0
           poll-millis: 100
@@ -65,6 +65,14 @@ class AfterHoursTest {
               fri: ["09:00-17:00"]
             closed: ["2026-11-30"]
             after-hours-message: "Acme is closed. Leave a message and we will call you back."
+          - id: shop
+            number: "+14155550200"
+            name: Acme Shop
+            time-zone: America/Los_Angeles
+            agents: ["+14155550201", "+14155550202", "+14155550203", "+14155550204"]
+            hours:
+              mon: ["09:00-17:00"]
+              tue: ["09:00-17:00"]
         """;
     server = RingbackServer.start(yaml, RingbackServer.environment(db, twilio.baseUrl()), clock);
   }
@@ -112,10 +120,30 @@ class AfterHoursTest {
   }
 
   @Test
+  void theMorningIsSharedAmongTheLinesAgents() {
+    clock.set(la("2026-11-27T22:30"));
+    String shop = "+14155550200";
+    for (int i = 1; i <= 3; i++) {
+      server.twilio("/twilio/voice", "CallSid", "CAshop000" + i, "From", "+1415555017" + i, "To", shop);
+    }
+    Instant monday = la("2026-11-30T09:00");
+    // 20 s of one agent's time, four agents on the line: one callback every 5 s.
+    assertThat(due("+14155550171")).isEqualTo(monday);
+    assertThat(due("+14155550172")).isEqualTo(monday.plusSeconds(5));
+    assertThat(due("+14155550173")).isEqualTo(monday.plusSeconds(10));
+    // A fifth agent registered on the line shortens the interval for the callers still to come.
+    var agent = server.api("POST", "/api/agents", "application/json",
+        "{\"name\":\"Mo\",\"contact\":\"+14155550205\",\"lines\":[\"shop\"]}");
+    assertThat(agent.statusCode()).as(agent.body()).isEqualTo(201);
+    server.twilio("/twilio/voice", "CallSid", "CAshop0004", "From", "+14155550174", "To", shop);
+    assertThat(due("+14155550174")).isEqualTo(monday.plusSeconds(3 * 4));
+  }
+
+  @Test
   void noCallbackRingsOutsideTheCustomersAllowedHours() {
     clock.set(la("2026-11-28T23:00"));
     String phone = "+14155550164";
-    var created = server.api("POST", "/api/callbacks", "application/json", "{\"phone\":\"" + phone + "\"}");
+    var created = server.api("POST", "/api/callbacks", "application/json", "{\"line\":\"main\",\"phone\":\"" + phone + "\"}");
     long id = new JsonObject(created.body()).getLong("id");
     RingbackServer.await("the dialler to put it off", Duration.ofSeconds(15), () -> "quiet_hours".equals(callback(phone).get("waiting_for")));
     assertThat(callback(phone)).containsEntry("state", "scheduled").containsEntry("attempts", 0);
@@ -126,7 +154,7 @@ class AfterHoursTest {
     // A customer in Tokyo, where it is 16:00, may be called now.
     String tokyo = "+14155550165";
     server.api("PUT", "/api/customers/%2B14155550165", "application/json", "{\"name\":\"Kenji\",\"time_zone\":\"Asia/Tokyo\"}");
-    server.api("POST", "/api/callbacks", "application/json", "{\"phone\":\"" + tokyo + "\"}");
+    server.api("POST", "/api/callbacks", "application/json", "{\"line\":\"main\",\"phone\":\"" + tokyo + "\"}");
     twilio.awaitRequests(r -> tokyo.equals(r.param("To")), 1, Duration.ofSeconds(15));
 
     clock.set(la("2026-11-29T08:00"));
@@ -139,8 +167,8 @@ class AfterHoursTest {
     clock.set(la("2026-11-28T23:30"));
     String newYork = "+12125550166";
     String london = "+442071234567";
-    server.api("POST", "/api/callbacks", "application/json", "{\"phone\":\"" + newYork + "\"}");
-    server.api("POST", "/api/callbacks", "application/json", "{\"phone\":\"" + london + "\"}");
+    server.api("POST", "/api/callbacks", "application/json", "{\"line\":\"main\",\"phone\":\"" + newYork + "\"}");
+    server.api("POST", "/api/callbacks", "application/json", "{\"line\":\"main\",\"phone\":\"" + london + "\"}");
     RingbackServer.await("the dialler to put both off", Duration.ofSeconds(15),
         () -> "quiet_hours".equals(callback(newYork).get("waiting_for")) && "quiet_hours".equals(callback(london).get("waiting_for")));
     // 02:30 in New York and 07:30 in London: each waits for 08:00 where the customer is, not on the line.
