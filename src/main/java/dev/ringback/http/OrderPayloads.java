@@ -12,12 +12,17 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads each shop's order JSON into an {@link Order}. Shops leave fields null, empty or out
  * entirely; only a missing order id makes an order unusable.
  */
 final class OrderPayloads {
+  private static final Logger LOG = LoggerFactory.getLogger(OrderPayloads.class);
+  /** The order attribute in which a shop passes the buyer's requested call time. */
+  static final String REQUESTED_TIME = "callback_at";
   private static final int MAX_ID = 64;
   private static final int MAX_NAME = 200;
   private static final BigDecimal MAX_TOTAL = new BigDecimal("1000000000000");
@@ -77,7 +82,8 @@ final class OrderPayloads {
     }
     return new Order("shopify", id(body, "id"), text(body, "name") != null ? text(body, "name") : text(body, "order_number"),
         clip(name, MAX_NAME), phones, decimal(body.getValue("total_price")), currency(text(body, "currency")),
-        quantities(body.getValue("line_items")), instant(text(body, "created_at")), null, null);
+        quantities(body.getValue("line_items")), instant(text(body, "created_at")), null,
+        requestedTime(body.getValue("note_attributes"), "name"));
   }
 
   /** WooCommerce's {@code order.created}: the REST API v3 order resource; absent values are "". */
@@ -91,7 +97,7 @@ final class OrderPayloads {
     String created = text(body, "date_created_gmt");
     return new Order("woocommerce", id(body, "id"), text(body, "number"), clip(name, MAX_NAME), phones,
         decimal(body.getValue("total")), currency(text(body, "currency")), quantities(body.getValue("line_items")),
-        created == null ? null : gmt(created), null, null);
+        created == null ? null : gmt(created), null, requestedTime(body.getValue("meta_data"), "key"));
   }
 
   private static Instant callAt(JsonObject body) {
@@ -104,6 +110,30 @@ final class OrderPayloads {
     } catch (DateTimeParseException e) {
       throw HttpFailure.unprocessable("call_at: '" + value + "' is not a date and time such as 2026-12-01T10:15:00Z");
     }
+  }
+
+  /**
+   * When a shop's buyer asked to be called: the order attribute {@value #REQUESTED_TIME} (Shopify's
+   * cart attributes arrive as {@code note_attributes}, WooCommerce's order meta as {@code meta_data}),
+   * ISO-8601 with an offset. The shop cannot correct a bad value, so it is ignored, not refused:
+   * the buyer is then called as soon as the policy says.
+   */
+  private static Instant requestedTime(Object attributes, String nameField) {
+    if (!(attributes instanceof JsonArray list)) {
+      return null;
+    }
+    for (Object entry : list) {
+      if (entry instanceof JsonObject attribute && (REQUESTED_TIME.equals(text(attribute, nameField))
+          || ("_" + REQUESTED_TIME).equals(text(attribute, nameField)))) {
+        Instant at = instant(text(attribute, "value"));
+        if (at == null) {
+          LOG.info("order attribute {}: '{}' is not a date and time such as 2026-12-01T10:15:00Z; ignored", REQUESTED_TIME,
+              clip(text(attribute, "value"), 40));
+        }
+        return at;
+      }
+    }
+    return null;
   }
 
   private static String id(JsonObject body, String field) {

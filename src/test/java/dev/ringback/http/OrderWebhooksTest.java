@@ -390,4 +390,35 @@ class OrderWebhooksTest {
     assertThat(dialsTo("+14155550183")).isEmpty();
     assertThat(generic("{\"order_id\": \"A-2004\", \"call_at\": \"tomorrow\"}").statusCode()).isEqualTo(422);
   }
+
+  @Test
+  void shopsPassTheBuyersRequestedTimeAsAnOrderAttribute() {
+    java.time.Instant at = java.time.Instant.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    JsonObject shop = new JsonObject(new String(ShopSigner.fixture("shopify-orders-create.json"), java.nio.charset.StandardCharsets.UTF_8))
+        .put("id", 820982911946154600L).put("phone", "+14155550184").putNull("customer").putNull("shipping_address").putNull("billing_address")
+        .put("note_attributes", new io.vertx.core.json.JsonArray().add(new JsonObject().put("name", "gift_note").put("value", "hi"))
+            .add(new JsonObject().put("name", "callback_at").put("value", at.toString())));
+    HttpResponse<String> response = shopify(shop.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8), "orders/create");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    long shopifyCallback = new JsonObject(response.body()).getLong("callback_id");
+    assertThat(db.query("SELECT due_at FROM callbacks WHERE id = ?", shopifyCallback).get(0).get("due_at"))
+        .isEqualTo(java.sql.Timestamp.from(at));
+
+    JsonObject woo = new JsonObject(new String(ShopSigner.fixture("woocommerce-order-created.json"), java.nio.charset.StandardCharsets.UTF_8));
+    woo.put("id", 1098).getJsonObject("billing").put("phone", "+14155550185");
+    woo.put("meta_data", new io.vertx.core.json.JsonArray().add(new JsonObject().put("id", 1).put("key", "_callback_at").put("value", at.toString())));
+    response = woocommerce("/orders/woocommerce?line=support", woo.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(db.query("SELECT due_at FROM callbacks WHERE id = ?", new JsonObject(response.body()).getLong("callback_id")).get(0).get("due_at"))
+        .isEqualTo(java.sql.Timestamp.from(at));
+    assertThat(dialsTo("+14155550184")).isEmpty();
+    assertThat(dialsTo("+14155550185")).isEmpty();
+
+    // A shop cannot fix what its buyer typed: a time that is no time is ignored, and the buyer called now.
+    woo.put("id", 1099).getJsonObject("billing").put("phone", "+14155550186");
+    woo.put("meta_data", new io.vertx.core.json.JsonArray().add(new JsonObject().put("key", "callback_at").put("value", "after lunch")));
+    response = woocommerce("/orders/woocommerce?line=support", woo.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    awaitDial("+14155550186");
+  }
 }
