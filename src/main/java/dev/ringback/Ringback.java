@@ -16,6 +16,7 @@ import dev.ringback.store.CustomerStore;
 import dev.ringback.store.Database;
 import dev.ringback.store.DialStore;
 import dev.ringback.store.DoNotCallStore;
+import dev.ringback.store.FeedbackStore;
 import dev.ringback.store.LineStore;
 import dev.ringback.store.OrderStore;
 import dev.ringback.store.TaskStore;
@@ -136,7 +137,7 @@ public final class Ringback implements AutoCloseable {
             .map(tokenHash -> new Services(config, clock, pool, config.phoneNumbers(), new CustomerStore(pool),
                 new CallStore(pool, config.callbacks().policy(), config.dialer().policy()), new CallbackStore(pool),
                 new OrderStore(pool, config.callbacks().policy()), new AgentStore(pool), new TaskStore(pool),
-                new TimelineStore(pool), new DoNotCallStore(pool), metrics, registry, telephony, businessId, lineKeys, tokenHash))));
+                new TimelineStore(pool), new DoNotCallStore(pool), new FeedbackStore(pool), metrics, registry, telephony, businessId, lineKeys, tokenHash))));
   }
 
   /** The configured token, else the one generated at first start (stored hashed, logged once). */

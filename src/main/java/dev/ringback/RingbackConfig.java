@@ -38,6 +38,7 @@ public record RingbackConfig(
     Dialer dialer,
     Orders orders,
     Agents agents,
+    Feedback feedback,
     Demo demo,
     List<Line> lines) {
 
@@ -108,13 +109,24 @@ public record RingbackConfig(
    * @param agentAnswerSeconds how long a customer who answered a callback may wait for an agent
    */
   public record Callbacks(Map<String, Integer> delaySeconds, int droppedCallSeconds, int promiseMinutes, int voicemailMaxSeconds,
-                          int agentAnswerSeconds, int afterHoursSecondsPerAgent) {
+                          int agentAnswerSeconds, int afterHoursSecondsPerAgent, int vipDelaySeconds) {
     public CallbackPolicy policy() {
       Map<String, java.time.Duration> delays = new HashMap<>();
       delaySeconds.forEach((trigger, seconds) -> delays.put(trigger, java.time.Duration.ofSeconds(seconds)));
-      return new CallbackPolicy(delays, droppedCallSeconds);
+      return new CallbackPolicy(delays, droppedCallSeconds, java.time.Duration.ofSeconds(vipDelaySeconds));
     }
   }
+
+  /**
+   * The question after a call.
+   *
+   * @param channel how a connected callback's customer is asked for a 1-5 score: voice, sms or none (a line may choose its own)
+   * @param afterInbound ask after answered inbound calls too
+   * @param question the spoken question (a line may have its own)
+   * @param smsText the SMS question; {@code {line}} becomes the line's name
+   * @param replyHours how long an SMS reply counts as the answer
+   */
+  public record Feedback(String channel, boolean afterInbound, String question, String smsText, int replyHours) {}
 
   /** The order webhooks, by source: {@code generic}, {@code shopify}, {@code woocommerce}. */
   public record Orders(Map<String, Shop> shops) {
@@ -160,12 +172,12 @@ public record RingbackConfig(
     }
     // The simulator rings nobody real, so the demo's callbacks need not wait for the morning.
     return new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, dialer.withAllowedHours(QuietHours.ALL_DAY),
-        new Orders(Map.copyOf(shops)), agents, new Demo(true, demo.callsPerMinute(), demo.ordersPerMinute()), lines);
+        new Orders(Map.copyOf(shops)), agents, feedback, new Demo(true, demo.callsPerMinute(), demo.ordersPerMinute()), lines);
   }
 
   /** This configuration with other dialler settings. */
   public RingbackConfig withDialer(Dialer other) {
-    return new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, other, orders, agents, demo, lines);
+    return new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, other, orders, agents, feedback, demo, lines);
   }
 
   public Optional<Line> lineByNumber(String number) {
@@ -320,7 +332,8 @@ public record RingbackConfig(
         cb.integer("promise-minutes", 5, 1, 1440),
         cb.integer("voicemail-max-seconds", 120, 5, 3600),
         cb.integer("agent-answer-seconds", 2, 1, 120),
-        cb.integer("after-hours-seconds-per-agent", 120, 0, 3600));
+        cb.integer("after-hours-seconds-per-agent", 120, 0, 3600),
+        cb.integer("vip-delay-seconds", 15, 0, 86400));
     cb.rejectUnknownKeys();
 
     ConfigNode d = root.child("dialer");
@@ -360,12 +373,23 @@ public record RingbackConfig(
     }
     o.rejectUnknownKeys();
 
+    ConfigNode fb = root.child("feedback");
+    String channel = fb.string("channel", dev.ringback.domain.Feedback.VOICE);
+    if (!dev.ringback.domain.Feedback.CHANNELS.contains(channel)) {
+      throw new ConfigException(fb.key("channel"), "must be voice, sms or none");
+    }
+    Feedback feedback = new Feedback(channel, fb.bool("after-inbound", false),
+        fb.string("question", DEFAULT_FEEDBACK_QUESTION),
+        fb.string("sms-text", "Thank you for talking to {line}. How did we do? Reply with a number from 1 (poor) to 5 (excellent)."),
+        fb.integer("reply-hours", 48, 1, 720));
+    fb.rejectUnknownKeys();
+
     PhoneNumbers numbers = new PhoneNumbers(phone.defaultRegion());
     List<Line> lines = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     Set<String> lineNumbers = new HashSet<>();
     for (ConfigNode line : root.children("lines")) {
-      Line parsed = readLine(line, numbers);
+      Line parsed = readLine(line, numbers, feedback);
       if (!ids.add(parsed.id())) {
         throw new ConfigException(line.key("id"), "'" + parsed.id() + "' is used by two lines");
       }
@@ -396,11 +420,14 @@ public record RingbackConfig(
     dm.rejectUnknownKeys();
     root.rejectUnknownKeys();
     RingbackConfig config = new RingbackConfig(httpConfig, database, twilio, apiConfig, phone, metrics, callbacks, dialer, orders,
-        agents, new Demo(false, demo.callsPerMinute(), demo.ordersPerMinute()), List.copyOf(lines));
+        agents, feedback, new Demo(false, demo.callsPerMinute(), demo.ordersPerMinute()), List.copyOf(lines));
     return demo.enabled() ? config.withDemo() : config;
   }
 
-  private static Line readLine(ConfigNode line, PhoneNumbers numbers) {
+  static final String DEFAULT_FEEDBACK_QUESTION =
+      "Before you go: how did we do today? Press a number from 1 for poor to 5 for excellent.";
+
+  private static Line readLine(ConfigNode line, PhoneNumbers numbers, Feedback feedback) {
     String id = line.requiredString("id");
     if (!id.matches("[a-z0-9][a-z0-9_-]{0,39}")) {
       throw new ConfigException(line.key("id"), "'" + id + "' must be 1-40 lower-case letters, digits, '-' or '_'");
@@ -436,8 +463,14 @@ public record RingbackConfig(
     String afterHours = line.string("after-hours-message",
         "Thank you for calling " + name + ". We are closed right now. Please leave a message after the tone, and we will call you back"
             + " as soon as we open.");
+    String channel = line.string("feedback-channel", feedback.channel());
+    if (!dev.ringback.domain.Feedback.CHANNELS.contains(channel)) {
+      throw new ConfigException(line.key("feedback-channel"), "must be voice, sms or none");
+    }
+    String question = line.string("feedback-question", feedback.question());
     line.rejectUnknownKeys();
-    return new Line(id, number, name, timeZone, language, greeting, greetingKnown, agents, ringTimeout, hours, afterHours);
+    return new Line(id, number, name, timeZone, language, greeting, greetingKnown, agents, ringTimeout, hours, afterHours, channel,
+        question);
   }
 
   private static final Map<String, java.time.DayOfWeek> DAYS = Map.of("mon", java.time.DayOfWeek.MONDAY, "tue",

@@ -9,6 +9,7 @@ import dev.ringback.store.CallStore;
 import dev.ringback.store.CallbackStore;
 import dev.ringback.store.CustomerStore;
 import dev.ringback.store.DoNotCallStore;
+import dev.ringback.store.FeedbackStore;
 import dev.ringback.store.OrderStore;
 import dev.ringback.store.TaskStore;
 import dev.ringback.store.TimelineStore;
@@ -37,6 +38,7 @@ public record Services(
     TaskStore tasks,
     TimelineStore timeline,
     DoNotCallStore doNotCall,
+    FeedbackStore feedback,
     RingbackMetrics metrics,
     PrometheusMeterRegistry registry,
     Telephony telephony,

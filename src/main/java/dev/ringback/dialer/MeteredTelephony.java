@@ -33,6 +33,11 @@ public final class MeteredTelephony implements Telephony {
   }
 
   @Override
+  public Future<String> sendMessage(String from, String to, String body) {
+    return counted("create_message", telephony.sendMessage(from, to, body));
+  }
+
+  @Override
   public String name() {
     return telephony.name();
   }

@@ -22,6 +22,9 @@ public interface Telephony {
   /** The call as the network sees it now; empty when it does not know the CallSid. */
   Future<java.util.Optional<CallProgress>> fetchCall(String callSid);
 
+  /** Sends an SMS; the message's SID. Fails with a {@link TelephonyException}. */
+  Future<String> sendMessage(String from, String to, String body);
+
   /** "twilio" or "simulator", for logs and health. */
   String name();
 }

@@ -4,6 +4,7 @@ import com.twilio.exception.ApiException;
 import com.twilio.http.HttpMethod;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
+import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.type.PhoneNumber;
 import dev.ringback.RingbackConfig;
 import dev.ringback.domain.CallStatus;
@@ -91,6 +92,17 @@ public final class TwilioTelephony implements Telephony {
         if (e.getStatusCode() != null && e.getStatusCode() == 404) {
           return Optional.<CallProgress>empty();
         }
+        throw classify(e);
+      }
+    }, false);
+  }
+
+  @Override
+  public Future<String> sendMessage(String from, String to, String body) {
+    return workers.executeBlocking(() -> {
+      try {
+        return Message.creator(new PhoneNumber(to), new PhoneNumber(from), body).create(client).getSid();
+      } catch (ApiException e) {
         throw classify(e);
       }
     }, false);

@@ -8,8 +8,15 @@ import java.util.List;
  *
  * @param contact what Ringback dials to reach them: an E.164 number or a SIP URI
  * @param lines the ids of the lines they serve
+ * @param role agent or supervisor
  */
-public record Agent(long id, String name, String contact, String presence, List<String> lines, Instant presenceChangedAt) {
+public record Agent(long id, String name, String contact, String presence, List<String> lines, Instant presenceChangedAt,
+                    String role) {
+  public static final String AGENT = "agent";
+  /** Supervisors also take their lines' service-recovery tasks. */
+  public static final String SUPERVISOR = "supervisor";
+  public static final List<String> ROLES = List.of(AGENT, SUPERVISOR);
+
   public static final String AVAILABLE = "available";
   public static final String BUSY = "busy";
   public static final String OFFLINE = "offline";

@@ -10,8 +10,9 @@ import java.util.Optional;
  *
  * @param delays wait after each trigger, so we do not call someone who is already redialling
  * @param droppedCallSeconds an answered call that ends sooner than this counts as dropped
+ * @param vipDelay the longest a VIP customer waits after any trigger
  */
-public record CallbackPolicy(Map<String, Duration> delays, int droppedCallSeconds) {
+public record CallbackPolicy(Map<String, Duration> delays, int droppedCallSeconds, Duration vipDelay) {
   public static final String MISSED = "missed";
   public static final String ABANDONED = "abandoned";
   public static final String DROPPED = "dropped";
@@ -36,6 +37,13 @@ public record CallbackPolicy(Map<String, Duration> delays, int droppedCallSecond
 
   public Instant dueAt(String trigger, Instant triggeredAt) {
     return triggeredAt.plus(delays.getOrDefault(trigger, Duration.ZERO));
+  }
+
+  /** A VIP's callback comes sooner: never later than {@link #vipDelay} after the trigger. */
+  public Instant dueAt(String trigger, Instant triggeredAt, Customer.Tier tier) {
+    Instant due = dueAt(trigger, triggeredAt);
+    Instant vip = triggeredAt.plus(vipDelay);
+    return tier == Customer.Tier.VIP && vip.isBefore(due) ? vip : due;
   }
 
   /** Higher goes first: VIP customers before everyone, then orders, dropped calls, missed calls. */

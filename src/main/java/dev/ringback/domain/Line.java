@@ -10,6 +10,8 @@ import java.util.List;
  * @param number the Twilio number in E.164
  * @param agents E.164 numbers or {@code sip:} URIs rung for inbound calls
  * @param hours when the line is open; outside them callers leave a message and are called back at the opening
+ * @param feedbackChannel how this line's customers are asked for a score: voice, sms or none
+ * @param feedbackQuestion the spoken 1-5 question after a call
  */
 public record Line(
     String id,
@@ -22,7 +24,9 @@ public record Line(
     List<String> agents,
     int ringTimeoutSeconds,
     OpeningHours hours,
-    String afterHoursMessage) {
+    String afterHoursMessage,
+    String feedbackChannel,
+    String feedbackQuestion) {
 
   public Line {
     agents = List.copyOf(agents);

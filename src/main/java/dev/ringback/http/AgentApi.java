@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 final class AgentApi {
   private static final Logger LOG = LoggerFactory.getLogger(AgentApi.class);
-  private static final Set<String> FIELDS = Set.of("name", "contact", "lines");
+  private static final Set<String> FIELDS = Set.of("name", "contact", "lines", "role");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Services services;
@@ -48,12 +49,12 @@ final class AgentApi {
         .onFailure(ctx::fail);
   }
 
-  /** {@code {"name", "contact", "lines"?}}: 201 with the agent and its token, which is never shown again. */
+  /** {@code {"name", "contact", "lines"?, "role"?}}: 201 with the agent and its token, which is never shown again. */
   void create(RoutingContext ctx) {
     Caller.requireAdmin(ctx);
     Input input = input(Requests.jsonBody(ctx));
     String token = newToken();
-    services.agents().create(services.businessId(), input.name, input.contact, input.lines, Ringback.sha256(token))
+    services.agents().create(services.businessId(), input.name, input.contact, input.role, input.lines, Ringback.sha256(token))
         .map(created -> created.orElseThrow(() -> new HttpException(409, "contact: another agent has " + input.contact)))
         .onSuccess(agent -> {
           LOG.info("agent #{} {} created for line(s) {}", agent.id(), agent.name(), agent.lines());
@@ -67,7 +68,7 @@ final class AgentApi {
     Caller.requireAdmin(ctx);
     long id = id(ctx);
     Input input = input(Requests.jsonBody(ctx));
-    services.agents().replace(services.businessId(), id, input.name, input.contact, input.lines)
+    services.agents().replace(services.businessId(), id, input.name, input.contact, input.role, input.lines)
         .map(found -> found.orElseThrow(() -> HttpFailure.notFound("no agent " + id)))
         .onSuccess(agent -> Responses.json(ctx, 200, toJson(agent)))
         .onFailure(e -> ctx.fail(e instanceof AgentStore.ContactTaken taken ? new HttpException(409, taken.getMessage()) : e));
@@ -123,7 +124,7 @@ final class AgentApi {
     return true;
   }
 
-  private record Input(String name, String contact, List<String> lines) {}
+  private record Input(String name, String contact, String role, List<String> lines) {}
 
   private Input input(JsonObject body) {
     Requests.onlyFields(body, FIELDS);
@@ -147,7 +148,11 @@ final class AgentApi {
     } else {
       throw HttpFailure.unprocessable("lines: must be a list of line ids");
     }
-    return new Input(name, contact, lines);
+    String role = Optional.ofNullable(Requests.text(body, "role", false, 20)).orElse(Agent.AGENT);
+    if (!Agent.ROLES.contains(role)) {
+      throw HttpFailure.unprocessable("role: must be agent or supervisor");
+    }
+    return new Input(name, contact, role, lines);
   }
 
   /** The agent id in the path; {@code me} is the calling agent. */
@@ -176,6 +181,7 @@ final class AgentApi {
         .put("contact", a.contact())
         .put("presence", a.presence())
         .put("presence_changed_at", a.presenceChangedAt().toString())
+        .put("role", a.role())
         .put("lines", new JsonArray(a.lines()));
   }
 }

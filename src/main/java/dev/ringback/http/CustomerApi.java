@@ -82,8 +82,9 @@ final class CustomerApi {
       boolean more = entries.result().size() > limit;
       java.util.List<TimelineStore.Entry> page = more ? entries.result().subList(0, limit) : entries.result();
       JsonArray items = new JsonArray();
+      int ringSeconds = services.config().metrics().ringSeconds();
       page.forEach(e -> items.add(new JsonObject().put("at", e.at().toString()).put("kind", e.kind()).put("id", e.ref())
-          .put("detail", e.detail())));
+          .put("detail", withRings(e.detail(), ringSeconds))));
       TimelineStore.Entry last = page.isEmpty() ? null : page.get(page.size() - 1);
       Responses.json(ctx, 200, new JsonObject()
           .put("phone", phone)
@@ -93,6 +94,14 @@ final class CustomerApi {
           .put("next_cursor", more ? java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
               (last.at() + "|" + last.kind() + "|" + last.ref()).getBytes(java.nio.charset.StandardCharsets.UTF_8)) : null));
     }).onFailure(ctx::fail);
+  }
+
+  /** Ring-to-answer in rings too, as the service level counts it. */
+  private static JsonObject withRings(JsonObject detail, int ringSeconds) {
+    if (detail != null && detail.getValue("ring_seconds") instanceof Number seconds) {
+      detail.put("rings", Math.round(seconds.doubleValue() / ringSeconds * 10) / 10.0);
+    }
+    return detail;
   }
 
   private static TimelineStore.Cursor timelineCursor(String value) {

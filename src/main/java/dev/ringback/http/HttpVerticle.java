@@ -31,7 +31,8 @@ public final class HttpVerticle extends VerticleBase {
   /** All routes; public so the OpenAPI contract test can compare them with openapi.yaml. */
   public static Router router(io.vertx.core.Vertx vertx, Services services) {
     Router router = Router.router(vertx);
-    TwilioWebhooks twilio = new TwilioWebhooks(services);
+    FeedbackWebhooks feedback = new FeedbackWebhooks(services);
+    TwilioWebhooks twilio = new TwilioWebhooks(services, feedback);
     ApiRoutes api = new ApiRoutes(services);
     CustomerApi customers = new CustomerApi(services);
     CallbackApi callbacks = new CallbackApi(services);
@@ -56,6 +57,8 @@ public final class HttpVerticle extends VerticleBase {
     router.post(TwilioWebhooks.GATHER).handler(twilio::gather);
     router.post(TwilioWebhooks.CONNECT).handler(twilio::connect);
     router.post(TwilioWebhooks.WHEN).handler(twilio::when);
+    router.post(FeedbackWebhooks.FEEDBACK).handler(feedback::keyed);
+    router.post(FeedbackWebhooks.SMS).handler(feedback::texted);
 
     router.route("/orders*").failureHandler(orders::rejected);
     router.post(OrderWebhooks.GENERIC).handler(orders::generic);

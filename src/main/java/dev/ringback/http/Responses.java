@@ -23,4 +23,8 @@ final class Responses {
   static void twiml(RoutingContext ctx, int status, VoiceResponse response) {
     ctx.response().setStatusCode(status).putHeader("Content-Type", XML).end(response.toXml());
   }
+
+  static void twiml(RoutingContext ctx, int status, com.twilio.twiml.MessagingResponse response) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", XML).end(response.toXml());
+  }
 }

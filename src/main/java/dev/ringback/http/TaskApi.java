@@ -185,6 +185,9 @@ final class TaskApi {
       if (!agent.lines().contains(task.line())) {
         return Future.failedFuture(new HttpException(403, "task " + id + " is on line " + task.line() + ", not one of yours"));
       }
+      if (task.forRole() != null && !task.forRole().equals(agent.role())) {
+        return Future.failedFuture(new HttpException(403, "task " + id + " is for the line's " + task.forRole() + "s"));
+      }
       if (task.holder() != null && task.holder() != agent.id()) {
         return Future.failedFuture(claiming ? new HttpException(409, "task " + id + " is held by another agent")
             : new HttpException(403, "task " + id + " is held by another agent"));
@@ -230,6 +233,8 @@ final class TaskApi {
         .put("created_at", t.createdAt().toString())
         .put("holder", t.holder())
         .put("mine", t.holder() != null && !caller.isAdmin() && t.holder() == caller.agent().id())
-        .put("lease_until", t.leaseUntil() == null ? null : t.leaseUntil().toString());
+        .put("lease_until", t.leaseUntil() == null ? null : t.leaseUntil().toString())
+        .put("for_role", t.forRole())
+        .put("feedback", t.feedback());
   }
 }

@@ -47,10 +47,12 @@ final class TwilioWebhooks {
   private static final java.time.format.DateTimeFormatter CLOCK_TIME = java.time.format.DateTimeFormatter.ofPattern("HH:mm");
 
   private final Services services;
+  private final FeedbackWebhooks feedback;
   private final Optional<RequestValidator> validator;
 
-  TwilioWebhooks(Services services) {
+  TwilioWebhooks(Services services, FeedbackWebhooks feedback) {
     this.services = services;
+    this.feedback = feedback;
     this.validator = services.config().twilio().configured()
         ? Optional.of(new RequestValidator(services.config().twilio().authToken()))
         : Optional.empty();
@@ -172,7 +174,7 @@ final class TwilioWebhooks {
     }
     Long callbackId = callbackParam(ctx);
     if (callbackId != null) {
-      callbackDial(ctx, callSid, dialStatus);
+      callbackDial(ctx, form, callSid, dialStatus);
       return;
     }
     Optional<Line> line = services.phoneNumbers().normalize(form.get("To")).flatMap(services.config()::lineByNumber);
@@ -189,8 +191,11 @@ final class TwilioWebhooks {
         })
         .onSuccess(scheduled -> {
           if (InboundCalls.dialAnswered(dialStatus)) {
-            LOG.info("dial CallSid={} DialCallStatus={} -> conversation over, hang up", callSid, dialStatus);
-            Responses.twiml(ctx, 200, Twiml.hangup());
+            LOG.info("dial CallSid={} DialCallStatus={} -> conversation over", callSid, dialStatus);
+            Future<VoiceResponse> next = line.isPresent() && services.config().feedback().afterInbound()
+                ? feedback.afterConversation(callSid, line.get(), customerStillThere(form), form.get("DialCallSid"))
+                : Future.succeededFuture(Twiml.hangup());
+            next.onSuccess(twiml -> Responses.twiml(ctx, 200, twiml));
           } else if (line.isEmpty()) {
             Responses.twiml(ctx, 200, Twiml.apology());
           } else if (!callable) {
@@ -207,9 +212,14 @@ final class TwilioWebhooks {
   }
 
   /** The agents did not take a callback the customer answered: tell them, and try again later. */
-  private void callbackDial(RoutingContext ctx, String callSid, String dialStatus) {
+  private void callbackDial(RoutingContext ctx, MultiMap form, String callSid, String dialStatus) {
     if (InboundCalls.dialAnswered(dialStatus)) {
-      Responses.twiml(ctx, 200, Twiml.hangup());
+      // A callback's call goes from the line to the customer.
+      Optional<Line> line = services.phoneNumbers().normalize(form.get("From")).flatMap(services.config()::lineByNumber);
+      Future<VoiceResponse> next = line.isPresent()
+          ? feedback.afterConversation(callSid, line.get(), customerStillThere(form), form.get("DialCallSid"))
+          : Future.succeededFuture(Twiml.hangup());
+      next.onSuccess(twiml -> Responses.twiml(ctx, 200, twiml));
       return;
     }
     services.callbacks().markNoAgent(callSid)
@@ -575,7 +585,12 @@ final class TwilioWebhooks {
     return text.toString();
   }
 
-  private static String required(MultiMap form, String name) {
+  /** The {@code <Dial>}'s action comes when either side hung up; only a caller still on the line can be asked. */
+  private static boolean customerStillThere(MultiMap form) {
+    return "in-progress".equals(form.get("CallStatus"));
+  }
+
+  static String required(MultiMap form, String name) {
     String value = form.get(name);
     if (value == null || value.isBlank()) {
       throw HttpFailure.badRequest("missing " + name);

@@ -1,7 +1,10 @@
 package dev.ringback.http;
 
 import com.twilio.http.HttpMethod;
+import com.twilio.twiml.MessagingResponse;
 import com.twilio.twiml.VoiceResponse;
+import com.twilio.twiml.messaging.Body;
+import com.twilio.twiml.messaging.Message;
 import com.twilio.twiml.voice.Dial;
 import com.twilio.twiml.voice.Gather;
 import com.twilio.twiml.voice.Hangup;
@@ -348,6 +351,42 @@ final class Twiml {
         .say(say("Sorry, we cannot take your call right now. Please try again later. Goodbye.", "en-US"))
         .hangup(new Hangup.Builder().build())
         .build();
+  }
+
+  /**
+   * The satisfaction question, once the agent has hung up and the customer is still on the line.
+   *
+   * @param problem said first when the previous answer was no score
+   */
+  static VoiceResponse askFeedback(Line line, String actionUrl, String problem) {
+    Gather.Builder gather = new Gather.Builder().numDigits(1).timeout(8).action(actionUrl).method(HttpMethod.POST)
+        .actionOnEmptyResult(false).inputs(List.of(Gather.Input.DTMF));
+    if (problem != null) {
+      gather.say(say(problem, line.language()));
+    }
+    return new VoiceResponse.Builder()
+        .gather(gather.say(say(line.feedbackQuestion(), line.language())).build())
+        .say(say("Thank you for calling. Goodbye.", line.language()))
+        .hangup(new Hangup.Builder().build())
+        .build();
+  }
+
+  /** The score is in; a poor one is answered with the promise that someone will follow it up. */
+  static VoiceResponse feedbackThanks(String language, boolean poor) {
+    return new VoiceResponse.Builder()
+        .say(say(poor ? "Thank you, and we are sorry we let you down. Someone will call you about it soon. Goodbye."
+            : "Thank you for your answer. Goodbye.", language))
+        .hangup(new Hangup.Builder().build())
+        .build();
+  }
+
+  /** A reply to an SMS; no text: no reply at all. */
+  static MessagingResponse message(String text) {
+    MessagingResponse.Builder response = new MessagingResponse.Builder();
+    if (text != null) {
+      response.message(new Message.Builder().body(new Body.Builder(text).build()).build());
+    }
+    return response.build();
   }
 
   static VoiceResponse hangup() {

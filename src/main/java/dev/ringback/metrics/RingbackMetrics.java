@@ -26,7 +26,7 @@ import java.util.stream.LongStream;
 public final class RingbackMetrics {
   public static final List<String> DIRECTIONS = List.of("inbound", "callback");
   public static final List<String> TRIGGERS =
-      List.of("order", "missed", "abandoned", "dropped", "voicemail", "after_hours", "scheduled", "manual");
+      List.of("order", "missed", "abandoned", "dropped", "voicemail", "after_hours", "scheduled", "manual", "feedback");
   public static final List<String> CALLBACK_OUTCOMES =
       List.of("connected", "no_answer", "busy", "machine", "no_agent", "failed", "cancelled", "expired");
   public static final List<String> CALL_OUTCOMES =
@@ -242,6 +242,10 @@ public final class RingbackMetrics {
         .description("Callback attempts that ended, by trigger and outcome")
         .tags("trigger", trigger, "line", line, "outcome", outcome)
         .register(registry);
+  }
+
+  public void feedbackScored(int score) {
+    feedback().record(score);
   }
 
   private DistributionSummary feedback() {

@@ -15,12 +15,12 @@ import java.util.Optional;
 /** Agents, their lines and their presence. Tokens are kept only as SHA-256 hashes. */
 public final class AgentStore {
   private static final String COLUMNS = """
-      a.id, a.name, a.contact, a.presence, a.presence_changed_at,
+      a.id, a.name, a.contact, a.presence, a.presence_changed_at, a.role,
       ARRAY(SELECT l.slug FROM agent_lines al JOIN lines l ON l.id = al.line_id WHERE al.agent_id = a.id ORDER BY l.slug) AS lines""";
   static final String INSERT = """
-      INSERT INTO agents (business_id, name, contact, token_sha256) VALUES ($1, $2, $3, $4)
+      INSERT INTO agents (business_id, name, contact, token_sha256, role) VALUES ($1, $2, $3, $4, $5)
       ON CONFLICT (business_id, contact) DO NOTHING RETURNING id""";
-  static final String UPDATE = "UPDATE agents SET name = $3, contact = $4, updated_at = now() WHERE business_id = $1 AND id = $2";
+  static final String UPDATE = "UPDATE agents SET name = $3, contact = $4, role = $5, updated_at = now() WHERE business_id = $1 AND id = $2";
   static final String CLEAR_LINES = "DELETE FROM agent_lines WHERE agent_id = $1";
   static final String ADD_LINES = """
       INSERT INTO agent_lines (agent_id, line_id) SELECT $1, l.id FROM lines l WHERE l.business_id = $2 AND l.slug = ANY($3)""";
@@ -58,8 +58,10 @@ public final class AgentStore {
   }
 
   /** Empty when another agent already has this contact. */
-  public Future<Optional<Agent>> create(long businessId, String name, String contact, List<String> lines, byte[] tokenHash) {
-    return pool.withTransaction(conn -> conn.preparedQuery(INSERT).execute(Tuple.of(businessId, name, contact, Buffer.buffer(tokenHash)))
+  public Future<Optional<Agent>> create(long businessId, String name, String contact, String role, List<String> lines,
+                                       byte[] tokenHash) {
+    return pool.withTransaction(conn -> conn.preparedQuery(INSERT)
+        .execute(Tuple.of(businessId, name, contact, Buffer.buffer(tokenHash), role))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.succeededFuture(Optional.<Agent>empty());
@@ -77,8 +79,8 @@ public final class AgentStore {
   }
 
   /** Empty when there is no such agent; fails with {@link ContactTaken} when the contact is another agent's. */
-  public Future<Optional<Agent>> replace(long businessId, long id, String name, String contact, List<String> lines) {
-    return pool.withTransaction(conn -> conn.preparedQuery(UPDATE).execute(Tuple.of(businessId, id, name, contact))
+  public Future<Optional<Agent>> replace(long businessId, long id, String name, String contact, String role, List<String> lines) {
+    return pool.withTransaction(conn -> conn.preparedQuery(UPDATE).execute(Tuple.of(businessId, id, name, contact, role))
         .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(Optional.<Agent>empty())
             : setLines(conn, businessId, id, lines).compose(v -> find(conn, businessId, id))))
         .recover(e -> Future.failedFuture(Rows.isUniqueViolation(e) ? new ContactTaken(contact) : e));
@@ -166,6 +168,6 @@ public final class AgentStore {
   private static Agent agent(Row row) {
     String[] lines = row.getArrayOfStrings("lines");
     return new Agent(row.getLong("id"), row.getString("name"), row.getString("contact"), row.getString("presence"),
-        lines == null ? List.of() : List.of(lines), Rows.instant(row.getOffsetDateTime("presence_changed_at")));
+        lines == null ? List.of() : List.of(lines), Rows.instant(row.getOffsetDateTime("presence_changed_at")), row.getString("role"));
   }
 }

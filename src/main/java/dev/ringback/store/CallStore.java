@@ -38,8 +38,11 @@ public final class CallStore {
       ON CONFLICT (call_sid, call_status) DO NOTHING
       RETURNING id""";
   /** Only the first answering leg counts: the update is its own guard against duplicates. */
-  static final String MARK_ANSWERED = "UPDATE calls c SET answered_at = $3, answered_leg_sid = $2 "
+  static final String MARK_ANSWERED = "UPDATE calls c SET answered_at = $3, answered_leg_sid = $2, agent_contact = $4 "
       + "WHERE call_sid = $1 AND answered_at IS NULL RETURNING c.arrived_at, " + CALL_FACTS;
+  /** The agent leg of a callback was answered: that agent took the callback. */
+  static final String AGENT_ON_ATTEMPT =
+      "UPDATE callback_attempts SET agent_contact = $2 WHERE call_sid = $1 AND agent_contact IS NULL";
   static final String OPEN_CALL_FOR_UPDATE = "SELECT c.answered_at, c.dial_status, " + CALL_FACTS
       + " FROM calls c WHERE call_sid = $1 AND ended_at IS NULL FOR UPDATE OF c";
   static final String MARK_ENDED = "UPDATE calls SET ended_at = $2, outcome = $3, answered_by = COALESCE($4, answered_by) WHERE call_sid = $1";
@@ -271,10 +274,11 @@ public final class CallStore {
   private Future<Applied> applyNew(SqlConnection conn, CallEvent event) {
     if (event.isChildLeg() && event.status().isAnswer()) {
       return conn.preparedQuery(MARK_ANSWERED)
-          .execute(Tuple.of(event.parentCallSid(), event.callSid(), Rows.timestamp(event.timestamp())))
+          .execute(Tuple.of(event.parentCallSid(), event.callSid(), Rows.timestamp(event.timestamp()), event.to()))
           .compose(rows -> {
             if (rows.size() == 0) {
-              return Future.succeededFuture(Applied.nothing(false));
+              return conn.preparedQuery(AGENT_ON_ATTEMPT).execute(Tuple.of(event.parentCallSid(), event.to()))
+                  .map(r -> Applied.nothing(false));
             }
             Row row = rows.iterator().next();
             Duration waited = InboundCalls.ringToAnswer(Rows.instant(row.getOffsetDateTime("arrived_at")), event.timestamp());
@@ -318,7 +322,7 @@ public final class CallStore {
     }
     Customer.Tier tier = Customer.Tier.parse(call.getString("tier")).orElse(Customer.Tier.STANDARD);
     return CallbackStore.schedule(conn, new CallbackStore.Trigger(call.getLong("business_id"), call.getLong("line_id"), phone,
-            call.getLong("customer_id"), trigger, callSid, at, policy.dueAt(trigger, at), policy.priority(trigger, tier), taskReason))
+            call.getLong("customer_id"), trigger, callSid, at, policy.dueAt(trigger, at, tier), policy.priority(trigger, tier), taskReason))
         .map(Optional::of);
   }
 }

@@ -19,6 +19,7 @@ public final class CallbackStore {
    */
   static final String MERGE_INTO_OPEN = """
       ON CONFLICT (line_id, customer_phone) WHERE state IN """ + OPEN_STATES + """
+       AND trigger <> 'feedback'
 
       DO UPDATE SET trigger_count = callbacks.trigger_count + 1,
                     last_triggered_at = GREATEST(callbacks.last_triggered_at, EXCLUDED.last_triggered_at),
@@ -58,7 +59,7 @@ public final class CallbackStore {
       FROM calls c
       WHERE c.call_sid = $1 AND cb.line_id = c.line_id AND cb.customer_phone = c.caller_phone
         AND cb.state IN """ + OPEN_STATES + """
-
+       AND cb.trigger <> 'feedback'
       RETURNING cb.id""";
   static final String SET_CALL_RECORDING = "UPDATE calls SET recording_url = $2 WHERE call_sid = $1";
 

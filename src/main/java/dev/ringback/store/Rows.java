@@ -26,4 +26,10 @@ final class Rows {
   static boolean isUniqueViolation(Throwable failure) {
     return failure instanceof PgException pg && "23505".equals(pg.getSqlState());
   }
+
+  /** A jsonb column as a JSON object; null stays null. */
+  static io.vertx.core.json.JsonObject json(Object value) {
+    return value == null ? null : value instanceof io.vertx.core.json.JsonObject json ? json
+        : new io.vertx.core.json.JsonObject(String.valueOf(value));
+  }
 }

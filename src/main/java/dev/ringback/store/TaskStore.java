@@ -1,6 +1,7 @@
 package dev.ringback.store;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -21,13 +22,19 @@ public final class TaskStore {
       (SELECT c.name FROM customers c WHERE c.business_id = cb.business_id AND c.phone = cb.customer_phone) AS customer_name,
       (SELECT c.tier FROM customers c WHERE c.business_id = cb.business_id AND c.phone = cb.customer_phone) AS customer_tier,
       cb.trigger, cb.task_reason, cb.triggered_at, cb.last_triggered_at, cb.trigger_count, cb.priority, cb.attempts,
-      cb.recording_url, cb.state, cb.outcome, cb.created_at,
+      cb.recording_url, cb.state, cb.outcome, cb.created_at, cb.for_role,
+      (SELECT jsonb_build_object('score', f.score, 'channel', f.channel, 'answered_at', f.answered_at, 'call_sid', f.call_sid,
+                                 'callback_id', f.callback_id,
+                                 'agent', COALESCE((SELECT a.name FROM agents a WHERE a.business_id = f.business_id
+                                                    AND a.contact = f.agent_contact), f.agent_contact))
+       FROM feedback f WHERE f.recovery_callback_id = cb.id ORDER BY f.answered_at DESC LIMIT 1) AS feedback,
       CASE WHEN cb.task_lease_until > $2 THEN cb.task_agent_id END AS holder,
       CASE WHEN cb.task_lease_until > $2 THEN cb.task_lease_until END AS lease_until""";
   /** A lease that ran out counts as no lease: the task is back in the queue. */
   private static final String FREE = "(cb.task_agent_id IS NULL OR cb.task_lease_until <= $2)";
-  /** Lines the agent serves. */
-  private static final String AGENT_LINES = "cb.line_id IN (SELECT line_id FROM agent_lines WHERE agent_id = $3)";
+  /** Lines the agent serves, and tasks meant for their role (service recovery for supervisors). */
+  private static final String AGENT_LINES = "cb.line_id IN (SELECT line_id FROM agent_lines WHERE agent_id = $3)"
+      + " AND (cb.for_role IS NULL OR cb.for_role = (SELECT role FROM agents WHERE id = $3))";
 
   static final String LIST = "SELECT " + COLUMNS
       + "\nFROM callbacks cb WHERE cb.business_id = $1 AND cb.state = 'agent_queue' AND ($3::bigint IS NULL OR " + AGENT_LINES + ")"
@@ -79,16 +86,20 @@ public final class TaskStore {
         UPDATE callbacks cb SET attempts = cb.attempts + 1, updated_at = now()
         WHERE cb.business_id = $1 AND cb.id = $3 AND cb.state = 'agent_queue' AND cb.task_agent_id = $4 AND cb.task_lease_until > $2
         RETURNING cb.id, cb.attempts)
-      INSERT INTO callback_attempts (callback_id, attempt, started_at) SELECT id, attempts, $2 FROM held RETURNING id""";
+      INSERT INTO callback_attempts (callback_id, attempt, started_at, agent_contact)
+      SELECT id, attempts, $2, (SELECT contact FROM agents WHERE id = $4) FROM held RETURNING id""";
 
   /**
    * A task as the agents see it.
    *
    * @param holder the agent holding it now, or null when it is free
+   * @param forRole only agents of this role may take it (null: any agent of the line)
+   * @param feedback for a service-recovery task, the poor score that created it
    */
   public record Task(long id, String line, String phone, String customerName, String customerTier, String trigger, String reason,
                      Instant triggeredAt, Instant lastTriggeredAt, int triggerCount, int priority, int attempts, String recordingUrl,
-                     String state, String outcome, Instant createdAt, Long holder, Instant leaseUntil) {}
+                     String state, String outcome, Instant createdAt, Long holder, Instant leaseUntil, String forRole,
+                     JsonObject feedback) {}
 
   /** A completed task, for the metrics. */
   public record Completed(long id, String trigger, String line) {}
@@ -162,6 +173,6 @@ public final class TaskStore {
         Rows.instant(row.getOffsetDateTime("triggered_at")), Rows.instant(row.getOffsetDateTime("last_triggered_at")),
         row.getInteger("trigger_count"), row.getInteger("priority"), row.getInteger("attempts"), row.getString("recording_url"),
         row.getString("state"), row.getString("outcome"), Rows.instant(row.getOffsetDateTime("created_at")), row.getLong("holder"),
-        Rows.instant(row.getOffsetDateTime("lease_until")));
+        Rows.instant(row.getOffsetDateTime("lease_until")), row.getString("for_role"), Rows.json(row.getValue("feedback")));
   }
 }

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A customer's file: every call, callback, callback attempt, order and agent note for their
+ * A customer's file: every call, callback, callback attempt, order, agent note and feedback for their
  * number, newest first, so service survives staff changes.
  */
 public final class TimelineStore {
@@ -19,7 +19,9 @@ public final class TimelineStore {
         SELECT c.arrived_at AS at, 'call' AS kind, c.id AS ref,
                jsonb_build_object('direction', c.direction, 'line', l.slug, 'outcome', c.outcome, 'call_sid', c.call_sid,
                                   'ring_seconds', EXTRACT(EPOCH FROM (c.answered_at - c.arrived_at)),
-                                  'ended_at', c.ended_at, 'recording_url', c.recording_url) AS detail
+                                  'ended_at', c.ended_at, 'recording_url', c.recording_url,
+                                  'answered_by_agent', COALESCE((SELECT a.name FROM agents a WHERE a.business_id = c.business_id
+                                                                 AND a.contact = c.agent_contact), c.agent_contact)) AS detail
         FROM calls c JOIN lines l ON l.id = c.line_id WHERE c.business_id = $1 AND c.caller_phone = $2
         UNION ALL
         SELECT cb.created_at, 'callback', cb.id,
@@ -32,7 +34,9 @@ public final class TimelineStore {
         SELECT at.started_at, 'callback_attempt', at.id,
                jsonb_build_object('callback_id', at.callback_id, 'attempt', at.attempt, 'outcome', at.outcome,
                                   'answered_by', at.answered_by, 'call_sid', at.call_sid,
-                                  'ring_seconds', EXTRACT(EPOCH FROM (at.answered_at - at.ringing_at)), 'error', at.error_message)
+                                  'ring_seconds', EXTRACT(EPOCH FROM (at.answered_at - at.ringing_at)), 'error', at.error_message,
+                                  'agent', COALESCE((SELECT a.name FROM agents a WHERE a.business_id = cb.business_id
+                                                     AND a.contact = at.agent_contact), at.agent_contact))
         FROM callback_attempts at JOIN callbacks cb ON cb.id = at.callback_id
         WHERE cb.business_id = $1 AND cb.customer_phone = $2
         UNION ALL
@@ -45,11 +49,18 @@ public final class TimelineStore {
                jsonb_build_object('note', n.note, 'outcome', n.outcome, 'callback_id', n.callback_id,
                                   'agent', (SELECT a.name FROM agents a WHERE a.id = n.agent_id))
         FROM customer_notes n WHERE n.business_id = $1 AND n.customer_phone = $2
+        UNION ALL
+        SELECT COALESCE(f.answered_at, f.asked_at), 'feedback', f.id,
+               jsonb_build_object('line', l.slug, 'channel', f.channel, 'state', f.state, 'score', f.score, 'asked_at', f.asked_at,
+                                  'call_sid', f.call_sid, 'callback_id', f.callback_id, 'recovery_task', f.recovery_callback_id,
+                                  'agent', COALESCE((SELECT a.name FROM agents a WHERE a.business_id = f.business_id
+                                                     AND a.contact = f.agent_contact), f.agent_contact))
+        FROM feedback f JOIN lines l ON l.id = f.line_id WHERE f.business_id = $1 AND f.customer_phone = $2
       ) file
       WHERE $3::timestamptz IS NULL OR (at, kind, ref) < ($3::timestamptz, $4::text, $5::bigint)
       ORDER BY at DESC, kind DESC, ref DESC LIMIT $6""";
 
-  /** One entry of the file; {@code kind} is call, callback, callback_attempt, order or note. */
+  /** One entry of the file; {@code kind} is call, callback, callback_attempt, order, note or feedback. */
   public record Entry(Instant at, String kind, long ref, JsonObject detail) {}
 
   /** Where the previous page ended. */
@@ -68,9 +79,8 @@ public final class TimelineStore {
         .map(rows -> {
           List<Entry> out = new ArrayList<>();
           for (Row row : rows) {
-            Object detail = row.getValue("detail");
             out.add(new Entry(Rows.instant(row.getOffsetDateTime("at")), row.getString("kind"), row.getLong("ref"),
-                detail instanceof JsonObject json ? json : new JsonObject(String.valueOf(detail))));
+                Rows.json(row.getValue("detail"))));
           }
           return out;
         });

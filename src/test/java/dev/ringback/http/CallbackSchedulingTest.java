@@ -88,7 +88,8 @@ class CallbackSchedulingTest {
     assertThat(rows).hasSize(1);
     assertThat(rows.get(0)).containsEntry("trigger", "missed").containsEntry("state", "scheduled")
         .containsEntry("trigger_count", 1).containsEntry("priority", 110).containsEntry("trigger_call_sid", "CAmiss0001");
-    assertThat(instant(rows.get(0).get("due_at"))).isEqualTo(NOW.plusSeconds(60));
+    // A VIP (priority 110) waits no longer than callbacks.vip-delay-seconds, not the missed call's 60 s.
+    assertThat(instant(rows.get(0).get("due_at"))).isEqualTo(NOW.plusSeconds(15));
     assertThat(scheduled("missed")).isEqualTo(before + 1);
 
     // The voicemail: the <Record> action thanks the caller, the status callback attaches the file.

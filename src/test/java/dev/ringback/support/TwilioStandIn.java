@@ -54,7 +54,8 @@ import java.util.stream.Collectors;
  *       {@code StartTime}, {@code StartTime>}, {@code StartTime<} (sent as
  *       {@code StartTime>=2024-01-31} or {@code StartTime%3E=2024-01-31}), paged by
  *       {@code PageSize} and {@code Page};</li>
- *   <li>{@code GET /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json} fetches one call.</li>
+ *   <li>{@code GET /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json} fetches one call;</li>
+ *   <li>{@code POST /2010-04-01/Accounts/{AccountSid}/Messages.json} sends an SMS (the Message resource).</li>
  * </ul>
  * Every request needs HTTP Basic credentials {@code accountSid:authToken}, and the path's
  * AccountSid must be that account; otherwise 401 with Twilio error 20003. Errors have Twilio's
@@ -75,6 +76,7 @@ public final class TwilioStandIn implements AutoCloseable {
   private static final Pattern ACCOUNT_PATH = Pattern.compile("^/2010-04-01/Accounts/([^/]+)(/.*)?$");
   private static final Pattern CALLS = Pattern.compile("^/Calls\\.json$");
   private static final Pattern CALL = Pattern.compile("^/Calls/([^/]+)\\.json$");
+  private static final Pattern MESSAGES = Pattern.compile("^/Messages\\.json$");
   private static final Pattern CALL_CREATION = Pattern.compile("^/2010-04-01/Accounts/[^/]+/Calls\\.json$");
   private static final Pattern NANP = Pattern.compile("^\\+1([2-9]\\d{2})([2-9]\\d{2})(\\d{4})$");
   private static final List<String> SUBRESOURCES = List.of("notifications:Notifications", "recordings:Recordings",
@@ -376,6 +378,8 @@ public final class TwilioStandIn implements AutoCloseable {
       } else {
         json(request, 200, stored.resource());
       }
+    } else if (MESSAGES.matcher(rest).matches() && request.method() == HttpMethod.POST) {
+      createMessage(request, recorded);
     } else if (CALLS.matcher(rest).matches() || call.matches()) {
       error(request, 405, 20004, "Method not allowed");
     } else {
@@ -425,6 +429,58 @@ public final class TwilioStandIn implements AutoCloseable {
       return;
     }
     json(request, 201, resource);
+  }
+
+  /**
+   * {@code POST .../Messages.json} ({@code api.v2010.account.message}): {@code To} and one of
+   * {@code From}/{@code MessagingServiceSid} and {@code Body}/{@code MediaUrl}/{@code ContentSid}
+   * are required; 201 and the message resource, status {@code queued}.
+   */
+  private void createMessage(HttpServerRequest request, RecordedRequest recorded) {
+    String to = recorded.param("To");
+    String from = recorded.param("From");
+    String body = recorded.param("Body");
+    if (blank(to)) {
+      error(request, 400, 21604, "A 'To' phone number is required.");
+      return;
+    }
+    if (blank(from) && blank(recorded.param("MessagingServiceSid"))) {
+      error(request, 400, 21603, "A 'From' phone number is required.");
+      return;
+    }
+    if (blank(body) && blank(recorded.param("MediaUrl")) && blank(recorded.param("ContentSid"))) {
+      error(request, 400, 21602, "Message body is required.");
+      return;
+    }
+    String sid = "SM" + hex(16);
+    String date = RFC_2822.format(recorded.receivedAt());
+    String uri = "/" + API_VERSION + "/Accounts/" + accountSid + "/Messages/" + sid;
+    json(request, 201, new JsonObject()
+        .put("account_sid", accountSid)
+        .put("api_version", API_VERSION)
+        .put("body", body)
+        .put("date_created", date)
+        .putNull("date_sent")
+        .put("date_updated", date)
+        .put("direction", "outbound-api")
+        .putNull("error_code")
+        .putNull("error_message")
+        .put("from", from)
+        .putNull("messaging_service_sid")
+        .put("num_media", "0")
+        .put("num_segments", "1")
+        .putNull("price")
+        .put("price_unit", "USD")
+        .put("sid", sid)
+        .put("status", "queued")
+        .put("subresource_uris", new JsonObject().put("media", uri + "/Media.json"))
+        .put("to", to)
+        .put("uri", uri + ".json"));
+  }
+
+  /** Every POST to {@code .../Messages.json}. */
+  public List<RecordedRequest> messageCreations() {
+    return requests().stream().filter(r -> r.method().equals("POST") && r.path().endsWith("/Messages.json")).toList();
   }
 
   private JsonObject newCall(String to, String from, Instant created) {
