@@ -105,7 +105,7 @@
 
   function why(task) {
     const reasons = { retries_exhausted: 'not reached', voicemail: 'voicemail', asked_for_agent: 'asked for a person',
-      no_agent_available: 'nobody was free', by_hand: 'by hand' };
+      no_agent_available: 'nobody was free', by_hand: 'by hand', service_recovery: 'poor score: make it right' };
     return task.trigger.replace('_', ' ') + (task.reason ? ' · ' + (reasons[task.reason] || task.reason) : '');
   }
 
@@ -165,6 +165,13 @@
     const title = document.createElement('p');
     title.textContent = (task.customer_name || 'Unknown caller') + ' · ' + task.phone + ' · ' + why(task) + ' · line ' + task.line;
     summary.append(title);
+    if (task.feedback) {
+      const score = document.createElement('p');
+      score.className = 'recovery';
+      score.textContent = 'Scored ' + task.feedback.score + ' of 5' + (task.feedback.agent ? ' after a call with ' + task.feedback.agent : '')
+        + ' (' + new Date(task.feedback.answered_at).toLocaleString() + ', by ' + task.feedback.channel + ').';
+      summary.append(score);
+    }
     const voicemail = $('voicemail');
     voicemail.hidden = !task.recording_url;
     if (task.recording_url) { voicemail.src = task.recording_url; }
@@ -206,9 +213,12 @@
   function describe(entry) {
     const d = entry.detail;
     switch (entry.kind) {
-      case 'call': return 'Called in' + (d.outcome ? ': ' + d.outcome : '') + (d.ring_seconds ? ' after ' + Math.round(d.ring_seconds) + ' s' : '');
+      case 'call': return 'Called in' + (d.outcome ? ': ' + d.outcome : '')
+        + (d.rings ? ', answered after ' + d.rings + ' rings' : '') + (d.answered_by_agent ? ' by ' + d.answered_by_agent : '');
       case 'callback': return 'Callback (' + d.trigger + '): ' + d.state + (d.outcome ? ', ' + d.outcome : '') + (d.completed_by ? ' by ' + d.completed_by : '');
-      case 'callback_attempt': return 'Called back, attempt ' + d.attempt + (d.outcome ? ': ' + d.outcome : '');
+      case 'callback_attempt': return 'Called back, attempt ' + d.attempt + (d.outcome ? ': ' + d.outcome : '') + (d.agent ? ' with ' + d.agent : '');
+      case 'feedback': return d.score ? 'Scored ' + d.score + ' of 5' + (d.agent ? ' (' + d.agent + ')' : '') + ' by ' + d.channel
+        : 'Asked for a score by ' + d.channel + (d.state === 'ignored' ? ': no answer' : '');
       case 'order': return 'Order ' + (d.number || d.order_id) + (d.total ? ' · ' + d.total + ' ' + (d.currency || '') : '');
       case 'note': return 'Note' + (d.agent ? ' by ' + d.agent : '') + (d.outcome ? ' (' + d.outcome + ')' : '') + ': ' + d.note;
       default: return entry.kind;

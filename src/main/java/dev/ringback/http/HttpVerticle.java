@@ -41,6 +41,7 @@ public final class HttpVerticle extends VerticleBase {
     TaskApi tasks = new TaskApi(services);
     ConsoleEvents events = new ConsoleEvents(vertx, services);
     LineApi lines = new LineApi(services);
+    ReportApi reports = new ReportApi(services);
     Operations operations = new Operations(services);
     int maxBody = services.config().http().maxBodyBytes();
 
@@ -101,6 +102,8 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/events").handler(events::stream);
     router.get("/api/lines").handler(lines::list);
     router.get("/api/lines/:id/hours").handler(lines::hours);
+    router.get("/api/reports/agents").handler(reports::agents);
+    router.get("/api/reports/lines").handler(reports::lines);
 
     // The agents' console: static files from the jar; it signs in with the agent's token.
     router.get("/console").handler(ctx -> {

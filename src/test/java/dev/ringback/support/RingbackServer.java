@@ -160,9 +160,14 @@ public final class RingbackServer implements AutoCloseable {
     return request(method, path, contentType, body, "Bearer " + API_TOKEN);
   }
 
-  public HttpResponse<String> request(String method, String path, String contentType, String body, String authorization) {
+  /** @param headers more headers, as name, value pairs */
+  public HttpResponse<String> request(String method, String path, String contentType, String body, String authorization,
+                                      String... headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }

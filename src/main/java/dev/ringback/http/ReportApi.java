@@ -1,0 +1,154 @@
+package dev.ringback.http;
+
+import dev.ringback.Services;
+import dev.ringback.domain.Agent;
+import dev.ringback.store.ReportStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/**
+ * {@code GET /api/reports/agents} and {@code /api/reports/lines}: each agent's and each line's
+ * figures over {@code from}-{@code to}, as JSON or, with {@code Accept: text/csv}, as CSV with
+ * the same columns. For the admin and supervisors.
+ */
+final class ReportApi {
+  /** The longest period one report covers. */
+  static final Duration MAX_RANGE = Duration.ofDays(366);
+  private static final Duration DEFAULT_RANGE = Duration.ofDays(7);
+  private static final List<String> AGENT_COLUMNS = List.of("agent_id", "name", "contact", "calls_answered",
+      "rings_to_answer_median", "rings_to_answer_p90", "service_level", "callbacks_connected", "speed_to_callback_median_seconds",
+      "speed_to_callback_p90_seconds", "feedback_average", "feedback_count", "feedback_poor");
+  private static final List<String> LINE_COLUMNS = List.of("line", "name", "calls_offered", "calls_answered",
+      "rings_to_answer_median", "rings_to_answer_p90", "service_level", "callbacks_connected", "speed_to_callback_median_seconds",
+      "speed_to_callback_p90_seconds", "feedback_average", "feedback_count", "feedback_poor");
+
+  private final Services services;
+  private final ReportStore reports;
+
+  ReportApi(Services services) {
+    this.services = services;
+    this.reports = new ReportStore(services.pool());
+  }
+
+  void agents(RoutingContext ctx) {
+    report(ctx, "agents", AGENT_COLUMNS, reports::agents, f -> new JsonObject()
+        .put("agent_id", f.agentId())
+        .put("name", f.name())
+        .put("contact", f.key()));
+  }
+
+  void lines(RoutingContext ctx) {
+    report(ctx, "lines", LINE_COLUMNS, reports::lines, f -> new JsonObject()
+        .put("line", f.key())
+        .put("name", f.name())
+        .put("calls_offered", f.callsOffered()));
+  }
+
+  private interface Query {
+    Future<List<ReportStore.Figures>> run(long businessId, Instant from, Instant to, int targetSeconds);
+  }
+
+  private void report(RoutingContext ctx, String name, List<String> columns, Query query,
+                      Function<ReportStore.Figures, JsonObject> identity) {
+    Caller caller = Caller.of(ctx);
+    if (!caller.isAdmin() && !Agent.SUPERVISOR.equals(caller.agent().role())) {
+      throw new HttpException(403, "reports are for the admin and supervisors");
+    }
+    Instant to = instant(ctx, "to", true).orElse(services.clock().instant());
+    Instant from = instant(ctx, "from", false).orElse(to.minus(DEFAULT_RANGE));
+    if (!from.isBefore(to)) {
+      throw HttpFailure.unprocessable("from: " + from + " is not before to: " + to);
+    }
+    if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
+      throw HttpFailure.unprocessable("from-to: a report covers at most 366 days");
+    }
+    var metrics = services.config().metrics();
+    int targetSeconds = (int) metrics.target().toSeconds();
+    query.run(services.businessId(), from, to, targetSeconds)
+        .map(figures -> figures.stream().map(f -> identity.apply(f).mergeIn(figures(f, metrics.ringSeconds()))).toList())
+        .onSuccess(rows -> {
+          String accept = ctx.request().getHeader("Accept");
+          if (accept != null && accept.contains("text/csv")) {
+            ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
+                .putHeader("Content-Disposition", "attachment; filename=\"ringback-" + name + ".csv\"")
+                .end(csv(columns, rows));
+          } else {
+            Responses.json(ctx, 200, new JsonObject().put("from", from.toString()).put("to", to.toString())
+                .put("target_rings", metrics.targetRings()).put("ring_seconds", metrics.ringSeconds())
+                .put("items", new JsonArray(rows)));
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** The measured figures, in rings where a caller counts rings. */
+  private static JsonObject figures(ReportStore.Figures f, int ringSeconds) {
+    return new JsonObject()
+        .put("calls_answered", f.callsAnswered())
+        .put("rings_to_answer_median", rings(f.ringMedianSeconds(), ringSeconds))
+        .put("rings_to_answer_p90", rings(f.ringP90Seconds(), ringSeconds))
+        .put("service_level", f.callsOffered() == 0 ? null : round((double) f.withinTarget() / f.callsOffered(), 1000))
+        .put("callbacks_connected", f.callbacksConnected())
+        .put("speed_to_callback_median_seconds", round(f.speedMedianSeconds(), 10))
+        .put("speed_to_callback_p90_seconds", round(f.speedP90Seconds(), 10))
+        .put("feedback_average", round(f.scoreAverage(), 100))
+        .put("feedback_count", f.scores())
+        .put("feedback_poor", f.poorScores());
+  }
+
+  private static Double rings(Double seconds, int ringSeconds) {
+    return seconds == null ? null : round(seconds / ringSeconds, 10);
+  }
+
+  private static Double round(Double value, int scale) {
+    return value == null ? null : Math.round(value * scale) / (double) scale;
+  }
+
+  private static String csv(List<String> columns, List<JsonObject> rows) {
+    StringWriter out = new StringWriter();
+    try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(columns.toArray(String[]::new)).get())) {
+      for (JsonObject row : rows) {
+        printer.printRecord(columns.stream().map(row::getValue).map(v -> v == null ? "" : v).toList());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  /**
+   * An instant ({@code 2026-11-01T00:00:00Z}) or a UTC date; a date as {@code to} includes that
+   * whole day.
+   */
+  private static java.util.Optional<Instant> instant(RoutingContext ctx, String name, boolean endOfDay) {
+    String value = ctx.request().getParam(name);
+    if (value == null || value.isBlank()) {
+      return java.util.Optional.empty();
+    }
+    try {
+      if (value.length() == 10) {
+        LocalDate day = LocalDate.parse(value);
+        return java.util.Optional.of((endOfDay ? day.plusDays(1) : day).atStartOfDay().toInstant(ZoneOffset.UTC));
+      }
+      return java.util.Optional.of(OffsetDateTime.parse(value).toInstant());
+    } catch (DateTimeParseException e) {
+      throw HttpFailure.badRequest(name + ": '" + value + "' is neither a date (2026-11-01) nor a date and time (2026-11-01T09:00:00Z)");
+    }
+  }
+}
