@@ -35,6 +35,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
+import dev.ringback.metrics.GuardedMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
@@ -89,7 +90,7 @@ public final class Ringback implements AutoCloseable {
           .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
               .setEnabled(true)
               .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME))))
-          .withMetrics(new MicrometerMetricsFactory(registry))
+          .withMetrics(new GuardedMetricsFactory(new MicrometerMetricsFactory(registry)))
           .build();
       Pool pool = database.createPool(vertx, config.database().poolSize());
       int port = config.http().port() == 0 ? freePort() : config.http().port();

@@ -24,7 +24,7 @@ public final class TimelineStore {
                                                                  AND a.contact = c.agent_contact), c.agent_contact)) AS detail
         FROM calls c JOIN lines l ON l.id = c.line_id WHERE c.business_id = $1 AND c.caller_phone = $2
         UNION ALL
-        SELECT cb.created_at, 'callback', cb.id,
+        SELECT cb.triggered_at, 'callback', cb.id,
                jsonb_build_object('line', l.slug, 'trigger', cb.trigger, 'trigger_count', cb.trigger_count, 'state', cb.state,
                                   'outcome', cb.outcome, 'attempts', cb.attempts, 'reason', cb.task_reason,
                                   'recording_url', cb.recording_url,

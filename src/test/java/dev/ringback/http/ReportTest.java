@@ -225,4 +225,38 @@ class ReportTest {
     assertThat(server.api("GET", "/api/reports/agents?from=2025-01-01&to=2026-11-23", null, null).statusCode()).isEqualTo(422);
     assertThat(server.api("GET", "/api/reports/agents?from=yesterday", null, null).statusCode()).isEqualTo(400);
   }
+
+  @Test
+  void theCustomerFileListsEverythingNewestFirstInPages() {
+    List<JsonObject> entries = new java.util.ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      JsonObject page = report("/api/customers/%2B14155550404/timeline?limit=2" + (cursor == null ? "" : "&cursor=" + cursor));
+      page.getJsonArray("items").forEach(item -> entries.add((JsonObject) item));
+      cursor = page.getString("next_cursor");
+      pages++;
+    } while (cursor != null);
+    assertThat(entries.stream().map(e -> e.getString("kind")))
+        .containsExactly("feedback", "callback", "callback_attempt", "callback", "call");
+    assertThat(pages).isEqualTo(3);
+    assertThat(entries.stream().map(e -> e.getString("at")))
+        .containsExactly(T0.plusSeconds(400).toString(), T0.plusSeconds(400).toString(), T0.plusSeconds(241).toString(),
+            T0.plusSeconds(180).toString(), T0.plusSeconds(180).toString());
+    assertThat(entries.get(0).getJsonObject("detail").getInteger("score")).isEqualTo(2);
+    // The 2 put a service-recovery task in the queue, in the file at the same moment.
+    assertThat(entries.get(1).getJsonObject("detail").getString("trigger")).isEqualTo("feedback");
+    assertThat(entries.get(0).getJsonObject("detail").getLong("recovery_task")).isEqualTo(entries.get(1).getLong("id"));
+    assertThat(entries.get(2).getJsonObject("detail").getString("outcome")).isEqualTo("connected");
+    assertThat(entries.get(2).getJsonObject("detail").getString("agent")).isEqualTo(BO);
+    assertThat(entries.get(3).getJsonObject("detail").getString("trigger")).isEqualTo("missed");
+    assertThat(entries.get(4).getJsonObject("detail").getString("outcome")).isEqualTo("missed");
+
+    JsonObject answered = report("/api/customers/%2B14155550402/timeline").getJsonArray("items").stream()
+        .map(JsonObject.class::cast).filter(e -> e.getString("kind").equals("call")).findFirst().orElseThrow();
+    assertThat(answered.getJsonObject("detail").getDouble("rings")).isEqualTo(4.0);
+    assertThat(answered.getJsonObject("detail").getString("answered_by_agent")).isEqualTo("Ana Ruiz");
+
+    assertThat(server.api("GET", "/api/customers/%2B14155550499/timeline", null, null).statusCode()).isEqualTo(404);
+  }
 }

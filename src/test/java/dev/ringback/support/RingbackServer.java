@@ -188,9 +188,12 @@ public final class RingbackServer implements AutoCloseable {
     return request("GET", path, null, null, null);
   }
 
+  /** A request with no timeout of its own gets one: a server that never answers fails the test instead of stalling it. */
   public static HttpResponse<String> send(HttpRequest request) {
+    HttpRequest bounded = request.timeout().isPresent() ? request
+        : HttpRequest.newBuilder(request, (name, value) -> true).timeout(Duration.ofSeconds(30)).build();
     try {
-      return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      return HTTP.send(bounded, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
