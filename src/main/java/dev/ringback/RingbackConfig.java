@@ -170,9 +170,11 @@ public record RingbackConfig(
     if (!generic.enabled()) {
       shops.put("generic", new Shop(java.util.UUID.randomUUID().toString(), generic.line()));
     }
-    // The simulator rings nobody real, so the demo's callbacks need not wait for the morning.
+    // The simulator rings nobody real, so the demo's callbacks need not wait for the morning;
+    // its answered calls are scored too, so the feedback panel moves.
     return new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, dialer.withAllowedHours(QuietHours.ALL_DAY),
-        new Orders(Map.copyOf(shops)), agents, feedback, new Demo(true, demo.callsPerMinute(), demo.ordersPerMinute()), lines);
+        new Orders(Map.copyOf(shops)), agents,
+        new Feedback(feedback.channel(), true, feedback.question(), feedback.smsText(), feedback.replyHours()), new Demo(true, demo.callsPerMinute(), demo.ordersPerMinute()), lines);
   }
 
   /** This configuration with other dialler settings. */

@@ -41,13 +41,14 @@ class DemoTrafficTest {
       assertThat(server.ringback().services().config().orders().shop("generic").orElseThrow().enabled())
           .as("the demo's orders get a secret of their own").isTrue();
       // Answered calls are measured when answered; their conversations last minutes, so their end is not awaited.
-      RingbackServer.await("answered, missed, abandoned and dropped calls, orders and callbacks", Duration.ofSeconds(30), () ->
+      RingbackServer.await("answered, missed, abandoned and dropped calls, orders, callbacks and scores", Duration.ofSeconds(30), () ->
           server.metric("ringback_calls_total", "direction=\"inbound\"", "outcome=\"dropped\"") > 0
               && server.metric("ringback_calls_total", "direction=\"inbound\"", "outcome=\"missed\"") > 0
               && server.metric("ringback_calls_total", "direction=\"inbound\"", "outcome=\"abandoned\"") > 0
               && server.metric("ringback_orders_total", "source=\"generic\"", "result=\"called\"") > 0
               && server.metric("ringback_callback_delay_seconds_count") > 0
-              && server.metric("ringback_ring_to_answer_seconds_count", "direction=\"inbound\"") > 0);
+              && server.metric("ringback_ring_to_answer_seconds_count", "direction=\"inbound\"") > 0
+              && server.metric("ringback_feedback_score_count") > 0);
       assertThat(db.count("SELECT count(*) FROM customers WHERE notes = 'demo customer' AND tier = 'vip'")).isEqualTo(1);
     }
   }

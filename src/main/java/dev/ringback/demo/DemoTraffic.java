@@ -111,8 +111,13 @@ public final class DemoTraffic extends VerticleBase {
       long talk = dropped ? 3000 + random.nextInt(12_000) : 40_000 + random.nextInt(140_000);
       vertx.setTimer(answerAt, t -> post("/twilio/status", form(leg, parent, "in-progress", from, agent, "outbound-dial")));
       vertx.setTimer(answerAt + talk, t -> post("/twilio/status", form(leg, parent, "completed", from, agent, "outbound-dial"))
-          .compose(v -> post("/twilio/dial", form(parent, null, "in-progress", from, line.number(), "inbound").add("DialCallStatus", "completed")))
-          .compose(v -> post("/twilio/status", form(parent, null, "completed", from, line.number(), "inbound"))));
+          .compose(v -> web.postAbs(localBaseUrl + "/twilio/dial")
+              .sendForm(form(parent, null, "in-progress", from, line.number(), "inbound").add("DialCallStatus", "completed")))
+          .compose(asked -> asked.bodyAsString() != null && asked.bodyAsString().contains("/twilio/feedback")
+              ? post("/twilio/feedback", form(parent, null, "in-progress", from, line.number(), "inbound").add("Digits", score()))
+              : Future.<Void>succeededFuture())
+          .compose(v -> post("/twilio/status", form(parent, null, "completed", from, line.number(), "inbound")))
+          .onFailure(e -> LOG.debug("Demo call {} not played to its end: {}", parent, e.getMessage())));
     } else if (roll < 80) {
       // Missed: nobody answers before the line's ring timeout; the caller hears the apology, then hangs up.
       long timeout = line.ringTimeoutSeconds() * 1000L;
@@ -164,6 +169,12 @@ public final class DemoTraffic extends VerticleBase {
   private Future<Void> post(String path, MultiMap form) {
     return web.postAbs(localBaseUrl + path).sendForm(form).<Void>mapEmpty()
         .onFailure(e -> LOG.debug("Demo call event {} not delivered: {}", path, e.getMessage()));
+  }
+
+  /** Most customers are content; some are not, and those become service-recovery tasks. */
+  private String score() {
+    int roll = random.nextInt(100);
+    return roll < 40 ? "5" : roll < 70 ? "4" : roll < 85 ? "3" : roll < 95 ? "2" : "1";
   }
 
   private String sid() {
