@@ -17,6 +17,7 @@ import dev.ringback.store.Database;
 import dev.ringback.store.DialStore;
 import dev.ringback.store.DoNotCallStore;
 import dev.ringback.store.FeedbackStore;
+import dev.ringback.store.LineHours;
 import dev.ringback.store.LineStore;
 import dev.ringback.store.OrderStore;
 import dev.ringback.store.TaskStore;
@@ -134,11 +135,17 @@ public final class Ringback implements AutoCloseable {
     }
     Telephony telephony = new MeteredTelephony(network, metrics);
     return lines.businessId(DEFAULT_BUSINESS).compose(businessId -> lines.sync(businessId, config.lines())
-        .compose(lineKeys -> adminTokenHash(tokens, businessId, config.api().token())
-            .map(tokenHash -> new Services(config, clock, pool, config.phoneNumbers(), new CustomerStore(pool),
-                new CallStore(pool, config.callbacks().policy(), config.dialer().policy()), new CallbackStore(pool),
-                new OrderStore(pool, config.callbacks().policy()), new AgentStore(pool), new TaskStore(pool),
-                new TimelineStore(pool), new DoNotCallStore(pool), new FeedbackStore(pool), metrics, registry, telephony, businessId, lineKeys, tokenHash))));
+        .compose(lineKeys -> {
+          LineHours hours = new LineHours(pool, businessId, config.lines());
+          vertx.eventBus().consumer(Dispatcher.LINES_CHANGED, message -> hours.reload()
+              .onFailure(e -> LOG.warn("Could not reload the lines' opening hours: {}", e.getMessage())));
+          return hours.reload().compose(v -> adminTokenHash(tokens, businessId, config.api().token()))
+              .map(tokenHash -> new Services(config, clock, pool, config.phoneNumbers(), hours, new CustomerStore(pool),
+                  new CallStore(pool, config.callbacks().policy(), config.dialer().policy()), new CallbackStore(pool),
+                  new OrderStore(pool, config.callbacks().policy()), new AgentStore(pool), new TaskStore(pool),
+                  new TimelineStore(pool), new DoNotCallStore(pool), new FeedbackStore(pool), metrics, registry, telephony,
+                  businessId, lineKeys, tokenHash));
+        }));
   }
 
   /** The configured token, else the one generated at first start (stored hashed, logged once). */

@@ -475,10 +475,6 @@ public record RingbackConfig(
         question);
   }
 
-  private static final Map<String, java.time.DayOfWeek> DAYS = Map.of("mon", java.time.DayOfWeek.MONDAY, "tue",
-      java.time.DayOfWeek.TUESDAY, "wed", java.time.DayOfWeek.WEDNESDAY, "thu", java.time.DayOfWeek.THURSDAY, "fri",
-      java.time.DayOfWeek.FRIDAY, "sat", java.time.DayOfWeek.SATURDAY, "sun", java.time.DayOfWeek.SUNDAY);
-
   /** The customer's local hours in which a callback may ring: {@code "08:00-21:00"}. */
   private static QuietHours allowedHours(ConfigNode d) {
     String value = d.string("allowed-hours", "08:00-21:00");
@@ -492,43 +488,21 @@ public record RingbackConfig(
 
   /** {@code hours: {mon: ["09:00-17:00"], ...}} and {@code closed: ["2026-12-25"]}; no hours: always open. */
   private static OpeningHours readHours(ConfigNode line, ZoneId zone) {
-    List<String> closedValues = line.strings("closed");
-    Set<java.time.LocalDate> closed = new HashSet<>();
-    for (int i = 0; i < closedValues.size(); i++) {
-      try {
-        closed.add(java.time.LocalDate.parse(closedValues.get(i)));
-      } catch (DateTimeException e) {
-        throw new ConfigException(line.key("closed") + "[" + i + "]", "'" + closedValues.get(i) + "' is not a date such as 2026-12-25");
-      }
-    }
-    if (!line.has("hours")) {
-      return closed.isEmpty() ? OpeningHours.always(zone)
-          : new OpeningHours(zone, allDay(), closed, false);
-    }
-    ConfigNode hours = line.child("hours");
-    Map<java.time.DayOfWeek, List<OpeningHours.Interval>> week = new HashMap<>();
-    for (var day : DAYS.entrySet()) {
-      List<String> ranges = hours.strings(day.getKey());
-      List<OpeningHours.Interval> intervals = new ArrayList<>();
-      for (int i = 0; i < ranges.size(); i++) {
-        try {
-          intervals.add(OpeningHours.Interval.parse(ranges.get(i)));
-        } catch (RuntimeException e) {
-          throw new ConfigException(hours.key(day.getKey()) + "[" + i + "]", "'" + ranges.get(i) + "' is not a range such as 09:00-17:00");
+    Map<String, List<String>> week = null;
+    if (line.has("hours")) {
+      ConfigNode hours = line.child("hours");
+      week = new HashMap<>();
+      for (String day : OpeningHours.DAYS.keySet()) {
+        if (hours.has(day)) {
+          week.put(day, hours.strings(day));
         }
       }
-      intervals.sort(java.util.Comparator.comparing(OpeningHours.Interval::open));
-      week.put(day.getValue(), intervals);
+      hours.rejectUnknownKeys();
     }
-    hours.rejectUnknownKeys();
-    return new OpeningHours(zone, week, closed, false);
-  }
-
-  private static Map<java.time.DayOfWeek, List<OpeningHours.Interval>> allDay() {
-    Map<java.time.DayOfWeek, List<OpeningHours.Interval>> week = new HashMap<>();
-    for (java.time.DayOfWeek day : java.time.DayOfWeek.values()) {
-      week.put(day, List.of(new OpeningHours.Interval(java.time.LocalTime.MIDNIGHT, java.time.LocalTime.MIDNIGHT)));
+    try {
+      return OpeningHours.parse(zone, week, line.strings("closed"));
+    } catch (OpeningHours.Invalid e) {
+      throw new ConfigException(line.key(e.field()), e.getMessage());
     }
-    return week;
   }
 }

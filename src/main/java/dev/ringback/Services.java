@@ -10,6 +10,7 @@ import dev.ringback.store.CallbackStore;
 import dev.ringback.store.CustomerStore;
 import dev.ringback.store.DoNotCallStore;
 import dev.ringback.store.FeedbackStore;
+import dev.ringback.store.LineHours;
 import dev.ringback.store.OrderStore;
 import dev.ringback.store.TaskStore;
 import dev.ringback.store.TimelineStore;
@@ -30,6 +31,7 @@ public record Services(
     Clock clock,
     Pool pool,
     PhoneNumbers phoneNumbers,
+    LineHours lineHours,
     CustomerStore customers,
     CallStore calls,
     CallbackStore callbacks,

@@ -32,6 +32,9 @@ public final class Dispatcher extends VerticleBase {
   /** Task changes, relayed to every console of this instance over the event bus. */
   private static final String TASKS_CHANNEL = "ringback_tasks";
   public static final String TASKS_CHANGED = "ringback.tasks.changed";
+  /** Opening hours set through the API, relayed so every verticle of this instance reloads them. */
+  private static final String LINES_CHANNEL = "ringback_lines";
+  public static final String LINES_CHANGED = "ringback.lines.changed";
   private static final long QUEUE_REFRESH_MILLIS = 5000;
 
   private final Services services;
@@ -240,6 +243,8 @@ public final class Dispatcher extends VerticleBase {
               tick();
             } else if (TASKS_CHANNEL.equals(n.getChannel())) {
               vertx.eventBus().publish(TASKS_CHANGED, n.getPayload());
+            } else if (LINES_CHANNEL.equals(n.getChannel())) {
+              vertx.eventBus().publish(LINES_CHANGED, n.getPayload());
             }
           });
           conn.exceptionHandler(e -> {
@@ -252,7 +257,10 @@ public final class Dispatcher extends VerticleBase {
               vertx.setTimer(1000, t -> listen());
             }
           });
-          return conn.query("LISTEN " + CHANNEL).execute().compose(v -> conn.query("LISTEN " + TASKS_CHANNEL).execute());
+          return conn.query("LISTEN " + CHANNEL).execute().compose(v -> conn.query("LISTEN " + TASKS_CHANNEL).execute())
+              .compose(v -> conn.query("LISTEN " + LINES_CHANNEL).execute())
+              // Changes made while not listening are picked up now.
+              .onSuccess(v -> vertx.eventBus().publish(LINES_CHANGED, ""));
         })
         .onFailure(e -> {
           LOG.warn("Cannot LISTEN for due callbacks ({}); polling every {} ms meanwhile", e.getMessage(), config.pollMillis());

@@ -55,6 +55,73 @@ public record OpeningHours(ZoneId zone, Map<DayOfWeek, List<Interval>> week, Set
     return new OpeningHours(zone, Map.of(), Set.of(), true);
   }
 
+  /** The days as written: {@code mon} to {@code sun}. */
+  public static final Map<String, DayOfWeek> DAYS = Map.of("mon", DayOfWeek.MONDAY, "tue", DayOfWeek.TUESDAY,
+      "wed", DayOfWeek.WEDNESDAY, "thu", DayOfWeek.THURSDAY, "fri", DayOfWeek.FRIDAY, "sat", DayOfWeek.SATURDAY,
+      "sun", DayOfWeek.SUNDAY);
+
+  /** A value that is not one: {@code field} names it ({@code hours.mon[0]}, {@code closed[1]}). */
+  public static final class Invalid extends IllegalArgumentException {
+    private final String field;
+
+    Invalid(String field, String message) {
+      super(message);
+      this.field = field;
+    }
+
+    public String field() {
+      return field;
+    }
+  }
+
+  /**
+   * Hours as a business writes them, in the config or through the API.
+   *
+   * @param week ranges such as "09:00-17:00" per day ({@code mon}..{@code sun}); a day left out is
+   *     closed; null: open all day every day
+   * @param closed dates such as "2026-12-25"
+   */
+  public static OpeningHours parse(ZoneId zone, Map<String, List<String>> week, List<String> closed) {
+    java.util.Set<LocalDate> dates = new java.util.HashSet<>();
+    for (int i = 0; i < closed.size(); i++) {
+      try {
+        dates.add(LocalDate.parse(closed.get(i)));
+      } catch (java.time.DateTimeException e) {
+        throw new Invalid("closed[" + i + "]", "'" + closed.get(i) + "' is not a date such as 2026-12-25");
+      }
+    }
+    if (week == null) {
+      return dates.isEmpty() ? always(zone) : new OpeningHours(zone, allDay(), dates, false);
+    }
+    Map<DayOfWeek, List<Interval>> days = new java.util.HashMap<>();
+    for (var entry : week.entrySet()) {
+      DayOfWeek day = DAYS.get(entry.getKey());
+      if (day == null) {
+        throw new Invalid("hours." + entry.getKey(), "is not a day: use mon, tue, wed, thu, fri, sat or sun");
+      }
+      List<Interval> intervals = new java.util.ArrayList<>();
+      for (int i = 0; i < entry.getValue().size(); i++) {
+        String range = entry.getValue().get(i);
+        try {
+          intervals.add(Interval.parse(range));
+        } catch (RuntimeException e) {
+          throw new Invalid("hours." + entry.getKey() + "[" + i + "]", "'" + range + "' is not a range such as 09:00-17:00");
+        }
+      }
+      intervals.sort(java.util.Comparator.comparing(Interval::open));
+      days.put(day, intervals);
+    }
+    return new OpeningHours(zone, days, dates, false);
+  }
+
+  private static Map<DayOfWeek, List<Interval>> allDay() {
+    Map<DayOfWeek, List<Interval>> week = new java.util.HashMap<>();
+    for (DayOfWeek day : DayOfWeek.values()) {
+      week.put(day, List.of(new Interval(LocalTime.MIDNIGHT, LocalTime.MIDNIGHT)));
+    }
+    return week;
+  }
+
   public boolean isOpen(Instant at) {
     if (alwaysOpen) {
       return true;

@@ -102,6 +102,8 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/events").handler(events::stream);
     router.get("/api/lines").handler(lines::list);
     router.get("/api/lines/:id/hours").handler(lines::hours);
+    router.put("/api/lines/:id/hours").handler(ApiRoutes.requireContentType("application/json")).handler(lines::setHours);
+    router.delete("/api/lines/:id/hours").handler(lines::clearHours);
     router.get("/api/reports/agents").handler(reports::agents);
     router.get("/api/reports/lines").handler(reports::lines);
 

@@ -3,6 +3,7 @@ package dev.ringback.http;
 import dev.ringback.Services;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.OpeningHours;
+import dev.ringback.store.LineHours;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -11,9 +12,12 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.util.List;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** /api/lines: the configured lines, and each line's opening hours with whether it is open now. */
+/** /api/lines: the configured lines, and each line's opening hours (from the config or set here) with whether it is open now. */
 final class LineApi {
+  private static final Logger LOG = LoggerFactory.getLogger(LineApi.class);
   private final Services services;
 
   LineApi(Services services) {
@@ -29,14 +33,61 @@ final class LineApi {
         .put("name", line.name())
         .put("time_zone", line.timeZone().getId())
         .put("language", line.language())
-        .put("open_now", line.hours().isOpen(now))));
+        .put("open_now", services.lineHours().of(line).isOpen(now))));
     Responses.json(ctx, 200, new JsonObject().put("items", items));
   }
 
   void hours(RoutingContext ctx) {
+    Responses.json(ctx, 200, hoursJson(line(ctx)));
+  }
+
+  /**
+   * (admin) {@code {"week": {"mon": ["09:00-17:00"], ...}, "closed": ["2026-12-25"]}}: the line's
+   * hours from now on, on every instance, until cleared; a day left out of {@code week} is
+   * closed, no {@code week} at all is open all day.
+   */
+  void setHours(RoutingContext ctx) {
+    Caller.requireAdmin(ctx);
+    Line line = line(ctx);
+    JsonObject body = Requests.jsonBody(ctx);
+    Requests.onlyFields(body, java.util.Set.of("week", "closed"));
+    if (body.getValue("week") != null && !(body.getValue("week") instanceof JsonObject)) {
+      throw HttpFailure.unprocessable("week: must be an object of days, such as {\"mon\": [\"09:00-17:00\"]}");
+    }
+    try {
+      LineHours.parse(line, body);
+    } catch (OpeningHours.Invalid e) {
+      throw HttpFailure.unprocessable(e.field().replaceFirst("^hours\\.", "week.") + ": " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw HttpFailure.unprocessable(e.getMessage());
+    }
+    services.lineHours().set(line, body)
+        .onSuccess(v -> {
+          LOG.info("line {}: opening hours set through the API", line.id());
+          Responses.json(ctx, 200, hoursJson(line));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** (admin) Back to the hours of the config. */
+  void clearHours(RoutingContext ctx) {
+    Caller.requireAdmin(ctx);
+    Line line = line(ctx);
+    services.lineHours().set(line, null)
+        .onSuccess(v -> {
+          LOG.info("line {}: opening hours back to the config's", line.id());
+          Responses.json(ctx, 200, hoursJson(line));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private Line line(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    Line line = services.config().lineById(id).orElseThrow(() -> HttpFailure.notFound("no line " + id));
-    OpeningHours hours = line.hours();
+    return services.config().lineById(id).orElseThrow(() -> HttpFailure.notFound("no line " + id));
+  }
+
+  private JsonObject hoursJson(Line line) {
+    OpeningHours hours = services.lineHours().of(line);
     Instant now = services.clock().instant();
     JsonObject week = new JsonObject();
     for (DayOfWeek day : DayOfWeek.values()) {
@@ -49,13 +100,14 @@ final class LineApi {
     }
     JsonArray closed = new JsonArray();
     hours.closed().stream().sorted().forEach(date -> closed.add(date.toString()));
-    Responses.json(ctx, 200, new JsonObject()
+    return new JsonObject()
         .put("line", line.id())
+        .put("source", services.lineHours().setThroughApi(line) ? "api" : "config")
         .put("time_zone", line.timeZone().getId())
         .put("always_open", hours.alwaysOpen())
         .put("week", week)
         .put("closed", closed)
         .put("open_now", hours.isOpen(now))
-        .put("next_opening", hours.nextOpening(now).map(Instant::toString).orElse(null)));
+        .put("next_opening", hours.nextOpening(now).map(Instant::toString).orElse(null));
   }
 }

@@ -105,7 +105,7 @@ final class TwilioWebhooks {
           LOG.error("voice CallSid={}: customer lookup failed, greeting without a name: {}", callSid, e.getMessage());
           return Future.succeededFuture(Optional.empty());
         });
-    if (!line.get().hours().isOpen(arrivedAt)) {
+    if (!services.lineHours().of(line.get()).isOpen(arrivedAt)) {
       afterHours(ctx, callSid, line.get(), from, caller, customer, arrivedAt);
       return;
     }
@@ -140,7 +140,7 @@ final class TwilioWebhooks {
    */
   private void afterHours(RoutingContext ctx, String callSid, Line line, String from, Optional<String> caller,
                           Future<Optional<Customer>> customer, Instant arrivedAt) {
-    Instant opening = line.hours().nextOpening(arrivedAt).orElse(null);
+    Instant opening = services.lineHours().of(line).nextOpening(arrivedAt).orElse(null);
     customer.compose(known -> services.calls()
             .recordAfterHours(services.businessId(), services.lineKey(line), callSid, from, caller.orElse(null), line.number(),
                 known.map(Customer::id).orElse(null), known.map(Customer::tier).orElse(Customer.Tier.STANDARD), arrivedAt, opening,
@@ -393,7 +393,7 @@ final class TwilioWebhooks {
           .toInstant();
       if (!chosen.isAfter(now.plusSeconds(120))) {
         problem = "Sorry, that time has passed.";
-      } else if (!line.hours().isOpen(chosen)) {
+      } else if (!services.lineHours().of(line).isOpen(chosen)) {
         problem = "Sorry, we are closed then.";
       } else if (services.config().dialer().allowedHours().firstCallable(chosen, callerZones, line.timeZone()).isAfter(chosen)) {
         problem = "Sorry, we do not call at that hour.";

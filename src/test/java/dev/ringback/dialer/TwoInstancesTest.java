@@ -77,4 +77,23 @@ class TwoInstancesTest {
       }
     }
   }
+
+  /** Opening hours set through one instance answer the calls that reach the other. */
+  @Test
+  void hoursSetOnOneInstanceApplyOnTheOther() {
+    TestDatabase db = TestDatabase.create();
+    var env = RingbackServer.environment(db, "http://127.0.0.1:9");
+    try (RingbackServer first = RingbackServer.start(RingbackServer.LINES_YAML, env, Clock.systemUTC());
+         RingbackServer second = RingbackServer.start(RingbackServer.LINES_YAML, env, Clock.systemUTC())) {
+      String today = java.time.LocalDate.now(java.time.ZoneId.of("America/Los_Angeles")).toString();
+      String tomorrow = java.time.LocalDate.now(java.time.ZoneId.of("America/Los_Angeles")).plusDays(1).toString();
+      var set = first.api("PUT", "/api/lines/main/hours", "application/json",
+          "{\"closed\":[\"" + today + "\",\"" + tomorrow + "\"]}");
+      assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+      RingbackServer.await("the other instance to close the line", Duration.ofSeconds(10), () ->
+          !new io.vertx.core.json.JsonObject(second.api("GET", "/api/lines/main/hours", null, null).body()).getBoolean("open_now"));
+      var answer = second.twilio("/twilio/voice", "CallSid", "CAtwohours01", "From", "+14155550198", "To", RingbackServer.LINE_NUMBER);
+      assertThat(answer.body()).contains("<Record");
+    }
+  }
 }

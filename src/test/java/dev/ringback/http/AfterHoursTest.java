@@ -183,6 +183,52 @@ class AfterHoursTest {
   }
 
   @Test
+  void hoursSetThroughTheApiApplyAtOnceUntilClearedBackToTheConfig() {
+    clock.set(la("2026-12-02T10:00"));
+    String week = "{\"mon\":[\"09:00-17:00\"],\"tue\":[\"09:00-17:00\"],\"wed\":[\"09:00-17:00\"],"
+        + "\"thu\":[\"09:00-12:00\",\"13:00-17:00\"],\"fri\":[\"09:00-17:00\"]}";
+    try {
+      // A staff day today: closed, as every instance learns at once.
+      var set = server.api("PUT", "/api/lines/main/hours", "application/json", "{\"week\":" + week + ",\"closed\":[\"2026-12-02\"]}");
+      assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+      JsonObject hours = new JsonObject(set.body());
+      assertThat(hours.getString("source")).isEqualTo("api");
+      assertThat(hours.getBoolean("open_now")).isFalse();
+      assertThat(hours.getString("next_opening")).isEqualTo(la("2026-12-03T09:00").toString());
+      assertThat(hours.getJsonObject("week").getJsonArray("thu").getList()).containsExactly("09:00-12:00", "13:00-17:00");
+      var closedNow = server.twilio("/twilio/voice", "CallSid", "CAstaffday01", "From", "+14155550175", "To", LINE);
+      assertThat(Xml.childNames(Xml.parse(closedNow.body()))).containsExactly("Gather", "Record", "Say", "Hangup");
+      assertThat(due("+14155550175")).isEqualTo(la("2026-12-03T09:00"));
+
+      // What is not hours is refused, naming the field, and changes nothing.
+      assertThat(hoursError("{\"week\":{\"mon\":[\"17:00-09:00\"]}}")).startsWith("week.mon[0]:");
+      assertThat(hoursError("{\"week\":{\"monday\":[\"09:00-17:00\"]}}")).startsWith("week.monday:");
+      assertThat(hoursError("{\"closed\":[\"christmas\"]}")).startsWith("closed[0]:");
+      assertThat(hoursError("{\"week\":\"9 to 5\"}")).startsWith("week:");
+      assertThat(hoursError("{\"open\":true}")).contains("open");
+      assertThat(new JsonObject(server.api("GET", "/api/lines/main/hours", null, null).body()).getJsonArray("closed").getList())
+          .containsExactly("2026-12-02");
+      var agent = new JsonObject(server.api("POST", "/api/agents", "application/json",
+          "{\"name\":\"Lu\",\"contact\":\"+14155550206\",\"lines\":[\"shop\"]}").body());
+      assertThat(server.request("DELETE", "/api/lines/main/hours", null, null, "Bearer " + agent.getString("token")).statusCode())
+          .as("only the admin sets hours").isEqualTo(403);
+    } finally {
+      var cleared = server.api("DELETE", "/api/lines/main/hours", null, null);
+      assertThat(cleared.statusCode()).isEqualTo(200);
+      assertThat(new JsonObject(cleared.body()).getString("source")).isEqualTo("config");
+    }
+    assertThat(new JsonObject(server.api("GET", "/api/lines/main/hours", null, null).body()).getBoolean("open_now")).isTrue();
+    var openAgain = server.twilio("/twilio/voice", "CallSid", "CAstaffday02", "From", "+14155550176", "To", LINE);
+    assertThat(Xml.childNames(Xml.parse(openAgain.body()))).contains("Dial");
+  }
+
+  static String hoursError(String body) {
+    var response = server.api("PUT", "/api/lines/main/hours", "application/json", body);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
+    return new JsonObject(response.body()).getString("error");
+  }
+
+  @Test
   void theHoursAreReadableThroughTheApi() {
     clock.set(la("2026-11-27T22:00"));
     JsonObject hours = new JsonObject(server.api("GET", "/api/lines/main/hours", null, null).body());
