@@ -15,6 +15,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -180,6 +181,29 @@ class AfterHoursTest {
     assertThat(twilio.callCreations().stream().filter(r -> newYork.equals(r.param("To")))).as("still night in New York").isEmpty();
     clock.set(la("2026-11-29T05:00"));
     twilio.awaitRequests(r -> newYork.equals(r.param("To")), 1, Duration.ofSeconds(15));
+  }
+
+  @Test
+  void aNumberInSeveralZonesRingsOnlyWhenItIsDaytimeInAllOfThem() {
+    // An Australian mobile is not tied to a place: every zone of the country, Christmas Island to Lord Howe.
+    clock.set(la("2026-11-29T05:00"));
+    String mobile = "+61412345678";
+    List<ZoneId> zones = dev.ringback.domain.TimeZones.forNumber(mobile);
+    assertThat(zones).hasSizeGreaterThan(3);
+    server.api("POST", "/api/callbacks", "application/json", "{\"line\":\"main\",\"phone\":\"" + mobile + "\"}");
+    RingbackServer.await("the dialler to put it off", Duration.ofSeconds(15), () -> "quiet_hours".equals(callback(mobile).get("waiting_for")));
+    Instant due = due(mobile);
+    assertThat(zones).as("at the due time every zone is between 08:00 and 21:00").allSatisfy(zone -> {
+      java.time.LocalTime local = due.atZone(zone).toLocalTime();
+      assertThat(local).isBetween(java.time.LocalTime.of(8, 0), java.time.LocalTime.of(20, 59));
+    });
+    assertThat(zones).as("a minute earlier one of them is not").anySatisfy(zone ->
+        assertThat(due.minusSeconds(60).atZone(zone).toLocalTime()).isBefore(java.time.LocalTime.of(8, 0)));
+
+    clock.set(due.minusSeconds(60));
+    assertThat(twilio.callCreations().stream().filter(r -> mobile.equals(r.param("To")))).isEmpty();
+    clock.set(due);
+    twilio.awaitRequests(r -> mobile.equals(r.param("To")), 1, Duration.ofSeconds(15));
   }
 
   @Test
