@@ -1,6 +1,7 @@
 package dev.ringback;
 
 import dev.ringback.demo.DemoTraffic;
+import dev.ringback.dialer.BreakerTelephony;
 import dev.ringback.dialer.Dispatcher;
 import dev.ringback.dialer.MeteredTelephony;
 import dev.ringback.dialer.SimulatedTelephony;
@@ -133,7 +134,9 @@ public final class Ringback implements AutoCloseable {
       LOG.warn("No Twilio credentials: outbound calls are played by the built-in call simulator, "
           + "and /twilio/* requests are not signature-checked");
     }
-    Telephony telephony = new MeteredTelephony(network, metrics);
+    Telephony telephony = new BreakerTelephony(new MeteredTelephony(network, metrics), config.twilio().breakerFailures(),
+        java.time.Duration.ofSeconds(config.twilio().breakerSeconds()));
+    metrics.telephonyCircuit(() -> telephony.degraded().isPresent());
     return lines.businessId(DEFAULT_BUSINESS).compose(businessId -> lines.sync(businessId, config.lines())
         .compose(lineKeys -> {
           LineHours hours = new LineHours(pool, businessId, config.lines());

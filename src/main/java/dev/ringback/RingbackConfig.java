@@ -63,7 +63,12 @@ public record RingbackConfig(
   /** @param url the external database URL, or empty for the embedded PostgreSQL */
   public record Database(Optional<String> url, Path embeddedDataDir, int poolSize) {}
 
-  public record Twilio(String accountSid, String authToken, String apiUrl, int workerThreads, int requestTimeoutSeconds) {
+  /**
+   * @param breakerFailures failed requests in a row that stop all requests for a pause
+   * @param breakerSeconds the first pause; it doubles while the probes keep failing
+   */
+  public record Twilio(String accountSid, String authToken, String apiUrl, int workerThreads, int requestTimeoutSeconds,
+                       int breakerFailures, int breakerSeconds) {
     /** With both credentials set, calls go to Twilio and webhook signatures are checked. */
     public boolean configured() {
       return !accountSid.isEmpty() && !authToken.isEmpty();
@@ -277,7 +282,9 @@ public record RingbackConfig(
         tw.string("auth-token", ""),
         tw.httpUrl("api-url", "https://api.twilio.com"),
         tw.integer("worker-threads", 4, 1, 64),
-        tw.integer("request-timeout-seconds", 10, 1, 120));
+        tw.integer("request-timeout-seconds", 10, 1, 120),
+        tw.integer("breaker-failures", 5, 1, 1000),
+        tw.integer("breaker-seconds", 10, 1, 3600));
     if (twilio.accountSid().isEmpty() != twilio.authToken().isEmpty()) {
       throw new ConfigException(tw.key(twilio.accountSid().isEmpty() ? "account-sid" : "auth-token"),
           "missing; set both the account SID and the auth token, or neither to use the call simulator");

@@ -123,7 +123,7 @@ public final class Dispatcher extends VerticleBase {
 
   /** Claims as much due work as there is room for and starts dialling it; the pass does not wait for the network. */
   private Future<Void> dialDue() {
-    int room = config.batchSize() - inFlight;
+    int room = services.telephony().admits(config.batchSize() - inFlight);
     if (room <= 0) {
       return Future.succeededFuture();
     }

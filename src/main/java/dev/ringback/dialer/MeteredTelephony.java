@@ -38,6 +38,16 @@ public final class MeteredTelephony implements Telephony {
   }
 
   @Override
+  public int admits(int wanted) {
+    return telephony.admits(wanted);
+  }
+
+  @Override
+  public Optional<String> degraded() {
+    return telephony.degraded();
+  }
+
+  @Override
   public String name() {
     return telephony.name();
   }

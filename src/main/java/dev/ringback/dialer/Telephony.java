@@ -3,6 +3,7 @@ package dev.ringback.dialer;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The boundary to the telephone network: Twilio's REST API, or the built-in simulator when
@@ -24,6 +25,16 @@ public interface Telephony {
 
   /** Sends an SMS; the message's SID. Fails with a {@link TelephonyException}. */
   Future<String> sendMessage(String from, String to, String body);
+
+  /** How many of {@code wanted} requests may be sent now: fewer, or none, while the provider is failing. */
+  default int admits(int wanted) {
+    return wanted;
+  }
+
+  /** Why requests are held back, for /health; empty while all is well. */
+  default Optional<String> degraded() {
+    return Optional.empty();
+  }
 
   /** "twilio" or "simulator", for logs and health. */
   String name();

@@ -34,16 +34,19 @@ public final class Operations {
     OPENAPI.length();
   }
 
-  /** 200 when the database answers, 503 naming what is down. */
+  /** 200 when the database answers ("degraded" while Twilio is failing), 503 naming what is down. */
   void health(RoutingContext ctx) {
     services.pool().query("SELECT 1").execute()
         .timeout(HEALTH_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .onComplete(result -> {
+          var degraded = services.telephony().degraded();
           JsonObject checks = new JsonObject()
               .put("database", result.succeeded() ? "up" : "down: " + result.cause().getMessage())
-              .put("telephony", services.telephony().name());
+              .put("telephony", services.telephony().name() + degraded.map(why -> " degraded: " + why).orElse(" up"));
           boolean up = result.succeeded();
-          Responses.json(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "up" : "down").put("checks", checks));
+          // A failing telephony provider fails every instance alike: report it, but keep taking webhooks.
+          String status = !up ? "down" : degraded.isPresent() ? "degraded" : "up";
+          Responses.json(ctx, up ? 200 : 503, new JsonObject().put("status", status).put("checks", checks));
         });
   }
 

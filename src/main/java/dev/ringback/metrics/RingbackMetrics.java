@@ -244,6 +244,13 @@ public final class RingbackMetrics {
         .register(registry);
   }
 
+  /** 1 while requests to the telephony provider are held back by the circuit breaker. */
+  public void telephonyCircuit(java.util.function.BooleanSupplier open) {
+    Gauge.builder("ringback.twilio.circuit.open", () -> open.getAsBoolean() ? 1 : 0)
+        .description("1 while requests to Twilio are held back after failing in a row (see /health)")
+        .register(registry);
+  }
+
   public void feedbackScored(int score) {
     feedback().record(score);
   }

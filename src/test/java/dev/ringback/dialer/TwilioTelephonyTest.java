@@ -70,7 +70,7 @@ class TwilioTelephonyTest {
   }
 
   static TwilioTelephony telephony(String apiUrl, String authToken, int timeoutSeconds) {
-    return new TwilioTelephony(vertx, new RingbackConfig.Twilio(ACCOUNT_SID, authToken, apiUrl, 4, timeoutSeconds));
+    return new TwilioTelephony(vertx, new RingbackConfig.Twilio(ACCOUNT_SID, authToken, apiUrl, 4, timeoutSeconds, 5, 10));
   }
 
   static TwilioTelephony telephony(int timeoutSeconds) {

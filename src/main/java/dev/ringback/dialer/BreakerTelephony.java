@@ -1,0 +1,130 @@
+package dev.ringback.dialer;
+
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A circuit breaker in front of the telephony provider. After {@code threshold} requests in a
+ * row fail for reasons a retry might fix (server errors, rate limits, timeouts, no connection),
+ * no request is sent for a pause; then one request probes. A failed probe doubles the pause (up
+ * to five minutes); a success closes the circuit. While it is open, requests fail at once and
+ * the dispatcher claims no work, so an outage costs neither a tight loop nor Twilio's patience.
+ * Its state is this instance's view of the network, kept in memory like a connection pool's.
+ */
+public final class BreakerTelephony implements Telephony {
+  private static final Duration MAX_PAUSE = Duration.ofMinutes(5);
+
+  private final Telephony telephony;
+  private final int threshold;
+  private final Duration firstPause;
+  private int failures;
+  private Duration pause;
+  /** System.nanoTime() when the next probe may go; 0 while closed. */
+  private long openUntilNanos;
+  private boolean probing;
+  private Instant openedAt;
+  private String lastError;
+
+  public BreakerTelephony(Telephony telephony, int threshold, Duration firstPause) {
+    this.telephony = telephony;
+    this.threshold = threshold;
+    this.firstPause = firstPause;
+    this.pause = firstPause;
+  }
+
+  @Override
+  public Future<PlacedCall> placeCall(OutboundCall call) {
+    return guarded(() -> telephony.placeCall(call));
+  }
+
+  @Override
+  public Future<List<PlacedCall>> findCalls(String from, String to, Instant since) {
+    return guarded(() -> telephony.findCalls(from, to, since));
+  }
+
+  @Override
+  public Future<Optional<CallProgress>> fetchCall(String callSid) {
+    return guarded(() -> telephony.fetchCall(callSid));
+  }
+
+  @Override
+  public Future<String> sendMessage(String from, String to, String body) {
+    return guarded(() -> telephony.sendMessage(from, to, body));
+  }
+
+  @Override
+  public String name() {
+    return telephony.name();
+  }
+
+  @Override
+  public synchronized int admits(int wanted) {
+    if (openUntilNanos == 0) {
+      return wanted;
+    }
+    return probing || System.nanoTime() < openUntilNanos ? 0 : Math.min(1, wanted);
+  }
+
+  @Override
+  public synchronized Optional<String> degraded() {
+    if (openUntilNanos == 0) {
+      return Optional.empty();
+    }
+    long waitMillis = Math.max(0, (openUntilNanos - System.nanoTime()) / 1_000_000);
+    return Optional.of("circuit open since " + openedAt + " after " + failures + " failed requests in a row (last: " + lastError
+        + "); next try in " + Duration.ofMillis(waitMillis).toSeconds() + " s");
+  }
+
+  private <T> Future<T> guarded(java.util.function.Supplier<Future<T>> request) {
+    if (!allow()) {
+      return Future.failedFuture(new TelephonyException(TelephonyException.Kind.RETRYABLE, null,
+          "not sent: the telephony circuit is open after " + failures + " failed requests (last: " + lastError + ")", null));
+    }
+    return request.get().andThen(done -> {
+      if (done.succeeded() || done.cause() instanceof TelephonyException t && t.kind() == TelephonyException.Kind.PERMANENT) {
+        // A refusal of this one request still shows the provider is up.
+        succeeded();
+      } else {
+        failed(done.cause());
+      }
+    });
+  }
+
+  private synchronized boolean allow() {
+    if (openUntilNanos == 0) {
+      return true;
+    }
+    if (probing || System.nanoTime() < openUntilNanos) {
+      return false;
+    }
+    probing = true;
+    return true;
+  }
+
+  private synchronized void succeeded() {
+    failures = 0;
+    pause = firstPause;
+    openUntilNanos = 0;
+    probing = false;
+    openedAt = null;
+  }
+
+  private synchronized void failed(Throwable cause) {
+    failures++;
+    lastError = String.valueOf(cause.getMessage());
+    boolean wasOpen = openUntilNanos != 0;
+    if (wasOpen || failures >= threshold) {
+      pause = wasOpen && probing ? min(pause.multipliedBy(2), MAX_PAUSE) : pause;
+      openUntilNanos = System.nanoTime() + pause.toNanos();
+      openedAt = openedAt == null ? Instant.now() : openedAt;
+    }
+    probing = false;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}
