@@ -49,8 +49,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -66,12 +68,15 @@ public final class Ringback implements AutoCloseable {
   private final Vertx vertx;
   private final Services services;
   private final int port;
+  /** Deployment ids in the order they stop: demo traffic, then HTTP (no new work), then the dispatcher. */
+  private final List<String> stopOrder;
 
-  private Ringback(Database database, Vertx vertx, Services services, int port) {
+  private Ringback(Database database, Vertx vertx, Services services, int port, List<String> stopOrder) {
     this.database = database;
     this.vertx = vertx;
     this.services = services;
     this.port = port;
+    this.stopOrder = List.copyOf(stopOrder);
   }
 
   /** Starts everything and returns once the HTTP server listens; blocking, so not for an event loop. */
@@ -100,17 +105,18 @@ public final class Ringback implements AutoCloseable {
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       dev.ringback.http.Operations.preload();
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-      vertx.deployVerticle(() -> new HttpVerticle(services, port), new DeploymentOptions().setInstances(instances))
+      String http = vertx.deployVerticle(() -> new HttpVerticle(services, port), new DeploymentOptions().setInstances(instances))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      vertx.deployVerticle(new Dispatcher(services, new DialStore(pool), database.connectOptions()))
+      String dispatcher = vertx.deployVerticle(new Dispatcher(services, new DialStore(pool), database.connectOptions()))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      List<String> stopOrder = new ArrayList<>(List.of(http, dispatcher));
       if (config.demo().enabled()) {
-        vertx.deployVerticle(new DemoTraffic(services, "http://127.0.0.1:" + port))
-            .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        stopOrder.add(0, vertx.deployVerticle(new DemoTraffic(services, "http://127.0.0.1:" + port))
+            .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
       }
       LOG.info("Ringback listens on port {} (public URL {}), {} line(s), telephony: {}",
           port, config.http().publicUrl(), config.lines().size(), services.telephony().name());
-      return new Ringback(database, vertx, services, port);
+      return new Ringback(database, vertx, services, port, stopOrder);
     } catch (Exception e) {
       if (vertx != null) {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -202,11 +208,21 @@ public final class Ringback implements AutoCloseable {
     return vertx;
   }
 
-  /** Stops taking requests, closes the pool and Vert.x, then stops an embedded database. */
+  /**
+   * Stops taking requests, lets the dispatcher hand back or finish its work while the pool is
+   * still open, closes Vert.x, then stops an embedded database; within 30 s in all.
+   */
   @Override
   public void close() {
     try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      for (String deployment : stopOrder) {
+        vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(25, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      LOG.warn("Stopping did not finish in time: {}", e.toString());
+    }
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("Vert.x did not close cleanly: {}", e.toString());
     }

@@ -36,6 +36,8 @@ public final class Dispatcher extends VerticleBase {
   private static final String LINES_CHANNEL = "ringback_lines";
   public static final String LINES_CHANGED = "ringback.lines.changed";
   private static final long QUEUE_REFRESH_MILLIS = 5000;
+  /** How long a shutdown waits for requests already sent to Twilio. */
+  private static final long DRAIN_MILLIS = 20_000;
 
   private final Services services;
   private final DialStore store;
@@ -50,6 +52,7 @@ public final class Dispatcher extends VerticleBase {
   private PgConnection listener;
   private final StatusWatchdog watchdog;
   private boolean watching;
+  private final java.util.Set<Promise<Void>> pacing = new java.util.HashSet<>();
 
   public Dispatcher(Services services, DialStore store, PgConnectOptions listenOptions) {
     this.services = services;
@@ -71,10 +74,28 @@ public final class Dispatcher extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /**
+   * Takes no new work; work waiting for its pacing slot goes back to the queue; requests already
+   * sent to the network are let finish (for up to {@link #DRAIN_MILLIS}) so their outcome is
+   * recorded. Whatever is still unsettled then is reconciled by the next instance once its
+   * lease runs out.
+   */
   @Override
   public Future<?> stop() {
     stopped = true;
-    return listener == null ? Future.succeededFuture() : listener.close();
+    List.copyOf(pacing).forEach(Promise::tryComplete);
+    Promise<Void> drained = Promise.promise();
+    long deadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000;
+    vertx.setPeriodic(50, id -> {
+      if (inFlight == 0 || System.nanoTime() > deadline) {
+        vertx.cancelTimer(id);
+        if (inFlight > 0) {
+          LOG.warn("Stopping with {} call request(s) unanswered; they are reconciled after their lease", inFlight);
+        }
+        drained.complete();
+      }
+    });
+    return drained.future().compose(v -> listener == null ? Future.succeededFuture() : listener.close());
   }
 
   /** Every few seconds: the queue gauges, and callbacks to numbers put on the do-not-call list since they were scheduled. */
@@ -161,13 +182,18 @@ public final class Dispatcher extends VerticleBase {
     OutboundCall call = new OutboundCall(line.number(), c.phone(), callbackUrl, statusUrl, machineDetection, config.ringTimeoutSeconds());
     return store.nextSlot(services.clock().instant(), config.callsPerSecond())
         .compose(this::waitFor)
-        .compose(v -> services.telephony().placeCall(call))
-        .compose(placed -> {
-          Instant now = services.clock().instant();
-          services.metrics().callbackPlaced(c.trigger(), lineName(c.lineId()), Duration.between(c.triggeredAt(), now));
-          LOG.info("callback #{} attempt {} to {} -> placed as {}", c.id(), c.attempt(), PhoneNumbers.mask(c.phone()), placed.callSid());
-          return store.placed(c.id(), c.attemptId(), owner, placed.callSid(), now, checkAfterSeconds());
-        }, failure -> failed(c, failure));
+        .compose(v -> {
+          if (stopped) {
+            LOG.info("callback #{}: shutting down before it was placed; handed back to the queue", c.id());
+            return store.handBack(c.id(), c.attemptId(), owner);
+          }
+          return services.telephony().placeCall(call).compose(placed -> {
+            Instant now = services.clock().instant();
+            services.metrics().callbackPlaced(c.trigger(), lineName(c.lineId()), Duration.between(c.triggeredAt(), now));
+            LOG.info("callback #{} attempt {} to {} -> placed as {}", c.id(), c.attempt(), PhoneNumbers.mask(c.phone()), placed.callSid());
+            return store.placed(c.id(), c.attemptId(), owner, placed.callSid(), now, checkAfterSeconds());
+          }, failure -> failed(c, failure));
+        });
   }
 
   private Future<Void> failed(DialStore.Claimed c, Throwable failure) {
@@ -212,13 +238,18 @@ public final class Dispatcher extends VerticleBase {
     return config.ringTimeoutSeconds() + config.statusCheckSeconds();
   }
 
+  /** Waits for the pacing slot; a shutdown ends every wait at once. */
   private Future<Void> waitFor(Instant slot) {
     long millis = Duration.between(services.clock().instant(), slot).toMillis();
-    if (millis <= 0) {
+    if (millis <= 0 || stopped) {
       return Future.succeededFuture();
     }
     Promise<Void> promise = Promise.promise();
-    vertx.setTimer(millis, id -> promise.complete());
+    pacing.add(promise);
+    vertx.setTimer(millis, id -> {
+      pacing.remove(promise);
+      promise.tryComplete();
+    });
     return promise.future();
   }
 

@@ -92,6 +92,12 @@ public final class DialStore {
                            attempts = attempts - 1, error_streak = error_streak + 1, due_at = $3,
                            error_code = $4, error_message = $5, updated_at = now()
       WHERE id = $1 AND owner = $2""";
+  /** Shutting down before the call was placed: the work goes back to the queue as it was, attempt and all. */
+  static final String HAND_BACK = """
+      WITH released AS (
+        UPDATE callbacks SET state = 'scheduled', owner = NULL, lease_until = NULL, attempts = attempts - 1, updated_at = now()
+        WHERE id = $1 AND owner = $2 AND state = 'dialing' RETURNING id)
+      DELETE FROM callback_attempts WHERE id = $3 AND call_sid IS NULL AND callback_id IN (SELECT id FROM released)""";
   /** A cleared lease means the call was already found placed (by reconciliation): a late timeout changes nothing. */
   static final String CALLBACK_AMBIGUOUS = """
       UPDATE callbacks SET needs_reconcile = true, error_code = $3, error_message = $4, updated_at = now()
@@ -228,6 +234,10 @@ public final class DialStore {
   }
 
   /** Reconciled with no call found: the attempt never happened; due again now. */
+  public Future<Void> handBack(long callbackId, long attemptId, String owner) {
+    return pool.preparedQuery(HAND_BACK).execute(Tuple.of(callbackId, owner, attemptId)).mapEmpty();
+  }
+
   public Future<Void> notPlaced(long callbackId, Long attemptId, String owner, Instant now) {
     return pool.withTransaction(conn -> (attemptId == null ? Future.<RowSet<Row>>succeededFuture(null)
             : conn.preparedQuery(ATTEMPT_ERROR).execute(Tuple.of(attemptId, "api_error", null, "not placed (reconciled)", Rows.timestamp(now))))
