@@ -68,7 +68,7 @@ final class Failures {
   /** Connection trouble (refused, closed, PostgreSQL shutting down) means a dependency is down, not a bug. */
   private static boolean isDatabaseDown(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof java.net.ConnectException) {
+      if (t instanceof java.net.ConnectException || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
         return true;
       }
       if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null

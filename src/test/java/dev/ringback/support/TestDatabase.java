@@ -52,6 +52,11 @@ public final class TestDatabase {
     return new TestDatabase(name);
   }
 
+  /** The port PostgreSQL listens on. */
+  public int port() {
+    return postgres.getPort();
+  }
+
   /** The URL in the form RINGBACK_DATABASE_URL takes. */
   public String url() {
     return "postgresql://postgres:postgres@localhost:" + postgres.getPort() + "/" + name;

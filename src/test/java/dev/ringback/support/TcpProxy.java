@@ -1,0 +1,102 @@
+package dev.ringback.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP relay to a local port that can be cut and restored, for outages without stopping the
+ * server behind it: cut() drops every open connection and refuses new ones until restore().
+ */
+public final class TcpProxy implements AutoCloseable {
+  private final ServerSocket server;
+  private final int target;
+  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private volatile boolean cut;
+
+  private TcpProxy(int target) throws IOException {
+    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.target = target;
+    Thread acceptor = new Thread(this::accept, "tcp-proxy-" + server.getLocalPort());
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  public static TcpProxy to(int port) {
+    try {
+      return new TcpProxy(port);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public int port() {
+    return server.getLocalPort();
+  }
+
+  public void cut() {
+    cut = true;
+    open.forEach(TcpProxy::closeQuietly);
+    open.clear();
+  }
+
+  public void restore() {
+    cut = false;
+  }
+
+  @Override
+  public void close() {
+    cut();
+    closeQuietly(server);
+  }
+
+  private void accept() {
+    while (!server.isClosed()) {
+      try {
+        Socket client = server.accept();
+        if (cut) {
+          closeQuietly(client);
+          continue;
+        }
+        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
+        open.add(client);
+        open.add(upstream);
+        pump(client, upstream);
+        pump(upstream, client);
+      } catch (IOException e) {
+        // closed, or the target refused: the client sees its connection end
+      }
+    }
+  }
+
+  private void pump(Socket from, Socket to) {
+    Thread thread = new Thread(() -> {
+      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        in.transferTo(out);
+      } catch (IOException e) {
+        // one side went away
+      } finally {
+        closeQuietly(from);
+        closeQuietly(to);
+        open.remove(from);
+        open.remove(to);
+      }
+    });
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private static void closeQuietly(java.io.Closeable closeable) {
+    try {
+      closeable.close();
+    } catch (IOException ignored) {
+      // already closed
+    }
+  }
+}
