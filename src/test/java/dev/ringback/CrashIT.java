@@ -1,0 +1,171 @@
+package dev.ringback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ringback.support.RingbackServer;
+import dev.ringback.support.ShopSigner;
+import dev.ringback.support.TestDatabase;
+import dev.ringback.support.TwilioSigner;
+import dev.ringback.support.TwilioStandIn;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The jar under a steady stream of missed calls and orders, killed with SIGKILL at random
+ * moments 20 times and restarted each time. At the end every acknowledged trigger has exactly
+ * one callback, every callback was dialled exactly once (the Twilio stand-in's record is the
+ * judge), and nothing a 2xx acknowledged is lost.
+ */
+class CrashIT {
+  static final int KILLS = 20;
+  static final String ORDER_SECRET = "crash-test-order-secret-0123456789";
+  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(1)).build();
+
+  /** What the stream sent and what Ringback acknowledged with a 2xx. */
+  static final class Stream implements Runnable {
+    final int port;
+    final AtomicBoolean running = new AtomicBoolean(true);
+    final Set<String> acknowledgedMissed = ConcurrentHashMap.newKeySet();
+    final Set<String> acknowledgedOrders = ConcurrentHashMap.newKeySet();
+    int sent;
+
+    Stream(int port) {
+      this.port = port;
+    }
+
+    @Override
+    public void run() {
+      while (running.get()) {
+        sent++;
+        String phone = "+1415" + (5550000 + sent) % 10_000_000;
+        try {
+          if (sent % 2 == 0) {
+            String body = "{\"order_id\":\"crash-" + sent + "\",\"phone\":\"" + phone + "\",\"name\":\"Buyer " + sent + "\"}";
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/orders"))
+                .header("Content-Type", "application/json").header("X-Ringback-Signature", ShopSigner.generic(ORDER_SECRET, bytes))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+            if (response != null && response.statusCode() / 100 == 2) {
+              acknowledgedOrders.add(phone);
+            }
+          } else {
+            String sid = "CAcrash" + sent;
+            HttpResponse<String> voice = twilio("/twilio/voice", "CallSid", sid, "From", phone, "To", RingbackServer.LINE_NUMBER);
+            HttpResponse<String> dial = voice == null || voice.statusCode() != 200 ? null
+                : twilio("/twilio/dial", "CallSid", sid, "From", phone, "To", RingbackServer.LINE_NUMBER, "DialCallStatus", "no-answer");
+            if (dial != null && dial.statusCode() == 200) {
+              acknowledgedMissed.add(phone);
+            }
+          }
+          Thread.sleep(40);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+
+    URI uri(String path) {
+      return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    HttpResponse<String> twilio(String path, String... nameValues) {
+      var params = RingbackServer.pairs(nameValues);
+      return send(HttpRequest.newBuilder(uri(path))
+          .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+          .header("X-Twilio-Signature", TwilioSigner.sign(RingbackServer.AUTH_TOKEN, RingbackServer.PUBLIC_URL + path, params))
+          .POST(HttpRequest.BodyPublishers.ofString(RingbackServer.form(params))));
+    }
+
+    /** Null when the server is down or died mid-request: not acknowledged. */
+    static HttpResponse<String> send(HttpRequest.Builder request) {
+      try {
+        return HTTP.send(request.timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+      } catch (java.io.IOException e) {
+        return null;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+  }
+
+  @Test
+  void killedTwentyTimesUnderLoadEveryTriggerIsCalledBackExactlyOnce() throws Exception {
+    TestDatabase db = TestDatabase.create();
+    Path dir = ProcessIT.workDir();
+    Files.writeString(dir.resolve("config/ringback.yaml"), Files.readString(dir.resolve("config/ringback.yaml"))
+        .replace("calls-per-second: 1 ", "calls-per-second: 0 ")
+        .replace("lease-seconds: 30", "lease-seconds: 5")
+        .replace("poll-millis: 1000", "poll-millis: 200")
+        .replace("missed: 60 ", "missed: 0 ")
+        .replace("allowed-hours: \"08:00-21:00\"", "allowed-hours: \"00:00-24:00\""));
+    Path log = dir.resolve("ringback.log");
+    int port = ProcessIT.freePort();
+    Random random = new Random(42);
+    try (TwilioStandIn twilio = TwilioStandIn.start(RingbackServer.ACCOUNT_SID, RingbackServer.AUTH_TOKEN)) {
+      String[] env = {"TWILIO_ACCOUNT_SID", RingbackServer.ACCOUNT_SID, "TWILIO_AUTH_TOKEN", RingbackServer.AUTH_TOKEN,
+          "RINGBACK_TWILIO_API_URL", twilio.baseUrl(), "RINGBACK_PUBLIC_URL", RingbackServer.PUBLIC_URL,
+          "RINGBACK_DATABASE_URL", db.url(), "RINGBACK_ORDER_SECRET", ORDER_SECRET};
+      Stream stream = new Stream(port);
+      Thread generator = new Thread(stream, "crash-stream");
+      Process process = ProcessIT.startHealthy(dir, log, port, RingbackServer.API_TOKEN, env);
+      generator.start();
+      try {
+        for (int kill = 0; kill < KILLS; kill++) {
+          Thread.sleep(300 + random.nextInt(1500));
+          new ProcessBuilder("kill", "-9", Long.toString(process.pid())).start().waitFor();
+          assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+          process = ProcessIT.startHealthy(dir, log, port, RingbackServer.API_TOKEN, env);
+        }
+        stream.running.set(false);
+        generator.join(10_000);
+
+        // The last instance settles everything: due callbacks dialled, unanswered requests reconciled.
+        RingbackServer.await("every callback to be placed", Duration.ofSeconds(90), () ->
+            db.count("SELECT count(*) FROM callbacks WHERE state = 'scheduled' OR needs_reconcile OR lease_until IS NOT NULL") == 0);
+      } finally {
+        stream.running.set(false);
+        ProcessIT.stop(process);
+      }
+
+      System.out.printf("crash test: %d kills, %d webhooks sent, %d missed calls and %d orders acknowledged, %d callbacks, %d dials%n",
+          KILLS, stream.sent, stream.acknowledgedMissed.size(), stream.acknowledgedOrders.size(),
+          db.count("SELECT count(*) FROM callbacks"), twilio.callCreationCount());
+      assertThat(stream.acknowledgedMissed).as("the stream reached the server between kills").hasSizeGreaterThan(5);
+      assertThat(stream.acknowledgedOrders).hasSizeGreaterThan(5);
+      Map<String, Long> callbacksPerPhone = db.query("SELECT customer_phone, count(*) AS n FROM callbacks GROUP BY customer_phone")
+          .stream().collect(Collectors.toMap(r -> (String) r.get("customer_phone"), r -> (Long) r.get("n")));
+      for (String phone : stream.acknowledgedMissed) {
+        assertThat(callbacksPerPhone.get(phone)).as("callbacks for acknowledged missed call " + phone).isEqualTo(1L);
+      }
+      for (String phone : stream.acknowledgedOrders) {
+        assertThat(callbacksPerPhone.get(phone)).as("callbacks for acknowledged order " + phone).isEqualTo(1L);
+        assertThat(db.count("SELECT count(*) FROM orders WHERE phone = ?", phone)).isEqualTo(1);
+      }
+      assertThat(callbacksPerPhone.values()).as("never two callbacks for one trigger").allMatch(n -> n == 1L);
+      Map<String, Long> dialsPerPhone = twilio.callCreations().stream()
+          .collect(Collectors.groupingBy(r -> r.param("To"), Collectors.counting()));
+      assertThat(dialsPerPhone.keySet()).as("every callback dialled").containsExactlyInAnyOrderElementsOf(callbacksPerPhone.keySet());
+      assertThat(dialsPerPhone.values()).as("nobody dialled twice").allMatch(n -> n == 1L);
+      List<String> restarts = Files.readAllLines(log).stream().filter(l -> l.contains("Ringback listens")).toList();
+      assertThat(restarts).hasSize(KILLS + 1);
+    }
+  }
+}
