@@ -168,4 +168,57 @@ class CrashIT {
       assertThat(restarts).hasSize(KILLS + 1);
     }
   }
+
+  /** Two instances on one database; the one holding leased work is killed mid-dispatch. */
+  @Test
+  void theOtherInstanceTakesOverWithinTheLeaseWithoutRedialling() throws Exception {
+    TestDatabase db = TestDatabase.create();
+    Path dir = ProcessIT.workDir();
+    Files.writeString(dir.resolve("config/ringback.yaml"), Files.readString(dir.resolve("config/ringback.yaml"))
+        .replace("calls-per-second: 1 ", "calls-per-second: 0 ")
+        .replace("request-timeout-seconds: 10", "request-timeout-seconds: 60")
+        .replace("lease-seconds: 30", "lease-seconds: 5")
+        .replace("poll-millis: 1000", "poll-millis: 200")
+        .replace("allowed-hours: \"08:00-21:00\"", "allowed-hours: \"00:00-24:00\""));
+    int first = ProcessIT.freePort();
+    int second = ProcessIT.freePort();
+    try (TwilioStandIn twilio = TwilioStandIn.start(RingbackServer.ACCOUNT_SID, RingbackServer.AUTH_TOKEN)) {
+      String[] env = {"TWILIO_ACCOUNT_SID", RingbackServer.ACCOUNT_SID, "TWILIO_AUTH_TOKEN", RingbackServer.AUTH_TOKEN,
+          "RINGBACK_TWILIO_API_URL", twilio.baseUrl(), "RINGBACK_PUBLIC_URL", RingbackServer.PUBLIC_URL,
+          "RINGBACK_DATABASE_URL", db.url()};
+      Process a = ProcessIT.startHealthy(dir, dir.resolve("a.log"), first, RingbackServer.API_TOKEN, env);
+      Process b = null;
+      try {
+        // Only A runs while the work is claimed, so A holds every lease; its requests hang at Twilio.
+        int count = 4;
+        for (int i = 0; i < count; i++) {
+          twilio.hangNext();
+          var response = Stream.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + first + "/api/callbacks"))
+              .header("Authorization", "Bearer " + RingbackServer.API_TOKEN).header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString("{\"phone\":\"+1415555" + (4200 + i) + "\"}")));
+          assertThat(response.statusCode()).isEqualTo(201);
+        }
+        RingbackServer.await("A to send every request", Duration.ofSeconds(20), () -> twilio.callCreationCount() >= count);
+        b = ProcessIT.startHealthy(dir, dir.resolve("b.log"), second, RingbackServer.API_TOKEN, env);
+        new ProcessBuilder("kill", "-9", Long.toString(a.pid())).start().waitFor();
+        assertThat(a.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        twilio.dropHungRequests();
+        long killed = System.nanoTime();
+
+        RingbackServer.await("B to settle A's work", Duration.ofSeconds(30), () ->
+            db.count("SELECT count(*) FROM callbacks WHERE state = 'dialing' AND lease_until IS NULL AND NOT needs_reconcile") == count);
+        Duration takeover = Duration.ofNanos(System.nanoTime() - killed);
+        System.out.printf("takeover: B settled A's %d callbacks %d ms after the kill (lease 5 s)%n", count, takeover.toMillis());
+        assertThat(takeover).as("within the lease and a few polls").isLessThan(Duration.ofSeconds(15));
+        Map<String, Long> dials = twilio.callCreations().stream().collect(Collectors.groupingBy(r -> r.param("To"), Collectors.counting()));
+        assertThat(dials).hasSize(count);
+        assertThat(dials.values()).as("B found A's calls at Twilio and did not redial them").allMatch(n -> n == 1L);
+      } finally {
+        a.destroyForcibly();
+        if (b != null) {
+          ProcessIT.stop(b);
+        }
+      }
+    }
+  }
 }
