@@ -3,6 +3,7 @@ package dev.ringback.http;
 import dev.ringback.Services;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -23,7 +24,11 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = router(vertx, services);
-    return vertx.createHttpServer(new HttpServerOptions().setPort(port).setCompressionSupported(true))
+    var http = services.config().http();
+    return vertx.createHttpServer(new HttpServerOptions().setPort(port).setCompressionSupported(true)
+            // A form field may be as large as the body that carries it: Vert.x's own 8 KiB cap answered 500.
+            .setMaxFormAttributeSize(Math.max(http.maxBodyBytes(), http.maxImportBytes())))
+        .invalidRequestHandler(Failures::invalidRequest)
         .requestHandler(router)
         .listen();
   }
@@ -43,9 +48,13 @@ public final class HttpVerticle extends VerticleBase {
     Operations operations = new Operations(services);
     int maxBody = services.config().http().maxBodyBytes();
 
+    // A query that does not decode is refused before the body handler reads it (there it threw and never answered).
+    router.route().handler(Requests::wellFormedQuery);
     // The CSV import may be larger than any other body; its own limit runs first.
     router.post("/api/customers/import").handler(BodyHandler.create(false).setBodyLimit(services.config().http().maxImportBytes()));
-    router.route().handler(BodyHandler.create(false).setBodyLimit(maxBody));
+    // Only methods that carry a body: a GET with a form Content-Type made the body handler throw (500).
+    router.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).method(HttpMethod.DELETE)
+        .handler(BodyHandler.create(false).setBodyLimit(maxBody));
 
     router.route("/twilio/*").handler(twilio::verify).failureHandler(Failures::twiml);
     router.post(TwilioWebhooks.VOICE).handler(twilio::voice);
