@@ -421,7 +421,7 @@ final class TwilioWebhooks {
           String when = CLOCK_TIME.format(task.triggeredAt().atZone(line.get().timeZone()));
           return services.orders().ofCallback(taskId).map(o -> o.flatMap(OrderStore.OrderFacts::spokenNumber))
               .recover(e -> Future.succeededFuture(Optional.empty()))
-              .compose(order -> services.tasks().startAttempt(services.businessId(), now, agentId, taskId).map(started -> started
+              .compose(order -> services.tasks().startAttempt(services.businessId(), now, agentId, taskId, callSid).map(started -> started
                   ? Twiml.whisperAndConnect(line.get(), task.customerName(), "vip".equals(task.customerTier()),
                       Twiml.whisperReason(task.trigger(), task.reason(), when, order), task.phone(),
                       services.config().dialer().ringTimeoutSeconds(),
@@ -491,7 +491,8 @@ final class TwilioWebhooks {
         integer(form.get("CallDuration")),
         blankToNull(form.get("AnsweredBy")));
     services.calls().apply(event, callbackParam(ctx))
-        .compose(applied -> presence(event).map(applied))
+        // An event seen before changed nothing, so it changes no agent's presence either.
+        .compose(applied -> applied.duplicate() ? Future.succeededFuture(applied) : presence(event).map(applied))
         .onSuccess(applied -> {
           services.metrics().record(applied);
           LOG.info("status CallSid={} CallStatus={} -> {}", callSid, status.value(), describe(applied));

@@ -48,9 +48,14 @@ public final class CallbackStore {
       RETURNING id, trigger,\s""" + LINE_SLUG;
   /** A line whose agents are registered: its callbacks that need a person go to the agent queue. */
   static final String STAFFED = "EXISTS (SELECT 1 FROM agent_lines al WHERE al.line_id = cb.line_id)";
-  /** A voicemail asks for a person: on a staffed line, a waiting callback becomes a task. */
+  /**
+   * A voicemail asks for a person: on a staffed line, a waiting callback becomes a task. The same
+   * recording again (the {@code <Record>} action and its status callback both bring it) changes nothing.
+   */
   static final String ATTACH_RECORDING = """
-      UPDATE callbacks cb SET recording_url = $2, updated_at = now(),
+      UPDATE callbacks cb SET recording_url = $2,
+        updated_at = CASE WHEN cb.recording_url IS DISTINCT FROM $2 OR (cb.state = 'scheduled' AND\s""" + STAFFED + """
+      ) THEN now() ELSE cb.updated_at END,
         state = CASE WHEN cb.state = 'scheduled' AND\s""" + STAFFED + """
        THEN 'agent_queue' ELSE cb.state END,
         task_reason = CASE WHEN cb.state = 'scheduled' AND\s""" + STAFFED + """
@@ -153,9 +158,11 @@ public final class CallbackStore {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toCallback(rows.iterator().next())));
   }
 
-  /** The caller chose when to be called back: their waiting callback from that call's line moves there. */
+  /** The caller chose when to be called back: their waiting callback from that call's line moves there (the same choice again changes nothing). */
   static final String RESCHEDULE_BY_CALL = """
-      UPDATE callbacks cb SET due_at = $2, trigger = 'scheduled', waiting_for = NULL, updated_at = now()
+      UPDATE callbacks cb SET due_at = $2, trigger = 'scheduled', waiting_for = NULL,
+        updated_at = CASE WHEN (cb.due_at, cb.trigger, cb.waiting_for) IS NOT DISTINCT FROM ($2::timestamptz, 'scheduled', NULL::text)
+                          THEN cb.updated_at ELSE now() END
       FROM calls c
       WHERE c.call_sid = $1 AND cb.line_id = c.line_id AND cb.customer_phone = c.caller_phone AND cb.state = 'scheduled'
       RETURNING cb.id""";
