@@ -47,6 +47,7 @@ public record RingbackConfig(
   static final Map<String, String> ENVIRONMENT_KEYS = Map.ofEntries(
       Map.entry("RINGBACK_HTTP_PORT", "http.port"),
       Map.entry("RINGBACK_PUBLIC_URL", "http.public-url"),
+      Map.entry("RINGBACK_TRUSTED_PROXIES", "http.trusted-proxies"),
       Map.entry("RINGBACK_DATABASE_URL", "database.url"),
       Map.entry("TWILIO_ACCOUNT_SID", "twilio.account-sid"),
       Map.entry("TWILIO_AUTH_TOKEN", "twilio.auth-token"),
@@ -57,7 +58,8 @@ public record RingbackConfig(
       Map.entry("RINGBACK_WOOCOMMERCE_SECRET", "orders.woocommerce.secret"),
       Map.entry("RINGBACK_DEMO", "demo.enabled"));
 
-  public record Http(int port, String publicUrl, int maxBodyBytes, int maxImportBytes) {}
+  /** @param trustedProxies addresses or CIDR ranges whose X-Forwarded-Proto and -Host are believed */
+  public record Http(int port, String publicUrl, int maxBodyBytes, int maxImportBytes, List<String> trustedProxies) {}
 
   /** @param url the external database URL, or empty for the embedded PostgreSQL */
   public record Database(Optional<String> url, Path embeddedDataDir, int poolSize) {}
@@ -236,7 +238,13 @@ public record RingbackConfig(
         http.integer("port", 8080, 0, 65535),
         http.httpUrl("public-url", "http://localhost:8080"),
         http.integer("max-body-bytes", 65536, 1024, 16 * 1024 * 1024),
-        http.integer("max-import-bytes", 10 * 1024 * 1024, 1024, 512 * 1024 * 1024));
+        http.integer("max-import-bytes", 10 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+        http.listOrCommaSeparated("trusted-proxies"));
+    try {
+      dev.ringback.http.TrustedProxies.parse(httpConfig.trustedProxies());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(http.key("trusted-proxies"), e.getMessage());
+    }
     http.rejectUnknownKeys();
 
     ConfigNode db = root.child("database");

@@ -46,9 +46,11 @@ final class TwilioWebhooks {
 
   private final Services services;
   private final Optional<RequestValidator> validator;
+  private final TrustedProxies proxies;
 
   TwilioWebhooks(Services services) {
     this.services = services;
+    this.proxies = TrustedProxies.parse(services.config().http().trustedProxies());
     this.validator = services.config().twilio().configured()
         ? Optional.of(new RequestValidator(services.config().twilio().authToken()))
         : Optional.empty();
@@ -56,7 +58,8 @@ final class TwilioWebhooks {
 
   /**
    * Runs before every /twilio/* handler: the body must be a form, and with Twilio credentials
-   * set it must carry Twilio's signature for the public URL of this exact request.
+   * set it must carry Twilio's signature for the public URL of this exact request (as a trusted
+   * proxy names it, else RINGBACK_PUBLIC_URL).
    */
   void verify(RoutingContext ctx) {
     String contentType = ctx.request().getHeader("Content-Type");
@@ -66,7 +69,7 @@ final class TwilioWebhooks {
     }
     if (validator.isPresent()) {
       String signature = ctx.request().getHeader("X-Twilio-Signature");
-      String url = services.publicUrl(ctx.request().uri());
+      String url = proxies.baseUrl(ctx.request(), services.config().http().publicUrl()) + ctx.request().uri();
       Map<String, String> params = new HashMap<>();
       ctx.request().formAttributes().forEach(entry -> params.putIfAbsent(entry.getKey(), entry.getValue()));
       if (signature == null || !validator.get().validate(url, params, signature)) {
