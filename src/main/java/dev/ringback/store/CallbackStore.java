@@ -91,6 +91,7 @@ public final class CallbackStore {
         AND ($6::bigint IS NULL OR line_id = $6)
         AND ($7::timestamptz IS NULL OR created_at >= $7)
         AND ($8::timestamptz IS NULL OR created_at < $8)
+        AND ($10::bigint[] IS NULL OR line_id = ANY($10))
       ORDER BY id LIMIT $9""";
   static final String FIND = "SELECT " + COLUMNS + " FROM callbacks WHERE business_id = $1 AND id = $2";
   static final String EVENTS_OF_CALL = """
@@ -109,8 +110,12 @@ public final class CallbackStore {
                          int attempts, String state, String recordingUrl, String outcome, Instant createdAt, Instant updatedAt,
                          String waitingFor) {}
 
-  /** Filters of the callback list; null means any. */
-  public record Filter(String state, String trigger, String phone, Long lineId, Instant from, Instant to) {}
+  /**
+   * Filters of the callback list; null means any.
+   *
+   * @param lineIds the lines the caller may see (an agent's), or null for every line
+   */
+  public record Filter(String state, String trigger, String phone, Long lineId, List<Long> lineIds, Instant from, Instant to) {}
 
   /** One status event of a call, for a callback's story. */
   public record Event(String callSid, String parentCallSid, String status, Integer sequenceNumber, Instant timestamp,
@@ -124,7 +129,8 @@ public final class CallbackStore {
 
   public Future<List<Callback>> list(long businessId, Filter f, long afterId, int limit) {
     return pool.preparedQuery(LIST).execute(Tuple.from(new Object[] {businessId, afterId, f.state(), f.trigger(), f.phone(),
-            f.lineId(), Rows.timestamp(f.from()), Rows.timestamp(f.to()), limit}))
+            f.lineId(), Rows.timestamp(f.from()), Rows.timestamp(f.to()), limit,
+            f.lineIds() == null ? null : f.lineIds().toArray(new Long[0])}))
         .map(rows -> {
           List<Callback> out = new ArrayList<>();
           rows.forEach(row -> out.add(toCallback(row)));
