@@ -91,6 +91,12 @@ class MalformedRequestTest {
         "a=b".getBytes(StandardCharsets.UTF_8));
     assertThat(options.status()).isEqualTo(401);
     assertThat(jsonError(options)).isNotBlank();
+    // Bodies are read for POST, PUT, PATCH and DELETE only; an unknown path is still a 404 for every method.
+    for (String method : List.of("GET", "POST", "DELETE", "OPTIONS")) {
+      RawHttp.Response unknown = send(method, "/no/such/path", List.of(), null);
+      assertThat(unknown.status()).as(method).isEqualTo(404);
+      assertThat(jsonError(unknown)).contains("no such resource");
+    }
   }
 
   @Test
