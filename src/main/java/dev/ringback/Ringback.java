@@ -47,6 +47,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -62,12 +63,14 @@ public final class Ringback implements AutoCloseable {
   private final Vertx vertx;
   private final Services services;
   private final int port;
+  private final OptionalInt managementPort;
 
-  private Ringback(Database database, Vertx vertx, Services services, int port) {
+  private Ringback(Database database, Vertx vertx, Services services, int port, OptionalInt managementPort) {
     this.database = database;
     this.vertx = vertx;
     this.services = services;
     this.port = port;
+    this.managementPort = managementPort;
   }
 
   /** Starts everything and returns once the HTTP server listens; blocking, so not for an event loop. */
@@ -92,11 +95,12 @@ public final class Ringback implements AutoCloseable {
           .build();
       Pool pool = database.createPool(vertx, config.database().poolSize());
       int port = config.http().port() == 0 ? freePort() : config.http().port();
+      OptionalInt managementPort = config.http().managementPort().stream().map(p -> p == 0 ? freePort() : p).findFirst();
       Services services = bootstrap(vertx, config, clock, pool, registry, port)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       dev.ringback.http.Operations.preload();
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-      vertx.deployVerticle(() -> new HttpVerticle(services, port), new DeploymentOptions().setInstances(instances))
+      vertx.deployVerticle(() -> new HttpVerticle(services, port, managementPort), new DeploymentOptions().setInstances(instances))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       vertx.deployVerticle(new Dispatcher(services, new DialStore(pool), database.connectOptions()))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -104,9 +108,10 @@ public final class Ringback implements AutoCloseable {
         vertx.deployVerticle(new DemoTraffic(services, "http://127.0.0.1:" + port))
             .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       }
-      LOG.info("Ringback listens on port {} (public URL {}), {} line(s), telephony: {}",
-          port, config.http().publicUrl(), config.lines().size(), services.telephony().name());
-      return new Ringback(database, vertx, services, port);
+      LOG.info("Ringback listens on port {} (public URL {}), {} line(s), telephony: {}{}",
+          port, config.http().publicUrl(), config.lines().size(), services.telephony().name(),
+          managementPort.isPresent() ? "; /health and /metrics on port " + managementPort.getAsInt() : "");
+      return new Ringback(database, vertx, services, port, managementPort);
     } catch (Exception e) {
       if (vertx != null) {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -180,6 +185,11 @@ public final class Ringback implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** The port of /health and /metrics when they have one of their own. */
+  public OptionalInt managementPort() {
+    return managementPort;
   }
 
   public Services services() {

@@ -10,6 +10,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.OptionalInt;
 
 /** The HTTP face of Ringback: every route, wired in one place. */
 public final class HttpVerticle extends VerticleBase {
@@ -17,22 +18,54 @@ public final class HttpVerticle extends VerticleBase {
       HttpMethod.DELETE);
   private final Services services;
   private final int port;
+  private final OptionalInt managementPort;
 
-  public HttpVerticle(Services services, int port) {
+  /** @param managementPort where /health and /metrics listen, when not on {@code port} */
+  public HttpVerticle(Services services, int port, OptionalInt managementPort) {
     this.services = services;
     this.port = port;
+    this.managementPort = managementPort;
   }
 
   @Override
   public Future<?> start() {
     Router router = router(vertx, services);
     var http = services.config().http();
-    return vertx.createHttpServer(new HttpServerOptions().setPort(port).setCompressionSupported(true)
+    Future<HttpServer> main = vertx.createHttpServer(new HttpServerOptions().setPort(port).setCompressionSupported(true)
             // A form field may be as large as the body that carries it: Vert.x's own 8 KiB cap answered 500.
             .setMaxFormAttributeSize(Math.max(http.maxBodyBytes(), http.maxImportBytes())))
         .invalidRequestHandler(Failures::invalidRequest)
         .requestHandler(router)
         .listen();
+    if (managementPort.isEmpty()) {
+      return main;
+    }
+    Future<HttpServer> management = vertx.createHttpServer(new HttpServerOptions().setPort(managementPort.getAsInt()))
+        .invalidRequestHandler(Failures::invalidRequest)
+        .requestHandler(managementRouter(vertx, services))
+        .listen();
+    return Future.all(main, management);
+  }
+
+  /** /health and /metrics on a port of their own, for load balancers and Prometheus inside the network. */
+  static Router managementRouter(io.vertx.core.Vertx vertx, Services services) {
+    Router router = Router.router(vertx);
+    router.route().handler(Requests::wellFormedQuery);
+    operations(router, services);
+    errors(router);
+    return router;
+  }
+
+  private static void operations(Router router, Services services) {
+    Operations operations = new Operations(services);
+    router.get("/health").handler(operations::health);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
+  }
+
+  private static void errors(Router router) {
+    router.route().failureHandler(Failures::json);
+    router.errorHandler(404, ctx -> Failures.render(ctx, 404, "no such resource: " + ctx.request().method() + " " + ctx.request().path()));
+    router.errorHandler(405, ctx -> Failures.render(ctx, 405, "method " + ctx.request().method() + " is not allowed here"));
   }
 
   /** All routes; public so the OpenAPI contract test can compare them with openapi.yaml. */
@@ -128,13 +161,12 @@ public final class HttpVerticle extends VerticleBase {
     });
     router.get("/console/*").handler(StaticHandler.create("console").setCachingEnabled(false).setIndexPage("index.html"));
 
-    router.get("/health").handler(operations::health);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
+    if (services.config().http().managementPort().isEmpty()) {
+      operations(router, services);
+    }
     router.get("/openapi.yaml").handler(operations::openapi);
 
-    router.route().failureHandler(Failures::json);
-    router.errorHandler(404, ctx -> Failures.render(ctx, 404, "no such resource: " + ctx.request().method() + " " + ctx.request().path()));
-    router.errorHandler(405, ctx -> Failures.render(ctx, 405, "method " + ctx.request().method() + " is not allowed here"));
+    errors(router);
     return router;
   }
 }
