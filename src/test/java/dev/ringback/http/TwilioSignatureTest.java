@@ -44,6 +44,10 @@ class TwilioSignatureTest {
   record Sent(String pathAndQuery, List<Map.Entry<String, String>> params, String signature) {}
 
   static final List<Sent> sent = new ArrayList<>();
+  /** Every TwiML answer, to look at the URLs Ringback hands Twilio. */
+  static final List<String> answers = new ArrayList<>();
+  static final java.util.regex.Pattern URL_IN_TWIML =
+      java.util.regex.Pattern.compile("(?:action|statusCallback|url)=\"([^\"]*)\"|<Redirect[^>]*>([^<]*)</Redirect>");
 
   @BeforeAll
   static void start() {
@@ -68,6 +72,7 @@ class TwilioSignatureTest {
     sent.add(new Sent(pathAndQuery, params, signature));
     HttpResponse<String> response = server.twilioSigned(pathAndQuery, signature, params);
     assertThat(response.statusCode()).as(pathAndQuery + ": " + response.body()).isEqualTo(200);
+    answers.add(response.body());
     return response;
   }
 
@@ -183,6 +188,18 @@ class TwilioSignatureTest {
     }
     webhook("/twilio/connect?task=" + task + "&agent=" + rita + "&ended=1", "CallSid", agentSid, "DialCallStatus", "completed");
     webhook("/twilio/status", "CallSid", agentSid, "CallStatus", "completed", "To", AGENT, "Direction", "outbound-api", "Timestamp", at(71));
+
+    // The URLs Ringback gives Twilio (in TwiML and when placing calls) carry ids, never a number or a name.
+    List<String> urls = new ArrayList<>();
+    for (String twiml : answers) {
+      var m = URL_IN_TWIML.matcher(twiml);
+      while (m.find()) {
+        urls.add(m.group(1) != null ? m.group(1) : m.group(2));
+      }
+    }
+    twilio.callCreations().forEach(r -> urls.addAll(List.of(r.param("Url"), r.param("StatusCallback"))));
+    assertThat(urls).hasSizeGreaterThan(10).allSatisfy(url -> assertThat(url).startsWith(PUBLIC_URL + "/twilio/")
+        .doesNotContain("415555").doesNotContain("%2B").doesNotContainIgnoringCase("rita"));
 
     // The customer who pressed 9 is on the do-not-call list: their retry is cancelled when it falls due.
     clock.advance(Duration.ofSeconds(150));
