@@ -130,6 +130,15 @@ final class ConfigNode {
     return out;
   }
 
+  /** A list, or a comma-separated string as an environment variable gives it. */
+  List<String> listOrCommaSeparated(String name) {
+    if (values.get(name) instanceof String text) {
+      read.add(name);
+      return java.util.Arrays.stream(text.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+    }
+    return strings(name);
+  }
+
   ConfigNode child(String name) {
     Object value = raw(name);
     if (value != null && !(value instanceof Map)) {

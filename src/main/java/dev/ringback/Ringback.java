@@ -53,6 +53,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -68,14 +69,17 @@ public final class Ringback implements AutoCloseable {
   private final Vertx vertx;
   private final Services services;
   private final int port;
+  private final OptionalInt managementPort;
   /** Deployment ids in the order they stop: demo traffic, then HTTP (no new work), then the dispatcher. */
   private final List<String> stopOrder;
 
-  private Ringback(Database database, Vertx vertx, Services services, int port, List<String> stopOrder) {
+  private Ringback(Database database, Vertx vertx, Services services, int port, OptionalInt managementPort,
+                   List<String> stopOrder) {
     this.database = database;
     this.vertx = vertx;
     this.services = services;
     this.port = port;
+    this.managementPort = managementPort;
     this.stopOrder = List.copyOf(stopOrder);
   }
 
@@ -101,11 +105,13 @@ public final class Ringback implements AutoCloseable {
           .build();
       Pool pool = database.createPool(vertx, config.database().poolSize());
       int port = config.http().port() == 0 ? freePort() : config.http().port();
+      OptionalInt managementPort = config.http().managementPort().stream().map(p -> p == 0 ? freePort() : p).findFirst();
       Services services = bootstrap(vertx, config, clock, pool, registry, port)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       dev.ringback.http.Operations.preload();
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-      String http = vertx.deployVerticle(() -> new HttpVerticle(services, port), new DeploymentOptions().setInstances(instances))
+      String http = vertx.deployVerticle(() -> new HttpVerticle(services, port, managementPort),
+              new DeploymentOptions().setInstances(instances))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       String dispatcher = vertx.deployVerticle(new Dispatcher(services, new DialStore(pool), database.connectOptions()))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -114,9 +120,10 @@ public final class Ringback implements AutoCloseable {
         stopOrder.add(0, vertx.deployVerticle(new DemoTraffic(services, "http://127.0.0.1:" + port))
             .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
       }
-      LOG.info("Ringback listens on port {} (public URL {}), {} line(s), telephony: {}",
-          port, config.http().publicUrl(), config.lines().size(), services.telephony().name());
-      return new Ringback(database, vertx, services, port, stopOrder);
+      LOG.info("Ringback listens on port {} (public URL {}), {} line(s), telephony: {}{}",
+          port, config.http().publicUrl(), config.lines().size(), services.telephony().name(),
+          managementPort.isPresent() ? "; /health and /metrics on port " + managementPort.getAsInt() : "");
+      return new Ringback(database, vertx, services, port, managementPort, stopOrder);
     } catch (Exception e) {
       if (vertx != null) {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -198,6 +205,11 @@ public final class Ringback implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** The port of /health and /metrics when they have one of their own. */
+  public OptionalInt managementPort() {
+    return managementPort;
   }
 
   public Services services() {

@@ -48,6 +48,8 @@ public record RingbackConfig(
   static final Map<String, String> ENVIRONMENT_KEYS = Map.ofEntries(
       Map.entry("RINGBACK_HTTP_PORT", "http.port"),
       Map.entry("RINGBACK_PUBLIC_URL", "http.public-url"),
+      Map.entry("RINGBACK_TRUSTED_PROXIES", "http.trusted-proxies"),
+      Map.entry("RINGBACK_MANAGEMENT_PORT", "http.management-port"),
       Map.entry("RINGBACK_DATABASE_URL", "database.url"),
       Map.entry("TWILIO_ACCOUNT_SID", "twilio.account-sid"),
       Map.entry("TWILIO_AUTH_TOKEN", "twilio.auth-token"),
@@ -58,7 +60,12 @@ public record RingbackConfig(
       Map.entry("RINGBACK_WOOCOMMERCE_SECRET", "orders.woocommerce.secret"),
       Map.entry("RINGBACK_DEMO", "demo.enabled"));
 
-  public record Http(int port, String publicUrl, int maxBodyBytes, int maxImportBytes) {}
+  /**
+   * @param trustedProxies addresses or CIDR ranges whose X-Forwarded-Proto and -Host are believed
+   * @param managementPort the port of /health and /metrics (0: a free one), or empty to serve them on {@code port}
+   */
+  public record Http(int port, String publicUrl, int maxBodyBytes, int maxImportBytes, List<String> trustedProxies,
+                     java.util.OptionalInt managementPort) {}
 
   /** @param url the external database URL, or empty for the embedded PostgreSQL */
   public record Database(Optional<String> url, Path embeddedDataDir, int poolSize) {}
@@ -255,7 +262,14 @@ public record RingbackConfig(
         http.integer("port", 8080, 0, 65535),
         http.httpUrl("public-url", "http://localhost:8080"),
         http.integer("max-body-bytes", 65536, 1024, 16 * 1024 * 1024),
-        http.integer("max-import-bytes", 10 * 1024 * 1024, 1024, 512 * 1024 * 1024));
+        http.integer("max-import-bytes", 10 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+        http.listOrCommaSeparated("trusted-proxies"),
+        managementPort(http));
+    try {
+      dev.ringback.http.TrustedProxies.parse(httpConfig.trustedProxies());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(http.key("trusted-proxies"), e.getMessage());
+    }
     http.rejectUnknownKeys();
 
     ConfigNode db = root.child("database");
@@ -431,6 +445,19 @@ public record RingbackConfig(
     RingbackConfig config = new RingbackConfig(httpConfig, database, twilio, apiConfig, phone, metrics, callbacks, dialer, orders,
         agents, feedback, new Demo(false, demo.callsPerMinute(), demo.ordersPerMinute()), List.copyOf(lines));
     return demo.enabled() ? config.withDemo() : config;
+  }
+
+  /** Empty (the default): /health and /metrics stay on the HTTP port. */
+  private static java.util.OptionalInt managementPort(ConfigNode http) {
+    String value = http.string("management-port", "");
+    if (value.isEmpty()) {
+      return java.util.OptionalInt.empty();
+    }
+    int port = ConfigNode.parseInt(http.key("management-port"), value, 0, 65535);
+    if (port != 0 && port == http.integer("port", 8080, 0, 65535)) {
+      throw new ConfigException(http.key("management-port"), port + " is the HTTP port; use another or leave it empty");
+    }
+    return java.util.OptionalInt.of(port);
   }
 
   static final String DEFAULT_FEEDBACK_QUESTION =

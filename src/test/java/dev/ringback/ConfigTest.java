@@ -53,6 +53,8 @@ class ConfigTest {
     assertThat(defaults.twilio().apiUrl()).isEqualTo("https://api.twilio.com");
     assertThat(defaults.twilio().configured()).isFalse();
     assertThat(defaults.http().maxBodyBytes()).isEqualTo(65536);
+    assertThat(defaults.http().trustedProxies()).isEmpty();
+    assertThat(defaults.http().managementPort()).isEmpty();
   }
 
   @Test
@@ -64,8 +66,12 @@ class ConfigTest {
         "TWILIO_ACCOUNT_SID", "AC123",
         "TWILIO_AUTH_TOKEN", "token",
         "RINGBACK_TWILIO_API_URL", "http://127.0.0.1:4010",
-        "RINGBACK_API_TOKEN", "a-long-enough-api-token"));
+        "RINGBACK_API_TOKEN", "a-long-enough-api-token",
+        "RINGBACK_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.7,::1",
+        "RINGBACK_MANAGEMENT_PORT", "9101"));
     assertThat(config.http().port()).isEqualTo(9100);
+    assertThat(config.http().trustedProxies()).containsExactly("10.0.0.0/8", "192.168.1.7", "::1");
+    assertThat(config.http().managementPort()).hasValue(9101);
     assertThat(config.http().publicUrl()).isEqualTo("https://calls.example.com");
     assertThat(config.database().url()).contains("postgresql://ringback:secret@db:5432/ringback");
     assertThat(config.twilio().configured()).isTrue();
@@ -120,6 +126,11 @@ class ConfigTest {
     assertThat(problem("http: [1, 2]\n", Map.of())).isEqualTo("http: expected a mapping of keys");
     assertThat(problem("http:\n  port: 80\n   bad indent: x\n", Map.of())).startsWith("test.yaml: is not valid YAML at line");
     assertThat(problem("api:\n  token: short\n", Map.of())).startsWith("api.token: is too short");
+    assertThat(problem("", Map.of("RINGBACK_TRUSTED_PROXIES", "proxy.example.com")))
+        .startsWith("RINGBACK_TRUSTED_PROXIES (http.trusted-proxies): 'proxy.example.com' is not an IP address");
+    assertThat(problem("http:\n  trusted-proxies: [10.0.0.0/33]\n", Map.of())).startsWith("http.trusted-proxies: '10.0.0.0/33' has a prefix");
+    assertThat(problem("http:\n  port: 8080\n  management-port: 8080\n", Map.of())).startsWith("http.management-port: 8080 is the HTTP port");
+    assertThat(problem("", Map.of("RINGBACK_MANAGEMENT_PORT", "x"))).isEqualTo("RINGBACK_MANAGEMENT_PORT (http.management-port): 'x' is not a whole number");
     assertThat(problem("metrics:\n  ring-to-answer-buckets-rings: [3, 2]\n", Map.of())).contains("increasing");
   }
 

@@ -6,6 +6,8 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Phone numbers in, E.164 out: one place decides what is a number we may store or dial. */
 public final class PhoneNumbers {
@@ -45,6 +47,43 @@ public final class PhoneNumbers {
     } catch (NumberParseException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Runs of text that may be a phone number: international ({@code +1 415 555 0123}, or
+   * {@code %2B14155550123} in a URL), national with separators ({@code (415) 555-0123}) or bare
+   * digits; not inside a word (a CallSid's hex), a decimal or a hyphenated id.
+   */
+  private static final Pattern NUMBER_IN_TEXT = Pattern.compile("(?<![\\w.%+\\-])(?:\\+|%2[Bb])?\\(?\\d[\\d ()\\-]*\\d(?!\\w|\\.\\d)");
+  /** A date such as 2026-11-23 (then a time): not a phone number. */
+  private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}.*");
+
+  /**
+   * Free text (a log line, an exception message) with every phone number in it masked as
+   * {@link #mask} does. International numbers need 7 digits, others 8 (shorter runs are ids,
+   * ports and counts); dates are left alone.
+   */
+  public static String maskWithin(String text) {
+    if (text == null) {
+      return null;
+    }
+    Matcher m = NUMBER_IN_TEXT.matcher(text);
+    StringBuilder out = null;
+    int last = 0;
+    while (m.find()) {
+      String run = m.group();
+      boolean international = run.startsWith("+") || run.startsWith("%");
+      long digits = (run.startsWith("%") ? run.substring(3) : run).chars().filter(Character::isDigit).count();
+      if (digits > 15 || digits < (international ? 7 : 8) || (!international && DATE.matcher(run).matches())) {
+        continue;
+      }
+      if (out == null) {
+        out = new StringBuilder(text.length());
+      }
+      out.append(text, last, m.start()).append(mask(run));
+      last = m.end();
+    }
+    return out == null ? text : out.append(text, last, text.length()).toString();
   }
 
   /** A number as it may appear in logs: only the last four digits are shown. */

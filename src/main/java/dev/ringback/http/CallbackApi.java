@@ -39,7 +39,16 @@ final class CallbackApi {
     }
     String phone = params.get("phone") == null ? null : services.phoneNumbers().normalize(params.get("phone"))
         .orElseThrow(() -> HttpFailure.unprocessable("phone: '" + params.get("phone") + "' is not a valid phone number"));
-    Long lineKey = params.get("line") == null ? null : services.lineKey(lineOrOnly(services, params.get("line")));
+    Long lineKey = null;
+    if (params.get("line") != null) {
+      Line line = lineOrOnly(services, params.get("line"));
+      Caller.requireLine(ctx, line.id(), "line " + line.id());
+      lineKey = services.lineKey(line);
+    }
+    // An agent's list holds their own lines' callbacks only.
+    Caller caller = Caller.of(ctx);
+    List<Long> lineKeys = caller.isAdmin() ? null
+        : caller.agent().lines().stream().map(services.lineKeys()::get).filter(java.util.Objects::nonNull).toList();
     Instant from = Requests.instant("from", params.get("from"));
     Instant to = Requests.instant("to", params.get("to"));
     if (from != null && to != null && !from.isBefore(to)) {
@@ -47,7 +56,8 @@ final class CallbackApi {
     }
     int limit = Requests.intParam(ctx, "limit", 50, 1, 500);
     long after = Requests.cursor(params.get("cursor"));
-    services.callbacks().list(services.businessId(), new CallbackStore.Filter(state, trigger, phone, lineKey, from, to), after, limit + 1)
+    services.callbacks().list(services.businessId(), new CallbackStore.Filter(state, trigger, phone, lineKey, lineKeys, from, to), after,
+            limit + 1)
         .onSuccess(found -> {
           boolean more = found.size() > limit;
           List<CallbackStore.Callback> page = more ? found.subList(0, limit) : found;
@@ -62,6 +72,7 @@ final class CallbackApi {
   void get(RoutingContext ctx) {
     long id = id(ctx);
     services.callbacks().find(services.businessId(), id)
+        .map(found -> yours(ctx, found, id))
         .compose(found -> found.isEmpty()
             ? Future.failedFuture(HttpFailure.notFound("no callback " + id))
             : services.callbacks().events(found.get().triggerCallSid()).map(events -> {
@@ -81,7 +92,9 @@ final class CallbackApi {
 
   void cancel(RoutingContext ctx) {
     long id = id(ctx);
-    services.callbacks().cancel(services.businessId(), id)
+    Future<?> allowed = Caller.of(ctx).isAdmin() ? Future.succeededFuture()
+        : services.callbacks().find(services.businessId(), id).map(found -> yours(ctx, found, id));
+    allowed.compose(v -> services.callbacks().cancel(services.businessId(), id))
         .compose(cancelled -> {
           if (cancelled.isPresent()) {
             services.metrics().callbackFinished(cancelled.get().trigger(),
@@ -111,6 +124,7 @@ final class CallbackApi {
       throw HttpFailure.unprocessable("line: must be a string");
     }
     Line line = lineOrOnly(services, (String) rawLine);
+    Caller.requireLine(ctx, line.id(), "the callback");
     Object rawDue = body.getValue("due_at");
     if (rawDue != null && !(rawDue instanceof String)) {
       throw HttpFailure.unprocessable("due_at: must be a string");
@@ -150,6 +164,12 @@ final class CallbackApi {
     return services.config().lineById(id).orElseThrow(() -> HttpFailure.unprocessable("line: '" + id + "' is not a configured line"));
   }
 
+
+  /** A callback on a line the calling agent does not serve is refused (403), as its task would be. */
+  private Optional<CallbackStore.Callback> yours(RoutingContext ctx, Optional<CallbackStore.Callback> found, long id) {
+    found.ifPresent(c -> Caller.requireLine(ctx, services.lineId(c.lineId()).orElse(null), "callback " + id));
+    return found;
+  }
 
   private static long id(RoutingContext ctx) {
     String raw = ctx.pathParam("id");

@@ -32,6 +32,18 @@ record Caller(Agent agent) {
     }
   }
 
+  /** The admin serves every line; an agent the lines they are assigned to. */
+  boolean serves(String lineId) {
+    return isAdmin() || agent.lines().contains(lineId);
+  }
+
+  /** Agents see and act on their own lines' tasks and callbacks only. */
+  static void requireLine(RoutingContext ctx, String lineId, String what) {
+    if (!of(ctx).serves(lineId)) {
+      throw new HttpException(403, what + " is on line " + lineId + ", not one of yours");
+    }
+  }
+
   /** The agent behind the request; the admin holds no tasks. */
   static Agent requireAgent(RoutingContext ctx) {
     Caller caller = of(ctx);

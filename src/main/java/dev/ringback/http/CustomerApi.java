@@ -181,7 +181,8 @@ final class CustomerApi {
    * are added or updated in one transaction; each rejected row is reported with its reason.
    */
   void importCsv(RoutingContext ctx) {
-    String csv = ctx.body().asString("UTF-8");
+    // An empty body reads as null: it is a CSV without a header row.
+    String csv = java.util.Objects.requireNonNullElse(ctx.body().asString("UTF-8"), "");
     // Parsing and validating up to max-import-bytes is CPU work: keep it off the event loop.
     ctx.vertx().executeBlocking(() -> parseCsv(csv), false)
         .compose(parsed -> services.customers().merge(services.businessId(), parsed.accepted())

@@ -1,6 +1,10 @@
 package dev.ringback.http;
 
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
@@ -33,11 +37,29 @@ final class Failures {
     if (ctx.response().ended()) {
       return;
     }
-    if (ctx.request().path().startsWith("/twilio/")) {
+    if (isTwilio(ctx.request().path())) {
       Responses.twiml(ctx, status, Twiml.apology());
     } else {
       Responses.error(ctx, status, message);
     }
+  }
+
+  /** What the {@code /twilio/*} route covers, the bare prefix included. */
+  static boolean isTwilio(String path) {
+    return path != null && (path.equals("/twilio") || path.startsWith("/twilio/"));
+  }
+
+  /**
+   * A request Netty could not even parse (request line or headers too long or malformed): the
+   * same statuses as Vert.x's default, with our JSON body; the connection is closed after it.
+   */
+  static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status = cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+    String message = status == 414 ? "request line too long" : status == 431 ? "request headers too large" : "malformed HTTP request";
+    request.response().setStatusCode(status).putHeader("Content-Type", Responses.JSON)
+        .end(new JsonObject().put("error", message).encode())
+        .onComplete(v -> request.connection().close());
   }
 
   private record Outcome(int status, String message) {}
@@ -54,6 +76,9 @@ final class Failures {
       // Netty's form decoder reports a malformed body this way.
       return new Outcome(400, "malformed request: " + failure.getMessage());
     }
+    if (isUnstorableText(failure)) {
+      return new Outcome(400, "a value contains a character that cannot be stored (such as NUL)");
+    }
     if (failure == null && ctx.statusCode() >= 400) {
       return new Outcome(ctx.statusCode(), reason(ctx.statusCode()));
     }
@@ -63,6 +88,12 @@ final class Failures {
     }
     LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
     return new Outcome(500, "internal error");
+  }
+
+  /** PostgreSQL refuses text with a NUL character or one its encoding lacks: the caller sent it. */
+  private static boolean isUnstorableText(Throwable failure) {
+    return failure instanceof io.vertx.pgclient.PgException pg
+        && ("22021".equals(pg.getSqlState()) || "22P05".equals(pg.getSqlState()));
   }
 
   /** Connection trouble (refused, closed, PostgreSQL shutting down) means a dependency is down, not a bug. */

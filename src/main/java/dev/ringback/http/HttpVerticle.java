@@ -3,29 +3,69 @@ package dev.ringback.http;
 import dev.ringback.Services;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.OptionalInt;
 
 /** The HTTP face of Ringback: every route, wired in one place. */
 public final class HttpVerticle extends VerticleBase {
+  private static final java.util.Set<HttpMethod> BODY_METHODS = java.util.Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
+      HttpMethod.DELETE);
   private final Services services;
   private final int port;
+  private final OptionalInt managementPort;
 
-  public HttpVerticle(Services services, int port) {
+  /** @param managementPort where /health and /metrics listen, when not on {@code port} */
+  public HttpVerticle(Services services, int port, OptionalInt managementPort) {
     this.services = services;
     this.port = port;
+    this.managementPort = managementPort;
   }
 
   @Override
   public Future<?> start() {
     Router router = router(vertx, services);
-    return vertx.createHttpServer(new HttpServerOptions().setPort(port).setCompressionSupported(true))
+    var http = services.config().http();
+    Future<HttpServer> main = vertx.createHttpServer(new HttpServerOptions().setPort(port).setCompressionSupported(true)
+            // A form field may be as large as the body that carries it: Vert.x's own 8 KiB cap answered 500.
+            .setMaxFormAttributeSize(Math.max(http.maxBodyBytes(), http.maxImportBytes())))
+        .invalidRequestHandler(Failures::invalidRequest)
         .requestHandler(router)
         .listen();
+    if (managementPort.isEmpty()) {
+      return main;
+    }
+    Future<HttpServer> management = vertx.createHttpServer(new HttpServerOptions().setPort(managementPort.getAsInt()))
+        .invalidRequestHandler(Failures::invalidRequest)
+        .requestHandler(managementRouter(vertx, services))
+        .listen();
+    return Future.all(main, management);
+  }
+
+  /** /health and /metrics on a port of their own, for load balancers and Prometheus inside the network. */
+  static Router managementRouter(io.vertx.core.Vertx vertx, Services services) {
+    Router router = Router.router(vertx);
+    router.route().handler(Requests::wellFormedQuery);
+    operations(router, services);
+    errors(router);
+    return router;
+  }
+
+  private static void operations(Router router, Services services) {
+    Operations operations = new Operations(services);
+    router.get("/health").handler(operations::health);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
+  }
+
+  private static void errors(Router router) {
+    router.route().failureHandler(Failures::json);
+    router.errorHandler(404, ctx -> Failures.render(ctx, 404, "no such resource: " + ctx.request().method() + " " + ctx.request().path()));
+    router.errorHandler(405, ctx -> Failures.render(ctx, 405, "method " + ctx.request().method() + " is not allowed here"));
   }
 
   /** All routes; public so the OpenAPI contract test can compare them with openapi.yaml. */
@@ -45,9 +85,20 @@ public final class HttpVerticle extends VerticleBase {
     Operations operations = new Operations(services);
     int maxBody = services.config().http().maxBodyBytes();
 
+    // A query that does not decode is refused before the body handler reads it (there it threw and never answered).
+    router.route().handler(Requests::wellFormedQuery);
     // The CSV import may be larger than any other body; its own limit runs first.
     router.post("/api/customers/import").handler(BodyHandler.create(false).setBodyLimit(services.config().http().maxImportBytes()));
-    router.route().handler(BodyHandler.create(false).setBodyLimit(maxBody));
+    // Only methods that carry a body: a GET with a form Content-Type made the body handler throw (500).
+    // Checked in the handler, not on the route: a route limited by method turns every unknown GET path into 405.
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(maxBody);
+    router.route().handler(ctx -> {
+      if (BODY_METHODS.contains(ctx.request().method())) {
+        bodies.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    });
 
     router.route("/twilio/*").handler(twilio::verify).failureHandler(Failures::twiml);
     router.post(TwilioWebhooks.VOICE).handler(twilio::voice);
@@ -118,13 +169,12 @@ public final class HttpVerticle extends VerticleBase {
     });
     router.get("/console/*").handler(StaticHandler.create("console").setCachingEnabled(false).setIndexPage("index.html"));
 
-    router.get("/health").handler(operations::health);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
+    if (services.config().http().managementPort().isEmpty()) {
+      operations(router, services);
+    }
     router.get("/openapi.yaml").handler(operations::openapi);
 
-    router.route().failureHandler(Failures::json);
-    router.errorHandler(404, ctx -> Failures.render(ctx, 404, "no such resource: " + ctx.request().method() + " " + ctx.request().path()));
-    router.errorHandler(405, ctx -> Failures.render(ctx, 405, "method " + ctx.request().method() + " is not allowed here"));
+    errors(router);
     return router;
   }
 }

@@ -8,6 +8,17 @@ import io.vertx.ext.web.RoutingContext;
 final class Requests {
   private Requests() {}
 
+  /** Runs first on every route: a query string with a malformed escape such as {@code %zz} is a 400. */
+  static void wellFormedQuery(RoutingContext ctx) {
+    try {
+      ctx.request().params();
+    } catch (IllegalArgumentException e) {
+      ctx.fail(HttpFailure.badRequest("malformed query string"));
+      return;
+    }
+    ctx.next();
+  }
+
   static JsonObject jsonBody(RoutingContext ctx) {
     try {
       JsonObject body = ctx.body().asJsonObject();

@@ -50,6 +50,10 @@ final class TaskApi {
     long id = id(ctx);
     services.tasks().find(services.businessId(), now(), id)
         .map(found -> found.orElseThrow(() -> HttpFailure.notFound("no task " + id)))
+        .map(task -> {
+          Caller.requireLine(ctx, task.line(), "task " + id);
+          return task;
+        })
         .onSuccess(task -> Responses.json(ctx, 200, toJson(task, Caller.of(ctx))))
         .onFailure(ctx::fail);
   }
@@ -62,6 +66,7 @@ final class TaskApi {
     String phone = services.phoneNumbers().normalize(rawPhone)
         .orElseThrow(() -> HttpFailure.unprocessable("phone: '" + rawPhone + "' is not a valid phone number"));
     Line line = CallbackApi.lineOrOnly(services, Requests.text(body, "line", false, 64));
+    Caller.requireLine(ctx, line.id(), "the task");
     services.customers().findByPhone(services.businessId(), phone)
         .compose(customer -> services.tasks().create(services.businessId(), services.lineKey(line), phone, now(),
             services.config().callbacks().policy().priority("manual", customer.map(Customer::tier).orElse(Customer.Tier.STANDARD))))

@@ -49,10 +49,12 @@ final class TwilioWebhooks {
   private final Services services;
   private final FeedbackWebhooks feedback;
   private final Optional<RequestValidator> validator;
+  private final TrustedProxies proxies;
 
   TwilioWebhooks(Services services, FeedbackWebhooks feedback) {
     this.services = services;
     this.feedback = feedback;
+    this.proxies = TrustedProxies.parse(services.config().http().trustedProxies());
     this.validator = services.config().twilio().configured()
         ? Optional.of(new RequestValidator(services.config().twilio().authToken()))
         : Optional.empty();
@@ -60,7 +62,8 @@ final class TwilioWebhooks {
 
   /**
    * Runs before every /twilio/* handler: the body must be a form, and with Twilio credentials
-   * set it must carry Twilio's signature for the public URL of this exact request.
+   * set it must carry Twilio's signature for the public URL of this exact request (as a trusted
+   * proxy names it, else RINGBACK_PUBLIC_URL).
    */
   void verify(RoutingContext ctx) {
     String contentType = ctx.request().getHeader("Content-Type");
@@ -70,7 +73,7 @@ final class TwilioWebhooks {
     }
     if (validator.isPresent()) {
       String signature = ctx.request().getHeader("X-Twilio-Signature");
-      String url = services.publicUrl(ctx.request().uri());
+      String url = proxies.baseUrl(ctx.request(), services.config().http().publicUrl()) + ctx.request().uri();
       Map<String, String> params = new HashMap<>();
       ctx.request().formAttributes().forEach(entry -> params.putIfAbsent(entry.getKey(), entry.getValue()));
       if (signature == null || !validator.get().validate(url, params, signature)) {
@@ -446,7 +449,7 @@ final class TwilioWebhooks {
           String when = CLOCK_TIME.format(task.triggeredAt().atZone(line.get().timeZone()));
           return services.orders().ofCallback(taskId).map(o -> o.flatMap(OrderStore.OrderFacts::spokenNumber))
               .recover(e -> Future.succeededFuture(Optional.empty()))
-              .compose(order -> services.tasks().startAttempt(services.businessId(), now, agentId, taskId).map(started -> started
+              .compose(order -> services.tasks().startAttempt(services.businessId(), now, agentId, taskId, callSid).map(started -> started
                   ? Twiml.whisperAndConnect(line.get(), task.customerName(), "vip".equals(task.customerTier()),
                       Twiml.whisperReason(task.trigger(), task.reason(), when, order), task.phone(),
                       services.config().dialer().ringTimeoutSeconds(),
@@ -516,7 +519,8 @@ final class TwilioWebhooks {
         integer(form.get("CallDuration")),
         blankToNull(form.get("AnsweredBy")));
     services.calls().apply(event, callbackParam(ctx))
-        .compose(applied -> presence(event).map(applied))
+        // An event seen before changed nothing, so it changes no agent's presence either.
+        .compose(applied -> applied.duplicate() ? Future.succeededFuture(applied) : presence(event).map(applied))
         .onSuccess(applied -> {
           services.metrics().record(applied);
           LOG.info("status CallSid={} CallStatus={} -> {}", callSid, status.value(), describe(applied));

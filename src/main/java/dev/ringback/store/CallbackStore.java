@@ -49,9 +49,14 @@ public final class CallbackStore {
       RETURNING id, trigger,\s""" + LINE_SLUG;
   /** A line whose agents are registered: its callbacks that need a person go to the agent queue. */
   static final String STAFFED = "EXISTS (SELECT 1 FROM agent_lines al WHERE al.line_id = cb.line_id)";
-  /** A voicemail asks for a person: on a staffed line, a waiting callback becomes a task. */
+  /**
+   * A voicemail asks for a person: on a staffed line, a waiting callback becomes a task. The same
+   * recording again (the {@code <Record>} action and its status callback both bring it) changes nothing.
+   */
   static final String ATTACH_RECORDING = """
-      UPDATE callbacks cb SET recording_url = $2, updated_at = now(),
+      UPDATE callbacks cb SET recording_url = $2,
+        updated_at = CASE WHEN cb.recording_url IS DISTINCT FROM $2 OR (cb.state = 'scheduled' AND\s""" + STAFFED + """
+      ) THEN now() ELSE cb.updated_at END,
         state = CASE WHEN cb.state = 'scheduled' AND\s""" + STAFFED + """
        THEN 'agent_queue' ELSE cb.state END,
         task_reason = CASE WHEN cb.state = 'scheduled' AND\s""" + STAFFED + """
@@ -87,6 +92,7 @@ public final class CallbackStore {
         AND ($6::bigint IS NULL OR line_id = $6)
         AND ($7::timestamptz IS NULL OR created_at >= $7)
         AND ($8::timestamptz IS NULL OR created_at < $8)
+        AND ($10::bigint[] IS NULL OR line_id = ANY($10))
       ORDER BY id LIMIT $9""";
   static final String FIND = "SELECT " + COLUMNS + " FROM callbacks WHERE business_id = $1 AND id = $2";
   static final String EVENTS_OF_CALL = """
@@ -105,8 +111,12 @@ public final class CallbackStore {
                          int attempts, String state, String recordingUrl, String outcome, Instant createdAt, Instant updatedAt,
                          String waitingFor) {}
 
-  /** Filters of the callback list; null means any. */
-  public record Filter(String state, String trigger, String phone, Long lineId, Instant from, Instant to) {}
+  /**
+   * Filters of the callback list; null means any.
+   *
+   * @param lineIds the lines the caller may see (an agent's), or null for every line
+   */
+  public record Filter(String state, String trigger, String phone, Long lineId, List<Long> lineIds, Instant from, Instant to) {}
 
   /** One status event of a call, for a callback's story. */
   public record Event(String callSid, String parentCallSid, String status, Integer sequenceNumber, Instant timestamp,
@@ -120,7 +130,8 @@ public final class CallbackStore {
 
   public Future<List<Callback>> list(long businessId, Filter f, long afterId, int limit) {
     return pool.preparedQuery(LIST).execute(Tuple.from(new Object[] {businessId, afterId, f.state(), f.trigger(), f.phone(),
-            f.lineId(), Rows.timestamp(f.from()), Rows.timestamp(f.to()), limit}))
+            f.lineId(), Rows.timestamp(f.from()), Rows.timestamp(f.to()), limit,
+            f.lineIds() == null ? null : f.lineIds().toArray(new Long[0])}))
         .map(rows -> {
           List<Callback> out = new ArrayList<>();
           rows.forEach(row -> out.add(toCallback(row)));
@@ -154,9 +165,11 @@ public final class CallbackStore {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toCallback(rows.iterator().next())));
   }
 
-  /** The caller chose when to be called back: their waiting callback from that call's line moves there. */
+  /** The caller chose when to be called back: their waiting callback from that call's line moves there (the same choice again changes nothing). */
   static final String RESCHEDULE_BY_CALL = """
-      UPDATE callbacks cb SET due_at = $2, trigger = 'scheduled', waiting_for = NULL, updated_at = now()
+      UPDATE callbacks cb SET due_at = $2, trigger = 'scheduled', waiting_for = NULL,
+        updated_at = CASE WHEN (cb.due_at, cb.trigger, cb.waiting_for) IS NOT DISTINCT FROM ($2::timestamptz, 'scheduled', NULL::text)
+                          THEN cb.updated_at ELSE now() END
       FROM calls c
       WHERE c.call_sid = $1 AND cb.line_id = c.line_id AND cb.customer_phone = c.caller_phone AND cb.state = 'scheduled'
       RETURNING cb.id""";

@@ -9,14 +9,15 @@ import java.util.List;
 
 /**
  * The do-not-call list. Adding a number cancels its waiting callbacks and notes the refusal in
- * the customer's file, in one statement; the dialler never claims a callback to a listed number.
+ * the customer's file (once: listing it again adds no note), in one statement; the dialler never
+ * claims a callback to a listed number.
  */
 public final class DoNotCallStore {
   static final String ADD = """
       WITH listed AS (
         INSERT INTO do_not_call (business_id, phone, since, reason) VALUES ($1, $2, $3, $4)
         ON CONFLICT (business_id, phone) DO UPDATE SET reason = COALESCE(EXCLUDED.reason, do_not_call.reason)
-        RETURNING phone),
+        RETURNING phone, (xmax = 0) AS added),
       cancelled AS (
         UPDATE callbacks cb SET state = 'cancelled', outcome = 'cancelled', waiting_for = 'do_not_call', owner = NULL,
                                 lease_until = NULL, task_agent_id = NULL, task_lease_until = NULL, updated_at = now()
@@ -25,7 +26,7 @@ public final class DoNotCallStore {
       ),
       noted AS (
         INSERT INTO customer_notes (business_id, customer_phone, outcome, note)
-        SELECT $1, $2, 'do_not_call', COALESCE($4, 'Asked not to be called.') FROM listed)
+        SELECT $1, $2, 'do_not_call', COALESCE($4, 'Asked not to be called.') FROM listed WHERE added)
       SELECT id, trigger, line FROM cancelled""";
   static final String REMOVE = """
       WITH removed AS (DELETE FROM do_not_call WHERE business_id = $1 AND phone = $2 RETURNING phone)

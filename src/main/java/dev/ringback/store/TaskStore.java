@@ -80,14 +80,24 @@ public final class TaskStore {
         task_reason = CASE WHEN callbacks.state = 'scheduled' THEN 'by_hand' ELSE callbacks.task_reason END
       RETURNING\s""" + CallbackStore.SCHEDULED_COLUMNS;
 
-  /** The customer leg of an agent's click-to-connect call is one more attempt of the callback. */
+  /**
+   * The customer leg of an agent's click-to-connect call is one more attempt of the callback,
+   * once per agent call ($5): the same webhook again finds the attempt it started.
+   */
   static final String START_ATTEMPT = """
       WITH held AS (
-        UPDATE callbacks cb SET attempts = cb.attempts + 1, updated_at = now()
+        SELECT cb.id FROM callbacks cb
         WHERE cb.business_id = $1 AND cb.id = $3 AND cb.state = 'agent_queue' AND cb.task_agent_id = $4 AND cb.task_lease_until > $2
-        RETURNING cb.id, cb.attempts)
-      INSERT INTO callback_attempts (callback_id, attempt, started_at, agent_contact)
-      SELECT id, attempts, $2, (SELECT contact FROM agents WHERE id = $4) FROM held RETURNING id""";
+        FOR UPDATE),
+      seen AS (SELECT a.id FROM callback_attempts a JOIN held ON held.id = a.callback_id WHERE a.agent_call_sid = $5),
+      counted AS (
+        UPDATE callbacks cb SET attempts = cb.attempts + 1, updated_at = now()
+        FROM held WHERE cb.id = held.id AND NOT EXISTS (SELECT 1 FROM seen)
+        RETURNING cb.id, cb.attempts),
+      started AS (
+        INSERT INTO callback_attempts (callback_id, attempt, started_at, agent_call_sid, agent_contact)
+        SELECT id, attempts, $2, $5, (SELECT contact FROM agents WHERE id = $4) FROM counted RETURNING id)
+      SELECT id FROM started UNION ALL SELECT id FROM seen""";
 
   /**
    * A task as the agents see it.
@@ -145,10 +155,12 @@ public final class TaskStore {
             rows.iterator().next().getString("trigger"), rows.iterator().next().getString("line"))));
   }
 
-  /** @return whether the agent still holds the task and an attempt was started */
-  public Future<Boolean> startAttempt(long businessId, Instant now, long agentId, long id) {
-    return pool.preparedQuery(START_ATTEMPT).execute(Tuple.of(businessId, Rows.timestamp(now), id, agentId))
-        .map(rows -> rows.size() > 0);
+  /** @return whether the agent still holds the task and an attempt was started for this agent call, now or before */
+  public Future<Boolean> startAttempt(long businessId, Instant now, long agentId, long id, String agentCallSid) {
+    return pool.preparedQuery(START_ATTEMPT).execute(Tuple.of(businessId, Rows.timestamp(now), id, agentId, agentCallSid))
+        .map(rows -> rows.size() > 0)
+        // The same webhook twice at once: the other copy started it.
+        .recover(e -> Rows.isUniqueViolation(e) ? Future.succeededFuture(true) : Future.failedFuture(e));
   }
 
   /** A task by hand; an open callback for the same line and phone becomes the task instead. */

@@ -212,6 +212,58 @@ class AgentsAndTasksTest {
   }
 
   @Test
+  void anAgentSeesAndWorksOnlyTheTasksAndCallbacksOfTheirLines() throws Exception {
+    Agent pia = agent("Pia", "+14155550147", "main");
+    Agent quinn = agent("Quinn", "+14155550148", "support");
+    long theirs = task("+14155550177", "support");
+    assertThat(as(quinn, "POST", "/api/tasks/" + theirs + "/claim", null).statusCode()).isEqualTo(200);
+    long other = task("+14155550178", "support");
+
+    assertThat(new JsonObject(as(pia, "GET", "/api/tasks", null).body()).getJsonArray("items").stream()
+        .map(t -> ((JsonObject) t).getString("line"))).doesNotContain("support");
+    for (long id : List.of(theirs, other)) {
+      assertThat(as(pia, "GET", "/api/tasks/" + id, null).statusCode()).as("read").isEqualTo(403);
+      for (String action : List.of("claim", "renew", "release", "call")) {
+        assertThat(as(pia, "POST", "/api/tasks/" + id + "/" + action, null).statusCode()).as(action).isEqualTo(403);
+      }
+      assertThat(as(pia, "POST", "/api/tasks/" + id + "/complete", "{\"outcome\":\"reached\"}").statusCode()).as("complete").isEqualTo(403);
+    }
+    var next = as(pia, "POST", "/api/tasks/next", null);
+    if (next.statusCode() == 200) {
+      assertThat(new JsonObject(next.body()).getString("line")).as("the next task is one of hers").isEqualTo("main");
+    } else {
+      assertThat(next.statusCode()).isEqualTo(204);
+    }
+    assertThat(as(pia, "POST", "/api/tasks", "{\"phone\":\"+14155550179\",\"line\":\"support\"}").statusCode()).as("create").isEqualTo(403);
+
+    // A task is a callback waiting for a person: the callbacks API keeps to the same lines.
+    assertThat(new JsonObject(as(pia, "GET", "/api/callbacks?state=agent_queue", null).body()).getJsonArray("items").stream()
+        .map(c -> ((JsonObject) c).getString("line"))).doesNotContain("support");
+    assertThat(as(pia, "GET", "/api/callbacks?line=support", null).statusCode()).isEqualTo(403);
+    assertThat(as(pia, "GET", "/api/callbacks/" + other, null).statusCode()).isEqualTo(403);
+    assertThat(as(pia, "POST", "/api/callbacks/" + other + "/cancel", null).statusCode()).isEqualTo(403);
+    assertThat(as(pia, "POST", "/api/callbacks", "{\"phone\":\"+14155550179\",\"line\":\"support\"}").statusCode()).isEqualTo(403);
+    assertThat(db.query("SELECT state, task_agent_id FROM callbacks WHERE id = ?", theirs).get(0))
+        .containsEntry("state", "agent_queue").containsEntry("task_agent_id", quinn.id());
+    assertThat(db.query("SELECT state FROM callbacks WHERE id = ?", other).get(0)).containsEntry("state", "agent_queue");
+    assertThat(db.count("SELECT count(*) FROM callbacks WHERE customer_phone = '+14155550179'")).isZero();
+
+    // Her live queue, too, carries her lines only.
+    HttpResponse<java.util.stream.Stream<String>> events = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/events")).header("Authorization", "Bearer " + pia.token()).build(),
+        HttpResponse.BodyHandlers.ofLines());
+    try (var lines = events.body()) {
+      String queue = CompletableFuture.supplyAsync(() -> lines.dropWhile(l -> !l.equals("event: queue")).skip(1).findFirst().orElseThrow())
+          .get(10, TimeUnit.SECONDS);
+      assertThat(new JsonObject(queue.substring("data: ".length())).getJsonArray("items").stream()
+          .map(t -> ((JsonObject) t).getString("line"))).doesNotContain("support");
+    }
+
+    assertThat(as(quinn, "GET", "/api/tasks/" + other, null).statusCode()).as("his line").isEqualTo(200);
+    assertThat(as(quinn, "GET", "/api/callbacks/" + other, null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void twoAgentsRacingForOneTaskExactlyOneWins() throws Exception {
     Agent kim = agent("Kim", "+14155550144", "main");
     Agent lou = agent("Lou", "+14155550145", "main");
