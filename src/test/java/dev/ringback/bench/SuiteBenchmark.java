@@ -286,6 +286,14 @@ public final class SuiteBenchmark {
           figures.put(label + path + ".sustained", (double) best);
         }
       }
+      if (withLadder) {
+        double[] w = wrk(server.port, "/twilio/status", 10, "ringback" + label);
+        if (w != null) {
+          figures.put(label + "/twilio/status.wrk", w[0]);
+          rows.add(List.of("/twilio/status", "wrk, closed loop, 64 connections, 10 s (max throughput; its latencies are not "
+              + "open-loop)", String.format("%.0f", w[0]), String.format("%.0f", w[1]), "", "", "", ""));
+        }
+      }
       report.table("Webhooks" + (label.isEmpty() ? "" : " (" + label + ")")
               + ": signed as Twilio signs them, open loop, latency from the intended send time",
           List.of("path", "run", "answered/s", "errors", "p50", "p99", "max", "server RSS / heap in use (max)"), rows);
@@ -347,22 +355,22 @@ public final class SuiteBenchmark {
   // Missed call to dial
 
   void lateness(ServerProcess server, String label) throws Exception {
+    dispatchRun(dbName(server), 200, 5_000_000 + sequence * 1000); // warm-up of the dialler (twilio-java's first calls are slow)
     twilio.reset();
     int run = ++sequence;
     int rate = 20;
     int secs = 15;
     try (OpenLoop load = new OpenLoop("127.0.0.1", server.port, 64)) {
-      // Each missed call is two webhooks: the call comes in, then the <Dial> to the agents ends unanswered.
-      OpenLoop.Result result = load.run(rate * 2, secs, n -> {
-        int call = n / 2;
-        String sid = String.format("CA%08d%024d", run, call);
-        String from = phone(510, run * 10000 + call);
-        return n % 2 == 0
-            ? twilioRequest("/twilio/voice", List.of(Map.entry("CallSid", sid), Map.entry("From", from), Map.entry("To", LINE),
-                Map.entry("CallStatus", "ringing"), Map.entry("Direction", "inbound")))
-            : twilioRequest("/twilio/dial", List.of(Map.entry("CallSid", sid), Map.entry("From", from), Map.entry("To", LINE),
-                Map.entry("CallStatus", "in-progress"), Map.entry("DialCallStatus", "no-answer")));
-      });
+      // Each missed call is two webhooks: the call comes in, then (here a run later, as Twilio sends it once the agents
+      // have rung out) the <Dial> to the agents ends unanswered, which schedules the callback.
+      IntFunction<String> sid = call -> String.format("CA%08d%024d", run, call);
+      IntFunction<String> from = call -> phone(510, run * 10000 + call);
+      load.run(rate, secs, call -> twilioRequest("/twilio/voice", List.of(Map.entry("CallSid", sid.apply(call)),
+          Map.entry("From", from.apply(call)), Map.entry("To", LINE), Map.entry("CallStatus", "ringing"),
+          Map.entry("Direction", "inbound"))));
+      OpenLoop.Result result = load.run(rate, secs, call -> twilioRequest("/twilio/dial", List.of(Map.entry("CallSid", sid.apply(call)),
+          Map.entry("From", from.apply(call)), Map.entry("To", LINE), Map.entry("CallStatus", "in-progress"),
+          Map.entry("DialCallStatus", "no-answer"))));
       int calls = rate * secs;
       RingbackServer.await("every missed call dialled back", Duration.ofMinutes(2), () -> twilio.callCreationCount() >= calls);
       Map<String, Instant> due = new HashMap<>();
@@ -373,12 +381,15 @@ public final class SuiteBenchmark {
         }
       }
       List<Double> late = new ArrayList<>();
+      StringBuilder raw = new StringBuilder("due_at\tarrived_at\tlateness_ms\n");
       for (var request : twilio.callCreations()) {
         Instant d = due.get(request.param("To"));
         if (d != null) {
           late.add(Duration.between(d, request.receivedAt()).toNanos() / 1e6);
+          raw.append(d).append('\t').append(request.receivedAt()).append('\t').append(late.get(late.size() - 1)).append('\n');
         }
       }
+      Files.writeString(out.resolve("lateness" + label + ".tsv"), raw);
       Collections.sort(late);
       figures.put(label + "lateness.p50", pct(late, 50));
       figures.put(label + "lateness.p99", pct(late, 99));
@@ -387,7 +398,7 @@ public final class SuiteBenchmark {
           List.of(List.of(rate + " missed calls/s for " + secs + " s, delay " + MISSED_DELAY_SECONDS + " s",
               Integer.toString(late.size()), Integer.toString(result.errors()), ms(pct(late, 50)), ms(pct(late, 99)),
               ms(pct(late, 100)))));
-      report.line("Each missed call: `/twilio/voice`, then `/twilio/dial` with DialCallStatus=no-answer (signed); the callback's "
+      report.line("Each missed call: `/twilio/voice` (all calls, then 15 s later) `/twilio/dial` with DialCallStatus=no-answer (signed); the callback's "
           + "`due_at` (trigger + " + MISSED_DELAY_SECONDS + " s, as stored) against the arrival of its `Calls.json` request.");
       System.out.println(label + "lateness n=" + late.size() + " p50=" + pct(late, 50) + " p99=" + pct(late, 99) + " max=" + pct(late, 100));
     }
@@ -483,13 +494,24 @@ public final class SuiteBenchmark {
       }
     }
     figures.put("ceiling.http", (double) best);
+    try (ServerProcess bare = ServerProcess.start(jvm, List.of(BareHttpServer.class.getName(), Integer.toString(port)), Map.of(),
+        out.resolve("bare-http.log"), port)) {
+      bare.awaitHealthy(Duration.ofSeconds(30));
+      double[] w = wrk(port, "/twilio/status", 10, "bare");
+      if (w != null) {
+        figures.put("ceiling.http.wrk", w[0]);
+        rows.add(List.of("bare route", "wrk, closed loop, 64 connections, 10 s (max throughput; its latencies are not "
+            + "open-loop)", String.format("**%.0f**", w[0]), String.format("%.0f", w[1]), "", "", "", ""));
+      }
+    }
     rows.add(List.of("bare route", "**highest sustained rate**", "**" + best + "/s**", "", "", "", "", ""));
     report.table("HTTP ceiling: a bare Vert.x route answering 200, same load generator and requests as /twilio/status",
         List.of("server", "run", "answered/s", "errors", "p50", "p99", "max", ""), rows);
     report.line("`java -Xmx256m -cp … dev.ringback.bench.BareHttpServer PORT`: vertx-web router, body handler, the same number of "
         + "event-loop verticles as Ringback; nothing is verified or stored.");
 
-    String pgdb = db.create("bench_pgbench");
+    String pgdb = "bench_pgbench";
+    db.create(pgdb);
     db.exec(pgdb, "CREATE TABLE events (id BIGSERIAL PRIMARY KEY, call_sid TEXT NOT NULL, status TEXT NOT NULL, "
         + "at TIMESTAMPTZ NOT NULL, received_at TIMESTAMPTZ NOT NULL DEFAULT now())");
     Path script = out.resolve("pgbench-insert.sql");
@@ -505,8 +527,64 @@ public final class SuiteBenchmark {
     }
     report.table("Database ceiling: pgbench, one single-row INSERT per transaction (autocommit)",
         List.of("clients", "transactions/s", "command"), pg);
+    List<List<String>> side = new ArrayList<>();
+    fraction(side, "/twilio/status highest sustained rate (open loop, p99 < 50 ms)", "/twilio/status.sustained",
+        "bare route, same test", "ceiling.http");
+    fraction(side, "/twilio/status, wrk max throughput", "/twilio/status.wrk", "bare route, wrk", "ceiling.http.wrk");
+    fraction(side, "/twilio/status highest sustained rate", "/twilio/status.sustained", "pgbench inserts/s, 8 clients",
+        "ceiling.pg.8");
+    fraction(side, "/twilio/status, wrk max throughput", "/twilio/status.wrk", "pgbench inserts/s, 8 clients", "ceiling.pg.8");
+    fraction(side, "/twilio/status, wrk max throughput", "/twilio/status.wrk", "pgbench inserts/s, 32 clients", "ceiling.pg.32");
+    report.table("Side by side: Ringback's rates as fractions of the ceilings", List.of("ours", "per s", "ceiling", "per s",
+        "fraction"), side);
     report.line("Ringback's pool has 8 connections; one status webhook is a transaction of several statements (BEGIN, the "
         + "event INSERT, the call's UPDATE, COMMIT), so the ceiling in webhooks/s is below these transaction rates.");
+  }
+
+  /**
+   * Closed-loop maximum throughput with wrk (a C load generator, 1 thread, 64 connections) over
+   * a pool of pre-signed status webhooks; returns {requests/s, non-2xx}, or null without wrk.
+   */
+  double[] wrk(int port, String path, int seconds, String name) throws Exception {
+    Path pool = out.resolve("wrk-pool-" + name + ".txt");
+    IntFunction<OpenLoop.Request> requests = statusRequests();
+    StringBuilder lines = new StringBuilder();
+    for (int n = 0; n < 80_000; n++) {
+      OpenLoop.Request r = requests.apply(n);
+      lines.append(r.headers()[1]).append('\t').append(r.body().toString()).append('\n');
+    }
+    Files.writeString(pool, lines);
+    List<String> command = List.of("wrk", "-t1", "-c64", "-d" + seconds + "s", "-s", "bench/signed-pool.lua",
+        "http://127.0.0.1:" + port + path, "--", pool.toString());
+    Process p;
+    try {
+      p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      System.out.println("wrk not found: " + e.getMessage());
+      return null;
+    }
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    Files.writeString(out.resolve("wrk-" + name + ".log"), String.join(" ", command) + "\n" + output);
+    double rps = Double.NaN;
+    double non2xx = 0;
+    for (String line : output.split("\n")) {
+      if (line.startsWith("Requests/sec:")) {
+        rps = Double.parseDouble(line.substring(13).trim());
+      } else if (line.contains("Non-2xx or 3xx responses:")) {
+        non2xx = Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+      }
+    }
+    System.out.println("wrk " + name + ": " + rps + " req/s, non-2xx " + non2xx);
+    return new double[] {rps, non2xx};
+  }
+
+  void fraction(List<List<String>> rows, String ours, String oursKey, String ceiling, String ceilingKey) {
+    Double a = figures.get(oursKey);
+    Double b = figures.get(ceilingKey);
+    if (a != null && b != null && b > 0) {
+      rows.add(List.of(ours, String.format("%.0f", a), ceiling, String.format("%.0f", b), String.format("%.0f%%", 100 * a / b)));
+    }
   }
 
   double pgbench(List<String> command) throws Exception {
@@ -561,10 +639,11 @@ public final class SuiteBenchmark {
         figures.put("peer.dispatch", rate);
         rows.add(List.of("db-scheduler, 1 instance", Integer.toString(count), String.format("%.0f", rate), ms(pct(delays, 50)),
             ms(pct(delays, 99)), ms(last)));
-        rows.add(List.of("Ringback, 1 instance (above)", Integer.toString(count), String.format("%.0f", figures.get("dispatch.1")),
-            "", "", ""));
-        rows.add(List.of("**ratio Ringback / db-scheduler**", "", String.format("**%.2f**", figures.get("dispatch.1") / rate), "", "",
-            ""));
+        Double ours = figures.get("dispatch.1");
+        if (ours != null) {
+          rows.add(List.of("Ringback, 1 instance (above)", Integer.toString(count), String.format("%.0f", ours), "", "", ""));
+          rows.add(List.of("**ratio Ringback / db-scheduler**", "", String.format("**%.2f**", ours / rate), "", "", ""));
+        }
       }
     }
     report.table("Peer: the same due-callback workload run by db-scheduler on the same PostgreSQL",
@@ -688,6 +767,15 @@ public final class SuiteBenchmark {
     }
   }
 
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + ", " + f[1] + ", " + f[2];
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
   /** The Markdown report, also echoed to standard output. */
   static final class Report {
     private final StringBuilder text = new StringBuilder();
@@ -699,6 +787,9 @@ public final class SuiteBenchmark {
     void table(String title, List<String> header, List<List<String>> rows) {
       line("");
       line("## " + title);
+      line("");
+      line("Load average when this table was written (1, 5, 15 min; other processes of the machine included): "
+          + loadAverage() + ".");
       line("");
       line("| " + String.join(" | ", header) + " |");
       line("|" + " --- |".repeat(header.size()));
