@@ -53,6 +53,12 @@ public final class Dispatcher extends VerticleBase {
   private final StatusWatchdog watchdog;
   private boolean watching;
   private final java.util.Set<Promise<Void>> pacing = new java.util.HashSet<>();
+  /** The one-shot timer set for the next callback that becomes due, and the instant it is set for. */
+  private long wakeTimer = -1;
+  private Instant wakeAt;
+  /** The instant the last wake-up timer fired for: a clock that stands still must not re-arm it forever. */
+  private Instant wokeFor;
+  private boolean lookingAhead;
 
   public Dispatcher(Services services, DialStore store, PgConnectOptions listenOptions) {
     this.services = services;
@@ -64,11 +70,17 @@ public final class Dispatcher extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    vertx.setPeriodic(config.pollMillis(), id -> tick());
+    vertx.setPeriodic(config.pollMillis(), id -> {
+      tick();
+      lookAhead();
+    });
     vertx.setPeriodic(Math.max(1000, Math.min(QUEUE_REFRESH_MILLIS, config.pollMillis())), id -> refreshQueue());
     vertx.setPeriodic(config.pollMillis(), id -> watch());
     listen();
-    vertx.runOnContext(v -> tick());
+    vertx.runOnContext(v -> {
+      tick();
+      lookAhead();
+    });
     LOG.info("Dispatcher {} dials through {} at most {} call(s) per second", owner, services.telephony().name(),
         config.callsPerSecond() == 0 ? "unlimited" : config.callsPerSecond());
     return Future.succeededFuture();
@@ -118,6 +130,54 @@ public final class Dispatcher extends VerticleBase {
     watchdog.pass()
         .onFailure(e -> LOG.warn("Looking up unfinished calls failed: {}", e.getMessage()))
         .onComplete(v -> watching = false);
+  }
+
+  /**
+   * Work scheduled for later (a missed call's callback is due a minute after the call) is
+   * claimed when it becomes due, not at the next poll: a one-shot timer is set for the earliest
+   * scheduled callback within the next two polls. Looked up at every poll and, at most every
+   * 50 ms, after NOTIFYs of new work.
+   */
+  private void lookAheadSoon() {
+    if (lookingAhead || stopped) {
+      return;
+    }
+    lookingAhead = true;
+    vertx.setTimer(50, id -> {
+      lookingAhead = false;
+      tick();
+      lookAhead();
+    });
+  }
+
+  private void lookAhead() {
+    if (stopped) {
+      return;
+    }
+    store.nextDue(services.clock().instant())
+        .onSuccess(next -> next.ifPresent(this::wakeAt))
+        .onFailure(e -> LOG.debug("Next due callback not looked up: {}", e.getMessage()));
+  }
+
+  private void wakeAt(Instant due) {
+    if (stopped || due.equals(wokeFor) || (wakeTimer >= 0 && !due.isBefore(wakeAt))) {
+      return;
+    }
+    long millis = Duration.between(services.clock().instant(), due).toMillis() + 1;
+    if (millis > 2L * config.pollMillis()) {
+      return;
+    }
+    if (wakeTimer >= 0) {
+      vertx.cancelTimer(wakeTimer);
+    }
+    wakeAt = due;
+    wakeTimer = vertx.setTimer(Math.max(1, millis), id -> {
+      wakeTimer = -1;
+      wokeFor = due;
+      wakeAt = null;
+      tick();
+      lookAhead();
+    });
   }
 
   /** One pass at a time per instance; a wake-up during a pass runs another pass after it. */
@@ -272,6 +332,7 @@ public final class Dispatcher extends VerticleBase {
           conn.notificationHandler(n -> {
             if (CHANNEL.equals(n.getChannel())) {
               tick();
+              lookAheadSoon();
             } else if (TASKS_CHANNEL.equals(n.getChannel())) {
               vertx.eventBus().publish(TASKS_CHANGED, n.getPayload());
             } else if (LINES_CHANNEL.equals(n.getChannel())) {

@@ -157,6 +157,17 @@ public final class DialStore {
         });
   }
 
+  /** The earliest scheduled callback not yet due: one step down the partial index callbacks_due. */
+  static final String NEXT_DUE = "SELECT min(due_at) AS next_due FROM callbacks WHERE state = 'scheduled' AND due_at > $1";
+
+  /** When the next scheduled callback becomes due, if any is waiting. */
+  public Future<java.util.Optional<Instant>> nextDue(Instant now) {
+    return pool.preparedQuery(NEXT_DUE).execute(Tuple.of(Rows.timestamp(now))).map(rows -> {
+      java.time.OffsetDateTime next = rows.iterator().next().getOffsetDateTime("next_due");
+      return java.util.Optional.ofNullable(next).map(Rows::instant);
+    });
+  }
+
   public Future<List<Unsettled>> claimExpired(String owner, Instant now, int leaseSeconds, int limit) {
     return pool.preparedQuery(CLAIM_EXPIRED).execute(Tuple.of(owner, Rows.timestamp(now), (double) leaseSeconds, limit))
         .map(DialStore::unsettled);

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole benchmark suite in one command (about 8 minutes on 2 cores): builds target/ringback.jar,
+# then runs dev.ringback.bench.SuiteBenchmark, which writes target/bench-report.md.
+# Uses an embedded PostgreSQL unless RINGBACK_DATABASE_URL names one (each part gets a new database on it).
+# Options go to the suite's JVM through BENCH_JAVA_OPTS, e.g.
+#   BENCH_JAVA_OPTS="-Dbench.parts=webhooks,ceilings -Dbench.seconds=10 -Dbench.ladder=1000,2000 -Dbench.callbacks=5000"
+#   BENCH_JAVA_OPTS="-Dbench.serverJvm=-XX:StartFlightRecording=filename=target/bench/server.jfr,settings=profile"
+# Needs pgbench (Debian: postgresql-client) for the database ceiling.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q -Pbench -DskipTests package dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+mkdir -p target/bench
+java -Xmx1g -Dlogback.configurationFile=bench/logback-bench.xml ${BENCH_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+  dev.ringback.bench.SuiteBenchmark 2>target/bench/suite.log

@@ -1,0 +1,811 @@
+package dev.ringback.bench;
+
+import dev.ringback.support.RingbackServer;
+import dev.ringback.support.ShopSigner;
+import dev.ringback.support.TwilioSigner;
+import dev.ringback.support.TwilioStandIn;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/**
+ * The whole benchmark suite in one run (bench/run-all.sh): webhooks, order to dial, missed call
+ * to dial, the dispatcher with one and two instances, start-up, the HTTP and database ceilings,
+ * db-scheduler as a peer, and the key figures again over a million callbacks of history.
+ * Ringback runs as {@code java -Xmx256m -jar target/ringback.jar}, in processes of its own; this
+ * JVM holds the load generator and the Twilio REST stand-in. Writes target/bench-report.md.
+ */
+public final class SuiteBenchmark {
+  static final String ORDER_SECRET = "bench-order-secret-0123456789";
+  static final String LINE = RingbackServer.LINE_NUMBER;
+  static final DateTimeFormatter RFC_1123 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+  static final int MISSED_DELAY_SECONDS = 2;
+
+  final Path out = Path.of("target", "bench");
+  final Path jar = Path.of(System.getProperty("bench.jar", "target/ringback.jar"));
+  final Report report = new Report();
+  final Map<String, Double> figures = new LinkedHashMap<>();
+  final int seconds = Integer.getInteger("bench.seconds", 10);
+  /** -Dbench.parts=startup,webhooks,orders,lateness,dispatch,ceilings,peer,scale (default: all). */
+  final List<String> parts = List.of(System.getProperty("bench.parts",
+      "startup,webhooks,orders,lateness,dispatch,ceilings,peer,scale").split(","));
+  final int dispatchCount = Integer.getInteger("bench.callbacks", 5000);
+  final List<Integer> ladder = parse(System.getProperty("bench.ladder", "750,1000,1500,2000,3000,4000,5000,7500,10000"));
+  BenchDatabase db;
+  TwilioStandIn twilio;
+  int sequence;
+
+  public static void main(String[] args) throws Exception {
+    new SuiteBenchmark().run();
+    System.exit(0);
+  }
+
+  void run() throws Exception {
+    long began = System.nanoTime();
+    Files.createDirectories(out);
+    db = BenchDatabase.start();
+    twilio = TwilioStandIn.start(RingbackServer.ACCOUNT_SID, RingbackServer.AUTH_TOKEN);
+    try {
+      machine();
+      if (parts.contains("startup")) {
+        startup();
+      }
+      String url = db.create("bench_main");
+      try (ServerProcess server = ringback(url, "main", List.of())) {
+        server.awaitHealthy(Duration.ofSeconds(60));
+        if (parts.contains("webhooks")) {
+          webhooks(server, "", true);
+        }
+        if (parts.contains("orders")) {
+          orders(server, "");
+        }
+        if (parts.contains("lateness")) {
+          lateness(server, "");
+        }
+        if (parts.contains("dispatch")) {
+          dispatch(server, url, "", true);
+        }
+      }
+      if (parts.contains("ceilings")) {
+        ceilings();
+      }
+      if (parts.contains("peer")) {
+        peer();
+      }
+      if (parts.contains("scale")) {
+        scale();
+      }
+    } finally {
+      twilio.close();
+      db.close();
+    }
+    report.line("");
+    report.line(String.format("Whole suite: %.0f s.", (System.nanoTime() - began) / 1e9));
+    report.write(Path.of("target", "bench-report.md"));
+    System.out.println("Report: target/bench-report.md");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  void machine() throws Exception {
+    report.line("# Ringback benchmark report");
+    report.line("");
+    report.line("Run at " + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " by `bench/run-all.sh` ("
+        + "`dev.ringback.bench.SuiteBenchmark`).");
+    report.line("");
+    String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name")).findFirst()
+        .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+    String mem = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
+    report.table("Machine and versions", List.of("what", "value"),
+        List.of(List.of("CPU", Runtime.getRuntime().availableProcessors() + " × " + cpu),
+            List.of("memory", mem),
+            List.of("load average at start", Files.readString(Path.of("/proc/loadavg")).trim()),
+            List.of("Java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")),
+            List.of("PostgreSQL", db.value(db.adminDatabase(), "SELECT version()")),
+            List.of("database", db.embedded() ? "embedded PostgreSQL (zonky), started by the suite, reached by URL"
+                : "RINGBACK_DATABASE_URL (host " + db.host + ")"),
+            List.of("PostgreSQL settings", settings()),
+            List.of("parts, step length", String.join(",", parts) + "; ladder steps of " + seconds + " s"),
+            List.of("Ringback", "`java -Xmx256m -jar target/ringback.jar`, twilio.worker-threads 16, dialer.calls-per-second 0 "
+                + "(no limit), dialer.batch-size 64, database.pool-size 8, allowed-hours all day; callbacks.delay-seconds.missed "
+                + MISSED_DELAY_SECONDS),
+            List.of("load generator", "open loop, Vert.x HTTP client, 256 connections, latency from each request's intended send "
+                + "time; in the suite's JVM with the Twilio stand-in (`" + String.join(" ", ManagementFactory.getRuntimeMXBean()
+                .getInputArguments()) + "`)")));
+  }
+
+  String settings() {
+    List<String> out = new ArrayList<>();
+    for (String name : List.of("shared_buffers", "max_connections", "synchronous_commit", "fsync", "wal_level")) {
+      out.add(name + "=" + db.value(db.adminDatabase(), "SHOW " + name));
+    }
+    return String.join(", ", out);
+  }
+
+  String config(int missedDelay) throws IOException {
+    String yaml = "twilio:\n  worker-threads: 16\n"
+        + "dialer:\n  calls-per-second: 0\n  batch-size: 64\n  allowed-hours: \"00:00-24:00\"\n"
+        + "callbacks:\n  delay-seconds:\n    missed: " + missedDelay + "\n"
+        + RingbackServer.LINES_YAML;
+    Path file = out.resolve("ringback-bench.yaml");
+    Files.writeString(file, yaml);
+    return file.toString();
+  }
+
+  Map<String, String> env(String databaseUrl) {
+    Map<String, String> env = new HashMap<>();
+    if (databaseUrl != null) {
+      env.put("RINGBACK_DATABASE_URL", databaseUrl);
+    }
+    env.put("RINGBACK_PUBLIC_URL", RingbackServer.PUBLIC_URL);
+    env.put("RINGBACK_API_TOKEN", RingbackServer.API_TOKEN);
+    env.put("TWILIO_ACCOUNT_SID", RingbackServer.ACCOUNT_SID);
+    env.put("TWILIO_AUTH_TOKEN", RingbackServer.AUTH_TOKEN);
+    env.put("RINGBACK_TWILIO_API_URL", twilio.baseUrl());
+    env.put("RINGBACK_ORDER_SECRET", ORDER_SECRET);
+    return env;
+  }
+
+  ServerProcess ringback(String databaseUrl, String name, List<String> extraJvm) throws IOException {
+    List<String> jvm = new ArrayList<>(List.of("-Xmx256m"));
+    jvm.addAll(extraJvm);
+    String extra = System.getProperty("bench.serverJvm", "");
+    if (!extra.isBlank()) {
+      jvm.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    return ServerProcess.start(jvm, List.of("-jar", jar.toString(), "--config", config(MISSED_DELAY_SECONDS)), env(databaseUrl),
+        out.resolve("ringback-" + name + ".log"), ServerProcess.freePort());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Start-up
+
+  void startup() throws Exception {
+    List<List<String>> rows = new ArrayList<>();
+    Path data = out.resolve("startup-data");
+    deleteTree(data);
+    for (String run : List.of("first start (initdb, migrations)", "second start (data kept)")) {
+      Path yaml = out.resolve("ringback-embedded.yaml");
+      Files.writeString(yaml, "database:\n  embedded-data-dir: " + data.toAbsolutePath() + "\n" + RingbackServer.LINES_YAML);
+      Map<String, String> env = env(null);
+      try (ServerProcess server = ServerProcess.start(List.of("-Xmx256m"), List.of("-jar", jar.toString(), "--config", yaml.toString()),
+          env, out.resolve("ringback-startup-embedded.log"), ServerProcess.freePort())) {
+        double ms = server.awaitHealthy(Duration.ofSeconds(120));
+        rows.add(List.of("embedded database", run, ms(ms)));
+        figures.put("startup.embedded." + rows.size(), ms);
+      }
+    }
+    String url = db.create("bench_startup");
+    for (String run : List.of("first start (migrations)", "second start")) {
+      try (ServerProcess server = ServerProcess.start(List.of("-Xmx256m"), List.of("-jar", jar.toString(), "--config",
+          config(MISSED_DELAY_SECONDS)), env(url), out.resolve("ringback-startup-external.log"), ServerProcess.freePort())) {
+        double ms = server.awaitHealthy(Duration.ofSeconds(120));
+        rows.add(List.of("external database", run, ms(ms)));
+      }
+    }
+    report.table("Start-up: process start to the first 200 from GET /health", List.of("database", "run", "time"), rows);
+    report.line("`java -Xmx256m -jar target/ringback.jar`; /health polled every 10 ms. The embedded run keeps its data in a new "
+        + "directory; the external run uses a new database on the suite's PostgreSQL.");
+    deleteTree(data);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Webhooks
+
+  /** Status callbacks as Twilio sends them for one call: initiated, ringing, in-progress, completed. */
+  IntFunction<OpenLoop.Request> statusRequests() {
+    int run = ++sequence;
+    String[] statuses = {"initiated", "ringing", "in-progress", "completed"};
+    Instant base = Instant.now();
+    return n -> {
+      int call = n / 4;
+      String sid = String.format("CA%08d%024d", run, call);
+      String status = statuses[n % 4];
+      List<Map.Entry<String, String>> params = new ArrayList<>(List.of(
+          Map.entry("AccountSid", RingbackServer.ACCOUNT_SID), Map.entry("ApiVersion", "2010-04-01"),
+          Map.entry("CallSid", sid), Map.entry("CallStatus", status), Map.entry("Direction", "inbound"),
+          Map.entry("From", phone(415, call)), Map.entry("To", LINE), Map.entry("SequenceNumber", Integer.toString(n % 4)),
+          Map.entry("Timestamp", RFC_1123.format(base.plusSeconds(n % 4 * 5L)))));
+      if (status.equals("completed")) {
+        params.add(Map.entry("CallDuration", "42"));
+      }
+      return twilioRequest("/twilio/status", params);
+    };
+  }
+
+  /** A call comes in from a caller (a known customer in the seeded database). */
+  IntFunction<OpenLoop.Request> voiceRequests() {
+    int run = ++sequence;
+    return n -> twilioRequest("/twilio/voice", List.of(
+        Map.entry("AccountSid", RingbackServer.ACCOUNT_SID), Map.entry("ApiVersion", "2010-04-01"),
+        Map.entry("CallSid", String.format("CA%08d%024d", run, n)), Map.entry("CallStatus", "ringing"),
+        Map.entry("Direction", "inbound"), Map.entry("From", phone(415, n % 100000)), Map.entry("To", LINE)));
+  }
+
+  static OpenLoop.Request twilioRequest(String path, List<Map.Entry<String, String>> params) {
+    String signature = TwilioSigner.sign(RingbackServer.AUTH_TOKEN, RingbackServer.PUBLIC_URL + path, params);
+    return new OpenLoop.Request(HttpMethod.POST, path, "application/x-www-form-urlencoded; charset=utf-8",
+        new String[] {"X-Twilio-Signature", signature, "User-Agent", "TwilioProxy/1.1"},
+        Buffer.buffer(RingbackServer.form(params)));
+  }
+
+  /** +1 (area) (200 + n / 10000) (n % 10000): valid North American numbers, distinct for n below 7,000,000. */
+  static String phone(int area, int n) {
+    return "+1" + area + (200 + (n / 10000) % 700) + String.format("%04d", n % 10000);
+  }
+
+  void webhooks(ServerProcess server, String label, boolean withLadder) throws Exception {
+    try (OpenLoop load = new OpenLoop("127.0.0.1", server.port, 256)) {
+      load.run(300, 10, statusRequests()); // warm-up: JIT, connections
+      load.run(300, 5, voiceRequests());
+      List<List<String>> rows = new ArrayList<>();
+      for (String path : List.of("/twilio/status", "/twilio/voice")) {
+        server.startSampling();
+        OpenLoop.Result fixed = load.run(500, 10, path.equals("/twilio/status") ? statusRequests() : voiceRequests());
+        double[] memory = server.stopSampling();
+        rows.add(row(path, "fixed 500/s, 10 s", fixed, memory));
+        figures.put(label + path + ".500.p50", fixed.p(50));
+        figures.put(label + path + ".500.p99", fixed.p(99));
+        figures.put(label + path + ".500.max", fixed.max());
+        System.out.println(label + path + " " + fixed.summary());
+        if (withLadder) {
+          int best = fixed.sustained(50) ? 500 : 0;
+          server.startSampling();
+          for (int rate : ladder) {
+            OpenLoop.Result step = load.run(rate, seconds, path.equals("/twilio/status") ? statusRequests() : voiceRequests());
+            System.out.println(label + path + " " + step.summary() + (step.firstError() == null ? "" : " " + step.firstError()));
+            rows.add(row(path, "ladder " + rate + "/s, " + seconds + " s" + (step.sustained(50) ? "" : " (not sustained)"), step,
+                null));
+            if (!step.sustained(50)) {
+              break;
+            }
+            best = rate;
+          }
+          double[] ladderMemory = server.stopSampling();
+          rows.add(List.of(path, "**highest sustained rate (p99 < 50 ms, no errors)**", "**" + best + "/s**", "", "", "", "",
+              String.format("%.0f MiB / %.0f MiB", ladderMemory[0], ladderMemory[1])));
+          figures.put(label + path + ".sustained", (double) best);
+        }
+      }
+      if (withLadder) {
+        double[] w = wrk(server.port, "/twilio/status", 10, "ringback" + label);
+        if (w != null) {
+          figures.put(label + "/twilio/status.wrk", w[0]);
+          rows.add(List.of("/twilio/status", "wrk, closed loop, 64 connections, 10 s (max throughput; its latencies are not "
+              + "open-loop)", String.format("%.0f", w[0]), String.format("%.0f", w[1]), "", "", "", ""));
+        }
+      }
+      report.table("Webhooks" + (label.isEmpty() ? "" : " (" + label + ")")
+              + ": signed as Twilio signs them, open loop, latency from the intended send time",
+          List.of("path", "run", "answered/s", "errors", "p50", "p99", "max", "server RSS / heap in use (max)"), rows);
+      report.line("`/twilio/status`: each call sends initiated, ringing, in-progress and completed (Twilio's own Timestamp), "
+          + "every event a new row; `/twilio/voice`: a caller on the main line (greeting, agents rung, the call recorded). "
+          + "A rate is *sustained* when every request got a 2xx, at least 95% of the offered rate was answered and p99 < 50 ms; "
+          + "the ladder stops at the first rate that is not.");
+    }
+  }
+
+  static List<String> row(String path, String run, OpenLoop.Result r, double[] memory) {
+    return List.of(path, run, String.format("%.0f", r.achieved()), Integer.toString(r.errors()), ms(r.p(50)), ms(r.p(99)), ms(r.max()),
+        memory == null ? "" : String.format("%.0f MiB / %.0f MiB", memory[0], memory[1]));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Orders
+
+  void orders(ServerProcess server, String label) throws Exception {
+    dispatchRun(dbName(server), 200, 6_000_000 + sequence * 1000); // warm-up of the dialler (twilio-java's first calls are slow)
+    twilio.reset();
+    int run = ++sequence;
+    int rate = 50;
+    int secs = 20;
+    try (OpenLoop load = new OpenLoop("127.0.0.1", server.port, 64)) {
+      Map<String, Integer> index = new HashMap<>();
+      OpenLoop.Result result = load.run(rate, secs, n -> {
+        String phone = phone(628, run * 10000 + n);
+        synchronized (index) {
+          index.put(phone, n);
+        }
+        byte[] body = ("{\"order_id\":\"bench-" + run + "-" + n + "\",\"phone\":\"" + phone + "\",\"name\":\"Bench Buyer\","
+            + "\"total\":42.5,\"currency\":\"USD\",\"items\":1}").getBytes(StandardCharsets.UTF_8);
+        return new OpenLoop.Request(HttpMethod.POST, "/orders", "application/json",
+            new String[] {"X-Ringback-Signature", ShopSigner.generic(ORDER_SECRET, body)}, Buffer.buffer(body));
+      });
+      RingbackServer.await("every order dialled", Duration.ofMinutes(2), () -> twilio.callCreationCount() >= rate * secs);
+      List<Double> toDial = new ArrayList<>();
+      for (var request : twilio.callCreations()) {
+        Integer n = index.get(request.param("To"));
+        if (n != null) {
+          Instant intended = result.startWall().plusNanos(n * 1_000_000_000L / rate);
+          toDial.add(Duration.between(intended, request.receivedAt()).toNanos() / 1e6);
+        }
+      }
+      Collections.sort(toDial);
+      figures.put(label + "order.p50", pct(toDial, 50));
+      figures.put(label + "order.p99", pct(toDial, 99));
+      report.table("Order webhook to `Calls.json`" + (label.isEmpty() ? "" : " (" + label + ")"),
+          List.of("run", "orders", "webhook p50", "webhook p99", "order to Calls.json p50", "p99", "max"),
+          List.of(List.of("50 orders/s, 20 s, CPS limit lifted", Integer.toString(toDial.size()), ms(result.p(50)), ms(result.p(99)),
+              ms(pct(toDial, 50)), ms(pct(toDial, 99)), ms(pct(toDial, 100)))));
+      report.line("Signed `POST /orders` (X-Ringback-Signature), a new buyer each; from each order's intended send time to the "
+          + "arrival of that buyer's `Calls.json` request at the stand-in.");
+      System.out.println(label + "orders " + result.summary() + " to-dial p50=" + pct(toDial, 50) + " p99=" + pct(toDial, 99));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Missed call to dial
+
+  void lateness(ServerProcess server, String label) throws Exception {
+    dispatchRun(dbName(server), 200, 5_000_000 + sequence * 1000); // warm-up of the dialler (twilio-java's first calls are slow)
+    twilio.reset();
+    int run = ++sequence;
+    int rate = 20;
+    int secs = 10;
+    try (OpenLoop load = new OpenLoop("127.0.0.1", server.port, 64)) {
+      // Each missed call is two webhooks: the call comes in, then (here a run later, as Twilio sends it once the agents
+      // have rung out) the <Dial> to the agents ends unanswered, which schedules the callback.
+      IntFunction<String> sid = call -> String.format("CA%08d%024d", run, call);
+      IntFunction<String> from = call -> phone(510, run * 10000 + call);
+      load.run(rate, secs, call -> twilioRequest("/twilio/voice", List.of(Map.entry("CallSid", sid.apply(call)),
+          Map.entry("From", from.apply(call)), Map.entry("To", LINE), Map.entry("CallStatus", "ringing"),
+          Map.entry("Direction", "inbound"))));
+      OpenLoop.Result result = load.run(rate, secs, call -> twilioRequest("/twilio/dial", List.of(Map.entry("CallSid", sid.apply(call)),
+          Map.entry("From", from.apply(call)), Map.entry("To", LINE), Map.entry("CallStatus", "in-progress"),
+          Map.entry("DialCallStatus", "no-answer"))));
+      int calls = rate * secs;
+      RingbackServer.await("every missed call dialled back", Duration.ofMinutes(2), () -> twilio.callCreationCount() >= calls);
+      Map<String, Instant> due = new HashMap<>();
+      try (Connection c = db.connect(dbName(server)); Statement s = c.createStatement();
+           ResultSet rs = s.executeQuery("SELECT customer_phone, due_at FROM callbacks WHERE trigger = 'missed' AND customer_phone LIKE '+1510%'")) {
+        while (rs.next()) {
+          due.put(rs.getString(1), rs.getTimestamp(2).toInstant());
+        }
+      }
+      List<Double> late = new ArrayList<>();
+      StringBuilder raw = new StringBuilder("due_at\tarrived_at\tlateness_ms\n");
+      for (var request : twilio.callCreations()) {
+        Instant d = due.get(request.param("To"));
+        if (d != null) {
+          late.add(Duration.between(d, request.receivedAt()).toNanos() / 1e6);
+          raw.append(d).append('\t').append(request.receivedAt()).append('\t').append(late.get(late.size() - 1)).append('\n');
+        }
+      }
+      Files.writeString(out.resolve("lateness" + label + ".tsv"), raw);
+      Collections.sort(late);
+      figures.put(label + "lateness.p50", pct(late, 50));
+      figures.put(label + "lateness.p99", pct(late, 99));
+      report.table("Missed call to callback dial: lateness against the configured delay" + (label.isEmpty() ? "" : " (" + label + ")"),
+          List.of("run", "callbacks", "webhook errors", "lateness p50", "p99", "max"),
+          List.of(List.of(rate + " missed calls/s for " + secs + " s, delay " + MISSED_DELAY_SECONDS + " s",
+              Integer.toString(late.size()), Integer.toString(result.errors()), ms(pct(late, 50)), ms(pct(late, 99)),
+              ms(pct(late, 100)))));
+      report.line("Each missed call: `/twilio/voice` (all calls, then 10 s later) `/twilio/dial` with DialCallStatus=no-answer (signed); the callback's "
+          + "`due_at` (trigger + " + MISSED_DELAY_SECONDS + " s, as stored) against the arrival of its `Calls.json` request.");
+      System.out.println(label + "lateness n=" + late.size() + " p50=" + pct(late, 50) + " p99=" + pct(late, 99) + " max=" + pct(late, 100));
+    }
+  }
+
+  final Map<Integer, String> databases = new HashMap<>();
+
+  String dbName(ServerProcess server) {
+    return databases.getOrDefault(server.port, "bench_main");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Dispatcher
+
+  void dispatch(ServerProcess server, String url, String label, boolean twoInstances) throws Exception {
+    String name = dbName(server);
+    List<List<String>> rows = new ArrayList<>();
+    dispatchRun(name, 200, 1_000_000); // warm-up
+    double[] one = dispatchRun(name, dispatchCount, 2_000_000);
+    rows.add(dispatchRow("1 instance", one));
+    figures.put(label + "dispatch.1", one[0]);
+    if (twoInstances) {
+      try (ServerProcess second = ringback(url, "second", List.of())) {
+        second.awaitHealthy(Duration.ofSeconds(60));
+        dispatchRun(name, 200, 3_000_000);
+        double[] two = dispatchRun(name, dispatchCount, 4_000_000);
+        rows.add(dispatchRow("2 instances, one database", two));
+        figures.put(label + "dispatch.2", two[0]);
+      }
+    }
+    report.table("Dispatcher: callbacks placed per second" + (label.isEmpty() ? "" : " (" + label + ")"),
+        List.of("run", "callbacks", "rate (callbacks/s)", "due to Calls.json p50", "p99", "max"), rows);
+    report.line(dispatchCount + " callbacks made due at one instant by one INSERT; the rate is their number over the time from "
+        + "that instant to the last `Calls.json` request at the stand-in (claim with FOR UPDATE SKIP LOCKED, twilio-java request, "
+        + "outcome recorded). 200 callbacks warm up first.");
+  }
+
+  static List<String> dispatchRow(String run, double[] r) {
+    return List.of(run, String.format("%.0f", r[4]), String.format("%.0f", r[0]), ms(r[1]), ms(r[2]), ms(r[3]));
+  }
+
+  /** @return {rate, p50, p99, max, count} */
+  double[] dispatchRun(String database, int count, int offset) throws Exception {
+    twilio.reset();
+    Instant due = Instant.now();
+    try (Connection c = db.connect(database); var s = c.prepareStatement(
+        "INSERT INTO callbacks (business_id, line_id, customer_phone, trigger, triggered_at, last_triggered_at, due_at) "
+            + "SELECT l.business_id, l.id, '+1' || (2000000000 + g + ?)::text, 'manual', ?, ?, ? "
+            + "FROM lines l, generate_series(1, ?) g WHERE l.slug = 'main'")) {
+      java.sql.Timestamp at = java.sql.Timestamp.from(due);
+      s.setInt(1, offset);
+      s.setTimestamp(2, at);
+      s.setTimestamp(3, at);
+      s.setTimestamp(4, at);
+      s.setInt(5, count);
+      s.execute();
+    }
+    RingbackServer.await(count + " dials", Duration.ofMinutes(5), () -> twilio.callCreationCount() >= count);
+    List<Double> delays = new ArrayList<>();
+    for (var request : twilio.callCreations()) {
+      delays.add(Duration.between(due, request.receivedAt()).toNanos() / 1e6);
+    }
+    Collections.sort(delays);
+    double last = delays.get(delays.size() - 1);
+    System.out.printf("dispatch %d: %.0f/s p50=%.0f p99=%.0f%n", count, count * 1000.0 / last, pct(delays, 50), pct(delays, 99));
+    return new double[] {count * 1000.0 / last, pct(delays, 50), pct(delays, 99), last, count};
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Ceilings and the peer
+
+  void ceilings() throws Exception {
+    List<List<String>> rows = new ArrayList<>();
+    int port = ServerProcess.freePort();
+    List<String> jvm = List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"));
+    int best = 0;
+    try (ServerProcess bare = ServerProcess.start(jvm, List.of(BareHttpServer.class.getName(), Integer.toString(port)), Map.of(),
+        out.resolve("bare-http.log"), port); OpenLoop load = new OpenLoop("127.0.0.1", port, 256)) {
+      bare.awaitHealthy(Duration.ofSeconds(30));
+      load.run(1000, 5, statusRequests());
+      OpenLoop.Result fixed = load.run(500, 10, statusRequests());
+      rows.add(row("bare route", "fixed 500/s, 10 s", fixed, null));
+      best = fixed.sustained(50) ? 500 : 0;
+      for (int rate : ladder) {
+        OpenLoop.Result step = load.run(rate, seconds, statusRequests());
+        System.out.println("bare " + step.summary());
+        rows.add(row("bare route", "ladder " + rate + "/s, " + seconds + " s" + (step.sustained(50) ? "" : " (not sustained)"), step,
+            null));
+        if (!step.sustained(50)) {
+          break;
+        }
+        best = rate;
+      }
+    }
+    figures.put("ceiling.http", (double) best);
+    try (ServerProcess bare = ServerProcess.start(jvm, List.of(BareHttpServer.class.getName(), Integer.toString(port)), Map.of(),
+        out.resolve("bare-http.log"), port)) {
+      bare.awaitHealthy(Duration.ofSeconds(30));
+      double[] w = wrk(port, "/twilio/status", 10, "bare");
+      if (w != null) {
+        figures.put("ceiling.http.wrk", w[0]);
+        rows.add(List.of("bare route", "wrk, closed loop, 64 connections, 10 s (max throughput; its latencies are not "
+            + "open-loop)", String.format("**%.0f**", w[0]), String.format("%.0f", w[1]), "", "", "", ""));
+      }
+    }
+    rows.add(List.of("bare route", "**highest sustained rate**", "**" + best + "/s**", "", "", "", "", ""));
+    report.table("HTTP ceiling: a bare Vert.x route answering 200, same load generator and requests as /twilio/status",
+        List.of("server", "run", "answered/s", "errors", "p50", "p99", "max", ""), rows);
+    report.line("`java -Xmx256m -cp … dev.ringback.bench.BareHttpServer PORT`: vertx-web router, body handler, the same number of "
+        + "event-loop verticles as Ringback; nothing is verified or stored.");
+
+    String pgdb = "bench_pgbench";
+    db.create(pgdb);
+    db.exec(pgdb, "CREATE TABLE events (id BIGSERIAL PRIMARY KEY, call_sid TEXT NOT NULL, status TEXT NOT NULL, "
+        + "at TIMESTAMPTZ NOT NULL, received_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+    Path script = out.resolve("pgbench-insert.sql");
+    Files.writeString(script, "\\set id random(1, 1000000000)\n"
+        + "INSERT INTO events (call_sid, status, at) VALUES ('CA' || :id, 'ringing', now());\n");
+    List<List<String>> pg = new ArrayList<>();
+    for (int clients : List.of(8, 32)) {
+      List<String> command = List.of("pgbench", "-n", "-h", db.host, "-p", Integer.toString(db.port), "-U", db.user, "-c",
+          Integer.toString(clients), "-j", "2", "-T", "10", "-M", "prepared", "-f", script.toString(), pgdb);
+      double tps = pgbench(command);
+      figures.put("ceiling.pg." + clients, tps);
+      pg.add(List.of(clients + " clients", String.format("%.0f", tps), "`" + String.join(" ", command).replace(out.toString(), "target/bench") + "`"));
+    }
+    report.table("Database ceiling: pgbench, one single-row INSERT per transaction (autocommit)",
+        List.of("clients", "transactions/s", "command"), pg);
+    List<List<String>> side = new ArrayList<>();
+    fraction(side, "/twilio/status highest sustained rate (open loop, p99 < 50 ms)", "/twilio/status.sustained",
+        "bare route, same test", "ceiling.http");
+    fraction(side, "/twilio/status, wrk max throughput", "/twilio/status.wrk", "bare route, wrk", "ceiling.http.wrk");
+    fraction(side, "/twilio/status highest sustained rate", "/twilio/status.sustained", "pgbench inserts/s, 8 clients",
+        "ceiling.pg.8");
+    fraction(side, "/twilio/status, wrk max throughput", "/twilio/status.wrk", "pgbench inserts/s, 8 clients", "ceiling.pg.8");
+    fraction(side, "/twilio/status, wrk max throughput", "/twilio/status.wrk", "pgbench inserts/s, 32 clients", "ceiling.pg.32");
+    report.table("Side by side: Ringback's rates as fractions of the ceilings", List.of("ours", "per s", "ceiling", "per s",
+        "fraction"), side);
+    report.line("Ringback's pool has 8 connections; one status webhook is a transaction of several statements (BEGIN, the "
+        + "event INSERT, the call's UPDATE, COMMIT), so the ceiling in webhooks/s is below these transaction rates.");
+  }
+
+  /**
+   * Closed-loop maximum throughput with wrk (a C load generator, 1 thread, 64 connections) over
+   * a pool of pre-signed status webhooks; returns {requests/s, non-2xx}, or null without wrk.
+   */
+  double[] wrk(int port, String path, int seconds, String name) throws Exception {
+    Path pool = out.resolve("wrk-pool-" + name + ".txt");
+    IntFunction<OpenLoop.Request> requests = statusRequests();
+    StringBuilder lines = new StringBuilder();
+    for (int n = 0; n < 80_000; n++) {
+      OpenLoop.Request r = requests.apply(n);
+      lines.append(r.headers()[1]).append('\t').append(r.body().toString()).append('\n');
+    }
+    Files.writeString(pool, lines);
+    List<String> command = List.of("wrk", "-t1", "-c64", "-d" + seconds + "s", "-s", "bench/signed-pool.lua",
+        "http://127.0.0.1:" + port + path, "--", pool.toString());
+    Process p;
+    try {
+      p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      System.out.println("wrk not found: " + e.getMessage());
+      return null;
+    }
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    Files.writeString(out.resolve("wrk-" + name + ".log"), String.join(" ", command) + "\n" + output);
+    double rps = Double.NaN;
+    double non2xx = 0;
+    for (String line : output.split("\n")) {
+      if (line.startsWith("Requests/sec:")) {
+        rps = Double.parseDouble(line.substring(13).trim());
+      } else if (line.contains("Non-2xx or 3xx responses:")) {
+        non2xx = Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+      }
+    }
+    System.out.println("wrk " + name + ": " + rps + " req/s, non-2xx " + non2xx);
+    return new double[] {rps, non2xx};
+  }
+
+  void fraction(List<List<String>> rows, String ours, String oursKey, String ceiling, String ceilingKey) {
+    Double a = figures.get(oursKey);
+    Double b = figures.get(ceilingKey);
+    if (a != null && b != null && b > 0) {
+      rows.add(List.of(ours, String.format("%.0f", a), ceiling, String.format("%.0f", b), String.format("%.0f%%", 100 * a / b)));
+    }
+  }
+
+  double pgbench(List<String> command) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("PGPASSWORD", db.password);
+    Process p;
+    try {
+      p = builder.start();
+    } catch (IOException e) {
+      System.out.println("pgbench not found: " + e.getMessage());
+      return Double.NaN;
+    }
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    Files.writeString(out.resolve("pgbench.log"), output, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    for (String line : output.split("\n")) {
+      if (line.startsWith("tps = ")) {
+        return Double.parseDouble(line.substring(6).split(" ")[0]);
+      }
+    }
+    return Double.NaN;
+  }
+
+  void peer() throws Exception {
+    Class<?> peer;
+    try {
+      peer = Class.forName("dev.ringback.dialer.DbSchedulerPeer");
+    } catch (ClassNotFoundException e) {
+      report.line("");
+      report.line("## Peer: db-scheduler\n\nNot run: the `bench` Maven profile (which brings db-scheduler) was not active.");
+      return;
+    }
+    String name = "bench_peer";
+    db.create(name);
+    var method = peer.getMethod("run", String.class, String.class, String.class, String.class, String.class, String.class,
+        int.class, int.class, java.util.function.IntSupplier.class);
+    String jdbc = "jdbc:postgresql://" + db.host + ":" + db.port + "/" + name;
+    List<List<String>> rows = new ArrayList<>();
+    for (int count : List.of(200, dispatchCount)) {
+      twilio.reset();
+      Instant due = (Instant) method.invoke(null, jdbc, db.user, db.password, twilio.baseUrl(), RingbackServer.ACCOUNT_SID,
+          RingbackServer.AUTH_TOKEN, count, 16, (java.util.function.IntSupplier) twilio::callCreationCount);
+      List<Double> delays = new ArrayList<>();
+      for (var request : twilio.callCreations()) {
+        delays.add(Duration.between(due, request.receivedAt()).toNanos() / 1e6);
+      }
+      Collections.sort(delays);
+      double last = delays.get(delays.size() - 1);
+      double rate = count * 1000.0 / last;
+      System.out.printf("peer %d: %.0f/s%n", count, rate);
+      if (count == dispatchCount) {
+        figures.put("peer.dispatch", rate);
+        rows.add(List.of("db-scheduler, 1 instance", Integer.toString(count), String.format("%.0f", rate), ms(pct(delays, 50)),
+            ms(pct(delays, 99)), ms(last)));
+        Double ours = figures.get("dispatch.1");
+        if (ours != null) {
+          rows.add(List.of("Ringback, 1 instance (above)", Integer.toString(count), String.format("%.0f", ours), "", "", ""));
+          rows.add(List.of("**ratio Ringback / db-scheduler**", "", String.format("**%.2f**", ours / rate), "", "", ""));
+        }
+      }
+    }
+    report.table("Peer: the same due-callback workload run by db-scheduler on the same PostgreSQL",
+        List.of("run", "callbacks", "rate (callbacks/s)", "due to Calls.json p50", "p99", "max"), rows);
+    report.line("db-scheduler " + peer.getMethod("version").invoke(null) + " (bench profile only): one one-time task per callback, "
+        + "16 executor threads (Ringback's twilio.worker-threads), lock-and-fetch polling (SELECT … FOR UPDATE SKIP LOCKED) every "
+        + "100 ms, HikariCP with 18 connections. Each execution reads its callback row, places the call with twilio-java through the "
+        + "same HTTP client class Ringback uses, and records the CallSid and outcome on the row; db-scheduler then deletes the "
+        + "execution. 200 callbacks warm up first.");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Scale
+
+  void scale() throws Exception {
+    String name = "bench_scale";
+    String url = db.create(name);
+    String label = "history";
+    try (ServerProcess server = ringback(url, "scale", List.of())) {
+      databases.put(server.port, name);
+      server.awaitHealthy(Duration.ofSeconds(60));
+      long t0 = System.nanoTime();
+      seed(name);
+      double seedSeconds = (System.nanoTime() - t0) / 1e9;
+      String size = db.value(name, "SELECT pg_size_pretty(pg_database_size(current_database()))");
+      long callbacks = db.count(name, "SELECT count(*) FROM callbacks");
+      long customers = db.count(name, "SELECT count(*) FROM customers");
+      webhooks(server, label, false);
+      orders(server, label);
+      lateness(server, label);
+      dispatch(server, url, label, false);
+      List<List<String>> rows = new ArrayList<>();
+      for (String key : List.of("/twilio/status.500.p50", "/twilio/status.500.p99", "/twilio/voice.500.p50", "/twilio/voice.500.p99",
+          "order.p50", "order.p99", "lateness.p50", "lateness.p99", "dispatch.1")) {
+        Double before = figures.get(key);
+        Double after = figures.get(label + key);
+        if (before != null && after != null) {
+          rows.add(List.of(key.replace(".500.", " at 500/s ").replace("dispatch.1", "dispatcher callbacks/s (1 instance)")
+                  .replace("order.", "order to Calls.json ").replace("lateness.", "missed-call dial lateness "),
+              String.format("%.1f", before), String.format("%.1f", after), String.format("%+.0f%%", (after / before - 1) * 100)));
+        }
+      }
+      report.table("Scale: the key figures again with " + callbacks + " callbacks and " + customers + " customers in the database",
+          List.of("figure (ms unless stated)", "empty database", "with history", "change"), rows);
+      report.line(String.format("Seeded by `bench/seed.sql` in %.0f s (database size %s). Latency percentiles of a few "
+          + "milliseconds move by a millisecond or two between runs on this machine, so a change in per cent of such a figure "
+          + "is noise unless it is also large in milliseconds; compare against the run-to-run ranges in docs/BENCHMARKS.md.",
+          seedSeconds, size));
+      explain(name);
+    }
+  }
+
+  void seed(String name) throws Exception {
+    String script = Files.readString(Path.of("bench", "seed.sql"));
+    StringBuilder sql = new StringBuilder();
+    for (String line : script.split("\n")) {
+      if (!line.startsWith("\\") && !line.startsWith("--")) {
+        sql.append(line).append('\n');
+      }
+    }
+    try (Connection c = db.connect(name); Statement s = c.createStatement()) {
+      for (String statement : sql.toString().split(";\\s*\n")) {
+        if (!statement.isBlank()) {
+          s.execute(statement);
+        }
+      }
+    }
+  }
+
+  /** The plans of the queries the hot paths run, with a million rows of history. */
+  void explain(String name) throws Exception {
+    StringBuilder text = new StringBuilder();
+    try (Connection c = db.connect(name); Statement s = c.createStatement()) {
+      for (String q : List.of(
+          "SELECT id FROM callbacks c WHERE state = 'scheduled' AND due_at <= now() AND NOT EXISTS (SELECT 1 FROM do_not_call d "
+              + "WHERE d.business_id = c.business_id AND d.phone = c.customer_phone) ORDER BY priority DESC, due_at, id LIMIT 64",
+          "SELECT * FROM customers WHERE business_id = 1 AND phone = '+14152051234'",
+          // the queue gauges' query (DialStore.QUEUE), every few seconds on every instance
+          "SELECT state, count(*) AS n, count(*) FILTER (WHERE state = 'scheduled' AND due_at <= now()) AS due, "
+              + "min(due_at) FILTER (WHERE state = 'scheduled' AND due_at <= now()) AS oldest_due "
+              + "FROM callbacks WHERE state IN ('scheduled', 'dialing', 'agent_queue') GROUP BY state")) {
+        text.append("    ").append(q).append('\n');
+        try (ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) " + q)) {
+          while (rs.next()) {
+            text.append("      ").append(rs.getString(1)).append('\n');
+          }
+        }
+      }
+    }
+    report.line("");
+    report.line("Plans with the history in place (EXPLAIN ANALYZE):");
+    report.line("");
+    report.line(text.toString());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  static String ms(double v) {
+    return Double.isNaN(v) ? "" : v >= 100 ? String.format(Locale.ROOT, "%.0f ms", v) : String.format(Locale.ROOT, "%.1f ms", v);
+  }
+
+  static double pct(List<Double> sorted, double p) {
+    if (sorted.isEmpty()) {
+      return Double.NaN;
+    }
+    int index = (int) Math.ceil(sorted.size() * p / 100.0) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+  }
+
+  static List<Integer> parse(String csv) {
+    List<Integer> out = new ArrayList<>();
+    for (String s : csv.split(",")) {
+      out.add(Integer.parseInt(s.trim()));
+    }
+    return out;
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + ", " + f[1] + ", " + f[2];
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  /** The Markdown report, also echoed to standard output. */
+  static final class Report {
+    private final StringBuilder text = new StringBuilder();
+
+    void line(String line) {
+      text.append(line).append('\n');
+    }
+
+    void table(String title, List<String> header, List<List<String>> rows) {
+      line("");
+      line("## " + title);
+      line("");
+      line("Load average when this table was written (1, 5, 15 min; other processes of the machine included): "
+          + loadAverage() + ".");
+      line("");
+      line("| " + String.join(" | ", header) + " |");
+      line("|" + " --- |".repeat(header.size()));
+      for (List<String> row : rows) {
+        line("| " + String.join(" | ", row) + " |");
+      }
+      line("");
+      System.out.println(text.substring(text.lastIndexOf("## ")));
+    }
+
+    void write(Path file) throws IOException {
+      Files.writeString(file, text.toString());
+    }
+  }
+}
