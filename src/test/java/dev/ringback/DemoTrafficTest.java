@@ -41,7 +41,7 @@ class DemoTrafficTest {
       assertThat(server.ringback().services().config().orders().shop("generic").orElseThrow().enabled())
           .as("the demo's orders get a secret of their own").isTrue();
       // Answered calls are measured when answered; their conversations last minutes, so their end is not awaited.
-      RingbackServer.await("answered, missed, abandoned and dropped calls, orders, callbacks and scores", Duration.ofSeconds(30), () ->
+      RingbackServer.await("answered, missed, abandoned and dropped calls, orders, callbacks and scores", Duration.ofSeconds(90), () ->
           server.metric("ringback_calls_total", "direction=\"inbound\"", "outcome=\"dropped\"") > 0
               && server.metric("ringback_calls_total", "direction=\"inbound\"", "outcome=\"missed\"") > 0
               && server.metric("ringback_calls_total", "direction=\"inbound\"", "outcome=\"abandoned\"") > 0

@@ -39,6 +39,8 @@ public final class DemoTraffic extends VerticleBase {
   private final String localBaseUrl;
   private final Random random = new Random();
   private WebClient web;
+  /** Calls in progress have timers left; after a stop they send nothing more. */
+  private boolean stopped;
   private long serial;
 
   public DemoTraffic(Services services, String localBaseUrl) {
@@ -90,6 +92,9 @@ public final class DemoTraffic extends VerticleBase {
 
   /** One inbound call, from the first webhook to its last status event. */
   private void call() {
+    if (stopped) {
+      return;
+    }
     List<Line> lines = services.config().lines();
     Line line = lines.get(random.nextInt(lines.size()));
     String from = caller(random.nextInt(CALLERS));
@@ -111,7 +116,7 @@ public final class DemoTraffic extends VerticleBase {
       long talk = dropped ? 3000 + random.nextInt(12_000) : 40_000 + random.nextInt(140_000);
       vertx.setTimer(answerAt, t -> post("/twilio/status", form(leg, parent, "in-progress", from, agent, "outbound-dial")));
       vertx.setTimer(answerAt + talk, t -> post("/twilio/status", form(leg, parent, "completed", from, agent, "outbound-dial"))
-          .compose(v -> web.postAbs(localBaseUrl + "/twilio/dial")
+          .compose(v -> stopped ? Future.failedFuture("stopped") : web.postAbs(localBaseUrl + "/twilio/dial")
               .sendForm(form(parent, null, "in-progress", from, line.number(), "inbound").add("DialCallStatus", "completed")))
           .compose(asked -> asked.bodyAsString() != null && asked.bodyAsString().contains("/twilio/feedback")
               ? post("/twilio/feedback", form(parent, null, "in-progress", from, line.number(), "inbound").add("Digits", score()))
@@ -134,6 +139,9 @@ public final class DemoTraffic extends VerticleBase {
 
   /** One order through the generic order webhook, signed with its secret. */
   private void order() {
+    if (stopped) {
+      return;
+    }
     int who = random.nextInt(CALLERS);
     String body = new JsonObject()
         .put("order_id", "demo-" + System.currentTimeMillis() + "-" + (++serial))
@@ -166,7 +174,16 @@ public final class DemoTraffic extends VerticleBase {
     return form;
   }
 
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    return Future.succeededFuture();
+  }
+
   private Future<Void> post(String path, MultiMap form) {
+    if (stopped) {
+      return Future.succeededFuture();
+    }
     return web.postAbs(localBaseUrl + path).sendForm(form).<Void>mapEmpty()
         .onFailure(e -> LOG.debug("Demo call event {} not delivered: {}", path, e.getMessage()));
   }
