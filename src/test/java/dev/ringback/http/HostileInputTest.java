@@ -382,7 +382,8 @@ class HostileInputTest {
 
   // --- Twilio ---
 
-  static final List<String> TWILIO_PATHS = List.of("voice", "dial", "status", "recording", "callback", "gather", "connect", "when");
+  static final List<String> TWILIO_PATHS = List.of("voice", "dial", "status", "recording", "callback", "gather", "connect", "when",
+      "feedback", "sms");
 
   static Case twilioCase() {
     String path = "/twilio/" + pick(TWILIO_PATHS);
@@ -491,7 +492,11 @@ class HostileInputTest {
         p.add(Map.entry("RecordingDuration", Integer.toString(random.nextInt(200))));
       }
       case "/twilio/callback" -> p.add(Map.entry("AnsweredBy", pick(List.of("human", "machine_end_beep", "unknown", "", "x"))));
-      case "/twilio/gather", "/twilio/when" -> p.add(Map.entry("Digits", pick(List.of("1", "2", "3", "9", "0", "", "#", "1".repeat(100),
+      case "/twilio/sms" -> {
+        p.add(Map.entry("MessageSid", "SM" + Long.toHexString(random.nextLong())));
+        p.add(Map.entry("Body", pick(List.of("5", "1", "4 thanks", "10", "", "great", anyText()))));
+      }
+      case "/twilio/gather", "/twilio/when", "/twilio/feedback" -> p.add(Map.entry("Digits", pick(List.of("1", "2", "3", "9", "0", "", "#", "1".repeat(100),
           "1230", "0900", "2400", "1199", "x", "ab12"))));
       default -> { }
     }
@@ -689,13 +694,19 @@ class HostileInputTest {
       new Route("POST", "/api/tasks/{id}/complete", "complete"),
       new Route("GET", "/api/lines", null),
       new Route("GET", "/api/lines/{line}/hours", null),
+      new Route("PUT", "/api/lines/{line}/hours", "hours"),
+      new Route("DELETE", "/api/lines/{line}/hours", null),
+      new Route("GET", "/api/reports/agents", null),
+      new Route("GET", "/api/reports/lines", null),
       new Route("GET", "/api/events", null));
 
   static final Map<String, List<String>> QUERIES = Map.of(
       "/api/customers", List.of("limit", "cursor"),
       "/api/customers/{phone}/timeline", List.of("limit", "cursor"),
       "/api/callbacks", List.of("state", "trigger", "phone", "line", "from", "to", "limit", "cursor"),
-      "/api/tasks", List.of("limit"));
+      "/api/tasks", List.of("limit"),
+      "/api/reports/agents", List.of("from", "to"),
+      "/api/reports/lines", List.of("from", "to"));
 
   static Case apiCase() {
     Route route = pick(ROUTES);
@@ -802,6 +813,12 @@ class HostileInputTest {
       case "presence" -> {
         body = new JsonObject().put("presence", pick(List.of("available", "busy", "offline", "asleep", "")));
         fields = List.of("presence");
+      }
+      case "hours" -> {
+        body = new JsonObject().put("week", new JsonObject().put(pick(List.of("mon", "tue", "sun", "monday", "")),
+                new JsonArray().add(pick(List.of("09:00-17:00", "00:00-24:00", "17:00-09:00", "9-5", "")))))
+            .put("closed", new JsonArray().add(pick(List.of("2026-12-25", "2026-02-30", "christmas", ""))));
+        fields = List.of("week", "closed");
       }
       case "task" -> {
         body = new JsonObject().put("phone", phone()).put("line", pick(List.of("main", "support", "nope")));
