@@ -133,22 +133,22 @@ class HostileInputTest {
 
   @Test
   void twilioWebhooks() {
-    run("twilio", 1400, HostileInputTest::twilioCase);
+    run("twilio", 1000, HostileInputTest::twilioCase);
   }
 
   @Test
   void orderWebhooks() {
-    run("orders", 800, HostileInputTest::orderCase);
+    run("orders", 600, HostileInputTest::orderCase);
   }
 
   @Test
   void api() {
-    run("api", 1700, HostileInputTest::apiCase);
+    run("api", 1200, HostileInputTest::apiCase);
   }
 
   @Test
   void anyPathAnyMethod() {
-    run("stray", 300, HostileInputTest::strayCase);
+    run("stray", 200, HostileInputTest::strayCase);
   }
 
   /**
@@ -306,7 +306,8 @@ class HostileInputTest {
         .map(t -> "SELECT '" + t + "', md5(COALESCE(string_agg(t::text, '|' ORDER BY t::text), '')) FROM " + t + " t")
         .collect(Collectors.joining(" UNION ALL "));
     Map<String, String> sums = new TreeMap<>();
-    try (var statement = jdbc.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+    // Prepared, so PostgreSQL plans this union of every table once, not for each of thousands of cases.
+    try (var statement = jdbc.prepareStatement(sql); ResultSet rows = statement.executeQuery()) {
       while (rows.next()) {
         sums.put(rows.getString(1), rows.getString(2));
       }
