@@ -109,6 +109,7 @@ public final class Ringback implements AutoCloseable {
       Services services = bootstrap(vertx, config, clock, pool, registry, port)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       dev.ringback.http.Operations.preload();
+      dev.ringback.domain.TimeZones.preload();
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
       String http = vertx.deployVerticle(() -> new HttpVerticle(services, port, managementPort),
               new DeploymentOptions().setInstances(instances))

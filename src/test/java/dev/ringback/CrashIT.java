@@ -114,12 +114,7 @@ class CrashIT {
   void killedTwentyTimesUnderLoadEveryTriggerIsCalledBackExactlyOnce() throws Exception {
     TestDatabase db = TestDatabase.create();
     Path dir = ProcessIT.workDir();
-    Files.writeString(dir.resolve("config/ringback.yaml"), Files.readString(dir.resolve("config/ringback.yaml"))
-        .replace("calls-per-second: 1 ", "calls-per-second: 0 ")
-        .replace("lease-seconds: 30", "lease-seconds: 5")
-        .replace("poll-millis: 1000", "poll-millis: 200")
-        .replace("missed: 60 ", "missed: 0 ")
-        .replace("allowed-hours: \"08:00-21:00\"", "allowed-hours: \"00:00-24:00\""));
+    ProcessIT.quickDialler(dir, "missed: 60 ", "missed: 0 ");
     Path log = dir.resolve("ringback.log");
     int port = ProcessIT.freePort();
     Random random = new Random(42);
@@ -180,12 +175,7 @@ class CrashIT {
   void theOtherInstanceTakesOverWithinTheLeaseWithoutRedialling() throws Exception {
     TestDatabase db = TestDatabase.create();
     Path dir = ProcessIT.workDir();
-    Files.writeString(dir.resolve("config/ringback.yaml"), Files.readString(dir.resolve("config/ringback.yaml"))
-        .replace("calls-per-second: 1 ", "calls-per-second: 0 ")
-        .replace("request-timeout-seconds: 10", "request-timeout-seconds: 60")
-        .replace("lease-seconds: 30", "lease-seconds: 5")
-        .replace("poll-millis: 1000", "poll-millis: 200")
-        .replace("allowed-hours: \"08:00-21:00\"", "allowed-hours: \"00:00-24:00\""));
+    ProcessIT.quickDialler(dir, "request-timeout-seconds: 10", "request-timeout-seconds: 60");
     int first = ProcessIT.freePort();
     int second = ProcessIT.freePort();
     try (TwilioStandIn twilio = TwilioStandIn.start(RingbackServer.ACCOUNT_SID, RingbackServer.AUTH_TOKEN)) {

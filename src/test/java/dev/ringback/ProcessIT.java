@@ -109,6 +109,24 @@ class ProcessIT {
     return dir;
   }
 
+  /**
+   * The shipped config, dialling at once: no calls-per-second limit, 5 s leases, 200 ms polls,
+   * and any time of day (dialling must not depend on when the test runs); plus {@code more}
+   * replacements as (text, replacement) pairs.
+   */
+  static void quickDialler(Path dir, String... more) throws Exception {
+    Path config = dir.resolve("config/ringback.yaml");
+    String yaml = Files.readString(config)
+        .replace("calls-per-second: 1 ", "calls-per-second: 0 ")
+        .replace("lease-seconds: 30", "lease-seconds: 5")
+        .replace("poll-millis: 1000", "poll-millis: 200")
+        .replace("allowed-hours: \"08:00-21:00\"", "allowed-hours: \"00:00-24:00\"");
+    for (int i = 0; i + 1 < more.length; i += 2) {
+      yaml = yaml.replace(more[i], more[i + 1]);
+    }
+    Files.writeString(config, yaml);
+  }
+
   static int freePort() throws Exception {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
@@ -150,13 +168,7 @@ class ProcessIT {
   @Test
   void killedWhileDiallingTheRestartedServerDialsEachCallbackExactlyOnce() throws Exception {
     Path dir = workDir();
-    Files.writeString(dir.resolve("config/ringback.yaml"), Files.readString(dir.resolve("config/ringback.yaml"))
-        .replace("request-timeout-seconds: 10", "request-timeout-seconds: 60")
-        .replace("calls-per-second: 1 ", "calls-per-second: 0 ")
-        .replace("lease-seconds: 30", "lease-seconds: 5")
-        .replace("poll-millis: 1000", "poll-millis: 200")
-        // Dialling must not depend on the time of day the test runs at.
-        .replace("allowed-hours: \"08:00-21:00\"", "allowed-hours: \"00:00-24:00\""));
+    quickDialler(dir, "request-timeout-seconds: 10", "request-timeout-seconds: 60");
     Path log = dir.resolve("ringback.log");
     int port = freePort();
     try (TwilioStandIn twilio = TwilioStandIn.start(RingbackServer.ACCOUNT_SID, RingbackServer.AUTH_TOKEN)) {

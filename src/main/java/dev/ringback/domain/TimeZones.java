@@ -32,6 +32,11 @@ public final class TimeZones {
 
   private TimeZones() {}
 
+  /** Reads the map; called at start-up so that no event loop reads the resource. */
+  public static void preload() {
+    Prefixes.MAP.size();
+  }
+
   public static List<ZoneId> forCustomer(String recordZone, String e164, ZoneId lineZone) {
     if (recordZone != null && !recordZone.isBlank()) {
       try {

@@ -3,7 +3,7 @@ package dev.ringback.http;
 import dev.ringback.Services;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.OpeningHours;
-import dev.ringback.store.LineHours;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -54,15 +54,15 @@ final class LineApi {
     if (body.getValue("week") != null && !(body.getValue("week") instanceof JsonObject)) {
       throw HttpFailure.unprocessable("week: must be an object of days, such as {\"mon\": [\"09:00-17:00\"]}");
     }
+    Future<Void> saved;
     try {
-      LineHours.parse(line, body);
+      saved = services.lineHours().set(line, body);
     } catch (OpeningHours.Invalid e) {
       throw HttpFailure.unprocessable(e.field().replaceFirst("^hours\\.", "week.") + ": " + e.getMessage());
     } catch (IllegalArgumentException e) {
       throw HttpFailure.unprocessable(e.getMessage());
     }
-    services.lineHours().set(line, body)
-        .onSuccess(v -> {
+    saved.onSuccess(v -> {
           LOG.info("line {}: opening hours set through the API", line.id());
           Responses.json(ctx, 200, hoursJson(line));
         })

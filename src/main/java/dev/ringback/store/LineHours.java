@@ -65,7 +65,8 @@ public final class LineHours {
 
   /**
    * Sets a line's hours ({@code {"week": {"mon": ["09:00-17:00"], ...} or null, "closed": [...]}}),
-   * or with null goes back to the config's. Fails with {@link OpeningHours.Invalid} for bad values.
+   * or with null goes back to the config's. Throws {@link OpeningHours.Invalid} (or, for values
+   * of the wrong type, {@link IllegalArgumentException}) before anything is stored.
    */
   public Future<Void> set(Line line, JsonObject hours) {
     if (hours != null) {
@@ -74,7 +75,7 @@ public final class LineHours {
     return pool.preparedQuery(SET).execute(Tuple.of(businessId, line.id(), hours)).compose(v -> reload());
   }
 
-  public static OpeningHours parse(Line line, JsonObject hours) {
+  private static OpeningHours parse(Line line, JsonObject hours) {
     JsonObject week = hours.getJsonObject("week");
     Map<String, List<String>> days = null;
     if (week != null) {
