@@ -1,6 +1,5 @@
 package dev.ringback.http;
 
-import com.twilio.security.RequestValidator;
 import com.twilio.twiml.VoiceResponse;
 import dev.ringback.Services;
 import dev.ringback.domain.CallEvent;
@@ -23,10 +22,8 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,15 +45,15 @@ final class TwilioWebhooks {
 
   private final Services services;
   private final FeedbackWebhooks feedback;
-  private final Optional<RequestValidator> validator;
+  private final Optional<String> authToken;
   private final TrustedProxies proxies;
 
   TwilioWebhooks(Services services, FeedbackWebhooks feedback) {
     this.services = services;
     this.feedback = feedback;
     this.proxies = TrustedProxies.parse(services.config().http().trustedProxies());
-    this.validator = services.config().twilio().configured()
-        ? Optional.of(new RequestValidator(services.config().twilio().authToken()))
+    this.authToken = services.config().twilio().configured()
+        ? Optional.of(services.config().twilio().authToken())
         : Optional.empty();
   }
 
@@ -71,12 +68,10 @@ final class TwilioWebhooks {
       ctx.fail(HttpFailure.badRequest("expected a form-encoded body"));
       return;
     }
-    if (validator.isPresent()) {
+    if (authToken.isPresent()) {
       String signature = ctx.request().getHeader("X-Twilio-Signature");
       String url = proxies.baseUrl(ctx.request(), services.config().http().publicUrl()) + ctx.request().uri();
-      Map<String, String> params = new HashMap<>();
-      ctx.request().formAttributes().forEach(entry -> params.putIfAbsent(entry.getKey(), entry.getValue()));
-      if (signature == null || !validator.get().validate(url, params, signature)) {
+      if (!TwilioSignature.valid(authToken.get(), url, ctx.request().formAttributes(), signature)) {
         LOG.warn("{} rejected: {} X-Twilio-Signature for {}", ctx.request().path(), signature == null ? "missing" : "wrong", url);
         ctx.fail(new HttpException(403, "invalid Twilio signature"));
         return;
@@ -523,7 +518,12 @@ final class TwilioWebhooks {
         .compose(applied -> applied.duplicate() ? Future.succeededFuture(applied) : presence(event).map(applied))
         .onSuccess(applied -> {
           services.metrics().record(applied);
-          LOG.info("status CallSid={} CallStatus={} -> {}", callSid, status.value(), describe(applied));
+          // A call sends several events; its outcome is worth a line at INFO, the steps before it at DEBUG.
+          if (status.isFinal()) {
+            LOG.info("status CallSid={} CallStatus={} -> {}", callSid, status.value(), describe(applied));
+          } else if (LOG.isDebugEnabled()) {
+            LOG.debug("status CallSid={} CallStatus={} -> {}", callSid, status.value(), describe(applied));
+          }
           Responses.twiml(ctx, 200, Twiml.empty());
         })
         .onFailure(ctx::fail);
