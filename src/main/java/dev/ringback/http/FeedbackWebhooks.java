@@ -1,6 +1,5 @@
 package dev.ringback.http;
 
-import com.twilio.twiml.VoiceResponse;
 import dev.ringback.Services;
 import dev.ringback.domain.Feedback;
 import dev.ringback.domain.Line;
@@ -41,7 +40,7 @@ final class FeedbackWebhooks {
    * @param callSid the customer's call
    * @param customerStillThere Twilio's CallStatus for the customer's call is still in progress
    */
-  Future<VoiceResponse> afterConversation(String callSid, Line line, boolean customerStillThere, String agentLegSid) {
+  Future<TwimlElement> afterConversation(String callSid, Line line, boolean customerStillThere, String agentLegSid) {
     String channel = line.feedbackChannel();
     if (channel.equals(Feedback.VOICE) && !customerStillThere || channel.equals(Feedback.NONE)) {
       return Future.succeededFuture(Twiml.hangup());

@@ -1,6 +1,5 @@
 package dev.ringback.http;
 
-import com.twilio.twiml.VoiceResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -20,11 +19,7 @@ final class Responses {
     json(ctx, status, new JsonObject().put("error", message));
   }
 
-  static void twiml(RoutingContext ctx, int status, VoiceResponse response) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", XML).end(response.toXml());
-  }
-
-  static void twiml(RoutingContext ctx, int status, com.twilio.twiml.MessagingResponse response) {
+  static void twiml(RoutingContext ctx, int status, TwimlElement response) {
     ctx.response().setStatusCode(status).putHeader("Content-Type", XML).end(response.toXml());
   }
 }

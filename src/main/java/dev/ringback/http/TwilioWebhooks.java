@@ -1,6 +1,5 @@
 package dev.ringback.http;
 
-import com.twilio.twiml.VoiceResponse;
 import dev.ringback.Services;
 import dev.ringback.domain.CallEvent;
 import dev.ringback.domain.CallStatus;
@@ -190,7 +189,7 @@ final class TwilioWebhooks {
         .onSuccess(scheduled -> {
           if (InboundCalls.dialAnswered(dialStatus)) {
             LOG.info("dial CallSid={} DialCallStatus={} -> conversation over", callSid, dialStatus);
-            Future<VoiceResponse> next = line.isPresent() && services.config().feedback().afterInbound()
+            Future<TwimlElement> next = line.isPresent() && services.config().feedback().afterInbound()
                 ? feedback.afterConversation(callSid, line.get(), customerStillThere(form), form.get("DialCallSid"))
                 : Future.succeededFuture(Twiml.hangup());
             next.onSuccess(twiml -> Responses.twiml(ctx, 200, twiml));
@@ -214,7 +213,7 @@ final class TwilioWebhooks {
     if (InboundCalls.dialAnswered(dialStatus)) {
       // A callback's call goes from the line to the customer.
       Optional<Line> line = services.phoneNumbers().normalize(form.get("From")).flatMap(services.config()::lineByNumber);
-      Future<VoiceResponse> next = line.isPresent()
+      Future<TwimlElement> next = line.isPresent()
           ? feedback.afterConversation(callSid, line.get(), customerStillThere(form), form.get("DialCallSid"))
           : Future.succeededFuture(Twiml.hangup());
       next.onSuccess(twiml -> Responses.twiml(ctx, 200, twiml));
@@ -264,7 +263,7 @@ final class TwilioWebhooks {
         .onFailure(ctx::fail);
   }
 
-  private Future<VoiceResponse> answerCallback(String callSid, long callbackId, CallbackStore.Callback cb, Line line,
+  private Future<TwimlElement> answerCallback(String callSid, long callbackId, CallbackStore.Callback cb, Line line,
                                               Optional<Customer> customer, Optional<String> orderNumber, boolean machine) {
     if (machine) {
       return Future.succeededFuture(Twiml.callbackMachine(line, customer, orderNumber));

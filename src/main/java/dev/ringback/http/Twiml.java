@@ -1,32 +1,23 @@
 package dev.ringback.http;
 
-import com.twilio.http.HttpMethod;
-import com.twilio.twiml.MessagingResponse;
-import com.twilio.twiml.VoiceResponse;
-import com.twilio.twiml.messaging.Body;
-import com.twilio.twiml.messaging.Message;
-import com.twilio.twiml.voice.Dial;
-import com.twilio.twiml.voice.Gather;
-import com.twilio.twiml.voice.Hangup;
-import com.twilio.twiml.voice.Number;
-import com.twilio.twiml.voice.Record;
-import com.twilio.twiml.voice.Redirect;
 import com.twilio.twiml.voice.Say;
-import com.twilio.twiml.voice.Sip;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.Line;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.Optional;
 
-/**
- * The words callers hear and the TwiML that carries them. twilio-java's builders escape every
- * value, so a name with {@code <}, {@code &} or quotes cannot break the document.
- */
+/** The words callers hear and the TwiML that carries them ({@link TwimlElement} escapes every value). */
 final class Twiml {
-  private static final List<Number.Event> NUMBER_EVENTS =
-      List.of(Number.Event.INITIATED, Number.Event.RINGING, Number.Event.ANSWERED, Number.Event.COMPLETED);
-  private static final List<Sip.Event> SIP_EVENTS =
-      List.of(Sip.Event.INITIATED, Sip.Event.RINGING, Sip.Event.ANSWERED, Sip.Event.COMPLETED);
+  /** Every progress event of an agent's or customer's leg goes to the status URL. */
+  private static final String LEG_EVENTS = "initiated ringing answered completed";
+  /** The languages {@code <Say>} knows (twilio-java's list), by lower-case name. */
+  private static final Map<String, String> SAY_LANGUAGES = java.util.Arrays.stream(Say.Language.values())
+      .map(Say.Language::toString)
+      .collect(Collectors.toMap(l -> l.toLowerCase(Locale.ROOT), Function.identity(), (a, b) -> a));
 
   private Twiml() {}
 
@@ -34,66 +25,65 @@ final class Twiml {
    * Greets (by name when the caller is known), then rings every agent in {@code ring} at once;
    * with nobody to ring, the call goes straight to the apology and the voicemail.
    */
-  static VoiceResponse inbound(Line line, Optional<Customer> caller, List<String> ring, boolean staffed, String dialActionUrl,
+  static TwimlElement inbound(Line line, Optional<Customer> caller, List<String> ring, boolean staffed, String dialActionUrl,
                                String statusUrl) {
-    VoiceResponse.Builder response = new VoiceResponse.Builder()
-        .say(say(greeting(line, caller), language(line, caller)));
+    TwimlElement response = TwimlElement.response().add(say(greeting(line, caller), language(line, caller)));
     if (ring.isEmpty()) {
       // On a staffed line, nobody to ring means every agent is busy or offline: a person will call back.
-      return response.redirect(new Redirect.Builder(dialActionUrl + "?DialCallStatus=no-answer" + (staffed ? "&nobody=available" : ""))
-          .method(HttpMethod.POST).build()).build();
+      return response.add(TwimlElement.of("Redirect").attribute("method", "POST")
+          .text(dialActionUrl + "?DialCallStatus=no-answer" + (staffed ? "&nobody=available" : "")));
     }
-    return response.dial(agentsDial(ring, line.ringTimeoutSeconds(), dialActionUrl, statusUrl).build()).build();
+    return response.add(agentsDial(ring, line.ringTimeoutSeconds(), dialActionUrl, statusUrl));
   }
 
   /** Rings every agent at once; each leg reports its progress to the status URL. */
-  private static Dial.Builder agentsDial(List<String> ring, int timeoutSeconds, String dialActionUrl, String statusUrl) {
-    Dial.Builder dial = new Dial.Builder()
-        .timeout(timeoutSeconds)
-        .action(dialActionUrl)
-        .method(HttpMethod.POST);
+  private static TwimlElement agentsDial(List<String> ring, int timeoutSeconds, String dialActionUrl, String statusUrl) {
+    TwimlElement dial = dial(timeoutSeconds, dialActionUrl);
     for (String agent : ring) {
-      if (Line.isSipUri(agent)) {
-        dial.sip(new Sip.Builder(agent).statusCallback(statusUrl).statusCallbackMethod(HttpMethod.POST)
-            .statusCallbackEvents(SIP_EVENTS).build());
-      } else {
-        dial.number(new Number.Builder(agent).statusCallback(statusUrl).statusCallbackMethod(HttpMethod.POST)
-            .statusCallbackEvents(NUMBER_EVENTS).build());
-      }
+      dial.add(leg(Line.isSipUri(agent) ? "Sip" : "Number", agent, statusUrl));
     }
     return dial;
+  }
+
+  private static TwimlElement dial(int timeoutSeconds, String actionUrl) {
+    return TwimlElement.of("Dial").attribute("timeout", timeoutSeconds).attribute("action", actionUrl).attribute("method", "POST");
+  }
+
+  /** A {@code <Number>} or {@code <Sip>} whose progress goes to the status URL. */
+  private static TwimlElement leg(String noun, String address, String statusUrl) {
+    return TwimlElement.of(noun).attribute("statusCallback", statusUrl).attribute("statusCallbackMethod", "POST")
+        .attribute("statusCallbackEvent", LEG_EVENTS).text(address);
+  }
+
+  /** Listens for DTMF digits, posting them to {@code actionUrl}; {@code actionOnEmptyResult} null leaves Twilio's default. */
+  private static TwimlElement gather(int numDigits, int timeoutSeconds, String actionUrl, Boolean actionOnEmptyResult) {
+    return TwimlElement.of("Gather").attribute("action", actionUrl).attribute("actionOnEmptyResult", actionOnEmptyResult)
+        .attribute("input", "dtmf").attribute("method", "POST").attribute("numDigits", numDigits).attribute("timeout", timeoutSeconds);
+  }
+
+  private static TwimlElement hangupVerb() {
+    return TwimlElement.of("Hangup");
   }
 
   /**
    * A callback a person answered: who we are, why we call, then every agent rings, but only for
    * {@code agentAnswerSeconds}: a customer we called must not be left waiting for us.
    */
-  static VoiceResponse callback(Line line, Optional<Customer> customer, String why, List<String> ring, int agentAnswerSeconds,
+  static TwimlElement callback(Line line, Optional<Customer> customer, String why, List<String> ring, int agentAnswerSeconds,
                                 String dialActionUrl, String statusUrl, String menuUrl) {
-    Dial.Builder dial = agentsDial(ring, agentAnswerSeconds, dialActionUrl, statusUrl).callerId(line.number());
+    TwimlElement dial = agentsDial(ring, agentAnswerSeconds, dialActionUrl, statusUrl).attribute("callerId", line.number());
     String language = language(line, customer);
     // The greeting listens for 9 ("stop these calls"); with no key pressed the agents ring at once.
-    return new VoiceResponse.Builder()
-        .gather(new Gather.Builder()
-            .numDigits(1)
-            .timeout(1)
-            .action(menuUrl)
-            .method(HttpMethod.POST)
-            .actionOnEmptyResult(false)
-            .inputs(List.of(Gather.Input.DTMF))
-            .say(say(hello(customer) + line.name() + ". " + why + " Connecting you now.", language))
-            .say(say("To stop these calls, press 9.", language))
-            .build())
-        .dial(dial.build())
-        .build();
+    return TwimlElement.response()
+        .add(gather(1, 1, menuUrl, false)
+            .add(say(hello(customer) + line.name() + ". " + why + " Connecting you now.", language))
+            .add(say("To stop these calls, press 9.", language)))
+        .add(dial);
   }
 
   /** The customer pressed 9 during a callback: never called again. */
-  static VoiceResponse stoppedCalling(String language) {
-    return new VoiceResponse.Builder()
-        .say(say("Understood. We will not call you again. Goodbye.", language))
-        .hangup(new Hangup.Builder().build())
-        .build();
+  static TwimlElement stoppedCalling(String language) {
+    return sayThenHangUp("Understood. We will not call you again. Goodbye.", language);
   }
 
   /** Why we call, in one sentence: the order, or the call we missed. */
@@ -108,75 +98,52 @@ final class Twiml {
     };
   }
 
-  static VoiceResponse callbackMachine(Line line, Optional<Customer> customer, Optional<String> orderNumber) {
+  static TwimlElement callbackMachine(Line line, Optional<Customer> customer, Optional<String> orderNumber) {
     String thanks = orderNumber.map(n -> ", thanking you for your order " + n).orElse(" returning your call");
-    return new VoiceResponse.Builder()
-        .say(say(hello(customer) + line.name() + thanks + ". Please call us back at " + spelled(line.number())
-            + ". Thank you, goodbye.", language(line, customer)))
-        .hangup(new Hangup.Builder().build())
-        .build();
+    return sayThenHangUp(hello(customer) + line.name() + thanks + ". Please call us back at " + spelled(line.number())
+            + ". Thank you, goodbye.", language(line, customer));
   }
 
-  static VoiceResponse callbackWithoutAgents(Line line, Optional<Customer> customer) {
+  static TwimlElement callbackWithoutAgents(Line line, Optional<Customer> customer) {
     String hello = hello(customer);
-    return new VoiceResponse.Builder()
-        .say(say(hello + line.name() + " returning your call. Nobody can take it just now; we will call you again shortly. Goodbye.",
-            language(line, customer)))
-        .hangup(new Hangup.Builder().build())
-        .build();
+    return sayThenHangUp(hello + line.name() + " returning your call. Nobody can take it just now; we will call you again shortly. Goodbye.",
+            language(line, customer));
   }
 
   /** A callback answered while every agent of the line is busy or offline: a person will call back. */
-  static VoiceResponse callbackToAgentQueue(Line line, Optional<Customer> customer) {
-    return new VoiceResponse.Builder()
-        .say(say(hello(customer) + line.name() + " returning your call. All of our team are busy just now; one of them will call you"
-            + " back personally as soon as they are free. Goodbye.", language(line, customer)))
-        .hangup(new Hangup.Builder().build())
-        .build();
+  static TwimlElement callbackToAgentQueue(Line line, Optional<Customer> customer) {
+    return sayThenHangUp(hello(customer) + line.name() + " returning your call. All of our team are busy just now; one of them will call you"
+            + " back personally as soon as they are free. Goodbye.", language(line, customer));
   }
 
   /** An order call on a line with no agents to ring: the order is confirmed, and 1 asks for a person. */
-  static VoiceResponse orderWithoutAgents(Line line, Optional<Customer> customer, String orderNumber, String gatherActionUrl) {
+  static TwimlElement orderWithoutAgents(Line line, Optional<Customer> customer, String orderNumber, String gatherActionUrl) {
     String language = language(line, customer);
-    return new VoiceResponse.Builder()
-        .gather(new Gather.Builder()
-            .numDigits(1)
-            .timeout(6)
-            .action(gatherActionUrl)
-            .method(HttpMethod.POST)
-            .inputs(List.of(Gather.Input.DTMF))
-            .say(say(hello(customer) + line.name() + ". Thank you for your order " + orderNumber
+    return TwimlElement.response()
+        .add(gather(1, 6, gatherActionUrl, null)
+            .add(say(hello(customer) + line.name() + ". Thank you for your order " + orderNumber
                 + ". It is confirmed. To talk to someone about it, press 1. Otherwise, you can simply hang up.", language))
-            .say(say("To stop these calls, press 9.", language))
-            .build())
-        .say(say("Thank you for your order. Goodbye.", language))
-        .hangup(new Hangup.Builder().build())
-        .build();
+            .add(say("To stop these calls, press 9.", language)))
+        .add(say("Thank you for your order. Goodbye.", language))
+        .add(hangupVerb());
   }
 
   /** The answer to the order call's question: 1 hands the buyer to an agent. */
-  static VoiceResponse orderGathered(boolean wantsAgent, String language) {
+  static TwimlElement orderGathered(boolean wantsAgent, String language) {
     String text = wantsAgent ? "Thank you. Someone from our team will call you back shortly. Goodbye."
         : "Thank you for your order. Goodbye.";
-    return new VoiceResponse.Builder().say(say(text, language)).hangup(new Hangup.Builder().build()).build();
+    return sayThenHangUp(text, language);
   }
 
   /** What an agent hears before the customer is dialled: "Callback to Nikolay, VIP, missed call at 14:05." */
-  static VoiceResponse whisperAndConnect(Line line, String customerName, boolean vip, String reason, String customerPhone,
+  static TwimlElement whisperAndConnect(Line line, String customerName, boolean vip, String reason, String customerPhone,
                                          int timeoutSeconds, String dialActionUrl, String customerStatusUrl) {
     String who = customerName == null || customerName.isBlank() ? "a caller we do not know yet" : customerName.trim();
-    Dial dial = new Dial.Builder()
-        .callerId(line.number())
-        .timeout(timeoutSeconds)
-        .action(dialActionUrl)
-        .method(HttpMethod.POST)
-        .number(new Number.Builder(customerPhone).statusCallback(customerStatusUrl).statusCallbackMethod(HttpMethod.POST)
-            .statusCallbackEvents(NUMBER_EVENTS).build())
-        .build();
-    return new VoiceResponse.Builder()
-        .say(say("Callback to " + who + (vip ? ", VIP" : "") + ", " + reason + ". Connecting now.", line.language()))
-        .dial(dial)
-        .build();
+    TwimlElement dial = dial(timeoutSeconds, dialActionUrl).attribute("callerId", line.number())
+        .add(leg("Number", customerPhone, customerStatusUrl));
+    return TwimlElement.response()
+        .add(say("Callback to " + who + (vip ? ", VIP" : "") + ", " + reason + ". Connecting now.", line.language()))
+        .add(dial);
   }
 
   /** Why the task exists, in a few words for the whisper. */
@@ -195,25 +162,16 @@ final class Twiml {
     };
   }
 
-  static VoiceResponse customerNotReached() {
-    return new VoiceResponse.Builder()
-        .say(say("The customer did not answer. The task is still yours. Goodbye.", "en-US"))
-        .hangup(new Hangup.Builder().build())
-        .build();
+  static TwimlElement customerNotReached() {
+    return sayThenHangUp("The customer did not answer. The task is still yours. Goodbye.", "en-US");
   }
 
-  static VoiceResponse taskGone() {
-    return new VoiceResponse.Builder()
-        .say(say("This task is no longer yours, so nobody will be dialled. Goodbye.", "en-US"))
-        .hangup(new Hangup.Builder().build())
-        .build();
+  static TwimlElement taskGone() {
+    return sayThenHangUp("This task is no longer yours, so nobody will be dialled. Goodbye.", "en-US");
   }
 
-  static VoiceResponse noAgent() {
-    return new VoiceResponse.Builder()
-        .say(say("Sorry, nobody is free to take your call right now. We will call you again shortly. Goodbye.", "en-US"))
-        .hangup(new Hangup.Builder().build())
-        .build();
+  static TwimlElement noAgent() {
+    return sayThenHangUp("Sorry, nobody is free to take your call right now. We will call you again shortly. Goodbye.", "en-US");
   }
 
   /** "Hello Nikolay, this is " for a known name, "Hello, this is " otherwise. */
@@ -235,22 +193,19 @@ final class Twiml {
   }
 
   /** The agents did not take the call. */
-  static VoiceResponse notAnswered(Line line) {
-    return new VoiceResponse.Builder()
-        .say(say("Sorry, nobody could take your call right now. Please try again a little later. Goodbye.", line.language()))
-        .hangup(new Hangup.Builder().build())
-        .build();
+  static TwimlElement notAnswered(Line line) {
+    return sayThenHangUp("Sorry, nobody could take your call right now. Please try again a little later. Goodbye.", line.language());
   }
 
   /** Nobody answered: apologise, promise the callback, offer to choose its time, then a voicemail. */
-  static VoiceResponse missed(Line line, int promiseMinutes, int voicemailMaxSeconds, String recordingUrl, String chooseUrl) {
+  static TwimlElement missed(Line line, int promiseMinutes, int voicemailMaxSeconds, String recordingUrl, String chooseUrl) {
     return messageThenVoicemail(line.language(), "Sorry, nobody could take your call right now. We will call you back within "
             + promiseMinutes + (promiseMinutes == 1 ? " minute." : " minutes."),
         voicemailMaxSeconds, recordingUrl, chooseUrl, "We will call you back soon. Goodbye.");
   }
 
   /** Outside opening hours: the line's message, by name when the caller is known, then a voicemail. */
-  static VoiceResponse afterHours(Line line, Optional<Customer> caller, int voicemailMaxSeconds, String recordingUrl, String chooseUrl) {
+  static TwimlElement afterHours(Line line, Optional<Customer> caller, int voicemailMaxSeconds, String recordingUrl, String chooseUrl) {
     String hello = caller.filter(Customer::hasName).map(c -> "Hello " + firstName(c.name()) + ". ").orElse("");
     return messageThenVoicemail(language(line, caller), hello + line.afterHoursMessage(), voicemailMaxSeconds, recordingUrl, chooseUrl,
         "We will call you back when we open. Goodbye.");
@@ -260,97 +215,67 @@ final class Twiml {
    * The message (listening for 2: "choose when we call you back"), then a voicemail after the
    * tone; with no key pressed the recording starts at once.
    */
-  private static VoiceResponse messageThenVoicemail(String language, String message, int voicemailMaxSeconds, String recordingUrl,
+  private static TwimlElement messageThenVoicemail(String language, String message, int voicemailMaxSeconds, String recordingUrl,
                                                     String chooseUrl, String closing) {
-    return new VoiceResponse.Builder()
-        .gather(new Gather.Builder()
-            .numDigits(1)
-            .timeout(2)
-            .action(chooseUrl)
-            .method(HttpMethod.POST)
-            .actionOnEmptyResult(false)
-            .inputs(List.of(Gather.Input.DTMF))
-            .say(say(message, language))
-            .say(say("To choose when we call you back, press 2. Or leave a message after the tone, then hang up.", language))
-            .build())
-        .record(voicemail(voicemailMaxSeconds, recordingUrl))
-        .say(say(closing, language))
-        .hangup(new Hangup.Builder().build())
-        .build();
+    return TwimlElement.response()
+        .add(gather(1, 2, chooseUrl, false)
+            .add(say(message, language))
+            .add(say("To choose when we call you back, press 2. Or leave a message after the tone, then hang up.", language)))
+        .add(voicemail(voicemailMaxSeconds, recordingUrl))
+        .add(say(closing, language))
+        .add(hangupVerb());
   }
 
-  private static Record voicemail(int voicemailMaxSeconds, String recordingUrl) {
-    return new Record.Builder()
-        .maxLength(voicemailMaxSeconds)
-        .playBeep(true)
-        .timeout(5)
-        .action(recordingUrl)
-        .method(HttpMethod.POST)
-        .recordingStatusCallback(recordingUrl)
-        .recordingStatusCallbackMethod(HttpMethod.POST)
-        .build();
+  private static TwimlElement voicemail(int voicemailMaxSeconds, String recordingUrl) {
+    return TwimlElement.of("Record")
+        .attribute("action", recordingUrl)
+        .attribute("maxLength", voicemailMaxSeconds)
+        .attribute("method", "POST")
+        .attribute("playBeep", true)
+        .attribute("recordingStatusCallback", recordingUrl)
+        .attribute("recordingStatusCallbackMethod", "POST")
+        .attribute("timeout", 5);
   }
 
   /** Choosing the time, step 1: which day. */
-  static VoiceResponse askDay(String language, String actionUrl) {
-    return new VoiceResponse.Builder()
-        .gather(new Gather.Builder().numDigits(1).timeout(6).action(actionUrl).method(HttpMethod.POST)
-            .inputs(List.of(Gather.Input.DTMF))
-            .say(say("For today, press 1. For tomorrow, press 2. For the day after tomorrow, press 3.", language))
-            .build())
-        .say(say("We will call you back as soon as we can. Goodbye.", language))
-        .hangup(new Hangup.Builder().build())
-        .build();
+  static TwimlElement askDay(String language, String actionUrl) {
+    return TwimlElement.response()
+        .add(gather(1, 6, actionUrl, null)
+            .add(say("For today, press 1. For tomorrow, press 2. For the day after tomorrow, press 3.", language)))
+        .add(say("We will call you back as soon as we can. Goodbye.", language))
+        .add(hangupVerb());
   }
 
   /** Choosing the time, step 2: the time as four digits; {@code problem} says why the last one could not be taken. */
-  static VoiceResponse askTime(String language, String actionUrl, String problem) {
-    return new VoiceResponse.Builder()
-        .gather(new Gather.Builder().numDigits(4).timeout(8).action(actionUrl).method(HttpMethod.POST)
-            .inputs(List.of(Gather.Input.DTMF))
-            .say(say((problem == null ? "" : problem + " ")
-                + "Enter the time as four digits, for example 1 4 3 0 for half past two in the afternoon.", language))
-            .build())
-        .say(say("We will call you back as soon as we can. Goodbye.", language))
-        .hangup(new Hangup.Builder().build())
-        .build();
+  static TwimlElement askTime(String language, String actionUrl, String problem) {
+    return TwimlElement.response()
+        .add(gather(4, 8, actionUrl, null)
+            .add(say((problem == null ? "" : problem + " ")
+                + "Enter the time as four digits, for example 1 4 3 0 for half past two in the afternoon.", language)))
+        .add(say("We will call you back as soon as we can. Goodbye.", language))
+        .add(hangupVerb());
   }
 
   /** The chosen time, read back. */
-  static VoiceResponse timeChosen(String language, String when) {
-    return new VoiceResponse.Builder()
-        .say(say("Thank you. We will call you back " + when + ". Goodbye.", language))
-        .hangup(new Hangup.Builder().build())
-        .build();
+  static TwimlElement timeChosen(String language, String when) {
+    return sayThenHangUp("Thank you. We will call you back " + when + ". Goodbye.", language);
   }
 
-  static VoiceResponse timeNotChosen(String language, String why) {
-    return new VoiceResponse.Builder()
-        .say(say(why + " We will call you back as soon as we can. Goodbye.", language))
-        .hangup(new Hangup.Builder().build())
-        .build();
+  static TwimlElement timeNotChosen(String language, String why) {
+    return sayThenHangUp(why + " We will call you back as soon as we can. Goodbye.", language);
   }
 
-  static VoiceResponse voicemailThanks() {
-    return new VoiceResponse.Builder()
-        .say(say("Thank you for your message. We will call you back soon. Goodbye.", "en-US"))
-        .hangup(new Hangup.Builder().build())
-        .build();
+  static TwimlElement voicemailThanks() {
+    return sayThenHangUp("Thank you for your message. We will call you back soon. Goodbye.", "en-US");
   }
 
-  static VoiceResponse notInService() {
-    return new VoiceResponse.Builder()
-        .say(say("Sorry, this number is not in service. Goodbye.", "en-US"))
-        .hangup(new Hangup.Builder().build())
-        .build();
+  static TwimlElement notInService() {
+    return sayThenHangUp("Sorry, this number is not in service. Goodbye.", "en-US");
   }
 
   /** Ends a call politely when a request could not be handled. */
-  static VoiceResponse apology() {
-    return new VoiceResponse.Builder()
-        .say(say("Sorry, we cannot take your call right now. Please try again later. Goodbye.", "en-US"))
-        .hangup(new Hangup.Builder().build())
-        .build();
+  static TwimlElement apology() {
+    return sayThenHangUp("Sorry, we cannot take your call right now. Please try again later. Goodbye.", "en-US");
   }
 
   /**
@@ -358,44 +283,39 @@ final class Twiml {
    *
    * @param problem said first when the previous answer was no score
    */
-  static VoiceResponse askFeedback(Line line, String actionUrl, String problem) {
-    Gather.Builder gather = new Gather.Builder().numDigits(1).timeout(8).action(actionUrl).method(HttpMethod.POST)
-        .actionOnEmptyResult(false).inputs(List.of(Gather.Input.DTMF));
+  static TwimlElement askFeedback(Line line, String actionUrl, String problem) {
+    TwimlElement gather = gather(1, 8, actionUrl, false);
     if (problem != null) {
-      gather.say(say(problem, line.language()));
+      gather.add(say(problem, line.language()));
     }
-    return new VoiceResponse.Builder()
-        .gather(gather.say(say(line.feedbackQuestion(), line.language())).build())
-        .say(say("Thank you for calling. Goodbye.", line.language()))
-        .hangup(new Hangup.Builder().build())
-        .build();
+    return TwimlElement.response()
+        .add(gather.add(say(line.feedbackQuestion(), line.language())))
+        .add(say("Thank you for calling. Goodbye.", line.language()))
+        .add(hangupVerb());
   }
 
   /** The score is in; a poor one is answered with the promise that someone will follow it up. */
-  static VoiceResponse feedbackThanks(String language, boolean poor) {
-    return new VoiceResponse.Builder()
-        .say(say(poor ? "Thank you, and we are sorry we let you down. Someone will call you about it soon. Goodbye."
-            : "Thank you for your answer. Goodbye.", language))
-        .hangup(new Hangup.Builder().build())
-        .build();
+  static TwimlElement feedbackThanks(String language, boolean poor) {
+    return sayThenHangUp(poor ? "Thank you, and we are sorry we let you down. Someone will call you about it soon. Goodbye."
+            : "Thank you for your answer. Goodbye.", language);
   }
 
   /** A reply to an SMS; no text: no reply at all. */
-  static MessagingResponse message(String text) {
-    MessagingResponse.Builder response = new MessagingResponse.Builder();
+  static TwimlElement message(String text) {
+    TwimlElement response = TwimlElement.response();
     if (text != null) {
-      response.message(new Message.Builder().body(new Body.Builder(text).build()).build());
+      response.add(TwimlElement.of("Message").add(TwimlElement.of("Body").text(text)));
     }
-    return response.build();
+    return response;
   }
 
-  static VoiceResponse hangup() {
-    return new VoiceResponse.Builder().hangup(new Hangup.Builder().build()).build();
+  static TwimlElement hangup() {
+    return TwimlElement.response().add(hangupVerb());
   }
 
   /** An empty document: acknowledges a status callback. */
-  static VoiceResponse empty() {
-    return new VoiceResponse.Builder().build();
+  static TwimlElement empty() {
+    return TwimlElement.response();
   }
 
   private static String firstName(String name) {
@@ -408,14 +328,14 @@ final class Twiml {
     return caller.map(Customer::language).filter(l -> l != null && !l.isBlank()).orElse(line.language());
   }
 
-  private static Say say(String text, String language) {
-    Say.Builder say = new Say.Builder(text);
-    for (Say.Language candidate : Say.Language.values()) {
-      if (candidate.toString().equalsIgnoreCase(language)) {
-        say.language(candidate);
-        break;
-      }
-    }
-    return say.build();
+  /** Speech in the given language when {@code <Say>} knows it, else in Twilio's default. */
+  private static TwimlElement say(String text, String language) {
+    return TwimlElement.of("Say")
+        .attribute("language", language == null ? null : SAY_LANGUAGES.get(language.toLowerCase(Locale.ROOT)))
+        .text(text);
+  }
+
+  private static TwimlElement sayThenHangUp(String text, String language) {
+    return TwimlElement.response().add(say(text, language)).add(hangupVerb());
   }
 }
