@@ -55,6 +55,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,10 +86,21 @@ public final class Ringback implements AutoCloseable {
 
   /** Starts everything and returns once the HTTP server listens; blocking, so not for an event loop. */
   public static Ringback start(RingbackConfig config, Clock clock) throws Exception {
-    Database database = Database.start(config.database());
+    // PostgreSQL starts (embedded: a child process) and migrates while this thread builds Vert.x
+    // and loads what the first requests need: the two together decide how soon we are healthy.
+    CompletableFuture<Database> ready = CompletableFuture.supplyAsync(() -> {
+      Database started = startDatabase(config.database());
+      try {
+        started.migrate();
+        return started;
+      } catch (RuntimeException e) {
+        started.close();
+        throw e;
+      }
+    }, runnable -> new Thread(runnable, "ringback-database-start").start());
     Vertx vertx = null;
+    Database database = null;
     try {
-      database.migrate();
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       registry.config().meterFilter(RingbackMetrics.httpLatencyBuckets());
       new ClassLoaderMetrics().bindTo(registry);
@@ -103,13 +115,18 @@ public final class Ringback implements AutoCloseable {
               .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME))))
           .withMetrics(new GuardedMetricsFactory(new MicrometerMetricsFactory(registry)))
           .build();
-      Pool pool = database.createPool(vertx, config.database().poolSize());
-      int port = config.http().port() == 0 ? freePort() : config.http().port();
-      OptionalInt managementPort = config.http().managementPort().stream().map(p -> p == 0 ? freePort() : p).findFirst();
-      Services services = bootstrap(vertx, config, clock, pool, registry, port)
-          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       dev.ringback.http.Operations.preload();
       dev.ringback.domain.TimeZones.preload();
+      int port = config.http().port() == 0 ? freePort() : config.http().port();
+      Telephony network = config.twilio().configured()
+          ? new TwilioTelephony(vertx, config.twilio())
+          : new SimulatedTelephony(vertx, () -> "http://127.0.0.1:" + port, clock, new Random(),
+              config.metrics().ringSeconds() * 1000L);
+      database = awaitDatabase(ready);
+      Pool pool = database.createPool(vertx, config.database().poolSize());
+      OptionalInt managementPort = config.http().managementPort().stream().map(p -> p == 0 ? freePort() : p).findFirst();
+      Services services = bootstrap(vertx, config, clock, pool, registry, network)
+          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
       String http = vertx.deployVerticle(() -> new HttpVerticle(services, port, managementPort),
               new DeploymentOptions().setInstances(instances))
@@ -129,21 +146,43 @@ public final class Ringback implements AutoCloseable {
       if (vertx != null) {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
-      database.close();
+      if (database != null) {
+        database.close();
+      } else {
+        // Failed before the database was ready: stop it once it is.
+        ready.thenAccept(Database::close);
+      }
+      throw e;
+    }
+  }
+
+  private static Database startDatabase(RingbackConfig.Database config) {
+    try {
+      return Database.start(config);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The started, migrated database, or the exception that stopped it (not wrapped). */
+  private static Database awaitDatabase(CompletableFuture<Database> ready) throws Exception {
+    try {
+      return ready.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause() instanceof java.io.UncheckedIOException io ? io.getCause() : e.getCause();
+      if (cause instanceof Exception exception) {
+        throw exception;
+      }
       throw e;
     }
   }
 
   private static Future<Services> bootstrap(Vertx vertx, RingbackConfig config, Clock clock, Pool pool,
-                                            PrometheusMeterRegistry registry, int port) {
+                                            PrometheusMeterRegistry registry, Telephony network) {
     LineStore lines = new LineStore(pool);
     TokenStore tokens = new TokenStore(pool);
     RingbackMetrics metrics = new RingbackMetrics(registry, config.metrics().ringSeconds(), config.metrics().ringToAnswerBucketsRings(),
         config.metrics().target(), config.metrics().serviceLevelObjective(), config.lines().stream().map(Line::id).toList());
-    Telephony network = config.twilio().configured()
-        ? new TwilioTelephony(vertx, config.twilio())
-        : new SimulatedTelephony(vertx, () -> "http://127.0.0.1:" + port, clock, new Random(),
-            config.metrics().ringSeconds() * 1000L);
     if (!config.twilio().configured()) {
       LOG.warn("No Twilio credentials: outbound calls are played by the built-in call simulator, "
           + "and /twilio/* requests are not signature-checked");

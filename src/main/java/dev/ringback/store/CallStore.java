@@ -191,13 +191,23 @@ public final class CallStore {
    *     dialler's calls, and the customer leg an agent's click-to-connect call dials
    */
   public Future<Applied> apply(CallEvent event, Long callbackId) {
-    return pool.withTransaction(conn -> conn.preparedQuery(INSERT_EVENT).execute(Tuple.from(new Object[] {
-            event.callSid(), event.parentCallSid(), event.status().value(), event.sequenceNumber(),
-            Rows.timestamp(event.timestamp()), event.direction(), event.from(), event.to(),
-            event.callDuration(), event.answeredBy()}))
+    Tuple row = Tuple.from(new Object[] {
+        event.callSid(), event.parentCallSid(), event.status().value(), event.sequenceNumber(),
+        Rows.timestamp(event.timestamp()), event.direction(), event.from(), event.to(),
+        event.callDuration(), event.answeredBy()});
+    if (callbackId == null && !changesTheCall(event)) {
+      // Most events are only kept (a call's initiated, ringing, in-progress): one statement, no transaction.
+      return pool.preparedQuery(INSERT_EVENT).execute(row).map(inserted -> Applied.nothing(inserted.rowCount() == 0));
+    }
+    return pool.withTransaction(conn -> conn.preparedQuery(INSERT_EVENT).execute(row)
         .compose(inserted -> inserted.rowCount() == 0
             ? Future.succeededFuture(Applied.nothing(true))
             : callbackId != null ? applyCallbackLeg(conn, event, callbackId) : applyNew(conn, event)));
+  }
+
+  /** Whether {@link #applyNew} does more than keep the event: an agent's leg answered, or a call ended. */
+  private static boolean changesTheCall(CallEvent event) {
+    return event.isChildLeg() ? event.status().isAnswer() : event.status().isFinal();
   }
 
   private Future<Applied> applyCallbackLeg(SqlConnection conn, CallEvent event, long callbackId) {

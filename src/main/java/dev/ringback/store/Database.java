@@ -78,7 +78,8 @@ public final class Database implements AutoCloseable {
         .locations("classpath:db/migration")
         .load()
         .migrate();
-    LOG.info("Database schema at version {} ({} migrations applied now)", result.targetSchemaVersion, result.migrationsExecuted);
+    LOG.info("Database schema at version {} ({} migrations applied now)",
+        result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion, result.migrationsExecuted);
   }
 
   public Pool createPool(Vertx vertx, int size) {
