@@ -230,7 +230,8 @@ public final class Dispatcher extends VerticleBase {
   private Future<Void> dial(DialStore.Claimed c) {
     Line line = line(c.lineId());
     Instant claimedAt = services.clock().instant();
-    List<ZoneId> zones = TimeZones.forCustomer(c.customerZone(), c.phone(), line.timeZone());
+    List<ZoneId> zones = config.allowedHours().isAllDay() ? List.of(line.timeZone())
+        : TimeZones.forCustomer(c.customerZone(), c.phone(), line.timeZone());
     Instant allowed = config.allowedHours().firstCallable(claimedAt, zones, line.timeZone());
     if (allowed.isAfter(claimedAt)) {
       LOG.info("callback #{} to {}: quiet hours in {}; waits until {}", c.id(), PhoneNumbers.mask(c.phone()), zones, allowed);

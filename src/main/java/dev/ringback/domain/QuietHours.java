@@ -16,6 +16,11 @@ public record QuietHours(LocalTime from, LocalTime until) {
   /** No quiet hours: any time of day. */
   public static final QuietHours ALL_DAY = new QuietHours(LocalTime.MIDNIGHT, LocalTime.MIDNIGHT);
 
+  /** Calls may ring at any time of day: nobody's time zone matters. */
+  public boolean isAllDay() {
+    return from.equals(LocalTime.MIDNIGHT) && until.equals(LocalTime.MIDNIGHT);
+  }
+
   public boolean allows(Instant at, List<ZoneId> zones) {
     return zones.stream().allMatch(zone -> inside(at.atZone(zone).toLocalTime()));
   }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * the window in all of them.
  */
 public final class TimeZones {
+  /** Parsing a number costs more than the rest of a dial decision, and retries and regulars come back: numbers seen lately. */
+  private static final ConcurrentHashMap<String, List<ZoneId>> BY_NUMBER = new ConcurrentHashMap<>();
+  private static final int BY_NUMBER_MAX = 20_000;
+
   private static final Logger LOG = LoggerFactory.getLogger(TimeZones.class);
   /** Built into the jar at build time from libphonenumber's data; see pom.xml. */
   static final String RESOURCE = "/phone/timezones.bson";
@@ -55,6 +60,22 @@ public final class TimeZones {
    * libphonenumber's own mapper does; empty when unknown.
    */
   public static List<ZoneId> forNumber(String e164) {
+    if (e164 == null) {
+      return List.of();
+    }
+    List<ZoneId> known = BY_NUMBER.get(e164);
+    if (known != null) {
+      return known;
+    }
+    if (BY_NUMBER.size() >= BY_NUMBER_MAX) {
+      BY_NUMBER.clear();
+    }
+    List<ZoneId> zones = lookUp(e164);
+    BY_NUMBER.put(e164, zones);
+    return zones;
+  }
+
+  private static List<ZoneId> lookUp(String e164) {
     PhoneNumber number;
     try {
       number = UTIL.parse(e164, "ZZ");

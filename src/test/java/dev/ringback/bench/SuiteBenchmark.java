@@ -49,6 +49,8 @@ public final class SuiteBenchmark {
   final List<String> parts = List.of(System.getProperty("bench.parts",
       "startup,webhooks,orders,lateness,dispatch,ceilings,peer,scale").split(","));
   final int dispatchCount = Integer.getInteger("bench.callbacks", 5000);
+  /** Seconds of webhook load before any webhook figure is taken: on 2 cores the JIT needs about a minute of traffic. */
+  final int warmup = Integer.getInteger("bench.warmup", 40);
   final List<Integer> ladder = parse(System.getProperty("bench.ladder", "750,1000,1500,2000,3000,4000,5000,7500,10000"));
   BenchDatabase db;
   TwilioStandIn twilio;
@@ -90,6 +92,9 @@ public final class SuiteBenchmark {
       }
       if (parts.contains("peer")) {
         peer();
+      }
+      if (parts.contains("dispatch") || parts.contains("peer")) {
+        dialCeiling();
       }
       if (parts.contains("scale")) {
         scale();
@@ -194,6 +199,25 @@ public final class SuiteBenchmark {
         figures.put("startup.embedded." + rows.size(), ms);
       }
     }
+    // The same start with a class-data archive (AppCDS) of the classes a start loads, written by one training start.
+    Path archive = out.resolve("ringback.jsa");
+    Files.deleteIfExists(archive);
+    try (ServerProcess training = ServerProcess.start(List.of("-Xmx256m", "-XX:ArchiveClassesAtExit=" + archive),
+        List.of("-jar", jar.toString(), "--config", out.resolve("ringback-embedded.yaml").toString()), env(null),
+        out.resolve("ringback-startup-training.log"), ServerProcess.freePort())) {
+      training.awaitHealthy(Duration.ofSeconds(120));
+    }
+    if (Files.exists(archive)) {
+      for (int i = 1; i <= 2; i++) {
+        try (ServerProcess server = ServerProcess.start(List.of("-Xmx256m", "-XX:SharedArchiveFile=" + archive),
+            List.of("-jar", jar.toString(), "--config", out.resolve("ringback-embedded.yaml").toString()), env(null),
+            out.resolve("ringback-startup-cds.log"), ServerProcess.freePort())) {
+          double ms = server.awaitHealthy(Duration.ofSeconds(120));
+          rows.add(List.of("embedded database, class-data archive", "start " + i + " (data kept)", ms(ms)));
+          figures.put("startup.cds." + i, ms);
+        }
+      }
+    }
     String url = db.create("bench_startup");
     for (String run : List.of("first start (migrations)", "second start")) {
       try (ServerProcess server = ServerProcess.start(List.of("-Xmx256m"), List.of("-jar", jar.toString(), "--config",
@@ -204,7 +228,9 @@ public final class SuiteBenchmark {
     }
     report.table("Start-up: process start to the first 200 from GET /health", List.of("database", "run", "time"), rows);
     report.line("`java -Xmx256m -jar target/ringback.jar`; /health polled every 10 ms. The embedded run keeps its data in a new "
-        + "directory; the external run uses a new database on the suite's PostgreSQL.");
+        + "directory; the external run uses a new database on the suite's PostgreSQL. The class-data archive rows add "
+        + "`-XX:SharedArchiveFile=ringback.jsa`, written once by a start with `-XX:ArchiveClassesAtExit=ringback.jsa` "
+        + "that was stopped when healthy.");
     deleteTree(data);
   }
 
@@ -255,8 +281,9 @@ public final class SuiteBenchmark {
 
   void webhooks(ServerProcess server, String label, boolean withLadder) throws Exception {
     try (OpenLoop load = new OpenLoop("127.0.0.1", server.port, 256)) {
-      load.run(300, 10, statusRequests()); // warm-up: JIT, connections
-      load.run(300, 5, voiceRequests());
+      // Warm-up (JIT, connections), not measured: a server answers webhooks for days after its first minute.
+      load.run(600, warmup * 2 / 3, statusRequests());
+      load.run(300, warmup / 3, voiceRequests());
       List<List<String>> rows = new ArrayList<>();
       for (String path : List.of("/twilio/status", "/twilio/voice")) {
         server.startSampling();
@@ -300,7 +327,9 @@ public final class SuiteBenchmark {
       report.line("`/twilio/status`: each call sends initiated, ringing, in-progress and completed (Twilio's own Timestamp), "
           + "every event a new row; `/twilio/voice`: a caller on the main line (greeting, agents rung, the call recorded). "
           + "A rate is *sustained* when every request got a 2xx, at least 95% of the offered rate was answered and p99 < 50 ms; "
-          + "the ladder stops at the first rate that is not.");
+          + "the ladder stops at the first rate that is not. Measured after " + warmup + " s of unmeasured warm-up load "
+          + "(status webhooks at 600/s, then calls at 300/s) on the same server, since on 2 cores the JIT compiler needs about a "
+          + "minute of traffic before a new JVM answers at full speed.");
     }
   }
 
@@ -654,6 +683,44 @@ public final class SuiteBenchmark {
         + "100 ms, HikariCP with 18 connections. Each execution reads its callback row, places the call with twilio-java through the "
         + "same HTTP client class Ringback uses, and records the CallSid and outcome on the row; db-scheduler then deletes the "
         + "execution. 200 callbacks warm up first.");
+  }
+
+  /**
+   * The dialling ceiling: twilio-java's Calls.json request alone, from the dispatcher's 16
+   * threads, against the same stand-in, without any database: no dispatcher can beat it here.
+   */
+  void dialCeiling() throws Exception {
+    Class<?> ceiling;
+    try {
+      ceiling = Class.forName("dev.ringback.dialer.DialCeiling");
+    } catch (ClassNotFoundException e) {
+      return;
+    }
+    var method = ceiling.getMethod("run", String.class, String.class, String.class, int.class, int.class);
+    method.invoke(null, twilio.baseUrl(), RingbackServer.ACCOUNT_SID, RingbackServer.AUTH_TOKEN, 2000, 16); // warm-up
+    twilio.reset();
+    double rate = (double) method.invoke(null, twilio.baseUrl(), RingbackServer.ACCOUNT_SID, RingbackServer.AUTH_TOKEN,
+        dispatchCount, 16);
+    twilio.reset();
+    figures.put("dial.ceiling", rate);
+    List<List<String>> rows = new ArrayList<>();
+    rows.add(List.of("twilio-java alone, 16 threads, no database", Integer.toString(dispatchCount), String.format("%.0f", rate), ""));
+    Double ours = figures.get("dispatch.1");
+    if (ours != null) {
+      rows.add(List.of("Ringback's dispatcher, 1 instance (above)", Integer.toString(dispatchCount), String.format("%.0f", ours),
+          String.format("%.0f%%", 100 * ours / rate)));
+    }
+    Double peer = figures.get("peer.dispatch");
+    if (peer != null) {
+      rows.add(List.of("db-scheduler (above)", Integer.toString(dispatchCount), String.format("%.0f", peer),
+          String.format("%.0f%%", 100 * peer / rate)));
+    }
+    report.table("Dialling ceiling: twilio-java's Calls.json request alone, as fast as the stand-in answers",
+        List.of("run", "calls", "calls/s", "fraction of the ceiling"), rows);
+    report.line("`dev.ringback.dialer.DialCeiling` (bench profile): the dispatcher's request (same parameters, same HTTP client "
+        + "class, 16 threads) in a loop in the suite's JVM, beside the stand-in that answers it, after 2,000 calls of warm-up. "
+        + "Every placed callback costs at least this much CPU on the machine, so it bounds any dispatcher that dials through "
+        + "twilio-java here.");
   }
 
   // ---------------------------------------------------------------------------------------------

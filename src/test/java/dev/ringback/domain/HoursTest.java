@@ -57,6 +57,10 @@ class HoursTest {
   @Test
   void quietHoursKeepEveryZoneOfTheCustomerInsideTheWindow() {
     QuietHours window = new QuietHours(LocalTime.of(8, 0), LocalTime.of(21, 0));
+    assertThat(window.isAllDay()).isFalse();
+    OpeningHours.Interval allDay = OpeningHours.Interval.parse("00:00-24:00");
+    assertThat(new QuietHours(allDay.open(), allDay.close()).isAllDay()).as("00:00-24:00: no zone needs looking up").isTrue();
+    assertThat(new QuietHours(allDay.open(), allDay.close()).allows(la("2026-11-23T03:00"), List.of(LA))).isTrue();
     assertThat(window.allows(la("2026-11-23T20:59"), List.of(LA))).isTrue();
     assertThat(window.allows(la("2026-11-23T21:00"), List.of(LA))).isFalse();
     assertThat(window.nextAllowed(la("2026-11-23T22:00"), List.of(LA))).contains(la("2026-11-24T08:00"));
