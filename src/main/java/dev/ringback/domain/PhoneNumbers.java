@@ -15,6 +15,9 @@ public final class PhoneNumbers {
   private static final int MAX_INPUT_LENGTH = 64;
 
   private final String defaultRegion;
+  /** Numbers normalized lately (without a region), bounded: callers and lines come back. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Optional<String>> recent = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int RECENT_MAX = 20_000;
 
   public PhoneNumbers(String defaultRegion) {
     this.defaultRegion = defaultRegion.toUpperCase(Locale.ROOT);
@@ -26,7 +29,20 @@ public final class PhoneNumbers {
 
   /** The E.164 form of a valid number, or empty for anything that is not one. */
   public Optional<String> normalize(String raw) {
-    return normalize(raw, null);
+    if (raw == null) {
+      return Optional.empty();
+    }
+    // Every webhook names the line and the caller; parsing costs more than the rest of a status webhook.
+    Optional<String> known = recent.get(raw);
+    if (known != null) {
+      return known;
+    }
+    Optional<String> normalized = normalize(raw, null);
+    if (recent.size() >= RECENT_MAX) {
+      recent.clear();
+    }
+    recent.put(raw, normalized);
+    return normalized;
   }
 
   /**

@@ -18,9 +18,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -624,10 +621,7 @@ final class TwilioWebhooks {
     if (value == null || value.isBlank()) {
       return services.clock().instant();
     }
-    try {
-      return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-    } catch (DateTimeParseException e) {
-      throw HttpFailure.badRequest("Timestamp '" + value + "' is not an RFC 1123 date");
-    }
+    return TwilioTimestamp.parse(value.trim())
+        .orElseThrow(() -> HttpFailure.badRequest("Timestamp '" + value + "' is not an RFC 1123 date"));
   }
 }
