@@ -51,6 +51,7 @@ public final class SuiteBenchmark {
   final int dispatchCount = Integer.getInteger("bench.callbacks", 5000);
   /** Seconds of webhook load before any webhook figure is taken: on 2 cores the JIT needs about a minute of traffic. */
   final int warmup = Integer.getInteger("bench.warmup", 40);
+  final int cores = Runtime.getRuntime().availableProcessors();
   final List<Integer> ladder = parse(System.getProperty("bench.ladder", "750,1000,1500,2000,3000,4000,5000,7500,10000"));
   BenchDatabase db;
   TwilioStandIn twilio;
@@ -314,9 +315,10 @@ public final class SuiteBenchmark {
         }
       }
       if (withLadder) {
-        double[] w = wrk(server.port, "/twilio/status", 10, "ringback" + label);
+        double[] w = wrk(server.process.toHandle(), server.port, "/twilio/status", 10, "ringback" + label);
         if (w != null) {
           figures.put(label + "/twilio/status.wrk", w[0]);
+          cpuFigures(label + "/twilio/status.wrk", w);
           rows.add(List.of("/twilio/status", "wrk, closed loop, 64 connections, 10 s (max throughput; its latencies are not "
               + "open-loop)", String.format("%.0f", w[0]), String.format("%.0f", w[1]), "", "", "", ""));
         }
@@ -527,9 +529,10 @@ public final class SuiteBenchmark {
     try (ServerProcess bare = ServerProcess.start(jvm, List.of(BareHttpServer.class.getName(), Integer.toString(port)), Map.of(),
         out.resolve("bare-http.log"), port)) {
       bare.awaitHealthy(Duration.ofSeconds(30));
-      double[] w = wrk(port, "/twilio/status", 10, "bare");
+      double[] w = wrk(bare.process.toHandle(), port, "/twilio/status", 10, "bare");
       if (w != null) {
         figures.put("ceiling.http.wrk", w[0]);
+        cpuFigures("ceiling.http.wrk", w);
         rows.add(List.of("bare route", "wrk, closed loop, 64 connections, 10 s (max throughput; its latencies are not "
             + "open-loop)", String.format("**%.0f**", w[0]), String.format("%.0f", w[1]), "", "", "", ""));
       }
@@ -567,15 +570,69 @@ public final class SuiteBenchmark {
     fraction(side, "/twilio/status, wrk max throughput", "/twilio/status.wrk", "pgbench inserts/s, 32 clients", "ceiling.pg.32");
     report.table("Side by side: Ringback's rates as fractions of the ceilings", List.of("ours", "per s", "ceiling", "per s",
         "fraction"), side);
-    report.line("Ringback's pool has 8 connections; one status webhook is a transaction of several statements (BEGIN, the "
-        + "event INSERT, the call's UPDATE, COMMIT), so the ceiling in webhooks/s is below these transaction rates.");
+    report.line("Ringback's pool has 8 connections. Of a call's four status webhooks, three are one INSERT each (autocommit, as "
+        + "pgbench's); the last is a transaction (BEGIN, the event INSERT, the call's UPDATE, COMMIT).");
+    List<List<String>> cpu = new ArrayList<>();
+    for (String[] run : List.of(new String[] {"bare route (HTTP ceiling)", "ceiling.http.wrk"},
+        new String[] {"Ringback /twilio/status", "/twilio/status.wrk"}, new String[] {"Ringback /twilio/status, with history",
+            "history/twilio/status.wrk"})) {
+      Double rate = figures.get(run[1]);
+      Double server = figures.get(run[1] + ".cpu.server");
+      if (rate == null || server == null) {
+        continue;
+      }
+      double postgres = figures.get(run[1] + ".cpu.postgres");
+      double generator = figures.get(run[1] + ".cpu.wrk");
+      double total = server + (Double.isNaN(postgres) ? 0 : postgres) + (Double.isNaN(generator) ? 0 : generator);
+      cpu.add(List.of(run[0], String.format("%.0f", rate), String.format("%.0f", server), Double.isNaN(postgres) ? "-"
+          : String.format("%.0f", postgres), Double.isNaN(generator) ? "-" : String.format("%.0f", generator),
+          String.format("%.0f", total), String.format("%.0f", cores * 1e6 / total)));
+    }
+    if (!cpu.isEmpty()) {
+      report.table("CPU time per request during the wrk runs (the physical budget)", List.of("run", "requests/s", "server µs",
+          "PostgreSQL µs", "wrk µs", "total µs", "most requests/s " + cores + " cores allow"), cpu);
+      report.line("CPU time (user + system) each process spent during the 10 s wrk run, divided by the requests answered: the "
+          + "server process (all threads), PostgreSQL (the postmaster and its backends, read from /proc), and wrk itself (bash's "
+          + "`time`). The last column is the machine's cores × 1 s over that total: no request rate above it fits on this "
+          + "machine with this load generator, whatever the server does.");
+    }
   }
 
   /**
-   * Closed-loop maximum throughput with wrk (a C load generator, 1 thread, 64 connections) over
-   * a pool of pre-signed status webhooks; returns {requests/s, non-2xx}, or null without wrk.
+   * CPU time of a process and all its descendants, in nanoseconds (PostgreSQL: the postmaster and
+   * its backends; a backend that has exited is no longer counted, so runs keep their connections).
    */
-  double[] wrk(int port, String path, int seconds, String name) throws Exception {
+  static long cpuNanos(ProcessHandle root) {
+    long total = root.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    for (ProcessHandle child : root.descendants().toList()) {
+      total += child.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+    return total;
+  }
+
+  /** The local PostgreSQL server's postmaster, found from a backend's parent; empty for a remote database. */
+  java.util.Optional<ProcessHandle> postmaster() {
+    try {
+      long backend = Long.parseLong(db.value("postgres", "SELECT pg_backend_pid()"));
+      return ProcessHandle.of(backend).flatMap(ProcessHandle::parent)
+          .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
+    } catch (RuntimeException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  void cpuFigures(String key, double[] w) {
+    figures.put(key + ".cpu.server", w[2]);
+    figures.put(key + ".cpu.postgres", w[3]);
+    figures.put(key + ".cpu.wrk", w[4]);
+  }
+
+  /**
+   * wrk (a C load generator, 1 thread, 64 connections, closed loop) over a pool of pre-signed
+   * status webhooks against {@code path}; returns {requests/s, non-2xx, then the CPU time per request in microseconds of the
+   * server process, of PostgreSQL (NaN if not local) and of wrk itself}, or null without wrk.
+   */
+  double[] wrk(ProcessHandle server, int port, String path, int seconds, String name) throws Exception {
     Path pool = out.resolve("wrk-pool-" + name + ".txt");
     IntFunction<OpenLoop.Request> requests = statusRequests();
     StringBuilder lines = new StringBuilder();
@@ -586,15 +643,23 @@ public final class SuiteBenchmark {
     Files.writeString(pool, lines);
     List<String> command = List.of("wrk", "-t1", "-c64", "-d" + seconds + "s", "-s", "bench/signed-pool.lua",
         "http://127.0.0.1:" + port + path, "--", pool.toString());
-    Process p;
     try {
-      p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      new ProcessBuilder("wrk", "--version").redirectErrorStream(true).start().waitFor();
     } catch (IOException e) {
       System.out.println("wrk not found: " + e.getMessage());
       return null;
     }
+    java.util.Optional<ProcessHandle> postgres = postmaster();
+    long serverBefore = cpuNanos(server);
+    long postgresBefore = postgres.map(SuiteBenchmark::cpuNanos).orElse(0L);
+    // bash's time reports wrk's own CPU (user and system seconds) on the last line.
+    Process p = new ProcessBuilder("bash", "-c", "TIMEFORMAT='cpu %3U %3S'; time " + String.join(" ", command))
+        .redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor();
+    double serverCpu = (cpuNanos(server) - serverBefore) / 1e3;
+    double postgresCpu = postgres.isPresent() ? (cpuNanos(postgres.get()) - postgresBefore) / 1e3 : Double.NaN;
+    double wrkCpu = Double.NaN;
     Files.writeString(out.resolve("wrk-" + name + ".log"), String.join(" ", command) + "\n" + output);
     double rps = Double.NaN;
     double non2xx = 0;
@@ -603,10 +668,15 @@ public final class SuiteBenchmark {
         rps = Double.parseDouble(line.substring(13).trim());
       } else if (line.contains("Non-2xx or 3xx responses:")) {
         non2xx = Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+      } else if (line.startsWith("cpu ")) {
+        String[] f = line.split(" ");
+        wrkCpu = (Double.parseDouble(f[1]) + Double.parseDouble(f[2])) * 1e6;
       }
     }
-    System.out.println("wrk " + name + ": " + rps + " req/s, non-2xx " + non2xx);
-    return new double[] {rps, non2xx};
+    double answered = rps * seconds;
+    System.out.printf("wrk %s: %.0f req/s, non-2xx %.0f, CPU per request: server %.0f us, postgres %.0f us, wrk %.0f us%n", name, rps,
+        non2xx, serverCpu / answered, postgresCpu / answered, wrkCpu / answered);
+    return new double[] {rps, non2xx, serverCpu / answered, postgresCpu / answered, wrkCpu / answered};
   }
 
   void fraction(List<List<String>> rows, String ours, String oursKey, String ceiling, String ceilingKey) {
