@@ -449,32 +449,43 @@ public final class SuiteBenchmark {
     String name = dbName(server);
     List<List<String>> rows = new ArrayList<>();
     dispatchRun(name, 200, 1_000_000); // warm-up
-    double[] one = dispatchRun(name, dispatchCount, 2_000_000);
+    double[] one = dispatchRun(name, dispatchCount, 2_000_000, List.of(server.process.toHandle()));
     rows.add(dispatchRow("1 instance", one));
     figures.put(label + "dispatch.1", one[0]);
     if (twoInstances) {
       try (ServerProcess second = ringback(url, "second", List.of())) {
         second.awaitHealthy(Duration.ofSeconds(60));
         dispatchRun(name, 200, 3_000_000);
-        double[] two = dispatchRun(name, dispatchCount, 4_000_000);
+        double[] two = dispatchRun(name, dispatchCount, 4_000_000, List.of(server.process.toHandle(), second.process.toHandle()));
         rows.add(dispatchRow("2 instances, one database", two));
         figures.put(label + "dispatch.2", two[0]);
       }
     }
     report.table("Dispatcher: callbacks placed per second" + (label.isEmpty() ? "" : " (" + label + ")"),
-        List.of("run", "callbacks", "rate (callbacks/s)", "due to Calls.json p50", "p99", "max"), rows);
+        List.of("run", "callbacks", "rate (callbacks/s)", "due to Calls.json p50", "p99", "max",
+            "CPU µs per callback: Ringback / PostgreSQL / stand-in"), rows);
     report.line(dispatchCount + " callbacks made due at one instant by one INSERT; the rate is their number over the time from "
         + "that instant to the last `Calls.json` request at the stand-in (claim with FOR UPDATE SKIP LOCKED, twilio-java request, "
-        + "outcome recorded). 200 callbacks warm up first.");
+        + "outcome recorded). 200 callbacks warm up first. CPU time per callback from /proc during the run: the Ringback "
+        + "process(es), PostgreSQL (postmaster and backends), and the suite's JVM, which holds the Twilio stand-in.");
   }
 
   static List<String> dispatchRow(String run, double[] r) {
-    return List.of(run, String.format("%.0f", r[4]), String.format("%.0f", r[0]), ms(r[1]), ms(r[2]), ms(r[3]));
+    return List.of(run, String.format("%.0f", r[4]), String.format("%.0f", r[0]), ms(r[1]), ms(r[2]), ms(r[3]),
+        r.length > 5 ? String.format("%.0f / %.0f / %.0f", r[5], r[6], r[7]) : "");
   }
 
-  /** @return {rate, p50, p99, max, count} */
   double[] dispatchRun(String database, int count, int offset) throws Exception {
+    return dispatchRun(database, count, offset, List.of());
+  }
+
+  /** @return {rate, p50, p99, max, count, then CPU µs per callback of the servers, PostgreSQL and the suite's JVM} */
+  double[] dispatchRun(String database, int count, int offset, List<ProcessHandle> servers) throws Exception {
     twilio.reset();
+    java.util.Optional<ProcessHandle> postgres = postmaster();
+    long serversBefore = servers.stream().mapToLong(SuiteBenchmark::cpuNanos).sum();
+    long postgresBefore = postgres.map(SuiteBenchmark::cpuNanos).orElse(0L);
+    long suiteBefore = ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     Instant due = Instant.now();
     try (Connection c = db.connect(database); var s = c.prepareStatement(
         "INSERT INTO callbacks (business_id, line_id, customer_phone, trigger, triggered_at, last_triggered_at, due_at) "
@@ -489,6 +500,9 @@ public final class SuiteBenchmark {
       s.execute();
     }
     RingbackServer.await(count + " dials", Duration.ofMinutes(5), () -> twilio.callCreationCount() >= count);
+    double serversCpu = (servers.stream().mapToLong(SuiteBenchmark::cpuNanos).sum() - serversBefore) / 1e3 / count;
+    double postgresCpu = postgres.isPresent() ? (cpuNanos(postgres.get()) - postgresBefore) / 1e3 / count : Double.NaN;
+    double suiteCpu = (ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L) - suiteBefore) / 1e3 / count;
     List<Double> delays = new ArrayList<>();
     for (var request : twilio.callCreations()) {
       delays.add(Duration.between(due, request.receivedAt()).toNanos() / 1e6);
@@ -496,7 +510,7 @@ public final class SuiteBenchmark {
     Collections.sort(delays);
     double last = delays.get(delays.size() - 1);
     System.out.printf("dispatch %d: %.0f/s p50=%.0f p99=%.0f%n", count, count * 1000.0 / last, pct(delays, 50), pct(delays, 99));
-    return new double[] {count * 1000.0 / last, pct(delays, 50), pct(delays, 99), last, count};
+    return new double[] {count * 1000.0 / last, pct(delays, 50), pct(delays, 99), last, count, serversCpu, postgresCpu, suiteCpu};
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -614,9 +628,15 @@ public final class SuiteBenchmark {
   java.util.Optional<ProcessHandle> postmaster() {
     try {
       long backend = Long.parseLong(db.value("postgres", "SELECT pg_backend_pid()"));
-      return ProcessHandle.of(backend).flatMap(ProcessHandle::parent)
+      java.util.Optional<ProcessHandle> found = ProcessHandle.of(backend).flatMap(ProcessHandle::parent)
           .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
+      if (found.isEmpty()) {
+        System.out.println("PostgreSQL's CPU time is not measured: no local postmaster above backend " + backend + " ("
+            + ProcessHandle.of(backend).flatMap(ProcessHandle::parent).flatMap(p -> p.info().command()).orElse("?") + ")");
+      }
+      return found;
     } catch (RuntimeException e) {
+      System.out.println("PostgreSQL's CPU time is not measured: " + e.getMessage());
       return java.util.Optional.empty();
     }
   }
@@ -769,12 +789,17 @@ public final class SuiteBenchmark {
     var method = ceiling.getMethod("run", String.class, String.class, String.class, int.class, int.class);
     method.invoke(null, twilio.baseUrl(), RingbackServer.ACCOUNT_SID, RingbackServer.AUTH_TOKEN, 2000, 16); // warm-up
     twilio.reset();
+    long suiteBefore = ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     double rate = (double) method.invoke(null, twilio.baseUrl(), RingbackServer.ACCOUNT_SID, RingbackServer.AUTH_TOKEN,
         dispatchCount, 16);
+    double perCall = (ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L) - suiteBefore) / 1e3
+        / dispatchCount;
     twilio.reset();
     figures.put("dial.ceiling", rate);
     List<List<String>> rows = new ArrayList<>();
-    rows.add(List.of("twilio-java alone, 16 threads, no database", Integer.toString(dispatchCount), String.format("%.0f", rate), ""));
+    rows.add(List.of("twilio-java alone, 16 threads, no database", Integer.toString(dispatchCount), String.format("%.0f", rate),
+        String.format("CPU %.0f µs per call (client and stand-in): at most %.0f calls/s on %d cores", perCall, cores * 1e6 / perCall,
+            cores)));
     Double ours = figures.get("dispatch.1");
     if (ours != null) {
       rows.add(List.of("Ringback's dispatcher, 1 instance (above)", Integer.toString(dispatchCount), String.format("%.0f", ours),
@@ -786,7 +811,7 @@ public final class SuiteBenchmark {
           String.format("%.0f%%", 100 * peer / rate)));
     }
     report.table("Dialling ceiling: twilio-java's Calls.json request alone, as fast as the stand-in answers",
-        List.of("run", "calls", "calls/s", "fraction of the ceiling"), rows);
+        List.of("run", "calls", "calls/s", "fraction of the ceiling; its CPU cost"), rows);
     report.line("`dev.ringback.dialer.DialCeiling` (bench profile): the dispatcher's request (same parameters, same HTTP client "
         + "class, 16 threads) in a loop in the suite's JVM, beside the stand-in that answers it, after 2,000 calls of warm-up. "
         + "Every placed callback costs at least this much CPU on the machine, so it bounds any dispatcher that dials through "
