@@ -35,6 +35,9 @@ public final class Dispatcher extends VerticleBase {
   /** Opening hours set through the API, relayed so every verticle of this instance reloads them. */
   private static final String LINES_CHANNEL = "ringback_lines";
   public static final String LINES_CHANGED = "ringback.lines.changed";
+  /** A business was created, changed or deleted through the API on some instance. */
+  private static final String BUSINESSES_CHANNEL = "ringback_businesses";
+  public static final String BUSINESSES_CHANGED = "ringback.businesses.changed";
   private static final long QUEUE_REFRESH_MILLIS = 5000;
   /** How long a shutdown waits for requests already sent to Twilio. */
   private static final long DRAIN_MILLIS = 20_000;
@@ -337,6 +340,8 @@ public final class Dispatcher extends VerticleBase {
               vertx.eventBus().publish(TASKS_CHANGED, n.getPayload());
             } else if (LINES_CHANNEL.equals(n.getChannel())) {
               vertx.eventBus().publish(LINES_CHANGED, n.getPayload());
+            } else if (BUSINESSES_CHANNEL.equals(n.getChannel())) {
+              vertx.eventBus().publish(BUSINESSES_CHANGED, n.getPayload());
             }
           });
           conn.exceptionHandler(e -> {
@@ -351,8 +356,12 @@ public final class Dispatcher extends VerticleBase {
           });
           return conn.query("LISTEN " + CHANNEL).execute().compose(v -> conn.query("LISTEN " + TASKS_CHANNEL).execute())
               .compose(v -> conn.query("LISTEN " + LINES_CHANNEL).execute())
+              .compose(v -> conn.query("LISTEN " + BUSINESSES_CHANNEL).execute())
               // Changes made while not listening are picked up now.
-              .onSuccess(v -> vertx.eventBus().publish(LINES_CHANGED, ""));
+              .onSuccess(v -> {
+                vertx.eventBus().publish(LINES_CHANGED, "");
+                vertx.eventBus().publish(BUSINESSES_CHANGED, "");
+              });
         })
         .onFailure(e -> {
           LOG.warn("Cannot LISTEN for due callbacks ({}); polling every {} ms meanwhile", e.getMessage(), config.pollMillis());

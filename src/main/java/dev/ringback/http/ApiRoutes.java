@@ -27,7 +27,7 @@ final class ApiRoutes {
     }
     byte[] presented = Ringback.sha256(header.substring(7).trim());
     if (MessageDigest.isEqual(presented, services.adminTokenSha256())) {
-      Caller.ADMIN.put(ctx);
+      Caller.admin(services.businesses().defaultBusiness()).put(ctx);
       ctx.next();
       return;
     }
@@ -36,7 +36,7 @@ final class ApiRoutes {
       if (found.failed()) {
         ctx.fail(found.cause());
       } else if (found.result().filter(h -> h.businessId() == services.businessId()).isPresent()) {
-        new Caller(found.result().get().agent()).put(ctx);
+        new Caller(found.result().get().agent(), services.businesses().defaultBusiness()).put(ctx);
         ctx.next();
       } else {
         ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
