@@ -117,6 +117,9 @@ public final class HttpVerticle extends VerticleBase {
     router.post(OrderWebhooks.GENERIC).handler(orders::generic);
     router.post(OrderWebhooks.SHOPIFY).handler(orders::shopify);
     router.post(OrderWebhooks.WOOCOMMERCE).handler(orders::woocommerce);
+    router.post(OrderWebhooks.GENERIC_OF).handler(orders::generic);
+    router.post(OrderWebhooks.SHOPIFY_OF).handler(orders::shopify);
+    router.post(OrderWebhooks.WOOCOMMERCE_OF).handler(orders::woocommerce);
 
     router.route("/api/*").handler(api::authenticate);
     router.get("/api/customers").handler(customers::list);

@@ -53,6 +53,7 @@ public final class CallStore {
       WHERE a.id = (SELECT id FROM callback_attempts
                     WHERE callback_id = $1 AND (call_sid = $2 OR call_sid IS NULL) AND outcome IS DISTINCT FROM 'api_error'
                     ORDER BY (call_sid = $2) DESC NULLS LAST, id DESC LIMIT 1)
+        AND ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM callbacks cb WHERE cb.id = $1 AND cb.business_id = $3))
       RETURNING a.id""";
   private static final String ATTEMPT_LINE =
       "(SELECT l.slug FROM callbacks cb JOIN lines l ON l.id = cb.line_id WHERE cb.id = callback_attempts.callback_id) AS line";
@@ -191,17 +192,25 @@ public final class CallStore {
    *     dialler's calls, and the customer leg an agent's click-to-connect call dials
    */
   public Future<Applied> apply(CallEvent event, Long callbackId) {
+    return apply(event, callbackId, null);
+  }
+
+  /**
+   * As {@link #apply(CallEvent, Long)}, for a webhook of one business: a callback id of
+   * another business (ids are easy to guess, unlike Twilio's CallSids) changes nothing.
+   */
+  public Future<Applied> apply(CallEvent event, Long callbackId, Long businessId) {
     return pool.withTransaction(conn -> conn.preparedQuery(INSERT_EVENT).execute(Tuple.from(new Object[] {
             event.callSid(), event.parentCallSid(), event.status().value(), event.sequenceNumber(),
             Rows.timestamp(event.timestamp()), event.direction(), event.from(), event.to(),
             event.callDuration(), event.answeredBy()}))
         .compose(inserted -> inserted.rowCount() == 0
             ? Future.succeededFuture(Applied.nothing(true))
-            : callbackId != null ? applyCallbackLeg(conn, event, callbackId) : applyNew(conn, event)));
+            : callbackId != null ? applyCallbackLeg(conn, event, callbackId, businessId) : applyNew(conn, event)));
   }
 
-  private Future<Applied> applyCallbackLeg(SqlConnection conn, CallEvent event, long callbackId) {
-    return conn.preparedQuery(ATTEMPT_OF_EVENT).execute(Tuple.of(callbackId, event.callSid())).compose(rows -> {
+  private Future<Applied> applyCallbackLeg(SqlConnection conn, CallEvent event, long callbackId, Long businessId) {
+    return conn.preparedQuery(ATTEMPT_OF_EVENT).execute(Tuple.of(callbackId, event.callSid(), businessId)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture(Applied.nothing(false));
       }

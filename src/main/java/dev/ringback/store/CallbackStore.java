@@ -182,11 +182,11 @@ public final class CallbackStore {
   static final String HAND_TO_AGENTS = """
       UPDATE callbacks SET state = 'agent_queue', task_reason = $2, owner = NULL, lease_until = NULL, check_at = NULL,
                            updated_at = now()
-      WHERE id = $1 AND state = 'dialing' RETURNING id""";
+      WHERE id = $1 AND state = 'dialing' AND business_id = $3 RETURNING id""";
 
   /** @param reason why a person is needed, for the agents' queue */
-  public Future<Boolean> handToAgents(long callbackId, String reason) {
-    return pool.preparedQuery(HAND_TO_AGENTS).execute(Tuple.of(callbackId, reason)).map(rows -> rows.size() > 0);
+  public Future<Boolean> handToAgents(long businessId, long callbackId, String reason) {
+    return pool.preparedQuery(HAND_TO_AGENTS).execute(Tuple.of(callbackId, reason, businessId)).map(rows -> rows.size() > 0);
   }
 
   static final String MARK_NO_AGENT = "UPDATE callback_attempts SET no_agent = true WHERE call_sid = $1";
