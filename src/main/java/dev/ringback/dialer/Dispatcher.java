@@ -1,5 +1,6 @@
 package dev.ringback.dialer;
 
+import dev.ringback.Business;
 import dev.ringback.RingbackConfig;
 import dev.ringback.Services;
 import dev.ringback.domain.DialPolicy;
@@ -84,8 +85,9 @@ public final class Dispatcher extends VerticleBase {
       tick();
       lookAhead();
     });
-    LOG.info("Dispatcher {} dials through {} at most {} call(s) per second", owner, services.telephony().name(),
-        config.callsPerSecond() == 0 ? "unlimited" : config.callsPerSecond());
+    LOG.info("Dispatcher {} dials through {} at most {} call(s) per second{}", owner, services.telephony().name(),
+        config.callsPerSecond() == 0 ? "unlimited" : config.callsPerSecond(),
+        services.businesses().all().size() > 1 ? "; every other business through its own account at its own rate" : "");
     return Future.succeededFuture();
   }
 
@@ -207,13 +209,25 @@ public final class Dispatcher extends VerticleBase {
 
   /** Claims as much due work as there is room for and starts dialling it; the pass does not wait for the network. */
   private Future<Void> dialDue() {
-    int room = services.telephony().admits(config.batchSize() - inFlight);
+    // Each business's calls go through its own account and breaker: work of a business whose
+    // circuit is open is left in the queue. (While one probes, others may still send.)
+    int wanted = config.batchSize() - inFlight;
+    int room = 0;
+    List<Long> open = new java.util.ArrayList<>();
+    for (Business business : services.businesses().all()) {
+      int admits = business.telephony().admits(wanted);
+      if (admits > 0) {
+        open.add(business.id());
+        room = Math.max(room, admits);
+      }
+    }
     if (room <= 0) {
       return Future.succeededFuture();
     }
-    return store.claimDue(owner, services.clock().instant(), config.leaseSeconds(), room)
+    int claiming = room;
+    return store.claimDue(owner, services.clock().instant(), config.leaseSeconds(), claiming, open)
         .map(claimed -> {
-          if (claimed.size() == room) {
+          if (claimed.size() == claiming) {
             again = true;
           }
           for (DialStore.Claimed c : claimed) {
@@ -231,7 +245,13 @@ public final class Dispatcher extends VerticleBase {
   }
 
   private Future<Void> dial(DialStore.Claimed c) {
-    Line line = line(c.lineId());
+    java.util.Optional<Business> found = services.businesses().byId(c.businessId());
+    if (found.isEmpty()) {
+      LOG.warn("callback #{}: its business is no longer served; handed back to the queue", c.id());
+      return store.handBack(c.id(), c.attemptId(), owner);
+    }
+    Business business = found.get();
+    Line line = line(business, c.lineId());
     Instant claimedAt = services.clock().instant();
     List<ZoneId> zones = TimeZones.forCustomer(c.customerZone(), c.phone(), line.timeZone());
     Instant allowed = config.allowedHours().firstCallable(claimedAt, zones, line.timeZone());
@@ -239,18 +259,19 @@ public final class Dispatcher extends VerticleBase {
       LOG.info("callback #{} to {}: quiet hours in {}; waits until {}", c.id(), PhoneNumbers.mask(c.phone()), zones, allowed);
       return store.waitUntil(c.id(), c.attemptId(), owner, allowed, "quiet_hours");
     }
-    String callbackUrl = services.publicUrl("/twilio/callback?callback=" + c.id());
-    String statusUrl = services.publicUrl("/twilio/status?callback=" + c.id());
+    String publicUrl = services.config().http().publicUrl();
+    String callbackUrl = business.url(publicUrl, "/twilio/callback?callback=" + c.id());
+    String statusUrl = business.url(publicUrl, "/twilio/status?callback=" + c.id());
     String machineDetection = config.machineDetection().equals("none") ? null : config.machineDetection();
     OutboundCall call = new OutboundCall(line.number(), c.phone(), callbackUrl, statusUrl, machineDetection, config.ringTimeoutSeconds());
-    return store.nextSlot(services.clock().instant(), config.callsPerSecond())
+    return store.nextSlot(business.id(), business.isDefault(), services.clock().instant(), business.callsPerSecond())
         .compose(this::waitFor)
         .compose(v -> {
           if (stopped) {
             LOG.info("callback #{}: shutting down before it was placed; handed back to the queue", c.id());
             return store.handBack(c.id(), c.attemptId(), owner);
           }
-          return services.telephony().placeCall(call).compose(placed -> {
+          return business.telephony().placeCall(call).compose(placed -> {
             Instant now = services.clock().instant();
             services.metrics().callbackPlaced(c.trigger(), lineName(c.lineId()), Duration.between(c.triggeredAt(), now));
             LOG.info("callback #{} attempt {} to {} -> placed as {}", c.id(), c.attempt(), PhoneNumbers.mask(c.phone()), placed.callSid());
@@ -284,8 +305,12 @@ public final class Dispatcher extends VerticleBase {
     if (u.since() == null || u.attemptId() == null) {
       return store.notPlaced(u.id(), u.attemptId(), owner, now);
     }
-    Line line = line(u.lineId());
-    return services.telephony().findCalls(line.number(), u.phone(), u.since())
+    java.util.Optional<Business> business = services.businesses().byId(u.businessId());
+    if (business.isEmpty()) {
+      return store.notPlaced(u.id(), u.attemptId(), owner, now);
+    }
+    Line line = line(business.get(), u.lineId());
+    return business.get().telephony().findCalls(line.number(), u.phone(), u.since())
         .compose(found -> {
           if (found.isEmpty()) {
             LOG.info("callback #{}: no call was placed by the unanswered request; due again", u.id());
@@ -317,12 +342,12 @@ public final class Dispatcher extends VerticleBase {
   }
 
   private String lineName(long key) {
-    return services.lineId(key).orElse("unknown");
+    return services.businesses().byLineKey(key).flatMap(b -> b.lineId(key)).orElse("unknown");
   }
 
-  private Line line(long key) {
-    return services.lineId(key).flatMap(services.config()::lineById)
-        .orElseThrow(() -> new IllegalStateException("line " + key + " is no longer configured"));
+  private static Line line(Business business, long key) {
+    return business.lineOfKey(key)
+        .orElseThrow(() -> new IllegalStateException("line " + key + " of business " + business.slug() + " is no longer configured"));
   }
 
   private void listen() {
