@@ -144,7 +144,7 @@ public final class Ringback implements AutoCloseable {
     TokenStore tokens = new TokenStore(pool);
     BusinessStore businessStore = new BusinessStore(pool);
     RingbackMetrics metrics = new RingbackMetrics(registry, config.metrics().ringSeconds(), config.metrics().ringToAnswerBucketsRings(),
-        config.metrics().target(), config.metrics().serviceLevelObjective(), config.lines().stream().map(Line::id).toList());
+        config.metrics().target(), config.metrics().serviceLevelObjective());
     Telephony network = config.twilio().configured()
         ? new TwilioTelephony(vertx, config.twilio())
         : new SimulatedTelephony(vertx, () -> "http://127.0.0.1:" + port, clock, new Random(),
@@ -153,12 +153,13 @@ public final class Ringback implements AutoCloseable {
       LOG.warn("No Twilio credentials: outbound calls are played by the built-in call simulator, "
           + "and /twilio/* requests are not signature-checked");
     }
-    Telephony telephony = breaker(config, new MeteredTelephony(network, metrics));
-    metrics.telephonyCircuit(() -> telephony.degraded().isPresent());
+    Telephony telephony = breaker(config, new MeteredTelephony(network, metrics, DEFAULT_BUSINESS));
     Optional<SecretBox> secrets = config.secrets().configured() ? Optional.of(SecretBox.of(config.secrets().key())) : Optional.empty();
+    java.util.concurrent.atomic.AtomicReference<Businesses> served = new java.util.concurrent.atomic.AtomicReference<>();
     Businesses businesses = new Businesses(pool, config, businessStore, secrets,
-        (slug, account) -> breaker(config, new MeteredTelephony(new TwilioTelephony(vertx, config.twilio(), account), metrics)),
-        business -> { });
+        (slug, account) -> breaker(config, new MeteredTelephony(new TwilioTelephony(vertx, config.twilio(), account), metrics, slug)),
+        business -> served(metrics, served, business));
+    served.set(businesses);
     return lines.businessId(DEFAULT_BUSINESS).compose(businessId -> lines.sync(businessId, config.lines())
         .compose(lineKeys -> {
           LineHours hours = new LineHours(pool, businessId, config.lines());
@@ -197,6 +198,18 @@ public final class Ringback implements AutoCloseable {
               new TimelineStore(pool), new DoNotCallStore(pool), new FeedbackStore(pool), metrics, registry, telephony,
               main.id(), main.lineKeys(), main.adminTokenHash(), businesses);
         });
+  }
+
+  /**
+   * Every series of a business, registered when it is first served; its circuit gauge reads the
+   * business as it is served now (its telephony is replaced when its account changes).
+   */
+  private static void served(RingbackMetrics metrics, java.util.concurrent.atomic.AtomicReference<Businesses> businesses,
+                             Business business) {
+    metrics.serve(business.slug(), business.lines().stream().map(Line::id).toList());
+    String slug = business.slug();
+    metrics.telephonyCircuit(slug, () -> businesses.get().bySlug(slug)
+        .map(current -> current.telephony().degraded().isPresent()).orElse(false));
   }
 
   private static Telephony breaker(RingbackConfig config, Telephony telephony) {

@@ -7,6 +7,7 @@ import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.domain.TimeZones;
+import dev.ringback.store.AgentStore;
 import dev.ringback.store.DialStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -118,11 +119,15 @@ public final class Dispatcher extends VerticleBase {
   /** Every few seconds: the queue gauges, and callbacks to numbers put on the do-not-call list since they were scheduled. */
   private void refreshQueue() {
     store.cancelDoNotCall(services.clock().instant())
-        .onSuccess(cancelled -> cancelled.forEach(c -> services.metrics().callbackFinished(c[0], c[1], "cancelled")))
+        .onSuccess(cancelled -> cancelled.forEach(c -> services.metrics().callbackFinished(c[0], c[1], c[2], "cancelled")))
         .compose(v -> store.queue(services.clock().instant()))
-        .onSuccess(q -> services.metrics().queue(q.counts(), q.oldestDue()))
+        .onSuccess(queues -> services.businesses().all().forEach(b -> {
+          DialStore.Queue q = queues.getOrDefault(b.id(), DialStore.Queue.EMPTY);
+          services.metrics().queue(b.slug(), q.counts(), q.oldestDue());
+        }))
         .compose(v -> services.agents().countByPresence())
-        .onSuccess(services.metrics()::agents)
+        .onSuccess(counts -> services.businesses().all().forEach(b ->
+            services.metrics().agents(b.slug(), counts.getOrDefault(b.id(), AgentStore.NO_AGENTS))))
         .onFailure(e -> LOG.debug("Queue gauges not refreshed: {}", e.getMessage()));
   }
 
@@ -273,7 +278,7 @@ public final class Dispatcher extends VerticleBase {
           }
           return business.telephony().placeCall(call).compose(placed -> {
             Instant now = services.clock().instant();
-            services.metrics().callbackPlaced(c.trigger(), lineName(c.lineId()), Duration.between(c.triggeredAt(), now));
+            services.metrics().callbackPlaced(business.slug(), c.trigger(), lineName(c.lineId()), Duration.between(c.triggeredAt(), now));
             LOG.info("callback #{} attempt {} to {} -> placed as {}", c.id(), c.attempt(), PhoneNumbers.mask(c.phone()), placed.callSid());
             return store.placed(c.id(), c.attemptId(), owner, placed.callSid(), now, checkAfterSeconds());
           }, failure -> failed(c, failure));
@@ -287,7 +292,8 @@ public final class Dispatcher extends VerticleBase {
     LOG.warn("callback #{} attempt {} to {} -> {}: {}", c.id(), c.attempt(), PhoneNumbers.mask(c.phone()), error.kind(), error.getMessage());
     return switch (error.kind()) {
       case PERMANENT -> store.failed(c.id(), c.attemptId(), owner, error.code(), error.getMessage(), now)
-          .onSuccess(v -> services.metrics().callbackFinished(c.trigger(), lineName(c.lineId()), DialPolicy.FAILED));
+          .onSuccess(v -> services.metrics().callbackFinished(businessName(c.businessId()), c.trigger(), lineName(c.lineId()),
+              DialPolicy.FAILED));
       case RETRYABLE -> store.retryLater(c.id(), c.attemptId(), owner, error.code(), error.getMessage(), now,
           now.plus(DialPolicy.apiBackoff(c.errorStreak())));
       case AMBIGUOUS -> store.ambiguous(c.id(), owner, error.getMessage());
@@ -339,6 +345,10 @@ public final class Dispatcher extends VerticleBase {
       promise.tryComplete();
     });
     return promise.future();
+  }
+
+  private String businessName(long id) {
+    return services.businesses().byId(id).map(Business::slug).orElse("unknown");
   }
 
   private String lineName(long key) {

@@ -42,6 +42,11 @@ record Caller(Agent agent, Business business) {
     return ctx.get(KEY);
   }
 
+  /** The business whose data the request reaches. */
+  static Business business(RoutingContext ctx) {
+    return of(ctx).business();
+  }
+
   static void requireAdmin(RoutingContext ctx) {
     if (!of(ctx).isAdmin()) {
       throw new HttpException(403, "only the admin token may do this");

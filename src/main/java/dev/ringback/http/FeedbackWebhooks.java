@@ -140,8 +140,9 @@ final class FeedbackWebhooks {
   private Future<Boolean> scored(long id, int score, String who) {
     return services.feedback().score(id, score, services.clock().instant()).map(stored -> {
       stored.ifPresent(s -> {
-        services.metrics().feedbackScored(s.score());
-        s.recovery().filter(task -> task.created()).ifPresent(task -> services.metrics().callbackScheduled(task.trigger(), task.line()));
+        services.metrics().feedbackScored(s.business(), s.score());
+        s.recovery().filter(task -> task.created())
+            .ifPresent(task -> services.metrics().callbackScheduled(task.business(), task.trigger(), task.line()));
         LOG.info("feedback {} -> score {}{}", who, s.score(), s.recovery().map(t -> ", service-recovery task #" + t.id()).orElse(""));
       });
       return Feedback.isPoor(score);

@@ -33,6 +33,7 @@ final class OrderWebhooks {
   static final String GENERIC = "/orders";
   static final String SHOPIFY = "/orders/shopify";
   static final String WOOCOMMERCE = "/orders/woocommerce";
+  private static final String BUSINESS = "ringback.order.business";
   /** The same webhooks for a business named in the path (the default business's are the paths above). */
   static final String GENERIC_OF = "/orders/generic/:business";
   static final String SHOPIFY_OF = SHOPIFY + "/:business";
@@ -102,7 +103,11 @@ final class OrderWebhooks {
     String source = path.startsWith(SHOPIFY) ? "shopify" : path.startsWith(WOOCOMMERCE) ? "woocommerce" : "generic";
     int status = ctx.failure() instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
     if (status >= 400 && status < 500) {
-      services.metrics().order(source, Order.REJECTED);
+      // Only a business this server serves becomes a label: a made-up one in the path counts as "unknown".
+      Business business = ctx.get(BUSINESS);
+      String label = business != null ? business.slug() : ctx.pathParam("business") == null
+          ? services.businesses().defaultBusiness().slug() : "unknown";
+      services.metrics().order(label, source, Order.REJECTED);
       LOG.info("order {}: refused with {}: {}", source, status,
           ctx.failure() instanceof HttpException http && http.getPayload() != null ? http.getPayload() : "-");
     }
@@ -116,11 +121,15 @@ final class OrderWebhooks {
    */
   private Business business(RoutingContext ctx, String source, String originHeader) {
     String named = ctx.pathParam("business");
+    Business business;
     if (named != null) {
-      return services.businesses().bySlug(named).orElseThrow(() -> HttpFailure.notFound("no business " + named));
+      business = services.businesses().bySlug(named).orElseThrow(() -> HttpFailure.notFound("no business " + named));
+    } else {
+      String origin = originHeader == null ? null : RingbackConfig.Shop.origin(ctx.request().getHeader(originHeader));
+      business = services.businesses().byOrigin(source, origin).orElse(services.businesses().defaultBusiness());
     }
-    String origin = originHeader == null ? null : RingbackConfig.Shop.origin(ctx.request().getHeader(originHeader));
-    return services.businesses().byOrigin(source, origin).orElse(services.businesses().defaultBusiness());
+    ctx.put(BUSINESS, business);
+    return business;
   }
 
   private static String secret(Business business, String source) {
@@ -179,8 +188,9 @@ final class OrderWebhooks {
     Instant received = services.clock().instant();
     services.orders().record(business.id(), order, phone, business.lineKey(line), received)
         .onSuccess(recorded -> {
-          services.metrics().order(source, recorded.result());
-          recorded.callback().filter(c -> c.created()).ifPresent(c -> services.metrics().callbackScheduled(c.trigger(), c.line()));
+          services.metrics().order(business.slug(), source, recorded.result());
+          recorded.callback().filter(c -> c.created())
+              .ifPresent(c -> services.metrics().callbackScheduled(c.business(), c.trigger(), c.line()));
           LOG.info("order {}{} {} ({}) for {} -> {}{}", source, business.isDefault() ? "" : " (" + business.slug() + ")", order.orderId(), order.displayNumber() == null ? "-" : order.displayNumber(),
               phone.map(PhoneNumbers::mask).orElse("no callable number"), recorded.result(),
               recorded.callback().map(c -> ", callback #" + c.id() + " on line " + line.id() + " due " + c.dueAt()).orElse(""));

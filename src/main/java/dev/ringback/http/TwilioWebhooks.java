@@ -199,7 +199,7 @@ final class TwilioWebhooks {
                 known.map(Customer::id).orElse(null), known.map(Customer::tier).orElse(Customer.Tier.STANDARD), arrivedAt, opening,
                 afterHoursSpread(business, line))
             .onSuccess(scheduled -> scheduled.filter(CallbackStore.Scheduled::created)
-                .ifPresent(sc -> services.metrics().callbackScheduled(sc.trigger(), sc.line())))
+                .ifPresent(sc -> services.metrics().callbackScheduled(sc.business(), sc.trigger(), sc.line())))
             .map(scheduled -> {
               LOG.info("voice CallSid={} line={} from={} -> after hours: message and voicemail, {}", callSid, line.id(),
                   PhoneNumbers.mask(from), scheduled.map(sc -> "callback #" + sc.id() + " due " + sc.dueAt()).orElse("no callback"));
@@ -237,7 +237,7 @@ final class TwilioWebhooks {
     boolean nobodyAvailable = "available".equals(ctx.request().getParam("nobody"));
     services.calls().recordDialStatus(callSid, dialStatus, services.clock().instant(), nobodyAvailable)
         .onSuccess(scheduled -> scheduled.filter(CallbackStore.Scheduled::created)
-            .ifPresent(s -> services.metrics().callbackScheduled(s.trigger(), s.line())))
+            .ifPresent(s -> services.metrics().callbackScheduled(s.business(), s.trigger(), s.line())))
         .recover(e -> {
           // The caller still hears the promise: a missed call will also be found when the call ends.
           LOG.error("dial CallSid={}: could not record the dial status: {}", callSid, e.getMessage());
@@ -378,7 +378,7 @@ final class TwilioWebhooks {
               : services.doNotCall().add(business.id(), cb.get().phone(), services.clock().instant(),
                   "Pressed 9 during a callback to stop these calls."))
           .onSuccess(cancelled -> {
-            cancelled.forEach(c -> services.metrics().callbackFinished(c.trigger(), c.line(), "cancelled"));
+            cancelled.forEach(c -> services.metrics().callbackFinished(c.business(), c.trigger(), c.line(), "cancelled"));
             LOG.info("gather CallSid={} callback=#{} Digits=9 -> the number is on the do-not-call list", callSid, callbackId);
             Responses.twiml(ctx, 200, Twiml.stoppedCalling(language));
           })

@@ -41,11 +41,11 @@ public final class DialStore {
         AND EXISTS (SELECT 1 FROM do_not_call d WHERE d.business_id = cb.business_id AND d.phone = cb.customer_phone)
       RETURNING cb.trigger,\s""" + Rows.lineSlug("cb.line_id");
 
-  /** @return trigger and line of each callback cancelled */
+  /** @return business, trigger and line of each callback cancelled */
   public Future<List<String[]>> cancelDoNotCall(Instant now) {
     return pool.preparedQuery(CANCEL_DO_NOT_CALL).execute(Tuple.of(Rows.timestamp(now))).map(rows -> {
       List<String[]> out = new ArrayList<>();
-      rows.forEach(row -> out.add(new String[] {row.getString("trigger"), row.getString("line")}));
+      rows.forEach(row -> out.add(new String[] {row.getString("business"), row.getString("trigger"), row.getString("line")}));
       return out;
     });
   }
@@ -109,30 +109,39 @@ public final class DialStore {
       UPDATE callbacks SET needs_reconcile = true, error_code = $3, error_message = $4, updated_at = now()
       WHERE id = $1 AND owner = $2 AND state = 'dialing' AND lease_until IS NOT NULL""";
 
-  /** Open work by state, and how much of the scheduled work is already due; partial indexes keep it cheap. */
+  /** Open work by business and state, and how much of the scheduled work is already due; partial indexes keep it cheap. */
   static final String QUEUE = """
-      SELECT state, count(*) AS n, count(*) FILTER (WHERE state = 'scheduled' AND due_at <= $1) AS due,
+      SELECT business_id, state, count(*) AS n, count(*) FILTER (WHERE state = 'scheduled' AND due_at <= $1) AS due,
              min(due_at) FILTER (WHERE state = 'scheduled' AND due_at <= $1) AS oldest_due
-      FROM callbacks WHERE state IN ('scheduled', 'dialing', 'agent_queue') GROUP BY state""";
+      FROM callbacks WHERE state IN ('scheduled', 'dialing', 'agent_queue') GROUP BY business_id, state""";
 
   /**
    * Open work by state ({@code due}: scheduled work whose time has come), and how long the
    * oldest due callback has waited.
    */
-  public record Queue(java.util.Map<String, Long> counts, java.time.Duration oldestDue) {}
+  public record Queue(java.util.Map<String, Long> counts, java.time.Duration oldestDue) {
+    /** A business with no open work. */
+    public static final Queue EMPTY = new Queue(java.util.Map.of("scheduled", 0L, "due", 0L, "dialing", 0L, "agent_queue", 0L),
+        java.time.Duration.ZERO);
+  }
 
-  public Future<Queue> queue(Instant now) {
+  /** Each business's queue (by its key); a business with no open work is not in the map. */
+  public Future<java.util.Map<Long, Queue>> queue(Instant now) {
     return pool.preparedQuery(QUEUE).execute(Tuple.of(Rows.timestamp(now))).map(rows -> {
-      java.util.Map<String, Long> counts = new java.util.HashMap<>(java.util.Map.of("scheduled", 0L, "due", 0L, "dialing", 0L, "agent_queue", 0L));
-      java.time.Duration oldest = java.time.Duration.ZERO;
+      java.util.Map<Long, java.util.Map<String, Long>> counts = new java.util.HashMap<>();
+      java.util.Map<Long, java.time.Duration> oldest = new java.util.HashMap<>();
       for (Row row : rows) {
-        counts.put(row.getString("state"), row.getLong("n"));
-        counts.merge("due", row.getLong("due"), Long::sum);
+        long business = row.getLong("business_id");
+        java.util.Map<String, Long> of = counts.computeIfAbsent(business, b -> new java.util.HashMap<>(Queue.EMPTY.counts()));
+        of.put(row.getString("state"), row.getLong("n"));
+        of.merge("due", row.getLong("due"), Long::sum);
         if (row.getOffsetDateTime("oldest_due") != null) {
-          oldest = java.time.Duration.between(Rows.instant(row.getOffsetDateTime("oldest_due")), now);
+          oldest.put(business, java.time.Duration.between(Rows.instant(row.getOffsetDateTime("oldest_due")), now));
         }
       }
-      return new Queue(counts, oldest);
+      java.util.Map<Long, Queue> out = new java.util.HashMap<>();
+      counts.forEach((business, of) -> out.put(business, new Queue(of, oldest.getOrDefault(business, java.time.Duration.ZERO))));
+      return out;
     });
   }
 
