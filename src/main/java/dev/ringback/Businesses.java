@@ -41,6 +41,7 @@ public final class Businesses {
   private final RingbackConfig config;
   private final BusinessStore store;
   private final Optional<SecretBox> secrets;
+  private final Optional<SecretBox> previous;
   private final BiFunction<String, RingbackConfig.TwilioAccount, Telephony> telephonies;
   private final Consumer<Business> onServed;
   private final AtomicReference<Snapshot> current = new AtomicReference<>();
@@ -49,15 +50,18 @@ public final class Businesses {
   private Future<Void> reloading = Future.succeededFuture();
 
   /**
+   * @param secrets seals and opens the stored secrets (RINGBACK_SECRET_KEY)
+   * @param previous the key before a rotation (RINGBACK_SECRET_KEY_PREVIOUS): what only it opens is sealed again at start-up
    * @param telephonies makes the telephony of a business (slug) with its Twilio account
    * @param onServed told of every business each snapshot serves (to register its meters)
    */
-  public Businesses(Pool pool, RingbackConfig config, BusinessStore store, Optional<SecretBox> secrets,
+  public Businesses(Pool pool, RingbackConfig config, BusinessStore store, Optional<SecretBox> secrets, Optional<SecretBox> previous,
                     BiFunction<String, RingbackConfig.TwilioAccount, Telephony> telephonies, Consumer<Business> onServed) {
     this.pool = pool;
     this.config = config;
     this.store = store;
     this.secrets = secrets;
+    this.previous = previous;
     this.telephonies = telephonies;
     this.onServed = onServed;
   }
@@ -86,11 +90,12 @@ public final class Businesses {
   }
 
   private Future<Void> load(boolean strict) {
+    List<BusinessStore.Resealed> resealed = new ArrayList<>();
     return store.loadApi().compose(stored -> {
       List<Business> loaded = new ArrayList<>();
       for (BusinessStore.Stored s : stored) {
         try {
-          loaded.add(business(s));
+          loaded.add(business(s, strict ? resealed : new ArrayList<>()));
         } catch (RuntimeException e) {
           if (strict) {
             return Future.failedFuture(new IllegalStateException("business '" + s.slug() + "': " + e.getMessage(), e));
@@ -99,6 +104,13 @@ public final class Businesses {
         }
       }
       return Future.join(loaded.stream().map(b -> b.hours().reload()).toList()).map(loaded);
+    }).compose(loaded -> {
+      if (resealed.isEmpty()) {
+        return Future.succeededFuture(loaded);
+      }
+      LOG.warn("{} stored secret(s) were sealed with the previous key; sealed again with {} (the previous key may now be removed)",
+          resealed.size(), SecretBox.VARIABLE);
+      return store.reseal(resealed).map(loaded);
     }).map(loaded -> {
       synchronized (this) {
         publish(loaded);
@@ -107,8 +119,11 @@ public final class Businesses {
     });
   }
 
-  /** An API business from its row: settings and opened secrets, checked as the configuration would be. */
-  private Business business(BusinessStore.Stored s) {
+  /**
+   * An API business from its row: settings and opened secrets, checked as the configuration would
+   * be. A secret only the previous key opens is added to {@code resealed}, sealed under the current key.
+   */
+  private Business business(BusinessStore.Stored s, List<BusinessStore.Resealed> resealed) {
     Map<String, Object> values = plain(s.settings() == null ? new JsonObject() : s.settings());
     values.put("slug", s.slug());
     values.put("name", s.name());
@@ -116,7 +131,18 @@ public final class Businesses {
       SecretBox box = secrets.orElseThrow(() -> new IllegalStateException(
           "its secrets are kept encrypted and " + SecretBox.VARIABLE + " is not set; set the key they were stored with"));
       String key = BusinessStore.SECRET_KEYS.get(sealed.getKey());
-      put(values, key, box.open(sealed.getValue(), context(s.id(), sealed.getKey())));
+      String context = context(s.id(), sealed.getKey());
+      String plain;
+      try {
+        plain = box.open(sealed.getValue(), context);
+      } catch (SecretBox.Unreadable e) {
+        if (previous.isEmpty()) {
+          throw e;
+        }
+        plain = previous.get().open(sealed.getValue(), context);
+        resealed.add(new BusinessStore.Resealed(s.id(), sealed.getKey(), box.seal(plain, context)));
+      }
+      put(values, key, plain);
     }
     RingbackConfig.BusinessConfig parsed = config.business(values);
     return new Business(s.id(), s.slug(), s.name(), false, parsed.twilio(), parsed.callsPerSecond(), parsed.orders(), parsed.lines(),

@@ -155,8 +155,10 @@ public final class Ringback implements AutoCloseable {
     }
     Telephony telephony = breaker(config, new MeteredTelephony(network, metrics, DEFAULT_BUSINESS));
     Optional<SecretBox> secrets = config.secrets().configured() ? Optional.of(SecretBox.of(config.secrets().key())) : Optional.empty();
+    Optional<SecretBox> previous = config.secrets().previousKey().isEmpty() ? Optional.empty()
+        : Optional.of(SecretBox.of(config.secrets().previousKey()));
     java.util.concurrent.atomic.AtomicReference<Businesses> served = new java.util.concurrent.atomic.AtomicReference<>();
-    Businesses businesses = new Businesses(pool, config, businessStore, secrets,
+    Businesses businesses = new Businesses(pool, config, businessStore, secrets, previous,
         (slug, account) -> breaker(config, new MeteredTelephony(new TwilioTelephony(vertx, config.twilio(), account), metrics, slug)),
         business -> served(metrics, served, business));
     served.set(businesses);

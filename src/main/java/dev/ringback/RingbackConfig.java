@@ -58,6 +58,7 @@ public record RingbackConfig(
       Map.entry("TWILIO_API_KEY", "twilio.api-key"),
       Map.entry("TWILIO_API_SECRET", "twilio.api-secret"),
       Map.entry("RINGBACK_SECRET_KEY", "secrets.key"),
+      Map.entry("RINGBACK_SECRET_KEY_PREVIOUS", "secrets.previous-key"),
       Map.entry("RINGBACK_TWILIO_API_URL", "twilio.api-url"),
       Map.entry("RINGBACK_API_TOKEN", "api.token"),
       Map.entry("RINGBACK_ORDER_SECRET", "orders.generic.secret"),
@@ -137,15 +138,22 @@ public record RingbackConfig(
     }
   }
 
-  /** @param key base64 of the 32-byte AES key that encrypts the secrets kept in the database, or empty */
-  public record Secrets(String key) {
+  /**
+   * @param key base64 of the 32-byte AES key that encrypts the secrets kept in the database, or empty
+   * @param previousKey the key before a rotation: what it sealed is opened and sealed again with {@code key} at start-up
+   */
+  public record Secrets(String key, String previousKey) {
+    public Secrets(String key) {
+      this(key, "");
+    }
+
     public boolean configured() {
       return !key.isEmpty();
     }
 
     @Override
     public String toString() {
-      return "Secrets[key " + (key.isEmpty() ? "unset" : "set") + "]";
+      return "Secrets[key " + (key.isEmpty() ? "unset" : "set") + ", previous key " + (previousKey.isEmpty() ? "unset" : "set") + "]";
     }
   }
 
@@ -541,17 +549,24 @@ public record RingbackConfig(
     Orders orders = readOrders(root.child("orders"), lines, false);
 
     ConfigNode sec = root.child("secrets");
-    Secrets secrets = new Secrets(sec.string("key", ""));
-    if (secrets.configured()) {
+    Secrets secrets = new Secrets(sec.string("key", ""), sec.string("previous-key", ""));
+    for (String name : List.of("key", "previous-key")) {
+      String value = name.equals("key") ? secrets.key() : secrets.previousKey();
+      if (value.isEmpty()) {
+        continue;
+      }
       byte[] key;
       try {
-        key = java.util.Base64.getDecoder().decode(secrets.key());
+        key = java.util.Base64.getDecoder().decode(value);
       } catch (IllegalArgumentException e) {
         key = new byte[0];
       }
       if (key.length != 32) {
-        throw new ConfigException(sec.key("key"), "must be 32 random bytes in base64, e.g. the output of: openssl rand -base64 32");
+        throw new ConfigException(sec.key(name), "must be 32 random bytes in base64, e.g. the output of: openssl rand -base64 32");
       }
+    }
+    if (!secrets.previousKey().isEmpty() && !secrets.configured()) {
+      throw new ConfigException(sec.key("key"), "missing; the previous key is only for moving the stored secrets to a new key");
     }
     sec.rejectUnknownKeys();
 

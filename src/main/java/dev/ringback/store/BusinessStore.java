@@ -243,6 +243,18 @@ public final class BusinessStore {
     }));
   }
 
+  /** A secret sealed again (under a new key): business key, secret name, the new sealed value. */
+  public record Resealed(long businessId, String name, byte[] sealed) {}
+
+  /** Stores secrets sealed again under the current key, in one transaction. */
+  public Future<Void> reseal(List<Resealed> resealed) {
+    if (resealed.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pool.withTransaction(conn -> conn.preparedQuery(PUT_SECRET).executeBatch(resealed.stream()
+        .map(r -> Tuple.of(r.businessId(), r.name(), Buffer.buffer(r.sealed()))).toList())).mapEmpty();
+  }
+
   /** Every API business that is not deleted. */
   public Future<List<Stored>> loadApi() {
     Future<RowSet<Row>> businesses = pool.query(LOAD_API).execute();

@@ -298,5 +298,20 @@ class BusinessApiTest {
       assertThat(mike.getJsonObject("twilio").getBoolean("auth_token_set")).isTrue();
       assertThat(mike.getJsonArray("lines").getJsonObject(0).getString("number")).isEqualTo("+14155550470");
     }
+
+    // A new key, with the old one as the previous: the secrets are sealed again, and then the old key is not needed.
+    String rotated = newKey();
+    Map<String, String> rotating = environment(other, rotated);
+    rotating.put("RINGBACK_SECRET_KEY_PREVIOUS", KEY);
+    try (RingbackServer again = RingbackServer.start(RingbackServer.LINES_YAML, rotating, Clock.systemUTC())) {
+      assertThat(again.api("GET", "/api/businesses/mike", null, null).statusCode()).isEqualTo(200);
+    }
+    long id = (Long) other.query("SELECT id FROM businesses WHERE slug = 'mike'").get(0).get("id");
+    byte[] sealed = (byte[]) other.query("SELECT sealed FROM business_secrets WHERE business_id = ? AND name = 'twilio_auth_token'", id)
+        .get(0).get("sealed");
+    assertThat(SecretBox.of(rotated).open(sealed, Businesses.context(id, "twilio_auth_token"))).isEqualTo(AUTH_TOKEN);
+    try (RingbackServer again = RingbackServer.start(RingbackServer.LINES_YAML, environment(other, rotated), Clock.systemUTC())) {
+      assertThat(json(again.api("GET", "/api/businesses/mike", null, null)).getString("slug")).isEqualTo("mike");
+    }
   }
 }
