@@ -11,6 +11,8 @@ import dev.ringback.http.HttpVerticle;
 import dev.ringback.domain.Line;
 import dev.ringback.metrics.RingbackMetrics;
 import dev.ringback.store.AgentStore;
+import dev.ringback.store.BusinessStore;
+import dev.ringback.store.SecretBox;
 import dev.ringback.store.CallStore;
 import dev.ringback.store.CallbackStore;
 import dev.ringback.store.CustomerStore;
@@ -53,6 +55,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -181,37 +185,115 @@ public final class Ringback implements AutoCloseable {
                                             PrometheusMeterRegistry registry, Telephony network) {
     LineStore lines = new LineStore(pool);
     TokenStore tokens = new TokenStore(pool);
+    BusinessStore businessStore = new BusinessStore(pool);
     RingbackMetrics metrics = new RingbackMetrics(registry, config.metrics().ringSeconds(), config.metrics().ringToAnswerBucketsRings(),
-        config.metrics().target(), config.metrics().serviceLevelObjective(), config.lines().stream().map(Line::id).toList());
+        config.metrics().target(), config.metrics().serviceLevelObjective());
     if (!config.twilio().configured()) {
       LOG.warn("No Twilio credentials: outbound calls are played by the built-in call simulator, "
           + "and /twilio/* requests are not signature-checked");
     }
-    Telephony telephony = new BreakerTelephony(new MeteredTelephony(network, metrics), config.twilio().breakerFailures(),
-        java.time.Duration.ofSeconds(config.twilio().breakerSeconds()));
-    metrics.telephonyCircuit(() -> telephony.degraded().isPresent());
+    Telephony telephony = breaker(config, new MeteredTelephony(network, metrics, DEFAULT_BUSINESS));
+    Optional<SecretBox> secrets = config.secrets().configured() ? Optional.of(SecretBox.of(config.secrets().key())) : Optional.empty();
+    Optional<SecretBox> previous = config.secrets().previousKey().isEmpty() ? Optional.empty()
+        : Optional.of(SecretBox.of(config.secrets().previousKey()));
+    java.util.concurrent.atomic.AtomicReference<Businesses> served = new java.util.concurrent.atomic.AtomicReference<>();
+    Businesses businesses = new Businesses(pool, config, businessStore, secrets, previous,
+        (slug, account) -> breaker(config, new MeteredTelephony(new TwilioTelephony(vertx, config.twilio(), account), metrics, slug)),
+        business -> served(metrics, served, business));
+    served.set(businesses);
     return lines.businessId(DEFAULT_BUSINESS).compose(businessId -> lines.sync(businessId, config.lines())
         .compose(lineKeys -> {
           LineHours hours = new LineHours(pool, businessId, config.lines());
-          vertx.eventBus().consumer(Dispatcher.LINES_CHANGED, message -> hours.reload()
+          return adminTokenHash(tokens, businessId, config.api().token(), DEFAULT_BUSINESS).map(tokenHash -> {
+            Business main = new Business(businessId, DEFAULT_BUSINESS, "Default business", true, config.twilio().account(),
+                config.dialer().callsPerSecond(), config.orders(), config.lines(), lineKeys, tokenHash, telephony, hours);
+            return main;
+          });
+        }))
+        .compose(main -> configBusinesses(config, pool, lines, tokens, businessStore, businesses).map(others -> {
+          List<Business> all = new ArrayList<>(List.of(main));
+          all.addAll(others);
+          return all;
+        }))
+        .compose(configured -> {
+          Map<String, Long> numbers = new java.util.LinkedHashMap<>();
+          configured.forEach(b -> b.lines().forEach(line -> numbers.put(line.number(), b.id())));
+          return businessStore.claimConfigNumbers(numbers)
+              .recover(e -> Future.failedFuture(e instanceof BusinessStore.NumberTaken taken ? numberTaken(taken, configured) : e))
+              .compose(v -> Future.all(configured.stream().map(b -> b.hours().reload()).toList()))
+              .compose(v -> businesses.start(configured))
+              .map(configured.get(0));
+        })
+        .map(main -> {
+          vertx.eventBus().consumer(Dispatcher.LINES_CHANGED, message -> businesses.reloadHours()
               .onFailure(e -> LOG.warn("Could not reload the lines' opening hours: {}", e.getMessage())));
-          return hours.reload().compose(v -> adminTokenHash(tokens, businessId, config.api().token()))
-              .map(tokenHash -> new Services(config, clock, pool, config.phoneNumbers(), hours, new CustomerStore(pool),
-                  new CallStore(pool, config.callbacks().policy(), config.dialer().policy()), new CallbackStore(pool),
-                  new OrderStore(pool, config.callbacks().policy()), new AgentStore(pool), new TaskStore(pool),
-                  new TimelineStore(pool), new DoNotCallStore(pool), new FeedbackStore(pool), metrics, registry, telephony,
-                  businessId, lineKeys, tokenHash));
-        }));
+          vertx.eventBus().consumer(Dispatcher.BUSINESSES_CHANGED, message -> businesses.reload()
+              .onFailure(e -> LOG.warn("Could not reload the businesses: {}", e.getMessage())));
+          if (businesses.all().size() > 1) {
+            LOG.info("Serving {} businesses: {}", businesses.all().size(),
+                String.join(", ", businesses.all().stream().map(Business::slug).toList()));
+          }
+          return new Services(config, clock, pool, config.phoneNumbers(), main.hours(), new CustomerStore(pool),
+              new CallStore(pool, config.callbacks().policy(), config.dialer().policy()), new CallbackStore(pool),
+              new OrderStore(pool, config.callbacks().policy()), new AgentStore(pool), new TaskStore(pool),
+              new TimelineStore(pool), new DoNotCallStore(pool), new FeedbackStore(pool), metrics, registry, telephony,
+              main.id(), main.lineKeys(), main.adminTokenHash(), businesses);
+        });
+  }
+
+  /**
+   * Every series of a business, registered when it is first served; its circuit gauge reads the
+   * business as it is served now (its telephony is replaced when its account changes).
+   */
+  private static void served(RingbackMetrics metrics, java.util.concurrent.atomic.AtomicReference<Businesses> businesses,
+                             Business business) {
+    metrics.serve(business.slug(), business.lines().stream().map(Line::id).toList());
+    String slug = business.slug();
+    metrics.telephonyCircuit(slug, () -> businesses.get().bySlug(slug)
+        .map(current -> current.telephony().degraded().isPresent()).orElse(false));
+  }
+
+  private static Telephony breaker(RingbackConfig config, Telephony telephony) {
+    return new BreakerTelephony(telephony, config.twilio().breakerFailures(), java.time.Duration.ofSeconds(config.twilio().breakerSeconds()));
+  }
+
+  /** The businesses under {@code businesses:}, each with its row, line keys, token and telephony, one after the other. */
+  private static Future<List<Business>> configBusinesses(RingbackConfig config, Pool pool, LineStore lines, TokenStore tokens,
+                                                         BusinessStore store, Businesses businesses) {
+    Future<List<Business>> done = Future.succeededFuture(new ArrayList<>());
+    for (RingbackConfig.BusinessConfig bc : config.businesses()) {
+      done = done.compose(list -> store.syncConfig(bc.slug(), bc.name())
+          .compose(id -> lines.sync(id, bc.lines())
+              .compose(keys -> adminTokenHash(tokens, id, bc.apiToken(), bc.slug())
+                  .map(hash -> new Business(id, bc.slug(), bc.name(), true, bc.twilio(), bc.callsPerSecond(), bc.orders(), bc.lines(),
+                      keys, hash, businesses.telephony(bc.slug(), bc.twilio()), new LineHours(pool, id, bc.lines())))))
+          .map(business -> {
+            list.add(business);
+            return list;
+          }));
+    }
+    return done;
+  }
+
+  /** Start-up refused: a number of the configuration is a line of another business. */
+  private static IllegalStateException numberTaken(BusinessStore.NumberTaken taken, List<Business> configured) {
+    String claimant = configured.stream().filter(b -> b.lineByNumber(taken.number()).isPresent()).map(Business::slug).findFirst()
+        .orElse("?");
+    return new IllegalStateException(taken.number() + " is claimed by two businesses: '" + claimant + "' in the configuration and '"
+        + taken.owner() + "'" + (taken.fromConfig() ? "" : " (created through /api/businesses)") + "; a number can be a line of one"
+        + " business only");
   }
 
   /** The configured token, else the one generated at first start (stored hashed, logged once). */
-  private static Future<byte[]> adminTokenHash(TokenStore tokens, long businessId, String configured) {
+  private static Future<byte[]> adminTokenHash(TokenStore tokens, long businessId, String configured, String business) {
+    String whose = business.equals(DEFAULT_BUSINESS) ? "" : " of business '" + business + "'";
     if (!configured.isEmpty()) {
       return Future.succeededFuture(sha256(configured));
     }
     return tokens.findHash(businessId, ADMIN_TOKEN).compose(found -> {
       if (found.isPresent()) {
-        LOG.info("API token: the one generated at first start (set RINGBACK_API_TOKEN to choose your own)");
+        LOG.info("API token{}: the one generated at first start (set {} to choose your own)", whose,
+            business.equals(DEFAULT_BUSINESS) ? "RINGBACK_API_TOKEN" : RingbackConfig.businessVariablePrefix(business) + "API_TOKEN");
         return Future.succeededFuture(found.get());
       }
       byte[] secret = new byte[32];
@@ -221,7 +303,7 @@ public final class Ringback implements AutoCloseable {
         if (!inserted) {
           return tokens.findHash(businessId, ADMIN_TOKEN).map(again -> again.orElseThrow());
         }
-        LOG.warn("Generated the API token for /api/* and the console; it is shown only this once: {}", token);
+        LOG.warn("Generated the API token{} for /api/* and the console; it is shown only this once: {}", whose, token);
         return Future.succeededFuture(sha256(token));
       });
     });

@@ -40,7 +40,9 @@ public record RingbackConfig(
     Agents agents,
     Feedback feedback,
     Demo demo,
-    List<Line> lines) {
+    List<Line> lines,
+    List<BusinessConfig> businesses,
+    Secrets secrets) {
 
   public static final Path DEFAULT_FILE = Path.of("config", "ringback.yaml");
 
@@ -53,6 +55,10 @@ public record RingbackConfig(
       Map.entry("RINGBACK_DATABASE_URL", "database.url"),
       Map.entry("TWILIO_ACCOUNT_SID", "twilio.account-sid"),
       Map.entry("TWILIO_AUTH_TOKEN", "twilio.auth-token"),
+      Map.entry("TWILIO_API_KEY", "twilio.api-key"),
+      Map.entry("TWILIO_API_SECRET", "twilio.api-secret"),
+      Map.entry("RINGBACK_SECRET_KEY", "secrets.key"),
+      Map.entry("RINGBACK_SECRET_KEY_PREVIOUS", "secrets.previous-key"),
       Map.entry("RINGBACK_TWILIO_API_URL", "twilio.api-url"),
       Map.entry("RINGBACK_API_TOKEN", "api.token"),
       Map.entry("RINGBACK_ORDER_SECRET", "orders.generic.secret"),
@@ -75,10 +81,79 @@ public record RingbackConfig(
    * @param breakerSeconds the first pause; it doubles while the probes keep failing
    */
   public record Twilio(String accountSid, String authToken, String apiUrl, int workerThreads, int requestTimeoutSeconds,
-                       int breakerFailures, int breakerSeconds) {
+                       int breakerFailures, int breakerSeconds, String apiKey, String apiSecret) {
+    public Twilio(String accountSid, String authToken, String apiUrl, int workerThreads, int requestTimeoutSeconds,
+                  int breakerFailures, int breakerSeconds) {
+      this(accountSid, authToken, apiUrl, workerThreads, requestTimeoutSeconds, breakerFailures, breakerSeconds, "", "");
+    }
+
     /** With both credentials set, calls go to Twilio and webhook signatures are checked. */
     public boolean configured() {
       return !accountSid.isEmpty() && !authToken.isEmpty();
+    }
+
+    /** The default business's account. */
+    public TwilioAccount account() {
+      return new TwilioAccount(accountSid, authToken, apiKey, apiSecret);
+    }
+
+    @Override
+    public String toString() {
+      return "Twilio[accountSid=" + accountSid + ", apiUrl=" + apiUrl + ", apiKey=" + apiKey + ", secrets masked]";
+    }
+  }
+
+  /**
+   * One business's Twilio account. Twilio signs its webhooks with the auth token, so that is
+   * always needed; REST requests use the API key and secret instead when they are set.
+   */
+  public record TwilioAccount(String accountSid, String authToken, String apiKey, String apiSecret) {
+    public boolean configured() {
+      return !accountSid.isEmpty() && !authToken.isEmpty();
+    }
+
+    public boolean usesApiKey() {
+      return !apiKey.isEmpty() && !apiSecret.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return "TwilioAccount[accountSid=" + accountSid + ", apiKey=" + apiKey + ", authToken and apiSecret masked]";
+    }
+  }
+
+  /**
+   * A business besides the default one (the top-level configuration), declared under
+   * {@code businesses:} or created through {@code /api/businesses}.
+   *
+   * @param slug its id in paths, the API and the metrics' {@code business} label
+   * @param callsPerSecond outbound calls per second on its Twilio account (0: no limit)
+   * @param apiToken its own admin token for /api/*, or empty to generate one at first start
+   */
+  public record BusinessConfig(String slug, String name, TwilioAccount twilio, int callsPerSecond, String apiToken, Orders orders,
+                               List<Line> lines) {
+    @Override
+    public String toString() {
+      return "BusinessConfig[slug=" + slug + ", name=" + name + ", " + twilio + ", lines=" + lines.size() + ", secrets masked]";
+    }
+  }
+
+  /**
+   * @param key base64 of the 32-byte AES key that encrypts the secrets kept in the database, or empty
+   * @param previousKey the key before a rotation: what it sealed is opened and sealed again with {@code key} at start-up
+   */
+  public record Secrets(String key, String previousKey) {
+    public Secrets(String key) {
+      this(key, "");
+    }
+
+    public boolean configured() {
+      return !key.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return "Secrets[key " + (key.isEmpty() ? "unset" : "set") + ", previous key " + (previousKey.isEmpty() ? "unset" : "set") + "]";
     }
   }
 
@@ -153,9 +228,33 @@ public record RingbackConfig(
    * @param secret the HMAC secret of its webhook; empty: the webhook answers 404
    * @param line the line that calls its buyers back when the order names none
    */
-  public record Shop(String secret, String line) {
+  public record Shop(String secret, String line, String origin) {
+    public Shop(String secret, String line) {
+      this(secret, line, "");
+    }
+
     public boolean enabled() {
       return !secret.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return "Shop[secret " + (secret.isEmpty() ? "unset" : "set") + ", line=" + line + ", origin=" + origin + "]";
+    }
+
+    /**
+     * A shop's address as its webhook names it ({@code X-Shopify-Shop-Domain: acme.myshopify.com},
+     * {@code X-WC-Webhook-Source: https://shop.example.com/}): lower case, without scheme and trailing slash.
+     */
+    public static String origin(String value) {
+      if (value == null) {
+        return "";
+      }
+      String origin = value.trim().toLowerCase(java.util.Locale.ROOT).replaceFirst("^https?://", "");
+      while (origin.endsWith("/")) {
+        origin = origin.substring(0, origin.length() - 1);
+      }
+      return origin;
     }
   }
 
@@ -186,12 +285,14 @@ public record RingbackConfig(
     // its answered calls are scored too, so the feedback panel moves.
     return new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, dialer.withAllowedHours(QuietHours.ALL_DAY),
         new Orders(Map.copyOf(shops)), agents,
-        new Feedback(feedback.channel(), true, feedback.question(), feedback.smsText(), feedback.replyHours()), new Demo(true, demo.callsPerMinute(), demo.ordersPerMinute()), lines);
+        new Feedback(feedback.channel(), true, feedback.question(), feedback.smsText(), feedback.replyHours()), new Demo(true, demo.callsPerMinute(), demo.ordersPerMinute()), lines,
+        businesses, secrets);
   }
 
   /** This configuration with other dialler settings. */
   public RingbackConfig withDialer(Dialer other) {
-    return new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, other, orders, agents, feedback, demo, lines);
+    return new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, other, orders, agents, feedback, demo, lines,
+        businesses, secrets);
   }
 
   public Optional<Line> lineByNumber(String number) {
@@ -240,7 +341,46 @@ public record RingbackConfig(
         sources.put(key, variable);
       }
     });
+    if (root.get("businesses") instanceof List<?> list) {
+      List<Object> copy = new ArrayList<>();
+      for (int i = 0; i < list.size(); i++) {
+        Object item = list.get(i);
+        if (item instanceof Map<?, ?> map && map.get("slug") != null) {
+          Map<String, Object> business = new LinkedHashMap<>((Map<String, Object>) map);
+          String prefix = businessVariablePrefix(String.valueOf(map.get("slug")));
+          for (var entry : BUSINESS_ENVIRONMENT_KEYS.entrySet()) {
+            String value = environment.get(prefix + entry.getKey());
+            if (value != null) {
+              put(business, entry.getValue(), value);
+              sources.put("businesses[" + i + "]." + entry.getValue(), prefix + entry.getKey());
+            }
+          }
+          item = business;
+        }
+        copy.add(item);
+      }
+      root.put("businesses", copy);
+    }
     return read(new ConfigNode("", root, sources));
+  }
+
+  /**
+   * Environment variables of each business under {@code businesses:}, after the prefix
+   * {@code RINGBACK_BUSINESS_<SLUG>_} (the slug in upper case, {@code -} as {@code _}).
+   */
+  static final Map<String, String> BUSINESS_ENVIRONMENT_KEYS = Map.ofEntries(
+      Map.entry("TWILIO_ACCOUNT_SID", "twilio.account-sid"),
+      Map.entry("TWILIO_AUTH_TOKEN", "twilio.auth-token"),
+      Map.entry("TWILIO_API_KEY", "twilio.api-key"),
+      Map.entry("TWILIO_API_SECRET", "twilio.api-secret"),
+      Map.entry("API_TOKEN", "api-token"),
+      Map.entry("ORDER_SECRET", "orders.generic.secret"),
+      Map.entry("SHOPIFY_SECRET", "orders.shopify.secret"),
+      Map.entry("WOOCOMMERCE_SECRET", "orders.woocommerce.secret"));
+
+  /** {@code RINGBACK_BUSINESS_ACME_WEST_} for the business {@code acme-west}. */
+  public static String businessVariablePrefix(String slug) {
+    return "RINGBACK_BUSINESS_" + slug.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_";
   }
 
   @SuppressWarnings("unchecked")
@@ -298,10 +438,19 @@ public record RingbackConfig(
         tw.integer("worker-threads", 4, 1, 64),
         tw.integer("request-timeout-seconds", 10, 1, 120),
         tw.integer("breaker-failures", 5, 1, 1000),
-        tw.integer("breaker-seconds", 10, 1, 3600));
+        tw.integer("breaker-seconds", 10, 1, 3600),
+        tw.string("api-key", ""),
+        tw.string("api-secret", ""));
     if (twilio.accountSid().isEmpty() != twilio.authToken().isEmpty()) {
       throw new ConfigException(tw.key(twilio.accountSid().isEmpty() ? "account-sid" : "auth-token"),
           "missing; set both the account SID and the auth token, or neither to use the call simulator");
+    }
+    if (twilio.apiKey().isEmpty() != twilio.apiSecret().isEmpty()) {
+      throw new ConfigException(tw.key(twilio.apiKey().isEmpty() ? "api-key" : "api-secret"),
+          "missing; set both the API key and its secret, or neither to use the auth token");
+    }
+    if (!twilio.apiKey().isEmpty() && !twilio.configured()) {
+      throw new ConfigException(tw.key("api-key"), "needs the account SID and the auth token too (Twilio signs webhooks with the auth token)");
     }
     tw.rejectUnknownKeys();
 
@@ -382,20 +531,6 @@ public record RingbackConfig(
         allowedHours(d));
     d.rejectUnknownKeys();
 
-    ConfigNode o = root.child("orders");
-    Map<String, ConfigNode> shopNodes = new LinkedHashMap<>();
-    Map<String, Shop> shops = new LinkedHashMap<>();
-    for (String source : List.of("generic", "shopify", "woocommerce")) {
-      ConfigNode shop = o.child(source);
-      String secret = shop.string("secret", "");
-      if (!secret.isEmpty() && secret.length() < 16) {
-        throw new ConfigException(shop.key("secret"), "is too short; use at least 16 characters");
-      }
-      shops.put(source, new Shop(secret, shop.string("line", "")));
-      shopNodes.put(source, shop);
-    }
-    o.rejectUnknownKeys();
-
     ConfigNode fb = root.child("feedback");
     String channel = fb.string("channel", dev.ringback.domain.Feedback.VOICE);
     if (!dev.ringback.domain.Feedback.CHANNELS.contains(channel)) {
@@ -408,31 +543,54 @@ public record RingbackConfig(
     fb.rejectUnknownKeys();
 
     PhoneNumbers numbers = new PhoneNumbers(phone.defaultRegion());
-    List<Line> lines = new ArrayList<>();
-    Set<String> ids = new HashSet<>();
-    Set<String> lineNumbers = new HashSet<>();
-    for (ConfigNode line : root.children("lines")) {
-      Line parsed = readLine(line, numbers, feedback);
-      if (!ids.add(parsed.id())) {
-        throw new ConfigException(line.key("id"), "'" + parsed.id() + "' is used by two lines");
+    // Every Twilio number belongs to one line of one business: the owner of each, for the error naming both.
+    Map<String, String> numberOwners = new HashMap<>();
+    List<Line> lines = readLines(root, numbers, feedback, DEFAULT_BUSINESS, numberOwners);
+    Orders orders = readOrders(root.child("orders"), lines, false);
+
+    ConfigNode sec = root.child("secrets");
+    Secrets secrets = new Secrets(sec.string("key", ""), sec.string("previous-key", ""));
+    for (String name : List.of("key", "previous-key")) {
+      String value = name.equals("key") ? secrets.key() : secrets.previousKey();
+      if (value.isEmpty()) {
+        continue;
       }
-      if (!lineNumbers.add(parsed.number())) {
-        throw new ConfigException(line.key("number"), parsed.number() + " is used by two lines");
+      byte[] key;
+      try {
+        key = java.util.Base64.getDecoder().decode(value);
+      } catch (IllegalArgumentException e) {
+        key = new byte[0];
       }
-      lines.add(parsed);
-    }
-    // An order webhook without a line of its own calls back from the first line.
-    for (var entry : List.copyOf(shops.entrySet())) {
-      Shop shop = entry.getValue();
-      ConfigNode node = shopNodes.get(entry.getKey());
-      node.rejectUnknownKeys();
-      if (shop.line().isEmpty()) {
-        shops.put(entry.getKey(), new Shop(shop.secret(), lines.isEmpty() ? "" : lines.get(0).id()));
-      } else if (lines.stream().noneMatch(l -> l.id().equals(shop.line()))) {
-        throw new ConfigException(node.key("line"), "'" + shop.line() + "' is not the id of a configured line");
+      if (key.length != 32) {
+        throw new ConfigException(sec.key(name), "must be 32 random bytes in base64, e.g. the output of: openssl rand -base64 32");
       }
     }
-    Orders orders = new Orders(Map.copyOf(shops));
+    if (!secrets.previousKey().isEmpty() && !secrets.configured()) {
+      throw new ConfigException(sec.key("key"), "missing; the previous key is only for moving the stored secrets to a new key");
+    }
+    sec.rejectUnknownKeys();
+
+    List<BusinessConfig> businesses = new ArrayList<>();
+    Set<String> slugs = new HashSet<>(Set.of(DEFAULT_BUSINESS));
+    Map<String, String> origins = new HashMap<>();
+    for (ConfigNode node : root.children("businesses")) {
+      String slug = node.string("slug", "");
+      if (!slug.equals(DEFAULT_BUSINESS) && !slugs.add(slug)) {
+        throw new ConfigException(node.key("slug"), "'" + slug + "' is used by two businesses");
+      }
+      BusinessConfig business = readBusiness(node, numbers, feedback, numberOwners);
+      for (var shop : business.orders().shops().entrySet()) {
+        String origin = shop.getValue().origin();
+        if (!origin.isEmpty()) {
+          String other = origins.putIfAbsent(shop.getKey() + " " + origin, business.slug());
+          if (other != null) {
+            throw new ConfigException(node.key("orders." + shop.getKey()), origin + " is claimed by business '" + other
+                + "' and business '" + business.slug() + "'");
+          }
+        }
+      }
+      businesses.add(business);
+    }
 
     ConfigNode ag = root.child("agents");
     Agents agents = new Agents(ag.integer("task-lease-seconds", 300, 30, 86400));
@@ -443,8 +601,131 @@ public record RingbackConfig(
     dm.rejectUnknownKeys();
     root.rejectUnknownKeys();
     RingbackConfig config = new RingbackConfig(httpConfig, database, twilio, apiConfig, phone, metrics, callbacks, dialer, orders,
-        agents, feedback, new Demo(false, demo.callsPerMinute(), demo.ordersPerMinute()), List.copyOf(lines));
+        agents, feedback, new Demo(false, demo.callsPerMinute(), demo.ordersPerMinute()), List.copyOf(lines), List.copyOf(businesses),
+        secrets);
     return demo.enabled() ? config.withDemo() : config;
+  }
+
+  /** The business of the top-level configuration. */
+  public static final String DEFAULT_BUSINESS = "default";
+
+  /**
+   * The {@code lines} under {@code node}: ids unique in the business, numbers unique across every
+   * business ({@code numberOwners}: number to its owner, filled in as lines are read).
+   */
+  private static List<Line> readLines(ConfigNode node, PhoneNumbers numbers, Feedback feedback, String business,
+                                      Map<String, String> numberOwners) {
+    List<Line> lines = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (ConfigNode line : node.children("lines")) {
+      Line parsed = readLine(line, numbers, feedback);
+      if (!ids.add(parsed.id())) {
+        throw new ConfigException(line.key("id"), "'" + parsed.id() + "' is used by two lines");
+      }
+      String owner = "line '" + parsed.id() + "' of business '" + business + "'";
+      String other = numberOwners.putIfAbsent(parsed.number(), owner);
+      if (other != null) {
+        throw new ConfigException(line.key("number"), other.contains("business '" + business + "'")
+            ? parsed.number() + " is used by two lines"
+            : parsed.number() + " is claimed by two businesses: " + other + " and " + owner);
+      }
+      lines.add(parsed);
+    }
+    return List.copyOf(lines);
+  }
+
+  /**
+   * The order webhooks of one business. An order webhook without a line of its own calls back
+   * from the first line.
+   *
+   * @param withOrigins whether each shop may name its address ({@code shop-domain}, {@code source-url}) to be found by
+   */
+  private static Orders readOrders(ConfigNode o, List<Line> lines, boolean withOrigins) {
+    Map<String, Shop> shops = new LinkedHashMap<>();
+    for (String source : List.of("generic", "shopify", "woocommerce")) {
+      ConfigNode shop = o.child(source);
+      String secret = shop.string("secret", "");
+      if (!secret.isEmpty() && secret.length() < 16) {
+        throw new ConfigException(shop.key("secret"), "is too short; use at least 16 characters");
+      }
+      String line = shop.string("line", "");
+      if (line.isEmpty()) {
+        line = lines.isEmpty() ? "" : lines.get(0).id();
+      } else {
+        String wanted = line;
+        if (lines.stream().noneMatch(l -> l.id().equals(wanted))) {
+          throw new ConfigException(shop.key("line"), "'" + line + "' is not the id of a configured line");
+        }
+      }
+      String origin = "";
+      String originKey = source.equals("shopify") ? "shop-domain" : source.equals("woocommerce") ? "source-url" : null;
+      if (withOrigins && originKey != null) {
+        origin = Shop.origin(shop.string(originKey, ""));
+        if (!origin.isEmpty() && !origin.matches("[a-z0-9.-]+(:[0-9]+)?(/[^\\s]*)?")) {
+          throw new ConfigException(shop.key(originKey), "'" + origin + "' is not a shop address such as acme.myshopify.com");
+        }
+      }
+      shop.rejectUnknownKeys();
+      shops.put(source, new Shop(secret, line, origin));
+    }
+    o.rejectUnknownKeys();
+    return new Orders(Map.copyOf(shops));
+  }
+
+  /**
+   * One entry of {@code businesses:} (or a business sent to {@code /api/businesses}, in the same
+   * shape): its own Twilio account, lines, order webhooks and API token.
+   *
+   * @param numberOwners the numbers already claimed and by whom; this business's are added
+   */
+  private static BusinessConfig readBusiness(ConfigNode node, PhoneNumbers numbers, Feedback feedback,
+                                             Map<String, String> numberOwners) {
+    String slug = node.requiredString("slug");
+    if (!slug.matches(SLUG)) {
+      throw new ConfigException(node.key("slug"), "'" + slug + "' must be 1-40 lower-case letters, digits, '-' or '_'");
+    }
+    if (slug.equals(DEFAULT_BUSINESS)) {
+      throw new ConfigException(node.key("slug"), "'default' is the business of the top-level configuration");
+    }
+    String name = node.requiredString("name");
+    ConfigNode tw = node.child("twilio");
+    TwilioAccount account = new TwilioAccount(tw.string("account-sid", ""), tw.string("auth-token", ""), tw.string("api-key", ""),
+        tw.string("api-secret", ""));
+    if (account.accountSid().isEmpty() || account.authToken().isEmpty()) {
+      throw new ConfigException(tw.key(account.accountSid().isEmpty() ? "account-sid" : "auth-token"),
+          "missing; every business but the default needs its own Twilio account SID and auth token");
+    }
+    if (!account.accountSid().matches("AC[0-9a-zA-Z]{1,62}")) {
+      throw new ConfigException(tw.key("account-sid"), "'" + account.accountSid() + "' is not a Twilio account SID (AC...)");
+    }
+    if (account.apiKey().isEmpty() != account.apiSecret().isEmpty()) {
+      throw new ConfigException(tw.key(account.apiKey().isEmpty() ? "api-key" : "api-secret"),
+          "missing; set both the API key and its secret, or neither to use the auth token");
+    }
+    tw.rejectUnknownKeys();
+    int callsPerSecond = node.integer("calls-per-second", 1, 0, 1000);
+    String apiToken = node.string("api-token", "");
+    if (!apiToken.isEmpty() && apiToken.length() < 16) {
+      throw new ConfigException(node.key("api-token"), "is too short; use at least 16 characters");
+    }
+    List<Line> lines = readLines(node, numbers, feedback, slug, numberOwners);
+    Orders orders = readOrders(node.child("orders"), lines, true);
+    node.rejectUnknownKeys();
+    return new BusinessConfig(slug, name, account, callsPerSecond, apiToken, orders, lines);
+  }
+
+  /** A business's slug, a line's id: short, lower case, safe in paths and labels. */
+  public static final String SLUG = "[a-z0-9][a-z0-9_-]{0,39}";
+
+  /**
+   * A business as {@code /api/businesses} takes it, in the shape of an entry of {@code businesses:}
+   * (keys in kebab case), checked exactly as the configuration is. Its numbers are not checked
+   * against other businesses' here: the database does that.
+   *
+   * @throws ConfigException naming the first key that is not valid
+   */
+  public BusinessConfig business(Map<String, Object> values) {
+    return readBusiness(new ConfigNode("", values, Map.of()), phoneNumbers(), feedback, new HashMap<>());
   }
 
   /** Empty (the default): /health and /metrics stay on the HTTP port. */
@@ -465,7 +746,7 @@ public record RingbackConfig(
 
   private static Line readLine(ConfigNode line, PhoneNumbers numbers, Feedback feedback) {
     String id = line.requiredString("id");
-    if (!id.matches("[a-z0-9][a-z0-9_-]{0,39}")) {
+    if (!id.matches(SLUG)) {
       throw new ConfigException(line.key("id"), "'" + id + "' must be 1-40 lower-case letters, digits, '-' or '_'");
     }
     String rawNumber = line.requiredString("number");

@@ -23,8 +23,11 @@ import java.util.Map;
  * What the verticles share, built once at start-up. Nothing here holds mutable state:
  * state lives in PostgreSQL so several instances can serve one database.
  *
- * @param lineKeys configured line id to its database key
- * @param adminTokenSha256 hash of the admin bearer token
+ * @param telephony the default business's telephony
+ * @param businessId the default business's key
+ * @param lineKeys the default business's line ids to their database keys
+ * @param adminTokenSha256 hash of the default business's admin bearer token, the server admin's
+ * @param businesses every business served, the default one first
  */
 public record Services(
     RingbackConfig config,
@@ -46,7 +49,8 @@ public record Services(
     Telephony telephony,
     long businessId,
     Map<String, Long> lineKeys,
-    byte[] adminTokenSha256) {
+    byte[] adminTokenSha256,
+    Businesses businesses) {
 
   public long lineKey(Line line) {
     return lineKeys.get(line.id());

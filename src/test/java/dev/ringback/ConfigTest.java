@@ -176,4 +176,79 @@ class ConfigTest {
         .contains("demo").contains("simulator");
     assertThat(problem(LINE, Map.of("RINGBACK_DEMO", "maybe"))).contains("demo.enabled").contains("not true or false");
   }
+
+  static final String BUSINESSES = """
+      businesses:
+        - slug: bravo-west
+          name: Bravo West
+          calls-per-second: 3
+          twilio:
+            account-sid: ACbravo0123456789
+            auth-token: from-the-file
+          orders:
+            shopify:
+              shop-domain: HTTPS://Bravo.MyShopify.com/
+              line: shop
+          lines:
+            - id: front
+              number: "+1 415 555 0300"
+              name: Bravo
+            - id: shop
+              number: "+14155550301"
+              name: Bravo Shop
+      """;
+
+  @Test
+  void businessesAreDeclaredWithTheirOwnAccountLinesAndSecretsFromTheEnvironment() {
+    RingbackConfig config = parse(LINE + BUSINESSES, Map.of(
+        "RINGBACK_BUSINESS_BRAVO_WEST_TWILIO_AUTH_TOKEN", "from-the-environment",
+        "RINGBACK_BUSINESS_BRAVO_WEST_TWILIO_API_KEY", "SKkey",
+        "RINGBACK_BUSINESS_BRAVO_WEST_TWILIO_API_SECRET", "key-secret",
+        "RINGBACK_BUSINESS_BRAVO_WEST_SHOPIFY_SECRET", "shpss_0123456789abcdef",
+        "RINGBACK_BUSINESS_BRAVO_WEST_API_TOKEN", "bravo-admin-token-0123"));
+    assertThat(config.businesses()).hasSize(1);
+    RingbackConfig.BusinessConfig bravo = config.businesses().get(0);
+    assertThat(bravo.slug()).isEqualTo("bravo-west");
+    assertThat(bravo.callsPerSecond()).isEqualTo(3);
+    assertThat(bravo.twilio()).isEqualTo(new RingbackConfig.TwilioAccount("ACbravo0123456789", "from-the-environment", "SKkey", "key-secret"));
+    assertThat(bravo.twilio().usesApiKey()).isTrue();
+    assertThat(bravo.apiToken()).isEqualTo("bravo-admin-token-0123");
+    assertThat(bravo.lines()).extracting(l -> l.number()).containsExactly("+14155550300", "+14155550301");
+    assertThat(bravo.orders().shop("shopify")).contains(new RingbackConfig.Shop("shpss_0123456789abcdef", "shop", "bravo.myshopify.com"));
+    assertThat(bravo.orders().shop("generic")).contains(new RingbackConfig.Shop("", "front"));
+    assertThat(bravo.toString() + config.twilio() + bravo.orders()).doesNotContain("from-the-environment").doesNotContain("key-secret")
+        .doesNotContain("shpss_").doesNotContain("bravo-admin-token");
+    // The default business is the top level, unchanged.
+    assertThat(config.lines()).hasSize(1);
+    assertThat(parse(LINE, Map.of()).businesses()).isEmpty();
+  }
+
+  @Test
+  void aNumberClaimedByTwoBusinessesStopsStartUpNamingBoth() {
+    assertThat(problem(LINE + BUSINESSES.replace("+1 415 555 0300", "+14155550100"), Map.of()))
+        .isEqualTo("businesses[0].lines[0].number: +14155550100 is claimed by two businesses: line 'main' of business 'default'"
+            + " and line 'front' of business 'bravo-west'");
+    String twice = LINE + BUSINESSES + BUSINESSES.replace("businesses:\n", "").replace("bravo-west", "charlie")
+        .replace("+14155550301", "+14155550399").replace("Bravo.MyShopify", "charlie.myshopify");
+    assertThat(problem(twice, Map.of())).contains("+14155550300").contains("'bravo-west'").contains("'charlie'");
+    assertThat(problem(LINE + BUSINESSES + BUSINESSES.replace("businesses:\n", ""), Map.of()))
+        .isEqualTo("businesses[1].slug: 'bravo-west' is used by two businesses");
+    assertThat(problem(LINE + BUSINESSES.replace("slug: bravo-west", "slug: default"), Map.of())).startsWith("businesses[0].slug:");
+    assertThat(problem(LINE + BUSINESSES.replace("      auth-token: from-the-file\n", ""), Map.of()))
+        .startsWith("businesses[0].twilio.auth-token: missing");
+    assertThat(problem(LINE + BUSINESSES.replace("calls-per-second: 3", "calls-per-secnd: 3"), Map.of()))
+        .isEqualTo("businesses[0].calls-per-secnd: unknown key");
+    assertThat(problem(LINE + BUSINESSES, Map.of("RINGBACK_BUSINESS_BRAVO_WEST_ORDER_SECRET", "short")))
+        .startsWith("RINGBACK_BUSINESS_BRAVO_WEST_ORDER_SECRET (businesses[0].orders.generic.secret): is too short");
+  }
+
+  @Test
+  void theSecretKeyIs32BytesOfBase64() {
+    String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    assertThat(parse(LINE, Map.of("RINGBACK_SECRET_KEY", key)).secrets().configured()).isTrue();
+    assertThat(parse(LINE, Map.of("RINGBACK_SECRET_KEY", key)).secrets().toString()).doesNotContain(key);
+    assertThat(problem(LINE, Map.of("RINGBACK_SECRET_KEY", "c2hvcnQ="))).startsWith("RINGBACK_SECRET_KEY (secrets.key): must be 32 random bytes");
+    assertThat(problem(LINE, Map.of("RINGBACK_SECRET_KEY", "not base64!"))).startsWith("RINGBACK_SECRET_KEY (secrets.key):");
+    assertThat(parse(LINE, Map.of()).secrets().configured()).isFalse();
+  }
 }

@@ -1,11 +1,13 @@
 package dev.ringback.dialer;
 
+import dev.ringback.Business;
 import dev.ringback.RingbackConfig;
 import dev.ringback.Services;
 import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.domain.TimeZones;
+import dev.ringback.store.AgentStore;
 import dev.ringback.store.DialStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -35,6 +37,9 @@ public final class Dispatcher extends VerticleBase {
   /** Opening hours set through the API, relayed so every verticle of this instance reloads them. */
   private static final String LINES_CHANNEL = "ringback_lines";
   public static final String LINES_CHANGED = "ringback.lines.changed";
+  /** A business was created, changed or deleted through the API on some instance. */
+  private static final String BUSINESSES_CHANNEL = "ringback_businesses";
+  public static final String BUSINESSES_CHANGED = "ringback.businesses.changed";
   private static final long QUEUE_REFRESH_MILLIS = 5000;
   /** How long a shutdown waits for requests already sent to Twilio. */
   private static final long DRAIN_MILLIS = 20_000;
@@ -81,8 +86,9 @@ public final class Dispatcher extends VerticleBase {
       tick();
       lookAhead();
     });
-    LOG.info("Dispatcher {} dials through {} at most {} call(s) per second", owner, services.telephony().name(),
-        config.callsPerSecond() == 0 ? "unlimited" : config.callsPerSecond());
+    LOG.info("Dispatcher {} dials through {} at most {} call(s) per second{}", owner, services.telephony().name(),
+        config.callsPerSecond() == 0 ? "unlimited" : config.callsPerSecond(),
+        services.businesses().all().size() > 1 ? "; every other business through its own account at its own rate" : "");
     return Future.succeededFuture();
   }
 
@@ -113,11 +119,15 @@ public final class Dispatcher extends VerticleBase {
   /** Every few seconds: the queue gauges, and callbacks to numbers put on the do-not-call list since they were scheduled. */
   private void refreshQueue() {
     store.cancelDoNotCall(services.clock().instant())
-        .onSuccess(cancelled -> cancelled.forEach(c -> services.metrics().callbackFinished(c[0], c[1], "cancelled")))
+        .onSuccess(cancelled -> cancelled.forEach(c -> services.metrics().callbackFinished(c[0], c[1], c[2], "cancelled")))
         .compose(v -> store.queue(services.clock().instant()))
-        .onSuccess(q -> services.metrics().queue(q.counts(), q.oldestDue()))
+        .onSuccess(queues -> services.businesses().all().forEach(b -> {
+          DialStore.Queue q = queues.getOrDefault(b.id(), DialStore.Queue.EMPTY);
+          services.metrics().queue(b.slug(), q.counts(), q.oldestDue());
+        }))
         .compose(v -> services.agents().countByPresence())
-        .onSuccess(services.metrics()::agents)
+        .onSuccess(counts -> services.businesses().all().forEach(b ->
+            services.metrics().agents(b.slug(), counts.getOrDefault(b.id(), AgentStore.NO_AGENTS))))
         .onFailure(e -> LOG.debug("Queue gauges not refreshed: {}", e.getMessage()));
   }
 
@@ -204,13 +214,25 @@ public final class Dispatcher extends VerticleBase {
 
   /** Claims as much due work as there is room for and starts dialling it; the pass does not wait for the network. */
   private Future<Void> dialDue() {
-    int room = services.telephony().admits(config.batchSize() - inFlight);
+    // Each business's calls go through its own account and breaker: work of a business whose
+    // circuit is open is left in the queue. (While one probes, others may still send.)
+    int wanted = config.batchSize() - inFlight;
+    int room = 0;
+    List<Long> open = new java.util.ArrayList<>();
+    for (Business business : services.businesses().all()) {
+      int admits = business.telephony().admits(wanted);
+      if (admits > 0) {
+        open.add(business.id());
+        room = Math.max(room, admits);
+      }
+    }
     if (room <= 0) {
       return Future.succeededFuture();
     }
-    return store.claimDue(owner, services.clock().instant(), config.leaseSeconds(), room)
+    int claiming = room;
+    return store.claimDue(owner, services.clock().instant(), config.leaseSeconds(), claiming, open)
         .map(claimed -> {
-          if (claimed.size() == room) {
+          if (claimed.size() == claiming) {
             again = true;
           }
           for (DialStore.Claimed c : claimed) {
@@ -228,7 +250,13 @@ public final class Dispatcher extends VerticleBase {
   }
 
   private Future<Void> dial(DialStore.Claimed c) {
-    Line line = line(c.lineId());
+    java.util.Optional<Business> found = services.businesses().byId(c.businessId());
+    if (found.isEmpty()) {
+      LOG.warn("callback #{}: its business is no longer served; handed back to the queue", c.id());
+      return store.handBack(c.id(), c.attemptId(), owner);
+    }
+    Business business = found.get();
+    Line line = line(business, c.lineId());
     Instant claimedAt = services.clock().instant();
     List<ZoneId> zones = config.allowedHours().isAllDay() ? List.of(line.timeZone())
         : TimeZones.forCustomer(c.customerZone(), c.phone(), line.timeZone());
@@ -237,20 +265,21 @@ public final class Dispatcher extends VerticleBase {
       LOG.info("callback #{} to {}: quiet hours in {}; waits until {}", c.id(), PhoneNumbers.mask(c.phone()), zones, allowed);
       return store.waitUntil(c.id(), c.attemptId(), owner, allowed, "quiet_hours");
     }
-    String callbackUrl = services.publicUrl("/twilio/callback?callback=" + c.id());
-    String statusUrl = services.publicUrl("/twilio/status?callback=" + c.id());
+    String publicUrl = services.config().http().publicUrl();
+    String callbackUrl = business.url(publicUrl, "/twilio/callback?callback=" + c.id());
+    String statusUrl = business.url(publicUrl, "/twilio/status?callback=" + c.id());
     String machineDetection = config.machineDetection().equals("none") ? null : config.machineDetection();
     OutboundCall call = new OutboundCall(line.number(), c.phone(), callbackUrl, statusUrl, machineDetection, config.ringTimeoutSeconds());
-    return store.nextSlot(services.clock().instant(), config.callsPerSecond())
+    return store.nextSlot(business.id(), business.isDefault(), services.clock().instant(), business.callsPerSecond())
         .compose(this::waitFor)
         .compose(v -> {
           if (stopped) {
             LOG.info("callback #{}: shutting down before it was placed; handed back to the queue", c.id());
             return store.handBack(c.id(), c.attemptId(), owner);
           }
-          return services.telephony().placeCall(call).compose(placed -> {
+          return business.telephony().placeCall(call).compose(placed -> {
             Instant now = services.clock().instant();
-            services.metrics().callbackPlaced(c.trigger(), lineName(c.lineId()), Duration.between(c.triggeredAt(), now));
+            services.metrics().callbackPlaced(business.slug(), c.trigger(), lineName(c.lineId()), Duration.between(c.triggeredAt(), now));
             LOG.info("callback #{} attempt {} to {} -> placed as {}", c.id(), c.attempt(), PhoneNumbers.mask(c.phone()), placed.callSid());
             return store.placed(c.id(), c.attemptId(), owner, placed.callSid(), now, checkAfterSeconds());
           }, failure -> failed(c, failure));
@@ -264,7 +293,8 @@ public final class Dispatcher extends VerticleBase {
     LOG.warn("callback #{} attempt {} to {} -> {}: {}", c.id(), c.attempt(), PhoneNumbers.mask(c.phone()), error.kind(), error.getMessage());
     return switch (error.kind()) {
       case PERMANENT -> store.failed(c.id(), c.attemptId(), owner, error.code(), error.getMessage(), now)
-          .onSuccess(v -> services.metrics().callbackFinished(c.trigger(), lineName(c.lineId()), DialPolicy.FAILED));
+          .onSuccess(v -> services.metrics().callbackFinished(businessName(c.businessId()), c.trigger(), lineName(c.lineId()),
+              DialPolicy.FAILED));
       case RETRYABLE -> store.retryLater(c.id(), c.attemptId(), owner, error.code(), error.getMessage(), now,
           now.plus(DialPolicy.apiBackoff(c.errorStreak())));
       case AMBIGUOUS -> store.ambiguous(c.id(), owner, error.getMessage());
@@ -282,8 +312,12 @@ public final class Dispatcher extends VerticleBase {
     if (u.since() == null || u.attemptId() == null) {
       return store.notPlaced(u.id(), u.attemptId(), owner, now);
     }
-    Line line = line(u.lineId());
-    return services.telephony().findCalls(line.number(), u.phone(), u.since())
+    java.util.Optional<Business> business = services.businesses().byId(u.businessId());
+    if (business.isEmpty()) {
+      return store.notPlaced(u.id(), u.attemptId(), owner, now);
+    }
+    Line line = line(business.get(), u.lineId());
+    return business.get().telephony().findCalls(line.number(), u.phone(), u.since())
         .compose(found -> {
           if (found.isEmpty()) {
             LOG.info("callback #{}: no call was placed by the unanswered request; due again", u.id());
@@ -314,13 +348,17 @@ public final class Dispatcher extends VerticleBase {
     return promise.future();
   }
 
-  private String lineName(long key) {
-    return services.lineId(key).orElse("unknown");
+  private String businessName(long id) {
+    return services.businesses().byId(id).map(Business::slug).orElse("unknown");
   }
 
-  private Line line(long key) {
-    return services.lineId(key).flatMap(services.config()::lineById)
-        .orElseThrow(() -> new IllegalStateException("line " + key + " is no longer configured"));
+  private String lineName(long key) {
+    return services.businesses().byLineKey(key).flatMap(b -> b.lineId(key)).orElse("unknown");
+  }
+
+  private static Line line(Business business, long key) {
+    return business.lineOfKey(key)
+        .orElseThrow(() -> new IllegalStateException("line " + key + " of business " + business.slug() + " is no longer configured"));
   }
 
   private void listen() {
@@ -338,6 +376,8 @@ public final class Dispatcher extends VerticleBase {
               vertx.eventBus().publish(TASKS_CHANGED, n.getPayload());
             } else if (LINES_CHANNEL.equals(n.getChannel())) {
               vertx.eventBus().publish(LINES_CHANGED, n.getPayload());
+            } else if (BUSINESSES_CHANNEL.equals(n.getChannel())) {
+              vertx.eventBus().publish(BUSINESSES_CHANGED, n.getPayload());
             }
           });
           conn.exceptionHandler(e -> {
@@ -352,8 +392,12 @@ public final class Dispatcher extends VerticleBase {
           });
           return conn.query("LISTEN " + CHANNEL).execute().compose(v -> conn.query("LISTEN " + TASKS_CHANNEL).execute())
               .compose(v -> conn.query("LISTEN " + LINES_CHANNEL).execute())
+              .compose(v -> conn.query("LISTEN " + BUSINESSES_CHANNEL).execute())
               // Changes made while not listening are picked up now.
-              .onSuccess(v -> vertx.eventBus().publish(LINES_CHANGED, ""));
+              .onSuccess(v -> {
+                vertx.eventBus().publish(LINES_CHANGED, "");
+                vertx.eventBus().publish(BUSINESSES_CHANGED, "");
+              });
         })
         .onFailure(e -> {
           LOG.warn("Cannot LISTEN for due callbacks ({}); polling every {} ms meanwhile", e.getMessage(), config.pollMillis());

@@ -11,10 +11,13 @@ import java.util.Optional;
 public final class MeteredTelephony implements Telephony {
   private final Telephony telephony;
   private final RingbackMetrics metrics;
+  private final String business;
 
-  public MeteredTelephony(Telephony telephony, RingbackMetrics metrics) {
+  /** @param business the slug of the business whose account this is, for the metrics' label */
+  public MeteredTelephony(Telephony telephony, RingbackMetrics metrics, String business) {
     this.telephony = telephony;
     this.metrics = metrics;
+    this.business = business;
   }
 
   @Override
@@ -53,7 +56,7 @@ public final class MeteredTelephony implements Telephony {
   }
 
   private <T> Future<T> counted(String operation, Future<T> request) {
-    return request.andThen(done -> metrics.twilioRequest(operation, done.succeeded() ? "ok"
+    return request.andThen(done -> metrics.twilioRequest(business, operation, done.succeeded() ? "ok"
         : done.cause() instanceof TelephonyException t ? t.kind().name().toLowerCase(Locale.ROOT) : "retryable"));
   }
 }

@@ -40,7 +40,9 @@ final class StatusWatchdog {
     if (u.callSid() == null) {
       return Future.succeededFuture();
     }
-    return services.telephony().fetchCall(u.callSid()).compose(found -> {
+    // The call was placed on its business's account, and is looked up there.
+    Telephony telephony = services.businesses().byId(u.businessId()).map(dev.ringback.Business::telephony).orElse(services.telephony());
+    return telephony.fetchCall(u.callSid()).compose(found -> {
       Instant now = services.clock().instant();
       if (found.isEmpty()) {
         LOG.warn("callback #{}: the network does not know call {}; the attempt counts as failed", u.callbackId(), u.callSid());

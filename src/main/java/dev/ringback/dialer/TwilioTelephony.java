@@ -42,9 +42,18 @@ public final class TwilioTelephony implements Telephony {
   private final TwilioRestClient client;
 
   public TwilioTelephony(Vertx vertx, RingbackConfig.Twilio config) {
+    this(vertx, config, config.account());
+  }
+
+  /**
+   * A business's own account: REST requests authenticate with its API key and secret when it has
+   * them, else with its account SID and auth token. Every business shares the one worker pool.
+   */
+  public TwilioTelephony(Vertx vertx, RingbackConfig.Twilio config, RingbackConfig.TwilioAccount account) {
     this.workers = vertx.createSharedWorkerExecutor("twilio-rest", config.workerThreads());
-    this.client = new TwilioRestClient.Builder(config.accountSid(), config.authToken())
-        .accountSid(config.accountSid())
+    this.client = new TwilioRestClient.Builder(account.usesApiKey() ? account.apiKey() : account.accountSid(),
+            account.usesApiKey() ? account.apiSecret() : account.authToken())
+        .accountSid(account.accountSid())
         .httpClient(new RebasedHttpClient(config.apiUrl(), config.requestTimeoutSeconds()))
         .build();
   }

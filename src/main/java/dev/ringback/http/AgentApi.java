@@ -34,7 +34,7 @@ final class AgentApi {
   }
 
   void list(RoutingContext ctx) {
-    services.agents().list(services.businessId()).onSuccess(agents -> {
+    services.agents().list(Caller.business(ctx).id()).onSuccess(agents -> {
       JsonArray items = new JsonArray();
       agents.forEach(a -> items.add(toJson(a)));
       Responses.json(ctx, 200, new JsonObject().put("items", items));
@@ -43,7 +43,7 @@ final class AgentApi {
 
   void get(RoutingContext ctx) {
     long id = id(ctx);
-    services.agents().find(services.businessId(), id)
+    services.agents().find(Caller.business(ctx).id(), id)
         .map(found -> found.orElseThrow(() -> HttpFailure.notFound("no agent " + id)))
         .onSuccess(agent -> Responses.json(ctx, 200, toJson(agent)))
         .onFailure(ctx::fail);
@@ -52,9 +52,9 @@ final class AgentApi {
   /** {@code {"name", "contact", "lines"?, "role"?}}: 201 with the agent and its token, which is never shown again. */
   void create(RoutingContext ctx) {
     Caller.requireAdmin(ctx);
-    Input input = input(Requests.jsonBody(ctx));
+    Input input = input(Caller.business(ctx), Requests.jsonBody(ctx));
     String token = newToken();
-    services.agents().create(services.businessId(), input.name, input.contact, input.role, input.lines, Ringback.sha256(token))
+    services.agents().create(Caller.business(ctx).id(), input.name, input.contact, input.role, input.lines, Ringback.sha256(token))
         .map(created -> created.orElseThrow(() -> new HttpException(409, "contact: another agent has " + input.contact)))
         .onSuccess(agent -> {
           LOG.info("agent #{} {} created for line(s) {}", agent.id(), agent.name(), agent.lines());
@@ -67,8 +67,8 @@ final class AgentApi {
   void replace(RoutingContext ctx) {
     Caller.requireAdmin(ctx);
     long id = id(ctx);
-    Input input = input(Requests.jsonBody(ctx));
-    services.agents().replace(services.businessId(), id, input.name, input.contact, input.role, input.lines)
+    Input input = input(Caller.business(ctx), Requests.jsonBody(ctx));
+    services.agents().replace(Caller.business(ctx).id(), id, input.name, input.contact, input.role, input.lines)
         .map(found -> found.orElseThrow(() -> HttpFailure.notFound("no agent " + id)))
         .onSuccess(agent -> Responses.json(ctx, 200, toJson(agent)))
         .onFailure(e -> ctx.fail(e instanceof AgentStore.ContactTaken taken ? new HttpException(409, taken.getMessage()) : e));
@@ -77,7 +77,7 @@ final class AgentApi {
   void delete(RoutingContext ctx) {
     Caller.requireAdmin(ctx);
     long id = id(ctx);
-    services.agents().delete(services.businessId(), id)
+    services.agents().delete(Caller.business(ctx).id(), id)
         .map(deleted -> found(deleted, id))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
@@ -88,7 +88,7 @@ final class AgentApi {
     Caller.requireAdmin(ctx);
     long id = id(ctx);
     String token = newToken();
-    services.agents().setToken(services.businessId(), id, Ringback.sha256(token))
+    services.agents().setToken(Caller.business(ctx).id(), id, Ringback.sha256(token))
         .map(found -> found(found, id))
         .onSuccess(v -> Responses.json(ctx, 200, new JsonObject().put("id", id).put("token", token)))
         .onFailure(ctx::fail);
@@ -107,7 +107,7 @@ final class AgentApi {
     if (!Agent.PRESENCES.contains(presence)) {
       throw HttpFailure.unprocessable("presence: must be one of " + String.join(", ", Agent.PRESENCES));
     }
-    services.agents().setPresence(services.businessId(), id, presence)
+    services.agents().setPresence(Caller.business(ctx).id(), id, presence)
         .map(found -> found.orElseThrow(() -> HttpFailure.notFound("no agent " + id)))
         .onSuccess(agent -> {
           LOG.info("agent #{} is {}", id, presence);
@@ -126,7 +126,7 @@ final class AgentApi {
 
   private record Input(String name, String contact, String role, List<String> lines) {}
 
-  private Input input(JsonObject body) {
+  private Input input(dev.ringback.Business business, JsonObject body) {
     Requests.onlyFields(body, FIELDS);
     String name = Requests.text(body, "name", true, 200);
     String rawContact = Requests.text(body, "contact", true, 256);
@@ -135,10 +135,10 @@ final class AgentApi {
     List<String> lines = new ArrayList<>();
     Object rawLines = body.getValue("lines");
     if (rawLines == null) {
-      services.config().lines().forEach(l -> lines.add(l.id()));
+      business.lines().forEach(l -> lines.add(l.id()));
     } else if (rawLines instanceof JsonArray array) {
       for (Object line : array) {
-        if (!(line instanceof String id) || services.config().lineById(id).isEmpty()) {
+        if (!(line instanceof String id) || business.lineById(id).isEmpty()) {
           throw HttpFailure.unprocessable("lines: '" + line + "' is not a configured line");
         }
         if (!lines.contains(id)) {

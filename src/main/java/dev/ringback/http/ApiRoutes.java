@@ -8,8 +8,9 @@ import java.security.MessageDigest;
 import java.util.Locale;
 
 /**
- * Guards /api/*: the admin token (compared by hash in constant time) or an agent's own token,
- * and the body types each route accepts.
+ * Guards /api/*: a business's admin token (compared by hash in constant time; the default
+ * business's is the server admin's) or an agent's own token, each reaching its own business's
+ * data only; and the body types each route accepts.
  */
 final class ApiRoutes {
   private final Services services;
@@ -27,16 +28,25 @@ final class ApiRoutes {
     }
     byte[] presented = Ringback.sha256(header.substring(7).trim());
     if (MessageDigest.isEqual(presented, services.adminTokenSha256())) {
-      Caller.ADMIN.put(ctx);
+      Caller.admin(services.businesses().defaultBusiness()).put(ctx);
       ctx.next();
       return;
     }
-    // Not the admin: perhaps an agent's own token (looked up by its hash, which is unique).
+    // Another business's admin token: that business's data only.
+    java.util.Optional<dev.ringback.Business> business = services.businesses().byToken(presented);
+    if (business.isPresent()) {
+      Caller.admin(business.get()).put(ctx);
+      ctx.next();
+      return;
+    }
+    // Not an admin: perhaps an agent's own token (looked up by its hash, which is unique), of a business still served.
     services.agents().byToken(presented).onComplete(found -> {
+      java.util.Optional<dev.ringback.Business> agentsBusiness = found.succeeded()
+          ? found.result().flatMap(h -> services.businesses().byId(h.businessId())) : java.util.Optional.empty();
       if (found.failed()) {
         ctx.fail(found.cause());
-      } else if (found.result().filter(h -> h.businessId() == services.businessId()).isPresent()) {
-        new Caller(found.result().get().agent()).put(ctx);
+      } else if (agentsBusiness.isPresent()) {
+        new Caller(found.result().get().agent(), agentsBusiness.get()).put(ctx);
         ctx.next();
       } else {
         ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");

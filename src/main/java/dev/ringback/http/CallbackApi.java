@@ -41,14 +41,14 @@ final class CallbackApi {
         .orElseThrow(() -> HttpFailure.unprocessable("phone: '" + params.get("phone") + "' is not a valid phone number"));
     Long lineKey = null;
     if (params.get("line") != null) {
-      Line line = lineOrOnly(services, params.get("line"));
+      Line line = lineOrOnly(Caller.business(ctx), params.get("line"));
       Caller.requireLine(ctx, line.id(), "line " + line.id());
-      lineKey = services.lineKey(line);
+      lineKey = Caller.business(ctx).lineKey(line);
     }
     // An agent's list holds their own lines' callbacks only.
     Caller caller = Caller.of(ctx);
     List<Long> lineKeys = caller.isAdmin() ? null
-        : caller.agent().lines().stream().map(services.lineKeys()::get).filter(java.util.Objects::nonNull).toList();
+        : caller.agent().lines().stream().map(caller.business().lineKeys()::get).filter(java.util.Objects::nonNull).toList();
     Instant from = Requests.instant("from", params.get("from"));
     Instant to = Requests.instant("to", params.get("to"));
     if (from != null && to != null && !from.isBefore(to)) {
@@ -56,13 +56,13 @@ final class CallbackApi {
     }
     int limit = Requests.intParam(ctx, "limit", 50, 1, 500);
     long after = Requests.cursor(params.get("cursor"));
-    services.callbacks().list(services.businessId(), new CallbackStore.Filter(state, trigger, phone, lineKey, lineKeys, from, to), after,
+    services.callbacks().list(Caller.business(ctx).id(), new CallbackStore.Filter(state, trigger, phone, lineKey, lineKeys, from, to), after,
             limit + 1)
         .onSuccess(found -> {
           boolean more = found.size() > limit;
           List<CallbackStore.Callback> page = more ? found.subList(0, limit) : found;
           JsonArray items = new JsonArray();
-          page.forEach(c -> items.add(toJson(c)));
+          page.forEach(c -> items.add(toJson(ctx, c)));
           Responses.json(ctx, 200, new JsonObject().put("items", items)
               .put("next_cursor", more ? Long.toString(page.get(page.size() - 1).id()) : null));
         })
@@ -71,7 +71,7 @@ final class CallbackApi {
 
   void get(RoutingContext ctx) {
     long id = id(ctx);
-    services.callbacks().find(services.businessId(), id)
+    services.callbacks().find(Caller.business(ctx).id(), id)
         .map(found -> yours(ctx, found, id))
         .compose(found -> found.isEmpty()
             ? Future.failedFuture(HttpFailure.notFound("no callback " + id))
@@ -84,7 +84,7 @@ final class CallbackApi {
                   .put("sequence_number", e.sequenceNumber())
                   .put("timestamp", e.timestamp() == null ? null : e.timestamp().toString())
                   .put("answered_by", e.answeredBy())));
-              return toJson(found.get()).put("call_events", story);
+              return toJson(ctx, found.get()).put("call_events", story);
             }))
         .onSuccess(body -> Responses.json(ctx, 200, body))
         .onFailure(ctx::fail);
@@ -93,19 +93,19 @@ final class CallbackApi {
   void cancel(RoutingContext ctx) {
     long id = id(ctx);
     Future<?> allowed = Caller.of(ctx).isAdmin() ? Future.succeededFuture()
-        : services.callbacks().find(services.businessId(), id).map(found -> yours(ctx, found, id));
-    allowed.compose(v -> services.callbacks().cancel(services.businessId(), id))
+        : services.callbacks().find(Caller.business(ctx).id(), id).map(found -> yours(ctx, found, id));
+    allowed.compose(v -> services.callbacks().cancel(Caller.business(ctx).id(), id))
         .compose(cancelled -> {
           if (cancelled.isPresent()) {
-            services.metrics().callbackFinished(cancelled.get().trigger(),
-                services.lineId(cancelled.get().lineId()).orElse("unknown"), "cancelled");
+            services.metrics().callbackFinished(Caller.business(ctx).slug(), cancelled.get().trigger(),
+                Caller.business(ctx).lineId(cancelled.get().lineId()).orElse("unknown"), "cancelled");
             return Future.succeededFuture(cancelled.get());
           }
-          return services.callbacks().find(services.businessId(), id).compose(found -> Future.failedFuture(found.isEmpty()
+          return services.callbacks().find(Caller.business(ctx).id(), id).compose(found -> Future.failedFuture(found.isEmpty()
               ? HttpFailure.notFound("no callback " + id)
               : new HttpException(409, "callback " + id + " is " + found.get().state() + " and cannot be cancelled")));
         })
-        .onSuccess(c -> Responses.json(ctx, 200, toJson(c)))
+        .onSuccess(c -> Responses.json(ctx, 200, toJson(ctx, c)))
         .onFailure(ctx::fail);
   }
 
@@ -123,7 +123,7 @@ final class CallbackApi {
     if (rawLine != null && !(rawLine instanceof String)) {
       throw HttpFailure.unprocessable("line: must be a string");
     }
-    Line line = lineOrOnly(services, (String) rawLine);
+    Line line = lineOrOnly(Caller.business(ctx), (String) rawLine);
     Caller.requireLine(ctx, line.id(), "the callback");
     Object rawDue = body.getValue("due_at");
     if (rawDue != null && !(rawDue instanceof String)) {
@@ -134,40 +134,40 @@ final class CallbackApi {
     if (due.isAfter(now.plus(java.time.Duration.ofDays(365)))) {
       throw HttpFailure.unprocessable("due_at: more than a year ahead");
     }
-    services.customers().findByPhone(services.businessId(), phone)
-        .compose(customer -> services.callbacks().schedule(new CallbackStore.Trigger(services.businessId(), services.lineKey(line),
+    services.customers().findByPhone(Caller.business(ctx).id(), phone)
+        .compose(customer -> services.callbacks().schedule(new CallbackStore.Trigger(Caller.business(ctx).id(), Caller.business(ctx).lineKey(line),
             phone, customer.map(Customer::id).orElse(null), "manual", null, now, due,
             services.config().callbacks().policy().priority("manual", customer.map(Customer::tier).orElse(Customer.Tier.STANDARD)),
             null)))
         .compose(scheduled -> {
           if (scheduled.created()) {
-            services.metrics().callbackScheduled("manual", scheduled.line());
+            services.metrics().callbackScheduled(scheduled.business(), "manual", scheduled.line());
           }
-          return services.callbacks().find(services.businessId(), scheduled.id()).map(c -> Map.entry(scheduled.created(), c.orElseThrow()));
+          return services.callbacks().find(Caller.business(ctx).id(), scheduled.id()).map(c -> Map.entry(scheduled.created(), c.orElseThrow()));
         })
         .onSuccess(result -> {
           ctx.response().putHeader("Location", "/api/callbacks/" + result.getValue().id());
-          Responses.json(ctx, result.getKey() ? 201 : 200, toJson(result.getValue()));
+          Responses.json(ctx, result.getKey() ? 201 : 200, toJson(ctx, result.getValue()));
         })
         .onFailure(ctx::fail);
   }
 
-  /** The line a request names, or the only configured one when it names none. */
-  static Line lineOrOnly(Services services, String id) {
+  /** The business's line a request names, or its only line when it names none. */
+  static Line lineOrOnly(dev.ringback.Business business, String id) {
     if (id == null) {
-      List<Line> lines = services.config().lines();
+      List<Line> lines = business.lines();
       if (lines.size() != 1) {
         throw HttpFailure.unprocessable("line: required when more than one line is configured");
       }
       return lines.get(0);
     }
-    return services.config().lineById(id).orElseThrow(() -> HttpFailure.unprocessable("line: '" + id + "' is not a configured line"));
+    return business.lineById(id).orElseThrow(() -> HttpFailure.unprocessable("line: '" + id + "' is not a configured line"));
   }
 
 
   /** A callback on a line the calling agent does not serve is refused (403), as its task would be. */
   private Optional<CallbackStore.Callback> yours(RoutingContext ctx, Optional<CallbackStore.Callback> found, long id) {
-    found.ifPresent(c -> Caller.requireLine(ctx, services.lineId(c.lineId()).orElse(null), "callback " + id));
+    found.ifPresent(c -> Caller.requireLine(ctx, Caller.business(ctx).lineId(c.lineId()).orElse(null), "callback " + id));
     return found;
   }
 
@@ -180,10 +180,10 @@ final class CallbackApi {
     }
   }
 
-  private JsonObject toJson(CallbackStore.Callback c) {
+  private static JsonObject toJson(RoutingContext ctx, CallbackStore.Callback c) {
     return new JsonObject()
         .put("id", c.id())
-        .put("line", services.lineId(c.lineId()).orElse(null))
+        .put("line", Caller.business(ctx).lineId(c.lineId()).orElse(null))
         .put("phone", c.phone())
         .put("customer_id", c.customerId())
         .put("trigger", c.trigger())

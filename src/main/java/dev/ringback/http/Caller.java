@@ -1,21 +1,37 @@
 package dev.ringback.http;
 
+import dev.ringback.Business;
 import dev.ringback.domain.Agent;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 
 /**
- * Who sent an /api/* request: the admin token, or an agent's own token.
+ * Who sent an /api/* request: a business's admin token, or an agent's own token; either way
+ * the request reaches that business's data only.
  *
  * @param agent the agent, or null for the admin
+ * @param business the business whose data the request reaches
  */
-record Caller(Agent agent) {
+record Caller(Agent agent, Business business) {
   private static final String KEY = "ringback.caller";
 
-  static final Caller ADMIN = new Caller(null);
+  static Caller admin(Business business) {
+    return new Caller(null, business);
+  }
 
   boolean isAdmin() {
     return agent == null;
+  }
+
+  /** The default business's admin token (RINGBACK_API_TOKEN) also manages the businesses. */
+  boolean isServerAdmin() {
+    return agent == null && business.isDefault();
+  }
+
+  static void requireServerAdmin(RoutingContext ctx) {
+    if (!of(ctx).isServerAdmin()) {
+      throw new HttpException(403, "only the server's admin token (RINGBACK_API_TOKEN) may manage businesses");
+    }
   }
 
   void put(RoutingContext ctx) {
@@ -24,6 +40,11 @@ record Caller(Agent agent) {
 
   static Caller of(RoutingContext ctx) {
     return ctx.get(KEY);
+  }
+
+  /** The business whose data the request reaches. */
+  static Business business(RoutingContext ctx) {
+    return of(ctx).business();
   }
 
   static void requireAdmin(RoutingContext ctx) {

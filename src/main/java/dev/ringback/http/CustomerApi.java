@@ -41,7 +41,7 @@ final class CustomerApi {
   void list(RoutingContext ctx) {
     int limit = Requests.intParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
     long after = Requests.cursor(ctx.request().getParam("cursor"));
-    services.customers().list(services.businessId(), after, limit + 1)
+    services.customers().list(Caller.business(ctx).id(), after, limit + 1)
         .onSuccess(found -> {
           boolean more = found.size() > limit;
           List<Customer> page = more ? found.subList(0, limit) : found;
@@ -56,7 +56,7 @@ final class CustomerApi {
 
   void get(RoutingContext ctx) {
     String phone = pathPhone(ctx);
-    services.customers().findByPhone(services.businessId(), phone)
+    services.customers().findByPhone(Caller.business(ctx).id(), phone)
         .onSuccess(found -> found.ifPresentOrElse(
             c -> Responses.json(ctx, 200, toJson(c)),
             () -> ctx.fail(HttpFailure.notFound("no customer with phone " + phone))))
@@ -71,9 +71,9 @@ final class CustomerApi {
     String phone = pathPhone(ctx);
     int limit = Requests.intParam(ctx, "limit", 50, 1, 500);
     TimelineStore.Cursor after = timelineCursor(ctx.request().getParam("cursor"));
-    Future<java.util.Optional<Customer>> customer = services.customers().findByPhone(services.businessId(), phone);
-    Future<java.util.List<TimelineStore.Entry>> entries = services.timeline().timeline(services.businessId(), phone, after, limit + 1);
-    Future<java.util.Optional<dev.ringback.store.DoNotCallStore.Listing>> listing = services.doNotCall().find(services.businessId(), phone);
+    Future<java.util.Optional<Customer>> customer = services.customers().findByPhone(Caller.business(ctx).id(), phone);
+    Future<java.util.List<TimelineStore.Entry>> entries = services.timeline().timeline(Caller.business(ctx).id(), phone, after, limit + 1);
+    Future<java.util.Optional<dev.ringback.store.DoNotCallStore.Listing>> listing = services.doNotCall().find(Caller.business(ctx).id(), phone);
     Future.all(customer, entries, listing).onSuccess(v -> {
       if (customer.result().isEmpty() && entries.result().isEmpty() && after == null) {
         ctx.fail(HttpFailure.notFound("no customer and no history for " + phone));
@@ -129,11 +129,11 @@ final class CustomerApi {
     }
     String reason = Requests.text(body, "reason", false, 500);
     Future<Integer> changed = listed
-        ? services.doNotCall().add(services.businessId(), phone, services.clock().instant(), reason).map(cancelled -> {
-          cancelled.forEach(c -> services.metrics().callbackFinished(c.trigger(), c.line(), "cancelled"));
+        ? services.doNotCall().add(Caller.business(ctx).id(), phone, services.clock().instant(), reason).map(cancelled -> {
+          cancelled.forEach(c -> services.metrics().callbackFinished(c.business(), c.trigger(), c.line(), "cancelled"));
           return cancelled.size();
         })
-        : services.doNotCall().remove(services.businessId(), phone).map(removed -> 0);
+        : services.doNotCall().remove(Caller.business(ctx).id(), phone).map(removed -> 0);
     changed.onSuccess(cancelled -> {
       LOG.info("customer {} {}{}", PhoneNumbers.mask(phone), listed ? "put on the do-not-call list" : "may be called again",
           cancelled > 0 ? ", " + cancelled + " waiting callback(s) cancelled" : "");
@@ -144,7 +144,7 @@ final class CustomerApi {
   void create(RoutingContext ctx) {
     JsonObject body = Requests.jsonBody(ctx);
     CustomerData data = fromJson(body, null);
-    services.customers().create(services.businessId(), data)
+    services.customers().create(Caller.business(ctx).id(), data)
         .onSuccess(created -> created.ifPresentOrElse(
             c -> {
               ctx.response().putHeader("Location", "/api/customers/" + c.phone());
@@ -158,14 +158,14 @@ final class CustomerApi {
   void replace(RoutingContext ctx) {
     String phone = pathPhone(ctx);
     CustomerData data = fromJson(Requests.jsonBody(ctx), phone);
-    services.customers().replace(services.businessId(), data)
+    services.customers().replace(Caller.business(ctx).id(), data)
         .onSuccess(saved -> Responses.json(ctx, saved.created() ? 201 : 200, toJson(saved.customer())))
         .onFailure(ctx::fail);
   }
 
   void delete(RoutingContext ctx) {
     String phone = pathPhone(ctx);
-    services.customers().delete(services.businessId(), phone)
+    services.customers().delete(Caller.business(ctx).id(), phone)
         .onSuccess(deleted -> {
           if (deleted) {
             ctx.response().setStatusCode(204).end();
@@ -185,7 +185,7 @@ final class CustomerApi {
     String csv = java.util.Objects.requireNonNullElse(ctx.body().asString("UTF-8"), "");
     // Parsing and validating up to max-import-bytes is CPU work: keep it off the event loop.
     ctx.vertx().executeBlocking(() -> parseCsv(csv), false)
-        .compose(parsed -> services.customers().merge(services.businessId(), parsed.accepted())
+        .compose(parsed -> services.customers().merge(Caller.business(ctx).id(), parsed.accepted())
             .map(merged -> new JsonObject()
                 .put("added", merged.added())
                 .put("updated", merged.updated())

@@ -1,5 +1,6 @@
 package dev.ringback.http;
 
+import dev.ringback.Business;
 import dev.ringback.Services;
 import dev.ringback.domain.Feedback;
 import dev.ringback.domain.Line;
@@ -40,7 +41,7 @@ final class FeedbackWebhooks {
    * @param callSid the customer's call
    * @param customerStillThere Twilio's CallStatus for the customer's call is still in progress
    */
-  Future<TwimlElement> afterConversation(String callSid, Line line, boolean customerStillThere, String agentLegSid) {
+  Future<TwimlElement> afterConversation(Business business, String callSid, Line line, boolean customerStillThere, String agentLegSid) {
     String channel = line.feedbackChannel();
     if (channel.equals(Feedback.VOICE) && !customerStillThere || channel.equals(Feedback.NONE)) {
       return Future.succeededFuture(Twiml.hangup());
@@ -53,11 +54,11 @@ final class FeedbackWebhooks {
           }
           if (channel.equals(Feedback.VOICE)) {
             LOG.info("feedback CallSid={} -> asked by voice", callSid);
-            return Future.succeededFuture(Twiml.askFeedback(line, services.publicUrl(FEEDBACK), null));
+            return Future.succeededFuture(Twiml.askFeedback(line, business.url(services.config().http().publicUrl(), FEEDBACK), null));
           }
           String text = services.config().feedback().smsText().replace("{line}", line.name());
           // The call is over either way: a failed SMS is logged, and the customer hears nothing of it.
-          services.telephony().sendMessage(line.number(), asked.get(), text)
+          business.telephony().sendMessage(line.number(), asked.get(), text)
               .compose(messageSid -> services.feedback().messageSent(callSid, messageSid))
               .onSuccess(v -> LOG.info("feedback CallSid={} -> asked by SMS to {}", callSid, PhoneNumbers.mask(asked.get())))
               .onFailure(e -> LOG.warn("feedback CallSid={}: the SMS to {} failed: {}", callSid, PhoneNumbers.mask(asked.get()),
@@ -72,10 +73,11 @@ final class FeedbackWebhooks {
 
   /** The key the customer pressed after the question. */
   void keyed(RoutingContext ctx) {
+    Business business = TwilioWebhooks.business(ctx);
     MultiMap form = ctx.request().formAttributes();
     String callSid = TwilioWebhooks.required(form, "CallSid");
     String digits = Optional.ofNullable(form.get("Digits")).orElse("").trim();
-    Optional<Line> found = lineOfCall(form);
+    Optional<Line> found = lineOfCall(business, form);
     if (found.isEmpty()) {
       Responses.twiml(ctx, 200, Twiml.hangup());
       return;
@@ -93,7 +95,7 @@ final class FeedbackWebhooks {
           }
           return services.feedback().notAScore(waiting.get()).map(again -> {
             LOG.info("feedback CallSid={} Digits={} -> no score; {}", callSid, digits, again ? "asked again" : "let go");
-            return again ? Twiml.askFeedback(line, services.publicUrl(FEEDBACK), SAY_AGAIN)
+            return again ? Twiml.askFeedback(line, business.url(services.config().http().publicUrl(), FEEDBACK), SAY_AGAIN)
                 : Twiml.feedbackThanks(line.language(), false);
           });
         })
@@ -103,6 +105,7 @@ final class FeedbackWebhooks {
 
   /** An SMS to one of the lines: the reply to the question, if one is waiting; other texts get no answer. */
   void texted(RoutingContext ctx) {
+    Business business = TwilioWebhooks.business(ctx);
     MultiMap form = ctx.request().formAttributes();
     Optional<String> from = services.phoneNumbers().normalize(form.get("From"));
     String body = Optional.ofNullable(form.get("Body")).orElse("");
@@ -112,7 +115,7 @@ final class FeedbackWebhooks {
     }
     Instant since = services.clock().instant().minus(Duration.ofHours(services.config().feedback().replyHours()));
     OptionalInt score = Feedback.texted(body);
-    services.feedback().waitingForSms(services.businessId(), from.get(), since)
+    services.feedback().waitingForSms(business.id(), from.get(), since)
         .compose(waiting -> {
           if (waiting.isEmpty()) {
             LOG.info("sms from {} -> no question waiting; not answered", PhoneNumbers.mask(from.get()));
@@ -136,8 +139,9 @@ final class FeedbackWebhooks {
   private Future<Boolean> scored(long id, int score, String who) {
     return services.feedback().score(id, score, services.clock().instant()).map(stored -> {
       stored.ifPresent(s -> {
-        services.metrics().feedbackScored(s.score());
-        s.recovery().filter(task -> task.created()).ifPresent(task -> services.metrics().callbackScheduled(task.trigger(), task.line()));
+        services.metrics().feedbackScored(s.business(), s.score());
+        s.recovery().filter(task -> task.created())
+            .ifPresent(task -> services.metrics().callbackScheduled(task.business(), task.trigger(), task.line()));
         LOG.info("feedback {} -> score {}{}", who, s.score(), s.recovery().map(t -> ", service-recovery task #" + t.id()).orElse(""));
       });
       return Feedback.isPoor(score);
@@ -145,8 +149,8 @@ final class FeedbackWebhooks {
   }
 
   /** The line of a call in either direction: the number called (inbound) or calling (a callback). */
-  private Optional<Line> lineOfCall(MultiMap form) {
-    return services.phoneNumbers().normalize(form.get("To")).flatMap(services.config()::lineByNumber)
-        .or(() -> services.phoneNumbers().normalize(form.get("From")).flatMap(services.config()::lineByNumber));
+  private Optional<Line> lineOfCall(Business business, MultiMap form) {
+    return services.phoneNumbers().normalize(form.get("To")).flatMap(business::lineByNumber)
+        .or(() -> services.phoneNumbers().normalize(form.get("From")).flatMap(business::lineByNumber));
   }
 }

@@ -82,6 +82,7 @@ public final class HttpVerticle extends VerticleBase {
     ConsoleEvents events = new ConsoleEvents(vertx, services);
     LineApi lines = new LineApi(services);
     ReportApi reports = new ReportApi(services);
+    BusinessApi businesses = new BusinessApi(services);
     Operations operations = new Operations(services);
     int maxBody = services.config().http().maxBodyBytes();
 
@@ -116,6 +117,9 @@ public final class HttpVerticle extends VerticleBase {
     router.post(OrderWebhooks.GENERIC).handler(orders::generic);
     router.post(OrderWebhooks.SHOPIFY).handler(orders::shopify);
     router.post(OrderWebhooks.WOOCOMMERCE).handler(orders::woocommerce);
+    router.post(OrderWebhooks.GENERIC_OF).handler(orders::generic);
+    router.post(OrderWebhooks.SHOPIFY_OF).handler(orders::shopify);
+    router.post(OrderWebhooks.WOOCOMMERCE_OF).handler(orders::woocommerce);
 
     router.route("/api/*").handler(api::authenticate);
     router.get("/api/customers").handler(customers::list);
@@ -157,6 +161,12 @@ public final class HttpVerticle extends VerticleBase {
     router.delete("/api/lines/:id/hours").handler(lines::clearHours);
     router.get("/api/reports/agents").handler(reports::agents);
     router.get("/api/reports/lines").handler(reports::lines);
+
+    router.get("/api/businesses").handler(businesses::list);
+    router.post("/api/businesses").handler(ApiRoutes.requireContentType("application/json")).handler(businesses::create);
+    router.get("/api/businesses/:slug").handler(businesses::get);
+    router.put("/api/businesses/:slug").handler(ApiRoutes.requireContentType("application/json")).handler(businesses::replace);
+    router.delete("/api/businesses/:slug").handler(businesses::delete);
 
     // The agents' console: static files from the jar; it signs in with the agent's token.
     router.get("/console").handler(ctx -> {

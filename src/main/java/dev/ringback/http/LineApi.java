@@ -27,18 +27,19 @@ final class LineApi {
   void list(RoutingContext ctx) {
     Instant now = services.clock().instant();
     JsonArray items = new JsonArray();
-    services.config().lines().forEach(line -> items.add(new JsonObject()
+    dev.ringback.Business business = Caller.business(ctx);
+    business.lines().forEach(line -> items.add(new JsonObject()
         .put("id", line.id())
         .put("number", line.number())
         .put("name", line.name())
         .put("time_zone", line.timeZone().getId())
         .put("language", line.language())
-        .put("open_now", services.lineHours().of(line).isOpen(now))));
+        .put("open_now", business.hours().of(line).isOpen(now))));
     Responses.json(ctx, 200, new JsonObject().put("items", items));
   }
 
   void hours(RoutingContext ctx) {
-    Responses.json(ctx, 200, hoursJson(line(ctx)));
+    Responses.json(ctx, 200, hoursJson(Caller.business(ctx), line(ctx)));
   }
 
   /**
@@ -56,7 +57,7 @@ final class LineApi {
     }
     Future<Void> saved;
     try {
-      saved = services.lineHours().set(line, body);
+      saved = Caller.business(ctx).hours().set(line, body);
     } catch (OpeningHours.Invalid e) {
       throw HttpFailure.unprocessable(e.field().replaceFirst("^hours\\.", "week.") + ": " + e.getMessage());
     } catch (IllegalArgumentException e) {
@@ -64,7 +65,7 @@ final class LineApi {
     }
     saved.onSuccess(v -> {
           LOG.info("line {}: opening hours set through the API", line.id());
-          Responses.json(ctx, 200, hoursJson(line));
+          Responses.json(ctx, 200, hoursJson(Caller.business(ctx), line));
         })
         .onFailure(ctx::fail);
   }
@@ -73,21 +74,21 @@ final class LineApi {
   void clearHours(RoutingContext ctx) {
     Caller.requireAdmin(ctx);
     Line line = line(ctx);
-    services.lineHours().set(line, null)
+    Caller.business(ctx).hours().set(line, null)
         .onSuccess(v -> {
           LOG.info("line {}: opening hours back to the config's", line.id());
-          Responses.json(ctx, 200, hoursJson(line));
+          Responses.json(ctx, 200, hoursJson(Caller.business(ctx), line));
         })
         .onFailure(ctx::fail);
   }
 
   private Line line(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    return services.config().lineById(id).orElseThrow(() -> HttpFailure.notFound("no line " + id));
+    return Caller.business(ctx).lineById(id).orElseThrow(() -> HttpFailure.notFound("no line " + id));
   }
 
-  private JsonObject hoursJson(Line line) {
-    OpeningHours hours = services.lineHours().of(line);
+  private JsonObject hoursJson(dev.ringback.Business business, Line line) {
+    OpeningHours hours = business.hours().of(line);
     Instant now = services.clock().instant();
     JsonObject week = new JsonObject();
     for (DayOfWeek day : DayOfWeek.values()) {
@@ -102,7 +103,7 @@ final class LineApi {
     hours.closed().stream().sorted().forEach(date -> closed.add(date.toString()));
     return new JsonObject()
         .put("line", line.id())
-        .put("source", services.lineHours().setThroughApi(line) ? "api" : "config")
+        .put("source", business.hours().setThroughApi(line) ? "api" : "config")
         .put("time_zone", line.timeZone().getId())
         .put("always_open", hours.alwaysOpen())
         .put("week", week)

@@ -39,7 +39,10 @@ public final class Operations {
     services.pool().query("SELECT 1").execute()
         .timeout(HEALTH_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .onComplete(result -> {
-          var degraded = services.telephony().degraded();
+          // Any business's telephony held back makes the instance degraded; another business's is named.
+          var degraded = services.businesses().all().stream()
+              .flatMap(b -> b.telephony().degraded().map(why -> b.isDefault() ? why : "business " + b.slug() + ": " + why).stream())
+              .findFirst();
           JsonObject checks = new JsonObject()
               .put("database", result.succeeded() ? "up" : "down: " + result.cause().getMessage())
               .put("telephony", services.telephony().name() + degraded.map(why -> " degraded: " + why).orElse(" up"));

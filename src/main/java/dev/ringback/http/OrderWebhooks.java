@@ -1,5 +1,6 @@
 package dev.ringback.http;
 
+import dev.ringback.Business;
 import dev.ringback.RingbackConfig;
 import dev.ringback.Services;
 import dev.ringback.domain.Line;
@@ -32,6 +33,11 @@ final class OrderWebhooks {
   static final String GENERIC = "/orders";
   static final String SHOPIFY = "/orders/shopify";
   static final String WOOCOMMERCE = "/orders/woocommerce";
+  private static final String BUSINESS = "ringback.order.business";
+  /** The same webhooks for a business named in the path (the default business's are the paths above). */
+  static final String GENERIC_OF = "/orders/generic/:business";
+  static final String SHOPIFY_OF = SHOPIFY + "/:business";
+  static final String WOOCOMMERCE_OF = WOOCOMMERCE + "/:business";
   /** The unsigned request WooCommerce sends when a webhook is saved. */
   private static final Pattern WOOCOMMERCE_PING = Pattern.compile("webhook_id=\\d+");
 
@@ -43,7 +49,8 @@ final class OrderWebhooks {
 
   /** Any shop: {@code X-Ringback-Signature: sha256=<hex HMAC-SHA256 of the body>}. */
   void generic(RoutingContext ctx) {
-    String secret = secret(ctx, "generic");
+    Business business = business(ctx, "generic", null);
+    String secret = secret(business, "generic");
     String header = ctx.request().getHeader("X-Ringback-Signature");
     byte[] presented = null;
     if (header != null && header.regionMatches(true, 0, "sha256=", 0, 7)) {
@@ -54,24 +61,26 @@ final class OrderWebhooks {
       }
     }
     verify(ctx, secret, presented, "X-Ringback-Signature");
-    receive(ctx, "generic", OrderPayloads::generic);
+    receive(ctx, business, "generic", OrderPayloads::generic);
   }
 
   /** Shopify {@code orders/create}: {@code X-Shopify-Hmac-Sha256}, base64. */
   void shopify(RoutingContext ctx) {
-    String secret = secret(ctx, "shopify");
+    Business business = business(ctx, "shopify", "X-Shopify-Shop-Domain");
+    String secret = secret(business, "shopify");
     verify(ctx, secret, base64(ctx.request().getHeader("X-Shopify-Hmac-Sha256")), "X-Shopify-Hmac-Sha256");
     String topic = ctx.request().getHeader("X-Shopify-Topic");
     if (topic != null && !topic.trim().equals("orders/create")) {
       ignore(ctx, "shopify", topic);
       return;
     }
-    receive(ctx, "shopify", OrderPayloads::shopify);
+    receive(ctx, business, "shopify", OrderPayloads::shopify);
   }
 
   /** WooCommerce {@code order.created}: {@code X-WC-Webhook-Signature}, base64; its unsigned ping gets 200. */
   void woocommerce(RoutingContext ctx) {
-    String secret = secret(ctx, "woocommerce");
+    Business business = business(ctx, "woocommerce", "X-WC-Webhook-Source");
+    String secret = secret(business, "woocommerce");
     String signature = ctx.request().getHeader("X-WC-Webhook-Signature");
     Buffer body = ctx.body().buffer();
     if (signature == null && body != null && WOOCOMMERCE_PING.matcher(body.toString(StandardCharsets.UTF_8).trim()).matches()) {
@@ -85,7 +94,7 @@ final class OrderWebhooks {
       ignore(ctx, "woocommerce", topic);
       return;
     }
-    receive(ctx, "woocommerce", OrderPayloads::woocommerce);
+    receive(ctx, business, "woocommerce", OrderPayloads::woocommerce);
   }
 
   /** Counts every refused delivery, then lets the common handler render it. */
@@ -94,17 +103,40 @@ final class OrderWebhooks {
     String source = path.startsWith(SHOPIFY) ? "shopify" : path.startsWith(WOOCOMMERCE) ? "woocommerce" : "generic";
     int status = ctx.failure() instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
     if (status >= 400 && status < 500) {
-      services.metrics().order(source, Order.REJECTED);
+      // Only a business this server serves becomes a label: a made-up one in the path counts as "unknown".
+      Business business = ctx.get(BUSINESS);
+      String label = business != null ? business.slug() : ctx.pathParam("business") == null
+          ? services.businesses().defaultBusiness().slug() : "unknown";
+      services.metrics().order(label, source, Order.REJECTED);
       LOG.info("order {}: refused with {}: {}", source, status,
           ctx.failure() instanceof HttpException http && http.getPayload() != null ? http.getPayload() : "-");
     }
     ctx.next();
   }
 
-  private String secret(RoutingContext ctx, String source) {
-    RingbackConfig.Shop shop = services.config().orders().shop(source).orElseThrow();
+  /**
+   * The business a delivery is for: the one named in the path, else the one whose shop address
+   * the platform's header gives ({@code shop-domain}, {@code source-url}), else the default business.
+   * An unknown business is a 404.
+   */
+  private Business business(RoutingContext ctx, String source, String originHeader) {
+    String named = ctx.pathParam("business");
+    Business business;
+    if (named != null) {
+      business = services.businesses().bySlug(named).orElseThrow(() -> HttpFailure.notFound("no business " + named));
+    } else {
+      String origin = originHeader == null ? null : RingbackConfig.Shop.origin(ctx.request().getHeader(originHeader));
+      business = services.businesses().byOrigin(source, origin).orElse(services.businesses().defaultBusiness());
+    }
+    ctx.put(BUSINESS, business);
+    return business;
+  }
+
+  private static String secret(Business business, String source) {
+    RingbackConfig.Shop shop = business.orders().shop(source).orElseThrow();
     if (!shop.enabled()) {
-      throw HttpFailure.notFound("the " + source + " order webhook is not enabled: set its secret");
+      throw HttpFailure.notFound("the " + source + " order webhook" + (business.isDefault() ? "" : " of business " + business.slug())
+          + " is not enabled: set its secret");
     }
     return shop.secret();
   }
@@ -134,7 +166,7 @@ final class OrderWebhooks {
     Responses.json(ctx, 200, new JsonObject().put("result", "ignored"));
   }
 
-  private void receive(RoutingContext ctx, String source, Function<JsonObject, Order> read) {
+  private void receive(RoutingContext ctx, Business business, String source, Function<JsonObject, Order> read) {
     String type = ctx.request().getHeader("Content-Type");
     if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
       throw new HttpException(415, "expected Content-Type application/json");
@@ -151,14 +183,15 @@ final class OrderWebhooks {
       throw HttpFailure.badRequest("malformed JSON: " + e.getMessage());
     }
     Order order = read.apply(body);
-    Line line = line(ctx, source, order);
+    Line line = line(ctx, business, source, order);
     Optional<String> phone = order.callablePhone(services.phoneNumbers());
     Instant received = services.clock().instant();
-    services.orders().record(services.businessId(), order, phone, services.lineKey(line), received)
+    services.orders().record(business.id(), order, phone, business.lineKey(line), received)
         .onSuccess(recorded -> {
-          services.metrics().order(source, recorded.result());
-          recorded.callback().filter(c -> c.created()).ifPresent(c -> services.metrics().callbackScheduled(c.trigger(), c.line()));
-          LOG.info("order {} {} ({}) for {} -> {}{}", source, order.orderId(), order.displayNumber() == null ? "-" : order.displayNumber(),
+          services.metrics().order(business.slug(), source, recorded.result());
+          recorded.callback().filter(c -> c.created())
+              .ifPresent(c -> services.metrics().callbackScheduled(c.business(), c.trigger(), c.line()));
+          LOG.info("order {}{} {} ({}) for {} -> {}{}", source, business.isDefault() ? "" : " (" + business.slug() + ")", order.orderId(), order.displayNumber() == null ? "-" : order.displayNumber(),
               phone.map(PhoneNumbers::mask).orElse("no callable number"), recorded.result(),
               recorded.callback().map(c -> ", callback #" + c.id() + " on line " + line.id() + " due " + c.dueAt()).orElse(""));
           JsonObject answer = new JsonObject().put("result", recorded.result());
@@ -169,13 +202,13 @@ final class OrderWebhooks {
   }
 
   /** The order's own line, else {@code ?line=} on the webhook URL, else the source's line from config. */
-  private Line line(RoutingContext ctx, String source, Order order) {
-    String wanted = order.line() != null ? order.line() : ctx.request().getParam("line");
+  private static Line line(RoutingContext ctx, Business business, String source, Order order) {
+    String wanted = order.line() != null ? order.line() : ctx.queryParam("line").stream().findFirst().orElse(null);
     if (wanted == null || wanted.isBlank()) {
-      wanted = services.config().orders().shop(source).orElseThrow().line();
+      wanted = business.orders().shop(source).orElseThrow().line();
     }
     String id = wanted;
-    return services.config().lineById(id)
+    return business.lineById(id)
         .orElseThrow(() -> HttpFailure.unprocessable(id.isEmpty() ? "no line is configured to call the buyer back from"
             : "line '" + id + "' is not configured"));
   }

@@ -80,7 +80,7 @@ final class ReportApi {
     }
     var metrics = services.config().metrics();
     int targetSeconds = (int) metrics.target().toSeconds();
-    query.run(services.businessId(), from, to, targetSeconds)
+    query.run(Caller.business(ctx).id(), from, to, targetSeconds)
         .map(figures -> figures.stream().map(f -> identity.apply(f).mergeIn(figures(f, metrics.ringSeconds()))).toList())
         .onSuccess(rows -> {
           String accept = ctx.request().getHeader("Accept");

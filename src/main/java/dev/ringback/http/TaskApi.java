@@ -37,7 +37,7 @@ final class TaskApi {
   void list(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     int limit = Requests.intParam(ctx, "limit", 100, 1, 500);
-    services.tasks().list(services.businessId(), now(), caller.isAdmin() ? null : caller.agent().id(), limit)
+    services.tasks().list(Caller.business(ctx).id(), now(), caller.isAdmin() ? null : caller.agent().id(), limit)
         .onSuccess(tasks -> {
           JsonArray items = new JsonArray();
           tasks.forEach(t -> items.add(toJson(t, caller)));
@@ -48,7 +48,7 @@ final class TaskApi {
 
   void get(RoutingContext ctx) {
     long id = id(ctx);
-    services.tasks().find(services.businessId(), now(), id)
+    services.tasks().find(Caller.business(ctx).id(), now(), id)
         .map(found -> found.orElseThrow(() -> HttpFailure.notFound("no task " + id)))
         .map(task -> {
           Caller.requireLine(ctx, task.line(), "task " + id);
@@ -65,16 +65,16 @@ final class TaskApi {
     String rawPhone = Requests.text(body, "phone", true, 64);
     String phone = services.phoneNumbers().normalize(rawPhone)
         .orElseThrow(() -> HttpFailure.unprocessable("phone: '" + rawPhone + "' is not a valid phone number"));
-    Line line = CallbackApi.lineOrOnly(services, Requests.text(body, "line", false, 64));
+    Line line = CallbackApi.lineOrOnly(Caller.business(ctx), Requests.text(body, "line", false, 64));
     Caller.requireLine(ctx, line.id(), "the task");
-    services.customers().findByPhone(services.businessId(), phone)
-        .compose(customer -> services.tasks().create(services.businessId(), services.lineKey(line), phone, now(),
+    services.customers().findByPhone(Caller.business(ctx).id(), phone)
+        .compose(customer -> services.tasks().create(Caller.business(ctx).id(), Caller.business(ctx).lineKey(line), phone, now(),
             services.config().callbacks().policy().priority("manual", customer.map(Customer::tier).orElse(Customer.Tier.STANDARD))))
         .compose(scheduled -> {
           if (scheduled.created()) {
-            services.metrics().callbackScheduled("manual", scheduled.line());
+            services.metrics().callbackScheduled(scheduled.business(), "manual", scheduled.line());
           }
-          return services.tasks().find(services.businessId(), now(), scheduled.id()).map(t -> java.util.Map.entry(scheduled.created(), t.orElseThrow()));
+          return services.tasks().find(Caller.business(ctx).id(), now(), scheduled.id()).map(t -> java.util.Map.entry(scheduled.created(), t.orElseThrow()));
         })
         .onSuccess(result -> {
           ctx.response().putHeader("Location", "/api/tasks/" + result.getValue().id());
@@ -86,7 +86,7 @@ final class TaskApi {
   /** The best free task of the agent's lines; 204 when there is none. */
   void claimNext(RoutingContext ctx) {
     Agent agent = Caller.requireAgent(ctx);
-    services.tasks().claimNext(services.businessId(), now(), agent.id(), lease()).onSuccess(claimed -> {
+    services.tasks().claimNext(Caller.business(ctx).id(), now(), agent.id(), lease()).onSuccess(claimed -> {
       if (claimed.isEmpty()) {
         ctx.response().setStatusCode(204).end();
         return;
@@ -97,16 +97,16 @@ final class TaskApi {
   }
 
   void claim(RoutingContext ctx) {
-    act(ctx, true, "claimed", (agent, id) -> services.tasks().claim(services.businessId(), now(), agent.id(), lease(), id));
+    act(ctx, true, "claimed", (agent, id) -> services.tasks().claim(Caller.business(ctx).id(), now(), agent.id(), lease(), id));
   }
 
   /** The console renews the lease while the agent works on the task. */
   void renew(RoutingContext ctx) {
-    act(ctx, false, null, (agent, id) -> services.tasks().renew(services.businessId(), now(), agent.id(), lease(), id));
+    act(ctx, false, null, (agent, id) -> services.tasks().renew(Caller.business(ctx).id(), now(), agent.id(), lease(), id));
   }
 
   void release(RoutingContext ctx) {
-    act(ctx, false, "released", (agent, id) -> services.tasks().release(services.businessId(), now(), agent.id(), id));
+    act(ctx, false, "released", (agent, id) -> services.tasks().release(Caller.business(ctx).id(), now(), agent.id(), id));
   }
 
   /** One change to one task by the agent holding it (or claiming it); a refusal says why. */
@@ -115,7 +115,7 @@ final class TaskApi {
     Agent agent = Caller.requireAgent(ctx);
     long id = id(ctx);
     change.apply(agent, id)
-        .compose(changed -> changed.isPresent() ? Future.succeededFuture(changed.get()) : whyNot(id, agent, claiming))
+        .compose(changed -> changed.isPresent() ? Future.succeededFuture(changed.get()) : whyNot(ctx, id, agent, claiming))
         .onSuccess(task -> {
           if (logged != null) {
             LOG.info("task #{} {} by agent #{}", id, logged, agent.id());
@@ -136,13 +136,14 @@ final class TaskApi {
       throw HttpFailure.unprocessable("outcome: must be one of " + String.join(", ", Agent.TASK_OUTCOMES));
     }
     String note = Requests.text(body, "note", false, 4000);
-    services.tasks().complete(services.businessId(), now(), agent.id(), id, outcome, note == null || note.isEmpty() ? null : note)
+    services.tasks().complete(Caller.business(ctx).id(), now(), agent.id(), id, outcome, note == null || note.isEmpty() ? null : note)
         .compose(done -> {
           if (done.isPresent()) {
-            services.metrics().callbackFinished(done.get().trigger(), done.get().line(), Agent.callbackOutcome(outcome));
-            return services.tasks().find(services.businessId(), now(), id).map(Optional::orElseThrow);
+            services.metrics().callbackFinished(done.get().business(), done.get().trigger(), done.get().line(),
+                Agent.callbackOutcome(outcome));
+            return services.tasks().find(Caller.business(ctx).id(), now(), id).map(Optional::orElseThrow);
           }
-          return whyNot(id, agent, false);
+          return whyNot(ctx, id, agent, false);
         })
         .onSuccess(task -> {
           LOG.info("task #{} completed by agent #{}: {}", id, agent.id(), outcome);
@@ -158,16 +159,19 @@ final class TaskApi {
   void call(RoutingContext ctx) {
     Agent agent = Caller.requireAgent(ctx);
     long id = id(ctx);
-    services.tasks().find(services.businessId(), now(), id)
+    services.tasks().find(Caller.business(ctx).id(), now(), id)
         .compose(found -> found.isPresent() && "agent_queue".equals(found.get().state()) && found.get().holder() != null
-            && found.get().holder() == agent.id() ? Future.succeededFuture(found.get()) : whyNot(id, agent, false))
+            && found.get().holder() == agent.id() ? Future.succeededFuture(found.get()) : whyNot(ctx, id, agent, false))
         .compose(task -> {
-          Line line = services.config().lineById(task.line())
+          // The agent's phone is called from the business's line, on the business's own account.
+          dev.ringback.Business business = Caller.business(ctx);
+          Line line = business.lineById(task.line())
               .orElseThrow(() -> new HttpException(409, "line " + task.line() + " is no longer configured"));
+          String publicUrl = services.config().http().publicUrl();
           OutboundCall call = new OutboundCall(line.number(), agent.contact(),
-              services.publicUrl(TwilioWebhooks.CONNECT + "?task=" + id + "&agent=" + agent.id()),
-              services.publicUrl(TwilioWebhooks.STATUS), null, services.config().dialer().ringTimeoutSeconds());
-          return services.telephony().placeCall(call)
+              business.url(publicUrl, TwilioWebhooks.CONNECT + "?task=" + id + "&agent=" + agent.id()),
+              business.url(publicUrl, TwilioWebhooks.STATUS), null, services.config().dialer().ringTimeoutSeconds());
+          return business.telephony().placeCall(call)
               .recover(e -> Future.failedFuture(new HttpException(503, "could not call your phone: " + e.getMessage())));
         })
         .onSuccess(placed -> {
@@ -178,8 +182,8 @@ final class TaskApi {
   }
 
   /** Why a task could not be taken or acted on: 404, 403 (another's, or not the agent's line) or 409. */
-  private Future<TaskStore.Task> whyNot(long id, Agent agent, boolean claiming) {
-    return services.tasks().find(services.businessId(), now(), id).compose(found -> {
+  private Future<TaskStore.Task> whyNot(RoutingContext ctx, long id, Agent agent, boolean claiming) {
+    return services.tasks().find(Caller.business(ctx).id(), now(), id).compose(found -> {
       if (found.isEmpty()) {
         return Future.failedFuture(HttpFailure.notFound("no task " + id));
       }

@@ -1,5 +1,6 @@
 package dev.ringback.http;
 
+import dev.ringback.Business;
 import dev.ringback.Services;
 import dev.ringback.domain.CallEvent;
 import dev.ringback.domain.CallStatus;
@@ -39,18 +40,59 @@ final class TwilioWebhooks {
       java.time.format.DateTimeFormatter.ofPattern("EEEE", java.util.Locale.ENGLISH);
   private static final java.time.format.DateTimeFormatter CLOCK_TIME = java.time.format.DateTimeFormatter.ofPattern("HH:mm");
 
+  private static final String BUSINESS = "ringback.business";
+
   private final Services services;
   private final FeedbackWebhooks feedback;
-  private final Optional<String> authToken;
   private final TrustedProxies proxies;
 
   TwilioWebhooks(Services services, FeedbackWebhooks feedback) {
     this.services = services;
     this.feedback = feedback;
     this.proxies = TrustedProxies.parse(services.config().http().trustedProxies());
-    this.authToken = services.config().twilio().configured()
-        ? Optional.of(services.config().twilio().authToken())
-        : Optional.empty();
+  }
+
+  /** The business a verified /twilio/* request is about. */
+  static Business business(RoutingContext ctx) {
+    return ctx.get(BUSINESS);
+  }
+
+  /** An absolute URL for Twilio to call back about this business's calls. */
+  private String url(Business business, String pathAndQuery) {
+    return business.url(services.config().http().publicUrl(), pathAndQuery);
+  }
+
+  /**
+   * The business a webhook is about: the one Ringback named in its own callback URLs
+   * ({@code business=<slug>}), else the one whose line the call is on (the number called on an
+   * inbound call, the calling number on an outbound one), else the one of the Twilio account
+   * ({@code AccountSid}), else the default business. Empty: a business nobody serves.
+   */
+  private Optional<Business> resolve(RoutingContext ctx, MultiMap form) {
+    List<String> named = ctx.queryParam("business");
+    if (!named.isEmpty()) {
+      return services.businesses().bySlug(named.get(0));
+    }
+    PhoneNumbers numbers = services.phoneNumbers();
+    String direction = Optional.ofNullable(form.get("Direction")).orElse("");
+    List<String> order = direction.startsWith("outbound") ? List.of("From", "To") : List.of("To", "From");
+    for (String field : order) {
+      Optional<Business> byLine = numbers.normalize(form.get(field)).flatMap(services.businesses()::byNumber);
+      if (byLine.isPresent()) {
+        return byLine;
+      }
+    }
+    String accountSid = form.get("AccountSid");
+    List<Business> byAccount = services.businesses().byAccountSid(accountSid);
+    if (!byAccount.isEmpty()) {
+      return Optional.of(byAccount.get(0));
+    }
+    Business fallback = services.businesses().defaultBusiness();
+    if (accountSid != null && !accountSid.isBlank() && fallback.twilio().configured()) {
+      // An account none of the businesses has.
+      return Optional.empty();
+    }
+    return Optional.of(fallback);
   }
 
   /**
@@ -64,24 +106,37 @@ final class TwilioWebhooks {
       ctx.fail(HttpFailure.badRequest("expected a form-encoded body"));
       return;
     }
-    if (authToken.isPresent()) {
+    MultiMap form = ctx.request().formAttributes();
+    Optional<Business> found = resolve(ctx, form);
+    if (found.isEmpty()) {
+      LOG.warn("{} for a business this server does not serve (business={}, AccountSid={}): told the number is not in service",
+          ctx.request().path(), String.join(",", ctx.queryParam("business")), form.get("AccountSid"));
+      Responses.twiml(ctx, 404, Twiml.notInService());
+      return;
+    }
+    Business business = found.get();
+    if (business.twilio().configured()) {
+      // Only this business's auth token is tried: a request signed for another business is refused.
       String signature = ctx.request().getHeader("X-Twilio-Signature");
       String url = proxies.baseUrl(ctx.request(), services.config().http().publicUrl()) + ctx.request().uri();
-      if (!TwilioSignature.valid(authToken.get(), url, ctx.request().formAttributes(), signature)) {
-        LOG.warn("{} rejected: {} X-Twilio-Signature for {}", ctx.request().path(), signature == null ? "missing" : "wrong", url);
+      if (!TwilioSignature.valid(business.twilio().authToken(), url, form, signature)) {
+        LOG.warn("{} rejected: {} X-Twilio-Signature for {} (business {})", ctx.request().path(), signature == null ? "missing" : "wrong",
+            url, business.slug());
         ctx.fail(new HttpException(403, "invalid Twilio signature"));
         return;
       }
     }
+    ctx.put(BUSINESS, business);
     ctx.next();
   }
 
   /** A call comes in: greet, by name when known, and ring the line's agents. */
   void voice(RoutingContext ctx) {
+    Business business = business(ctx);
     MultiMap form = ctx.request().formAttributes();
     String callSid = required(form, "CallSid");
     PhoneNumbers numbers = services.phoneNumbers();
-    Optional<Line> line = numbers.normalize(form.get("To")).flatMap(services.config()::lineByNumber);
+    Optional<Line> line = numbers.normalize(form.get("To")).flatMap(business::lineByNumber);
     if (line.isEmpty()) {
       LOG.warn("voice CallSid={} to={} -> not a configured line: told the number is not in service",
           callSid, PhoneNumbers.mask(form.get("To")));
@@ -92,21 +147,21 @@ final class TwilioWebhooks {
     Instant arrivedAt = services.clock().instant();
     String from = caller.orElse(Optional.ofNullable(form.get("From")).orElse("unknown"));
     Future<Optional<Customer>> customer = caller
-        .map(phone -> services.customers().findByPhone(services.businessId(), phone))
+        .map(phone -> services.customers().findByPhone(business.id(), phone))
         .orElse(Future.succeededFuture(Optional.empty()))
         // A caller must never be cut off because the database is slow or down.
         .recover(e -> {
           LOG.error("voice CallSid={}: customer lookup failed, greeting without a name: {}", callSid, e.getMessage());
           return Future.succeededFuture(Optional.empty());
         });
-    if (!services.lineHours().of(line.get()).isOpen(arrivedAt)) {
-      afterHours(ctx, callSid, line.get(), from, caller, customer, arrivedAt);
+    if (!business.hours().of(line.get()).isOpen(arrivedAt)) {
+      afterHours(ctx, business, callSid, line.get(), from, caller, customer, arrivedAt);
       return;
     }
-    Future<Ring> ring = whomToRing(line.get());
+    Future<Ring> ring = whomToRing(business, line.get());
     Future.all(customer, ring).map(v -> customer.result())
         .compose(known -> services.calls()
-            .recordInbound(services.businessId(), services.lineKey(line.get()), callSid, from, caller.orElse(null), line.get().number(),
+            .recordInbound(business.id(), business.lineKey(line.get()), callSid, from, caller.orElse(null), line.get().number(),
                 known.map(Customer::id).orElse(null), arrivedAt)
             .recover(e -> {
               LOG.error("voice CallSid={}: could not record the call: {}", callSid, e.getMessage());
@@ -117,14 +172,14 @@ final class TwilioWebhooks {
           LOG.info("voice CallSid={} line={} from={} -> greeted {}, ringing {} agent(s)", callSid, line.get().id(),
               PhoneNumbers.mask(from), known.filter(Customer::hasName).isPresent() ? "by name" : "generically",
               ring.result().contacts().size());
-          Responses.twiml(ctx, 200, Twiml.inbound(line.get(), known, ring.result().contacts(), ring.result().registered(), services.publicUrl(DIAL),
-              services.publicUrl(STATUS)));
+          Responses.twiml(ctx, 200, Twiml.inbound(line.get(), known, ring.result().contacts(), ring.result().registered(), url(business, DIAL),
+              url(business, STATUS)));
         })
         .onFailure(ctx::fail);
   }
 
-  private CallStore.Spread afterHoursSpread(Line line) {
-    int cps = services.config().dialer().callsPerSecond();
+  private CallStore.Spread afterHoursSpread(Business business, Line line) {
+    int cps = business.callsPerSecond();
     return new CallStore.Spread(services.config().callbacks().afterHoursSecondsPerAgent(), cps > 0 ? 1.0 / cps : 0, line.agents().size());
   }
 
@@ -132,15 +187,15 @@ final class TwilioWebhooks {
    * A call outside opening hours: the after-hours message (by name when the caller is known),
    * then a voicemail; every such caller is called back when the line opens.
    */
-  private void afterHours(RoutingContext ctx, String callSid, Line line, String from, Optional<String> caller,
+  private void afterHours(RoutingContext ctx, Business business, String callSid, Line line, String from, Optional<String> caller,
                           Future<Optional<Customer>> customer, Instant arrivedAt) {
-    Instant opening = services.lineHours().of(line).nextOpening(arrivedAt).orElse(null);
+    Instant opening = business.hours().of(line).nextOpening(arrivedAt).orElse(null);
     customer.compose(known -> services.calls()
-            .recordAfterHours(services.businessId(), services.lineKey(line), callSid, from, caller.orElse(null), line.number(),
+            .recordAfterHours(business.id(), business.lineKey(line), callSid, from, caller.orElse(null), line.number(),
                 known.map(Customer::id).orElse(null), known.map(Customer::tier).orElse(Customer.Tier.STANDARD), arrivedAt, opening,
-                afterHoursSpread(line))
+                afterHoursSpread(business, line))
             .onSuccess(scheduled -> scheduled.filter(CallbackStore.Scheduled::created)
-                .ifPresent(sc -> services.metrics().callbackScheduled(sc.trigger(), sc.line())))
+                .ifPresent(sc -> services.metrics().callbackScheduled(sc.business(), sc.trigger(), sc.line())))
             .map(scheduled -> {
               LOG.info("voice CallSid={} line={} from={} -> after hours: message and voicemail, {}", callSid, line.id(),
                   PhoneNumbers.mask(from), scheduled.map(sc -> "callback #" + sc.id() + " due " + sc.dueAt()).orElse("no callback"));
@@ -151,7 +206,7 @@ final class TwilioWebhooks {
               return Future.succeededFuture(known);
             }))
         .onSuccess(known -> Responses.twiml(ctx, 200, Twiml.afterHours(line, known, services.config().callbacks().voicemailMaxSeconds(),
-            services.publicUrl(RECORDING), services.publicUrl(WHEN))))
+            url(business, RECORDING), url(business, WHEN))))
         .onFailure(ctx::fail);
   }
 
@@ -160,6 +215,7 @@ final class TwilioWebhooks {
    * the promise of a callback, and may leave a voicemail.
    */
   void dial(RoutingContext ctx) {
+    Business business = business(ctx);
     MultiMap form = ctx.request().formAttributes();
     String callSid = required(form, "CallSid");
     String dialStatus = Optional.ofNullable(form.get("DialCallStatus")).orElse(ctx.request().getParam("DialCallStatus"));
@@ -168,16 +224,16 @@ final class TwilioWebhooks {
     }
     Long callbackId = callbackParam(ctx);
     if (callbackId != null) {
-      callbackDial(ctx, form, callSid, dialStatus);
+      callbackDial(ctx, business, form, callSid, dialStatus);
       return;
     }
-    Optional<Line> line = services.phoneNumbers().normalize(form.get("To")).flatMap(services.config()::lineByNumber);
+    Optional<Line> line = services.phoneNumbers().normalize(form.get("To")).flatMap(business::lineByNumber);
     boolean callable = services.phoneNumbers().normalize(form.get("From")).isPresent();
     // Rung nobody because no registered agent was available: a person calls back, not the dialler.
     boolean nobodyAvailable = "available".equals(ctx.request().getParam("nobody"));
     services.calls().recordDialStatus(callSid, dialStatus, services.clock().instant(), nobodyAvailable)
         .onSuccess(scheduled -> scheduled.filter(CallbackStore.Scheduled::created)
-            .ifPresent(s -> services.metrics().callbackScheduled(s.trigger(), s.line())))
+            .ifPresent(s -> services.metrics().callbackScheduled(s.business(), s.trigger(), s.line())))
         .recover(e -> {
           // The caller still hears the promise: a missed call will also be found when the call ends.
           LOG.error("dial CallSid={}: could not record the dial status: {}", callSid, e.getMessage());
@@ -187,7 +243,7 @@ final class TwilioWebhooks {
           if (InboundCalls.dialAnswered(dialStatus)) {
             LOG.info("dial CallSid={} DialCallStatus={} -> conversation over", callSid, dialStatus);
             Future<TwimlElement> next = line.isPresent() && services.config().feedback().afterInbound()
-                ? feedback.afterConversation(callSid, line.get(), customerStillThere(form), form.get("DialCallSid"))
+                ? feedback.afterConversation(business, callSid, line.get(), customerStillThere(form), form.get("DialCallSid"))
                 : Future.succeededFuture(Twiml.hangup());
             next.onSuccess(twiml -> Responses.twiml(ctx, 200, twiml));
           } else if (line.isEmpty()) {
@@ -200,18 +256,18 @@ final class TwilioWebhooks {
                 scheduled.map(s -> "#" + s.id() + " due " + s.dueAt()).orElse("already promised"));
             var callbacks = services.config().callbacks();
             Responses.twiml(ctx, 200, Twiml.missed(line.get(), callbacks.promiseMinutes(), callbacks.voicemailMaxSeconds(),
-                services.publicUrl(RECORDING), services.publicUrl(WHEN)));
+                url(business, RECORDING), url(business, WHEN)));
           }
         });
   }
 
   /** The agents did not take a callback the customer answered: tell them, and try again later. */
-  private void callbackDial(RoutingContext ctx, MultiMap form, String callSid, String dialStatus) {
+  private void callbackDial(RoutingContext ctx, Business business, MultiMap form, String callSid, String dialStatus) {
     if (InboundCalls.dialAnswered(dialStatus)) {
       // A callback's call goes from the line to the customer.
-      Optional<Line> line = services.phoneNumbers().normalize(form.get("From")).flatMap(services.config()::lineByNumber);
+      Optional<Line> line = services.phoneNumbers().normalize(form.get("From")).flatMap(business::lineByNumber);
       Future<TwimlElement> next = line.isPresent()
-          ? feedback.afterConversation(callSid, line.get(), customerStillThere(form), form.get("DialCallSid"))
+          ? feedback.afterConversation(business, callSid, line.get(), customerStillThere(form), form.get("DialCallSid"))
           : Future.succeededFuture(Twiml.hangup());
       next.onSuccess(twiml -> Responses.twiml(ctx, 200, twiml));
       return;
@@ -229,28 +285,29 @@ final class TwilioWebhooks {
    * line's agents; an answering machine gets a short message.
    */
   void callback(RoutingContext ctx) {
+    Business business = business(ctx);
     MultiMap form = ctx.request().formAttributes();
     String callSid = required(form, "CallSid");
     long callbackId = requiredCallbackParam(ctx);
     String answeredBy = blankToNull(form.get("AnsweredBy"));
     boolean machine = DialPolicy.isMachine(answeredBy);
-    services.callbacks().find(services.businessId(), callbackId)
+    services.callbacks().find(business.id(), callbackId)
         .compose(found -> {
           if (found.isEmpty()) {
             return Future.succeededFuture(Twiml.apology());
           }
           var cb = found.get();
-          Optional<Line> line = services.lineId(cb.lineId()).flatMap(services.config()::lineById);
+          Optional<Line> line = business.lineOfKey(cb.lineId());
           if (line.isEmpty()) {
             return Future.succeededFuture(Twiml.apology());
           }
-          Future<Optional<Customer>> customer = services.customers().findByPhone(services.businessId(), cb.phone())
+          Future<Optional<Customer>> customer = services.customers().findByPhone(business.id(), cb.phone())
               .recover(e -> Future.succeededFuture(Optional.empty()));
           Future<Optional<String>> orderNumber = services.orders().ofCallback(callbackId)
               .map(o -> o.flatMap(OrderStore.OrderFacts::spokenNumber))
               .recover(e -> Future.succeededFuture(Optional.empty()));
           return Future.all(customer, orderNumber).compose(v ->
-              answerCallback(callSid, callbackId, cb, line.get(), customer.result(), orderNumber.result(), machine));
+              answerCallback(business, callSid, callbackId, cb, line.get(), customer.result(), orderNumber.result(), machine));
         })
         .onSuccess(twiml -> {
           LOG.info("callback CallSid={} callback=#{} AnsweredBy={} -> {}", callSid, callbackId, answeredBy == null ? "-" : answeredBy,
@@ -260,30 +317,30 @@ final class TwilioWebhooks {
         .onFailure(ctx::fail);
   }
 
-  private Future<TwimlElement> answerCallback(String callSid, long callbackId, CallbackStore.Callback cb, Line line,
+  private Future<TwimlElement> answerCallback(Business business, String callSid, long callbackId, CallbackStore.Callback cb, Line line,
                                               Optional<Customer> customer, Optional<String> orderNumber, boolean machine) {
     if (machine) {
       return Future.succeededFuture(Twiml.callbackMachine(line, customer, orderNumber));
     }
-    return whomToRing(line).compose(ring -> {
+    return whomToRing(business, line).compose(ring -> {
       if (ring.contacts().isEmpty()) {
         if (orderNumber.isPresent()) {
           // Confirming the order is the call's purpose: nobody is left waiting for an agent.
           return Future.succeededFuture(Twiml.orderWithoutAgents(line, customer, orderNumber.get(),
-              services.publicUrl(GATHER + "?callback=" + callbackId)));
+              url(business, GATHER + "?callback=" + callbackId)));
         }
         if (ring.registered()) {
           // The line has agents, all busy or offline: a person calls back instead of the dialler.
           return services.callbacks().markNoAgent(callSid)
-              .compose(v -> services.callbacks().handToAgents(callbackId, "no_agent_available"))
+              .compose(v -> services.callbacks().handToAgents(business.id(), callbackId, "no_agent_available"))
               .map(v -> Twiml.callbackToAgentQueue(line, customer));
         }
         return services.callbacks().markNoAgent(callSid).map(v -> Twiml.callbackWithoutAgents(line, customer));
       }
       String when = CLOCK_TIME.format(cb.triggeredAt().atZone(line.timeZone()));
       return Future.succeededFuture(Twiml.callback(line, customer, Twiml.why(cb.trigger(), when, orderNumber), ring.contacts(),
-          services.config().callbacks().agentAnswerSeconds(), services.publicUrl(DIAL + "?callback=" + callbackId),
-          services.publicUrl(STATUS), services.publicUrl(GATHER + "?callback=" + callbackId)));
+          services.config().callbacks().agentAnswerSeconds(), url(business, DIAL + "?callback=" + callbackId),
+          url(business, STATUS), url(business, GATHER + "?callback=" + callbackId)));
     });
   }
 
@@ -294,8 +351,8 @@ final class TwilioWebhooks {
    */
   record Ring(boolean registered, List<String> contacts) {}
 
-  private Future<Ring> whomToRing(Line line) {
-    return services.agents().staff(services.lineKey(line))
+  private Future<Ring> whomToRing(Business business, Line line) {
+    return services.agents().staff(business.lineKey(line))
         .map(staff -> staff.registered() ? new Ring(true, staff.available()) : new Ring(false, line.agents()))
         .recover(e -> Future.succeededFuture(new Ring(false, line.agents())));
   }
@@ -305,18 +362,19 @@ final class TwilioWebhooks {
    * call on a line without agents, hands the callback to the agents' queue.
    */
   void gather(RoutingContext ctx) {
+    Business business = business(ctx);
     MultiMap form = ctx.request().formAttributes();
     String callSid = required(form, "CallSid");
     long callbackId = requiredCallbackParam(ctx);
     String digits = blankToNull(form.get("Digits"));
-    String language = languageOf(form);
+    String language = languageOf(business, form);
     if ("9".equals(digits)) {
-      services.callbacks().find(services.businessId(), callbackId)
+      services.callbacks().find(business.id(), callbackId)
           .compose(cb -> cb.isEmpty() ? Future.succeededFuture(List.<dev.ringback.store.DoNotCallStore.Cancelled>of())
-              : services.doNotCall().add(services.businessId(), cb.get().phone(), services.clock().instant(),
+              : services.doNotCall().add(business.id(), cb.get().phone(), services.clock().instant(),
                   "Pressed 9 during a callback to stop these calls."))
           .onSuccess(cancelled -> {
-            cancelled.forEach(c -> services.metrics().callbackFinished(c.trigger(), c.line(), "cancelled"));
+            cancelled.forEach(c -> services.metrics().callbackFinished(c.business(), c.trigger(), c.line(), "cancelled"));
             LOG.info("gather CallSid={} callback=#{} Digits=9 -> the number is on the do-not-call list", callSid, callbackId);
             Responses.twiml(ctx, 200, Twiml.stoppedCalling(language));
           })
@@ -324,7 +382,7 @@ final class TwilioWebhooks {
       return;
     }
     boolean wantsAgent = "1".equals(digits);
-    Future<Boolean> handed = wantsAgent ? services.callbacks().handToAgents(callbackId, "asked_for_agent") : Future.succeededFuture(false);
+    Future<Boolean> handed = wantsAgent ? services.callbacks().handToAgents(business.id(), callbackId, "asked_for_agent") : Future.succeededFuture(false);
     handed.onSuccess(queued -> {
       LOG.info("gather CallSid={} callback=#{} Digits={} -> {}", callSid, callbackId, digits == null ? "-" : digits,
           queued ? "waiting for an agent" : "order confirmed");
@@ -339,11 +397,12 @@ final class TwilioWebhooks {
    * again; the caller's waiting callback moves to the chosen time (trigger {@code scheduled}).
    */
   void when(RoutingContext ctx) {
+    Business business = business(ctx);
     MultiMap form = ctx.request().formAttributes();
     String callSid = required(form, "CallSid");
     String digits = Optional.ofNullable(blankToNull(form.get("Digits"))).orElse("");
     String step = Optional.ofNullable(ctx.request().getParam("step")).orElse("offer");
-    Optional<Line> found = services.phoneNumbers().normalize(form.get("To")).flatMap(services.config()::lineByNumber);
+    Optional<Line> found = services.phoneNumbers().normalize(form.get("To")).flatMap(business::lineByNumber);
     if (found.isEmpty()) {
       Responses.twiml(ctx, 200, Twiml.apology());
       return;
@@ -352,10 +411,10 @@ final class TwilioWebhooks {
     String language = line.language();
     switch (step) {
       case "offer" -> Responses.twiml(ctx, 200, "2".equals(digits)
-          ? Twiml.askDay(language, services.publicUrl(WHEN + "?step=day"))
+          ? Twiml.askDay(language, url(business, WHEN + "?step=day"))
           : Twiml.timeNotChosen(language, "Thank you."));
       case "day" -> Responses.twiml(ctx, 200, digits.matches("[123]")
-          ? Twiml.askTime(language, services.publicUrl(WHEN + "?step=time&day=" + digits), null)
+          ? Twiml.askTime(language, url(business, WHEN + "?step=time&day=" + digits), null)
           : Twiml.timeNotChosen(language, "Sorry, that is not one of the choices."));
       case "time" -> {
         if (!Optional.ofNullable(ctx.request().getParam("day")).orElse("").matches("[123]")) {
@@ -363,9 +422,9 @@ final class TwilioWebhooks {
         }
         Optional<String> caller = services.phoneNumbers().normalize(form.get("From"));
         Future<Optional<Customer>> customer = caller.isEmpty() ? Future.succeededFuture(Optional.empty())
-            : services.customers().findByPhone(services.businessId(), caller.get());
+            : services.customers().findByPhone(business.id(), caller.get());
         customer.map(c -> TimeZones.forCustomer(c.map(Customer::timeZone).orElse(null), caller.orElse(null), line.timeZone()))
-            .onSuccess(zones -> chooseTime(ctx, callSid, line, zones, digits))
+            .onSuccess(zones -> chooseTime(ctx, business, callSid, line, zones, digits))
             .onFailure(ctx::fail);
       }
       default -> throw HttpFailure.badRequest("step: unknown");
@@ -373,7 +432,7 @@ final class TwilioWebhooks {
   }
 
   /** @param callerZones where the caller is, for the allowed calling hours */
-  private void chooseTime(RoutingContext ctx, String callSid, Line line, List<ZoneId> callerZones, String digits) {
+  private void chooseTime(RoutingContext ctx, Business business, String callSid, Line line, List<ZoneId> callerZones, String digits) {
     String day = ctx.request().getParam("day");
     boolean retried = ctx.request().getParam("retry") != null;
     Instant now = services.clock().instant();
@@ -387,7 +446,7 @@ final class TwilioWebhooks {
           .toInstant();
       if (!chosen.isAfter(now.plusSeconds(120))) {
         problem = "Sorry, that time has passed.";
-      } else if (!services.lineHours().of(line).isOpen(chosen)) {
+      } else if (!business.hours().of(line).isOpen(chosen)) {
         problem = "Sorry, we are closed then.";
       } else if (services.config().dialer().allowedHours().firstCallable(chosen, callerZones, line.timeZone()).isAfter(chosen)) {
         problem = "Sorry, we do not call at that hour.";
@@ -396,7 +455,7 @@ final class TwilioWebhooks {
     if (problem != null) {
       LOG.info("when CallSid={} day={} time={} -> refused: {}", callSid, day, digits, problem);
       Responses.twiml(ctx, 200, retried ? Twiml.timeNotChosen(line.language(), problem)
-          : Twiml.askTime(line.language(), services.publicUrl(WHEN + "?step=time&day=" + day + "&retry=1"), problem));
+          : Twiml.askTime(line.language(), url(business, WHEN + "?step=time&day=" + day + "&retry=1"), problem));
       return;
     }
     Instant due = chosen;
@@ -415,6 +474,7 @@ final class TwilioWebhooks {
    * With {@code ended}, it is the {@code <Dial>} action: the agent hears how it went.
    */
   void connect(RoutingContext ctx) {
+    Business business = business(ctx);
     MultiMap form = ctx.request().formAttributes();
     String callSid = required(form, "CallSid");
     long taskId = longParam(ctx, "task");
@@ -427,25 +487,25 @@ final class TwilioWebhooks {
       return;
     }
     Instant now = services.clock().instant();
-    services.tasks().find(services.businessId(), now, taskId)
+    services.tasks().find(business.id(), now, taskId)
         .compose(found -> {
           if (found.isEmpty() || found.get().holder() == null || found.get().holder() != agentId) {
             return Future.succeededFuture(Twiml.taskGone());
           }
           var task = found.get();
-          Optional<Line> line = services.config().lineById(task.line());
+          Optional<Line> line = business.lineById(task.line());
           if (line.isEmpty()) {
             return Future.succeededFuture(Twiml.taskGone());
           }
           String when = CLOCK_TIME.format(task.triggeredAt().atZone(line.get().timeZone()));
           return services.orders().ofCallback(taskId).map(o -> o.flatMap(OrderStore.OrderFacts::spokenNumber))
               .recover(e -> Future.succeededFuture(Optional.empty()))
-              .compose(order -> services.tasks().startAttempt(services.businessId(), now, agentId, taskId, callSid).map(started -> started
+              .compose(order -> services.tasks().startAttempt(business.id(), now, agentId, taskId, callSid).map(started -> started
                   ? Twiml.whisperAndConnect(line.get(), task.customerName(), "vip".equals(task.customerTier()),
                       Twiml.whisperReason(task.trigger(), task.reason(), when, order), task.phone(),
                       services.config().dialer().ringTimeoutSeconds(),
-                      services.publicUrl(CONNECT + "?task=" + taskId + "&agent=" + agentId + "&ended=1"),
-                      services.publicUrl(STATUS + "?callback=" + taskId))
+                      url(business, CONNECT + "?task=" + taskId + "&agent=" + agentId + "&ended=1"),
+                      url(business, STATUS + "?callback=" + taskId))
                   : Twiml.taskGone()));
         })
         .onSuccess(twiml -> {
@@ -465,9 +525,9 @@ final class TwilioWebhooks {
   }
 
   /** The language of the line a call is on, by its number. */
-  private String languageOf(MultiMap form) {
-    return services.phoneNumbers().normalize(form.get("From")).flatMap(services.config()::lineByNumber)
-        .or(() -> services.phoneNumbers().normalize(form.get("To")).flatMap(services.config()::lineByNumber))
+  private String languageOf(Business business, MultiMap form) {
+    return services.phoneNumbers().normalize(form.get("From")).flatMap(business::lineByNumber)
+        .or(() -> services.phoneNumbers().normalize(form.get("To")).flatMap(business::lineByNumber))
         .map(Line::language).orElse("en-US");
   }
 
@@ -493,6 +553,7 @@ final class TwilioWebhooks {
 
   /** A status callback for any leg: stored once, then applied to its call. */
   void status(RoutingContext ctx) {
+    Business business = business(ctx);
     MultiMap form = ctx.request().formAttributes();
     String callSid = required(form, "CallSid");
     String rawStatus = required(form, "CallStatus");
@@ -509,9 +570,9 @@ final class TwilioWebhooks {
         blankToNull(form.get("To")),
         integer(form.get("CallDuration")),
         blankToNull(form.get("AnsweredBy")));
-    services.calls().apply(event, callbackParam(ctx))
+    services.calls().apply(event, callbackParam(ctx), business.id())
         // An event seen before changed nothing, so it changes no agent's presence either.
-        .compose(applied -> applied.duplicate() ? Future.succeededFuture(applied) : presence(event).map(applied))
+        .compose(applied -> applied.duplicate() ? Future.succeededFuture(applied) : presence(business, event).map(applied))
         .onSuccess(applied -> {
           services.metrics().record(applied);
           // A call sends several events; its outcome is worth a line at INFO, the steps before it at DEBUG.
@@ -529,7 +590,7 @@ final class TwilioWebhooks {
    * An agent's leg answered: the agent is busy on that call; it ended: available again. Agents
    * who set their presence meanwhile keep it. Presence is never worth failing the event for.
    */
-  private Future<Void> presence(CallEvent event) {
+  private Future<Void> presence(Business business, CallEvent event) {
     boolean toSomeone = event.isChildLeg() || "outbound-api".equals(event.direction());
     if (!toSomeone || event.to() == null || !(event.status().isAnswer() || event.status().isFinal())) {
       return Future.succeededFuture();
@@ -537,8 +598,8 @@ final class TwilioWebhooks {
     String contact = Line.isSipUri(event.to()) ? event.to().split(";", 2)[0]
         : services.phoneNumbers().normalize(event.to()).orElse(event.to());
     Future<Boolean> changed = event.status().isAnswer()
-        ? services.agents().busyOnCall(services.businessId(), contact, event.callSid())
-        : services.agents().callEnded(services.businessId(), contact, event.callSid());
+        ? services.agents().busyOnCall(business.id(), contact, event.callSid())
+        : services.agents().callEnded(business.id(), contact, event.callSid());
     return changed.<Void>map(c -> {
       if (c) {
         LOG.info("agent {} is {}", PhoneNumbers.mask(contact), event.status().isAnswer() ? "busy on call " + event.callSid() : "available again");

@@ -20,8 +20,9 @@ import java.util.stream.LongStream;
 
 /**
  * Every Ringback meter name and tag, in one place. Names follow the contract in SPEC.md;
- * phone numbers and names never become tags. The {@code line} tag takes the configured line
- * ids, which are few.
+ * phone numbers and names never become tags. Every series carries the {@code business} tag (the
+ * business's slug; businesses are few) and, where it applies, {@code line} (the configured line
+ * ids of that business, which are few too).
  */
 public final class RingbackMetrics {
   public static final List<String> DIRECTIONS = List.of("inbound", "callback");
@@ -44,19 +45,20 @@ public final class RingbackMetrics {
   private final MeterRegistry registry;
   private final Duration[] ringBuckets;
   private final Duration target;
-  private final Map<String, AtomicLong> queue = new ConcurrentHashMap<>();
-  private final AtomicLong oldestDueMillis = new AtomicLong();
-  private final Map<String, AtomicLong> agents = new ConcurrentHashMap<>();
+  /** Business, then state: the gauges read what the database last reported. */
+  private final Map<String, Map<String, AtomicLong>> queue = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> oldestDueMillis = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, AtomicLong>> agents = new ConcurrentHashMap<>();
+  private final java.util.Set<String> circuits = ConcurrentHashMap.newKeySet();
 
   /**
    * @param ringSeconds one ring cycle
    * @param bucketsInRings histogram bucket bounds, in rings
    * @param target answered within this long counts towards the service level
    * @param serviceLevelObjective the share of calls that should be answered within the target
-   * @param lines the configured line ids, registered up front
    */
   public RingbackMetrics(MeterRegistry registry, int ringSeconds, List<Integer> bucketsInRings, Duration target,
-                         double serviceLevelObjective, List<String> lines) {
+                         double serviceLevelObjective) {
     this.registry = registry;
     this.ringBuckets = bucketsInRings.stream().map(rings -> Duration.ofSeconds((long) rings * ringSeconds)).toArray(Duration[]::new);
     this.target = target;
@@ -69,51 +71,70 @@ public final class RingbackMetrics {
     Gauge.builder("ringback.ring.seconds", () -> ringSeconds)
         .description("One ring cycle, to read ring-to-answer in rings")
         .register(registry);
-    // Register every series up front so dashboards and rates see zeros instead of gaps.
+  }
+
+  /**
+   * Registers every series of a business and its lines up front, so dashboards and rates see
+   * zeros instead of gaps. Registering again (the business changed, another instance) is harmless.
+   */
+  public void serve(String business, List<String> lines) {
     for (String line : lines) {
       for (String direction : DIRECTIONS) {
-        ringToAnswer(direction, line);
-        withinTarget(direction, line);
+        ringToAnswer(business, direction, line);
+        withinTarget(business, direction, line);
         for (String outcome : CALL_OUTCOMES) {
-          calls(direction, line, outcome);
+          calls(business, direction, line, outcome);
         }
       }
       for (String trigger : TRIGGERS) {
-        scheduled(trigger, line);
-        delay(trigger, line);
+        scheduled(business, trigger, line);
+        delay(business, trigger, line);
         for (String outcome : CALLBACK_OUTCOMES) {
-          finished(trigger, line, outcome);
+          finished(business, trigger, line, outcome);
         }
       }
     }
-    for (String state : QUEUE_STATES) {
+    queue.computeIfAbsent(business, b -> {
+      Map<String, AtomicLong> values = new ConcurrentHashMap<>();
+      for (String state : QUEUE_STATES) {
+        AtomicLong value = new AtomicLong();
+        values.put(state, value);
+        Gauge.builder("ringback.callback.queue", value, AtomicLong::get)
+            .description("Callbacks waiting, read from the database (the same for every instance)")
+            .tags("business", b, "state", state)
+            .register(registry);
+      }
+      return values;
+    });
+    oldestDueMillis.computeIfAbsent(business, b -> {
       AtomicLong value = new AtomicLong();
-      queue.put(state, value);
-      Gauge.builder("ringback.callback.queue", value, AtomicLong::get)
-          .description("Callbacks waiting, read from the database (the same for every instance)")
-          .tag("state", state)
+      Gauge.builder("ringback.callback.oldest.due.seconds", value, v -> v.get() / 1000.0)
+          .description("How long the oldest due callback has been waiting to be dialled; 0 when none is due")
+          .tag("business", b)
           .register(registry);
-    }
-    Gauge.builder("ringback.callback.oldest.due.seconds", oldestDueMillis, v -> v.get() / 1000.0)
-        .description("How long the oldest due callback has been waiting to be dialled; 0 when none is due")
-        .register(registry);
-    for (String state : AGENT_STATES) {
-      AtomicLong value = new AtomicLong();
-      agents.put(state, value);
-      Gauge.builder("ringback.agents", value, AtomicLong::get)
-          .description("Agents by presence")
-          .tag("state", state)
-          .register(registry);
-    }
-    feedback();
+      return value;
+    });
+    agents.computeIfAbsent(business, b -> {
+      Map<String, AtomicLong> values = new ConcurrentHashMap<>();
+      for (String state : AGENT_STATES) {
+        AtomicLong value = new AtomicLong();
+        values.put(state, value);
+        Gauge.builder("ringback.agents", value, AtomicLong::get)
+            .description("Agents by presence")
+            .tags("business", b, "state", state)
+            .register(registry);
+      }
+      return values;
+    });
+    feedback(business);
     for (String source : Order.SOURCES) {
       for (String result : Order.RESULTS) {
-        orders(source, result);
+        orders(business, source, result);
       }
     }
     for (String operation : TWILIO_OPERATIONS) {
       for (String result : TWILIO_RESULTS) {
-        twilio(operation, result);
+        twilio(business, operation, result);
       }
     }
   }
@@ -138,52 +159,62 @@ public final class RingbackMetrics {
 
   /** Everything one applied call event changed, counted once. */
   public void record(CallStore.Applied applied) {
-    applied.answer().ifPresent(a -> answered(a.direction(), a.line(), a.ringToAnswer()));
-    applied.ended().ifPresent(e -> callEnded(e.direction(), e.line(), e.outcome()));
-    applied.scheduled().filter(CallbackStore.Scheduled::created).ifPresent(sc -> callbackScheduled(sc.trigger(), sc.line()));
-    applied.cancelled().ifPresent(c -> callbackFinished(c.trigger(), c.line(), "cancelled"));
-    applied.finished().forEach(f -> callbackFinished(f.trigger(), f.line(), f.outcome()));
+    applied.answer().ifPresent(a -> answered(a.business(), a.direction(), a.line(), a.ringToAnswer()));
+    applied.ended().ifPresent(e -> callEnded(e.business(), e.direction(), e.line(), e.outcome()));
+    applied.scheduled().filter(CallbackStore.Scheduled::created).ifPresent(sc -> callbackScheduled(sc.business(), sc.trigger(), sc.line()));
+    applied.cancelled().ifPresent(c -> callbackFinished(c.business(), c.trigger(), c.line(), "cancelled"));
+    applied.finished().forEach(f -> callbackFinished(f.business(), f.trigger(), f.line(), f.outcome()));
   }
 
-  public void answered(String direction, String line, Duration ringToAnswer) {
-    ringToAnswer(direction, line).record(ringToAnswer);
+  public void answered(String business, String direction, String line, Duration ringToAnswer) {
+    ringToAnswer(business, direction, line).record(ringToAnswer);
     if (ringToAnswer.compareTo(target) <= 0) {
-      withinTarget(direction, line).increment();
+      withinTarget(business, direction, line).increment();
     }
   }
 
-  public void callEnded(String direction, String line, String outcome) {
-    calls(direction, line, outcome).increment();
+  public void callEnded(String business, String direction, String line, String outcome) {
+    calls(business, direction, line, outcome).increment();
   }
 
-  public void callbackScheduled(String trigger, String line) {
-    scheduled(trigger, line).increment();
+  public void callbackScheduled(String business, String trigger, String line) {
+    scheduled(business, trigger, line).increment();
   }
 
   /** Speed to callback: from the trigger event to the outbound call being placed. */
-  public void callbackPlaced(String trigger, String line, Duration sinceTrigger) {
-    delay(trigger, line).record(sinceTrigger.isNegative() ? Duration.ZERO : sinceTrigger);
+  public void callbackPlaced(String business, String trigger, String line, Duration sinceTrigger) {
+    delay(business, trigger, line).record(sinceTrigger.isNegative() ? Duration.ZERO : sinceTrigger);
   }
 
-  public void callbackFinished(String trigger, String line, String outcome) {
-    finished(trigger, line, outcome).increment();
+  public void callbackFinished(String business, String trigger, String line, String outcome) {
+    finished(business, trigger, line, outcome).increment();
   }
 
-  /** The queue as the database last reported it, and how long its oldest due callback has waited. */
-  public void queue(Map<String, Long> counts, Duration oldestDue) {
-    counts.forEach((state, n) -> {
-      AtomicLong value = queue.get(state);
-      if (value != null) {
-        value.set(n);
-      }
-    });
-    oldestDueMillis.set(Math.max(0, oldestDue.toMillis()));
+  /** A business's queue as the database last reported it, and how long its oldest due callback has waited. */
+  public void queue(String business, Map<String, Long> counts, Duration oldestDue) {
+    Map<String, AtomicLong> values = queue.get(business);
+    if (values != null) {
+      counts.forEach((state, n) -> {
+        AtomicLong value = values.get(state);
+        if (value != null) {
+          value.set(n);
+        }
+      });
+    }
+    AtomicLong oldest = oldestDueMillis.get(business);
+    if (oldest != null) {
+      oldest.set(Math.max(0, oldestDue.toMillis()));
+    }
   }
 
-  /** Agents by presence, as the database last reported them. */
-  public void agents(Map<String, Long> byPresence) {
+  /** A business's agents by presence, as the database last reported them. */
+  public void agents(String business, Map<String, Long> byPresence) {
+    Map<String, AtomicLong> values = agents.get(business);
+    if (values == null) {
+      return;
+    }
     byPresence.forEach((state, n) -> {
-      AtomicLong value = agents.get(state);
+      AtomicLong value = values.get(state);
       if (value != null) {
         value.set(n);
       }
@@ -191,88 +222,93 @@ public final class RingbackMetrics {
   }
 
   /** An order webhook's delivery, by what became of it. */
-  public void order(String source, String result) {
-    orders(source, result).increment();
+  public void order(String business, String source, String result) {
+    orders(business, source, result).increment();
   }
 
   /** A request to the telephony provider's REST API, by operation and how it ended. */
-  public void twilioRequest(String operation, String result) {
-    twilio(operation, result).increment();
+  public void twilioRequest(String business, String operation, String result) {
+    twilio(business, operation, result).increment();
   }
 
-  private Timer ringToAnswer(String direction, String line) {
+  private Timer ringToAnswer(String business, String direction, String line) {
     return Timer.builder("ringback.ring.to.answer")
         .description("Time from the first ring to the answer")
-        .tags("direction", direction, "line", line)
+        .tags("business", business, "direction", direction, "line", line)
         .serviceLevelObjectives(ringBuckets)
         .register(registry);
   }
 
-  private Counter withinTarget(String direction, String line) {
+  private Counter withinTarget(String business, String direction, String line) {
     return Counter.builder("ringback.calls.answered.within.target")
         .description("Calls answered within the target rings: the service level's numerator")
-        .tags("direction", direction, "line", line)
+        .tags("business", business, "direction", direction, "line", line)
         .register(registry);
   }
 
-  private Counter calls(String direction, String line, String outcome) {
+  private Counter calls(String business, String direction, String line, String outcome) {
     return Counter.builder("ringback.calls")
         .description("Calls by how they ended")
-        .tags("direction", direction, "line", line, "outcome", outcome)
+        .tags("business", business, "direction", direction, "line", line, "outcome", outcome)
         .register(registry);
   }
 
-  private Counter scheduled(String trigger, String line) {
+  private Counter scheduled(String business, String trigger, String line) {
     return Counter.builder("ringback.callbacks.scheduled")
         .description("Callbacks created, by what triggered them")
-        .tags("trigger", trigger, "line", line)
+        .tags("business", business, "trigger", trigger, "line", line)
         .register(registry);
   }
 
-  private Timer delay(String trigger, String line) {
+  private Timer delay(String business, String trigger, String line) {
     return Timer.builder("ringback.callback.delay")
         .description("From the trigger event to the outbound call being placed")
-        .tags("trigger", trigger, "line", line)
+        .tags("business", business, "trigger", trigger, "line", line)
         .serviceLevelObjectives(DELAY_BUCKETS)
         .register(registry);
   }
 
-  private Counter finished(String trigger, String line, String outcome) {
+  private Counter finished(String business, String trigger, String line, String outcome) {
     return Counter.builder("ringback.callbacks.finished")
         .description("Callback attempts that ended, by trigger and outcome")
-        .tags("trigger", trigger, "line", line, "outcome", outcome)
+        .tags("business", business, "trigger", trigger, "line", line, "outcome", outcome)
         .register(registry);
   }
 
-  /** 1 while requests to the telephony provider are held back by the circuit breaker. */
-  public void telephonyCircuit(java.util.function.BooleanSupplier open) {
+  /** 1 while a business's requests to the telephony provider are held back by its circuit breaker. */
+  public void telephonyCircuit(String business, java.util.function.BooleanSupplier open) {
+    if (!circuits.add(business)) {
+      return;
+    }
     Gauge.builder("ringback.twilio.circuit.open", () -> open.getAsBoolean() ? 1 : 0)
         .description("1 while requests to Twilio are held back after failing in a row (see /health)")
+        .tag("business", business)
         .register(registry);
   }
 
-  public void feedbackScored(int score) {
-    feedback().record(score);
+  public void feedbackScored(String business, int score) {
+    feedback(business).record(score);
   }
 
-  private DistributionSummary feedback() {
+  private DistributionSummary feedback(String business) {
     return DistributionSummary.builder("ringback.feedback.score")
         .description("Post-call satisfaction, 1 to 5")
+        .tag("business", business)
         .serviceLevelObjectives(1, 2, 3, 4, 5)
         .register(registry);
   }
 
-  private Counter orders(String source, String result) {
+  private Counter orders(String business, String source, String result) {
     return Counter.builder("ringback.orders")
         .description("Order webhook deliveries by source and what became of them")
-        .tags("source", source, "result", result)
+        .tags("business", business, "source", source, "result", result)
         .register(registry);
   }
 
-  private Counter twilio(String operation, String result) {
+  private Counter twilio(String business, String operation, String result) {
     return Counter.builder("ringback.twilio.requests")
         .description("Requests to the telephony provider's REST API, by operation and result")
-        .tags("operation", operation, "result", result)
+        .tags("business", business, "operation", operation, "result", result)
         .register(registry);
   }
 }

@@ -46,7 +46,7 @@ public final class AgentStore {
   static final String OF_LINE = """
       SELECT a.contact, a.presence FROM agents a JOIN agent_lines al ON al.agent_id = a.id
       WHERE al.line_id = $1 ORDER BY a.presence_changed_at""";
-  static final String COUNT_BY_PRESENCE = "SELECT presence, count(*) AS n FROM agents GROUP BY presence";
+  static final String COUNT_BY_PRESENCE = "SELECT business_id, presence, count(*) AS n FROM agents GROUP BY business_id, presence";
 
   /** The agents of a line: whom to ring now, and whether the line is staffed through agents at all. */
   public record Staff(boolean registered, List<String> available) {}
@@ -151,12 +151,15 @@ public final class AgentStore {
     });
   }
 
-  /** Agents by presence, for the {@code ringback_agents} gauge. */
-  public Future<java.util.Map<String, Long>> countByPresence() {
+  /** A business without agents. */
+  public static final java.util.Map<String, Long> NO_AGENTS = java.util.Map.of(Agent.AVAILABLE, 0L, Agent.BUSY, 0L, Agent.OFFLINE, 0L);
+
+  /** Each business's agents (by its key) by presence, for the {@code ringback_agents} gauge. */
+  public Future<java.util.Map<Long, java.util.Map<String, Long>>> countByPresence() {
     return pool.query(COUNT_BY_PRESENCE).execute().map(rows -> {
-      java.util.Map<String, Long> counts = new java.util.HashMap<>();
-      Agent.PRESENCES.forEach(p -> counts.put(p, 0L));
-      rows.forEach(row -> counts.put(row.getString("presence"), row.getLong("n")));
+      java.util.Map<Long, java.util.Map<String, Long>> counts = new java.util.HashMap<>();
+      rows.forEach(row -> counts.computeIfAbsent(row.getLong("business_id"), b -> new java.util.HashMap<>(NO_AGENTS))
+          .put(row.getString("presence"), row.getLong("n")));
       return counts;
     });
   }

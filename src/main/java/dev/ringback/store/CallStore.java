@@ -53,9 +53,11 @@ public final class CallStore {
       WHERE a.id = (SELECT id FROM callback_attempts
                     WHERE callback_id = $1 AND (call_sid = $2 OR call_sid IS NULL) AND outcome IS DISTINCT FROM 'api_error'
                     ORDER BY (call_sid = $2) DESC NULLS LAST, id DESC LIMIT 1)
+        AND ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM callbacks cb WHERE cb.id = $1 AND cb.business_id = $3))
       RETURNING a.id""";
   private static final String ATTEMPT_LINE =
-      "(SELECT l.slug FROM callbacks cb JOIN lines l ON l.id = cb.line_id WHERE cb.id = callback_attempts.callback_id) AS line";
+      "(SELECT l.slug FROM callbacks cb JOIN lines l ON l.id = cb.line_id WHERE cb.id = callback_attempts.callback_id) AS line, "
+      + "(SELECT b.slug FROM callbacks cb JOIN businesses b ON b.id = cb.business_id WHERE cb.id = callback_attempts.callback_id) AS business";
   static final String ATTEMPT_RINGING = "UPDATE callback_attempts SET ringing_at = $2 WHERE id = $1 AND ringing_at IS NULL "
       + "RETURNING answered_at, " + ATTEMPT_LINE;
   static final String ATTEMPT_ANSWERED = """
@@ -88,13 +90,13 @@ public final class CallStore {
   }
 
   /** A callback attempt (or the callback itself) on a line ended with this outcome. */
-  public record Finished(String trigger, String line, String outcome) {}
+  public record Finished(String business, String trigger, String line, String outcome) {}
 
   /** A call (by direction and line) got answered after ringing this long. */
-  public record Answer(String direction, String line, Duration ringToAnswer) {}
+  public record Answer(String business, String direction, String line, Duration ringToAnswer) {}
 
   /** A call (by direction and line) ended with this outcome. */
-  public record Ended(String direction, String line, String outcome) {}
+  public record Ended(String business, String direction, String line, String outcome) {}
 
   private final Pool pool;
   private final CallbackPolicy policy;
@@ -191,6 +193,14 @@ public final class CallStore {
    *     dialler's calls, and the customer leg an agent's click-to-connect call dials
    */
   public Future<Applied> apply(CallEvent event, Long callbackId) {
+    return apply(event, callbackId, null);
+  }
+
+  /**
+   * As {@link #apply(CallEvent, Long)}, for a webhook of one business: a callback id of
+   * another business (ids are easy to guess, unlike Twilio's CallSids) changes nothing.
+   */
+  public Future<Applied> apply(CallEvent event, Long callbackId, Long businessId) {
     Tuple row = Tuple.from(new Object[] {
         event.callSid(), event.parentCallSid(), event.status().value(), event.sequenceNumber(),
         Rows.timestamp(event.timestamp()), event.direction(), event.from(), event.to(),
@@ -202,7 +212,7 @@ public final class CallStore {
     return pool.withTransaction(conn -> conn.preparedQuery(INSERT_EVENT).execute(row)
         .compose(inserted -> inserted.rowCount() == 0
             ? Future.succeededFuture(Applied.nothing(true))
-            : callbackId != null ? applyCallbackLeg(conn, event, callbackId) : applyNew(conn, event)));
+            : callbackId != null ? applyCallbackLeg(conn, event, callbackId, businessId) : applyNew(conn, event)));
   }
 
   /** Whether {@link #applyNew} does more than keep the event: an agent's leg answered, or a call ended. */
@@ -210,8 +220,8 @@ public final class CallStore {
     return event.isChildLeg() ? event.status().isAnswer() : event.status().isFinal();
   }
 
-  private Future<Applied> applyCallbackLeg(SqlConnection conn, CallEvent event, long callbackId) {
-    return conn.preparedQuery(ATTEMPT_OF_EVENT).execute(Tuple.of(callbackId, event.callSid())).compose(rows -> {
+  private Future<Applied> applyCallbackLeg(SqlConnection conn, CallEvent event, long callbackId, Long businessId) {
+    return conn.preparedQuery(ATTEMPT_OF_EVENT).execute(Tuple.of(callbackId, event.callSid(), businessId)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture(Applied.nothing(false));
       }
@@ -237,7 +247,8 @@ public final class CallStore {
     Instant other = Rows.instant(rows.iterator().next().getOffsetDateTime(otherColumn));
     Duration waited = eventIsRinging ? InboundCalls.ringToAnswer(eventTime, other) : InboundCalls.ringToAnswer(other, eventTime);
     String line = rows.iterator().next().getString("line");
-    return new Applied(false, Optional.of(new Answer("callback", line, waited)), Optional.empty(), Optional.empty(), Optional.empty(),
+    String business = rows.iterator().next().getString("business");
+    return new Applied(false, Optional.of(new Answer(business, "callback", line, waited)), Optional.empty(), Optional.empty(), Optional.empty(),
         List.of());
   }
 
@@ -252,7 +263,8 @@ public final class CallStore {
           row.getBoolean("no_agent"));
       String trigger = row.getString("trigger");
       String line = row.getString("line");
-      List<Finished> finished = new ArrayList<>(List.of(new Finished(trigger, line, outcome)));
+      String business = row.getString("business");
+      List<Finished> finished = new ArrayList<>(List.of(new Finished(business, trigger, line, outcome)));
       String state;
       String callbackOutcome = outcome;
       Instant dueAt = null;
@@ -267,10 +279,10 @@ public final class CallStore {
           // The automatic attempts are used up; on a staffed line a person takes over.
           state = row.getBoolean("staffed") ? "agent_queue" : "expired";
           callbackOutcome = DialPolicy.EXPIRED;
-          finished.add(new Finished(trigger, line, DialPolicy.EXPIRED));
+          finished.add(new Finished(business, trigger, line, DialPolicy.EXPIRED));
         }
       }
-      Ended ended = new Ended("callback", line, DialPolicy.callOutcome(outcome));
+      Ended ended = new Ended(business, "callback", line, DialPolicy.callOutcome(outcome));
       Instant due = dueAt;
       String finalOutcome = callbackOutcome;
       return conn.preparedQuery(ATTEMPT_ENDED).execute(Tuple.of(attemptId, Rows.timestamp(event.timestamp()), outcome, event.answeredBy()))
@@ -292,7 +304,7 @@ public final class CallStore {
             }
             Row row = rows.iterator().next();
             Duration waited = InboundCalls.ringToAnswer(Rows.instant(row.getOffsetDateTime("arrived_at")), event.timestamp());
-            Answer answer = new Answer(row.getString("direction"), row.getString("line"), waited);
+            Answer answer = new Answer(row.getString("business"), row.getString("direction"), row.getString("line"), waited);
             String phone = row.getString("caller_phone");
             // The customer got through: a callback still waiting for them is no longer needed.
             Future<Optional<CallbackStore.Cancelled>> cancelled = phone == null
@@ -310,7 +322,7 @@ public final class CallStore {
             Row row = rows.iterator().next();
             String outcome = InboundCalls.outcome(Rows.instant(row.getOffsetDateTime("answered_at")), row.getString("dial_status"),
                 event.timestamp(), policy);
-            Ended ended = new Ended(row.getString("direction"), row.getString("line"), outcome);
+            Ended ended = new Ended(row.getString("business"), row.getString("direction"), row.getString("line"), outcome);
             // Missed calls were scheduled when the <Dial> ended; these two are only known now.
             boolean triggers = outcome.equals(CallbackPolicy.ABANDONED) || outcome.equals(CallbackPolicy.DROPPED);
             return conn.preparedQuery(MARK_ENDED)

@@ -27,7 +27,7 @@ public final class CallbackStore {
                     due_at = CASE WHEN callbacks.state = 'scheduled' THEN LEAST(callbacks.due_at, EXCLUDED.due_at)
                                   ELSE callbacks.due_at END,
                     updated_at = now()""";
-  /** The line's id travels with the callback, for the metrics' {@code line} label. */
+  /** The line's id and its business's slug travel with the callback, for the metrics' labels. */
   static final String LINE_SLUG = Rows.lineSlug("line_id");
   static final String SCHEDULED_COLUMNS = "id, trigger, due_at, (xmax = 0) AS created, " + LINE_SLUG;
   /** With a task reason ($10) on a staffed line, the callback waits for a person instead of the dialler. */
@@ -74,10 +74,10 @@ public final class CallbackStore {
                         Instant triggeredAt, Instant dueAt, int priority, String taskReason) {}
 
   /** The open callback a trigger landed on. */
-  public record Scheduled(long id, String trigger, Instant dueAt, boolean created, String line) {}
+  public record Scheduled(long id, String trigger, Instant dueAt, boolean created, String line, String business) {}
 
   /** A callback cancelled because the customer got through. */
-  public record Cancelled(long id, String trigger, String line) {}
+  public record Cancelled(long id, String trigger, String line, String business) {}
 
   private static final String COLUMNS = """
       id, line_id, customer_phone, customer_id, trigger, trigger_call_sid, triggered_at, last_triggered_at,
@@ -182,11 +182,11 @@ public final class CallbackStore {
   static final String HAND_TO_AGENTS = """
       UPDATE callbacks SET state = 'agent_queue', task_reason = $2, owner = NULL, lease_until = NULL, check_at = NULL,
                            updated_at = now()
-      WHERE id = $1 AND state = 'dialing' RETURNING id""";
+      WHERE id = $1 AND state = 'dialing' AND business_id = $3 RETURNING id""";
 
   /** @param reason why a person is needed, for the agents' queue */
-  public Future<Boolean> handToAgents(long callbackId, String reason) {
-    return pool.preparedQuery(HAND_TO_AGENTS).execute(Tuple.of(callbackId, reason)).map(rows -> rows.size() > 0);
+  public Future<Boolean> handToAgents(long businessId, long callbackId, String reason) {
+    return pool.preparedQuery(HAND_TO_AGENTS).execute(Tuple.of(callbackId, reason, businessId)).map(rows -> rows.size() > 0);
   }
 
   static final String MARK_NO_AGENT = "UPDATE callback_attempts SET no_agent = true WHERE call_sid = $1";
@@ -221,14 +221,14 @@ public final class CallbackStore {
   /** A row of {@link #SCHEDULED_COLUMNS}. */
   static Scheduled scheduled(Row row) {
     return new Scheduled(row.getLong("id"), row.getString("trigger"), Rows.instant(row.getOffsetDateTime("due_at")),
-        row.getBoolean("created"), row.getString("line"));
+        row.getBoolean("created"), row.getString("line"), row.getString("business"));
   }
 
   static Future<Optional<Cancelled>> cancelScheduled(SqlClient client, long lineId, String phone) {
     return client.preparedQuery(CANCEL_SCHEDULED).execute(Tuple.of(lineId, phone))
         .map(rows -> rows.size() == 0 ? Optional.empty()
             : Optional.of(new Cancelled(rows.iterator().next().getLong("id"), rows.iterator().next().getString("trigger"),
-                rows.iterator().next().getString("line"))));
+                rows.iterator().next().getString("line"), rows.iterator().next().getString("business"))));
   }
 
   /** Keeps the voicemail with the call and with the customer's open callback. */

@@ -24,8 +24,9 @@ public final class DialStore {
                                 check_at = NULL, waiting_for = NULL, attempts = cb.attempts + 1, updated_at = now()
         WHERE cb.id IN (SELECT id FROM callbacks c WHERE state = 'scheduled' AND due_at <= $2
                           AND NOT EXISTS (SELECT 1 FROM do_not_call d WHERE d.business_id = c.business_id AND d.phone = c.customer_phone)
+                          AND c.business_id = ANY($5)
                         ORDER BY priority DESC, due_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
-        RETURNING cb.id, cb.line_id, cb.customer_phone, cb.trigger, cb.triggered_at, cb.attempts, cb.error_streak,
+        RETURNING cb.id, cb.business_id, cb.line_id, cb.customer_phone, cb.trigger, cb.triggered_at, cb.attempts, cb.error_streak,
                   (SELECT c.time_zone FROM customers c WHERE c.business_id = cb.business_id AND c.phone = cb.customer_phone)
                     AS customer_zone),
       started AS (
@@ -40,11 +41,11 @@ public final class DialStore {
         AND EXISTS (SELECT 1 FROM do_not_call d WHERE d.business_id = cb.business_id AND d.phone = cb.customer_phone)
       RETURNING cb.trigger,\s""" + Rows.lineSlug("cb.line_id");
 
-  /** @return trigger and line of each callback cancelled */
+  /** @return business, trigger and line of each callback cancelled */
   public Future<List<String[]>> cancelDoNotCall(Instant now) {
     return pool.preparedQuery(CANCEL_DO_NOT_CALL).execute(Tuple.of(Rows.timestamp(now))).map(rows -> {
       List<String[]> out = new ArrayList<>();
-      rows.forEach(row -> out.add(new String[] {row.getString("trigger"), row.getString("line")}));
+      rows.forEach(row -> out.add(new String[] {row.getString("business"), row.getString("trigger"), row.getString("line")}));
       return out;
     });
   }
@@ -54,14 +55,19 @@ public final class DialStore {
       UPDATE callbacks cb SET owner = $1, lease_until = $2 + make_interval(secs => $3), needs_reconcile = true, updated_at = now()
       WHERE cb.id IN (SELECT id FROM callbacks WHERE state = 'dialing' AND lease_until < $2
                       ORDER BY lease_until LIMIT $4 FOR UPDATE SKIP LOCKED)
-      RETURNING cb.id, cb.line_id, cb.customer_phone,
+      RETURNING cb.id, cb.business_id, cb.line_id, cb.customer_phone,
                 (SELECT max(a.id) FROM callback_attempts a WHERE a.callback_id = cb.id) AS attempt_id,
                 (SELECT min(a.started_at) FROM callback_attempts a WHERE a.callback_id = cb.id AND a.call_sid IS NULL
                    AND a.outcome IS DISTINCT FROM 'api_error') AS since""";
-  /** One row for the deployment: each caller takes the next free slot, 1/cps apart. */
+  /** One row for the deployment: each caller takes the next free slot, 1/cps apart (the default business's account). */
   static final String NEXT_SLOT = """
       UPDATE dial_pacing SET next_slot = GREATEST(next_slot, $1) + make_interval(secs => $2)
       WHERE id = 1 RETURNING next_slot - make_interval(secs => $2) AS slot""";
+  /** The same for another business: one row per business, as each has a Twilio account and a limit of its own. */
+  static final String NEXT_BUSINESS_SLOT = """
+      INSERT INTO business_pacing AS p (business_id, next_slot) VALUES ($3, $1 + make_interval(secs => $2))
+      ON CONFLICT (business_id) DO UPDATE SET next_slot = GREATEST(p.next_slot, $1) + make_interval(secs => $2)
+      RETURNING next_slot - make_interval(secs => $2) AS slot""";
   /**
    * One statement per placed call: the attempt gets its CallSid, the callback lets go of its
    * lease and is looked up at {@code check_at} if the call has not reported its end by then.
@@ -79,7 +85,7 @@ public final class DialStore {
       UPDATE callbacks cb SET check_at = $1 + make_interval(secs => $2)
       WHERE cb.id IN (SELECT id FROM callbacks WHERE state = 'dialing' AND lease_until IS NULL AND check_at <= $1
                       ORDER BY check_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-      RETURNING cb.id, (SELECT a.call_sid FROM callback_attempts a WHERE a.callback_id = cb.id AND a.ended_at IS NULL
+      RETURNING cb.id, cb.business_id, (SELECT a.call_sid FROM callback_attempts a WHERE a.callback_id = cb.id AND a.ended_at IS NULL
                         ORDER BY a.id DESC LIMIT 1) AS call_sid""";
   static final String ATTEMPT_ERROR = "UPDATE callback_attempts SET outcome = $2, error_code = $3, error_message = $4, ended_at = $5 WHERE id = $1";
   static final String CALLBACK_FAILED = """
@@ -103,40 +109,49 @@ public final class DialStore {
       UPDATE callbacks SET needs_reconcile = true, error_code = $3, error_message = $4, updated_at = now()
       WHERE id = $1 AND owner = $2 AND state = 'dialing' AND lease_until IS NOT NULL""";
 
-  /** Open work by state, and how much of the scheduled work is already due; partial indexes keep it cheap. */
+  /** Open work by business and state, and how much of the scheduled work is already due; partial indexes keep it cheap. */
   static final String QUEUE = """
-      SELECT state, count(*) AS n, count(*) FILTER (WHERE state = 'scheduled' AND due_at <= $1) AS due,
+      SELECT business_id, state, count(*) AS n, count(*) FILTER (WHERE state = 'scheduled' AND due_at <= $1) AS due,
              min(due_at) FILTER (WHERE state = 'scheduled' AND due_at <= $1) AS oldest_due
-      FROM callbacks WHERE state IN ('scheduled', 'dialing', 'agent_queue') GROUP BY state""";
+      FROM callbacks WHERE state IN ('scheduled', 'dialing', 'agent_queue') GROUP BY business_id, state""";
 
   /**
    * Open work by state ({@code due}: scheduled work whose time has come), and how long the
    * oldest due callback has waited.
    */
-  public record Queue(java.util.Map<String, Long> counts, java.time.Duration oldestDue) {}
+  public record Queue(java.util.Map<String, Long> counts, java.time.Duration oldestDue) {
+    /** A business with no open work. */
+    public static final Queue EMPTY = new Queue(java.util.Map.of("scheduled", 0L, "due", 0L, "dialing", 0L, "agent_queue", 0L),
+        java.time.Duration.ZERO);
+  }
 
-  public Future<Queue> queue(Instant now) {
+  /** Each business's queue (by its key); a business with no open work is not in the map. */
+  public Future<java.util.Map<Long, Queue>> queue(Instant now) {
     return pool.preparedQuery(QUEUE).execute(Tuple.of(Rows.timestamp(now))).map(rows -> {
-      java.util.Map<String, Long> counts = new java.util.HashMap<>(java.util.Map.of("scheduled", 0L, "due", 0L, "dialing", 0L, "agent_queue", 0L));
-      java.time.Duration oldest = java.time.Duration.ZERO;
+      java.util.Map<Long, java.util.Map<String, Long>> counts = new java.util.HashMap<>();
+      java.util.Map<Long, java.time.Duration> oldest = new java.util.HashMap<>();
       for (Row row : rows) {
-        counts.put(row.getString("state"), row.getLong("n"));
-        counts.merge("due", row.getLong("due"), Long::sum);
+        long business = row.getLong("business_id");
+        java.util.Map<String, Long> of = counts.computeIfAbsent(business, b -> new java.util.HashMap<>(Queue.EMPTY.counts()));
+        of.put(row.getString("state"), row.getLong("n"));
+        of.merge("due", row.getLong("due"), Long::sum);
         if (row.getOffsetDateTime("oldest_due") != null) {
-          oldest = java.time.Duration.between(Rows.instant(row.getOffsetDateTime("oldest_due")), now);
+          oldest.put(business, java.time.Duration.between(Rows.instant(row.getOffsetDateTime("oldest_due")), now));
         }
       }
-      return new Queue(counts, oldest);
+      java.util.Map<Long, Queue> out = new java.util.HashMap<>();
+      counts.forEach((business, of) -> out.put(business, new Queue(of, oldest.getOrDefault(business, java.time.Duration.ZERO))));
+      return out;
     });
   }
 
   /** A claimed callback, ready to dial. */
   /** @param customerZone the customer's own time zone, when their record has one */
-  public record Claimed(long id, long lineId, String phone, String trigger, Instant triggeredAt, int attempt, long attemptId,
+  public record Claimed(long id, long businessId, long lineId, String phone, String trigger, Instant triggeredAt, int attempt, long attemptId,
                         int errorStreak, String customerZone) {}
 
   /** A callback whose call may or may not exist: look it up before anything else. */
-  public record Unsettled(long id, long lineId, String phone, Long attemptId, Instant since) {}
+  public record Unsettled(long id, long businessId, long lineId, String phone, Long attemptId, Instant since) {}
 
   private final Pool pool;
 
@@ -144,12 +159,14 @@ public final class DialStore {
     this.pool = pool;
   }
 
-  public Future<List<Claimed>> claimDue(String owner, Instant now, int leaseSeconds, int limit) {
-    return pool.preparedQuery(CLAIM_DUE).execute(Tuple.of(owner, Rows.timestamp(now), (double) leaseSeconds, limit))
+  /** @param businessIds only the callbacks of these businesses (those whose telephony takes requests now) */
+  public Future<List<Claimed>> claimDue(String owner, Instant now, int leaseSeconds, int limit, List<Long> businessIds) {
+    return pool.preparedQuery(CLAIM_DUE).execute(Tuple.of(owner, Rows.timestamp(now), (double) leaseSeconds, limit,
+            businessIds.toArray(new Long[0])))
         .map(rows -> {
           List<Claimed> claimed = new ArrayList<>();
           for (Row row : rows) {
-            claimed.add(new Claimed(row.getLong("id"), row.getLong("line_id"), row.getString("customer_phone"),
+            claimed.add(new Claimed(row.getLong("id"), row.getLong("business_id"), row.getLong("line_id"), row.getString("customer_phone"),
                 row.getString("trigger"), Rows.instant(row.getOffsetDateTime("triggered_at")), row.getInteger("attempts"),
                 row.getLong("attempt_id"), row.getInteger("error_streak"), row.getString("customer_zone")));
           }
@@ -176,7 +193,7 @@ public final class DialStore {
   private static List<Unsettled> unsettled(RowSet<Row> rows) {
     List<Unsettled> out = new ArrayList<>();
     for (Row row : rows) {
-      out.add(new Unsettled(row.getLong("id"), row.getLong("line_id"), row.getString("customer_phone"), row.getLong("attempt_id"),
+      out.add(new Unsettled(row.getLong("id"), row.getLong("business_id"), row.getLong("line_id"), row.getString("customer_phone"), row.getLong("attempt_id"),
           Rows.instant(row.getOffsetDateTime("since"))));
     }
     return out;
@@ -191,6 +208,18 @@ public final class DialStore {
         .map(rows -> Rows.instant(rows.iterator().next().getOffsetDateTime("slot")));
   }
 
+  /**
+   * The instant a call of this business may be placed, paced to its own calls-per-second
+   * across every instance; the default business keeps the deployment's single row.
+   */
+  public Future<Instant> nextSlot(long businessId, boolean defaultBusiness, Instant now, int callsPerSecond) {
+    if (defaultBusiness || callsPerSecond <= 0) {
+      return nextSlot(now, callsPerSecond);
+    }
+    return pool.preparedQuery(NEXT_BUSINESS_SLOT).execute(Tuple.of(Rows.timestamp(now), 1.0 / callsPerSecond, businessId))
+        .map(rows -> Rows.instant(rows.iterator().next().getOffsetDateTime("slot")));
+  }
+
   /** @param checkAfterSeconds when to look the call up if its end has not been reported by then */
   public Future<Void> placed(long callbackId, long attemptId, String owner, String callSid, Instant at, int checkAfterSeconds) {
     return pool.preparedQuery(PLACED)
@@ -198,14 +227,14 @@ public final class DialStore {
   }
 
   /** A placed call whose end was not reported in time. */
-  public record Unfinished(long callbackId, String callSid) {}
+  public record Unfinished(long callbackId, long businessId, String callSid) {}
 
   public Future<List<Unfinished>> claimUnfinished(Instant now, int recheckSeconds, int limit) {
     return pool.preparedQuery(CLAIM_UNFINISHED).execute(Tuple.of(Rows.timestamp(now), (double) recheckSeconds, limit))
         .map(rows -> {
           List<Unfinished> out = new ArrayList<>();
           for (Row row : rows) {
-            out.add(new Unfinished(row.getLong("id"), row.getString("call_sid")));
+            out.add(new Unfinished(row.getLong("id"), row.getLong("business_id"), row.getString("call_sid")));
           }
           return out;
         });

@@ -27,7 +27,7 @@ public final class DoNotCallStore {
       noted AS (
         INSERT INTO customer_notes (business_id, customer_phone, outcome, note)
         SELECT $1, $2, 'do_not_call', COALESCE($4, 'Asked not to be called.') FROM listed WHERE added)
-      SELECT id, trigger, line FROM cancelled""";
+      SELECT id, trigger, line, business FROM cancelled""";
   static final String REMOVE = """
       WITH removed AS (DELETE FROM do_not_call WHERE business_id = $1 AND phone = $2 RETURNING phone)
       INSERT INTO customer_notes (business_id, customer_phone, outcome, note)
@@ -35,7 +35,7 @@ public final class DoNotCallStore {
   static final String LISTED = "SELECT since, reason FROM do_not_call WHERE business_id = $1 AND phone = $2";
 
   /** A callback the listing cancelled, for the metrics. */
-  public record Cancelled(long id, String trigger, String line) {}
+  public record Cancelled(long id, String trigger, String line, String business) {}
 
   /** When and why a number was listed. */
   public record Listing(Instant since, String reason) {}
@@ -49,7 +49,8 @@ public final class DoNotCallStore {
   public Future<List<Cancelled>> add(long businessId, String phone, Instant now, String reason) {
     return pool.preparedQuery(ADD).execute(Tuple.of(businessId, phone, Rows.timestamp(now), reason)).map(rows -> {
       List<Cancelled> out = new ArrayList<>();
-      rows.forEach(row -> out.add(new Cancelled(row.getLong("id"), row.getString("trigger"), row.getString("line"))));
+      rows.forEach(row -> out.add(new Cancelled(row.getLong("id"), row.getString("trigger"), row.getString("line"),
+          row.getString("business"))));
       return out;
     });
   }

@@ -69,7 +69,8 @@ public final class FeedbackStore {
   static final String LINK_RECOVERY = "UPDATE feedback SET recovery_callback_id = $2 WHERE id = $1";
 
   /** A stored score; {@code recovery} is the service-recovery task a poor one created. */
-  public record Scored(long id, int score, String line, String agentContact, Optional<CallbackStore.Scheduled> recovery) {}
+  public record Scored(long id, int score, String business, String line, String agentContact,
+                       Optional<CallbackStore.Scheduled> recovery) {}
 
   private final Pool pool;
 
@@ -113,7 +114,8 @@ public final class FeedbackStore {
           Row row = rows.iterator().next();
           Future<Optional<CallbackStore.Scheduled>> recovery = Feedback.isPoor(score) ? recover(conn, id, now)
               : Future.succeededFuture(Optional.empty());
-          return recovery.map(task -> Optional.of(new Scored(id, score, row.getString("line"), row.getString("agent_contact"), task)));
+          return recovery.map(task -> Optional.of(new Scored(id, score, row.getString("business"), row.getString("line"),
+              row.getString("agent_contact"), task)));
         }));
   }
 

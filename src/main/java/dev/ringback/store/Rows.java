@@ -17,11 +17,16 @@ final class Rows {
     return value == null ? null : value.toInstant();
   }
 
-  /** 23505: the row is already there, which for idempotent writes means success. */
-  /** The configured id of the line whose key is in {@code lineIdColumn}, as column {@code line}: the metrics' label. */
+  /**
+   * The configured id of the line whose key is in {@code lineIdColumn}, as column {@code line},
+   * and the slug of its business, as column {@code business}: the metrics' labels.
+   */
   static String lineSlug(String lineIdColumn) {
-    return "(SELECT l.slug FROM lines l WHERE l.id = " + lineIdColumn + ") AS line";
+    return "(SELECT l.slug FROM lines l WHERE l.id = " + lineIdColumn + ") AS line, "
+        + "(SELECT b.slug FROM lines l JOIN businesses b ON b.id = l.business_id WHERE l.id = " + lineIdColumn + ") AS business";
   }
+
+  /** 23505: the row is already there, which for idempotent writes means success. */
 
   static boolean isUniqueViolation(Throwable failure) {
     return failure instanceof PgException pg && "23505".equals(pg.getSqlState());

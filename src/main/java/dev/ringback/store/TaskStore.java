@@ -112,7 +112,7 @@ public final class TaskStore {
                      JsonObject feedback) {}
 
   /** A completed task, for the metrics. */
-  public record Completed(long id, String trigger, String line) {}
+  public record Completed(long id, String trigger, String line, String business) {}
 
   private final Pool pool;
 
@@ -152,7 +152,8 @@ public final class TaskStore {
   public Future<Optional<Completed>> complete(long businessId, Instant now, long agentId, long id, String outcome, String note) {
     return pool.preparedQuery(COMPLETE).execute(Tuple.of(businessId, Rows.timestamp(now), id, agentId, outcome, note))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new Completed(rows.iterator().next().getLong("id"),
-            rows.iterator().next().getString("trigger"), rows.iterator().next().getString("line"))));
+            rows.iterator().next().getString("trigger"), rows.iterator().next().getString("line"),
+            rows.iterator().next().getString("business"))));
   }
 
   /** @return whether the agent still holds the task and an attempt was started for this agent call, now or before */

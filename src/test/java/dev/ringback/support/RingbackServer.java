@@ -54,6 +54,40 @@ public final class RingbackServer implements AutoCloseable {
           agents: []
       """;
 
+  /** A second business on the same server, with a Twilio account of its own. */
+  public static final String BRAVO = "bravo";
+  public static final String BRAVO_ACCOUNT_SID = "ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+  public static final String BRAVO_AUTH_TOKEN = "bravo-auth-token-bbbbbbbbbbbbbbbb";
+  public static final String BRAVO_API_TOKEN = "bravo-api-token-0123456789abcdef";
+  public static final String BRAVO_NUMBER = "+14155550300";
+  public static final String BRAVO_AGENT = "+14155550301";
+  public static final String BRAVO_SHOP_SECRET = "bravo-shop-secret-0123456789";
+  public static final String BRAVO_SHOP_DOMAIN = "bravo-goods.myshopify.com";
+
+  /** {@link #LINES_YAML} and the business {@link #BRAVO}: one line with an agent, its own shop secrets and API token. */
+  public static final String BUSINESSES_YAML = LINES_YAML + """
+      businesses:
+        - slug: bravo
+          name: Bravo Plumbing
+          api-token: bravo-api-token-0123456789abcdef
+          calls-per-second: 0
+          twilio:
+            account-sid: ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
+            auth-token: bravo-auth-token-bbbbbbbbbbbbbbbb
+          orders:
+            generic: {secret: bravo-shop-secret-0123456789}
+            shopify: {secret: bravo-shop-secret-0123456789, shop-domain: bravo-goods.myshopify.com}
+            woocommerce: {secret: bravo-shop-secret-0123456789, source-url: "https://shop.bravo.example/"}
+          lines:
+            - id: main
+              number: "+14155550300"
+              name: Bravo
+              time-zone: America/New_York
+              greeting: "Thank you for calling Bravo."
+              greeting-known: "Hello {first-name}, Bravo here."
+              agents: ["+14155550301"]
+      """;
+
   /**
    * HTTP/1.1, as Twilio and the shops send; Java's default (an h2c upgrade attempt on http://)
    * failed on large answers from the server with a protocol error.
@@ -128,6 +162,12 @@ public final class RingbackServer implements AutoCloseable {
     List<Map.Entry<String, String>> params = pairs(nameValues);
     String signature = TwilioSigner.sign(AUTH_TOKEN, PUBLIC_URL + pathAndQuery, params);
     return twilioSigned(pathAndQuery, signature, params);
+  }
+
+  /** A webhook as Twilio sends it for another account: signed with that account's auth token. */
+  public HttpResponse<String> twilioAs(String authToken, String pathAndQuery, String... nameValues) {
+    List<Map.Entry<String, String>> params = pairs(nameValues);
+    return twilioSigned(pathAndQuery, TwilioSigner.sign(authToken, PUBLIC_URL + pathAndQuery, params), params);
   }
 
   public HttpResponse<String> twilioSigned(String pathAndQuery, String signature, List<Map.Entry<String, String>> params) {

@@ -57,8 +57,10 @@ import java.util.stream.Collectors;
  *   <li>{@code GET /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json} fetches one call;</li>
  *   <li>{@code POST /2010-04-01/Accounts/{AccountSid}/Messages.json} sends an SMS (the Message resource).</li>
  * </ul>
- * Every request needs HTTP Basic credentials {@code accountSid:authToken}, and the path's
- * AccountSid must be that account; otherwise 401 with Twilio error 20003. Errors have Twilio's
+ * Every request needs HTTP Basic credentials {@code accountSid:authToken} (or {@code apiKeySid:apiKeySecret}
+ * of a key of that account, {@link #addApiKey}), and the path's AccountSid must be that account;
+ * otherwise 401 with Twilio error 20003. More accounts can be added ({@link #addAccount}): each
+ * sees only its own calls. Errors have Twilio's
  * shape: {@code {"code":21211,"message":"...","more_info":"https://www.twilio.com/docs/errors/21211","status":400}}.
  *
  * <p>Faults for the next call creations are queued with {@link #failNext} and {@link #hangNext}.
@@ -105,17 +107,50 @@ public final class TwilioStandIn implements AutoCloseable {
     public String header(String name) {
       return headers.get(name);
     }
+
+    /** The AccountSid of the request's path, or null. */
+    public String accountSid() {
+      Matcher m = ACCOUNT_PATH.matcher(path);
+      return m.matches() ? m.group(1) : null;
+    }
+
+    /** The user name of the request's HTTP Basic credentials (an account SID or an API key SID), or null. */
+    public String basicUser() {
+      String auth = header("Authorization");
+      if (auth == null || !auth.regionMatches(true, 0, "Basic ", 0, 6)) {
+        return null;
+      }
+      String decoded = new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
+      return decoded.contains(":") ? decoded.substring(0, decoded.indexOf(':')) : decoded;
+    }
+
+    /** The password of the request's HTTP Basic credentials, or null. */
+    public String basicPassword() {
+      String auth = header("Authorization");
+      if (auth == null || !auth.regionMatches(true, 0, "Basic ", 0, 6)) {
+        return null;
+      }
+      String decoded = new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
+      return decoded.contains(":") ? decoded.substring(decoded.indexOf(':') + 1) : null;
+    }
   }
 
   private record Fault(int status, int code, String message, boolean hang) {}
 
   /** A created call: its resource and the instant used by the StartTime filters. */
-  private record StoredCall(JsonObject resource, Instant created) {}
+  private record StoredCall(JsonObject resource, Instant created) {
+    String account() {
+      return resource.getString("account_sid");
+    }
+  }
 
   private final Vertx vertx;
   private final boolean ownsVertx;
   private final String accountSid;
-  private final String authToken;
+  /** Every account: SID to auth token. */
+  private final Map<String, String> accounts = new ConcurrentHashMap<>();
+  /** API keys: key SID to its account and secret. */
+  private final Map<String, String[]> apiKeys = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
   /** Appended by the server, read as snapshots: a copy-on-write list would copy it on every request. */
   private final List<RecordedRequest> requests = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
@@ -134,7 +169,19 @@ public final class TwilioStandIn implements AutoCloseable {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.accountSid = accountSid;
-    this.authToken = authToken;
+    accounts.put(accountSid, authToken);
+  }
+
+  /** Another account on the same stand-in, with its own calls. */
+  public TwilioStandIn addAccount(String sid, String token) {
+    accounts.put(sid, token);
+    return this;
+  }
+
+  /** An API key of an account: {@code keySid:keySecret} then authenticates that account's requests. */
+  public TwilioStandIn addApiKey(String account, String keySid, String keySecret) {
+    apiKeys.put(keySid, new String[] {account, keySecret});
+    return this;
   }
 
   /** Starts on its own Vert.x instance, closed by {@link #close()}; returns once listening. */
@@ -360,7 +407,8 @@ public final class TwilioStandIn implements AutoCloseable {
       notFound(request);
       return;
     }
-    if (!authorized(request.getHeader("Authorization")) || !account.group(1).equals(accountSid)) {
+    String account0 = account.group(1);
+    if (!authorized(request.getHeader("Authorization"), account0)) {
       request.response().putHeader("WWW-Authenticate", "Basic realm=\"Twilio API\"");
       error(request, 401, 20003, "Authenticate");
       return;
@@ -368,18 +416,18 @@ public final class TwilioStandIn implements AutoCloseable {
     String rest = account.group(2) == null ? "" : account.group(2);
     Matcher call = CALL.matcher(rest);
     if (CALLS.matcher(rest).matches() && request.method() == HttpMethod.POST) {
-      create(request, recorded);
+      create(request, recorded, account0);
     } else if (CALLS.matcher(rest).matches() && request.method() == HttpMethod.GET) {
-      list(request);
+      list(request, account0);
     } else if (call.matches() && request.method() == HttpMethod.GET) {
       StoredCall stored = calls.get(call.group(1));
-      if (stored == null) {
+      if (stored == null || !stored.account().equals(account0)) {
         notFound(request);
       } else {
         json(request, 200, stored.resource());
       }
     } else if (MESSAGES.matcher(rest).matches() && request.method() == HttpMethod.POST) {
-      createMessage(request, recorded);
+      createMessage(request, recorded, account0);
     } else if (CALLS.matcher(rest).matches() || call.matches()) {
       error(request, 405, 20004, "Method not allowed");
     } else {
@@ -387,19 +435,25 @@ public final class TwilioStandIn implements AutoCloseable {
     }
   }
 
-  private boolean authorized(String header) {
-    if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+  /** The account's own SID and auth token, or an API key of the account and its secret. */
+  private boolean authorized(String header, String account) {
+    if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6) || !accounts.containsKey(account)) {
       return false;
     }
     try {
       String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-      return decoded.equals(accountSid + ":" + authToken);
+      if (decoded.equals(account + ":" + accounts.get(account))) {
+        return true;
+      }
+      int colon = decoded.indexOf(':');
+      String[] key = colon < 0 ? null : apiKeys.get(decoded.substring(0, colon));
+      return key != null && key[0].equals(account) && key[1].equals(decoded.substring(colon + 1));
     } catch (IllegalArgumentException e) {
       return false;
     }
   }
 
-  private void create(HttpServerRequest request, RecordedRequest recorded) {
+  private void create(HttpServerRequest request, RecordedRequest recorded, String account) {
     Fault fault = faults.poll();
     if (fault != null && !fault.hang()) {
       error(request, fault.status(), fault.code(), fault.message());
@@ -419,7 +473,7 @@ public final class TwilioStandIn implements AutoCloseable {
       error(request, 400, 21205, "Url parameter is required. Either a 'Url', 'Twiml' or 'ApplicationSid' must be given.");
       return;
     }
-    JsonObject resource = newCall(to, from, recorded.receivedAt());
+    JsonObject resource = newCall(account, to, from, recorded.receivedAt());
     calls.put(resource.getString("sid"), new StoredCall(resource, recorded.receivedAt()));
     if (fault != null) {
       // Hang: the call exists, but the answer never leaves; the connection is dropped on close/reset.
@@ -436,7 +490,7 @@ public final class TwilioStandIn implements AutoCloseable {
    * {@code From}/{@code MessagingServiceSid} and {@code Body}/{@code MediaUrl}/{@code ContentSid}
    * are required; 201 and the message resource, status {@code queued}.
    */
-  private void createMessage(HttpServerRequest request, RecordedRequest recorded) {
+  private void createMessage(HttpServerRequest request, RecordedRequest recorded, String accountSid) {
     String to = recorded.param("To");
     String from = recorded.param("From");
     String body = recorded.param("Body");
@@ -483,7 +537,7 @@ public final class TwilioStandIn implements AutoCloseable {
     return requests().stream().filter(r -> r.method().equals("POST") && r.path().endsWith("/Messages.json")).toList();
   }
 
-  private JsonObject newCall(String to, String from, Instant created) {
+  private JsonObject newCall(String accountSid, String to, String from, Instant created) {
     String sid = "CA" + hex(16);
     String date = RFC_2822.format(created);
     String uriBase = "/" + API_VERSION + "/Accounts/" + accountSid + "/Calls/" + sid;
@@ -521,7 +575,7 @@ public final class TwilioStandIn implements AutoCloseable {
         .put("uri", uriBase + ".json");
   }
 
-  private void list(HttpServerRequest request) {
+  private void list(HttpServerRequest request, String account) {
     Map<String, List<String>> query = decode(request.query());
     int pageSize;
     int page;
@@ -537,6 +591,7 @@ public final class TwilioStandIn implements AutoCloseable {
       return;
     }
     List<Predicate<StoredCall>> filters = new ArrayList<>();
+    filters.add(c -> c.account().equals(account));
     exact(query, "To", "to", filters);
     exact(query, "From", "from", filters);
     exact(query, "Status", "status", filters);

@@ -1,0 +1,293 @@
+package dev.ringback;
+
+import dev.ringback.dialer.Telephony;
+import dev.ringback.store.BusinessStore;
+import dev.ringback.store.LineHours;
+import dev.ringback.store.SecretBox;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every business this server serves, as one immutable snapshot that webhooks and the API read
+ * without a database round trip: the configuration's businesses, fixed at start-up, and those
+ * created through {@code /api/businesses}, read from the database and read again whenever any
+ * instance changes one (PostgreSQL NOTIFY). Finds a business by slug, key, line number, Twilio
+ * account, shop address or admin token.
+ */
+public final class Businesses {
+  private static final Logger LOG = LoggerFactory.getLogger(Businesses.class);
+
+  private record Snapshot(List<Business> all, Map<String, Business> bySlug, Map<Long, Business> byId, Map<String, Business> byNumber,
+                          Map<String, List<Business>> byAccount, Map<Long, Business> byLineKey, Map<String, Business> byOrigin) {}
+
+  /** A business's telephony, kept while its account stays the same (its breaker and connections with it). */
+  private record Wired(RingbackConfig.TwilioAccount account, Telephony telephony) {}
+
+  private final Pool pool;
+  private final RingbackConfig config;
+  private final BusinessStore store;
+  private final Optional<SecretBox> secrets;
+  private final Optional<SecretBox> previous;
+  private final BiFunction<String, RingbackConfig.TwilioAccount, Telephony> telephonies;
+  private final Consumer<Business> onServed;
+  private final AtomicReference<Snapshot> current = new AtomicReference<>();
+  private final Map<String, Wired> wired = new HashMap<>();
+  private List<Business> fromConfig = List.of();
+  private Future<Void> reloading = Future.succeededFuture();
+
+  /**
+   * @param secrets seals and opens the stored secrets (RINGBACK_SECRET_KEY)
+   * @param previous the key before a rotation (RINGBACK_SECRET_KEY_PREVIOUS): what only it opens is sealed again at start-up
+   * @param telephonies makes the telephony of a business (slug) with its Twilio account
+   * @param onServed told of every business each snapshot serves (to register its meters)
+   */
+  public Businesses(Pool pool, RingbackConfig config, BusinessStore store, Optional<SecretBox> secrets, Optional<SecretBox> previous,
+                    BiFunction<String, RingbackConfig.TwilioAccount, Telephony> telephonies, Consumer<Business> onServed) {
+    this.pool = pool;
+    this.config = config;
+    this.store = store;
+    this.secrets = secrets;
+    this.previous = previous;
+    this.telephonies = telephonies;
+    this.onServed = onServed;
+  }
+
+  /**
+   * Serves the configuration's businesses (the default one first) and reads the API's; fails when
+   * a stored business cannot be read (its secrets do not open with RINGBACK_SECRET_KEY).
+   */
+  public Future<Void> start(List<Business> configured) {
+    synchronized (this) {
+      fromConfig = List.copyOf(configured);
+      publish(List.of());
+    }
+    return load(true);
+  }
+
+  /** Reads the API's businesses again; one that cannot be read is left out, with an error in the log. */
+  public synchronized Future<Void> reload() {
+    reloading = reloading.transform(v -> load(false));
+    return reloading;
+  }
+
+  /** Every business's lines' opening hours, after an instance changed some. */
+  public Future<Void> reloadHours() {
+    return Future.join(all().stream().map(b -> b.hours().reload()).toList()).mapEmpty();
+  }
+
+  private Future<Void> load(boolean strict) {
+    List<BusinessStore.Resealed> resealed = new ArrayList<>();
+    return store.loadApi().compose(stored -> {
+      List<Business> loaded = new ArrayList<>();
+      for (BusinessStore.Stored s : stored) {
+        try {
+          loaded.add(business(s, strict ? resealed : new ArrayList<>()));
+        } catch (RuntimeException e) {
+          if (strict) {
+            return Future.failedFuture(new IllegalStateException("business '" + s.slug() + "': " + e.getMessage(), e));
+          }
+          LOG.error("business '{}' could not be read and is not served: {}", s.slug(), e.getMessage());
+        }
+      }
+      return Future.join(loaded.stream().map(b -> b.hours().reload()).toList()).map(loaded);
+    }).compose(loaded -> {
+      if (resealed.isEmpty()) {
+        return Future.succeededFuture(loaded);
+      }
+      LOG.warn("{} stored secret(s) were sealed with the previous key; sealed again with {} (the previous key may now be removed)",
+          resealed.size(), SecretBox.VARIABLE);
+      return store.reseal(resealed).map(loaded);
+    }).map(loaded -> {
+      synchronized (this) {
+        publish(loaded);
+      }
+      return null;
+    });
+  }
+
+  /**
+   * An API business from its row: settings and opened secrets, checked as the configuration would
+   * be. A secret only the previous key opens is added to {@code resealed}, sealed under the current key.
+   */
+  private Business business(BusinessStore.Stored s, List<BusinessStore.Resealed> resealed) {
+    Map<String, Object> values = plain(s.settings() == null ? new JsonObject() : s.settings());
+    values.put("slug", s.slug());
+    values.put("name", s.name());
+    for (var sealed : s.sealed().entrySet()) {
+      SecretBox box = secrets.orElseThrow(() -> new IllegalStateException(
+          "its secrets are kept encrypted and " + SecretBox.VARIABLE + " is not set; set the key they were stored with"));
+      String key = BusinessStore.SECRET_KEYS.get(sealed.getKey());
+      String context = context(s.id(), sealed.getKey());
+      String plain;
+      try {
+        plain = box.open(sealed.getValue(), context);
+      } catch (SecretBox.Unreadable e) {
+        if (previous.isEmpty()) {
+          throw e;
+        }
+        plain = previous.get().open(sealed.getValue(), context);
+        resealed.add(new BusinessStore.Resealed(s.id(), sealed.getKey(), box.seal(plain, context)));
+      }
+      put(values, key, plain);
+    }
+    RingbackConfig.BusinessConfig parsed = config.business(values);
+    return new Business(s.id(), s.slug(), s.name(), false, parsed.twilio(), parsed.callsPerSecond(), parsed.orders(), parsed.lines(),
+        s.lineKeys(), s.tokenHash(), telephony(s.slug(), parsed.twilio()), new LineHours(pool, s.id(), parsed.lines()));
+  }
+
+  /** What a sealed secret belongs to, bound into it: a value moved to another business or name does not open. */
+  public static String context(long businessId, String secretName) {
+    return "business " + businessId + " " + secretName;
+  }
+
+  /** The telephony of a business: the one it had while its account is unchanged, else a new one. */
+  public synchronized Telephony telephony(String slug, RingbackConfig.TwilioAccount account) {
+    Wired known = wired.get(slug);
+    if (known != null && known.account().equals(account)) {
+      return known.telephony();
+    }
+    Telephony telephony = telephonies.apply(slug, account);
+    wired.put(slug, new Wired(account, telephony));
+    return telephony;
+  }
+
+  private void publish(List<Business> fromApi) {
+    List<Business> all = new ArrayList<>(fromConfig);
+    all.addAll(fromApi);
+    Map<String, Business> bySlug = new LinkedHashMap<>();
+    Map<Long, Business> byId = new HashMap<>();
+    Map<String, Business> byNumber = new HashMap<>();
+    Map<String, List<Business>> byAccount = new HashMap<>();
+    Map<Long, Business> byLineKey = new HashMap<>();
+    Map<String, Business> byOrigin = new HashMap<>();
+    for (Business b : all) {
+      bySlug.put(b.slug(), b);
+      byId.put(b.id(), b);
+      b.lines().forEach(line -> byNumber.putIfAbsent(line.number(), b));
+      b.lineKeys().values().forEach(key -> byLineKey.put(key, b));
+      if (b.twilio().configured()) {
+        byAccount.computeIfAbsent(b.twilio().accountSid(), k -> new ArrayList<>()).add(b);
+      }
+      b.orders().shops().forEach((source, shop) -> {
+        if (!shop.origin().isEmpty()) {
+          byOrigin.putIfAbsent(source + " " + shop.origin(), b);
+        }
+      });
+    }
+    wired.keySet().retainAll(bySlug.keySet());
+    current.set(new Snapshot(List.copyOf(all), bySlug, byId, byNumber, byAccount, byLineKey, byOrigin));
+    all.forEach(onServed);
+  }
+
+  /** The business of the top-level configuration. */
+  public Business defaultBusiness() {
+    return current.get().all().get(0);
+  }
+
+  public List<Business> all() {
+    return current.get().all();
+  }
+
+  public Optional<Business> bySlug(String slug) {
+    return Optional.ofNullable(slug == null ? null : current.get().bySlug().get(slug));
+  }
+
+  public Optional<Business> byId(long id) {
+    return Optional.ofNullable(current.get().byId().get(id));
+  }
+
+  /** The business one of whose lines has this E.164 number. */
+  public Optional<Business> byNumber(String number) {
+    return Optional.ofNullable(number == null ? null : current.get().byNumber().get(number));
+  }
+
+  /** The businesses on this Twilio account (usually one; several may share an account). */
+  public List<Business> byAccountSid(String accountSid) {
+    return accountSid == null ? List.of() : current.get().byAccount().getOrDefault(accountSid, List.of());
+  }
+
+  /** The business a line's database key belongs to. */
+  public Optional<Business> byLineKey(long key) {
+    return Optional.ofNullable(current.get().byLineKey().get(key));
+  }
+
+  /** The business whose shop of this source has this address ({@link RingbackConfig.Shop#origin(String)}). */
+  public Optional<Business> byOrigin(String source, String origin) {
+    return origin == null || origin.isEmpty() ? Optional.empty()
+        : Optional.ofNullable(current.get().byOrigin().get(source + " " + origin));
+  }
+
+  /** The business whose admin token has this SHA-256, compared in constant time with each. */
+  public Optional<Business> byToken(byte[] tokenHash) {
+    Business found = null;
+    for (Business b : all()) {
+      if (b.adminTokenHash() != null && MessageDigest.isEqual(b.adminTokenHash(), tokenHash)) {
+        found = b;
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  public Optional<SecretBox> secretBox() {
+    return secrets;
+  }
+
+  public BusinessStore store() {
+    return store;
+  }
+
+  /** A JSON value as the configuration reader takes it: maps and lists, not JsonObject and JsonArray. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> plain(JsonObject json) {
+    return (Map<String, Object>) plainValue(json);
+  }
+
+  private static Object plainValue(Object value) {
+    if (value instanceof JsonObject json) {
+      return plainValue(json.getMap());
+    }
+    if (value instanceof JsonArray array) {
+      return plainValue(array.getList());
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      map.forEach((k, v) -> out.put(String.valueOf(k), plainValue(v)));
+      return out;
+    }
+    if (value instanceof List<?> list) {
+      List<Object> out = new ArrayList<>();
+      list.forEach(v -> out.add(plainValue(v)));
+      return out;
+    }
+    return value;
+  }
+
+  @SuppressWarnings("unchecked")
+  static void put(Map<String, Object> values, String dottedKey, Object value) {
+    String[] parts = dottedKey.split("\\.");
+    Map<String, Object> node = values;
+    for (int i = 0; i < parts.length - 1; i++) {
+      Object child = node.get(parts[i]);
+      if (!(child instanceof Map)) {
+        child = new LinkedHashMap<String, Object>();
+        node.put(parts[i], child);
+      }
+      node = (Map<String, Object>) child;
+    }
+    node.put(parts[parts.length - 1], value);
+  }
+}

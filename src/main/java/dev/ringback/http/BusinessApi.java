@@ -1,0 +1,341 @@
+package dev.ringback.http;
+
+import dev.ringback.Business;
+import dev.ringback.Businesses;
+import dev.ringback.ConfigException;
+import dev.ringback.Ringback;
+import dev.ringback.RingbackConfig;
+import dev.ringback.Services;
+import dev.ringback.domain.Line;
+import dev.ringback.store.BusinessStore;
+import dev.ringback.store.SecretBox;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * /api/businesses, for the server's admin token only: the businesses this server serves. Those
+ * of the configuration are shown; those created here may be changed and deleted. A business is
+ * written as an entry of {@code businesses:} in the configuration, with snake_case keys; its
+ * secrets are sealed before they are stored and are never shown ({@code "auth_token_set": true}).
+ * A new business's own admin token is in the answer to its creation, once.
+ */
+final class BusinessApi {
+  private static final Logger LOG = LoggerFactory.getLogger(BusinessApi.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  /** The secrets of a business: where each sits in the body (kebab case) and its name in the database. */
+  private static final Map<String, String> SECRETS = Map.of(
+      "twilio.auth-token", "twilio_auth_token",
+      "twilio.api-secret", "twilio_api_secret",
+      "orders.generic.secret", "order_generic",
+      "orders.shopify.secret", "order_shopify",
+      "orders.woocommerce.secret", "order_woocommerce");
+
+  private final Services services;
+
+  BusinessApi(Services services) {
+    this.services = services;
+  }
+
+  void list(RoutingContext ctx) {
+    Caller.requireServerAdmin(ctx);
+    JsonArray items = new JsonArray();
+    services.businesses().all().forEach(b -> items.add(toJson(b)));
+    Responses.json(ctx, 200, new JsonObject().put("items", items));
+  }
+
+  void get(RoutingContext ctx) {
+    Caller.requireServerAdmin(ctx);
+    Responses.json(ctx, 200, toJson(business(ctx)));
+  }
+
+  /** 201 with the business and its admin token, which is never shown again. */
+  void create(RoutingContext ctx) {
+    Caller.requireServerAdmin(ctx);
+    Map<String, Object> values = values(Requests.jsonBody(ctx), null);
+    RingbackConfig.BusinessConfig parsed = parse(values);
+    SecretBox box = secretBox();
+    String token = "rbb_" + random(32);
+    BusinessStore store = services.businesses().store();
+    store.nextId()
+        .compose(id -> store.create(id, write(id, parsed, values, box), Ringback.sha256(token)).map(id))
+        .compose(id -> services.businesses().reload().map(id))
+        .map(id -> services.businesses().byId(id).orElseThrow(() -> new IllegalStateException("business " + parsed.slug() + " not served")))
+        .onSuccess(business -> {
+          LOG.info("business '{}' created through the API with {} line(s)", business.slug(), business.lines().size());
+          ctx.response().putHeader("Location", "/api/businesses/" + business.slug());
+          Responses.json(ctx, 201, toJson(business).put("api_token", token));
+        })
+        .onFailure(e -> ctx.fail(refused(e)));
+  }
+
+  /**
+   * Replaces a business created here. A secret left out keeps its value; an empty one clears it
+   * (an order webhook without a secret answers 404).
+   */
+  void replace(RoutingContext ctx) {
+    Caller.requireServerAdmin(ctx);
+    Business current = business(ctx);
+    if (current.fromConfig()) {
+      throw new HttpException(409, "business '" + current.slug() + "' is declared in the configuration; change it there");
+    }
+    Map<String, Object> values = values(Requests.jsonBody(ctx), current.slug());
+    keepSecrets(values, current);
+    RingbackConfig.BusinessConfig parsed = parse(values);
+    SecretBox box = secretBox();
+    services.businesses().store().update(write(current.id(), parsed, values, box))
+        .compose(updated -> updated.isEmpty() ? Future.failedFuture(HttpFailure.notFound("no business " + current.slug()))
+            : services.businesses().reload())
+        .map(v -> services.businesses().bySlug(current.slug()).orElseThrow(() -> HttpFailure.notFound("no business " + current.slug())))
+        .onSuccess(business -> {
+          LOG.info("business '{}' changed through the API ({} line(s))", business.slug(), business.lines().size());
+          Responses.json(ctx, 200, toJson(business));
+        })
+        .onFailure(e -> ctx.fail(refused(e)));
+  }
+
+  /** Deletes a business created here: its history stays, its numbers and tokens stop working, its waiting callbacks are cancelled. */
+  void delete(RoutingContext ctx) {
+    Caller.requireServerAdmin(ctx);
+    Business current = business(ctx);
+    if (current.fromConfig()) {
+      throw new HttpException(409, "business '" + current.slug() + "' is declared in the configuration; remove it there");
+    }
+    services.businesses().store().delete(current.slug())
+        .compose(deleted -> deleted ? services.businesses().reload() : Future.failedFuture(HttpFailure.notFound("no business " + current.slug())))
+        .onSuccess(v -> {
+          LOG.info("business '{}' deleted through the API", current.slug());
+          ctx.response().setStatusCode(204).end();
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private Business business(RoutingContext ctx) {
+    String slug = ctx.pathParam("slug");
+    return services.businesses().bySlug(slug).orElseThrow(() -> HttpFailure.notFound("no business " + slug));
+  }
+
+  private SecretBox secretBox() {
+    return services.businesses().secretBox().orElseThrow(() -> HttpFailure.unprocessable("twilio.auth_token: cannot be stored: "
+        + "secrets are kept encrypted in the database and " + SecretBox.VARIABLE + " is not set on the server (base64 of 32 random "
+        + "bytes, e.g. openssl rand -base64 32)"));
+  }
+
+  /**
+   * The body in the shape of the configuration: snake_case keys become kebab case. The slug is
+   * the path's on a replace; the API token is the server's to make.
+   */
+  private static Map<String, Object> values(JsonObject body, String pathSlug) {
+    if (body.containsKey("api_token")) {
+      throw HttpFailure.unprocessable("api_token: made by the server; the answer to POST /api/businesses shows it once");
+    }
+    if (pathSlug != null) {
+      Object slug = body.getValue("slug");
+      if (slug != null && !pathSlug.equals(slug)) {
+        throw HttpFailure.unprocessable("slug: the body's slug differs from the one in the path");
+      }
+      body.put("slug", pathSlug);
+    }
+    Object slug = body.getValue("slug");
+    if (slug != null && !(slug instanceof String)) {
+      throw HttpFailure.unprocessable("slug: must be a string");
+    }
+    return kebab(body.getMap());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> kebab(Map<String, Object> map) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    map.forEach((key, value) -> out.put(key.replace('_', '-'), kebabValue(value)));
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object kebabValue(Object value) {
+    if (value instanceof JsonObject json) {
+      return kebab(json.getMap());
+    }
+    if (value instanceof Map<?, ?> map) {
+      return kebab((Map<String, Object>) map);
+    }
+    if (value instanceof JsonArray array) {
+      return kebabValue(array.getList());
+    }
+    if (value instanceof List<?> list) {
+      List<Object> out = new ArrayList<>();
+      list.forEach(v -> out.add(kebabValue(v)));
+      return out;
+    }
+    return value;
+  }
+
+  /** Checked as the configuration is; a problem is a 422 naming the field as the API spells it. */
+  private RingbackConfig.BusinessConfig parse(Map<String, Object> values) {
+    try {
+      return services.config().business(values);
+    } catch (ConfigException e) {
+      String message = e.getMessage();
+      int colon = message.indexOf(": ");
+      throw HttpFailure.unprocessable(colon < 0 ? message : message.substring(0, colon).replace('-', '_') + message.substring(colon));
+    }
+  }
+
+  /** A replace that leaves a secret out keeps the business's current one. */
+  private static void keepSecrets(Map<String, Object> values, Business current) {
+    Map<String, String> now = new HashMap<>();
+    now.put("twilio.auth-token", current.twilio().authToken());
+    now.put("twilio.api-secret", current.twilio().apiSecret());
+    current.orders().shops().forEach((source, shop) -> now.put("orders." + source + ".secret", shop.secret()));
+    if (!has(values, "twilio.api-key")) {
+      // No API key any more: its secret goes with it.
+      now.remove("twilio.api-secret");
+    }
+    now.forEach((key, secret) -> {
+      if (!has(values, key) && !secret.isEmpty()) {
+        put(values, key, secret);
+      }
+    });
+  }
+
+  /** What the database keeps: the settings without any secret, and each secret sealed for this business (empty: removed). */
+  private static BusinessStore.Write write(long id, RingbackConfig.BusinessConfig parsed, Map<String, Object> values, SecretBox box) {
+    Map<String, byte[]> sealed = new HashMap<>();
+    Map<String, String> plain = new HashMap<>();
+    plain.put("twilio.auth-token", parsed.twilio().authToken());
+    plain.put("twilio.api-secret", parsed.twilio().apiSecret());
+    parsed.orders().shops().forEach((source, shop) -> plain.put("orders." + source + ".secret", shop.secret()));
+    plain.forEach((key, secret) -> {
+      String name = SECRETS.get(key);
+      sealed.put(name, secret.isEmpty() ? null : box.seal(secret, Businesses.context(id, name)));
+      remove(values, key);
+    });
+    values.remove("slug");
+    values.remove("name");
+    return new BusinessStore.Write(parsed.slug(), parsed.name(), new JsonObject(values), sealed, parsed.lines());
+  }
+
+  private Throwable refused(Throwable e) {
+    if (e instanceof BusinessStore.SlugTaken) {
+      return new HttpException(409, e.getMessage());
+    }
+    if (e instanceof BusinessStore.NumberTaken taken) {
+      return new HttpException(409, "lines: " + taken.number() + " is already a line of business '" + taken.owner()
+          + "'; a number can be a line of one business only");
+    }
+    return e;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static boolean has(Map<String, Object> values, String dottedKey) {
+    Object node = values;
+    for (String part : dottedKey.split("\\.")) {
+      if (!(node instanceof Map)) {
+        return false;
+      }
+      Map<String, Object> map = (Map<String, Object>) node;
+      if (!map.containsKey(part)) {
+        return false;
+      }
+      node = map.get(part);
+    }
+    return true;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void put(Map<String, Object> values, String dottedKey, Object value) {
+    String[] parts = dottedKey.split("\\.");
+    Map<String, Object> node = values;
+    for (int i = 0; i < parts.length - 1; i++) {
+      Object child = node.get(parts[i]);
+      if (!(child instanceof Map)) {
+        child = new LinkedHashMap<String, Object>();
+        node.put(parts[i], child);
+      }
+      node = (Map<String, Object>) child;
+    }
+    node.put(parts[parts.length - 1], value);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void remove(Map<String, Object> values, String dottedKey) {
+    String[] parts = dottedKey.split("\\.");
+    Object node = values;
+    for (int i = 0; i < parts.length - 1; i++) {
+      if (!(node instanceof Map)) {
+        return;
+      }
+      node = ((Map<String, Object>) node).get(parts[i]);
+    }
+    if (node instanceof Map) {
+      ((Map<String, Object>) node).remove(parts[parts.length - 1]);
+    }
+  }
+
+  private static String random(int bytes) {
+    byte[] value = new byte[bytes];
+    RANDOM.nextBytes(value);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(value);
+  }
+
+  /** A business as the API shows it: never a secret, only whether each is set. */
+  JsonObject toJson(Business b) {
+    JsonArray lines = new JsonArray();
+    b.lines().forEach(line -> lines.add(lineJson(line)));
+    JsonObject orders = new JsonObject();
+    b.orders().shops().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
+      String source = entry.getKey();
+      RingbackConfig.Shop shop = entry.getValue();
+      String path = (source.equals("generic") ? b.isDefault() ? "/orders" : "/orders/generic" : "/orders/" + source)
+          + (b.isDefault() ? "" : "/" + b.slug());
+      JsonObject json = new JsonObject().put("enabled", shop.enabled()).put("secret_set", shop.enabled()).put("line", shop.line())
+          .put("path", path);
+      if (source.equals("shopify")) {
+        json.put("shop_domain", shop.origin().isEmpty() ? null : shop.origin());
+      } else if (source.equals("woocommerce")) {
+        json.put("source_url", shop.origin().isEmpty() ? null : shop.origin());
+      }
+      orders.put(source, json);
+    });
+    RingbackConfig.TwilioAccount twilio = b.twilio();
+    return new JsonObject()
+        .put("slug", b.slug())
+        .put("name", b.name())
+        .put("source", b.fromConfig() ? "config" : "api")
+        .put("twilio", new JsonObject()
+            .put("account_sid", twilio.accountSid().isEmpty() ? null : twilio.accountSid())
+            .put("auth_token_set", !twilio.authToken().isEmpty())
+            .put("api_key", twilio.apiKey().isEmpty() ? null : twilio.apiKey())
+            .put("api_secret_set", !twilio.apiSecret().isEmpty()))
+        .put("telephony", b.telephony().name())
+        .put("calls_per_second", b.callsPerSecond())
+        .put("lines", lines)
+        .put("orders", orders);
+  }
+
+  static JsonObject lineJson(Line line) {
+    return new JsonObject()
+        .put("id", line.id())
+        .put("number", line.number())
+        .put("name", line.name())
+        .put("time_zone", line.timeZone().getId())
+        .put("language", line.language())
+        .put("greeting", line.greeting())
+        .put("greeting_known", line.greetingKnown())
+        .put("agents", new JsonArray(line.agents()))
+        .put("ring_timeout_seconds", line.ringTimeoutSeconds())
+        .put("after_hours_message", line.afterHoursMessage())
+        .put("feedback_channel", line.feedbackChannel())
+        .put("feedback_question", line.feedbackQuestion());
+  }
+}
