@@ -73,11 +73,18 @@ final class TwilioWebhooks {
     if (!named.isEmpty()) {
       return services.businesses().bySlug(named.get(0));
     }
+    if (services.businesses().all().size() == 1) {
+      // One business, as before there were several: everything is its.
+      return Optional.of(services.businesses().defaultBusiness());
+    }
     PhoneNumbers numbers = services.phoneNumbers();
     String direction = Optional.ofNullable(form.get("Direction")).orElse("");
     List<String> order = direction.startsWith("outbound") ? List.of("From", "To") : List.of("To", "From");
     for (String field : order) {
-      Optional<Business> byLine = numbers.normalize(form.get(field)).flatMap(services.businesses()::byNumber);
+      // Twilio sends E.164: looked up as sent first, parsed only when that finds nothing.
+      String raw = form.get(field);
+      Optional<Business> byLine = services.businesses().byNumber(raw)
+          .or(() -> numbers.normalize(raw).flatMap(services.businesses()::byNumber));
       if (byLine.isPresent()) {
         return byLine;
       }
