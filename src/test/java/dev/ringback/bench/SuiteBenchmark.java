@@ -624,18 +624,17 @@ public final class SuiteBenchmark {
     return total;
   }
 
-  /** The local PostgreSQL server's postmaster, found from a backend's parent; empty for a remote database. */
+  /** The local PostgreSQL server's postmaster, from the pid file in its data directory; empty for a remote database. */
   java.util.Optional<ProcessHandle> postmaster() {
     try {
-      long backend = Long.parseLong(db.value("postgres", "SELECT pg_backend_pid()"));
-      java.util.Optional<ProcessHandle> found = ProcessHandle.of(backend).flatMap(ProcessHandle::parent)
-          .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
+      Path pidFile = Path.of(db.value("postgres", "SELECT setting FROM pg_settings WHERE name = 'data_directory'"), "postmaster.pid");
+      long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+      java.util.Optional<ProcessHandle> found = ProcessHandle.of(pid);
       if (found.isEmpty()) {
-        System.out.println("PostgreSQL's CPU time is not measured: no local postmaster above backend " + backend + " ("
-            + ProcessHandle.of(backend).flatMap(ProcessHandle::parent).flatMap(p -> p.info().command()).orElse("?") + ")");
+        System.out.println("PostgreSQL's CPU time is not measured: no process " + pid + " here");
       }
       return found;
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       System.out.println("PostgreSQL's CPU time is not measured: " + e.getMessage());
       return java.util.Optional.empty();
     }
