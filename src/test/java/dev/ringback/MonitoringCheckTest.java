@@ -131,14 +131,18 @@ class MonitoringCheckTest {
         "Direction", "outbound-dial", "To", RingbackServer.AGENT_NUMBER);
   }
 
-  /** Unique ids, a datasource and targets on every panel, and the line variable defined and used; returns every query. */
+  /**
+   * Unique ids, a datasource and targets on every panel, the business and line variables defined
+   * and used (every business's meter filtered by business); returns every query.
+   */
   static List<String> checkDashboard(JsonNode dashboard) {
     assertThat(dashboard.path("uid").asText()).isEqualTo("ringback-overview");
     JsonNode variables = dashboard.path("templating").path("list");
-    assertThat(variables.toString()).contains("\"name\":\"line\"");
+    assertThat(variables.toString()).contains("\"name\":\"line\"", "\"name\":\"business\"");
     Set<Integer> ids = new HashSet<>();
     List<String> queries = new ArrayList<>();
     boolean lineUsed = false;
+    boolean businessUsed = false;
     for (JsonNode panel : dashboard.path("panels")) {
       assertThat(ids.add(panel.path("id").asInt())).as("panel id " + panel.path("id") + " is unique").isTrue();
       if (panel.path("type").asText().equals("row")) {
@@ -151,10 +155,15 @@ class MonitoringCheckTest {
         String expr = target.path("expr").asText();
         assertThat(expr).as(title).isNotBlank();
         lineUsed |= expr.contains("$line");
-        queries.add(expr.replace("$line", ".*").replace("$__rate_interval", "1m").replace("$__range", "5m").replace("$__interval", "15s"));
+        businessUsed |= expr.contains("$business");
+        if (expr.matches(".*ringback_(calls|callback|callbacks|orders|twilio|agents|feedback|ring_to_answer)\\w*[{\\[(].*")) {
+          assertThat(expr).as(title + ": a business's meters are filtered by the business variable").contains("$business");
+        }
+        queries.add(expr.replace("$line", ".*").replace("$business", ".*").replace("$__rate_interval", "1m").replace("$__range", "5m").replace("$__interval", "15s"));
       }
     }
     assertThat(lineUsed).as("the line variable is used").isTrue();
+    assertThat(businessUsed).as("the business variable is used").isTrue();
     return queries;
   }
 
