@@ -118,6 +118,19 @@ class AgentPresenceTest {
   }
 
   @Test
+  void anAnswerThatArrivesAfterItsLegEndedLeavesTheAgentAvailable() {
+    presence(nina, "available");
+    // Twilio does not promise the order of status callbacks: the leg's end can overtake its answer.
+    leg("CApres0004", "CApresleg04", "completed", "+14155550151");
+    leg("CApres0004", "CApresleg04", "in-progress", "+14155550151");
+    assertThat(presenceOf(nina)).as("the call is over, whatever order its events came in").isEqualTo("available");
+    leg("CApres0005", "CApresleg05", "in-progress", "+14155550151");
+    assertThat(presenceOf(nina)).as("a leg answered and not ended still makes the agent busy").isEqualTo("busy");
+    leg("CApres0005", "CApresleg05", "completed", "+14155550151");
+    assertThat(presenceOf(nina)).isEqualTo("available");
+  }
+
+  @Test
   void aCallbackAnsweredWhileEveryAgentIsBusyGoesToTheAgentQueue() {
     presence(nina, "busy");
     presence(omar, "offline");
