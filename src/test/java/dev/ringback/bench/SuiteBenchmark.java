@@ -343,25 +343,37 @@ public final class SuiteBenchmark {
   // ---------------------------------------------------------------------------------------------
   // Orders
 
+  /** Order n of a run: a new buyer, signed as the shop signs it. */
+  static OpenLoop.Request orderRequest(int run, int n) {
+    String phone = phone(628, run * 10000 + n);
+    byte[] body = ("{\"order_id\":\"bench-" + run + "-" + n + "\",\"phone\":\"" + phone + "\",\"name\":\"Bench Buyer\","
+        + "\"total\":42.5,\"currency\":\"USD\",\"items\":1}").getBytes(StandardCharsets.UTF_8);
+    return new OpenLoop.Request(HttpMethod.POST, "/orders", "application/json",
+        new String[] {"X-Ringback-Signature", ShopSigner.generic(ORDER_SECRET, body)}, Buffer.buffer(body));
+  }
+
   void orders(ServerProcess server, String label) throws Exception {
     dispatchRun(dbName(server), 200, 6_000_000 + sequence * 1000); // warm-up of the dialler (twilio-java's first calls are slow)
-    twilio.reset();
-    int run = ++sequence;
     int rate = 50;
     int secs = 20;
     try (OpenLoop load = new OpenLoop("127.0.0.1", server.port, 64)) {
+      // Warm-up of the order path itself (JSON, the shop signature, the customer and order rows), not measured.
+      int warmupRun = ++sequence;
+      load.run(rate, 10, n -> orderRequest(warmupRun, n));
+      RingbackServer.await("the warm-up orders dialled", Duration.ofMinutes(2), () -> twilio.callCreationCount() >= rate * 10);
+      twilio.reset();
+      int run = ++sequence;
       Map<String, Integer> index = new HashMap<>();
       OpenLoop.Result result = load.run(rate, secs, n -> {
         String phone = phone(628, run * 10000 + n);
         synchronized (index) {
           index.put(phone, n);
         }
-        byte[] body = ("{\"order_id\":\"bench-" + run + "-" + n + "\",\"phone\":\"" + phone + "\",\"name\":\"Bench Buyer\","
-            + "\"total\":42.5,\"currency\":\"USD\",\"items\":1}").getBytes(StandardCharsets.UTF_8);
-        return new OpenLoop.Request(HttpMethod.POST, "/orders", "application/json",
-            new String[] {"X-Ringback-Signature", ShopSigner.generic(ORDER_SECRET, body)}, Buffer.buffer(body));
+        return orderRequest(run, n);
       });
-      RingbackServer.await("every order dialled", Duration.ofMinutes(2), () -> twilio.callCreationCount() >= rate * secs);
+      // Counted by buyer: a warm-up order's late dial must not stand in for a measured one.
+      RingbackServer.await("every order dialled", Duration.ofMinutes(2),
+          () -> twilio.callCreations().stream().filter(r -> index.containsKey(r.param("To"))).count() >= rate * secs);
       List<Double> toDial = new ArrayList<>();
       for (var request : twilio.callCreations()) {
         Integer n = index.get(request.param("To"));
@@ -378,7 +390,8 @@ public final class SuiteBenchmark {
           List.of(List.of("50 orders/s, 20 s, CPS limit lifted", Integer.toString(toDial.size()), ms(result.p(50)), ms(result.p(99)),
               ms(pct(toDial, 50)), ms(pct(toDial, 99)), ms(pct(toDial, 100)))));
       report.line("Signed `POST /orders` (X-Ringback-Signature), a new buyer each; from each order's intended send time to the "
-          + "arrival of that buyer's `Calls.json` request at the stand-in.");
+          + "arrival of that buyer's `Calls.json` request at the stand-in. 10 s of orders at the same rate warm the order path "
+          + "up first (not measured).");
       System.out.println(label + "orders " + result.summary() + " to-dial p50=" + pct(toDial, 50) + " p99=" + pct(toDial, 99));
     }
   }
