@@ -142,7 +142,7 @@ public final class Businesses {
         plain = previous.get().open(sealed.getValue(), context);
         resealed.add(new BusinessStore.Resealed(s.id(), sealed.getKey(), box.seal(plain, context)));
       }
-      put(values, key, plain);
+      RingbackConfig.setDotted(values, key, plain);
     }
     RingbackConfig.BusinessConfig parsed = config.business(values);
     return new Business(s.id(), s.slug(), s.name(), false, parsed.twilio(), parsed.callsPerSecond(), parsed.orders(), parsed.lines(),
@@ -274,20 +274,5 @@ public final class Businesses {
       return out;
     }
     return value;
-  }
-
-  @SuppressWarnings("unchecked")
-  static void put(Map<String, Object> values, String dottedKey, Object value) {
-    String[] parts = dottedKey.split("\\.");
-    Map<String, Object> node = values;
-    for (int i = 0; i < parts.length - 1; i++) {
-      Object child = node.get(parts[i]);
-      if (!(child instanceof Map)) {
-        child = new LinkedHashMap<String, Object>();
-        node.put(parts[i], child);
-      }
-      node = (Map<String, Object>) child;
-    }
-    node.put(parts[parts.length - 1], value);
   }
 }

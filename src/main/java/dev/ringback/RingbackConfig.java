@@ -337,7 +337,7 @@ public record RingbackConfig(
     ENVIRONMENT_KEYS.forEach((variable, key) -> {
       String value = environment.get(variable);
       if (value != null) {
-        put(root, key, value);
+        setDotted(root, key, value);
         sources.put(key, variable);
       }
     });
@@ -351,7 +351,7 @@ public record RingbackConfig(
           for (var entry : BUSINESS_ENVIRONMENT_KEYS.entrySet()) {
             String value = environment.get(prefix + entry.getKey());
             if (value != null) {
-              put(business, entry.getValue(), value);
+              setDotted(business, entry.getValue(), value);
               sources.put("businesses[" + i + "]." + entry.getValue(), prefix + entry.getKey());
             }
           }
@@ -383,8 +383,12 @@ public record RingbackConfig(
     return "RINGBACK_BUSINESS_" + slug.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_";
   }
 
+  /**
+   * Sets {@code dottedKey} (e.g. {@code orders.shopify.secret}) in a tree of maps, copying each
+   * map on the way, so trees read from YAML (possibly immutable) can be changed too.
+   */
   @SuppressWarnings("unchecked")
-  private static void put(Map<String, Object> root, String dottedKey, String value) {
+  public static void setDotted(Map<String, Object> root, String dottedKey, Object value) {
     String[] parts = dottedKey.split("\\.");
     Map<String, Object> node = root;
     for (int i = 0; i < parts.length - 1; i++) {

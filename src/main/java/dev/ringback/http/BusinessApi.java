@@ -203,7 +203,7 @@ final class BusinessApi {
     }
     now.forEach((key, secret) -> {
       if (!has(values, key) && !secret.isEmpty()) {
-        put(values, key, secret);
+        RingbackConfig.setDotted(values, key, secret);
       }
     });
   }
@@ -250,21 +250,6 @@ final class BusinessApi {
       node = map.get(part);
     }
     return true;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static void put(Map<String, Object> values, String dottedKey, Object value) {
-    String[] parts = dottedKey.split("\\.");
-    Map<String, Object> node = values;
-    for (int i = 0; i < parts.length - 1; i++) {
-      Object child = node.get(parts[i]);
-      if (!(child instanceof Map)) {
-        child = new LinkedHashMap<String, Object>();
-        node.put(parts[i], child);
-      }
-      node = (Map<String, Object>) child;
-    }
-    node.put(parts[parts.length - 1], value);
   }
 
   @SuppressWarnings("unchecked")

@@ -94,18 +94,8 @@ public final class RingbackMetrics {
         }
       }
     }
-    queue.computeIfAbsent(business, b -> {
-      Map<String, AtomicLong> values = new ConcurrentHashMap<>();
-      for (String state : QUEUE_STATES) {
-        AtomicLong value = new AtomicLong();
-        values.put(state, value);
-        Gauge.builder("ringback.callback.queue", value, AtomicLong::get)
-            .description("Callbacks waiting, read from the database (the same for every instance)")
-            .tags("business", b, "state", state)
-            .register(registry);
-      }
-      return values;
-    });
+    queue.computeIfAbsent(business, b -> stateGauges("ringback.callback.queue",
+        "Callbacks waiting, read from the database (the same for every instance)", b, QUEUE_STATES));
     oldestDueMillis.computeIfAbsent(business, b -> {
       AtomicLong value = new AtomicLong();
       Gauge.builder("ringback.callback.oldest.due.seconds", value, v -> v.get() / 1000.0)
@@ -114,18 +104,7 @@ public final class RingbackMetrics {
           .register(registry);
       return value;
     });
-    agents.computeIfAbsent(business, b -> {
-      Map<String, AtomicLong> values = new ConcurrentHashMap<>();
-      for (String state : AGENT_STATES) {
-        AtomicLong value = new AtomicLong();
-        values.put(state, value);
-        Gauge.builder("ringback.agents", value, AtomicLong::get)
-            .description("Agents by presence")
-            .tags("business", b, "state", state)
-            .register(registry);
-      }
-      return values;
-    });
+    agents.computeIfAbsent(business, b -> stateGauges("ringback.agents", "Agents by presence", b, AGENT_STATES));
     feedback(business);
     for (String source : Order.SOURCES) {
       for (String result : Order.RESULTS) {
@@ -188,6 +167,18 @@ public final class RingbackMetrics {
 
   public void callbackFinished(String business, String trigger, String line, String outcome) {
     finished(business, trigger, line, outcome).increment();
+  }
+
+  /** One gauge per state of a business, each reading the value it returns for that state. */
+  private Map<String, AtomicLong> stateGauges(String name, String description, String business, List<String> states) {
+    Map<String, AtomicLong> values = new ConcurrentHashMap<>();
+    for (String state : states) {
+      AtomicLong value = new AtomicLong();
+      values.put(state, value);
+      Gauge.builder(name, value, AtomicLong::get).description(description).tags("business", business, "state", state)
+          .register(registry);
+    }
+    return values;
   }
 
   /** A business's queue as the database last reported it, and how long its oldest due callback has waited. */
