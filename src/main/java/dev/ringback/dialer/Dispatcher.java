@@ -56,6 +56,7 @@ public final class Dispatcher extends VerticleBase {
   private boolean stopped;
   private PgConnection listener;
   private final StatusWatchdog watchdog;
+  private final PlacedRecorder placedCalls;
   private boolean watching;
   private final java.util.Set<Promise<Void>> pacing = new java.util.HashSet<>();
   /** The one-shot timer set for the next callback that becomes due, and the instant it is set for. */
@@ -64,6 +65,8 @@ public final class Dispatcher extends VerticleBase {
   /** The instant the last wake-up timer fired for: a clock that stands still must not re-arm it forever. */
   private Instant wokeFor;
   private boolean lookingAhead;
+  /** Leases that ran out are looked for at each poll, not at every pass: they only appear with time. */
+  private boolean reconcileDue = true;
 
   public Dispatcher(Services services, DialStore store, PgConnectOptions listenOptions) {
     this.services = services;
@@ -71,11 +74,13 @@ public final class Dispatcher extends VerticleBase {
     this.listenOptions = listenOptions;
     this.config = services.config().dialer();
     this.watchdog = new StatusWatchdog(services, store, config.statusCheckSeconds(), config.batchSize());
+    this.placedCalls = new PlacedRecorder(store, owner);
   }
 
   @Override
   public Future<?> start() {
     vertx.setPeriodic(config.pollMillis(), id -> {
+      reconcileDue = true;
       tick();
       lookAhead();
     });
@@ -200,7 +205,9 @@ public final class Dispatcher extends VerticleBase {
       return;
     }
     running = true;
-    reconcile()
+    Future<Void> settled = reconcileDue ? reconcile() : Future.succeededFuture();
+    reconcileDue = false;
+    settled
         .compose(v -> dialDue())
         .onFailure(e -> LOG.warn("Dispatcher pass failed: {}", e.getMessage()))
         .onComplete(v -> {
@@ -242,7 +249,10 @@ public final class Dispatcher extends VerticleBase {
               if (done.failed()) {
                 LOG.warn("callback #{}: {}", c.id(), done.cause().getMessage());
               }
-              tick();
+              // Refill when half the batch is done: one claim for many calls, not one per call.
+              if (inFlight <= config.batchSize() / 2) {
+                tick();
+              }
             });
           }
           return null;
@@ -281,7 +291,7 @@ public final class Dispatcher extends VerticleBase {
             Instant now = services.clock().instant();
             services.metrics().callbackPlaced(business.slug(), c.trigger(), lineName(c.lineId()), Duration.between(c.triggeredAt(), now));
             LOG.info("callback #{} attempt {} to {} -> placed as {}", c.id(), c.attempt(), PhoneNumbers.mask(c.phone()), placed.callSid());
-            return store.placed(c.id(), c.attemptId(), owner, placed.callSid(), now, checkAfterSeconds());
+            return placedCalls.record(new DialStore.Placement(c.id(), c.attemptId(), placed.callSid(), now, checkAfterSeconds()));
           }, failure -> failed(c, failure));
         });
   }
@@ -324,7 +334,7 @@ public final class Dispatcher extends VerticleBase {
             return store.notPlaced(u.id(), u.attemptId(), owner, now);
           }
           LOG.info("callback #{}: the unanswered request did place call {}; not redialling", u.id(), found.get(0).callSid());
-          return store.placed(u.id(), u.attemptId(), owner, found.get(0).callSid(), now, checkAfterSeconds());
+          return placedCalls.record(new DialStore.Placement(u.id(), u.attemptId(), found.get(0).callSid(), now, checkAfterSeconds()));
         });
   }
 

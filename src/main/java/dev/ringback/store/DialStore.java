@@ -72,11 +72,16 @@ public final class DialStore {
    * One statement per placed call: the attempt gets its CallSid, the callback lets go of its
    * lease and is looked up at {@code check_at} if the call has not reported its end by then.
    */
+  /** Calls placed by one instance, recorded in one statement (arrays of callback, attempt, CallSid, time, check delay). */
   static final String PLACED = """
-      WITH attempt AS (UPDATE callback_attempts SET call_sid = $3, placed_at = $4 WHERE id = $2)
-      UPDATE callbacks SET lease_until = NULL, needs_reconcile = false, error_streak = 0,
-                           check_at = $4 + make_interval(secs => $6), updated_at = now()
-      WHERE id = $1 AND owner = $5""";
+      WITH placed AS (
+        SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[], $5::float8[])
+          AS p(callback_id, attempt_id, call_sid, placed_at, check_after)),
+      attempts AS (
+        UPDATE callback_attempts a SET call_sid = p.call_sid, placed_at = p.placed_at FROM placed p WHERE a.id = p.attempt_id)
+      UPDATE callbacks cb SET lease_until = NULL, needs_reconcile = false, error_streak = 0,
+                              check_at = p.placed_at + make_interval(secs => p.check_after), updated_at = now()
+      FROM placed p WHERE cb.id = p.callback_id AND cb.owner = $6""";
   /**
    * Placed calls that have not reported their end in time; claimed by pushing their next check
    * forward, so each is looked up by one instance at a time.
@@ -174,7 +179,7 @@ public final class DialStore {
         });
   }
 
-  /** The earliest scheduled callback not yet due: one step down the partial index callbacks_due. */
+  /** The earliest scheduled callback not yet due: one step down the partial index callbacks_open_state. */
   static final String NEXT_DUE = "SELECT min(due_at) AS next_due FROM callbacks WHERE state = 'scheduled' AND due_at > $1";
 
   /** When the next scheduled callback becomes due, if any is waiting. */
@@ -220,10 +225,30 @@ public final class DialStore {
         .map(rows -> Rows.instant(rows.iterator().next().getOffsetDateTime("slot")));
   }
 
-  /** @param checkAfterSeconds when to look the call up if its end has not been reported by then */
-  public Future<Void> placed(long callbackId, long attemptId, String owner, String callSid, Instant at, int checkAfterSeconds) {
-    return pool.preparedQuery(PLACED)
-        .execute(Tuple.of(callbackId, attemptId, callSid, Rows.timestamp(at), owner, (double) checkAfterSeconds)).mapEmpty();
+  /**
+   * A call the network accepted for a claimed callback.
+   *
+   * @param checkAfterSeconds when to look the call up if its end has not been reported by then
+   */
+  public record Placement(long callbackId, long attemptId, String callSid, Instant at, int checkAfterSeconds) {}
+
+  /** Records calls placed by the instance {@code owner}: their CallSids, and their leases released. */
+  public Future<Void> placed(List<Placement> placements, String owner) {
+    int n = placements.size();
+    Long[] callbacks = new Long[n];
+    Long[] attempts = new Long[n];
+    String[] callSids = new String[n];
+    java.time.OffsetDateTime[] times = new java.time.OffsetDateTime[n];
+    Double[] checkAfter = new Double[n];
+    for (int i = 0; i < n; i++) {
+      Placement p = placements.get(i);
+      callbacks[i] = p.callbackId();
+      attempts[i] = p.attemptId();
+      callSids[i] = p.callSid();
+      times[i] = Rows.timestamp(p.at());
+      checkAfter[i] = (double) p.checkAfterSeconds();
+    }
+    return pool.preparedQuery(PLACED).execute(Tuple.of(callbacks, attempts, callSids, times, checkAfter, owner)).mapEmpty();
   }
 
   /** A placed call whose end was not reported in time. */

@@ -42,6 +42,15 @@ class TwoInstancesTest {
         assertThat(twilio.callCreations()).hasSize(count);
         List<Object> owners = db.query("SELECT DISTINCT owner FROM callbacks").stream().map(r -> r.get("owner")).toList();
         assertThat(owners).as("both instances took part").hasSize(2);
+
+        // Placed calls are recorded in groups: each callback still gets its own call's SID, and its lease is released.
+        Map<String, String> sidByNumber = twilio.calls().stream()
+            .collect(Collectors.toMap(call -> call.getString("to"), call -> call.getString("sid")));
+        Map<String, String> recorded = db.query("""
+                SELECT cb.customer_phone, a.call_sid FROM callbacks cb JOIN callback_attempts a ON a.callback_id = cb.id
+                WHERE cb.state = 'dialing' AND cb.lease_until IS NULL AND cb.check_at > a.placed_at""").stream()
+            .collect(Collectors.toMap(r -> (String) r.get("customer_phone"), r -> (String) r.get("call_sid")));
+        assertThat(recorded).isEqualTo(sidByNumber);
       }
     }
   }
