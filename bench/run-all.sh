@@ -4,7 +4,7 @@
 # Uses an embedded PostgreSQL unless RINGBACK_DATABASE_URL names one (each part gets a new database on it).
 # Options go to the suite's JVM through BENCH_JAVA_OPTS, e.g.
 #   BENCH_JAVA_OPTS="-Dbench.parts=webhooks,ceilings -Dbench.seconds=10 -Dbench.ladder=1000,2000 -Dbench.callbacks=5000"
-#   BENCH_JAVA_OPTS="-Dbench.serverJvm=-XX:StartFlightRecording=filename=target/bench/server.jfr,settings=profile"
+#   BENCH_JAVA_OPTS="-Dbench.serverJvm=-XX:StartFlightRecording=filename=target/bench/{name}.jfr,settings=profile"
 # Needs pgbench (Debian: postgresql-client) for the database ceiling.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -49,6 +49,10 @@ public final class SuiteBenchmark {
   final List<String> parts = List.of(System.getProperty("bench.parts",
       "startup,webhooks,orders,lateness,dispatch,ceilings,peer,scale").split(","));
   final int dispatchCount = Integer.getInteger("bench.callbacks", 5000);
+  /** CPU µs per callback of each dispatcher figure, "dispatcher / PostgreSQL / stand-in", for the peer's table. */
+  final Map<String, String> cpuSplit = new HashMap<>();
+  /** Callbacks placed, unmeasured, before each dispatcher figure (Ringback's and the peer's alike): JIT warm-up. */
+  final int dispatchWarmup = Integer.getInteger("bench.dispatchWarmup", 2000);
   /** Seconds of webhook load before any webhook figure is taken: on 2 cores the JIT needs about a minute of traffic. */
   final int warmup = Integer.getInteger("bench.warmup", 40);
   final int cores = Runtime.getRuntime().availableProcessors();
@@ -176,7 +180,8 @@ public final class SuiteBenchmark {
     jvm.addAll(extraJvm);
     String extra = System.getProperty("bench.serverJvm", "");
     if (!extra.isBlank()) {
-      jvm.addAll(List.of(extra.trim().split("\\s+")));
+      // {name} tells the servers apart, e.g. one flight recording per server.
+      jvm.addAll(List.of(extra.replace("{name}", name).trim().split("\\s+")));
     }
     return ServerProcess.start(jvm, List.of("-jar", jar.toString(), "--config", config(MISSED_DELAY_SECONDS)), env(databaseUrl),
         out.resolve("ringback-" + name + ".log"), ServerProcess.freePort());
@@ -461,14 +466,15 @@ public final class SuiteBenchmark {
   void dispatch(ServerProcess server, String url, String label, boolean twoInstances) throws Exception {
     String name = dbName(server);
     List<List<String>> rows = new ArrayList<>();
-    dispatchRun(name, 200, 1_000_000); // warm-up
+    dispatchRun(name, dispatchWarmup, 1_000_000); // warm-up
     double[] one = dispatchRun(name, dispatchCount, 2_000_000, List.of(server.process.toHandle()));
     rows.add(dispatchRow("1 instance", one));
     figures.put(label + "dispatch.1", one[0]);
+    cpuSplit.put(label + "dispatch.1", String.format("%.0f / %.0f / %.0f", one[5], one[6], one[7]));
     if (twoInstances) {
       try (ServerProcess second = ringback(url, "second", List.of())) {
         second.awaitHealthy(Duration.ofSeconds(60));
-        dispatchRun(name, 200, 3_000_000);
+        dispatchRun(name, dispatchWarmup, 3_000_000);
         double[] two = dispatchRun(name, dispatchCount, 4_000_000, List.of(server.process.toHandle(), second.process.toHandle()));
         rows.add(dispatchRow("2 instances, one database", two));
         figures.put(label + "dispatch.2", two[0]);
@@ -479,8 +485,8 @@ public final class SuiteBenchmark {
             "CPU µs per callback: Ringback / PostgreSQL / stand-in"), rows);
     report.line(dispatchCount + " callbacks made due at one instant by one INSERT; the rate is their number over the time from "
         + "that instant to the last `Calls.json` request at the stand-in (claim with FOR UPDATE SKIP LOCKED, twilio-java request, "
-        + "outcome recorded). 200 callbacks warm up first. CPU time per callback from /proc during the run: the Ringback "
-        + "process(es), PostgreSQL (postmaster and backends), and the suite's JVM, which holds the Twilio stand-in.");
+        + "outcome recorded). " + dispatchWarmup + " callbacks warm up first. CPU time per callback from /proc during the run: the Ringback "
+        + "process(es), PostgreSQL (postmaster and backends), and the Twilio stand-in (its threads in the suite's JVM).");
   }
 
   static List<String> dispatchRow(String run, double[] r) {
@@ -492,13 +498,13 @@ public final class SuiteBenchmark {
     return dispatchRun(database, count, offset, List.of());
   }
 
-  /** @return {rate, p50, p99, max, count, then CPU µs per callback of the servers, PostgreSQL and the suite's JVM} */
+  /** @return {rate, p50, p99, max, count, then CPU µs per callback of the servers, PostgreSQL and the Twilio stand-in} */
   double[] dispatchRun(String database, int count, int offset, List<ProcessHandle> servers) throws Exception {
     twilio.reset();
     java.util.Optional<ProcessHandle> postgres = postmaster();
     long serversBefore = servers.stream().mapToLong(SuiteBenchmark::cpuNanos).sum();
-    long postgresBefore = postgres.map(SuiteBenchmark::cpuNanos).orElse(0L);
-    long suiteBefore = ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    long postgresBefore = postgres.map(SuiteBenchmark::postgresCpuNanos).orElse(0L);
+    long standInBefore = standInCpuNanos();
     Instant due = Instant.now();
     try (Connection c = db.connect(database); var s = c.prepareStatement(
         "INSERT INTO callbacks (business_id, line_id, customer_phone, trigger, triggered_at, last_triggered_at, due_at) "
@@ -514,8 +520,8 @@ public final class SuiteBenchmark {
     }
     RingbackServer.await(count + " dials", Duration.ofMinutes(5), () -> twilio.callCreationCount() >= count);
     double serversCpu = (servers.stream().mapToLong(SuiteBenchmark::cpuNanos).sum() - serversBefore) / 1e3 / count;
-    double postgresCpu = postgres.isPresent() ? (cpuNanos(postgres.get()) - postgresBefore) / 1e3 / count : Double.NaN;
-    double suiteCpu = (ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L) - suiteBefore) / 1e3 / count;
+    double postgresCpu = postgres.isPresent() ? (postgresCpuNanos(postgres.get()) - postgresBefore) / 1e3 / count : Double.NaN;
+    double standInCpu = (standInCpuNanos() - standInBefore) / 1e3 / count;
     List<Double> delays = new ArrayList<>();
     for (var request : twilio.callCreations()) {
       delays.add(Duration.between(due, request.receivedAt()).toNanos() / 1e6);
@@ -523,7 +529,7 @@ public final class SuiteBenchmark {
     Collections.sort(delays);
     double last = delays.get(delays.size() - 1);
     System.out.printf("dispatch %d: %.0f/s p50=%.0f p99=%.0f%n", count, count * 1000.0 / last, pct(delays, 50), pct(delays, 99));
-    return new double[] {count * 1000.0 / last, pct(delays, 50), pct(delays, 99), last, count, serversCpu, postgresCpu, suiteCpu};
+    return new double[] {count * 1000.0 / last, pct(delays, 50), pct(delays, 99), last, count, serversCpu, postgresCpu, standInCpu};
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -629,10 +635,40 @@ public final class SuiteBenchmark {
    * CPU time of a process and all its descendants, in nanoseconds (PostgreSQL: the postmaster and
    * its backends; a backend that has exited is no longer counted, so runs keep their connections).
    */
+  /** CPU time of this JVM's Twilio stand-in: its Vert.x event-loop threads (nothing else here runs on Vert.x during a dispatch run). */
+  static long standInCpuNanos() {
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null && info.getThreadName().startsWith("vert.x-eventloop-thread-")) {
+        total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+      }
+    }
+    return total;
+  }
+
   static long cpuNanos(ProcessHandle root) {
     long total = root.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     for (ProcessHandle child : root.descendants().toList()) {
       total += child.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+    return total;
+  }
+
+  /**
+   * PostgreSQL's CPU time: the postmaster and its living backends, plus the backends that have
+   * exited (the postmaster's reaped children, from /proc), so a pool closed before the second
+   * reading still counts.
+   */
+  static long postgresCpuNanos(ProcessHandle postmaster) {
+    long total = cpuNanos(postmaster);
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(postmaster.pid()), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // Fields 16 and 17 of proc(5) (cutime, cstime), counted from field 3 after the command name; in clock ticks of 10 ms.
+      total += (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 10_000_000L;
+    } catch (IOException | RuntimeException e) {
+      // Not Linux: exited backends are not counted.
     }
     return total;
   }
@@ -683,14 +719,14 @@ public final class SuiteBenchmark {
     }
     java.util.Optional<ProcessHandle> postgres = postmaster();
     long serverBefore = cpuNanos(server);
-    long postgresBefore = postgres.map(SuiteBenchmark::cpuNanos).orElse(0L);
+    long postgresBefore = postgres.map(SuiteBenchmark::postgresCpuNanos).orElse(0L);
     // bash's time reports wrk's own CPU (user and system seconds) on the last line.
     Process p = new ProcessBuilder("bash", "-c", "TIMEFORMAT='cpu %3U %3S'; time " + String.join(" ", command))
         .redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor();
     double serverCpu = (cpuNanos(server) - serverBefore) / 1e3;
-    double postgresCpu = postgres.isPresent() ? (cpuNanos(postgres.get()) - postgresBefore) / 1e3 : Double.NaN;
+    double postgresCpu = postgres.isPresent() ? (postgresCpuNanos(postgres.get()) - postgresBefore) / 1e3 : Double.NaN;
     double wrkCpu = Double.NaN;
     Files.writeString(out.resolve("wrk-" + name + ".log"), String.join(" ", command) + "\n" + output);
     double rps = Double.NaN;
@@ -755,10 +791,18 @@ public final class SuiteBenchmark {
         int.class, int.class, java.util.function.IntSupplier.class);
     String jdbc = "jdbc:postgresql://" + db.host + ":" + db.port + "/" + name;
     List<List<String>> rows = new ArrayList<>();
-    for (int count : List.of(200, dispatchCount)) {
+    java.util.Optional<ProcessHandle> postgres = postmaster();
+    for (int count : List.of(dispatchWarmup, dispatchCount)) {
       twilio.reset();
+      long postgresBefore = postgres.map(SuiteBenchmark::postgresCpuNanos).orElse(0L);
+      long suiteBefore = cpuNanos(ProcessHandle.current());
+      long standInBefore = standInCpuNanos();
       Instant due = (Instant) method.invoke(null, jdbc, db.user, db.password, twilio.baseUrl(), RingbackServer.ACCOUNT_SID,
           RingbackServer.AUTH_TOKEN, count, 16, (java.util.function.IntSupplier) twilio::callCreationCount);
+      double standInCpu = (standInCpuNanos() - standInBefore) / 1e3 / count;
+      // The peer runs in this JVM: its share is the JVM's CPU time less the stand-in's threads.
+      double peerCpu = (cpuNanos(ProcessHandle.current()) - suiteBefore) / 1e3 / count - standInCpu;
+      double postgresCpu = postgres.isPresent() ? (postgresCpuNanos(postgres.get()) - postgresBefore) / 1e3 / count : Double.NaN;
       List<Double> delays = new ArrayList<>();
       for (var request : twilio.callCreations()) {
         delays.add(Duration.between(due, request.receivedAt()).toNanos() / 1e6);
@@ -769,22 +813,27 @@ public final class SuiteBenchmark {
       System.out.printf("peer %d: %.0f/s%n", count, rate);
       if (count == dispatchCount) {
         figures.put("peer.dispatch", rate);
+        figures.put("peer.cpu", peerCpu + postgresCpu + standInCpu);
         rows.add(List.of("db-scheduler, 1 instance", Integer.toString(count), String.format("%.0f", rate), ms(pct(delays, 50)),
-            ms(pct(delays, 99)), ms(last)));
+            ms(pct(delays, 99)), ms(last), String.format("%.0f / %.0f / %.0f", peerCpu, postgresCpu, standInCpu)));
         Double ours = figures.get("dispatch.1");
         if (ours != null) {
-          rows.add(List.of("Ringback, 1 instance (above)", Integer.toString(count), String.format("%.0f", ours), "", "", ""));
-          rows.add(List.of("**ratio Ringback / db-scheduler**", "", String.format("**%.2f**", ours / rate), "", "", ""));
+          rows.add(List.of("Ringback, 1 instance (above)", Integer.toString(count), String.format("%.0f", ours), "", "", "",
+              cpuSplit.getOrDefault("dispatch.1", "")));
+          rows.add(List.of("**ratio Ringback / db-scheduler**", "", String.format("**%.2f**", ours / rate), "", "", "", ""));
         }
       }
     }
     report.table("Peer: the same due-callback workload run by db-scheduler on the same PostgreSQL",
-        List.of("run", "callbacks", "rate (callbacks/s)", "due to Calls.json p50", "p99", "max"), rows);
+        List.of("run", "callbacks", "rate (callbacks/s)", "due to Calls.json p50", "p99", "max",
+            "CPU µs per callback: dispatcher / PostgreSQL / stand-in"), rows);
     report.line("db-scheduler " + peer.getMethod("version").invoke(null) + " (bench profile only): one one-time task per callback, "
         + "16 executor threads (Ringback's twilio.worker-threads), lock-and-fetch polling (SELECT … FOR UPDATE SKIP LOCKED) every "
         + "100 ms, HikariCP with 18 connections. Each execution reads its callback row, places the call with twilio-java through the "
         + "same HTTP client class Ringback uses, and records the CallSid and outcome on the row; db-scheduler then deletes the "
-        + "execution. 200 callbacks warm up first.");
+        + "execution. " + dispatchWarmup + " callbacks warm up first, as for Ringback. CPU time from /proc and per thread: the peer "
+        + "runs in the suite's JVM, so its figure is that JVM's CPU time less the stand-in's threads (its garbage collection and "
+        + "JIT compilation included); Ringback's is its whole server process.");
   }
 
   /**
