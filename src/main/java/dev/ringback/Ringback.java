@@ -105,32 +105,43 @@ public final class Ringback implements AutoCloseable {
     Vertx vertx = null;
     Database database = null;
     try {
+      // twilio-java's client (an HTTP client and a JSON mapper) is built while Vert.x and the database get ready.
+      CompletableFuture<Optional<com.twilio.http.TwilioRestClient>> twilioClient = CompletableFuture.supplyAsync(
+          () -> config.twilio().configured() ? Optional.of(TwilioTelephony.client(config.twilio(), config.twilio().account()))
+              : Optional.empty(), runnable -> new Thread(runnable, "ringback-twilio-init").start());
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       registry.config().meterFilter(RingbackMetrics.httpLatencyBuckets());
-      new ClassLoaderMetrics().bindTo(registry);
-      new JvmMemoryMetrics().bindTo(registry);
-      new JvmGcMetrics().bindTo(registry);
-      new JvmThreadMetrics().bindTo(registry);
-      new ProcessorMetrics().bindTo(registry);
-      new UptimeMetrics().bindTo(registry);
+      // What only the first requests need is loaded on the side, off the path to the database.
+      CompletableFuture<Void> preloaded = CompletableFuture.runAsync(() -> {
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        dev.ringback.http.Operations.preload();
+        dev.ringback.domain.TimeZones.preload();
+      }, runnable -> new Thread(runnable, "ringback-preload").start());
       vertx = Vertx.builder()
           .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
               .setEnabled(true)
               .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME))))
           .withMetrics(new GuardedMetricsFactory(new MicrometerMetricsFactory(registry)))
           .build();
-      dev.ringback.http.Operations.preload();
-      dev.ringback.domain.TimeZones.preload();
       int port = config.http().port() == 0 ? freePort() : config.http().port();
-      Telephony network = config.twilio().configured()
-          ? new TwilioTelephony(vertx, config.twilio())
+      database = await(ready);
+      Pool pool = database.createPool(vertx, config.database().poolSize());
+      // The first connection opens while the telephony client is finished; start-up then queries at once.
+      pool.query("SELECT 1").execute();
+      Optional<com.twilio.http.TwilioRestClient> client = await(twilioClient);
+      Telephony network = client.isPresent()
+          ? new TwilioTelephony(vertx, config.twilio(), client.get())
           : new SimulatedTelephony(vertx, () -> "http://127.0.0.1:" + port, clock, new Random(),
               config.metrics().ringSeconds() * 1000L);
-      database = awaitDatabase(ready);
-      Pool pool = database.createPool(vertx, config.database().poolSize());
       OptionalInt managementPort = config.http().managementPort().stream().map(p -> p == 0 ? freePort() : p).findFirst();
       Services services = bootstrap(vertx, config, clock, pool, registry, network)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      await(preloaded); // before any verticle runs: no event loop reads those resources
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
       String http = vertx.deployVerticle(() -> new HttpVerticle(services, port, managementPort),
               new DeploymentOptions().setInstances(instances))
@@ -168,8 +179,8 @@ public final class Ringback implements AutoCloseable {
     }
   }
 
-  /** The started, migrated database, or the exception that stopped it (not wrapped). */
-  private static Database awaitDatabase(CompletableFuture<Database> ready) throws Exception {
+  /** What a start-up task produced, or the exception that stopped it (not wrapped). */
+  private static <T> T await(CompletableFuture<T> ready) throws Exception {
     try {
       return ready.get();
     } catch (java.util.concurrent.ExecutionException e) {

@@ -50,8 +50,18 @@ public final class TwilioTelephony implements Telephony {
    * them, else with its account SID and auth token. Every business shares the one worker pool.
    */
   public TwilioTelephony(Vertx vertx, RingbackConfig.Twilio config, RingbackConfig.TwilioAccount account) {
+    this(vertx, config, client(config, account));
+  }
+
+  /** With a client built beforehand (start-up builds it while Vert.x and the database get ready). */
+  public TwilioTelephony(Vertx vertx, RingbackConfig.Twilio config, TwilioRestClient client) {
     this.workers = vertx.createSharedWorkerExecutor("twilio-rest", config.workerThreads());
-    this.client = new TwilioRestClient.Builder(account.usesApiKey() ? account.apiKey() : account.accountSid(),
+    this.client = client;
+  }
+
+  /** twilio-java's client for the account: its HTTP client and JSON mapper, the slow part to build. */
+  public static TwilioRestClient client(RingbackConfig.Twilio config, RingbackConfig.TwilioAccount account) {
+    return new TwilioRestClient.Builder(account.usesApiKey() ? account.apiKey() : account.accountSid(),
             account.usesApiKey() ? account.apiSecret() : account.authToken())
         .accountSid(account.accountSid())
         .httpClient(new RebasedHttpClient(config.apiUrl(), config.requestTimeoutSeconds()))
