@@ -52,7 +52,7 @@ public final class SuiteBenchmark {
   /** CPU µs per callback of each dispatcher figure, "dispatcher / PostgreSQL / stand-in", for the peer's table. */
   final Map<String, String> cpuSplit = new HashMap<>();
   /** Callbacks placed, unmeasured, before each dispatcher figure (Ringback's and the peer's alike): JIT warm-up. */
-  final int dispatchWarmup = Integer.getInteger("bench.dispatchWarmup", 2000);
+  final int dispatchWarmup = Integer.getInteger("bench.dispatchWarmup", 5000);
   /** Seconds of webhook load before any webhook figure is taken: on 2 cores the JIT needs about a minute of traffic. */
   final int warmup = Integer.getInteger("bench.warmup", 40);
   final int cores = Runtime.getRuntime().availableProcessors();
