@@ -792,7 +792,8 @@ public final class SuiteBenchmark {
     String jdbc = "jdbc:postgresql://" + db.host + ":" + db.port + "/" + name;
     List<List<String>> rows = new ArrayList<>();
     java.util.Optional<ProcessHandle> postgres = postmaster();
-    for (int count : List.of(dispatchWarmup, dispatchCount)) {
+    for (boolean measured : List.of(false, true)) {
+      int count = measured ? dispatchCount : dispatchWarmup;
       twilio.reset();
       long postgresBefore = postgres.map(SuiteBenchmark::postgresCpuNanos).orElse(0L);
       long suiteBefore = cpuNanos(ProcessHandle.current());
@@ -811,9 +812,8 @@ public final class SuiteBenchmark {
       double last = delays.get(delays.size() - 1);
       double rate = count * 1000.0 / last;
       System.out.printf("peer %d: %.0f/s%n", count, rate);
-      if (count == dispatchCount) {
+      if (measured) {
         figures.put("peer.dispatch", rate);
-        figures.put("peer.cpu", peerCpu + postgresCpu + standInCpu);
         rows.add(List.of("db-scheduler, 1 instance", Integer.toString(count), String.format("%.0f", rate), ms(pct(delays, 50)),
             ms(pct(delays, 99)), ms(last), String.format("%.0f / %.0f / %.0f", peerCpu, postgresCpu, standInCpu)));
         Double ours = figures.get("dispatch.1");
