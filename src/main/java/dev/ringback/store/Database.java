@@ -133,7 +133,11 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** The versions of the migrations under db/migration in this build (a directory in development, the jar when shipped). */
+  /**
+   * The versions of the migrations under db/migration in this build (a directory in development,
+   * the jar when shipped). Versioned ones only: a repeatable (R__) migration would need Flyway's
+   * checksums to know it changed, so adding one means giving up this shortcut.
+   */
   static Set<String> bundledVersions() throws IOException, java.net.URISyntaxException {
     Path location = Path.of(Database.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     List<String> names;
