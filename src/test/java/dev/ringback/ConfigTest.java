@@ -251,4 +251,40 @@ class ConfigTest {
     assertThat(problem(LINE, Map.of("RINGBACK_SECRET_KEY", "not base64!"))).startsWith("RINGBACK_SECRET_KEY (secrets.key):");
     assertThat(parse(LINE, Map.of()).secrets().configured()).isFalse();
   }
+
+  /** The configuration's own YAML reader gives what Jackson's untyped reading gives, scalar types included. */
+  @Test
+  void yamlIsReadAsJacksonReadsIt() throws Exception {
+    var mapper = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+    java.util.List<String> documents = new java.util.ArrayList<>(java.util.List.of(
+        "", "# only a comment\n", "plain scalar", "- a\n- 2\n",
+        """
+        ints: [0, 7, -3, 12345678901, 0x1F, 017]
+        floats: [1.5, -0.25, 1e3, 2.0]
+        booleans: [true, false, yes, no, on, off, True]
+        nulls: [null, ~, ]
+        strings: ["08:00", '00:00-24:00', "+1 415 555 0100", 08:00, 2026-12-02, "yes"]
+        nested:
+          - {a: 1, b: [x, {c: d}]}
+          - key: |
+              two
+              lines
+            folded: >
+              one
+              line
+        anchors:
+          base: &base {timeout: 25, retries: 3}
+          copy: *base
+        duplicate: first
+        duplicate: second
+        empty_map: {}
+        empty_list: []
+        """,
+        java.nio.file.Files.readString(Path.of("config", "ringback.yaml"))));
+    for (String doc : documents) {
+      var tree = mapper.readTree(doc);
+      Object jackson = tree == null || tree.isMissingNode() || tree.isNull() ? null : mapper.convertValue(tree, Object.class);
+      assertThat(RingbackConfig.readYaml(doc)).as(doc).isEqualTo(jackson);
+    }
+  }
 }
