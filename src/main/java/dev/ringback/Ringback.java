@@ -101,14 +101,14 @@ public final class Ringback implements AutoCloseable {
         started.close();
         throw e;
       }
-    }, runnable -> new Thread(runnable, "ringback-database-start").start());
+    }, onThread("ringback-database-start"));
     Vertx vertx = null;
     Database database = null;
     try {
       // twilio-java's client (an HTTP client and a JSON mapper) is built while Vert.x and the database get ready.
       CompletableFuture<Optional<com.twilio.http.TwilioRestClient>> twilioClient = CompletableFuture.supplyAsync(
           () -> config.twilio().configured() ? Optional.of(TwilioTelephony.client(config.twilio(), config.twilio().account()))
-              : Optional.empty(), runnable -> new Thread(runnable, "ringback-twilio-init").start());
+              : Optional.empty(), onThread("ringback-twilio-init"));
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       registry.config().meterFilter(RingbackMetrics.httpLatencyBuckets());
       // What only the first requests need is loaded on the side, off the path to the database.
@@ -121,7 +121,7 @@ public final class Ringback implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         dev.ringback.http.Operations.preload();
         dev.ringback.domain.TimeZones.preload();
-      }, runnable -> new Thread(runnable, "ringback-preload").start());
+      }, onThread("ringback-preload"));
       vertx = Vertx.builder()
           .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
               .setEnabled(true)
@@ -177,6 +177,11 @@ public final class Ringback implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** Runs a start-up task on a thread of its own, named for thread dumps. */
+  private static java.util.concurrent.Executor onThread(String name) {
+    return task -> new Thread(task, name).start();
   }
 
   /** What a start-up task produced, or the exception that stopped it (not wrapped). */

@@ -74,7 +74,7 @@ public final class Dispatcher extends VerticleBase {
     this.listenOptions = listenOptions;
     this.config = services.config().dialer();
     this.watchdog = new StatusWatchdog(services, store, config.statusCheckSeconds(), config.batchSize());
-    this.placedCalls = new PlacedRecorder(store, owner);
+    this.placedCalls = new PlacedRecorder(store, owner, checkAfterSeconds());
   }
 
   @Override
@@ -291,7 +291,7 @@ public final class Dispatcher extends VerticleBase {
             Instant now = services.clock().instant();
             services.metrics().callbackPlaced(business.slug(), c.trigger(), lineName(c.lineId()), Duration.between(c.triggeredAt(), now));
             LOG.info("callback #{} attempt {} to {} -> placed as {}", c.id(), c.attempt(), PhoneNumbers.mask(c.phone()), placed.callSid());
-            return placedCalls.record(new DialStore.Placement(c.id(), c.attemptId(), placed.callSid(), now, checkAfterSeconds()));
+            return placedCalls.record(new DialStore.Placement(c.id(), c.attemptId(), placed.callSid(), now));
           }, failure -> failed(c, failure));
         });
   }
@@ -334,7 +334,7 @@ public final class Dispatcher extends VerticleBase {
             return store.notPlaced(u.id(), u.attemptId(), owner, now);
           }
           LOG.info("callback #{}: the unanswered request did place call {}; not redialling", u.id(), found.get(0).callSid());
-          return placedCalls.record(new DialStore.Placement(u.id(), u.attemptId(), found.get(0).callSid(), now, checkAfterSeconds()));
+          return placedCalls.record(new DialStore.Placement(u.id(), u.attemptId(), found.get(0).callSid(), now));
         });
   }
 

@@ -17,12 +17,15 @@ final class PlacedRecorder {
 
   private final DialStore store;
   private final String owner;
+  private final int checkAfterSeconds;
   private List<Waiting> waiting = new ArrayList<>();
   private boolean writing;
 
-  PlacedRecorder(DialStore store, String owner) {
+  /** @param checkAfterSeconds when to look a call up if its end has not been reported by then */
+  PlacedRecorder(DialStore store, String owner, int checkAfterSeconds) {
     this.store = store;
     this.owner = owner;
+    this.checkAfterSeconds = checkAfterSeconds;
   }
 
   Future<Void> record(DialStore.Placement placement) {
@@ -41,7 +44,7 @@ final class PlacedRecorder {
     List<Waiting> batch = waiting;
     waiting = new ArrayList<>();
     writing = true;
-    store.placed(batch.stream().map(Waiting::placement).toList(), owner).onComplete(result -> {
+    store.placed(batch.stream().map(Waiting::placement).toList(), owner, checkAfterSeconds).onComplete(result -> {
       writing = false;
       batch.forEach(w -> w.recorded().handle(result));
       write();

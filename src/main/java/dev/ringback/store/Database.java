@@ -125,7 +125,7 @@ public final class Database implements AutoCloseable {
       if (bundled.isEmpty() || !applied.equals(bundled)) {
         return Optional.empty();
       }
-      return bundled.stream().max(Comparator.comparing(Database::versionParts, Database::compareVersions));
+      return bundled.stream().max(Comparator.comparing(Database::versionParts, java.util.Arrays::compare));
     } catch (SQLException | IOException | RuntimeException | java.net.URISyntaxException e) {
       // No history yet (a new database) or nothing to compare: Flyway decides.
       LOG.debug("Schema version not read ahead of Flyway: {}", e.getMessage());
@@ -163,10 +163,6 @@ public final class Database implements AutoCloseable {
 
   private static int[] versionParts(String version) {
     return java.util.Arrays.stream(version.split("\\.")).mapToInt(Integer::parseInt).toArray();
-  }
-
-  private static int compareVersions(int[] a, int[] b) {
-    return java.util.Arrays.compare(a, b);
   }
 
   public Pool createPool(Vertx vertx, int size) {

@@ -69,18 +69,18 @@ public final class DialStore {
       ON CONFLICT (business_id) DO UPDATE SET next_slot = GREATEST(p.next_slot, $1) + make_interval(secs => $2)
       RETURNING next_slot - make_interval(secs => $2) AS slot""";
   /**
-   * One statement per placed call: the attempt gets its CallSid, the callback lets go of its
-   * lease and is looked up at {@code check_at} if the call has not reported its end by then.
+   * Calls placed by one instance, in one statement (arrays of callback, attempt, CallSid and time):
+   * each attempt gets its CallSid, each callback lets go of its lease and is looked up at
+   * {@code check_at} if its call has not reported its end by then.
    */
-  /** Calls placed by one instance, recorded in one statement (arrays of callback, attempt, CallSid, time, check delay). */
   static final String PLACED = """
       WITH placed AS (
-        SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[], $5::float8[])
-          AS p(callback_id, attempt_id, call_sid, placed_at, check_after)),
+        SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[])
+          AS p(callback_id, attempt_id, call_sid, placed_at)),
       attempts AS (
         UPDATE callback_attempts a SET call_sid = p.call_sid, placed_at = p.placed_at FROM placed p WHERE a.id = p.attempt_id)
       UPDATE callbacks cb SET lease_until = NULL, needs_reconcile = false, error_streak = 0,
-                              check_at = p.placed_at + make_interval(secs => p.check_after), updated_at = now()
+                              check_at = p.placed_at + make_interval(secs => $5), updated_at = now()
       FROM placed p WHERE cb.id = p.callback_id AND cb.owner = $6""";
   /**
    * Placed calls that have not reported their end in time; claimed by pushing their next check
@@ -225,30 +225,29 @@ public final class DialStore {
         .map(rows -> Rows.instant(rows.iterator().next().getOffsetDateTime("slot")));
   }
 
-  /**
-   * A call the network accepted for a claimed callback.
-   *
-   * @param checkAfterSeconds when to look the call up if its end has not been reported by then
-   */
-  public record Placement(long callbackId, long attemptId, String callSid, Instant at, int checkAfterSeconds) {}
+  /** A call the network accepted for a claimed callback. */
+  public record Placement(long callbackId, long attemptId, String callSid, Instant at) {}
 
-  /** Records calls placed by the instance {@code owner}: their CallSids, and their leases released. */
-  public Future<Void> placed(List<Placement> placements, String owner) {
+  /**
+   * Records calls placed by the instance {@code owner}: their CallSids, and their leases released.
+   *
+   * @param checkAfterSeconds when to look a call up if its end has not been reported by then
+   */
+  public Future<Void> placed(List<Placement> placements, String owner, int checkAfterSeconds) {
     int n = placements.size();
     Long[] callbacks = new Long[n];
     Long[] attempts = new Long[n];
     String[] callSids = new String[n];
     java.time.OffsetDateTime[] times = new java.time.OffsetDateTime[n];
-    Double[] checkAfter = new Double[n];
     for (int i = 0; i < n; i++) {
       Placement p = placements.get(i);
       callbacks[i] = p.callbackId();
       attempts[i] = p.attemptId();
       callSids[i] = p.callSid();
       times[i] = Rows.timestamp(p.at());
-      checkAfter[i] = (double) p.checkAfterSeconds();
     }
-    return pool.preparedQuery(PLACED).execute(Tuple.of(callbacks, attempts, callSids, times, checkAfter, owner)).mapEmpty();
+    return pool.preparedQuery(PLACED)
+        .execute(Tuple.of(callbacks, attempts, callSids, times, (double) checkAfterSeconds, owner)).mapEmpty();
   }
 
   /** A placed call whose end was not reported in time. */
