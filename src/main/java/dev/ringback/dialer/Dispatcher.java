@@ -9,6 +9,7 @@ import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.domain.TimeZones;
 import dev.ringback.store.AgentStore;
 import dev.ringback.store.DialStore;
+import dev.ringback.store.GroupWrite;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -17,6 +18,7 @@ import io.vertx.pgclient.PgConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -56,7 +58,8 @@ public final class Dispatcher extends VerticleBase {
   private boolean stopped;
   private PgConnection listener;
   private final StatusWatchdog watchdog;
-  private final PlacedRecorder placedCalls;
+  /** Placed calls are recorded in groups: under load, one statement for the calls placed during the last one. */
+  private final GroupWrite<DialStore.Placement, Void> placedCalls;
   private boolean watching;
   private final java.util.Set<Promise<Void>> pacing = new java.util.HashSet<>();
   /** The one-shot timer set for the next callback that becomes due, and the instant it is set for. */
@@ -74,7 +77,9 @@ public final class Dispatcher extends VerticleBase {
     this.listenOptions = listenOptions;
     this.config = services.config().dialer();
     this.watchdog = new StatusWatchdog(services, store, config.statusCheckSeconds(), config.batchSize());
-    this.placedCalls = new PlacedRecorder(store, owner, checkAfterSeconds());
+    int checkAfter = checkAfterSeconds();
+    this.placedCalls = new GroupWrite<>(placements -> store.placed(placements, owner, checkAfter)
+        .map(v -> Collections.nCopies(placements.size(), (Void) null)));
   }
 
   @Override
@@ -291,7 +296,7 @@ public final class Dispatcher extends VerticleBase {
             Instant now = services.clock().instant();
             services.metrics().callbackPlaced(business.slug(), c.trigger(), lineName(c.lineId()), Duration.between(c.triggeredAt(), now));
             LOG.info("callback #{} attempt {} to {} -> placed as {}", c.id(), c.attempt(), PhoneNumbers.mask(c.phone()), placed.callSid());
-            return placedCalls.record(new DialStore.Placement(c.id(), c.attemptId(), placed.callSid(), now));
+            return placedCalls.add(new DialStore.Placement(c.id(), c.attemptId(), placed.callSid(), now));
           }, failure -> failed(c, failure));
         });
   }
@@ -334,7 +339,7 @@ public final class Dispatcher extends VerticleBase {
             return store.notPlaced(u.id(), u.attemptId(), owner, now);
           }
           LOG.info("callback #{}: the unanswered request did place call {}; not redialling", u.id(), found.get(0).callSid());
-          return placedCalls.record(new DialStore.Placement(u.id(), u.attemptId(), found.get(0).callSid(), now));
+          return placedCalls.add(new DialStore.Placement(u.id(), u.attemptId(), found.get(0).callSid(), now));
         });
   }
 

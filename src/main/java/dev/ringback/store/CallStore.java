@@ -37,6 +37,18 @@ public final class CallStore {
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
       ON CONFLICT (call_sid, call_status) DO NOTHING
       RETURNING id""";
+  /**
+   * A group of events that are only kept, in one statement (arrays of {@link #INSERT_EVENT}'s
+   * columns). It answers the events it stored; an event it skipped was seen before, or twice in
+   * the group.
+   */
+  static final String INSERT_EVENTS = """
+      INSERT INTO call_events (call_sid, parent_call_sid, call_status, sequence_number, twilio_timestamp,
+                               direction, from_number, to_number, call_duration, answered_by)
+      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::timestamptz[],
+                           $6::text[], $7::text[], $8::text[], $9::int[], $10::text[])
+      ON CONFLICT (call_sid, call_status) DO NOTHING
+      RETURNING call_sid, call_status""";
   /** Only the first answering leg counts: the update is its own guard against duplicates. */
   static final String MARK_ANSWERED = "UPDATE calls c SET answered_at = $3, answered_leg_sid = $2, agent_contact = $4 "
       + "WHERE call_sid = $1 AND answered_at IS NULL RETURNING c.arrived_at, " + CALL_FACTS;
@@ -206,13 +218,54 @@ public final class CallStore {
         Rows.timestamp(event.timestamp()), event.direction(), event.from(), event.to(),
         event.callDuration(), event.answeredBy()});
     if (callbackId == null && !changesTheCall(event)) {
-      // Most events are only kept (a call's initiated, ringing, in-progress): one statement, no transaction.
-      return pool.preparedQuery(INSERT_EVENT).execute(row).map(inserted -> Applied.nothing(inserted.rowCount() == 0));
+      // Most events are only kept (a call's initiated, ringing, in-progress): no transaction, and
+      // under load one statement for all the events that came in while the last one ran.
+      return GroupWrite.<CallEvent, Boolean>onThisEventLoop(this, () -> new GroupWrite<>(this::keep))
+          .map(events -> events.add(event))
+          .orElseGet(() -> pool.preparedQuery(INSERT_EVENT).execute(row).map(inserted -> inserted.rowCount() == 1))
+          .map(stored -> Applied.nothing(!stored));
     }
     return pool.withTransaction(conn -> conn.preparedQuery(INSERT_EVENT).execute(row)
         .compose(inserted -> inserted.rowCount() == 0
             ? Future.succeededFuture(Applied.nothing(true))
             : callbackId != null ? applyCallbackLeg(conn, event, callbackId, businessId) : applyNew(conn, event)));
+  }
+
+  /** Stores events that are only kept; for each, whether it was new. */
+  private Future<List<Boolean>> keep(List<CallEvent> events) {
+    int n = events.size();
+    String[] sids = new String[n];
+    String[] parents = new String[n];
+    String[] statuses = new String[n];
+    Integer[] sequences = new Integer[n];
+    java.time.OffsetDateTime[] times = new java.time.OffsetDateTime[n];
+    String[] directions = new String[n];
+    String[] froms = new String[n];
+    String[] tos = new String[n];
+    Integer[] durations = new Integer[n];
+    String[] answeredBy = new String[n];
+    for (int i = 0; i < n; i++) {
+      CallEvent e = events.get(i);
+      sids[i] = e.callSid();
+      parents[i] = e.parentCallSid();
+      statuses[i] = e.status().value();
+      sequences[i] = e.sequenceNumber();
+      times[i] = Rows.timestamp(e.timestamp());
+      directions[i] = e.direction();
+      froms[i] = e.from();
+      tos[i] = e.to();
+      durations[i] = e.callDuration();
+      answeredBy[i] = e.answeredBy();
+    }
+    Tuple columns = Tuple.from(new Object[] {sids, parents, statuses, sequences, times, directions, froms, tos, durations, answeredBy});
+    return pool.preparedQuery(INSERT_EVENTS).execute(columns).map(rows -> {
+      java.util.Set<String> stored = new java.util.HashSet<>();
+      rows.forEach(r -> stored.add(r.getString("call_sid") + ' ' + r.getString("call_status")));
+      List<Boolean> isNew = new ArrayList<>(n);
+      // The first of two equal events in one group is the one stored.
+      events.forEach(e -> isNew.add(stored.remove(e.callSid() + ' ' + e.status().value())));
+      return isNew;
+    });
   }
 
   /** Whether {@link #applyNew} does more than keep the event: an agent's leg answered, or a call ended. */

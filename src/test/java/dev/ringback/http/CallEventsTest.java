@@ -11,6 +11,13 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -158,6 +165,50 @@ class CallEventsTest {
   void eventForACallWeNeverSawIsStoredAndHarmless() {
     assertThat(parentEvent("CAstranger1", "completed", 10, 10).statusCode()).isEqualTo(200);
     assertThat(db.count("SELECT count(*) FROM call_events WHERE call_sid = 'CAstranger1'")).isEqualTo(1);
+  }
+
+  @Test
+  void aBurstOfEventsSentTwiceIsStoredOnceEachWithItsOwnFields() throws Exception {
+    // Events that arrive while others are being written go in one statement with them: each must
+    // still get its own row, once, whichever of its two copies comes first.
+    String[] statuses = {"initiated", "ringing", "in-progress"};
+    List<Callable<Integer>> sends = new ArrayList<>();
+    for (int copy = 0; copy < 2; copy++) {
+      for (int call = 0; call < 40; call++) {
+        for (int s = 0; s < statuses.length; s++) {
+          String sid = String.format("CAburst%05d", call);
+          String status = statuses[s];
+          String sequence = Integer.toString(s);
+          String from = String.format("+1415555%04d", call);
+          sends.add(() -> server.twilio("/twilio/status", "CallSid", sid, "CallStatus", status, "SequenceNumber", sequence,
+              "Timestamp", TWILIO.format(ARRIVAL.plusSeconds(Integer.parseInt(sequence))), "Direction", "inbound",
+              "From", from, "To", LINE_NUMBER).statusCode());
+        }
+      }
+    }
+    Collections.shuffle(sends, new java.util.Random(7));
+    ExecutorService senders = Executors.newFixedThreadPool(16);
+    try {
+      for (Future<Integer> answer : senders.invokeAll(sends)) {
+        assertThat(answer.get()).isEqualTo(200);
+      }
+    } finally {
+      senders.shutdownNow();
+    }
+
+    assertThat(db.count("SELECT count(*) FROM call_events WHERE call_sid LIKE 'CAburst%'")).isEqualTo(120);
+    var rows = db.query("SELECT call_sid, call_status, sequence_number, from_number, EXTRACT(EPOCH FROM twilio_timestamp)::bigint AS epoch "
+        + "FROM call_events "
+        + "WHERE call_sid LIKE 'CAburst%'");
+    for (var row : rows) {
+      int call = Integer.parseInt(((String) row.get("call_sid")).substring(7));
+      int sequence = java.util.Arrays.asList(statuses).indexOf(row.get("call_status"));
+      assertThat(row).containsEntry("sequence_number", sequence)
+          .containsEntry("from_number", String.format("+1415555%04d", call))
+          .containsEntry("epoch", ARRIVAL.getEpochSecond() + sequence);
+    }
+    // Rows written by one statement share its transaction's time: fewer times than rows means groups formed.
+    assertThat(db.count("SELECT count(DISTINCT received_at) FROM call_events WHERE call_sid LIKE 'CAburst%'")).isLessThan(120);
   }
 
   @Test
