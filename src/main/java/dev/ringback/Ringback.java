@@ -105,10 +105,6 @@ public final class Ringback implements AutoCloseable {
     Vertx vertx = null;
     Database database = null;
     try {
-      // twilio-java's client (an HTTP client and a JSON mapper) is built while Vert.x and the database get ready.
-      CompletableFuture<Optional<com.twilio.http.TwilioRestClient>> twilioClient = CompletableFuture.supplyAsync(
-          () -> config.twilio().configured() ? Optional.of(TwilioTelephony.client(config.twilio(), config.twilio().account()))
-              : Optional.empty(), onThread("ringback-twilio-init"));
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       registry.config().meterFilter(RingbackMetrics.httpLatencyBuckets());
       // What only the first requests need is loaded on the side, off the path to the database.
@@ -131,11 +127,12 @@ public final class Ringback implements AutoCloseable {
       int port = config.http().port() == 0 ? freePort() : config.http().port();
       database = await(ready);
       Pool pool = database.createPool(vertx, config.database().poolSize());
-      // The first connection opens while the telephony client is finished; start-up then queries at once.
+      // The first connection opens while the services are built; start-up then queries at once.
       pool.query("SELECT 1").execute();
-      Optional<com.twilio.http.TwilioRestClient> client = await(twilioClient);
-      Telephony network = client.isPresent()
-          ? new TwilioTelephony(vertx, config.twilio(), client.get())
+      Optional<TwilioTelephony> twilio = config.twilio().configured()
+          ? Optional.of(new TwilioTelephony(vertx, config.twilio())) : Optional.empty();
+      Telephony network = twilio.isPresent()
+          ? twilio.get()
           : new SimulatedTelephony(vertx, () -> "http://127.0.0.1:" + port, clock, new Random(),
               config.metrics().ringSeconds() * 1000L);
       OptionalInt managementPort = config.http().managementPort().stream().map(p -> p == 0 ? freePort() : p).findFirst();
@@ -146,6 +143,8 @@ public final class Ringback implements AutoCloseable {
       String http = vertx.deployVerticle(() -> new HttpVerticle(services, port, managementPort),
               new DeploymentOptions().setInstances(instances))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      // Webhooks are answered from here on; twilio-java's client, which only calls need, is built now.
+      twilio.ifPresent(t -> t.prepare().onFailure(e -> LOG.warn("twilio-java's client could not be built: {}", e.toString())));
       String dispatcher = vertx.deployVerticle(new Dispatcher(services, new DialStore(pool), database.connectOptions()))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       List<String> stopOrder = new ArrayList<>(List.of(http, dispatcher));

@@ -39,7 +39,10 @@ public final class TwilioTelephony implements Telephony {
       21220, 21401, 21402, 21403, 21404, 21405, 21406, 21407, 21408, 21421, 21422, 21610);
 
   private final WorkerExecutor workers;
-  private final TwilioRestClient client;
+  private final RingbackConfig.Twilio config;
+  private final RingbackConfig.TwilioAccount account;
+  /** Built on first use, on a worker thread: building it loads twilio-java, Jackson and an HTTP client. */
+  private volatile TwilioRestClient client;
 
   public TwilioTelephony(Vertx vertx, RingbackConfig.Twilio config) {
     this(vertx, config, config.account());
@@ -50,17 +53,38 @@ public final class TwilioTelephony implements Telephony {
    * them, else with its account SID and auth token. Every business shares the one worker pool.
    */
   public TwilioTelephony(Vertx vertx, RingbackConfig.Twilio config, RingbackConfig.TwilioAccount account) {
-    this(vertx, config, client(config, account));
+    this.workers = vertx.createSharedWorkerExecutor("twilio-rest", config.workerThreads());
+    this.config = config;
+    this.account = account;
   }
 
-  /** With a client built beforehand (start-up builds it while Vert.x and the database get ready). */
-  public TwilioTelephony(Vertx vertx, RingbackConfig.Twilio config, TwilioRestClient client) {
-    this.workers = vertx.createSharedWorkerExecutor("twilio-rest", config.workerThreads());
-    this.client = client;
+  /**
+   * Builds twilio-java's client now, on the worker pool, so the first call does not wait for it.
+   * Start-up calls this once the server answers webhooks: they need no client, calls do.
+   */
+  public Future<Void> prepare() {
+    return workers.executeBlocking(() -> {
+      client();
+      return null;
+    }, false);
+  }
+
+  /** On worker threads only: the first caller builds the client while the others wait for it. */
+  private TwilioRestClient client() {
+    TwilioRestClient built = client;
+    if (built == null) {
+      synchronized (this) {
+        if (client == null) {
+          client = client(config, account);
+        }
+        built = client;
+      }
+    }
+    return built;
   }
 
   /** twilio-java's client for the account: its HTTP client and JSON mapper, the slow part to build. */
-  public static TwilioRestClient client(RingbackConfig.Twilio config, RingbackConfig.TwilioAccount account) {
+  static TwilioRestClient client(RingbackConfig.Twilio config, RingbackConfig.TwilioAccount account) {
     return new TwilioRestClient.Builder(account.usesApiKey() ? account.apiKey() : account.accountSid(),
             account.usesApiKey() ? account.apiSecret() : account.authToken())
         .accountSid(account.accountSid())
@@ -87,7 +111,7 @@ public final class TwilioTelephony implements Telephony {
         // StartTime filters by day; the exact cut is made here, with a little slack for clock skew.
         Instant cut = since.minusSeconds(60);
         for (Call call : Call.reader().setTo(new PhoneNumber(to)).setFrom(new PhoneNumber(from))
-            .setStartTimeAfter(since.minus(Duration.ofDays(1)).atZone(ZoneOffset.UTC)).setPageSize(50L).read(client)) {
+            .setStartTimeAfter(since.minus(Duration.ofDays(1)).atZone(ZoneOffset.UTC)).setPageSize(50L).read(client())) {
           if (call.getDateCreated() == null || !call.getDateCreated().toInstant().isBefore(cut)) {
             found.add(new PlacedCall(call.getSid(), call.getStatus() == null ? null : call.getStatus().toString()));
           }
@@ -103,7 +127,7 @@ public final class TwilioTelephony implements Telephony {
   public Future<Optional<CallProgress>> fetchCall(String callSid) {
     return workers.executeBlocking(() -> {
       try {
-        Call call = Call.fetcher(callSid).fetch(client);
+        Call call = Call.fetcher(callSid).fetch(client());
         return Optional.of(new CallProgress(call.getSid(),
             call.getStatus() == null ? null : CallStatus.parse(call.getStatus().toString()).orElse(null),
             instant(call.getStartTime()), instant(call.getEndTime()), duration(call.getDuration()), call.getAnsweredBy()));
@@ -120,7 +144,7 @@ public final class TwilioTelephony implements Telephony {
   public Future<String> sendMessage(String from, String to, String body) {
     return workers.executeBlocking(() -> {
       try {
-        return Message.creator(new PhoneNumber(to), new PhoneNumber(from), body).create(client).getSid();
+        return Message.creator(new PhoneNumber(to), new PhoneNumber(from), body).create(client()).getSid();
       } catch (ApiException e) {
         throw classify(e);
       }
@@ -150,7 +174,7 @@ public final class TwilioTelephony implements Telephony {
       creator.setMachineDetection(call.machineDetection());
     }
     try {
-      Call created = creator.create(client);
+      Call created = creator.create(client());
       return new PlacedCall(created.getSid(), created.getStatus() == null ? null : created.getStatus().toString());
     } catch (ApiException e) {
       throw classify(e);
