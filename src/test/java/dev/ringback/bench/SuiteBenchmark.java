@@ -194,7 +194,9 @@ public final class SuiteBenchmark {
     List<List<String>> rows = new ArrayList<>();
     Path data = out.resolve("startup-data");
     deleteTree(data);
-    for (String run : List.of("first start (initdb, migrations)", "second start (data kept)")) {
+    // One start is one sample of a noisy machine: the start with data kept is made three times.
+    List<Double> kept = new ArrayList<>();
+    for (String run : List.of("first start (initdb, migrations)", "start 2 (data kept)", "start 3 (data kept)", "start 4 (data kept)")) {
       Path yaml = out.resolve("ringback-embedded.yaml");
       Files.writeString(yaml, "database:\n  embedded-data-dir: " + data.toAbsolutePath() + "\n" + RingbackServer.LINES_YAML);
       Map<String, String> env = env(null);
@@ -202,9 +204,14 @@ public final class SuiteBenchmark {
           env, out.resolve("ringback-startup-embedded.log"), ServerProcess.freePort())) {
         double ms = server.awaitHealthy(Duration.ofSeconds(120));
         rows.add(List.of("embedded database", run, ms(ms)));
-        figures.put("startup.embedded." + rows.size(), ms);
+        if (run.contains("data kept")) {
+          kept.add(ms);
+        }
       }
     }
+    Collections.sort(kept);
+    rows.add(List.of("embedded database", "**data kept: median of the three**", "**" + ms(kept.get(1)) + "**"));
+    figures.put("startup.embedded.kept", kept.get(1));
     // The same start with a class-data archive (AppCDS) of the classes a start loads, written by one training start.
     Path archive = out.resolve("ringback.jsa");
     Files.deleteIfExists(archive);
