@@ -84,7 +84,7 @@ public final class TwilioTelephony implements Telephony {
   }
 
   /** twilio-java's client for the account: its HTTP client and JSON mapper, the slow part to build. */
-  static TwilioRestClient client(RingbackConfig.Twilio config, RingbackConfig.TwilioAccount account) {
+  private static TwilioRestClient client(RingbackConfig.Twilio config, RingbackConfig.TwilioAccount account) {
     return new TwilioRestClient.Builder(account.usesApiKey() ? account.apiKey() : account.accountSid(),
             account.usesApiKey() ? account.apiSecret() : account.authToken())
         .accountSid(account.accountSid())

@@ -213,18 +213,18 @@ public final class CallStore {
    * another business (ids are easy to guess, unlike Twilio's CallSids) changes nothing.
    */
   public Future<Applied> apply(CallEvent event, Long callbackId, Long businessId) {
-    Tuple row = Tuple.from(new Object[] {
-        event.callSid(), event.parentCallSid(), event.status().value(), event.sequenceNumber(),
-        Rows.timestamp(event.timestamp()), event.direction(), event.from(), event.to(),
-        event.callDuration(), event.answeredBy()});
     if (callbackId == null && !changesTheCall(event)) {
       // Most events are only kept (a call's initiated, ringing, in-progress): no transaction, and
       // under load one statement for all the events that came in while the last one ran.
       return GroupWrite.<CallEvent, Boolean>onThisEventLoop(this, () -> new GroupWrite<>(this::keep))
           .map(events -> events.add(event))
-          .orElseGet(() -> pool.preparedQuery(INSERT_EVENT).execute(row).map(inserted -> inserted.rowCount() == 1))
+          .orElseGet(() -> keep(List.of(event)).map(stored -> stored.get(0)))
           .map(stored -> Applied.nothing(!stored));
     }
+    Tuple row = Tuple.from(new Object[] {
+        event.callSid(), event.parentCallSid(), event.status().value(), event.sequenceNumber(),
+        Rows.timestamp(event.timestamp()), event.direction(), event.from(), event.to(),
+        event.callDuration(), event.answeredBy()});
     return pool.withTransaction(conn -> conn.preparedQuery(INSERT_EVENT).execute(row)
         .compose(inserted -> inserted.rowCount() == 0
             ? Future.succeededFuture(Applied.nothing(true))
