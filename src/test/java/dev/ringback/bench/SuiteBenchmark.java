@@ -104,6 +104,9 @@ public final class SuiteBenchmark {
       if (parts.contains("scale")) {
         scale();
       }
+      if (parts.contains("lateness-history")) {
+        latenessHistory();
+      }
     } finally {
       twilio.close();
       db.close();
@@ -311,7 +314,9 @@ public final class SuiteBenchmark {
           int best = fixed.sustained(50) ? 500 : 0;
           server.startSampling();
           for (int rate : ladder) {
+            long[] cpuBefore = cpuNow(server.process.toHandle());
             OpenLoop.Result step = load.run(rate, seconds, path.equals("/twilio/status") ? statusRequests() : voiceRequests());
+            stepCpu(label + path, rate, step, cpuBefore, server.process.toHandle());
             System.out.println(label + path + " " + step.summary() + (step.firstError() == null ? "" : " " + step.firstError()));
             rows.add(row(path, "ladder " + rate + "/s, " + seconds + " s" + (step.sustained(50) ? "" : " (not sustained)"), step,
                 null));
@@ -412,23 +417,45 @@ public final class SuiteBenchmark {
   // Missed call to dial
 
   void lateness(ServerProcess server, String label) throws Exception {
+    Lateness result = latenessRun(server, label);
+    List<Double> late = result.late();
+    figures.put(label + "lateness.p50", pct(late, 50));
+    figures.put(label + "lateness.p99", pct(late, 99));
+    report.table("Missed call to callback dial: lateness against the configured delay" + (label.isEmpty() ? "" : " (" + label + ")"),
+        List.of("run", "callbacks", "webhook errors", "lateness p50", "p99", "max"),
+        List.of(List.of(LATENESS_RATE + " missed calls/s for " + LATENESS_SECONDS + " s, delay " + MISSED_DELAY_SECONDS + " s",
+            Integer.toString(late.size()), Integer.toString(result.errors()), ms(pct(late, 50)), ms(pct(late, 99)),
+            ms(pct(late, 100)))));
+    report.line("Each missed call: `/twilio/voice` (all calls, then) `/twilio/dial` with DialCallStatus=no-answer (signed, "
+        + LATENESS_RATE + "/s); the callback's `due_at` (trigger + " + MISSED_DELAY_SECONDS + " s, as stored) against the arrival of "
+        + "its `Calls.json` request.");
+    System.out.println(label + "lateness n=" + late.size() + " p50=" + pct(late, 50) + " p99=" + pct(late, 99) + " max=" + pct(late, 100));
+  }
+
+  static final int LATENESS_RATE = 20;
+  static final int LATENESS_SECONDS = 10;
+
+  /** One lateness run's samples (sorted, ms) and the errors its webhooks got. */
+  record Lateness(List<Double> late, int errors) {}
+
+  /** Missed calls at {@value #LATENESS_RATE}/s for {@value #LATENESS_SECONDS} s; each callback's dial against its due time. */
+  Lateness latenessRun(ServerProcess server, String label) throws Exception {
     dispatchRun(dbName(server), 200, 5_000_000 + sequence * 1000); // warm-up of the dialler (twilio-java's first calls are slow)
     twilio.reset();
     int run = ++sequence;
-    int rate = 20;
-    int secs = 10;
+    int calls = LATENESS_RATE * LATENESS_SECONDS;
     try (OpenLoop load = new OpenLoop("127.0.0.1", server.port, 64)) {
       // Each missed call is two webhooks: the call comes in, then (here a run later, as Twilio sends it once the agents
-      // have rung out) the <Dial> to the agents ends unanswered, which schedules the callback.
+      // have rung out) the <Dial> to the agents ends unanswered, which schedules the callback. The calls coming in are
+      // not measured: they are sent faster.
       IntFunction<String> sid = call -> String.format("CA%08d%024d", run, call);
       IntFunction<String> from = call -> phone(510, run * 10000 + call);
-      load.run(rate, secs, call -> twilioRequest("/twilio/voice", List.of(Map.entry("CallSid", sid.apply(call)),
+      load.run(calls / 2, 2, call -> twilioRequest("/twilio/voice", List.of(Map.entry("CallSid", sid.apply(call)),
           Map.entry("From", from.apply(call)), Map.entry("To", LINE), Map.entry("CallStatus", "ringing"),
           Map.entry("Direction", "inbound"))));
-      OpenLoop.Result result = load.run(rate, secs, call -> twilioRequest("/twilio/dial", List.of(Map.entry("CallSid", sid.apply(call)),
-          Map.entry("From", from.apply(call)), Map.entry("To", LINE), Map.entry("CallStatus", "in-progress"),
-          Map.entry("DialCallStatus", "no-answer"))));
-      int calls = rate * secs;
+      OpenLoop.Result result = load.run(LATENESS_RATE, LATENESS_SECONDS, call -> twilioRequest("/twilio/dial",
+          List.of(Map.entry("CallSid", sid.apply(call)), Map.entry("From", from.apply(call)), Map.entry("To", LINE),
+              Map.entry("CallStatus", "in-progress"), Map.entry("DialCallStatus", "no-answer"))));
       RingbackServer.await("every missed call dialled back", Duration.ofMinutes(2), () -> twilio.callCreationCount() >= calls);
       Map<String, Instant> due = new HashMap<>();
       try (Connection c = db.connect(dbName(server)); Statement s = c.createStatement();
@@ -448,16 +475,62 @@ public final class SuiteBenchmark {
       }
       Files.writeString(out.resolve("lateness" + label + ".tsv"), raw);
       Collections.sort(late);
-      figures.put(label + "lateness.p50", pct(late, 50));
-      figures.put(label + "lateness.p99", pct(late, 99));
-      report.table("Missed call to callback dial: lateness against the configured delay" + (label.isEmpty() ? "" : " (" + label + ")"),
-          List.of("run", "callbacks", "webhook errors", "lateness p50", "p99", "max"),
-          List.of(List.of(rate + " missed calls/s for " + secs + " s, delay " + MISSED_DELAY_SECONDS + " s",
-              Integer.toString(late.size()), Integer.toString(result.errors()), ms(pct(late, 50)), ms(pct(late, 99)),
-              ms(pct(late, 100)))));
-      report.line("Each missed call: `/twilio/voice` (all calls, then 10 s later) `/twilio/dial` with DialCallStatus=no-answer (signed); the callback's "
-          + "`due_at` (trigger + " + MISSED_DELAY_SECONDS + " s, as stored) against the arrival of its `Calls.json` request.");
-      System.out.println(label + "lateness n=" + late.size() + " p50=" + pct(late, 50) + " p99=" + pct(late, 99) + " max=" + pct(late, 100));
+      return new Lateness(late, result.errors());
+    }
+  }
+
+  /**
+   * Missed-call lateness on an empty database and on one with the history, side by side: two
+   * servers started together, warmed up alike, measured in turns (the order alternating), so
+   * the machine's minute-to-minute changes fall on both. Not in the default parts (about 4 minutes).
+   */
+  void latenessHistory() throws Exception {
+    int rounds = Integer.getInteger("bench.rounds", 4);
+    String emptyName = "bench_ab_empty";
+    String historyName = "bench_ab_history";
+    String emptyUrl = db.create(emptyName);
+    String historyUrl = db.create(historyName);
+    try (ServerProcess empty = ringback(emptyUrl, "ab-empty", List.of());
+         ServerProcess history = ringback(historyUrl, "ab-history", List.of())) {
+      databases.put(empty.port, emptyName);
+      databases.put(history.port, historyName);
+      empty.awaitHealthy(Duration.ofSeconds(60));
+      history.awaitHealthy(Duration.ofSeconds(60));
+      seed(historyName);
+      Map<String, ServerProcess> servers = Map.of("empty", empty, "history", history);
+      Map<String, List<Double>> pooled = Map.of("empty", new ArrayList<>(), "history", new ArrayList<>());
+      List<List<String>> rows = new ArrayList<>();
+      for (String name : List.of("empty", "history")) {
+        latenessRun(servers.get(name), "-ab-warmup"); // unmeasured: the same start for both
+      }
+      for (int round = 1; round <= rounds; round++) {
+        List<String> order = round % 2 == 1 ? List.of("empty", "history") : List.of("history", "empty");
+        Map<String, List<Double>> runs = new HashMap<>();
+        for (String name : order) {
+          runs.put(name, latenessRun(servers.get(name), "-ab-" + name + "-" + round).late());
+          pooled.get(name).addAll(runs.get(name));
+        }
+        rows.add(List.of(Integer.toString(round), String.join(", ", order), ms(pct(runs.get("empty"), 50)) + " / "
+            + ms(pct(runs.get("empty"), 99)), ms(pct(runs.get("history"), 50)) + " / " + ms(pct(runs.get("history"), 99))));
+        System.out.println("lateness A/B round " + round + ": " + rows.get(rows.size() - 1));
+      }
+      for (List<Double> samples : pooled.values()) {
+        Collections.sort(samples);
+      }
+      List<Double> e = pooled.get("empty");
+      List<Double> h = pooled.get("history");
+      rows.add(List.of("**all " + rounds + "**", e.size() + " and " + h.size() + " callbacks",
+          "**" + ms(pct(e, 50)) + " / " + ms(pct(e, 99)) + "**", "**" + ms(pct(h, 50)) + " / " + ms(pct(h, 99)) + "**"));
+      figures.put("ab.lateness.empty.p50", pct(e, 50));
+      figures.put("ab.lateness.empty.p99", pct(e, 99));
+      figures.put("ab.lateness.history.p50", pct(h, 50));
+      figures.put("ab.lateness.history.p99", pct(h, 99));
+      report.table("Missed-call lateness, empty database against a million rows of history, measured in turns",
+          List.of("round", "order", "empty: p50 / p99", "history: p50 / p99"), rows);
+      report.line(String.format("Two servers started together, one on an empty database and one on `bench/seed.sql`'s history; one "
+          + "unmeasured run each, then %d rounds of %d missed calls each, the order alternating. Pooled: p50 %+.0f%%, p99 %+.0f%% "
+          + "with the history.", rounds, LATENESS_RATE * LATENESS_SECONDS, (pct(h, 50) / pct(e, 50) - 1) * 100,
+          (pct(h, 99) / pct(e, 99) - 1) * 100));
     }
   }
 
@@ -474,6 +547,7 @@ public final class SuiteBenchmark {
     String name = dbName(server);
     List<List<String>> rows = new ArrayList<>();
     dispatchRun(name, dispatchWarmup, 1_000_000); // warm-up
+    quiesce(name);
     double[] one = dispatchRun(name, dispatchCount, 2_000_000, List.of(server.process.toHandle()));
     rows.add(dispatchRow("1 instance", one));
     figures.put(label + "dispatch.1", one[0]);
@@ -482,6 +556,7 @@ public final class SuiteBenchmark {
       try (ServerProcess second = ringback(url, "second", List.of())) {
         second.awaitHealthy(Duration.ofSeconds(60));
         dispatchRun(name, dispatchWarmup, 3_000_000);
+        quiesce(name);
         double[] two = dispatchRun(name, dispatchCount, 4_000_000, List.of(server.process.toHandle(), second.process.toHandle()));
         rows.add(dispatchRow("2 instances, one database", two));
         figures.put(label + "dispatch.2", two[0]);
@@ -492,13 +567,29 @@ public final class SuiteBenchmark {
             "CPU µs per callback: Ringback / PostgreSQL / stand-in"), rows);
     report.line(dispatchCount + " callbacks made due at one instant by one INSERT; the rate is their number over the time from "
         + "that instant to the last `Calls.json` request at the stand-in (claim with FOR UPDATE SKIP LOCKED, twilio-java request, "
-        + "outcome recorded). " + dispatchWarmup + " callbacks warm up first. CPU time per callback from /proc during the run: the Ringback "
+        + "outcome recorded). " + dispatchWarmup + " callbacks warm up first; then `VACUUM ANALYZE` and `CHECKPOINT` on the database, "
+        + "as before the peer's figure, so background work left by the earlier parts is not counted. CPU time per callback from /proc during the run: the Ringback "
         + "process(es), PostgreSQL (postmaster and backends), and the Twilio stand-in (its threads in the suite's JVM).");
   }
 
   static List<String> dispatchRow(String run, double[] r) {
     return List.of(run, String.format("%.0f", r[4]), String.format("%.0f", r[0]), ms(r[1]), ms(r[2]), ms(r[3]),
         r.length > 5 ? String.format("%.0f / %.0f / %.0f", r[5], r[6], r[7]) : "");
+  }
+
+  /**
+   * Before a dispatcher figure (Ringback's and the peer's alike): the vacuum, statistics and
+   * checkpoint that the earlier parts' writes have made due are done now, not in the middle of
+   * the measurement, where PostgreSQL's background work would count as the dispatcher's cost.
+   */
+  void quiesce(String database) {
+    for (String sql : List.of("VACUUM ANALYZE", "CHECKPOINT")) {
+      try {
+        db.exec(database, sql);
+      } catch (IllegalStateException e) {
+        System.out.println("Not quiesced (" + e.getMessage() + "): CHECKPOINT needs a superuser or pg_checkpoint");
+      }
+    }
   }
 
   double[] dispatchRun(String database, int count, int offset) throws Exception {
@@ -554,8 +645,12 @@ public final class SuiteBenchmark {
       OpenLoop.Result fixed = load.run(500, 10, statusRequests());
       rows.add(row("bare route", "fixed 500/s, 10 s", fixed, null));
       best = fixed.sustained(50) ? 500 : 0;
-      for (int rate : ladder) {
+      // A ceiling sustains at least what Ringback sustained: its ladder starts there (the suite stays within 10 minutes).
+      int from = figures.getOrDefault("/twilio/status.sustained", 0.0).intValue();
+      for (int rate : ladder.stream().filter(r -> r >= from).toList()) {
+        long[] cpuBefore = cpuNow(bare.process.toHandle());
         OpenLoop.Result step = load.run(rate, seconds, statusRequests());
+        stepCpu("ceiling.http", rate, step, cpuBefore, bare.process.toHandle());
         System.out.println("bare " + step.summary());
         rows.add(row("bare route", "ladder " + rate + "/s, " + seconds + " s" + (step.sustained(50) ? "" : " (not sustained)"), step,
             null));
@@ -613,28 +708,34 @@ public final class SuiteBenchmark {
     report.line("Ringback's pool has 8 connections. Of a call's four status webhooks, three are one INSERT each (autocommit, as "
         + "pgbench's); the last is a transaction (BEGIN, the event INSERT, the call's UPDATE, COMMIT).");
     List<List<String>> cpu = new ArrayList<>();
-    for (String[] run : List.of(new String[] {"bare route (HTTP ceiling)", "ceiling.http.wrk"},
-        new String[] {"Ringback /twilio/status", "/twilio/status.wrk"}, new String[] {"Ringback /twilio/status, with history",
-            "history/twilio/status.wrk"})) {
+    for (String[] run : List.of(new String[] {"bare route (HTTP ceiling), wrk", "ceiling.http.wrk"},
+        new String[] {"Ringback /twilio/status, wrk", "/twilio/status.wrk"}, new String[] {"Ringback /twilio/status, with history, wrk",
+            "history/twilio/status.wrk"}, new String[] {"bare route, open loop, highest step", "ceiling.http.open"},
+        new String[] {"Ringback /twilio/status, open loop, highest step", "/twilio/status.open"})) {
+      Double offered = figures.get(run[1] + ".rate");
+      if (offered != null) {
+        run[0] = run[0] + String.format(" (%.0f/s offered)", offered);
+      }
       Double rate = figures.get(run[1]);
       Double server = figures.get(run[1] + ".cpu.server");
       if (rate == null || server == null) {
         continue;
       }
       double postgres = figures.get(run[1] + ".cpu.postgres");
-      double generator = figures.get(run[1] + ".cpu.wrk");
+      double generator = figures.get(run[1] + ".cpu.generator");
       double total = server + (Double.isNaN(postgres) ? 0 : postgres) + (Double.isNaN(generator) ? 0 : generator);
       cpu.add(List.of(run[0], String.format("%.0f", rate), String.format("%.0f", server), Double.isNaN(postgres) ? "-"
           : String.format("%.0f", postgres), Double.isNaN(generator) ? "-" : String.format("%.0f", generator),
           String.format("%.0f", total), String.format("%.0f", cores * 1e6 / total)));
     }
     if (!cpu.isEmpty()) {
-      report.table("CPU time per request during the wrk runs (the physical budget)", List.of("run", "requests/s", "server µs",
-          "PostgreSQL µs", "wrk µs", "total µs", "most requests/s " + cores + " cores allow"), cpu);
-      report.line("CPU time (user + system) each process spent during the 10 s wrk run, divided by the requests answered: the "
-          + "server process (all threads), PostgreSQL (the postmaster and its backends, read from /proc), and wrk itself (bash's "
-          + "`time`). The last column is the machine's cores × 1 s over that total: no request rate above it fits on this "
-          + "machine with this load generator, whatever the server does.");
+      report.table("CPU time per request (the physical budget)", List.of("run", "requests/s", "server µs",
+          "PostgreSQL µs", "load generator µs", "total µs", "most requests/s " + cores + " cores allow"), cpu);
+      report.line("CPU time (user + system) each process spent during the 10 s wrk run or the highest open-loop ladder step, "
+          + "divided by the requests answered: the server process (all threads), PostgreSQL (the postmaster and its backends, read "
+          + "from /proc), and the load generator: wrk (bash's `time`) or the suite's JVM that runs `OpenLoop` (its own threads, "
+          + "the idle stand-in's included). The last column is the machine's cores × 1 s over that total: no request rate above "
+          + "it fits on this machine with that load generator, whatever the server does.");
     }
   }
 
@@ -696,10 +797,31 @@ public final class SuiteBenchmark {
     }
   }
 
+  /** CPU time so far of the server, of PostgreSQL (0 when not local) and of this JVM (the load generator), in nanoseconds. */
+  long[] cpuNow(ProcessHandle server) {
+    // This JVM's own time only: the servers and the embedded PostgreSQL are its child processes.
+    long self = ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    return new long[] {cpuNanos(server), postmaster().map(SuiteBenchmark::postgresCpuNanos).orElse(0L), self};
+  }
+
+  /**
+   * Keeps, for the highest ladder step run so far under {@code key}, its rate and the CPU time per
+   * answered request of the server, PostgreSQL and the load generator (this JVM).
+   */
+  void stepCpu(String key, int rate, OpenLoop.Result step, long[] before, ProcessHandle server) {
+    long[] after = cpuNow(server);
+    double answered = Math.max(1, step.micros().length);
+    figures.put(key + ".open.rate", (double) rate);
+    figures.put(key + ".open", step.achieved());
+    figures.put(key + ".open.cpu.server", (after[0] - before[0]) / 1e3 / answered);
+    figures.put(key + ".open.cpu.postgres", before[1] == 0 ? Double.NaN : (after[1] - before[1]) / 1e3 / answered);
+    figures.put(key + ".open.cpu.generator", (after[2] - before[2]) / 1e3 / answered);
+  }
+
   void cpuFigures(String key, double[] w) {
     figures.put(key + ".cpu.server", w[2]);
     figures.put(key + ".cpu.postgres", w[3]);
-    figures.put(key + ".cpu.wrk", w[4]);
+    figures.put(key + ".cpu.generator", w[4]);
   }
 
   /**
@@ -801,6 +923,9 @@ public final class SuiteBenchmark {
     java.util.Optional<ProcessHandle> postgres = postmaster();
     for (boolean measured : List.of(false, true)) {
       int count = measured ? dispatchCount : dispatchWarmup;
+      if (measured) {
+        quiesce(name);
+      }
       twilio.reset();
       long postgresBefore = postgres.map(SuiteBenchmark::postgresCpuNanos).orElse(0L);
       long suiteBefore = cpuNanos(ProcessHandle.current());
