@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole benchmark suite in one command (about 8 minutes on 2 cores): builds target/ringback.jar,
+# The whole benchmark suite in one command (9-10 minutes on 2 cores): builds target/ringback.jar,
 # then runs dev.ringback.bench.SuiteBenchmark, which writes target/bench-report.md.
 # Uses an embedded PostgreSQL unless RINGBACK_DATABASE_URL names one (each part gets a new database on it).
 # Options go to the suite's JVM through BENCH_JAVA_OPTS, e.g.

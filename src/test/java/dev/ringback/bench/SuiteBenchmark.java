@@ -104,8 +104,8 @@ public final class SuiteBenchmark {
       if (parts.contains("scale")) {
         scale();
       }
-      if (parts.contains("lateness-history")) {
-        latenessHistory();
+      if (parts.contains("history-ab")) {
+        historyAb();
       }
     } finally {
       twilio.close();
@@ -139,7 +139,7 @@ public final class SuiteBenchmark {
             List.of("PostgreSQL settings", settings()),
             List.of("parts, step length", String.join(",", parts) + "; ladder steps of " + seconds + " s"),
             List.of("Ringback", "`java -Xmx256m -jar target/ringback.jar`, twilio.worker-threads 16, dialer.calls-per-second 0 "
-                + "(no limit), dialer.batch-size 64, database.pool-size 8, allowed-hours all day; callbacks.delay-seconds.missed "
+                + "(no limit), dialer.batch-size 64, database.pool-size 8, allowed-hours all day, status-check-seconds 86400 (the stand-in never ends its calls); callbacks.delay-seconds.missed "
                 + MISSED_DELAY_SECONDS),
             List.of("load generator", "open loop, Vert.x HTTP client, 256 connections, latency from each request's intended send "
                 + "time; in the suite's JVM with the Twilio stand-in (`" + String.join(" ", ManagementFactory.getRuntimeMXBean()
@@ -156,7 +156,9 @@ public final class SuiteBenchmark {
 
   String config(int missedDelay) throws IOException {
     String yaml = "twilio:\n  worker-threads: 16\n"
-        + "dialer:\n  calls-per-second: 0\n  batch-size: 64\n  allowed-hours: \"00:00-24:00\"\n"
+        // The stand-in never ends a call and forgets its calls at each reset: left at 120 s, the watchdog
+        // would find thousands of calls unknown, fail them and redial them in the middle of later figures.
+        + "dialer:\n  calls-per-second: 0\n  batch-size: 64\n  allowed-hours: \"00:00-24:00\"\n  status-check-seconds: 86400\n"
         + "callbacks:\n  delay-seconds:\n    missed: " + missedDelay + "\n"
         + RingbackServer.LINES_YAML;
     Path file = out.resolve("ringback-bench.yaml");
@@ -378,28 +380,9 @@ public final class SuiteBenchmark {
       int warmupRun = ++sequence;
       load.run(rate, 10, n -> orderRequest(warmupRun, n));
       RingbackServer.await("the warm-up orders dialled", Duration.ofMinutes(2), () -> twilio.callCreationCount() >= rate * 10);
-      twilio.reset();
-      int run = ++sequence;
-      Map<String, Integer> index = new HashMap<>();
-      OpenLoop.Result result = load.run(rate, secs, n -> {
-        String phone = phone(628, run * 10000 + n);
-        synchronized (index) {
-          index.put(phone, n);
-        }
-        return orderRequest(run, n);
-      });
-      // Counted by buyer: a warm-up order's late dial must not stand in for a measured one.
-      RingbackServer.await("every order dialled", Duration.ofMinutes(2),
-          () -> twilio.callCreations().stream().filter(r -> index.containsKey(r.param("To"))).count() >= rate * secs);
-      List<Double> toDial = new ArrayList<>();
-      for (var request : twilio.callCreations()) {
-        Integer n = index.get(request.param("To"));
-        if (n != null) {
-          Instant intended = result.startWall().plusNanos(n * 1_000_000_000L / rate);
-          toDial.add(Duration.between(intended, request.receivedAt()).toNanos() / 1e6);
-        }
-      }
-      Collections.sort(toDial);
+      Orders orders = ordersRun(load, rate, secs);
+      OpenLoop.Result result = orders.webhook();
+      List<Double> toDial = orders.toDial();
       figures.put(label + "order.p50", pct(toDial, 50));
       figures.put(label + "order.p99", pct(toDial, 99));
       report.table("Order webhook to `Calls.json`" + (label.isEmpty() ? "" : " (" + label + ")"),
@@ -411,6 +394,35 @@ public final class SuiteBenchmark {
           + "up first (not measured).");
       System.out.println(label + "orders " + result.summary() + " to-dial p50=" + pct(toDial, 50) + " p99=" + pct(toDial, 99));
     }
+  }
+
+  /** One measured order run: the webhooks' own latencies, and each order's time to its dial (sorted, ms). */
+  record Orders(OpenLoop.Result webhook, List<Double> toDial) {}
+
+  Orders ordersRun(OpenLoop load, int rate, int secs) throws Exception {
+    twilio.reset();
+    int run = ++sequence;
+    Map<String, Integer> index = new HashMap<>();
+    OpenLoop.Result result = load.run(rate, secs, n -> {
+      String phone = phone(628, run * 10000 + n);
+      synchronized (index) {
+        index.put(phone, n);
+      }
+      return orderRequest(run, n);
+    });
+    // Counted by buyer: a warm-up order's late dial must not stand in for a measured one.
+    RingbackServer.await("every order dialled", Duration.ofMinutes(2),
+        () -> twilio.callCreations().stream().filter(r -> index.containsKey(r.param("To"))).count() >= rate * secs);
+    List<Double> toDial = new ArrayList<>();
+    for (var request : twilio.callCreations()) {
+      Integer n = index.get(request.param("To"));
+      if (n != null) {
+        Instant intended = result.startWall().plusNanos(n * 1_000_000_000L / rate);
+        toDial.add(Duration.between(intended, request.receivedAt()).toNanos() / 1e6);
+      }
+    }
+    Collections.sort(toDial);
+    return new Orders(result, toDial);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -460,8 +472,14 @@ public final class SuiteBenchmark {
       Map<String, Instant> due = new HashMap<>();
       try (Connection c = db.connect(dbName(server)); Statement s = c.createStatement();
            ResultSet rs = s.executeQuery("SELECT customer_phone, due_at FROM callbacks WHERE trigger = 'missed' AND customer_phone LIKE '+1510%'")) {
+        java.util.Set<String> callers = new java.util.HashSet<>();
+        for (int call = 0; call < calls; call++) {
+          callers.add(from.apply(call));
+        }
         while (rs.next()) {
-          due.put(rs.getString(1), rs.getTimestamp(2).toInstant());
+          if (callers.contains(rs.getString(1))) { // this run's callers only
+            due.put(rs.getString(1), rs.getTimestamp(2).toInstant());
+          }
         }
       }
       List<Double> late = new ArrayList<>();
@@ -480,58 +498,94 @@ public final class SuiteBenchmark {
   }
 
   /**
-   * Missed-call lateness on an empty database and on one with the history, side by side: two
+   * The latency figures on an empty database and on one with the history, side by side: two
    * servers started together, warmed up alike, measured in turns (the order alternating), so
-   * the machine's minute-to-minute changes fall on both. Not in the default parts (about 4 minutes).
+   * the machine's minute-to-minute changes fall on both. Not in the default parts (about 8 minutes).
    */
-  void latenessHistory() throws Exception {
-    int rounds = Integer.getInteger("bench.rounds", 4);
-    String emptyName = "bench_ab_empty";
-    String historyName = "bench_ab_history";
-    String emptyUrl = db.create(emptyName);
-    String historyUrl = db.create(historyName);
-    try (ServerProcess empty = ringback(emptyUrl, "ab-empty", List.of());
-         ServerProcess history = ringback(historyUrl, "ab-history", List.of())) {
-      databases.put(empty.port, emptyName);
-      databases.put(history.port, historyName);
+  void historyAb() throws Exception {
+    int rounds = Integer.getInteger("bench.rounds", 3);
+    List<String> names = List.of("empty", "history");
+    Map<String, ServerProcess> servers = new HashMap<>();
+    try (ServerProcess empty = ringback(db.create("bench_ab_empty"), "ab-empty", List.of());
+         ServerProcess history = ringback(db.create("bench_ab_history"), "ab-history", List.of())) {
+      servers.put("empty", empty);
+      servers.put("history", history);
+      databases.put(empty.port, "bench_ab_empty");
+      databases.put(history.port, "bench_ab_history");
       empty.awaitHealthy(Duration.ofSeconds(60));
       history.awaitHealthy(Duration.ofSeconds(60));
-      seed(historyName);
-      Map<String, ServerProcess> servers = Map.of("empty", empty, "history", history);
-      Map<String, List<Double>> pooled = Map.of("empty", new ArrayList<>(), "history", new ArrayList<>());
+      seed("bench_ab_history");
+      for (String name : names) { // unmeasured: the same start for both
+        abTurn(servers.get(name), warmup / 2, "-ab-warmup-" + name);
+      }
+      Map<String, Map<String, List<Double>>> pooled = new HashMap<>();
       List<List<String>> rows = new ArrayList<>();
-      for (String name : List.of("empty", "history")) {
-        latenessRun(servers.get(name), "-ab-warmup"); // unmeasured: the same start for both
-      }
       for (int round = 1; round <= rounds; round++) {
-        List<String> order = round % 2 == 1 ? List.of("empty", "history") : List.of("history", "empty");
-        Map<String, List<Double>> runs = new HashMap<>();
+        List<String> order = round % 2 == 1 ? names : List.of(names.get(1), names.get(0));
+        Map<String, Map<String, List<Double>>> turns = new HashMap<>();
         for (String name : order) {
-          runs.put(name, latenessRun(servers.get(name), "-ab-" + name + "-" + round).late());
-          pooled.get(name).addAll(runs.get(name));
+          turns.put(name, abTurn(servers.get(name), 0, "-ab-" + name + "-" + round));
+          turns.get(name).forEach((figure, ms) -> pooled.computeIfAbsent(name, k -> new LinkedHashMap<>())
+              .computeIfAbsent(figure, k -> new ArrayList<>()).addAll(ms));
         }
-        rows.add(List.of(Integer.toString(round), String.join(", ", order), ms(pct(runs.get("empty"), 50)) + " / "
-            + ms(pct(runs.get("empty"), 99)), ms(pct(runs.get("history"), 50)) + " / " + ms(pct(runs.get("history"), 99))));
-        System.out.println("lateness A/B round " + round + ": " + rows.get(rows.size() - 1));
+        for (String figure : turns.get("empty").keySet()) {
+          rows.add(List.of(Integer.toString(round), String.join(", ", order), figure, p50p99(turns.get("empty").get(figure)),
+              p50p99(turns.get("history").get(figure)), ""));
+        }
+        System.out.println("history A/B round " + round + " done");
       }
-      for (List<Double> samples : pooled.values()) {
-        Collections.sort(samples);
+      for (String figure : pooled.get("empty").keySet()) {
+        List<Double> e = pooled.get("empty").get(figure);
+        List<Double> h = pooled.get("history").get(figure);
+        Collections.sort(e);
+        Collections.sort(h);
+        figures.put("ab." + figure + ".empty.p50", pct(e, 50));
+        figures.put("ab." + figure + ".empty.p99", pct(e, 99));
+        figures.put("ab." + figure + ".history.p50", pct(h, 50));
+        figures.put("ab." + figure + ".history.p99", pct(h, 99));
+        rows.add(List.of("**all " + rounds + "**", e.size() + " / " + h.size() + " samples", "**" + figure + "**",
+            "**" + p50p99(e) + "**", "**" + p50p99(h) + "**", String.format("%+.0f%% / %+.0f%%",
+                (pct(h, 50) / pct(e, 50) - 1) * 100, (pct(h, 99) / pct(e, 99) - 1) * 100)));
+        System.out.println("history A/B " + figure + ": empty " + p50p99(e) + ", history " + p50p99(h));
       }
-      List<Double> e = pooled.get("empty");
-      List<Double> h = pooled.get("history");
-      rows.add(List.of("**all " + rounds + "**", e.size() + " and " + h.size() + " callbacks",
-          "**" + ms(pct(e, 50)) + " / " + ms(pct(e, 99)) + "**", "**" + ms(pct(h, 50)) + " / " + ms(pct(h, 99)) + "**"));
-      figures.put("ab.lateness.empty.p50", pct(e, 50));
-      figures.put("ab.lateness.empty.p99", pct(e, 99));
-      figures.put("ab.lateness.history.p50", pct(h, 50));
-      figures.put("ab.lateness.history.p99", pct(h, 99));
-      report.table("Missed-call lateness, empty database against a million rows of history, measured in turns",
-          List.of("round", "order", "empty: p50 / p99", "history: p50 / p99"), rows);
-      report.line(String.format("Two servers started together, one on an empty database and one on `bench/seed.sql`'s history; one "
-          + "unmeasured run each, then %d rounds of %d missed calls each, the order alternating. Pooled: p50 %+.0f%%, p99 %+.0f%% "
-          + "with the history.", rounds, LATENESS_RATE * LATENESS_SECONDS, (pct(h, 50) / pct(e, 50) - 1) * 100,
-          (pct(h, 99) / pct(e, 99) - 1) * 100));
+      report.table("Empty database against a million rows of history, measured in turns",
+          List.of("round", "order", "figure", "empty: p50 / p99", "history: p50 / p99", "change p50 / p99"), rows);
+      report.line("Two servers started together, one on an empty database and one on `bench/seed.sql`'s history; each warmed up "
+          + "alike (" + warmup / 2 + " s of webhooks, then one unmeasured turn), then " + rounds + " rounds, the order alternating. "
+          + "A turn: `/twilio/status` and `/twilio/voice` at 500/s for 10 s each, orders at 50/s for 10 s (webhook to "
+          + "`Calls.json`), " + LATENESS_RATE * LATENESS_SECONDS + " missed calls (dial lateness). The last rows pool every "
+          + "round's samples.");
     }
+  }
+
+  /** One turn of the side-by-side measurement on one server; each figure's samples in ms. */
+  Map<String, List<Double>> abTurn(ServerProcess server, int warmupSeconds, String label) throws Exception {
+    Map<String, List<Double>> out = new LinkedHashMap<>();
+    try (OpenLoop load = new OpenLoop("127.0.0.1", server.port, 256)) {
+      if (warmupSeconds > 0) {
+        load.run(600, warmupSeconds * 2 / 3, statusRequests());
+        load.run(300, warmupSeconds / 3, voiceRequests());
+      }
+      out.put("/twilio/status at 500/s", millis(load.run(500, 10, statusRequests())));
+      out.put("/twilio/voice at 500/s", millis(load.run(500, 10, voiceRequests())));
+      out.put("order to Calls.json", ordersRun(load, 50, 10).toDial());
+    }
+    out.put("missed-call dial lateness", latenessRun(server, label).late());
+    return out;
+  }
+
+  static List<Double> millis(OpenLoop.Result result) {
+    List<Double> out = new ArrayList<>(result.micros().length);
+    for (long micros : result.micros()) {
+      out.add(micros / 1000.0);
+    }
+    return out;
+  }
+
+  static String p50p99(List<Double> samples) {
+    List<Double> sorted = new ArrayList<>(samples);
+    Collections.sort(sorted);
+    return ms(pct(sorted, 50)) + " / " + ms(pct(sorted, 99));
   }
 
   final Map<Integer, String> databases = new HashMap<>();
