@@ -9,10 +9,13 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.CoreConstants;
+import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import ch.qos.logback.core.spi.FilterReply;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.Marker;
 
 /**
  * Ringback's logging, set up in code (found by logback through {@code META-INF/services}): one
@@ -51,9 +54,30 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     for (String name : QUIET) {
       context.getLogger(name).setLevel(Level.WARN);
     }
+    VertxGaugeNotice notice = new VertxGaugeNotice();
+    notice.setContext(context);
+    notice.start();
+    context.addTurboFilter(notice);
     ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.INFO);
     root.addAppender(stdout);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  /**
+   * Drops one false alarm at each start: vertx-micrometer registers a gauge per Vert.x client
+   * under the same name and tags and shares one value between them (vert-x3/vertx-micrometer-metrics#259),
+   * and Micrometer warns that the second registration "will be ignored". Warnings about any other meter pass.
+   */
+  static final class VertxGaugeNotice extends TurboFilter {
+    static final String LOGGER = "io.micrometer.core.instrument.MeterRegistry";
+
+    @Override
+    public FilterReply decide(Marker marker, ch.qos.logback.classic.Logger logger, Level level, String format, Object[] params,
+        Throwable t) {
+      boolean vertxGauge = level == Level.WARN && format != null && LOGGER.equals(logger.getName())
+          && format.contains("already registered") && format.contains("MeterId{name='vertx.");
+      return vertxGauge ? FilterReply.DENY : FilterReply.NEUTRAL;
+    }
   }
 }

@@ -60,4 +60,28 @@ class LogSetupTest {
       }
     }
   }
+
+  @Test
+  void vertxGaugeDoubleRegistrationIsNotWarnedButOtherMetersAre() {
+    LoggerContext context = new LoggerContext();
+    LogSetup setup = new LogSetup();
+    setup.setContext(context);
+    setup.configure(context);
+    var seen = new ch.qos.logback.core.read.ListAppender<ILoggingEvent>();
+    seen.setContext(context);
+    seen.start();
+    context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(seen);
+    var micrometer = context.getLogger(LogSetup.VertxGaugeNotice.LOGGER);
+    // Micrometer's words, as a server start printed them.
+    micrometer.warn("This Gauge has been already registered (MeterId{name='vertx.net.client.active.connections', tags=[]}), the "
+        + "registration will be ignored. Note that subsequent logs will be logged at debug level.");
+    micrometer.warn("This Gauge has been already registered (MeterId{name='ringback.callback.queue', tags=[tag(business=acme)]}), "
+        + "the registration will be ignored. Note that subsequent logs will be logged at debug level.");
+    micrometer.warn("Some other warning about MeterId{name='vertx.pool.in.use', tags=[]}");
+    context.getLogger("other.Logger").warn("already registered MeterId{name='vertx.x'}");
+    assertThat(seen.list).extracting(ILoggingEvent::getFormattedMessage)
+        .hasSize(3)
+        .noneMatch(m -> m.contains("vertx.net.client.active.connections"))
+        .anyMatch(m -> m.contains("ringback.callback.queue"));
+  }
 }
