@@ -44,6 +44,7 @@ public final class Businesses {
   private final Optional<SecretBox> previous;
   private final BiFunction<String, RingbackConfig.TwilioAccount, Telephony> telephonies;
   private final Consumer<Business> onServed;
+  private final Consumer<String> onRetired;
   private final AtomicReference<Snapshot> current = new AtomicReference<>();
   private final Map<String, Wired> wired = new HashMap<>();
   private List<Business> fromConfig = List.of();
@@ -54,9 +55,11 @@ public final class Businesses {
    * @param previous the key before a rotation (RINGBACK_SECRET_KEY_PREVIOUS): what only it opens is sealed again at start-up
    * @param telephonies makes the telephony of a business (slug) with its Twilio account
    * @param onServed told of every business each snapshot serves (to register its meters)
+   * @param onRetired told of the slug of each business a snapshot no longer serves (to drop its meters)
    */
   public Businesses(Pool pool, RingbackConfig config, BusinessStore store, Optional<SecretBox> secrets, Optional<SecretBox> previous,
-                    BiFunction<String, RingbackConfig.TwilioAccount, Telephony> telephonies, Consumer<Business> onServed) {
+                    BiFunction<String, RingbackConfig.TwilioAccount, Telephony> telephonies, Consumer<Business> onServed,
+                    Consumer<String> onRetired) {
     this.pool = pool;
     this.config = config;
     this.store = store;
@@ -64,6 +67,7 @@ public final class Businesses {
     this.previous = previous;
     this.telephonies = telephonies;
     this.onServed = onServed;
+    this.onRetired = onRetired;
   }
 
   /**
@@ -189,7 +193,10 @@ public final class Businesses {
       });
     }
     wired.keySet().retainAll(bySlug.keySet());
-    current.set(new Snapshot(List.copyOf(all), bySlug, byId, byNumber, byAccount, byLineKey, byOrigin));
+    Snapshot before = current.getAndSet(new Snapshot(List.copyOf(all), bySlug, byId, byNumber, byAccount, byLineKey, byOrigin));
+    if (before != null) {
+      before.bySlug().keySet().stream().filter(slug -> !bySlug.containsKey(slug)).forEach(onRetired);
+    }
     all.forEach(onServed);
   }
 

@@ -214,7 +214,7 @@ public final class Ringback implements AutoCloseable {
     java.util.concurrent.atomic.AtomicReference<Businesses> served = new java.util.concurrent.atomic.AtomicReference<>();
     Businesses businesses = new Businesses(pool, config, businessStore, secrets, previous,
         (slug, account) -> breaker(config, new MeteredTelephony(new TwilioTelephony(vertx, config.twilio(), account), metrics, slug)),
-        business -> served(metrics, served, business));
+        business -> served(metrics, served, business), metrics::retire);
     served.set(businesses);
     return lines.businessId(DEFAULT_BUSINESS).compose(businessId -> lines.sync(businessId, config.lines())
         .compose(lineKeys -> {

@@ -78,6 +78,8 @@ public final class RingbackMetrics {
    * zeros instead of gaps. Registering again (the business changed, another instance) is harmless.
    */
   public void serve(String business, List<String> lines) {
+    // A line the business no longer has keeps no series.
+    remove(id -> business.equals(id.getTag("business")) && id.getTag("line") != null && !lines.contains(id.getTag("line")));
     for (String line : lines) {
       for (String direction : DIRECTIONS) {
         ringToAnswer(business, direction, line);
@@ -116,6 +118,22 @@ public final class RingbackMetrics {
         twilio(business, operation, result);
       }
     }
+  }
+
+  /**
+   * Drops every series of a business no longer served (deleted through the API), so dashboards
+   * and alerts do not go on reading its last values; served again, it starts from zero.
+   */
+  public void retire(String business) {
+    queue.remove(business);
+    oldestDueMillis.remove(business);
+    agents.remove(business);
+    circuits.remove(business);
+    remove(id -> business.equals(id.getTag("business")));
+  }
+
+  private void remove(java.util.function.Predicate<Meter.Id> which) {
+    registry.getMeters().stream().filter(meter -> which.test(meter.getId())).forEach(registry::remove);
   }
 
   /** Buckets for the HTTP server's response time, so dashboards and alerts can read its p99. */

@@ -171,6 +171,20 @@ class BusinessApiTest {
     // The old number is free again, the new one taken.
     assertThat(db.count("SELECT count(*) FROM business_numbers WHERE business_id = ?", id)).isEqualTo(1);
     assertThat(server.api("POST", "/api/businesses", "application/json", bravo("delta", "+14155550410")).statusCode()).isEqualTo(201);
+    // A line the business no longer has keeps no series; its new line has them.
+    HttpResponse<String> moved = server.api("PUT", "/api/businesses/charlie", "application/json", """
+        {"name": "Charlie & Co", "twilio": {"account_sid": "AC%s"},
+         "lines": [{"id": "back", "number": "+14155550411", "name": "Charlie"}]}
+        """.formatted("c".repeat(32)));
+    assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+    RingbackServer.await("charlie's series on its new line only", java.time.Duration.ofSeconds(10),
+        () -> series("charlie").anyMatch(line -> line.contains("line=\"back\""))
+            && series("charlie").noneMatch(line -> line.contains("line=\"front\"")));
+  }
+
+  /** The exported series of a business, one line each. */
+  static java.util.stream.Stream<String> series(String business) {
+    return server.get("/metrics").body().lines().filter(line -> !line.startsWith("#") && line.contains("business=\"" + business + "\""));
   }
 
   @Test
@@ -189,7 +203,12 @@ class BusinessApiTest {
     String agentToken = json(agent).getString("token");
     assertThat(server.request("GET", "/api/agents/me", null, null, "Bearer " + agentToken).statusCode()).isEqualTo(200);
 
+    RingbackServer.await("echo's series exported", java.time.Duration.ofSeconds(10),
+        () -> series("echo").anyMatch(line -> line.startsWith("ringback_callback_queue{")));
+
     assertThat(server.api("DELETE", "/api/businesses/echo", null, null).statusCode()).isEqualTo(204);
+    // Dashboards no longer read its last values.
+    RingbackServer.await("echo's series gone", java.time.Duration.ofSeconds(10), () -> series("echo").findAny().isEmpty());
     // Its tokens and its agents' stop working.
     assertThat(server.request("GET", "/api/lines", null, null, "Bearer " + token).statusCode()).isEqualTo(401);
     assertThat(server.request("GET", "/api/agents/me", null, null, "Bearer " + agentToken).statusCode()).isEqualTo(401);
@@ -198,8 +217,11 @@ class BusinessApiTest {
     assertThat(db.count("SELECT count(*) FROM businesses WHERE id = ? AND deleted_at IS NOT NULL", id)).isEqualTo(1);
     assertThat(db.count("SELECT count(*) FROM business_secrets WHERE business_id = ?", id)).isZero();
     assertThat(db.count("SELECT count(*) FROM api_tokens WHERE business_id = ?", id)).isZero();
-    // Its slug and number may be used again.
+    // Its slug and number may be used again; the new business's series start anew.
     assertThat(server.api("POST", "/api/businesses", "application/json", bravo("echo", "+14155550420")).statusCode()).isEqualTo(201);
+    RingbackServer.await("the new echo's series exported", java.time.Duration.ofSeconds(10),
+        () -> series("echo").anyMatch(line -> line.startsWith("ringback_callback_queue{"))
+            && series("echo").anyMatch(line -> line.startsWith("ringback_twilio_circuit_open{")));
   }
 
   @Test
