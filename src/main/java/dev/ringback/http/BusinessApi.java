@@ -105,6 +105,24 @@ final class BusinessApi {
         .onFailure(e -> ctx.fail(refused(e)));
   }
 
+  /** 200 with the business and a new admin token, shown this once; the old token stops working on every instance. */
+  void newToken(RoutingContext ctx) {
+    Caller.requireServerAdmin(ctx);
+    Business current = business(ctx);
+    if (current.fromConfig()) {
+      throw new HttpException(409, "business '" + current.slug() + "' is declared in the configuration; its token is set there");
+    }
+    String token = "rbb_" + random(32);
+    services.businesses().store().replaceToken(current.slug(), Ringback.sha256(token))
+        .compose(replaced -> replaced ? services.businesses().reload() : Future.failedFuture(HttpFailure.notFound("no business " + current.slug())))
+        .map(v -> services.businesses().bySlug(current.slug()).orElseThrow(() -> HttpFailure.notFound("no business " + current.slug())))
+        .onSuccess(business -> {
+          LOG.info("business '{}' has a new admin token; the old one no longer works", business.slug());
+          Responses.json(ctx, 200, toJson(business).put("api_token", token));
+        })
+        .onFailure(ctx::fail);
+  }
+
   /** Deletes a business created here: its history stays, its numbers and tokens stop working, its waiting callbacks are cancelled. */
   void delete(RoutingContext ctx) {
     Caller.requireServerAdmin(ctx);

@@ -167,6 +167,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/businesses/:slug").handler(businesses::get);
     router.put("/api/businesses/:slug").handler(ApiRoutes.requireContentType("application/json")).handler(businesses::replace);
     router.delete("/api/businesses/:slug").handler(businesses::delete);
+    router.post("/api/businesses/:slug/token").handler(businesses::newToken);
 
     // The agents' console: static files from the jar; it signs in with the agent's token.
     router.get("/console").handler(ctx -> {

@@ -267,6 +267,39 @@ class BusinessApiTest {
   }
 
   @Test
+  void aNewAdminTokenReplacesTheOldOneOnEveryInstance() {
+    HttpResponse<String> created = server.api("POST", "/api/businesses", "application/json", bravo("november", "+14155550480"));
+    assertThat(created.statusCode()).isEqualTo(201);
+    String old = json(created).getString("api_token");
+    String agentToken = json(server.request("POST", "/api/agents", "application/json", "{\"name\":\"Finn\",\"contact\":\"+14155550481\"}",
+        "Bearer " + old)).getString("token");
+    try (RingbackServer second = RingbackServer.start(RingbackServer.LINES_YAML, environment(db, KEY), Clock.systemUTC())) {
+      assertThat(second.request("GET", "/api/lines", null, null, "Bearer " + old).statusCode()).isEqualTo(200);
+      // Only the server admin issues it; the business's own admin may not.
+      assertThat(server.request("POST", "/api/businesses/november/token", null, null, "Bearer " + old).statusCode()).isEqualTo(403);
+
+      HttpResponse<String> issued = server.api("POST", "/api/businesses/november/token", null, null);
+      assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+      assertNoSecret(issued.body());
+      String fresh = json(issued).getString("api_token");
+      assertThat(fresh).startsWith("rbb_").isNotEqualTo(old);
+      assertThat(json(issued).getString("slug")).isEqualTo("november");
+      for (RingbackServer instance : List.of(server, second)) {
+        RingbackServer.await("the old token refused", java.time.Duration.ofSeconds(10),
+            () -> instance.request("GET", "/api/lines", null, null, "Bearer " + old).statusCode() == 401);
+        HttpResponse<String> lines = instance.request("GET", "/api/lines", null, null, "Bearer " + fresh);
+        assertThat(lines.statusCode()).isEqualTo(200);
+        assertThat(lines.body()).contains("+14155550480");
+        // The agents' tokens are theirs, and stay.
+        assertThat(instance.request("GET", "/api/agents/me", null, null, "Bearer " + agentToken).statusCode()).isEqualTo(200);
+      }
+    }
+    assertThat(server.api("POST", "/api/businesses/default/token", null, null).statusCode()).isEqualTo(409);
+    assertThat(server.api("POST", "/api/businesses/nope/token", null, null).statusCode()).isEqualTo(404);
+    assertThat(server.request("POST", "/api/businesses/november/token", null, null, null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void onlyTheServerAdminManagesBusinesses() {
     HttpResponse<String> created = server.api("POST", "/api/businesses", "application/json", bravo("juliet", "+14155550450"));
     String businessToken = json(created).getString("api_token");
