@@ -155,10 +155,10 @@ public final class SuiteBenchmark {
   }
 
   String config(int missedDelay) throws IOException {
-    String yaml = "twilio:\n  worker-threads: 16\n"
+    String yaml = "twilio:\n  worker-threads: " + Integer.getInteger("bench.workerThreads", 16) + "\n"
         // The stand-in never ends a call and forgets its calls at each reset: left at 120 s, the watchdog
         // would find thousands of calls unknown, fail them and redial them in the middle of later figures.
-        + "dialer:\n  calls-per-second: 0\n  batch-size: 64\n  allowed-hours: \"00:00-24:00\"\n  status-check-seconds: 86400\n"
+        + "dialer:\n  calls-per-second: 0\n  batch-size: " + Integer.getInteger("bench.batchSize", 64) + "\n  allowed-hours: \"00:00-24:00\"\n  status-check-seconds: 86400\n"
         + "callbacks:\n  delay-seconds:\n    missed: " + missedDelay + "\n"
         + RingbackServer.LINES_YAML;
     Path file = out.resolve("ringback-bench.yaml");
