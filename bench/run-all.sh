@@ -10,6 +10,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -Pbench -DskipTests package dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-mkdir -p target/bench
+rm -rf target/bench && mkdir -p target/bench # files of an earlier run would stand beside this one's
 java -Xmx1g -Dlogback.configurationFile=bench/logback-bench.xml ${BENCH_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
   dev.ringback.bench.SuiteBenchmark 2>target/bench/suite.log
