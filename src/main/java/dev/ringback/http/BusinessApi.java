@@ -97,7 +97,7 @@ final class BusinessApi {
     services.businesses().store().update(write(current.id(), parsed, values, box))
         .compose(updated -> updated.isEmpty() ? Future.failedFuture(HttpFailure.notFound("no business " + current.slug()))
             : services.businesses().reload())
-        .map(v -> services.businesses().bySlug(current.slug()).orElseThrow(() -> HttpFailure.notFound("no business " + current.slug())))
+        .map(v -> served(current.slug()))
         .onSuccess(business -> {
           LOG.info("business '{}' changed through the API ({} line(s))", business.slug(), business.lines().size());
           Responses.json(ctx, 200, toJson(business));
@@ -115,7 +115,7 @@ final class BusinessApi {
     String token = "rbb_" + random(32);
     services.businesses().store().replaceToken(current.slug(), Ringback.sha256(token))
         .compose(replaced -> replaced ? services.businesses().reload() : Future.failedFuture(HttpFailure.notFound("no business " + current.slug())))
-        .map(v -> services.businesses().bySlug(current.slug()).orElseThrow(() -> HttpFailure.notFound("no business " + current.slug())))
+        .map(v -> served(current.slug()))
         .onSuccess(business -> {
           LOG.info("business '{}' has a new admin token; the old one no longer works", business.slug());
           Responses.json(ctx, 200, toJson(business).put("api_token", token));
@@ -140,7 +140,11 @@ final class BusinessApi {
   }
 
   private Business business(RoutingContext ctx) {
-    String slug = ctx.pathParam("slug");
+    return served(ctx.pathParam("slug"));
+  }
+
+  /** The business this server serves under {@code slug}; 404 when there is none. */
+  private Business served(String slug) {
     return services.businesses().bySlug(slug).orElseThrow(() -> HttpFailure.notFound("no business " + slug));
   }
 

@@ -59,11 +59,11 @@ public final class BusinessStore {
       INSERT INTO business_secrets (business_id, name, sealed) VALUES ($1, $2, $3)
       ON CONFLICT (business_id, name) DO UPDATE SET sealed = EXCLUDED.sealed""";
   static final String DELETE_SECRET = "DELETE FROM business_secrets WHERE business_id = $1 AND name = $2";
-  static final String INSERT_TOKEN = "INSERT INTO api_tokens (business_id, name, token_sha256) VALUES ($1, 'admin', $2)";
   /** Touches the business so every instance reloads it (the businesses' trigger notifies them). */
   static final String TOUCH_API = """
       UPDATE businesses SET updated_at = now() WHERE slug = $1 AND source = 'api' AND deleted_at IS NULL RETURNING id""";
-  static final String REPLACE_TOKEN = """
+  /** A business's admin token (its hash), new or in place of the one before. */
+  static final String PUT_TOKEN = """
       INSERT INTO api_tokens (business_id, name, token_sha256) VALUES ($1, 'admin', $2)
       ON CONFLICT (business_id, name) DO UPDATE SET token_sha256 = EXCLUDED.token_sha256""";
   static final String UPSERT_LINE = LineStore.UPSERT_LINE;
@@ -201,7 +201,7 @@ public final class BusinessStore {
             return Future.failedFuture(new SlugTaken(write.slug()));
           }
           return write(conn, id, write)
-              .compose(v -> conn.preparedQuery(INSERT_TOKEN).execute(Tuple.of(id, Buffer.buffer(tokenHash))))
+              .compose(v -> conn.preparedQuery(PUT_TOKEN).execute(Tuple.of(id, Buffer.buffer(tokenHash))))
               .map(id);
         }));
   }
@@ -210,7 +210,7 @@ public final class BusinessStore {
   public Future<Boolean> replaceToken(String slug, byte[] tokenHash) {
     return pool.withTransaction(conn -> conn.preparedQuery(TOUCH_API).execute(Tuple.of(slug)).compose(rows -> rows.size() == 0
         ? Future.succeededFuture(false)
-        : conn.preparedQuery(REPLACE_TOKEN).execute(Tuple.of(rows.iterator().next().getLong("id"), Buffer.buffer(tokenHash))).map(true)));
+        : conn.preparedQuery(PUT_TOKEN).execute(Tuple.of(rows.iterator().next().getLong("id"), Buffer.buffer(tokenHash))).map(true)));
   }
 
   /** Replaces an API business's settings, lines and the secrets given; empty when there is no such API business. */

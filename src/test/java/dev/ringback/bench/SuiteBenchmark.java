@@ -55,6 +55,8 @@ public final class SuiteBenchmark {
   final int dispatchWarmup = Integer.getInteger("bench.dispatchWarmup", 5000);
   /** Seconds of webhook load before any webhook figure is taken: on 2 cores the JIT needs about a minute of traffic. */
   final int warmup = Integer.getInteger("bench.warmup", 40);
+  final int workerThreads = Integer.getInteger("bench.workerThreads", 16);
+  final int batchSize = Integer.getInteger("bench.batchSize", 64);
   final int cores = Runtime.getRuntime().availableProcessors();
   final List<Integer> ladder = parse(System.getProperty("bench.ladder", "750,1000,1500,2000,3000,4000,5000,7500,10000"));
   BenchDatabase db;
@@ -138,8 +140,8 @@ public final class SuiteBenchmark {
                 : "RINGBACK_DATABASE_URL (host " + db.host + ")"),
             List.of("PostgreSQL settings", settings()),
             List.of("parts, step length", String.join(",", parts) + "; ladder steps of " + seconds + " s"),
-            List.of("Ringback", "`java -Xmx256m -jar target/ringback.jar`, twilio.worker-threads 16, dialer.calls-per-second 0 "
-                + "(no limit), dialer.batch-size 64, database.pool-size 8, allowed-hours all day, status-check-seconds 86400 (the stand-in never ends its calls); callbacks.delay-seconds.missed "
+            List.of("Ringback", "`java -Xmx256m -jar target/ringback.jar`, twilio.worker-threads " + workerThreads + ", dialer.calls-per-second 0 "
+                + "(no limit), dialer.batch-size " + batchSize + ", database.pool-size 8, allowed-hours all day, status-check-seconds 86400 (the stand-in never ends its calls); callbacks.delay-seconds.missed "
                 + MISSED_DELAY_SECONDS),
             List.of("load generator", "open loop, Vert.x HTTP client, 256 connections, latency from each request's intended send "
                 + "time; in the suite's JVM with the Twilio stand-in (`" + String.join(" ", ManagementFactory.getRuntimeMXBean()
@@ -155,10 +157,10 @@ public final class SuiteBenchmark {
   }
 
   String config(int missedDelay) throws IOException {
-    String yaml = "twilio:\n  worker-threads: " + Integer.getInteger("bench.workerThreads", 16) + "\n"
+    String yaml = "twilio:\n  worker-threads: " + workerThreads + "\n"
         // The stand-in never ends a call and forgets its calls at each reset: left at 120 s, the watchdog
         // would find thousands of calls unknown, fail them and redial them in the middle of later figures.
-        + "dialer:\n  calls-per-second: 0\n  batch-size: " + Integer.getInteger("bench.batchSize", 64) + "\n  allowed-hours: \"00:00-24:00\"\n  status-check-seconds: 86400\n"
+        + "dialer:\n  calls-per-second: 0\n  batch-size: " + batchSize + "\n  allowed-hours: \"00:00-24:00\"\n  status-check-seconds: 86400\n"
         + "callbacks:\n  delay-seconds:\n    missed: " + missedDelay + "\n"
         + RingbackServer.LINES_YAML;
     Path file = out.resolve("ringback-bench.yaml");
@@ -299,9 +301,7 @@ public final class SuiteBenchmark {
 
   void webhooks(ServerProcess server, String label, boolean withLadder) throws Exception {
     try (OpenLoop load = new OpenLoop("127.0.0.1", server.port, 256)) {
-      // Warm-up (JIT, connections), not measured: a server answers webhooks for days after its first minute.
-      load.run(600, warmup * 2 / 3, statusRequests());
-      load.run(300, warmup / 3, voiceRequests());
+      warmUpWebhooks(load, warmup);
       List<List<String>> rows = new ArrayList<>();
       for (String path : List.of("/twilio/status", "/twilio/voice")) {
         server.startSampling();
@@ -352,6 +352,12 @@ public final class SuiteBenchmark {
           + "(status webhooks at 600/s, then calls at 300/s) on the same server, since on 2 cores the JIT compiler needs about a "
           + "minute of traffic before a new JVM answers at full speed.");
     }
+  }
+
+  /** Unmeasured webhook load (JIT, connections): a server answers webhooks for days after its first minute. */
+  void warmUpWebhooks(OpenLoop load, int seconds) throws InterruptedException {
+    load.run(600, seconds * 2 / 3, statusRequests());
+    load.run(300, seconds / 3, voiceRequests());
   }
 
   static List<String> row(String path, String run, OpenLoop.Result r, double[] memory) {
@@ -438,8 +444,8 @@ public final class SuiteBenchmark {
         List.of(List.of(LATENESS_RATE + " missed calls/s for " + LATENESS_SECONDS + " s, delay " + MISSED_DELAY_SECONDS + " s",
             Integer.toString(late.size()), Integer.toString(result.errors()), ms(pct(late, 50)), ms(pct(late, 99)),
             ms(pct(late, 100)))));
-    report.line("Each missed call: `/twilio/voice` (all calls, then) `/twilio/dial` with DialCallStatus=no-answer (signed, "
-        + LATENESS_RATE + "/s); the callback's `due_at` (trigger + " + MISSED_DELAY_SECONDS + " s, as stored) against the arrival of "
+    report.line("Each missed call: `/twilio/voice` (all the calls first, faster and unmeasured), then `/twilio/dial` with "
+        + "DialCallStatus=no-answer (signed, " + LATENESS_RATE + "/s); the callback's `due_at` (trigger + " + MISSED_DELAY_SECONDS + " s, as stored) against the arrival of "
         + "its `Calls.json` request.");
     System.out.println(label + "lateness n=" + late.size() + " p50=" + pct(late, 50) + " p99=" + pct(late, 99) + " max=" + pct(late, 100));
   }
@@ -469,13 +475,13 @@ public final class SuiteBenchmark {
           List.of(Map.entry("CallSid", sid.apply(call)), Map.entry("From", from.apply(call)), Map.entry("To", LINE),
               Map.entry("CallStatus", "in-progress"), Map.entry("DialCallStatus", "no-answer"))));
       RingbackServer.await("every missed call dialled back", Duration.ofMinutes(2), () -> twilio.callCreationCount() >= calls);
+      java.util.Set<String> callers = new java.util.HashSet<>();
+      for (int call = 0; call < calls; call++) {
+        callers.add(from.apply(call));
+      }
       Map<String, Instant> due = new HashMap<>();
       try (Connection c = db.connect(dbName(server)); Statement s = c.createStatement();
            ResultSet rs = s.executeQuery("SELECT customer_phone, due_at FROM callbacks WHERE trigger = 'missed' AND customer_phone LIKE '+1510%'")) {
-        java.util.Set<String> callers = new java.util.HashSet<>();
-        for (int call = 0; call < calls; call++) {
-          callers.add(from.apply(call));
-        }
         while (rs.next()) {
           if (callers.contains(rs.getString(1))) { // this run's callers only
             due.put(rs.getString(1), rs.getTimestamp(2).toInstant());
@@ -500,16 +506,14 @@ public final class SuiteBenchmark {
   /**
    * The latency figures on an empty database and on one with the history, side by side: two
    * servers started together, warmed up alike, measured in turns (the order alternating), so
-   * the machine's minute-to-minute changes fall on both. Not in the default parts (about 8 minutes).
+   * the machine's minute-to-minute changes fall on both. Not in the default parts (about 7 minutes).
    */
   void historyAb() throws Exception {
     int rounds = Integer.getInteger("bench.rounds", 3);
     List<String> names = List.of("empty", "history");
-    Map<String, ServerProcess> servers = new HashMap<>();
     try (ServerProcess empty = ringback(db.create("bench_ab_empty"), "ab-empty", List.of());
          ServerProcess history = ringback(db.create("bench_ab_history"), "ab-history", List.of())) {
-      servers.put("empty", empty);
-      servers.put("history", history);
+      Map<String, ServerProcess> servers = Map.of("empty", empty, "history", history);
       databases.put(empty.port, "bench_ab_empty");
       databases.put(history.port, "bench_ab_history");
       empty.awaitHealthy(Duration.ofSeconds(60));
@@ -563,8 +567,7 @@ public final class SuiteBenchmark {
     Map<String, List<Double>> out = new LinkedHashMap<>();
     try (OpenLoop load = new OpenLoop("127.0.0.1", server.port, 256)) {
       if (warmupSeconds > 0) {
-        load.run(600, warmupSeconds * 2 / 3, statusRequests());
-        load.run(300, warmupSeconds / 3, voiceRequests());
+        warmUpWebhooks(load, warmupSeconds);
       }
       out.put("/twilio/status at 500/s", millis(load.run(500, 10, statusRequests())));
       out.put("/twilio/voice at 500/s", millis(load.run(500, 10, voiceRequests())));
@@ -641,7 +644,7 @@ public final class SuiteBenchmark {
       try {
         db.exec(database, sql);
       } catch (IllegalStateException e) {
-        System.out.println("Not quiesced (" + e.getMessage() + "): CHECKPOINT needs a superuser or pg_checkpoint");
+        System.out.println("Not quiesced: " + sql + " failed (" + e.getMessage() + "); CHECKPOINT needs a superuser or pg_checkpoint");
       }
     }
   }
