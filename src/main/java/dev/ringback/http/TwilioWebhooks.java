@@ -231,14 +231,14 @@ final class TwilioWebhooks {
     }
     Long callbackId = callbackParam(ctx);
     if (callbackId != null) {
-      callbackDial(ctx, business, form, callSid, dialStatus);
+      callbackDial(ctx, business, form, callSid, callbackId, dialStatus);
       return;
     }
     Optional<Line> line = services.phoneNumbers().normalize(form.get("To")).flatMap(business::lineByNumber);
     boolean callable = services.phoneNumbers().normalize(form.get("From")).isPresent();
     // Rung nobody because no registered agent was available: a person calls back, not the dialler.
     boolean nobodyAvailable = "available".equals(ctx.request().getParam("nobody"));
-    services.calls().recordDialStatus(callSid, dialStatus, services.clock().instant(), nobodyAvailable)
+    services.calls().recordDialStatus(business.id(), callSid, dialStatus, services.clock().instant(), nobodyAvailable)
         .onSuccess(scheduled -> scheduled.filter(CallbackStore.Scheduled::created)
             .ifPresent(s -> services.metrics().callbackScheduled(s.business(), s.trigger(), s.line())))
         .recover(e -> {
@@ -269,7 +269,7 @@ final class TwilioWebhooks {
   }
 
   /** The agents did not take a callback the customer answered: tell them, and try again later. */
-  private void callbackDial(RoutingContext ctx, Business business, MultiMap form, String callSid, String dialStatus) {
+  private void callbackDial(RoutingContext ctx, Business business, MultiMap form, String callSid, long callbackId, String dialStatus) {
     if (InboundCalls.dialAnswered(dialStatus)) {
       // A callback's call goes from the line to the customer.
       Optional<Line> line = services.phoneNumbers().normalize(form.get("From")).flatMap(business::lineByNumber);
@@ -279,7 +279,7 @@ final class TwilioWebhooks {
       next.onSuccess(twiml -> Responses.twiml(ctx, 200, twiml));
       return;
     }
-    services.callbacks().markNoAgent(callSid)
+    services.callbacks().markNoAgent(business.id(), callbackId, callSid)
         .onSuccess(v -> {
           LOG.info("dial CallSid={} (callback) DialCallStatus={} -> no agent took it; the callback will be retried", callSid, dialStatus);
           Responses.twiml(ctx, 200, Twiml.noAgent());
@@ -338,11 +338,11 @@ final class TwilioWebhooks {
         }
         if (ring.registered()) {
           // The line has agents, all busy or offline: a person calls back instead of the dialler.
-          return services.callbacks().markNoAgent(callSid)
+          return services.callbacks().markNoAgent(business.id(), callbackId, callSid)
               .compose(v -> services.callbacks().handToAgents(business.id(), callbackId, "no_agent_available"))
               .map(v -> Twiml.callbackToAgentQueue(line, customer));
         }
-        return services.callbacks().markNoAgent(callSid).map(v -> Twiml.callbackWithoutAgents(line, customer));
+        return services.callbacks().markNoAgent(business.id(), callbackId, callSid).map(v -> Twiml.callbackWithoutAgents(line, customer));
       }
       String when = CLOCK_TIME.format(cb.triggeredAt().atZone(line.timeZone()));
       return Future.succeededFuture(Twiml.callback(line, customer, Twiml.why(cb.trigger(), when, orderNumber), ring.contacts(),
@@ -468,7 +468,7 @@ final class TwilioWebhooks {
     Instant due = chosen;
     String spoken = (day.equals("1") ? "today" : day.equals("2") ? "tomorrow" : "on " + SPOKEN_DAY.format(date))
         + " at " + CLOCK_TIME.format(due.atZone(line.timeZone()));
-    services.callbacks().rescheduleByCall(callSid, due).onSuccess(moved -> {
+    services.callbacks().rescheduleByCall(business.id(), callSid, due).onSuccess(moved -> {
       LOG.info("when CallSid={} -> {}", callSid, moved ? "callback moved to " + due : "no waiting callback to move");
       Responses.twiml(ctx, 200, moved ? Twiml.timeChosen(line.language(), spoken)
           : Twiml.timeNotChosen(line.language(), "Sorry, we could not find your request."));
@@ -540,16 +540,18 @@ final class TwilioWebhooks {
 
   /**
    * A voicemail: both the {@code <Record>} action (the caller is still on the line) and the
-   * recording status callback (the file is ready) come here; either attaches it.
+   * recording status callback (the file is ready) come here; either attaches it, to a call of
+   * this business.
    */
   void recording(RoutingContext ctx) {
+    Business business = business(ctx);
     MultiMap form = ctx.request().formAttributes();
     String callSid = required(form, "CallSid");
     String url = blankToNull(form.get("RecordingUrl"));
     String status = blankToNull(form.get("RecordingStatus"));
     boolean usable = url != null && (status == null || status.equals("completed"))
         && (url.startsWith("https://") || url.startsWith("http://")) && url.length() <= 512;
-    Future<Boolean> attached = usable ? services.calls().attachRecording(callSid, url) : Future.succeededFuture(false);
+    Future<Boolean> attached = usable ? services.calls().attachRecording(business.id(), callSid, url) : Future.succeededFuture(false);
     attached.onSuccess(found -> {
       LOG.info("recording CallSid={} RecordingStatus={} -> {}", callSid, status == null ? "-" : status,
           !usable ? "nothing to attach" : found ? "attached to the callback" : "kept with the call");

@@ -52,6 +52,7 @@ public final class CallbackStore {
   /**
    * A voicemail asks for a person: on a staffed line, a waiting callback becomes a task. The same
    * recording again (the {@code <Record>} action and its status callback both bring it) changes nothing.
+   * Only a call and callback of the webhook's business ($3).
    */
   static final String ATTACH_RECORDING = """
       UPDATE callbacks cb SET recording_url = $2,
@@ -62,11 +63,12 @@ public final class CallbackStore {
         task_reason = CASE WHEN cb.state = 'scheduled' AND\s""" + STAFFED + """
        THEN 'voicemail' ELSE cb.task_reason END
       FROM calls c
-      WHERE c.call_sid = $1 AND cb.line_id = c.line_id AND cb.customer_phone = c.caller_phone
+      WHERE c.call_sid = $1 AND c.business_id = $3 AND cb.business_id = $3
+        AND cb.line_id = c.line_id AND cb.customer_phone = c.caller_phone
         AND cb.state IN """ + OPEN_STATES + """
        AND cb.trigger <> 'feedback'
       RETURNING cb.id""";
-  static final String SET_CALL_RECORDING = "UPDATE calls SET recording_url = $2 WHERE call_sid = $1";
+  static final String SET_CALL_RECORDING = "UPDATE calls SET recording_url = $2 WHERE call_sid = $1 AND business_id = $3";
 
   /** A trigger to record. */
   /** @param taskReason set when a person should call back instead of the dialler (on a staffed line) */
@@ -97,7 +99,7 @@ public final class CallbackStore {
   static final String FIND = "SELECT " + COLUMNS + " FROM callbacks WHERE business_id = $1 AND id = $2";
   static final String EVENTS_OF_CALL = """
       SELECT call_sid, parent_call_sid, call_status, sequence_number, twilio_timestamp, answered_by
-      FROM call_events WHERE call_sid = $1 OR parent_call_sid = $1
+      FROM call_events WHERE (call_sid = $1 OR parent_call_sid = $1) AND business_id = $2
       ORDER BY twilio_timestamp, sequence_number""";
   /** Work being dialled right now is not pulled from under the dialler. */
   static final String CANCEL = """
@@ -145,11 +147,11 @@ public final class CallbackStore {
   }
 
   /** The events of a call and of every leg it dialled. */
-  public Future<List<Event>> events(String callSid) {
+  public Future<List<Event>> events(long businessId, String callSid) {
     if (callSid == null) {
       return Future.succeededFuture(List.of());
     }
-    return pool.preparedQuery(EVENTS_OF_CALL).execute(Tuple.of(callSid))
+    return pool.preparedQuery(EVENTS_OF_CALL).execute(Tuple.of(callSid, businessId))
         .map(rows -> {
           List<Event> out = new ArrayList<>();
           rows.forEach(row -> out.add(new Event(row.getString("call_sid"), row.getString("parent_call_sid"),
@@ -165,17 +167,21 @@ public final class CallbackStore {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toCallback(rows.iterator().next())));
   }
 
-  /** The caller chose when to be called back: their waiting callback from that call's line moves there (the same choice again changes nothing). */
+  /**
+   * The caller chose when to be called back: their waiting callback from that call's line moves
+   * there (the same choice again changes nothing). Only a call and callback of the webhook's business ($3).
+   */
   static final String RESCHEDULE_BY_CALL = """
       UPDATE callbacks cb SET due_at = $2, trigger = 'scheduled', waiting_for = NULL,
         updated_at = CASE WHEN (cb.due_at, cb.trigger, cb.waiting_for) IS NOT DISTINCT FROM ($2::timestamptz, 'scheduled', NULL::text)
                           THEN cb.updated_at ELSE now() END
       FROM calls c
-      WHERE c.call_sid = $1 AND cb.line_id = c.line_id AND cb.customer_phone = c.caller_phone AND cb.state = 'scheduled'
+      WHERE c.call_sid = $1 AND c.business_id = $3 AND cb.business_id = $3
+        AND cb.line_id = c.line_id AND cb.customer_phone = c.caller_phone AND cb.state = 'scheduled'
       RETURNING cb.id""";
 
-  public Future<Boolean> rescheduleByCall(String callSid, Instant dueAt) {
-    return pool.preparedQuery(RESCHEDULE_BY_CALL).execute(Tuple.of(callSid, Rows.timestamp(dueAt))).map(rows -> rows.size() > 0);
+  public Future<Boolean> rescheduleByCall(long businessId, String callSid, Instant dueAt) {
+    return pool.preparedQuery(RESCHEDULE_BY_CALL).execute(Tuple.of(callSid, Rows.timestamp(dueAt), businessId)).map(rows -> rows.size() > 0);
   }
 
   /** The customer asked for a person: the callback waits for an agent instead of ending when the call does. */
@@ -189,11 +195,14 @@ public final class CallbackStore {
     return pool.preparedQuery(HAND_TO_AGENTS).execute(Tuple.of(callbackId, reason, businessId)).map(rows -> rows.size() > 0);
   }
 
-  static final String MARK_NO_AGENT = "UPDATE callback_attempts SET no_agent = true WHERE call_sid = $1";
+  /** Only the attempt of the callback named in the webhook's URL, in the webhook's business. */
+  static final String MARK_NO_AGENT = """
+      UPDATE callback_attempts a SET no_agent = true FROM callbacks cb
+      WHERE a.call_sid = $1 AND a.callback_id = $2 AND cb.id = a.callback_id AND cb.business_id = $3""";
 
   /** The customer answered but no agent took the call: the attempt will not count as connected. */
-  public Future<Void> markNoAgent(String callSid) {
-    return pool.preparedQuery(MARK_NO_AGENT).execute(Tuple.of(callSid)).mapEmpty();
+  public Future<Void> markNoAgent(long businessId, long callbackId, String callSid) {
+    return pool.preparedQuery(MARK_NO_AGENT).execute(Tuple.of(callSid, callbackId, businessId)).mapEmpty();
   }
 
   /** Schedules by hand; lands on the customer's open callback when there is one. */
@@ -232,9 +241,9 @@ public final class CallbackStore {
   }
 
   /** Keeps the voicemail with the call and with the customer's open callback. */
-  static Future<Boolean> attachRecording(SqlClient client, String callSid, String recordingUrl) {
-    return client.preparedQuery(SET_CALL_RECORDING).execute(Tuple.of(callSid, recordingUrl))
-        .compose(v -> client.preparedQuery(ATTACH_RECORDING).execute(Tuple.of(callSid, recordingUrl)))
+  static Future<Boolean> attachRecording(SqlClient client, long businessId, String callSid, String recordingUrl) {
+    return client.preparedQuery(SET_CALL_RECORDING).execute(Tuple.of(callSid, recordingUrl, businessId))
+        .compose(v -> client.preparedQuery(ATTACH_RECORDING).execute(Tuple.of(callSid, recordingUrl, businessId)))
         .map(rows -> rows.size() > 0);
   }
 }

@@ -1,0 +1,16 @@
+-- A status event belongs to the business whose webhook brought it (its signature, or its
+-- configuration when it has no Twilio credentials). Another business naming the same CallSid
+-- stores its event apart, where it changes nothing of this business's calls and does not make
+-- this business's own event a duplicate. Events from before are the business's of their call
+-- (or of their parent call), of their callback attempt, else the default business's.
+ALTER TABLE call_events ADD COLUMN business_id BIGINT;
+UPDATE call_events e SET business_id = COALESCE(
+    (SELECT c.business_id FROM calls c WHERE c.call_sid IN (e.call_sid, e.parent_call_sid) LIMIT 1),
+    (SELECT cb.business_id FROM callback_attempts a JOIN callbacks cb ON cb.id = a.callback_id
+     WHERE a.call_sid IN (e.call_sid, e.parent_call_sid) OR a.agent_call_sid IN (e.call_sid, e.parent_call_sid) LIMIT 1),
+    (SELECT id FROM businesses WHERE slug = 'default'));
+-- No foreign key: each of the many event inserts would lock its business's row (FOR KEY SHARE);
+-- businesses are never deleted.
+ALTER TABLE call_events ALTER COLUMN business_id SET NOT NULL;
+ALTER TABLE call_events DROP CONSTRAINT call_events_call_sid_call_status_key;
+ALTER TABLE call_events ADD CONSTRAINT call_events_once UNIQUE (call_sid, call_status, business_id);
