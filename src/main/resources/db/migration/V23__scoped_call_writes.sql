@@ -14,3 +14,15 @@ UPDATE call_events e SET business_id = COALESCE(
 ALTER TABLE call_events ALTER COLUMN business_id SET NOT NULL;
 ALTER TABLE call_events DROP CONSTRAINT call_events_call_sid_call_status_key;
 ALTER TABLE call_events ADD CONSTRAINT call_events_once UNIQUE (call_sid, call_status, business_id);
+
+-- A key a caller pressed during a call, for the callback it was offered for (9: never call me
+-- again; a time chosen): applied once, so the same webhook again (Twilio retrying, a captured
+-- request replayed) changes nothing, even after an admin undid what it did.
+CREATE TABLE call_choices (
+    call_sid     TEXT        NOT NULL,
+    callback_id  BIGINT      NOT NULL REFERENCES callbacks (id) ON DELETE CASCADE,
+    choice       TEXT        NOT NULL CHECK (choice IN ('do_not_call', 'time')),
+    made_at      TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (call_sid, callback_id, choice)
+);
+CREATE INDEX call_choices_callback ON call_choices (callback_id);

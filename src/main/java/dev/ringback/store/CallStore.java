@@ -205,9 +205,14 @@ public final class CallStore {
         }));
   }
 
-  /** @return whether a callback has the voicemail */
-  public Future<Boolean> attachRecording(long businessId, String callSid, String recordingUrl) {
-    return pool.withTransaction(conn -> CallbackStore.attachRecording(conn, businessId, callSid, recordingUrl));
+  /**
+   * Keeps a voicemail with its call and with the callback the call was promised.
+   *
+   * @param callbackId the callback Ringback named in the recording URL; null for a URL without one
+   * @return whether a callback has it
+   */
+  public Future<Boolean> attachRecording(long businessId, String callSid, Long callbackId, String recordingUrl) {
+    return pool.withTransaction(conn -> CallbackStore.attachRecording(conn, businessId, callSid, callbackId, recordingUrl));
   }
 
   /** An event to keep, with the business whose webhook brought it. */

@@ -78,13 +78,15 @@ class CallbackSchedulingTest {
     assertThat(Xml.childNames(twiml)).containsExactly("Gather", "Record", "Say", "Hangup");
     Element message = Xml.child(twiml, "Gather");
     assertThat(message.getTextContent()).contains("call you back within 5 minutes").contains("press 2");
-    assertThat(message.getAttribute("action")).isEqualTo(PUBLIC_URL + "/twilio/when");
+    var rows = callbacks(phone);
+    // The time chosen and the voicemail left go to this callback only.
+    long id = (Long) rows.get(0).get("id");
+    assertThat(message.getAttribute("action")).isEqualTo(PUBLIC_URL + "/twilio/when?callback=" + id);
     Element record = Xml.child(twiml, "Record");
-    assertThat(record.getAttribute("action")).isEqualTo(PUBLIC_URL + "/twilio/recording");
-    assertThat(record.getAttribute("recordingStatusCallback")).isEqualTo(PUBLIC_URL + "/twilio/recording");
+    assertThat(record.getAttribute("action")).isEqualTo(PUBLIC_URL + "/twilio/recording?callback=" + id);
+    assertThat(record.getAttribute("recordingStatusCallback")).isEqualTo(PUBLIC_URL + "/twilio/recording?callback=" + id);
     assertThat(record.getAttribute("maxLength")).isEqualTo("120");
 
-    var rows = callbacks(phone);
     assertThat(rows).hasSize(1);
     assertThat(rows.get(0)).containsEntry("trigger", "missed").containsEntry("state", "scheduled")
         .containsEntry("trigger_count", 1).containsEntry("priority", 110).containsEntry("trigger_call_sid", "CAmiss0001");
@@ -94,9 +96,10 @@ class CallbackSchedulingTest {
 
     // The voicemail: the <Record> action thanks the caller, the status callback attaches the file.
     String url = "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE0123";
-    var action = server.twilio("/twilio/recording", "CallSid", "CAmiss0001", "RecordingUrl", url, "RecordingDuration", "12");
+    var action = server.twilio("/twilio/recording?callback=" + id, "CallSid", "CAmiss0001", "RecordingUrl", url, "RecordingDuration", "12");
     assertThat(Xml.childNames(Xml.parse(action.body()))).containsExactly("Say", "Hangup");
-    var status = server.twilio("/twilio/recording", "CallSid", "CAmiss0001", "RecordingUrl", url, "RecordingStatus", "completed");
+    var status = server.twilio("/twilio/recording?callback=" + id, "CallSid", "CAmiss0001", "RecordingUrl", url,
+        "RecordingStatus", "completed");
     assertThat(Xml.childNames(Xml.parse(status.body()))).isEmpty();
     assertThat(callbacks(phone).get(0)).containsEntry("recording_url", url);
 
