@@ -9,6 +9,7 @@ import dev.ringback.domain.Customer;
 import dev.ringback.domain.InboundCalls;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
+import dev.ringback.domain.RecordingUrls;
 import dev.ringback.domain.TimeZones;
 import dev.ringback.store.CallStore;
 import dev.ringback.store.CallbackStore;
@@ -564,7 +565,8 @@ final class TwilioWebhooks {
   /**
    * A voicemail: both the {@code <Record>} action (the caller is still on the line) and the
    * recording status callback (the file is ready) come here; either attaches it, to the call of
-   * this business and the callback its URL names ({@code callback=ID}).
+   * this business and the callback its URL names ({@code callback=ID}). Only a recording on
+   * Twilio's media hosts is kept: an agent's browser loads it.
    */
   void recording(RoutingContext ctx) {
     Business business = business(ctx);
@@ -573,13 +575,15 @@ final class TwilioWebhooks {
     Long callbackId = callbackParam(ctx);
     String url = blankToNull(form.get("RecordingUrl"));
     String status = blankToNull(form.get("RecordingStatus"));
-    boolean usable = url != null && (status == null || status.equals("completed"))
-        && (url.startsWith("https://") || url.startsWith("http://")) && url.length() <= 512;
+    boolean offered = url != null && (status == null || status.equals("completed"));
+    boolean usable = offered && RecordingUrls.isTwilioMedia(url);
     Future<Boolean> attached = usable ? services.calls().attachRecording(business.id(), callSid, callbackId, url)
         : Future.succeededFuture(false);
     attached.onSuccess(found -> {
       LOG.info("recording CallSid={} callback={} RecordingStatus={} -> {}", callSid, callbackId == null ? "-" : "#" + callbackId,
-          status == null ? "-" : status, !usable ? "nothing to attach" : found ? "attached to the callback" : "kept with the call");
+          status == null ? "-" : status, !offered ? "nothing to attach"
+              : !usable ? "not stored: RecordingUrl is not on Twilio's media hosts (https, api.twilio.com or a regional api host)"
+              : found ? "attached to the callback" : "kept with the call");
       // Only the <Record> action is heard by the caller; the status callback gets an empty document.
       Responses.twiml(ctx, 200, status == null ? Twiml.voicemailThanks() : Twiml.empty());
     }).onFailure(ctx::fail);

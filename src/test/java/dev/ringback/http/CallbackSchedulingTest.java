@@ -203,4 +203,35 @@ class CallbackSchedulingTest {
     assertThat(db.count("SELECT count(*) FROM calls WHERE recording_url IS NOT NULL AND call_sid = 'CAmiss0009'")).isZero();
     assertThat(server.twilio("/twilio/recording", "RecordingUrl", "https://x").statusCode()).isEqualTo(400);
   }
+
+  @Test
+  void aRecordingOnAHostOtherThanTwiliosIsNotStored() {
+    String phone = "+14155550136";
+    incoming("CAhost0001", phone);
+    Element twiml = dial("CAhost0001", phone, "no-answer");
+    String recording = Xml.child(twiml, "Record").getAttribute("action").substring(PUBLIC_URL.length());
+    for (String url : List.of("https://attacker.example.com/2010-04-01/Accounts/AC1/Recordings/RE1",
+        "http://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1",
+        "https://api.twilio.com.attacker.example.com/Recordings/RE1",
+        "https://api.twilio.com@attacker.example.com/Recordings/RE1",
+        "https://user@api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1",
+        "https://api.twilio.com:8443/2010-04-01/Accounts/AC1/Recordings/RE1",
+        "https://evil-twilio.com/Recordings/RE1")) {
+      var action = server.twilio(recording, "CallSid", "CAhost0001", "RecordingUrl", url, "RecordingDuration", "5");
+      assertThat(action.statusCode()).isEqualTo(200);
+      // The caller is thanked all the same; the status callback gets an empty document.
+      assertThat(Xml.childNames(Xml.parse(action.body()))).as(url).containsExactly("Say", "Hangup");
+      var status = server.twilio(recording, "CallSid", "CAhost0001", "RecordingUrl", url, "RecordingStatus", "completed");
+      assertThat(status.statusCode()).isEqualTo(200);
+      assertThat(Xml.childNames(Xml.parse(status.body()))).as(url).isEmpty();
+      assertThat(db.query("SELECT recording_url FROM calls WHERE call_sid = 'CAhost0001'").get(0)).as(url)
+          .containsEntry("recording_url", null);
+      assertThat(callbacks(phone).get(0)).as(url).containsEntry("recording_url", null).containsEntry("task_reason", null);
+    }
+
+    // Twilio's regional media host is taken.
+    String regional = "https://api.dublin.ie1.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE2";
+    server.twilio(recording, "CallSid", "CAhost0001", "RecordingUrl", regional, "RecordingStatus", "completed");
+    assertThat(callbacks(phone).get(0)).containsEntry("recording_url", regional);
+  }
 }
