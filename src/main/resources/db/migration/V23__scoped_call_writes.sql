@@ -1,8 +1,8 @@
 -- A status event belongs to the business whose webhook brought it (its signature, or its
 -- configuration when it has no Twilio credentials). Another business naming the same CallSid
 -- stores its event apart, where it changes nothing of this business's calls and does not make
--- this business's own event a duplicate. Events from before are the business's of their call
--- (or of their parent call), of their callback attempt, else the default business's.
+-- this business's own event a duplicate. Events already stored go to the business of their call
+-- (or of their parent call), else of their callback attempt, else to the default business.
 ALTER TABLE call_events ADD COLUMN business_id BIGINT;
 UPDATE call_events e SET business_id = COALESCE(
     (SELECT c.business_id FROM calls c WHERE c.call_sid IN (e.call_sid, e.parent_call_sid) LIMIT 1),

@@ -18,7 +18,8 @@ public final class RecordingUrls {
    * {@code api.dublin.ie1.twilio.com}); and the older {@code api.<region>.twilio.com} (e.g.
    * {@code api.ie1.twilio.com}), as Twilio documents for its regional REST API.
    */
-  private static final Pattern TWILIO_API_HOST = Pattern.compile("api\\.twilio\\.com|api(\\.[a-z]+(-[a-z]+)*)?\\.[a-z]{2}[0-9]\\.twilio\\.com");
+  private static final Pattern TWILIO_API_HOST =
+      Pattern.compile("api\\.twilio\\.com|api(\\.[a-z]+(-[a-z]+)*)?\\.[a-z]{2}[0-9]\\.twilio\\.com");
 
   private RecordingUrls() {}
 

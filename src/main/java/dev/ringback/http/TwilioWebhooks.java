@@ -397,7 +397,8 @@ final class TwilioWebhooks {
                 "cancelled")));
             // The same key press again (a Twilio retry, a replay) is answered alike and lists nothing.
             LOG.info("gather CallSid={} callback=#{} Digits=9 -> {}", callSid, callbackId,
-                listed.isPresent() ? "the number is on the do-not-call list" : "no such callback, or pressed before in this call: nothing changed");
+                listed.isPresent() ? "the number is on the do-not-call list"
+                    : "no such callback, or pressed before in this call: nothing changed");
             Responses.twiml(ctx, 200, Twiml.stoppedCalling(language));
           })
           .onFailure(ctx::fail);

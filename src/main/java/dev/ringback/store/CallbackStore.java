@@ -53,8 +53,9 @@ public final class CallbackStore {
    * A voicemail asks for a person: on a staffed line, a waiting callback becomes a task. It goes
    * to the callback Ringback named in the recording URL ($4), when that callback is still open
    * and still the one of this call's line and caller, in the webhook's business ($3). A URL
-   * without a callback (issued before they carried one) reaches the caller's open callback only
-   * when this call triggered it or is still going on: an old call's voicemail sent again never
+   * without a callback (an older URL a call in progress may hold, or one given on a retried
+   * {@code <Dial>} action) reaches the caller's open callback only when this call triggered it or
+   * is still going on: an old call's voicemail sent again never
    * lands on a later callback. The same recording again (the {@code <Record>} action and its
    * status callback both bring it, and Twilio retries) changes nothing.
    */
@@ -174,8 +175,9 @@ public final class CallbackStore {
   /**
    * The caller chose when to be called back: the callback Ringback named in the URL ($4) moves
    * there, when it is still waiting and still the one of this call's line and caller, in the
-   * webhook's business ($3). A URL without a callback (issued before they carried one) moves the
-   * caller's waiting callback only while this call is going on. Each call's choice for a callback
+   * webhook's business ($3). A URL without a callback (an older URL a call in progress may hold,
+   * or one given on a retried {@code <Dial>} action) moves the caller's waiting callback only
+   * while this call is going on. Each call's choice for a callback
    * is applied once (call_choices): the same webhook again, even another day, changes nothing,
    * and says so ({@code chosen_before}).
    */
