@@ -67,7 +67,7 @@ final class StatusWatchdog {
   }
 
   private Future<Void> apply(DialStore.Unfinished u, CallEvent event, boolean timed) {
-    return services.calls().apply(event, u.callbackId()).map(applied -> {
+    return services.calls().apply(event, u.callbackId(), u.businessId()).map(applied -> {
       services.metrics().record(timed ? applied : applied.withoutAnswer());
       return null;
     });

@@ -75,7 +75,7 @@ final class CallbackApi {
         .map(found -> yours(ctx, found, id))
         .compose(found -> found.isEmpty()
             ? Future.failedFuture(HttpFailure.notFound("no callback " + id))
-            : services.callbacks().events(found.get().triggerCallSid()).map(events -> {
+            : services.callbacks().events(Caller.business(ctx).id(), found.get().triggerCallSid()).map(events -> {
               JsonArray story = new JsonArray();
               events.forEach(e -> story.add(new JsonObject()
                   .put("call_sid", e.callSid())

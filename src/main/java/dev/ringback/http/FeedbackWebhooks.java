@@ -47,7 +47,7 @@ final class FeedbackWebhooks {
       return Future.succeededFuture(Twiml.hangup());
     }
     Instant now = services.clock().instant();
-    return services.feedback().ask(callSid, channel, now, agentLegSid)
+    return services.feedback().ask(business.id(), callSid, channel, now, agentLegSid)
         .compose(asked -> {
           if (asked.isEmpty()) {
             return Future.succeededFuture(Twiml.hangup());
@@ -59,7 +59,7 @@ final class FeedbackWebhooks {
           String text = services.config().feedback().smsText().replace("{line}", line.name());
           // The call is over either way: a failed SMS is logged, and the customer hears nothing of it.
           business.telephony().sendMessage(line.number(), asked.get(), text)
-              .compose(messageSid -> services.feedback().messageSent(callSid, messageSid))
+              .compose(messageSid -> services.feedback().messageSent(business.id(), callSid, messageSid))
               .onSuccess(v -> LOG.info("feedback CallSid={} -> asked by SMS to {}", callSid, PhoneNumbers.mask(asked.get())))
               .onFailure(e -> LOG.warn("feedback CallSid={}: the SMS to {} failed: {}", callSid, PhoneNumbers.mask(asked.get()),
                   e.getMessage()));
@@ -84,7 +84,7 @@ final class FeedbackWebhooks {
     }
     Line line = found.get();
     OptionalInt score = Feedback.keyed(digits);
-    services.feedback().waitingOnCall(callSid)
+    services.feedback().waitingOnCall(business.id(), callSid)
         .compose(waiting -> {
           if (waiting.isEmpty()) {
             return Future.succeededFuture(Twiml.feedbackThanks(line.language(), false));

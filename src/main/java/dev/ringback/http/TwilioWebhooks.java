@@ -9,6 +9,7 @@ import dev.ringback.domain.Customer;
 import dev.ringback.domain.InboundCalls;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
+import dev.ringback.domain.RecordingUrls;
 import dev.ringback.domain.TimeZones;
 import dev.ringback.store.CallStore;
 import dev.ringback.store.CallbackStore;
@@ -60,6 +61,14 @@ final class TwilioWebhooks {
   /** An absolute URL for Twilio to call back about this business's calls. */
   private String url(Business business, String pathAndQuery) {
     return business.url(services.config().http().publicUrl(), pathAndQuery);
+  }
+
+  /**
+   * A webhook path naming the callback it is about, when known: the time chosen and the voicemail
+   * left then go to that callback only, and the same request again finds its choice made.
+   */
+  private static String forCallback(String pathAndQuery, Long callbackId) {
+    return callbackId == null ? pathAndQuery : pathAndQuery + (pathAndQuery.contains("?") ? "&" : "?") + "callback=" + callbackId;
   }
 
   /**
@@ -206,14 +215,15 @@ final class TwilioWebhooks {
             .map(scheduled -> {
               LOG.info("voice CallSid={} line={} from={} -> after hours: message and voicemail, {}", callSid, line.id(),
                   PhoneNumbers.mask(from), scheduled.map(sc -> "callback #" + sc.id() + " due " + sc.dueAt()).orElse("no callback"));
-              return known;
+              return scheduled.map(CallbackStore.Scheduled::id).orElse(null);
             })
             .recover(e -> {
               LOG.error("voice CallSid={}: could not record the after-hours call: {}", callSid, e.getMessage());
-              return Future.succeededFuture(known);
-            }))
-        .onSuccess(known -> Responses.twiml(ctx, 200, Twiml.afterHours(line, known, services.config().callbacks().voicemailMaxSeconds(),
-            url(business, RECORDING), url(business, WHEN))))
+              return Future.succeededFuture((Long) null);
+            })
+            .map(callbackId -> Twiml.afterHours(line, known, services.config().callbacks().voicemailMaxSeconds(),
+                url(business, forCallback(RECORDING, callbackId)), url(business, forCallback(WHEN, callbackId)))))
+        .onSuccess(twiml -> Responses.twiml(ctx, 200, twiml))
         .onFailure(ctx::fail);
   }
 
@@ -231,14 +241,14 @@ final class TwilioWebhooks {
     }
     Long callbackId = callbackParam(ctx);
     if (callbackId != null) {
-      callbackDial(ctx, business, form, callSid, dialStatus);
+      callbackDial(ctx, business, form, callSid, callbackId, dialStatus);
       return;
     }
     Optional<Line> line = services.phoneNumbers().normalize(form.get("To")).flatMap(business::lineByNumber);
     boolean callable = services.phoneNumbers().normalize(form.get("From")).isPresent();
     // Rung nobody because no registered agent was available: a person calls back, not the dialler.
     boolean nobodyAvailable = "available".equals(ctx.request().getParam("nobody"));
-    services.calls().recordDialStatus(callSid, dialStatus, services.clock().instant(), nobodyAvailable)
+    services.calls().recordDialStatus(business.id(), callSid, dialStatus, services.clock().instant(), nobodyAvailable)
         .onSuccess(scheduled -> scheduled.filter(CallbackStore.Scheduled::created)
             .ifPresent(s -> services.metrics().callbackScheduled(s.business(), s.trigger(), s.line())))
         .recover(e -> {
@@ -262,14 +272,16 @@ final class TwilioWebhooks {
             LOG.info("dial CallSid={} DialCallStatus={} -> callback {}, voicemail offered", callSid, dialStatus,
                 scheduled.map(s -> "#" + s.id() + " due " + s.dueAt()).orElse("already promised"));
             var callbacks = services.config().callbacks();
+            // A Twilio retry finds the dial status set and no callback to name: its URLs go without one.
+            Long promised = scheduled.map(CallbackStore.Scheduled::id).orElse(null);
             Responses.twiml(ctx, 200, Twiml.missed(line.get(), callbacks.promiseMinutes(), callbacks.voicemailMaxSeconds(),
-                url(business, RECORDING), url(business, WHEN)));
+                url(business, forCallback(RECORDING, promised)), url(business, forCallback(WHEN, promised))));
           }
         });
   }
 
   /** The agents did not take a callback the customer answered: tell them, and try again later. */
-  private void callbackDial(RoutingContext ctx, Business business, MultiMap form, String callSid, String dialStatus) {
+  private void callbackDial(RoutingContext ctx, Business business, MultiMap form, String callSid, long callbackId, String dialStatus) {
     if (InboundCalls.dialAnswered(dialStatus)) {
       // A callback's call goes from the line to the customer.
       Optional<Line> line = services.phoneNumbers().normalize(form.get("From")).flatMap(business::lineByNumber);
@@ -279,7 +291,7 @@ final class TwilioWebhooks {
       next.onSuccess(twiml -> Responses.twiml(ctx, 200, twiml));
       return;
     }
-    services.callbacks().markNoAgent(callSid)
+    services.callbacks().markNoAgent(business.id(), callbackId, callSid)
         .onSuccess(v -> {
           LOG.info("dial CallSid={} (callback) DialCallStatus={} -> no agent took it; the callback will be retried", callSid, dialStatus);
           Responses.twiml(ctx, 200, Twiml.noAgent());
@@ -338,11 +350,11 @@ final class TwilioWebhooks {
         }
         if (ring.registered()) {
           // The line has agents, all busy or offline: a person calls back instead of the dialler.
-          return services.callbacks().markNoAgent(callSid)
+          return services.callbacks().markNoAgent(business.id(), callbackId, callSid)
               .compose(v -> services.callbacks().handToAgents(business.id(), callbackId, "no_agent_available"))
               .map(v -> Twiml.callbackToAgentQueue(line, customer));
         }
-        return services.callbacks().markNoAgent(callSid).map(v -> Twiml.callbackWithoutAgents(line, customer));
+        return services.callbacks().markNoAgent(business.id(), callbackId, callSid).map(v -> Twiml.callbackWithoutAgents(line, customer));
       }
       String when = CLOCK_TIME.format(cb.triggeredAt().atZone(line.timeZone()));
       return Future.succeededFuture(Twiml.callback(line, customer, Twiml.why(cb.trigger(), when, orderNumber), ring.contacts(),
@@ -377,12 +389,16 @@ final class TwilioWebhooks {
     String language = languageOf(business, form);
     if ("9".equals(digits)) {
       services.callbacks().find(business.id(), callbackId)
-          .compose(cb -> cb.isEmpty() ? Future.succeededFuture(List.<dev.ringback.store.DoNotCallStore.Cancelled>of())
-              : services.doNotCall().add(business.id(), cb.get().phone(), services.clock().instant(),
-                  "Pressed 9 during a callback to stop these calls."))
-          .onSuccess(cancelled -> {
-            cancelled.forEach(c -> services.metrics().callbackFinished(c.business(), c.trigger(), c.line(), "cancelled"));
-            LOG.info("gather CallSid={} callback=#{} Digits=9 -> the number is on the do-not-call list", callSid, callbackId);
+          .compose(cb -> cb.isEmpty() ? Future.succeededFuture(Optional.<List<dev.ringback.store.DoNotCallStore.Cancelled>>empty())
+              : services.doNotCall().addPressed(business.id(), cb.get().phone(), services.clock().instant(),
+                  "Pressed 9 during a callback to stop these calls.", callSid, callbackId))
+          .onSuccess(listed -> {
+            listed.ifPresent(cancelled -> cancelled.forEach(c -> services.metrics().callbackFinished(c.business(), c.trigger(), c.line(),
+                "cancelled")));
+            // The same key press again (a Twilio retry, a replay) is answered alike and lists nothing.
+            LOG.info("gather CallSid={} callback=#{} Digits=9 -> {}", callSid, callbackId,
+                listed.isPresent() ? "the number is on the do-not-call list"
+                    : "no such callback, or pressed before in this call: nothing changed");
             Responses.twiml(ctx, 200, Twiml.stoppedCalling(language));
           })
           .onFailure(ctx::fail);
@@ -402,11 +418,14 @@ final class TwilioWebhooks {
    * then the day (1 today, 2 tomorrow, 3 the day after), then the time as four digits. A time
    * outside opening hours or the allowed calling hours is refused with the reason, once asked
    * again; the caller's waiting callback moves to the chosen time (trigger {@code scheduled}).
+   * The URLs carry the callback the message promised ({@code callback=ID}), and each call's
+   * choice is applied once.
    */
   void when(RoutingContext ctx) {
     Business business = business(ctx);
     MultiMap form = ctx.request().formAttributes();
     String callSid = required(form, "CallSid");
+    Long callbackId = callbackParam(ctx);
     String digits = Optional.ofNullable(blankToNull(form.get("Digits"))).orElse("");
     String step = Optional.ofNullable(ctx.request().getParam("step")).orElse("offer");
     Optional<Line> found = services.phoneNumbers().normalize(form.get("To")).flatMap(business::lineByNumber);
@@ -418,10 +437,10 @@ final class TwilioWebhooks {
     String language = line.language();
     switch (step) {
       case "offer" -> Responses.twiml(ctx, 200, "2".equals(digits)
-          ? Twiml.askDay(language, url(business, WHEN + "?step=day"))
+          ? Twiml.askDay(language, url(business, forCallback(WHEN + "?step=day", callbackId)))
           : Twiml.timeNotChosen(language, "Thank you."));
       case "day" -> Responses.twiml(ctx, 200, digits.matches("[123]")
-          ? Twiml.askTime(language, url(business, WHEN + "?step=time&day=" + digits), null)
+          ? Twiml.askTime(language, url(business, forCallback(WHEN + "?step=time&day=" + digits, callbackId)), null)
           : Twiml.timeNotChosen(language, "Sorry, that is not one of the choices."));
       case "time" -> {
         if (!Optional.ofNullable(ctx.request().getParam("day")).orElse("").matches("[123]")) {
@@ -431,7 +450,7 @@ final class TwilioWebhooks {
         Future<Optional<Customer>> customer = caller.isEmpty() ? Future.succeededFuture(Optional.empty())
             : services.customers().findByPhone(business.id(), caller.get());
         customer.map(c -> TimeZones.forCustomer(c.map(Customer::timeZone).orElse(null), caller.orElse(null), line.timeZone()))
-            .onSuccess(zones -> chooseTime(ctx, business, callSid, line, zones, digits))
+            .onSuccess(zones -> chooseTime(ctx, business, callSid, callbackId, line, zones, digits))
             .onFailure(ctx::fail);
       }
       default -> throw HttpFailure.badRequest("step: unknown");
@@ -439,7 +458,8 @@ final class TwilioWebhooks {
   }
 
   /** @param callerZones where the caller is, for the allowed calling hours */
-  private void chooseTime(RoutingContext ctx, Business business, String callSid, Line line, List<ZoneId> callerZones, String digits) {
+  private void chooseTime(RoutingContext ctx, Business business, String callSid, Long callbackId, Line line, List<ZoneId> callerZones,
+                          String digits) {
     String day = ctx.request().getParam("day");
     boolean retried = ctx.request().getParam("retry") != null;
     Instant now = services.clock().instant();
@@ -462,15 +482,20 @@ final class TwilioWebhooks {
     if (problem != null) {
       LOG.info("when CallSid={} day={} time={} -> refused: {}", callSid, day, digits, problem);
       Responses.twiml(ctx, 200, retried ? Twiml.timeNotChosen(line.language(), problem)
-          : Twiml.askTime(line.language(), url(business, WHEN + "?step=time&day=" + day + "&retry=1"), problem));
+          : Twiml.askTime(line.language(), url(business, forCallback(WHEN + "?step=time&day=" + day + "&retry=1", callbackId)), problem));
       return;
     }
     Instant due = chosen;
     String spoken = (day.equals("1") ? "today" : day.equals("2") ? "tomorrow" : "on " + SPOKEN_DAY.format(date))
         + " at " + CLOCK_TIME.format(due.atZone(line.timeZone()));
-    services.callbacks().rescheduleByCall(callSid, due).onSuccess(moved -> {
-      LOG.info("when CallSid={} -> {}", callSid, moved ? "callback moved to " + due : "no waiting callback to move");
-      Responses.twiml(ctx, 200, moved ? Twiml.timeChosen(line.language(), spoken)
+    services.callbacks().reschedule(business.id(), callSid, callbackId, due, now).onSuccess(done -> {
+      LOG.info("when CallSid={} callback={} -> {}", callSid, callbackId == null ? "-" : "#" + callbackId, switch (done) {
+        case MOVED -> "callback moved to " + due;
+        case CHOSEN_BEFORE -> "this call's choice was made before; nothing changed";
+        case NOT_FOUND -> "no waiting callback of this call to move";
+      });
+      // The same request again (Twilio retrying) is answered as the first time.
+      Responses.twiml(ctx, 200, done != CallbackStore.Rescheduled.NOT_FOUND ? Twiml.timeChosen(line.language(), spoken)
           : Twiml.timeNotChosen(line.language(), "Sorry, we could not find your request."));
     }).onFailure(ctx::fail);
   }
@@ -540,19 +565,26 @@ final class TwilioWebhooks {
 
   /**
    * A voicemail: both the {@code <Record>} action (the caller is still on the line) and the
-   * recording status callback (the file is ready) come here; either attaches it.
+   * recording status callback (the file is ready) come here; either attaches it, to the call of
+   * this business and the callback its URL names ({@code callback=ID}). Only a recording on
+   * Twilio's media hosts is kept: an agent's browser loads it.
    */
   void recording(RoutingContext ctx) {
+    Business business = business(ctx);
     MultiMap form = ctx.request().formAttributes();
     String callSid = required(form, "CallSid");
+    Long callbackId = callbackParam(ctx);
     String url = blankToNull(form.get("RecordingUrl"));
     String status = blankToNull(form.get("RecordingStatus"));
-    boolean usable = url != null && (status == null || status.equals("completed"))
-        && (url.startsWith("https://") || url.startsWith("http://")) && url.length() <= 512;
-    Future<Boolean> attached = usable ? services.calls().attachRecording(callSid, url) : Future.succeededFuture(false);
+    boolean offered = url != null && (status == null || status.equals("completed"));
+    boolean usable = offered && RecordingUrls.isTwilioMedia(url);
+    Future<Boolean> attached = usable ? services.calls().attachRecording(business.id(), callSid, callbackId, url)
+        : Future.succeededFuture(false);
     attached.onSuccess(found -> {
-      LOG.info("recording CallSid={} RecordingStatus={} -> {}", callSid, status == null ? "-" : status,
-          !usable ? "nothing to attach" : found ? "attached to the callback" : "kept with the call");
+      LOG.info("recording CallSid={} callback={} RecordingStatus={} -> {}", callSid, callbackId == null ? "-" : "#" + callbackId,
+          status == null ? "-" : status, !offered ? "nothing to attach"
+              : !usable ? "not stored: RecordingUrl is not on Twilio's media hosts (https, api.twilio.com or a regional api host)"
+              : found ? "attached to the callback" : "kept with the call");
       // Only the <Record> action is heard by the caller; the status callback gets an empty document.
       Responses.twiml(ctx, 200, status == null ? Twiml.voicemailThanks() : Twiml.empty());
     }).onFailure(ctx::fail);

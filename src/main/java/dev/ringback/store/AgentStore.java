@@ -38,7 +38,7 @@ public final class AgentStore {
   static final String BUSY_ON_CALL = """
       UPDATE agents SET presence = 'busy', busy_on_call = $3, presence_changed_at = now()
       WHERE business_id = $1 AND contact = $2 AND presence = 'available'
-        AND NOT EXISTS (SELECT 1 FROM call_events e WHERE e.call_sid = $3
+        AND NOT EXISTS (SELECT 1 FROM call_events e WHERE e.call_sid = $3 AND e.business_id = $1
                         AND e.call_status IN ('completed', 'busy', 'no-answer', 'failed', 'canceled'))
       RETURNING id""";
   /** That call ended: available again, unless the agent changed their presence meanwhile. */

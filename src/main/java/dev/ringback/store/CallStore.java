@@ -29,13 +29,18 @@ public final class CallStore {
   /** What a trigger needs to know about the call, including the caller's tier. */
   private static final String CALL_FACTS = "c.business_id, c.line_id, c.caller_phone, c.customer_id, c.direction, "
       + Rows.lineSlug("c.line_id") + ", (SELECT tier FROM customers cu WHERE cu.id = c.customer_id) AS tier";
-  static final String SET_DIAL_STATUS = "UPDATE calls c SET dial_status = $2 WHERE call_sid = $1 AND dial_status IS NULL RETURNING "
-      + CALL_FACTS;
+  /**
+   * Every write keyed by a CallSid names the business whose webhook brought it (its signature, or
+   * its configuration): a CallSid of another business's call, signed or not, changes nothing.
+   */
+  static final String SET_DIAL_STATUS = "UPDATE calls c SET dial_status = $2 WHERE call_sid = $1 AND business_id = $3 "
+      + "AND dial_status IS NULL RETURNING " + CALL_FACTS;
+  /** An event is stored once per business: another business's event for the same CallSid is kept apart. */
   static final String INSERT_EVENT = """
       INSERT INTO call_events (call_sid, parent_call_sid, call_status, sequence_number, twilio_timestamp,
-                               direction, from_number, to_number, call_duration, answered_by)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-      ON CONFLICT (call_sid, call_status) DO NOTHING
+                               direction, from_number, to_number, call_duration, answered_by, business_id)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+      ON CONFLICT (call_sid, call_status, business_id) DO NOTHING
       RETURNING id""";
   /**
    * A group of events that are only kept, in one statement (arrays of {@link #INSERT_EVENT}'s
@@ -44,28 +49,33 @@ public final class CallStore {
    */
   static final String INSERT_EVENTS = """
       INSERT INTO call_events (call_sid, parent_call_sid, call_status, sequence_number, twilio_timestamp,
-                               direction, from_number, to_number, call_duration, answered_by)
+                               direction, from_number, to_number, call_duration, answered_by, business_id)
       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::timestamptz[],
-                           $6::text[], $7::text[], $8::text[], $9::int[], $10::text[])
-      ON CONFLICT (call_sid, call_status) DO NOTHING
-      RETURNING call_sid, call_status""";
+                           $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::bigint[])
+      ON CONFLICT (call_sid, call_status, business_id) DO NOTHING
+      RETURNING call_sid, call_status, business_id""";
   /** Only the first answering leg counts: the update is its own guard against duplicates. */
   static final String MARK_ANSWERED = "UPDATE calls c SET answered_at = $3, answered_leg_sid = $2, agent_contact = $4 "
-      + "WHERE call_sid = $1 AND answered_at IS NULL RETURNING c.arrived_at, " + CALL_FACTS;
+      + "WHERE call_sid = $1 AND business_id = $5 AND answered_at IS NULL RETURNING c.arrived_at, " + CALL_FACTS;
   /** The agent leg of a callback was answered: that agent took the callback. */
-  static final String AGENT_ON_ATTEMPT =
-      "UPDATE callback_attempts SET agent_contact = $2 WHERE call_sid = $1 AND agent_contact IS NULL";
+  static final String AGENT_ON_ATTEMPT = """
+      UPDATE callback_attempts a SET agent_contact = $2 FROM callbacks cb
+      WHERE a.call_sid = $1 AND a.agent_contact IS NULL AND cb.id = a.callback_id AND cb.business_id = $3""";
   static final String OPEN_CALL_FOR_UPDATE = "SELECT c.answered_at, c.dial_status, " + CALL_FACTS
-      + " FROM calls c WHERE call_sid = $1 AND ended_at IS NULL FOR UPDATE OF c";
-  static final String MARK_ENDED = "UPDATE calls SET ended_at = $2, outcome = $3, answered_by = COALESCE($4, answered_by) WHERE call_sid = $1";
+      + " FROM calls c WHERE call_sid = $1 AND business_id = $2 AND ended_at IS NULL FOR UPDATE OF c";
+  static final String MARK_ENDED = "UPDATE calls SET ended_at = $2, outcome = $3, answered_by = COALESCE($4, answered_by) "
+      + "WHERE call_sid = $1 AND business_id = $5";
 
-  /** The attempt an outbound leg's event belongs to: the one with its CallSid, else the newest not yet placed. */
+  /**
+   * The attempt an outbound leg's event belongs to: the one with its CallSid, else the newest not
+   * yet placed; only of a callback of the webhook's business ($3), whose ids are easy to guess.
+   */
   static final String ATTEMPT_OF_EVENT = """
       UPDATE callback_attempts a SET call_sid = COALESCE(a.call_sid, $2)
       WHERE a.id = (SELECT id FROM callback_attempts
                     WHERE callback_id = $1 AND (call_sid = $2 OR call_sid IS NULL) AND outcome IS DISTINCT FROM 'api_error'
                     ORDER BY (call_sid = $2) DESC NULLS LAST, id DESC LIMIT 1)
-        AND ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM callbacks cb WHERE cb.id = $1 AND cb.business_id = $3))
+        AND EXISTS (SELECT 1 FROM callbacks cb WHERE cb.id = $1 AND cb.business_id = $3)
       RETURNING a.id""";
   private static final String ATTEMPT_LINE =
       "(SELECT l.slug FROM callbacks cb JOIN lines l ON l.id = cb.line_id WHERE cb.id = callback_attempts.callback_id) AS line, "
@@ -179,12 +189,13 @@ public final class CallStore {
 
   /** Records how the {@code <Dial>} ended, once; agents not answering schedules a "missed" callback. */
   /**
+   * @param businessId the business whose webhook it is: a call of another business is not touched
    * @param nobodyAvailable the line's registered agents were all busy or offline: on a staffed
    *     line the callback goes straight to the agent queue
    */
-  public Future<Optional<CallbackStore.Scheduled>> recordDialStatus(String callSid, String dialStatus, Instant now,
+  public Future<Optional<CallbackStore.Scheduled>> recordDialStatus(long businessId, String callSid, String dialStatus, Instant now,
                                                                     boolean nobodyAvailable) {
-    return pool.withTransaction(conn -> conn.preparedQuery(SET_DIAL_STATUS).execute(Tuple.of(callSid, dialStatus))
+    return pool.withTransaction(conn -> conn.preparedQuery(SET_DIAL_STATUS).execute(Tuple.of(callSid, dialStatus, businessId))
         .compose(rows -> {
           if (rows.size() == 0 || !InboundCalls.dialNotAnswered(dialStatus)) {
             return Future.succeededFuture(Optional.empty());
@@ -194,45 +205,49 @@ public final class CallStore {
         }));
   }
 
-  public Future<Boolean> attachRecording(String callSid, String recordingUrl) {
-    return pool.withTransaction(conn -> CallbackStore.attachRecording(conn, callSid, recordingUrl));
+  /**
+   * Keeps a voicemail with its call and with the callback the call was promised.
+   *
+   * @param callbackId the callback Ringback named in the recording URL; null for a URL without one
+   * @return whether a callback has it
+   */
+  public Future<Boolean> attachRecording(long businessId, String callSid, Long callbackId, String recordingUrl) {
+    return pool.withTransaction(conn -> CallbackStore.attachRecording(conn, businessId, callSid, callbackId, recordingUrl));
   }
 
+  /** An event to keep, with the business whose webhook brought it. */
+  private record Kept(long businessId, CallEvent event) {}
+
   /**
-   * Stores the event once and applies it to its call, in one transaction.
+   * Stores the event once for this business and applies it to its call, in one transaction. A
+   * CallSid or callback id of another business (callback ids are easy to guess) changes nothing.
    *
    * @param callbackId set for the legs that call a callback's customer ({@code /twilio/status?callback=ID}): the
    *     dialler's calls, and the customer leg an agent's click-to-connect call dials
+   * @param businessId the business whose webhook (signature or configuration) brought the event
    */
-  public Future<Applied> apply(CallEvent event, Long callbackId) {
-    return apply(event, callbackId, null);
-  }
-
-  /**
-   * As {@link #apply(CallEvent, Long)}, for a webhook of one business: a callback id of
-   * another business (ids are easy to guess, unlike Twilio's CallSids) changes nothing.
-   */
-  public Future<Applied> apply(CallEvent event, Long callbackId, Long businessId) {
+  public Future<Applied> apply(CallEvent event, Long callbackId, long businessId) {
     if (callbackId == null && !changesTheCall(event)) {
       // Most events are only kept (a call's initiated, ringing, in-progress): no transaction, and
       // under load one statement for all the events that came in while the last one ran.
-      return GroupWrite.<CallEvent, Boolean>onThisEventLoop(this, () -> new GroupWrite<>(this::keep))
-          .map(events -> events.add(event))
-          .orElseGet(() -> keep(List.of(event)).map(stored -> stored.get(0)))
+      Kept kept = new Kept(businessId, event);
+      return GroupWrite.<Kept, Boolean>onThisEventLoop(this, () -> new GroupWrite<>(this::keep))
+          .map(events -> events.add(kept))
+          .orElseGet(() -> keep(List.of(kept)).map(stored -> stored.get(0)))
           .map(stored -> Applied.nothing(!stored));
     }
     Tuple row = Tuple.from(new Object[] {
         event.callSid(), event.parentCallSid(), event.status().value(), event.sequenceNumber(),
         Rows.timestamp(event.timestamp()), event.direction(), event.from(), event.to(),
-        event.callDuration(), event.answeredBy()});
+        event.callDuration(), event.answeredBy(), businessId});
     return pool.withTransaction(conn -> conn.preparedQuery(INSERT_EVENT).execute(row)
         .compose(inserted -> inserted.rowCount() == 0
             ? Future.succeededFuture(Applied.nothing(true))
-            : callbackId != null ? applyCallbackLeg(conn, event, callbackId, businessId) : applyNew(conn, event)));
+            : callbackId != null ? applyCallbackLeg(conn, event, callbackId, businessId) : applyNew(conn, event, businessId)));
   }
 
   /** Stores events that are only kept; for each, whether it was new. */
-  private Future<List<Boolean>> keep(List<CallEvent> events) {
+  private Future<List<Boolean>> keep(List<Kept> events) {
     int n = events.size();
     String[] sids = new String[n];
     String[] parents = new String[n];
@@ -244,8 +259,9 @@ public final class CallStore {
     String[] tos = new String[n];
     Integer[] durations = new Integer[n];
     String[] answeredBy = new String[n];
+    Long[] businesses = new Long[n];
     for (int i = 0; i < n; i++) {
-      CallEvent e = events.get(i);
+      CallEvent e = events.get(i).event();
       sids[i] = e.callSid();
       parents[i] = e.parentCallSid();
       statuses[i] = e.status().value();
@@ -256,14 +272,16 @@ public final class CallStore {
       tos[i] = e.to();
       durations[i] = e.callDuration();
       answeredBy[i] = e.answeredBy();
+      businesses[i] = events.get(i).businessId();
     }
-    Tuple columns = Tuple.from(new Object[] {sids, parents, statuses, sequences, times, directions, froms, tos, durations, answeredBy});
+    Tuple columns = Tuple.from(new Object[] {sids, parents, statuses, sequences, times, directions, froms, tos, durations, answeredBy,
+        businesses});
     return pool.preparedQuery(INSERT_EVENTS).execute(columns).map(rows -> {
       java.util.Set<String> stored = new java.util.HashSet<>();
-      rows.forEach(r -> stored.add(r.getString("call_sid") + ' ' + r.getString("call_status")));
+      rows.forEach(r -> stored.add(r.getString("call_sid") + ' ' + r.getString("call_status") + ' ' + r.getLong("business_id")));
       List<Boolean> isNew = new ArrayList<>(n);
       // The first of two equal events in one group is the one stored.
-      events.forEach(e -> isNew.add(stored.remove(e.callSid() + ' ' + e.status().value())));
+      events.forEach(k -> isNew.add(stored.remove(k.event().callSid() + ' ' + k.event().status().value() + ' ' + k.businessId())));
       return isNew;
     });
   }
@@ -273,7 +291,7 @@ public final class CallStore {
     return event.isChildLeg() ? event.status().isAnswer() : event.status().isFinal();
   }
 
-  private Future<Applied> applyCallbackLeg(SqlConnection conn, CallEvent event, long callbackId, Long businessId) {
+  private Future<Applied> applyCallbackLeg(SqlConnection conn, CallEvent event, long callbackId, long businessId) {
     return conn.preparedQuery(ATTEMPT_OF_EVENT).execute(Tuple.of(callbackId, event.callSid(), businessId)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture(Applied.nothing(false));
@@ -346,13 +364,13 @@ public final class CallStore {
     });
   }
 
-  private Future<Applied> applyNew(SqlConnection conn, CallEvent event) {
+  private Future<Applied> applyNew(SqlConnection conn, CallEvent event, long businessId) {
     if (event.isChildLeg() && event.status().isAnswer()) {
       return conn.preparedQuery(MARK_ANSWERED)
-          .execute(Tuple.of(event.parentCallSid(), event.callSid(), Rows.timestamp(event.timestamp()), event.to()))
+          .execute(Tuple.of(event.parentCallSid(), event.callSid(), Rows.timestamp(event.timestamp()), event.to(), businessId))
           .compose(rows -> {
             if (rows.size() == 0) {
-              return conn.preparedQuery(AGENT_ON_ATTEMPT).execute(Tuple.of(event.parentCallSid(), event.to()))
+              return conn.preparedQuery(AGENT_ON_ATTEMPT).execute(Tuple.of(event.parentCallSid(), event.to(), businessId))
                   .map(r -> Applied.nothing(false));
             }
             Row row = rows.iterator().next();
@@ -367,7 +385,7 @@ public final class CallStore {
           });
     }
     if (!event.isChildLeg() && event.status().isFinal()) {
-      return conn.preparedQuery(OPEN_CALL_FOR_UPDATE).execute(Tuple.of(event.callSid()))
+      return conn.preparedQuery(OPEN_CALL_FOR_UPDATE).execute(Tuple.of(event.callSid(), businessId))
           .compose(rows -> {
             if (rows.size() == 0) {
               return Future.succeededFuture(Applied.nothing(false));
@@ -379,7 +397,7 @@ public final class CallStore {
             // Missed calls were scheduled when the <Dial> ended; these two are only known now.
             boolean triggers = outcome.equals(CallbackPolicy.ABANDONED) || outcome.equals(CallbackPolicy.DROPPED);
             return conn.preparedQuery(MARK_ENDED)
-                .execute(Tuple.of(event.callSid(), Rows.timestamp(event.timestamp()), outcome, event.answeredBy()))
+                .execute(Tuple.of(event.callSid(), Rows.timestamp(event.timestamp()), outcome, event.answeredBy(), businessId))
                 .compose(done -> triggers
                     ? trigger(conn, row, outcome, event.callSid(), event.timestamp(), null)
                     : Future.succeededFuture(Optional.<CallbackStore.Scheduled>empty()))

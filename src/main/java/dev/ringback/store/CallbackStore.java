@@ -50,23 +50,30 @@ public final class CallbackStore {
   /** A line whose agents are registered: its callbacks that need a person go to the agent queue. */
   static final String STAFFED = "EXISTS (SELECT 1 FROM agent_lines al WHERE al.line_id = cb.line_id)";
   /**
-   * A voicemail asks for a person: on a staffed line, a waiting callback becomes a task. The same
-   * recording again (the {@code <Record>} action and its status callback both bring it) changes nothing.
+   * A voicemail asks for a person: on a staffed line, a waiting callback becomes a task. It goes
+   * to the callback Ringback named in the recording URL ($4), when that callback is still open
+   * and still the one of this call's line and caller, in the webhook's business ($3). A URL
+   * without a callback (an older URL a call in progress may hold, or one given on a retried
+   * {@code <Dial>} action) reaches the caller's open callback only when this call triggered it or
+   * is still going on: an old call's voicemail sent again never
+   * lands on a later callback. The same recording again (the {@code <Record>} action and its
+   * status callback both bring it, and Twilio retries) changes nothing.
    */
   static final String ATTACH_RECORDING = """
       UPDATE callbacks cb SET recording_url = $2,
-        updated_at = CASE WHEN cb.recording_url IS DISTINCT FROM $2 OR (cb.state = 'scheduled' AND\s""" + STAFFED + """
-      ) THEN now() ELSE cb.updated_at END,
-        state = CASE WHEN cb.state = 'scheduled' AND\s""" + STAFFED + """
+        updated_at = CASE WHEN cb.recording_url IS DISTINCT FROM $2 THEN now() ELSE cb.updated_at END,
+        state = CASE WHEN cb.recording_url IS DISTINCT FROM $2 AND cb.state = 'scheduled' AND\s""" + STAFFED + """
        THEN 'agent_queue' ELSE cb.state END,
-        task_reason = CASE WHEN cb.state = 'scheduled' AND\s""" + STAFFED + """
+        task_reason = CASE WHEN cb.recording_url IS DISTINCT FROM $2 AND cb.state = 'scheduled' AND\s""" + STAFFED + """
        THEN 'voicemail' ELSE cb.task_reason END
       FROM calls c
-      WHERE c.call_sid = $1 AND cb.line_id = c.line_id AND cb.customer_phone = c.caller_phone
+      WHERE c.call_sid = $1 AND c.business_id = $3 AND cb.business_id = $3
+        AND cb.line_id = c.line_id AND cb.customer_phone = c.caller_phone
         AND cb.state IN """ + OPEN_STATES + """
        AND cb.trigger <> 'feedback'
+        AND (cb.id = $4 OR $4::bigint IS NULL AND (cb.trigger_call_sid = c.call_sid OR c.ended_at IS NULL))
       RETURNING cb.id""";
-  static final String SET_CALL_RECORDING = "UPDATE calls SET recording_url = $2 WHERE call_sid = $1";
+  static final String SET_CALL_RECORDING = "UPDATE calls SET recording_url = $2 WHERE call_sid = $1 AND business_id = $3";
 
   /** A trigger to record. */
   /** @param taskReason set when a person should call back instead of the dialler (on a staffed line) */
@@ -97,7 +104,7 @@ public final class CallbackStore {
   static final String FIND = "SELECT " + COLUMNS + " FROM callbacks WHERE business_id = $1 AND id = $2";
   static final String EVENTS_OF_CALL = """
       SELECT call_sid, parent_call_sid, call_status, sequence_number, twilio_timestamp, answered_by
-      FROM call_events WHERE call_sid = $1 OR parent_call_sid = $1
+      FROM call_events WHERE (call_sid = $1 OR parent_call_sid = $1) AND business_id = $2
       ORDER BY twilio_timestamp, sequence_number""";
   /** Work being dialled right now is not pulled from under the dialler. */
   static final String CANCEL = """
@@ -145,11 +152,11 @@ public final class CallbackStore {
   }
 
   /** The events of a call and of every leg it dialled. */
-  public Future<List<Event>> events(String callSid) {
+  public Future<List<Event>> events(long businessId, String callSid) {
     if (callSid == null) {
       return Future.succeededFuture(List.of());
     }
-    return pool.preparedQuery(EVENTS_OF_CALL).execute(Tuple.of(callSid))
+    return pool.preparedQuery(EVENTS_OF_CALL).execute(Tuple.of(callSid, businessId))
         .map(rows -> {
           List<Event> out = new ArrayList<>();
           rows.forEach(row -> out.add(new Event(row.getString("call_sid"), row.getString("parent_call_sid"),
@@ -165,17 +172,47 @@ public final class CallbackStore {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toCallback(rows.iterator().next())));
   }
 
-  /** The caller chose when to be called back: their waiting callback from that call's line moves there (the same choice again changes nothing). */
-  static final String RESCHEDULE_BY_CALL = """
-      UPDATE callbacks cb SET due_at = $2, trigger = 'scheduled', waiting_for = NULL,
-        updated_at = CASE WHEN (cb.due_at, cb.trigger, cb.waiting_for) IS NOT DISTINCT FROM ($2::timestamptz, 'scheduled', NULL::text)
-                          THEN cb.updated_at ELSE now() END
-      FROM calls c
-      WHERE c.call_sid = $1 AND cb.line_id = c.line_id AND cb.customer_phone = c.caller_phone AND cb.state = 'scheduled'
-      RETURNING cb.id""";
+  /**
+   * The caller chose when to be called back: the callback Ringback named in the URL ($4) moves
+   * there, when it is still waiting and still the one of this call's line and caller, in the
+   * webhook's business ($3). A URL without a callback (an older URL a call in progress may hold,
+   * or one given on a retried {@code <Dial>} action) moves the caller's waiting callback only
+   * while this call is going on. Each call's choice for a callback
+   * is applied once (call_choices): the same webhook again, even another day, changes nothing,
+   * and says so ({@code chosen_before}).
+   */
+  static final String RESCHEDULE = """
+      WITH target AS (
+        SELECT cb.id FROM callbacks cb JOIN calls c ON c.call_sid = $1 AND c.business_id = $3
+        WHERE cb.business_id = $3 AND cb.line_id = c.line_id AND cb.customer_phone = c.caller_phone AND cb.state = 'scheduled'
+          AND (cb.id = $4 OR $4::bigint IS NULL AND c.ended_at IS NULL)
+        FOR UPDATE OF cb),
+      chosen AS (
+        INSERT INTO call_choices (call_sid, callback_id, choice, made_at) SELECT $1, id, 'time', $5 FROM target
+        ON CONFLICT DO NOTHING RETURNING callback_id),
+      moved AS (
+        UPDATE callbacks cb SET due_at = $2, trigger = 'scheduled', waiting_for = NULL, updated_at = now()
+        FROM chosen WHERE cb.id = chosen.callback_id RETURNING cb.id)
+      SELECT EXISTS (SELECT 1 FROM moved) AS moved,
+             EXISTS (SELECT 1 FROM call_choices ch JOIN callbacks cb ON cb.id = ch.callback_id
+                     WHERE ch.call_sid = $1 AND ch.choice = 'time' AND cb.business_id = $3
+                       AND ($4::bigint IS NULL OR ch.callback_id = $4)) AS chosen_before""";
 
-  public Future<Boolean> rescheduleByCall(String callSid, Instant dueAt) {
-    return pool.preparedQuery(RESCHEDULE_BY_CALL).execute(Tuple.of(callSid, Rows.timestamp(dueAt))).map(rows -> rows.size() > 0);
+  /** What became of a time the caller chose. */
+  public enum Rescheduled { MOVED, CHOSEN_BEFORE, NOT_FOUND }
+
+  /**
+   * @param callbackId the callback named in the webhook's URL; null for a URL without one
+   * @param now when the choice is made
+   */
+  public Future<Rescheduled> reschedule(long businessId, String callSid, Long callbackId, Instant dueAt, Instant now) {
+    return pool.preparedQuery(RESCHEDULE)
+        .execute(Tuple.of(callSid, Rows.timestamp(dueAt), businessId, callbackId, Rows.timestamp(now)))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return row.getBoolean("moved") ? Rescheduled.MOVED
+              : row.getBoolean("chosen_before") ? Rescheduled.CHOSEN_BEFORE : Rescheduled.NOT_FOUND;
+        });
   }
 
   /** The customer asked for a person: the callback waits for an agent instead of ending when the call does. */
@@ -189,11 +226,14 @@ public final class CallbackStore {
     return pool.preparedQuery(HAND_TO_AGENTS).execute(Tuple.of(callbackId, reason, businessId)).map(rows -> rows.size() > 0);
   }
 
-  static final String MARK_NO_AGENT = "UPDATE callback_attempts SET no_agent = true WHERE call_sid = $1";
+  /** Only the attempt of the callback named in the webhook's URL, in the webhook's business. */
+  static final String MARK_NO_AGENT = """
+      UPDATE callback_attempts a SET no_agent = true FROM callbacks cb
+      WHERE a.call_sid = $1 AND a.callback_id = $2 AND cb.id = a.callback_id AND cb.business_id = $3""";
 
   /** The customer answered but no agent took the call: the attempt will not count as connected. */
-  public Future<Void> markNoAgent(String callSid) {
-    return pool.preparedQuery(MARK_NO_AGENT).execute(Tuple.of(callSid)).mapEmpty();
+  public Future<Void> markNoAgent(long businessId, long callbackId, String callSid) {
+    return pool.preparedQuery(MARK_NO_AGENT).execute(Tuple.of(callSid, callbackId, businessId)).mapEmpty();
   }
 
   /** Schedules by hand; lands on the customer's open callback when there is one. */
@@ -231,10 +271,10 @@ public final class CallbackStore {
                 rows.iterator().next().getString("line"), rows.iterator().next().getString("business"))));
   }
 
-  /** Keeps the voicemail with the call and with the customer's open callback. */
-  static Future<Boolean> attachRecording(SqlClient client, String callSid, String recordingUrl) {
-    return client.preparedQuery(SET_CALL_RECORDING).execute(Tuple.of(callSid, recordingUrl))
-        .compose(v -> client.preparedQuery(ATTACH_RECORDING).execute(Tuple.of(callSid, recordingUrl)))
+  /** Keeps the voicemail with the call and with the callback it was promised ({@link #ATTACH_RECORDING}). */
+  static Future<Boolean> attachRecording(SqlClient client, long businessId, String callSid, Long callbackId, String recordingUrl) {
+    return client.preparedQuery(SET_CALL_RECORDING).execute(Tuple.of(callSid, recordingUrl, businessId))
+        .compose(v -> client.preparedQuery(ATTACH_RECORDING).execute(Tuple.of(callSid, recordingUrl, businessId, callbackId)))
         .map(rows -> rows.size() > 0);
   }
 }

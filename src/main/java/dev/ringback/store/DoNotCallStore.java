@@ -2,6 +2,8 @@ package dev.ringback.store;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +34,10 @@ public final class DoNotCallStore {
       WITH removed AS (DELETE FROM do_not_call WHERE business_id = $1 AND phone = $2 RETURNING phone)
       INSERT INTO customer_notes (business_id, customer_phone, outcome, note)
       SELECT $1, $2, 'call_again', 'May be called again.' FROM removed RETURNING id""";
+  /** The key 9 pressed during this call for this callback, noted once: the same webhook again lists nothing. */
+  static final String PRESSED_ONCE = """
+      INSERT INTO call_choices (call_sid, callback_id, choice, made_at) VALUES ($1, $2, 'do_not_call', $3)
+      ON CONFLICT DO NOTHING RETURNING callback_id""";
   static final String LISTED = "SELECT since, reason FROM do_not_call WHERE business_id = $1 AND phone = $2";
 
   /** A callback the listing cancelled, for the metrics. */
@@ -47,12 +53,30 @@ public final class DoNotCallStore {
   }
 
   public Future<List<Cancelled>> add(long businessId, String phone, Instant now, String reason) {
-    return pool.preparedQuery(ADD).execute(Tuple.of(businessId, phone, Rows.timestamp(now), reason)).map(rows -> {
-      List<Cancelled> out = new ArrayList<>();
-      rows.forEach(row -> out.add(new Cancelled(row.getLong("id"), row.getString("trigger"), row.getString("line"),
-          row.getString("business"))));
-      return out;
-    });
+    return pool.preparedQuery(ADD).execute(Tuple.of(businessId, phone, Rows.timestamp(now), reason)).map(DoNotCallStore::cancelled);
+  }
+
+  private static List<Cancelled> cancelled(RowSet<Row> rows) {
+    List<Cancelled> out = new ArrayList<>();
+    rows.forEach(row -> out.add(new Cancelled(row.getLong("id"), row.getString("trigger"), row.getString("line"),
+        row.getString("business"))));
+    return out;
+  }
+
+  /**
+   * The customer pressed 9 during a callback's call: listed as {@link #add} does, once per call and
+   * callback. Sent again (a Twilio retry, a captured request replayed) it changes nothing, even
+   * after an admin took the number off the list.
+   *
+   * @param callbackId a callback of {@code businessId} whose customer is {@code phone}
+   * @return the callbacks the listing cancelled; empty when this call's key press was applied before
+   */
+  public Future<java.util.Optional<List<Cancelled>>> addPressed(long businessId, String phone, Instant now, String reason, String callSid,
+                                                                long callbackId) {
+    return pool.withTransaction(conn -> conn.preparedQuery(PRESSED_ONCE).execute(Tuple.of(callSid, callbackId, Rows.timestamp(now)))
+        .compose(pressed -> pressed.size() == 0 ? Future.succeededFuture(java.util.Optional.<List<Cancelled>>empty())
+            : conn.preparedQuery(ADD).execute(Tuple.of(businessId, phone, Rows.timestamp(now), reason))
+                .map(rows -> java.util.Optional.of(cancelled(rows)))));
   }
 
   /** @return whether the number was listed */

@@ -17,24 +17,24 @@ import java.util.Optional;
 public final class FeedbackStore {
   /**
    * The call asked about: a callback's customer leg or an answered inbound call; who answered is
-   * the agent leg the events recorded, else the {@code <Dial>}'s own leg ($4). No SMS goes to a
-   * number on the do-not-call list.
+   * the agent leg the events recorded, else the {@code <Dial>}'s own leg ($4). Only a call of the
+   * webhook's business ($5). No SMS goes to a number on the do-not-call list.
    */
   static final String ASK = """
       INSERT INTO feedback (business_id, line_id, customer_phone, call_sid, callback_id, agent_contact, channel, asked_at)
       SELECT business_id, line_id, phone, $1, callback_id,
-             COALESCE(agent_contact, (SELECT e.to_number FROM call_events e WHERE e.call_sid = $4 LIMIT 1)), $2, $3
+             COALESCE(agent_contact, (SELECT e.to_number FROM call_events e WHERE e.call_sid = $4 AND e.business_id = $5 LIMIT 1)), $2, $3
       FROM (SELECT cb.business_id, cb.line_id, cb.customer_phone AS phone, cb.id AS callback_id, a.agent_contact
-            FROM callback_attempts a JOIN callbacks cb ON cb.id = a.callback_id WHERE a.call_sid = $1
+            FROM callback_attempts a JOIN callbacks cb ON cb.id = a.callback_id WHERE a.call_sid = $1 AND cb.business_id = $5
             UNION ALL
             SELECT c.business_id, c.line_id, c.caller_phone, NULL, c.agent_contact
-            FROM calls c WHERE c.call_sid = $1 AND c.caller_phone IS NOT NULL) asked
+            FROM calls c WHERE c.call_sid = $1 AND c.business_id = $5 AND c.caller_phone IS NOT NULL) asked
       WHERE NOT ($2 = 'sms' AND EXISTS (SELECT 1 FROM do_not_call d WHERE d.business_id = asked.business_id AND d.phone = asked.phone))
       LIMIT 1
       ON CONFLICT (call_sid) DO NOTHING
       RETURNING id, customer_phone""";
-  static final String MESSAGE_SENT = "UPDATE feedback SET message_sid = $2 WHERE call_sid = $1";
-  static final String BY_CALL = "SELECT id FROM feedback WHERE call_sid = $1 AND state = 'asked'";
+  static final String MESSAGE_SENT = "UPDATE feedback SET message_sid = $2 WHERE call_sid = $1 AND business_id = $3";
+  static final String BY_CALL = "SELECT id FROM feedback WHERE call_sid = $1 AND business_id = $2 AND state = 'asked'";
   /** The newest SMS question still waiting for this number's reply. */
   static final String WAITING_SMS = """
       SELECT id FROM feedback
@@ -84,19 +84,19 @@ public final class FeedbackStore {
    *
    * @param agentLegSid the {@code <Dial>}'s answered leg, if known: who answered when no event said so
    */
-  public Future<Optional<String>> ask(String callSid, String channel, Instant now, String agentLegSid) {
-    return pool.preparedQuery(ASK).execute(Tuple.of(callSid, channel, Rows.timestamp(now), agentLegSid))
+  public Future<Optional<String>> ask(long businessId, String callSid, String channel, Instant now, String agentLegSid) {
+    return pool.preparedQuery(ASK).execute(Tuple.of(callSid, channel, Rows.timestamp(now), agentLegSid, businessId))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString("customer_phone")));
   }
 
-  public Future<Void> messageSent(String callSid, String messageSid) {
-    return pool.preparedQuery(MESSAGE_SENT).execute(Tuple.of(callSid, messageSid))
+  public Future<Void> messageSent(long businessId, String callSid, String messageSid) {
+    return pool.preparedQuery(MESSAGE_SENT).execute(Tuple.of(callSid, messageSid, businessId))
         .mapEmpty();
   }
 
   /** The question asked on this call that still waits for its answer. */
-  public Future<Optional<Long>> waitingOnCall(String callSid) {
-    return pool.preparedQuery(BY_CALL).execute(Tuple.of(callSid)).map(FeedbackStore::firstId);
+  public Future<Optional<Long>> waitingOnCall(long businessId, String callSid) {
+    return pool.preparedQuery(BY_CALL).execute(Tuple.of(callSid, businessId)).map(FeedbackStore::firstId);
   }
 
   /** The SMS question this number's reply answers: the newest one still open since {@code since}. */

@@ -100,7 +100,8 @@ class AfterHoursTest {
     Element twiml = Xml.parse(first.body());
     assertThat(Xml.childNames(twiml)).containsExactly("Gather", "Record", "Say", "Hangup");
     assertThat(Xml.child(Xml.child(twiml, "Gather"), "Say").getTextContent()).isEqualTo("Acme is closed. Leave a message and we will call you back.");
-    assertThat(Xml.child(twiml, "Record").getAttribute("recordingStatusCallback")).isEqualTo(RingbackServer.PUBLIC_URL + "/twilio/recording");
+    assertThat(Xml.child(twiml, "Record").getAttribute("recordingStatusCallback"))
+        .isEqualTo(RingbackServer.PUBLIC_URL + "/twilio/recording?callback=" + callback("+14155550161").get("id"));
     server.twilio("/twilio/voice", "CallSid", "CAnight0002", "From", "+14155550162", "To", LINE);
     var vip = server.twilio("/twilio/voice", "CallSid", "CAnight0003", "From", "+14155550163", "To", LINE);
     assertThat(Xml.child(Xml.parse(vip.body()), "Gather").getTextContent()).startsWith("Hello Vera. Acme is closed.");
@@ -276,23 +277,29 @@ class AfterHoursTest {
     clock.set(la("2026-11-27T22:00"));
     String caller = "+14155550169";
     String sid = "CAnight0009";
-    server.twilio("/twilio/voice", "CallSid", sid, "From", caller, "To", LINE);
+    var night = server.twilio("/twilio/voice", "CallSid", sid, "From", caller, "To", LINE);
     assertThat(callback(caller)).containsEntry("trigger", "after_hours");
-    var day = server.twilio("/twilio/when", "CallSid", sid, "From", caller, "To", LINE, "Digits", "2");
+    String callback = "callback=" + callback(caller).get("id");
+    String offer = Xml.child(Xml.parse(night.body()), "Gather").getAttribute("action");
+    assertThat(offer).isEqualTo(RingbackServer.PUBLIC_URL + "/twilio/when?" + callback);
+    var day = server.twilio("/twilio/when?" + callback, "CallSid", sid, "From", caller, "To", LINE, "Digits", "2");
     assertThat(say(day.body())).contains("For tomorrow, press 2");
     // Saturday: closed. Asked again, with the reason.
-    var saturday = server.twilio("/twilio/when?step=day", "CallSid", sid, "From", caller, "To", LINE, "Digits", "2");
+    var saturday = server.twilio("/twilio/when?step=day&" + callback, "CallSid", sid, "From", caller, "To", LINE, "Digits", "2");
     String timeUrl = Xml.child(Xml.parse(saturday.body()), "Gather").getAttribute("action");
-    assertThat(timeUrl).isEqualTo(RingbackServer.PUBLIC_URL + "/twilio/when?step=time&day=2");
-    var closed = server.twilio("/twilio/when?step=time&day=2", "CallSid", sid, "From", caller, "To", LINE, "Digits", "1430");
+    assertThat(timeUrl).isEqualTo(RingbackServer.PUBLIC_URL + "/twilio/when?step=time&day=2&" + callback);
+    var closed = server.twilio("/twilio/when?step=time&day=2&" + callback, "CallSid", sid, "From", caller, "To", LINE, "Digits", "1430");
     assertThat(say(closed.body())).contains("Sorry, we are closed then.");
-    var notATime = server.twilio("/twilio/when?step=time&day=2&retry=1", "CallSid", sid, "From", caller, "To", LINE, "Digits", "2575");
+    assertThat(Xml.child(Xml.parse(closed.body()), "Gather").getAttribute("action"))
+        .isEqualTo(RingbackServer.PUBLIC_URL + "/twilio/when?step=time&day=2&retry=1&" + callback);
+    var notATime = server.twilio("/twilio/when?step=time&day=2&retry=1&" + callback, "CallSid", sid, "From", caller, "To", LINE,
+        "Digits", "2575");
     assertThat(say(notATime.body())).contains("Sorry, that is not a time.").contains("as soon as we can");
     assertThat(callback(caller)).as("unchanged").containsEntry("trigger", "after_hours");
 
     // Tuesday is open: choose from a new menu on Monday night, for the day after tomorrow at 10:15.
     clock.set(la("2026-11-30T20:00"));
-    var chosen = server.twilio("/twilio/when?step=time&day=2", "CallSid", sid, "From", caller, "To", LINE, "Digits", "1015");
+    var chosen = server.twilio("/twilio/when?step=time&day=2&" + callback, "CallSid", sid, "From", caller, "To", LINE, "Digits", "1015");
     assertThat(say(chosen.body())).contains("We will call you back tomorrow at 10:15.");
     assertThat(callback(caller)).containsEntry("trigger", "scheduled");
     assertThat(due(caller)).isEqualTo(la("2026-12-01T10:15"));

@@ -128,10 +128,11 @@ class BusinessWebhooksTest {
         "CallSid", "CAbiz00030", "From", caller, "To", BRAVO_NUMBER, "DialCallStatus", "no-answer", "Direction", "inbound");
     assertThat(dial.statusCode()).isEqualTo(200);
     Element twiml = Xml.parse(dial.body());
-    assertThat(Xml.child(twiml, "Record").getAttribute("action")).isEqualTo(PUBLIC_URL + "/twilio/recording?business=bravo");
-    var callbacks = db.query("SELECT business_id, trigger FROM callbacks WHERE trigger_call_sid = 'CAbiz00030'");
+    var callbacks = db.query("SELECT id, business_id, trigger FROM callbacks WHERE trigger_call_sid = 'CAbiz00030'");
     assertThat(callbacks).hasSize(1);
     assertThat(callbacks.get(0)).containsEntry("business_id", bravoId).containsEntry("trigger", "missed");
+    assertThat(Xml.child(twiml, "Record").getAttribute("action"))
+        .isEqualTo(PUBLIC_URL + "/twilio/recording?callback=" + callbacks.get(0).get("id") + "&business=bravo");
   }
 
   @Test

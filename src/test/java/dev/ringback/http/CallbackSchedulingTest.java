@@ -78,13 +78,15 @@ class CallbackSchedulingTest {
     assertThat(Xml.childNames(twiml)).containsExactly("Gather", "Record", "Say", "Hangup");
     Element message = Xml.child(twiml, "Gather");
     assertThat(message.getTextContent()).contains("call you back within 5 minutes").contains("press 2");
-    assertThat(message.getAttribute("action")).isEqualTo(PUBLIC_URL + "/twilio/when");
+    var rows = callbacks(phone);
+    // The time chosen and the voicemail left go to this callback only.
+    long id = (Long) rows.get(0).get("id");
+    assertThat(message.getAttribute("action")).isEqualTo(PUBLIC_URL + "/twilio/when?callback=" + id);
     Element record = Xml.child(twiml, "Record");
-    assertThat(record.getAttribute("action")).isEqualTo(PUBLIC_URL + "/twilio/recording");
-    assertThat(record.getAttribute("recordingStatusCallback")).isEqualTo(PUBLIC_URL + "/twilio/recording");
+    assertThat(record.getAttribute("action")).isEqualTo(PUBLIC_URL + "/twilio/recording?callback=" + id);
+    assertThat(record.getAttribute("recordingStatusCallback")).isEqualTo(PUBLIC_URL + "/twilio/recording?callback=" + id);
     assertThat(record.getAttribute("maxLength")).isEqualTo("120");
 
-    var rows = callbacks(phone);
     assertThat(rows).hasSize(1);
     assertThat(rows.get(0)).containsEntry("trigger", "missed").containsEntry("state", "scheduled")
         .containsEntry("trigger_count", 1).containsEntry("priority", 110).containsEntry("trigger_call_sid", "CAmiss0001");
@@ -94,9 +96,10 @@ class CallbackSchedulingTest {
 
     // The voicemail: the <Record> action thanks the caller, the status callback attaches the file.
     String url = "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE0123";
-    var action = server.twilio("/twilio/recording", "CallSid", "CAmiss0001", "RecordingUrl", url, "RecordingDuration", "12");
+    var action = server.twilio("/twilio/recording?callback=" + id, "CallSid", "CAmiss0001", "RecordingUrl", url, "RecordingDuration", "12");
     assertThat(Xml.childNames(Xml.parse(action.body()))).containsExactly("Say", "Hangup");
-    var status = server.twilio("/twilio/recording", "CallSid", "CAmiss0001", "RecordingUrl", url, "RecordingStatus", "completed");
+    var status = server.twilio("/twilio/recording?callback=" + id, "CallSid", "CAmiss0001", "RecordingUrl", url,
+        "RecordingStatus", "completed");
     assertThat(Xml.childNames(Xml.parse(status.body()))).isEmpty();
     assertThat(callbacks(phone).get(0)).containsEntry("recording_url", url);
 
@@ -199,5 +202,36 @@ class CallbackSchedulingTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(db.count("SELECT count(*) FROM calls WHERE recording_url IS NOT NULL AND call_sid = 'CAmiss0009'")).isZero();
     assertThat(server.twilio("/twilio/recording", "RecordingUrl", "https://x").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void aRecordingOnAHostOtherThanTwiliosIsNotStored() {
+    String phone = "+14155550136";
+    incoming("CAhost0001", phone);
+    Element twiml = dial("CAhost0001", phone, "no-answer");
+    String recording = Xml.child(twiml, "Record").getAttribute("action").substring(PUBLIC_URL.length());
+    for (String url : List.of("https://attacker.example.com/2010-04-01/Accounts/AC1/Recordings/RE1",
+        "http://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1",
+        "https://api.twilio.com.attacker.example.com/Recordings/RE1",
+        "https://api.twilio.com@attacker.example.com/Recordings/RE1",
+        "https://user@api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1",
+        "https://api.twilio.com:8443/2010-04-01/Accounts/AC1/Recordings/RE1",
+        "https://evil-twilio.com/Recordings/RE1")) {
+      var action = server.twilio(recording, "CallSid", "CAhost0001", "RecordingUrl", url, "RecordingDuration", "5");
+      assertThat(action.statusCode()).isEqualTo(200);
+      // The caller is thanked all the same; the status callback gets an empty document.
+      assertThat(Xml.childNames(Xml.parse(action.body()))).as(url).containsExactly("Say", "Hangup");
+      var status = server.twilio(recording, "CallSid", "CAhost0001", "RecordingUrl", url, "RecordingStatus", "completed");
+      assertThat(status.statusCode()).isEqualTo(200);
+      assertThat(Xml.childNames(Xml.parse(status.body()))).as(url).isEmpty();
+      assertThat(db.query("SELECT recording_url FROM calls WHERE call_sid = 'CAhost0001'").get(0)).as(url)
+          .containsEntry("recording_url", null);
+      assertThat(callbacks(phone).get(0)).as(url).containsEntry("recording_url", null).containsEntry("task_reason", null);
+    }
+
+    // Twilio's regional media host is taken.
+    String regional = "https://api.dublin.ie1.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE2";
+    server.twilio(recording, "CallSid", "CAhost0001", "RecordingUrl", regional, "RecordingStatus", "completed");
+    assertThat(callbacks(phone).get(0)).containsEntry("recording_url", regional);
   }
 }

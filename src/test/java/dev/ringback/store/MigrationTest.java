@@ -78,4 +78,35 @@ class MigrationTest {
       assertThatThrownBy(database::migrate).hasMessageContaining("22");
     }
   }
+
+  @Test
+  void eventsStoredBeforeTheyHadABusinessGoToTheBusinessOfTheirCall() throws Exception {
+    TestDatabase db = TestDatabase.create();
+    flyway(db, "22").migrate();
+    db.query("""
+        WITH b AS (INSERT INTO businesses (slug, name) VALUES ('bravo', 'Bravo') RETURNING id),
+             l AS (INSERT INTO lines (business_id, slug, number, name) SELECT id, 'main', '+14155550300', 'Bravo' FROM b RETURNING id, business_id),
+             c AS (INSERT INTO calls (business_id, line_id, call_sid, direction, from_number, to_number, arrived_at)
+                   SELECT business_id, id, 'CAmig0001', 'inbound', '+14155550901', '+14155550300', now() FROM l RETURNING id),
+             cb AS (INSERT INTO callbacks (business_id, line_id, customer_phone, trigger, triggered_at, last_triggered_at, due_at)
+                    SELECT business_id, id, '+14155550902', 'manual', now(), now(), now() FROM l RETURNING id)
+        INSERT INTO callback_attempts (callback_id, attempt, started_at, call_sid, agent_call_sid)
+        SELECT id, 1, now(), 'CAmig0002', 'CAmig0003' FROM cb RETURNING id""");
+    db.query("""
+        INSERT INTO call_events (call_sid, parent_call_sid, call_status) VALUES
+          ('CAmig0001', NULL, 'completed'), ('CAmigleg1', 'CAmig0001', 'ringing'), ('CAmig0002', NULL, 'completed'),
+          ('CAmigleg2', 'CAmig0002', 'in-progress'), ('CAmig0003', NULL, 'in-progress'), ('CAmig0009', NULL, 'completed')
+        RETURNING id""");
+    try (Database database = database(db)) {
+      database.migrate();
+    }
+    var owners = db.query("SELECT e.call_sid, b.slug FROM call_events e JOIN businesses b ON b.id = e.business_id ORDER BY e.call_sid");
+    assertThat(owners.stream().map(r -> r.get("call_sid") + "=" + r.get("slug")).toList()).containsExactly(
+        "CAmig0001=bravo", "CAmig0002=bravo", "CAmig0003=bravo", "CAmig0009=default", "CAmigleg1=bravo", "CAmigleg2=bravo");
+    // The same event may now be stored once for each business.
+    long defaultId = (Long) db.query("SELECT id FROM businesses WHERE slug = 'default'").get(0).get("id");
+    db.query("INSERT INTO call_events (call_sid, call_status, business_id) VALUES ('CAmig0001', 'completed', ?) RETURNING id", defaultId);
+    assertThatThrownBy(() -> db.query("INSERT INTO call_events (call_sid, call_status, business_id) VALUES ('CAmig0001', 'completed', ?)",
+        defaultId)).hasMessageContaining("call_events_once");
+  }
 }
