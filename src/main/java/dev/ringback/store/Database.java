@@ -70,17 +70,20 @@ public final class Database implements AutoCloseable {
   private final PgConnectOptions connectOptions;
   private final Optional<EmbeddedPostgres> embedded;
   private final Optional<FileLock> dataDirLock;
+  private final Optional<PostmasterSupervisor> supervisor;
 
-  private Database(PgConnectOptions connectOptions, Optional<EmbeddedPostgres> embedded, Optional<FileLock> dataDirLock) {
+  private Database(PgConnectOptions connectOptions, Optional<EmbeddedPostgres> embedded, Optional<FileLock> dataDirLock,
+                   Optional<PostmasterSupervisor> supervisor) {
     this.connectOptions = connectOptions;
     this.embedded = embedded;
     this.dataDirLock = dataDirLock;
+    this.supervisor = supervisor;
   }
 
   public static Database start(RingbackConfig.Database config) throws IOException {
     if (config.url().isPresent()) {
       LOG.info("Using the PostgreSQL at {}", redact(config.url().get()));
-      return new Database(PgConnectOptions.fromUri(config.url().get()), Optional.empty(), Optional.empty());
+      return new Database(PgConnectOptions.fromUri(config.url().get()), Optional.empty(), Optional.empty(), Optional.empty());
     }
     Path dataDir = config.embeddedDataDir().toAbsolutePath();
     Files.createDirectories(dataDir.getParent());
@@ -127,7 +130,8 @@ public final class Database implements AutoCloseable {
         .setDatabase("postgres")
         .setUser(SUPERUSER)
         .setPassword(password);
-    return new Database(options, Optional.of(postgres), Optional.of(lock));
+    return new Database(options, Optional.of(postgres), Optional.of(lock),
+        PostmasterSupervisor.watch(dataDir, postgres.getPort(), EMBEDDED_SETTINGS));
   }
 
   /**
@@ -226,9 +230,20 @@ public final class Database implements AutoCloseable {
     return connectOptions;
   }
 
+  /** How many times the embedded PostgreSQL was restarted after it died; 0 for an external database. */
+  public long restarts() {
+    return supervisor.map(PostmasterSupervisor::restarts).orElse(0L);
+  }
+
+  /** From here on a postmaster that ends is not restarted: the first step of stopping. */
+  public void stopSupervising() {
+    supervisor.ifPresent(PostmasterSupervisor::stop);
+  }
+
   /** Stops the embedded server cleanly; an external database is left alone. */
   @Override
   public void close() {
+    stopSupervising();
     embedded.ifPresent(postgres -> {
       try {
         postgres.close();
