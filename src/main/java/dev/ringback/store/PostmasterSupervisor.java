@@ -202,7 +202,7 @@ final class PostmasterSupervisor {
     }
     String why;
     synchronized (output) {
-      why = output.stream().filter(line -> line.contains("FATAL")).findFirst()
+      why = output.stream().filter(line -> line.contains("FATAL")).map(line -> line.substring(line.indexOf("FATAL"))).findFirst()
           .orElse(output.isEmpty() ? "pg_ctl failed" : output.peekLast());
     }
     throw new IOException(why.strip() + (zombie(dead) ? "; pid " + dead + ", the postmaster that died, is a zombie: " + ZOMBIE_HINT : ""));
