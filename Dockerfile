@@ -9,6 +9,8 @@ RUN mvn -B -q package -DskipTests
 
 # Runtime stage: a slim Java 17 runtime, running as a non-root user.
 FROM eclipse-temurin:17-jre
+# tini as process 1 reaps orphans: a dead embedded PostgreSQL left unreaped blocks its restart.
+RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system ringback && useradd --system --gid ringback --home-dir /app ringback
 WORKDIR /app
 COPY --from=build /src/target/ringback.jar /app/ringback.jar
@@ -18,5 +20,5 @@ USER ringback
 EXPOSE 8080
 # Mount your own configuration over /app/config; the embedded database keeps its files in /app/data.
 VOLUME ["/app/data"]
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/ringback.jar"]
+ENTRYPOINT ["/usr/bin/tini", "--", "java", "-XX:MaxRAMPercentage=75", "-jar", "/app/ringback.jar"]
 CMD ["--config", "/app/config/ringback.yaml"]

@@ -138,6 +138,7 @@ public final class Ringback implements AutoCloseable {
       OptionalInt managementPort = config.http().managementPort().stream().map(p -> p == 0 ? freePort() : p).findFirst();
       Services services = bootstrap(vertx, config, clock, pool, registry, network)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      services.metrics().databaseRestarts(database::restarts);
       await(preloaded); // before any verticle runs: no event loop reads those resources
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
       String http = vertx.deployVerticle(() -> new HttpVerticle(services, port, managementPort),
@@ -363,6 +364,8 @@ public final class Ringback implements AutoCloseable {
    */
   @Override
   public void close() {
+    // Before anything stops: PostgreSQL ending now is part of the shutdown, not a death to repair.
+    database.stopSupervising();
     try {
       for (String deployment : stopOrder) {
         vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(25, TimeUnit.SECONDS);

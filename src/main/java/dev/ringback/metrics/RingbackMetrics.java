@@ -5,6 +5,7 @@ import dev.ringback.store.CallStore;
 import dev.ringback.store.CallbackStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.stream.LongStream;
 
 /**
@@ -57,6 +59,8 @@ public final class RingbackMetrics {
    * @param target answered within this long counts towards the service level
    * @param serviceLevelObjective the share of calls that should be answered within the target
    */
+  private volatile LongSupplier databaseRestarts = () -> 0;
+
   public RingbackMetrics(MeterRegistry registry, int ringSeconds, List<Integer> bucketsInRings, Duration target,
                          double serviceLevelObjective) {
     this.registry = registry;
@@ -292,6 +296,15 @@ public final class RingbackMetrics {
     Gauge.builder("ringback.twilio.circuit.open", () -> open.getAsBoolean() ? 1 : 0)
         .description("1 while requests to Twilio are held back after failing in a row (see /health)")
         .tag("business", business)
+        .register(registry);
+  }
+
+  /** Restarts of the embedded PostgreSQL by its supervisor: one database per process, so no business label. */
+  public void databaseRestarts(LongSupplier restarts) {
+    databaseRestarts = restarts;
+    // Micrometer holds a function counter's object weakly: this instance lives as long as the server.
+    FunctionCounter.builder("ringback.database.restarts", this, metrics -> metrics.databaseRestarts.getAsLong())
+        .description("Times the embedded PostgreSQL was restarted after it died (0 with an external database)")
         .register(registry);
   }
 

