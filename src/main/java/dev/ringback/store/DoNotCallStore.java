@@ -33,6 +33,9 @@ public final class DoNotCallStore {
       INSERT INTO customer_notes (business_id, customer_phone, outcome, note)
       SELECT $1, $2, 'call_again', 'May be called again.' FROM removed RETURNING id""";
   static final String LISTED = "SELECT since, reason FROM do_not_call WHERE business_id = $1 AND phone = $2";
+  static final String ON_LINES = """
+      SELECT EXISTS (SELECT 1 FROM callbacks WHERE business_id = $1 AND customer_phone = $2 AND line_id = ANY($3::bigint[]))
+          OR EXISTS (SELECT 1 FROM calls WHERE business_id = $1 AND caller_phone = $2 AND line_id = ANY($3::bigint[])) AS known""";
 
   /** A callback the listing cancelled, for the metrics. */
   public record Cancelled(long id, String trigger, String line, String business) {}
@@ -58,6 +61,12 @@ public final class DoNotCallStore {
   /** @return whether the number was listed */
   public Future<Boolean> remove(long businessId, String phone) {
     return pool.preparedQuery(REMOVE).execute(Tuple.of(businessId, phone)).map(rows -> rows.size() > 0);
+  }
+
+  /** Whether the number has a call or a callback, in any state, on one of these lines. */
+  public Future<Boolean> knownOnLines(long businessId, String phone, List<Long> lineKeys) {
+    return pool.preparedQuery(ON_LINES).execute(Tuple.of(businessId, phone, lineKeys.toArray(Long[]::new)))
+        .map(rows -> rows.iterator().next().getBoolean("known"));
   }
 
   public Future<java.util.Optional<Listing>> find(long businessId, String phone) {
