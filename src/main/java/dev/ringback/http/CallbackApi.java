@@ -195,7 +195,7 @@ final class CallbackApi {
         .put("state", c.state())
         .put("outcome", c.outcome())
         .put("waiting_for", c.waitingFor())
-        .put("recording_url", c.recordingUrl())
+        .put("recording_url", c.recordingUrl() == null ? null : RecordingApi.ofCallback(c.id()))
         .put("created_at", c.createdAt().toString())
         .put("updated_at", c.updatedAt().toString());
   }

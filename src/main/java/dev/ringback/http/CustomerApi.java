@@ -83,8 +83,9 @@ final class CustomerApi {
       java.util.List<TimelineStore.Entry> page = more ? entries.result().subList(0, limit) : entries.result();
       JsonArray items = new JsonArray();
       int ringSeconds = services.config().metrics().ringSeconds();
+      Caller caller = Caller.of(ctx);
       page.forEach(e -> items.add(new JsonObject().put("at", e.at().toString()).put("kind", e.kind()).put("id", e.ref())
-          .put("detail", withRings(e.detail(), ringSeconds))));
+          .put("detail", withPlayback(caller, e, withRings(e.detail(), ringSeconds)))));
       TimelineStore.Entry last = page.isEmpty() ? null : page.get(page.size() - 1);
       Responses.json(ctx, 200, new JsonObject()
           .put("phone", phone)
@@ -94,6 +95,19 @@ final class CustomerApi {
           .put("next_cursor", more ? java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
               (last.at() + "|" + last.kind() + "|" + last.ref()).getBytes(java.nio.charset.StandardCharsets.UTF_8)) : null));
     }).onFailure(ctx::fail);
+  }
+
+  /**
+   * A voicemail is played through Ringback, never from Twilio's URL; it is offered on the lines
+   * the caller serves, where its playback route lets them hear it.
+   */
+  private static JsonObject withPlayback(Caller caller, TimelineStore.Entry entry, JsonObject detail) {
+    if (detail != null && detail.getValue("recording_url") != null) {
+      boolean playable = caller.serves(detail.getString("line"));
+      detail.put("recording_url", !playable ? null : entry.kind().equals("call") ? RecordingApi.ofCall(detail.getString("call_sid"))
+          : RecordingApi.ofCallback(entry.ref()));
+    }
+    return detail;
   }
 
   /** Ring-to-answer in rings too, as the service level counts it. */

@@ -237,7 +237,7 @@ final class TaskApi {
         .put("trigger_count", t.triggerCount())
         .put("priority", t.priority())
         .put("attempts", t.attempts())
-        .put("recording_url", t.recordingUrl())
+        .put("recording_url", t.recordingUrl() == null ? null : RecordingApi.ofCallback(t.id()))
         .put("state", t.state())
         .put("outcome", t.outcome())
         .put("created_at", t.createdAt().toString())
