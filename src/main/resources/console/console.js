@@ -8,6 +8,8 @@
   let current = null;
   let renewTimer = null;
   let stream = null;
+  // blob: URLs of the voicemails loaded into the customer's file, released when it is drawn again.
+  let fileVoicemails = [];
 
   function token() { return sessionStorage.getItem(TOKEN); }
 
@@ -31,6 +33,52 @@
     return { status: response.status, data };
   }
 
+  // A voicemail plays through Ringback: fetched with the token (an <audio src> cannot send it)
+  // and played from a blob: URL, which the caller releases when done with it.
+  async function voicemail(path) {
+    const response = await fetch(path, { headers: { Authorization: 'Bearer ' + token() } });
+    if (response.status === 401) {
+      signOut('Your session has ended: the token is no longer valid. Please sign in again.');
+      throw new SignedOut();
+    }
+    if (!response.ok) {
+      const data = await response.json().catch(() => null);
+      throw new Error((data && data.error) || ('error ' + response.status));
+    }
+    return URL.createObjectURL(await response.blob());
+  }
+
+  function forgetVoicemail(audio) {
+    if (audio.src.startsWith('blob:')) { URL.revokeObjectURL(audio.src); }
+    audio.removeAttribute('src');
+    audio.hidden = true;
+  }
+
+  // In the customer's file a voicemail is loaded only when the agent asks to hear it.
+  function voicemailButton(path) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'voicemail';
+    button.textContent = 'Play voicemail';
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        const url = await voicemail(path);
+        fileVoicemails.push(url);
+        const audio = document.createElement('audio');
+        audio.controls = true;
+        audio.src = url;
+        button.replaceWith(audio);
+        audio.play().catch(() => {});
+      } catch (e) {
+        if (e instanceof SignedOut) { return; }
+        button.disabled = false;
+        button.textContent = 'Play voicemail (' + e.message + ')';
+      }
+    });
+    return button;
+  }
+
   function show(id, visible) { $(id).hidden = !visible; }
 
   function signOut(message) {
@@ -38,6 +86,7 @@
     me = null;
     current = null;
     clearInterval(renewTimer);
+    forgetVoicemail($('voicemail'));
     if (stream) { stream.abort(); stream = null; }
     ['who', 'queue-panel', 'task-panel'].forEach((id) => show(id, false));
     show('login', true);
@@ -172,9 +221,17 @@
         + ' (' + new Date(task.feedback.answered_at).toLocaleString() + ', by ' + task.feedback.channel + ').';
       summary.append(score);
     }
-    const voicemail = $('voicemail');
-    voicemail.hidden = !task.recording_url;
-    if (task.recording_url) { voicemail.src = task.recording_url; }
+    const player = $('voicemail');
+    forgetVoicemail(player);
+    if (task.recording_url) {
+      voicemail(task.recording_url).then((url) => {
+        if (current !== task) { URL.revokeObjectURL(url); return; }
+        player.src = url;
+        player.hidden = false;
+      }).catch((e) => {
+        if (!(e instanceof SignedOut)) { $('task-message').textContent = 'The voicemail could not be loaded: ' + e.message; }
+      });
+    }
     clearInterval(renewTimer);
     renewTimer = setInterval(() => api('POST', '/api/tasks/' + task.id + '/renew').catch((e) => {
       if (!(e instanceof SignedOut)) { $('task-message').textContent = e.message; }
@@ -185,6 +242,8 @@
   async function loadFile(phone) {
     const list = $('timeline');
     list.replaceChildren();
+    fileVoicemails.forEach((url) => URL.revokeObjectURL(url));
+    fileVoicemails = [];
     try {
       const file = (await api('GET', '/api/customers/' + encodeURIComponent(phone) + '/timeline?limit=50')).data;
       file.items.forEach((entry) => {
@@ -194,12 +253,7 @@
         when.className = 'when';
         when.textContent = new Date(entry.at).toLocaleString();
         li.append(when, describe(entry));
-        if (entry.detail.recording_url) {
-          const audio = document.createElement('audio');
-          audio.controls = true;
-          audio.src = entry.detail.recording_url;
-          li.append(audio);
-        }
+        if (entry.detail.recording_url) { li.append(voicemailButton(entry.detail.recording_url)); }
         list.append(li);
       });
     } catch (e) {
@@ -227,6 +281,7 @@
 
   function done() {
     current = null;
+    forgetVoicemail($('voicemail'));
     clearInterval(renewTimer);
     show('task-panel', false);
   }

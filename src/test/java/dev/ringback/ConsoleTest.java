@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.ringback.support.RingbackServer;
 import dev.ringback.support.TestDatabase;
+import dev.ringback.support.TwilioStandIn;
 import dev.ringback.support.Xml;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -140,6 +141,66 @@ class ConsoleTest {
       assertThat(benConsole.findElement(By.id("login-message")).getText()).contains("sign in again");
     } finally {
       browsers.forEach(WebDriver::quit);
+    }
+  }
+
+  /** One second of silence as 8 kHz, 16-bit mono PCM in a WAV file: audio any browser decodes. */
+  static byte[] silence() {
+    int samples = 8000;
+    java.nio.ByteBuffer wav = java.nio.ByteBuffer.allocate(44 + samples * 2).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    wav.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(36 + samples * 2)
+        .put("WAVEfmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
+        .putInt(8000).putInt(16000).putShort((short) 2).putShort((short) 16)
+        .put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(samples * 2);
+    return wav.array();
+  }
+
+  @Test
+  void aVoicemailPlaysInTheConsoleThroughRingbackNeverFromTwilio() {
+    assumeThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
+        .as("chromium and chromium-driver are not installed (apt-get install chromium chromium-driver): the console test is skipped")
+        .isTrue();
+    TestDatabase db = TestDatabase.create();
+    WebDriver console = null;
+    try (TwilioStandIn twilio = TwilioStandIn.start(RingbackServer.ACCOUNT_SID, RingbackServer.AUTH_TOKEN);
+         RingbackServer server = RingbackServer.start(RingbackServer.LINES_YAML, RingbackServer.environment(db, twilio.baseUrl()),
+             Clock.systemUTC())) {
+      String recording = twilio.addRecording(RingbackServer.ACCOUNT_SID, "RE" + "c0".repeat(16), silence());
+      String cy = agent(server, "Cy", "+14155550123");
+      console = browser();
+      signIn(console, server, cy, "Cy");
+
+      // Nobody is free: the caller leaves a voicemail, and a person must call back.
+      String caller = "+14155550196";
+      var voice = server.twilio("/twilio/voice", "CallSid", "CAconsole02", "From", caller, "To", RingbackServer.LINE_NUMBER);
+      String redirect = Xml.child(Xml.parse(voice.body()), "Redirect").getTextContent().trim();
+      server.twilio(redirect.substring(RingbackServer.PUBLIC_URL.length()), "CallSid", "CAconsole02", "From", caller,
+          "To", RingbackServer.LINE_NUMBER);
+      server.twilio("/twilio/recording", "CallSid", "CAconsole02", "RecordingUrl", recording, "RecordingStatus", "completed");
+      long task = (Long) db.query("SELECT id FROM callbacks WHERE customer_phone = ? AND recording_url IS NOT NULL", caller).get(0).get("id");
+
+      new WebDriverWait(console, Duration.ofSeconds(5)).until(ExpectedConditions.presenceOfElementLocated(row(task)));
+      console.findElement(row(task)).findElement(By.cssSelector("button.claim")).click();
+      // The task's voicemail: fetched with the agent's token, played from a blob: URL, and the browser decodes it.
+      WebDriverWait wait = new WebDriverWait(console, Duration.ofSeconds(10));
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("voicemail")));
+      assertThat(console.findElement(By.id("voicemail")).getDomProperty("src")).startsWith("blob:");
+      wait.until(d -> ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+          "return document.getElementById('voicemail').readyState >= 1 && document.getElementById('voicemail').duration > 0.9"));
+      assertThat(twilio.mediaRequests()).isNotEmpty().allSatisfy(r -> assertThat(r.basicUser()).isEqualTo(RingbackServer.ACCOUNT_SID));
+
+      // In the customer's file each voicemail loads when asked for.
+      wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#timeline button.voicemail")));
+      int fetched = twilio.mediaRequests().size();
+      console.findElement(By.cssSelector("#timeline button.voicemail")).click();
+      wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#timeline audio")));
+      assertThat(console.findElement(By.cssSelector("#timeline audio")).getDomProperty("src")).startsWith("blob:");
+      assertThat(twilio.mediaRequests()).hasSize(fetched + 1);
+      assertThat(console.getPageSource()).doesNotContain("twilio.com");
+    } finally {
+      if (console != null) {
+        console.quit();
+      }
     }
   }
 }

@@ -46,9 +46,7 @@ final class CallbackApi {
       lineKey = Caller.business(ctx).lineKey(line);
     }
     // An agent's list holds their own lines' callbacks only.
-    Caller caller = Caller.of(ctx);
-    List<Long> lineKeys = caller.isAdmin() ? null
-        : caller.agent().lines().stream().map(caller.business().lineKeys()::get).filter(java.util.Objects::nonNull).toList();
+    List<Long> lineKeys = Caller.of(ctx).lineKeys();
     Instant from = Requests.instant("from", params.get("from"));
     Instant to = Requests.instant("to", params.get("to"));
     if (from != null && to != null && !from.isBefore(to)) {
@@ -197,7 +195,7 @@ final class CallbackApi {
         .put("state", c.state())
         .put("outcome", c.outcome())
         .put("waiting_for", c.waitingFor())
-        .put("recording_url", c.recordingUrl())
+        .put("recording_url", c.recordingUrl() == null ? null : RecordingApi.ofCallback(c.id()))
         .put("created_at", c.createdAt().toString())
         .put("updated_at", c.updatedAt().toString());
   }

@@ -58,6 +58,11 @@ record Caller(Agent agent, Business business) {
     return isAdmin() || agent.lines().contains(lineId);
   }
 
+  /** The database keys of the agent's lines (the admin's: null, every line). */
+  java.util.List<Long> lineKeys() {
+    return isAdmin() ? null : agent.lines().stream().map(business.lineKeys()::get).filter(java.util.Objects::nonNull).toList();
+  }
+
   /** Agents see and act on their own lines' tasks and callbacks only. */
   static void requireLine(RoutingContext ctx, String lineId, String what) {
     if (!of(ctx).serves(lineId)) {

@@ -83,8 +83,9 @@ final class CustomerApi {
       java.util.List<TimelineStore.Entry> page = more ? entries.result().subList(0, limit) : entries.result();
       JsonArray items = new JsonArray();
       int ringSeconds = services.config().metrics().ringSeconds();
+      Caller caller = Caller.of(ctx);
       page.forEach(e -> items.add(new JsonObject().put("at", e.at().toString()).put("kind", e.kind()).put("id", e.ref())
-          .put("detail", withRings(e.detail(), ringSeconds))));
+          .put("detail", withPlayback(caller, e, withRings(e.detail(), ringSeconds)))));
       TimelineStore.Entry last = page.isEmpty() ? null : page.get(page.size() - 1);
       Responses.json(ctx, 200, new JsonObject()
           .put("phone", phone)
@@ -94,6 +95,19 @@ final class CustomerApi {
           .put("next_cursor", more ? java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
               (last.at() + "|" + last.kind() + "|" + last.ref()).getBytes(java.nio.charset.StandardCharsets.UTF_8)) : null));
     }).onFailure(ctx::fail);
+  }
+
+  /**
+   * A voicemail is played through Ringback, never from Twilio's URL; it is offered on the lines
+   * the caller serves, where its playback route lets them hear it.
+   */
+  private static JsonObject withPlayback(Caller caller, TimelineStore.Entry entry, JsonObject detail) {
+    if (detail != null && detail.getValue("recording_url") != null) {
+      boolean playable = caller.serves(detail.getString("line"));
+      detail.put("recording_url", !playable ? null : entry.kind().equals("call") ? RecordingApi.ofCall(detail.getString("call_sid"))
+          : RecordingApi.ofCallback(entry.ref()));
+    }
+    return detail;
   }
 
   /** Ring-to-answer in rings too, as the service level counts it. */
@@ -117,8 +131,10 @@ final class CustomerApi {
   }
 
   /**
-   * {@code {"do_not_call": true, "reason"?}}: the number is never dialled again (waiting callbacks
-   * are cancelled, the refusal goes into the file); {@code false} lifts it. Inbound calls always work.
+   * {@code {"do_not_call": true, "reason"?}}: the number is never dialled again by any line of the
+   * business (waiting callbacks are cancelled, the refusal goes into the file); {@code false} lifts
+   * it. Inbound calls always work. The admin may do either for any number; an agent lists only a
+   * number with a call or callback on one of their lines, and only supervisors lift one, likewise.
    */
   void doNotCall(RoutingContext ctx) {
     String phone = pathPhone(ctx);
@@ -128,12 +144,20 @@ final class CustomerApi {
       throw HttpFailure.unprocessable("do_not_call: required, true or false");
     }
     String reason = Requests.text(body, "reason", false, 500);
-    Future<Integer> changed = listed
+    Caller caller = Caller.of(ctx);
+    if (!listed && !caller.isAdmin() && !dev.ringback.domain.Agent.SUPERVISOR.equals(caller.agent().role())) {
+      throw new HttpException(403, "only the admin and supervisors take a number off the do-not-call list");
+    }
+    Future<Void> allowed = caller.isAdmin() ? Future.succeededFuture()
+        : services.doNotCall().knownOnLines(caller.business().id(), phone, caller.lineKeys()).compose(known -> known
+            ? Future.succeededFuture()
+            : Future.failedFuture(new HttpException(403, phone + " has no call or callback on your lines")));
+    Future<Integer> changed = allowed.compose(v -> listed
         ? services.doNotCall().add(Caller.business(ctx).id(), phone, services.clock().instant(), reason).map(cancelled -> {
           cancelled.forEach(c -> services.metrics().callbackFinished(c.business(), c.trigger(), c.line(), "cancelled"));
           return cancelled.size();
         })
-        : services.doNotCall().remove(Caller.business(ctx).id(), phone).map(removed -> 0);
+        : services.doNotCall().remove(Caller.business(ctx).id(), phone).map(removed -> 0));
     changed.onSuccess(cancelled -> {
       LOG.info("customer {} {}{}", PhoneNumbers.mask(phone), listed ? "put on the do-not-call list" : "may be called again",
           cancelled > 0 ? ", " + cancelled + " waiting callback(s) cancelled" : "");

@@ -76,6 +76,7 @@ public final class HttpVerticle extends VerticleBase {
     ApiRoutes api = new ApiRoutes(services);
     CustomerApi customers = new CustomerApi(services);
     CallbackApi callbacks = new CallbackApi(services);
+    RecordingApi recordings = new RecordingApi(vertx, services);
     OrderWebhooks orders = new OrderWebhooks(services);
     AgentApi agents = new AgentApi(services);
     TaskApi tasks = new TaskApi(services);
@@ -135,6 +136,8 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/callbacks").handler(ApiRoutes.requireContentType("application/json")).handler(callbacks::create);
     router.get("/api/callbacks/:id").handler(callbacks::get);
     router.post("/api/callbacks/:id/cancel").handler(callbacks::cancel);
+    router.get("/api/callbacks/:id/recording").handler(recordings::callback);
+    router.get("/api/calls/:callSid/recording").handler(recordings::call);
 
     router.get("/api/agents").handler(agents::list);
     router.post("/api/agents").handler(ApiRoutes.requireContentType("application/json")).handler(agents::create);

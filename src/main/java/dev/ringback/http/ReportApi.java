@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.QuoteMode;
 
 /**
  * {@code GET /api/reports/agents} and {@code /api/reports/lines}: each agent's and each line's
@@ -31,6 +32,7 @@ final class ReportApi {
   /** The longest period one report covers. */
   static final Duration MAX_RANGE = Duration.ofDays(366);
   private static final Duration DEFAULT_RANGE = Duration.ofDays(7);
+  private static final String FORMULA_STARTS = "=+-@\t\r";
   private static final List<String> AGENT_COLUMNS = List.of("agent_id", "name", "contact", "calls_answered",
       "rings_to_answer_median", "rings_to_answer_p90", "service_level", "callbacks_connected", "speed_to_callback_median_seconds",
       "speed_to_callback_p90_seconds", "feedback_average", "feedback_count", "feedback_poor");
@@ -120,16 +122,31 @@ final class ReportApi {
     return value == null ? null : Math.round(value * scale) / (double) scale;
   }
 
-  private static String csv(List<String> columns, List<JsonObject> rows) {
+  /** Text cells quoted, figures not; empty cells left empty. */
+  static String csv(List<String> columns, List<JsonObject> rows) {
     StringWriter out = new StringWriter();
-    try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(columns.toArray(String[]::new)).get())) {
+    try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(columns.toArray(String[]::new))
+        .setQuoteMode(QuoteMode.NON_NUMERIC).get())) {
       for (JsonObject row : rows) {
-        printer.printRecord(columns.stream().map(row::getValue).map(v -> v == null ? "" : v).toList());
+        printer.printRecord(columns.stream().map(row::getValue).map(ReportApi::cell).toList());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out.toString();
+  }
+
+  /**
+   * A cell as OWASP's CSV injection advice has it: text that a spreadsheet would run as a formula
+   * (it begins with =, +, -, @, a tab or a carriage return) starts with a single quote, which
+   * spreadsheets read as "this is text". Names and contacts are typed by people.
+   */
+  static Object cell(Object value) {
+    if (value == null || value instanceof Number) {
+      return value;
+    }
+    String text = value.toString();
+    return !text.isEmpty() && FORMULA_STARTS.indexOf(text.charAt(0)) >= 0 ? "'" + text : text;
   }
 
   /**

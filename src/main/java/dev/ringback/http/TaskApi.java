@@ -161,7 +161,8 @@ final class TaskApi {
     long id = id(ctx);
     services.tasks().find(Caller.business(ctx).id(), now(), id)
         .compose(found -> found.isPresent() && "agent_queue".equals(found.get().state()) && found.get().holder() != null
-            && found.get().holder() == agent.id() ? Future.succeededFuture(found.get()) : whyNot(ctx, id, agent, false))
+            && found.get().holder() == agent.id() && agent.lines().contains(found.get().line())
+            ? Future.succeededFuture(found.get()) : whyNot(ctx, id, agent, false))
         .compose(task -> {
           // The agent's phone is called from the business's line, on the business's own account.
           dev.ringback.Business business = Caller.business(ctx);
@@ -236,7 +237,7 @@ final class TaskApi {
         .put("trigger_count", t.triggerCount())
         .put("priority", t.priority())
         .put("attempts", t.attempts())
-        .put("recording_url", t.recordingUrl())
+        .put("recording_url", t.recordingUrl() == null ? null : RecordingApi.ofCallback(t.id()))
         .put("state", t.state())
         .put("outcome", t.outcome())
         .put("created_at", t.createdAt().toString())

@@ -418,4 +418,14 @@ public final class CallStore {
             call.getLong("customer_id"), trigger, callSid, at, policy.dueAt(trigger, at, tier), policy.priority(trigger, tier), taskReason))
         .map(Optional::of);
   }
+
+  static final String RECORDING = "SELECT line_id, recording_url FROM calls WHERE business_id = $1 AND call_sid = $2";
+
+  /** A call of the business: its line, and its voicemail's URL at Twilio (null when it left none). */
+  public record Recorded(long lineKey, String recordingUrl) {}
+
+  public Future<Optional<Recorded>> recording(long businessId, String callSid) {
+    return pool.preparedQuery(RECORDING).execute(Tuple.of(businessId, callSid)).map(rows -> rows.size() == 0 ? Optional.empty()
+        : Optional.of(new Recorded(rows.iterator().next().getLong("line_id"), rows.iterator().next().getString("recording_url"))));
+  }
 }

@@ -39,6 +39,9 @@ public final class DoNotCallStore {
       INSERT INTO call_choices (call_sid, callback_id, choice, made_at) VALUES ($1, $2, 'do_not_call', $3)
       ON CONFLICT DO NOTHING RETURNING callback_id""";
   static final String LISTED = "SELECT since, reason FROM do_not_call WHERE business_id = $1 AND phone = $2";
+  static final String ON_LINES = """
+      SELECT EXISTS (SELECT 1 FROM callbacks WHERE business_id = $1 AND customer_phone = $2 AND line_id = ANY($3::bigint[]))
+          OR EXISTS (SELECT 1 FROM calls WHERE business_id = $1 AND caller_phone = $2 AND line_id = ANY($3::bigint[])) AS known""";
 
   /** A callback the listing cancelled, for the metrics. */
   public record Cancelled(long id, String trigger, String line, String business) {}
@@ -82,6 +85,12 @@ public final class DoNotCallStore {
   /** @return whether the number was listed */
   public Future<Boolean> remove(long businessId, String phone) {
     return pool.preparedQuery(REMOVE).execute(Tuple.of(businessId, phone)).map(rows -> rows.size() > 0);
+  }
+
+  /** Whether the number has a call or a callback, in any state, on one of these lines. */
+  public Future<Boolean> knownOnLines(long businessId, String phone, List<Long> lineKeys) {
+    return pool.preparedQuery(ON_LINES).execute(Tuple.of(businessId, phone, lineKeys.toArray(Long[]::new)))
+        .map(rows -> rows.iterator().next().getBoolean("known"));
   }
 
   public Future<java.util.Optional<Listing>> find(long businessId, String phone) {

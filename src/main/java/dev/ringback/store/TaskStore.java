@@ -35,6 +35,8 @@ public final class TaskStore {
   /** Lines the agent serves, and tasks meant for their role (service recovery for supervisors). */
   private static final String AGENT_LINES = "cb.line_id IN (SELECT line_id FROM agent_lines WHERE agent_id = $3)"
       + " AND (cb.for_role IS NULL OR cb.for_role = (SELECT role FROM agents WHERE id = $3))";
+  /** The holder still serves the task's line: an agent moved off it keeps only the right to give it back. */
+  private static final String HOLDER_SERVES = "cb.line_id IN (SELECT line_id FROM agent_lines WHERE agent_id = cb.task_agent_id)";
 
   static final String LIST = "SELECT " + COLUMNS
       + "\nFROM callbacks cb WHERE cb.business_id = $1 AND cb.state = 'agent_queue' AND ($3::bigint IS NULL OR " + AGENT_LINES + ")"
@@ -55,7 +57,7 @@ public final class TaskStore {
   static final String RENEW = """
       UPDATE callbacks cb SET task_lease_until = $2 + make_interval(secs => $4), updated_at = now()
       WHERE cb.business_id = $1 AND cb.id = $5 AND cb.state = 'agent_queue' AND cb.task_agent_id = $3 AND cb.task_lease_until > $2
-      RETURNING\s""" + COLUMNS;
+        AND\s""" + HOLDER_SERVES + "\nRETURNING " + COLUMNS;
   static final String RELEASE = """
       UPDATE callbacks cb SET task_agent_id = NULL, task_lease_until = NULL, updated_at = now()
       WHERE cb.business_id = $1 AND cb.id = $3 AND cb.state = 'agent_queue' AND cb.task_agent_id = $4 AND cb.task_lease_until > $2
@@ -65,6 +67,8 @@ public final class TaskStore {
       WITH done AS (
         UPDATE callbacks cb SET state = 'done', outcome = $5, completed_by = $4, task_lease_until = NULL, updated_at = now()
         WHERE cb.business_id = $1 AND cb.id = $3 AND cb.state = 'agent_queue' AND cb.task_agent_id = $4 AND cb.task_lease_until > $2
+          AND\s""" + HOLDER_SERVES + """
+
         RETURNING cb.id, cb.business_id, cb.customer_phone, cb.trigger, cb.line_id),
       noted AS (
         INSERT INTO customer_notes (business_id, customer_phone, agent_id, callback_id, outcome, note)

@@ -264,6 +264,94 @@ class AgentsAndTasksTest {
   }
 
   @Test
+  void anAgentMovedOffALineCanNoLongerEndItsTaskButCanGiveItBack() {
+    Agent rae = agent("Rae", "+14155550149", "main");
+    long held = task("+14155550191", "main");
+    assertThat(as(rae, "POST", "/api/tasks/" + held + "/claim", null).statusCode()).isEqualTo(200);
+    var moved = server.api("PUT", "/api/agents/" + rae.id(), "application/json",
+        "{\"name\":\"Rae\",\"contact\":\"+14155550149\",\"lines\":[\"support\"]}");
+    assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+
+    for (String action : List.of("renew", "call")) {
+      assertThat(as(rae, "POST", "/api/tasks/" + held + "/" + action, null).statusCode()).as(action).isEqualTo(403);
+    }
+    var completed = as(rae, "POST", "/api/tasks/" + held + "/complete", "{\"outcome\":\"resolved_other_way\"}");
+    assertThat(completed.statusCode()).as(completed.body()).isEqualTo(403);
+    assertThat(db.query("SELECT state FROM callbacks WHERE id = ?", held).get(0)).containsEntry("state", "agent_queue");
+    assertThat(as(rae, "POST", "/api/callbacks/" + held + "/cancel", null).statusCode()).isEqualTo(403);
+    assertThat(db.query("SELECT state FROM callbacks WHERE id = ?", held).get(0)).containsEntry("state", "agent_queue");
+
+    assertThat(as(rae, "POST", "/api/tasks/" + held + "/release", null).statusCode()).as("giving it back to the line").isEqualTo(200);
+    assertThat(db.query("SELECT task_agent_id FROM callbacks WHERE id = ?", held).get(0).get("task_agent_id")).isNull();
+  }
+
+  @Test
+  void anAgentWithoutLinesCancelsNoCallback() {
+    Agent nell = agentWithoutLines("Nell", "+14155550150");
+    long waiting = task("+14155550192", "main");
+    assertThat(as(nell, "POST", "/api/callbacks/" + waiting + "/cancel", null).statusCode()).isEqualTo(403);
+    assertThat(as(nell, "POST", "/api/tasks/" + waiting + "/claim", null).statusCode()).isEqualTo(403);
+    assertThat(db.query("SELECT state FROM callbacks WHERE id = ?", waiting).get(0)).containsEntry("state", "agent_queue");
+  }
+
+  static Agent agentWithoutLines(String name, String contact) {
+    var response = server.api("POST", "/api/agents", "application/json",
+        new JsonObject().put("name", name).put("contact", contact).put("lines", new JsonArray()).encode());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    JsonObject created = new JsonObject(response.body());
+    assertThat(created.getJsonArray("lines")).isEmpty();
+    return new Agent(created.getLong("id"), created.getString("token"));
+  }
+
+  static int doNotCall(String authorization, String phone, boolean listed) {
+    return server.request("PUT", "/api/customers/" + phone.replace("+", "%2B") + "/do-not-call", "application/json",
+        "{\"do_not_call\":" + listed + "}", authorization).statusCode();
+  }
+
+  static boolean listed(String phone) {
+    return db.count("SELECT count(*) FROM do_not_call WHERE phone = ?", phone) == 1;
+  }
+
+  @Test
+  void agentsListOnlyNumbersTheirLinesWorkWithAndOnlyTheAdminAndSupervisorsTakeOneOff() {
+    String phone = "+14155550193";
+    Agent nobody = agentWithoutLines("Nia", "+14155550151");
+    Agent mainAgent = agent("Max", "+14155550152", "main");
+    Agent supportAgent = agent("Sue", "+14155550153", "support");
+    Agent supportSupervisor = supervisor("Sam", "+14155550154", "support");
+    Agent mainSupervisor = supervisor("Mia", "+14155550155", "main");
+    long waiting = task(phone, "support");
+
+    assertThat(doNotCall("Bearer " + nobody.token(), phone, true)).as("an agent serving no line").isEqualTo(403);
+    assertThat(doNotCall("Bearer " + mainAgent.token(), phone, true)).as("an agent of another line").isEqualTo(403);
+    assertThat(listed(phone)).isFalse();
+    assertThat(db.query("SELECT state FROM callbacks WHERE id = ?", waiting).get(0)).containsEntry("state", "agent_queue");
+
+    assertThat(doNotCall("Bearer " + supportAgent.token(), phone, true)).as("an agent of the customer's line").isEqualTo(200);
+    assertThat(listed(phone)).isTrue();
+    assertThat(db.query("SELECT state FROM callbacks WHERE id = ?", waiting).get(0)).containsEntry("state", "cancelled");
+
+    assertThat(doNotCall("Bearer " + supportAgent.token(), phone, false)).as("agents take no number off").isEqualTo(403);
+    assertThat(doNotCall("Bearer " + mainSupervisor.token(), phone, false)).as("a supervisor of another line").isEqualTo(403);
+    assertThat(listed(phone)).isTrue();
+    assertThat(doNotCall("Bearer " + supportSupervisor.token(), phone, false)).isEqualTo(200);
+    assertThat(listed(phone)).isFalse();
+
+    String stranger = "+14155550194";
+    assertThat(doNotCall("Bearer " + supportSupervisor.token(), stranger, true)).as("a number none of their lines knows").isEqualTo(403);
+    assertThat(doNotCall("Bearer " + RingbackServer.API_TOKEN, stranger, true)).as("the admin, any number").isEqualTo(200);
+    assertThat(listed(stranger)).isTrue();
+  }
+
+  static Agent supervisor(String name, String contact, String line) {
+    var response = server.api("POST", "/api/agents", "application/json", new JsonObject().put("name", name).put("contact", contact)
+        .put("role", "supervisor").put("lines", new JsonArray().add(line)).encode());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    JsonObject created = new JsonObject(response.body());
+    return new Agent(created.getLong("id"), created.getString("token"));
+  }
+
+  @Test
   void twoAgentsRacingForOneTaskExactlyOneWins() throws Exception {
     Agent kim = agent("Kim", "+14155550144", "main");
     Agent lou = agent("Lou", "+14155550145", "main");

@@ -38,7 +38,7 @@ class BusinessIsolationTest {
 
   /** One business's tokens and records. */
   record Side(String slug, long id, String adminToken, String agentToken, long agentId, String agentName, String agentContact,
-              String customerPhone, String customerName, long callbackId, String taskPhone, long taskId) {}
+              String customerPhone, String customerName, long callbackId, String taskPhone, long taskId, String callSid) {}
 
   static Side acme;
   static Side bravo;
@@ -80,8 +80,16 @@ class BusinessIsolationTest {
         .getLong("id");
     ok(call(agent.getString("token"), "POST", "/api/tasks/" + taskId + "/claim", null, null), 200);
     ok(call(admin, "PUT", "/api/lines/main/hours", "application/json", "{\"week\":{\"mon\":[\"09:00-17:00\"]}}"), 200);
+    // A call of the customer's that left a voicemail, and the voicemail on the callback too.
+    String callSid = "CAiso" + slug;
+    String recording = "https://api.twilio.com/2010-04-01/Accounts/AC" + "0".repeat(32) + "/Recordings/RE" + "1".repeat(32);
+    db.query("""
+        INSERT INTO calls (business_id, line_id, call_sid, direction, from_number, to_number, caller_phone, arrived_at, recording_url)
+        SELECT l.business_id, l.id, ?, 'inbound', ?, '+14155550100', ?, now(), ? FROM lines l WHERE l.business_id = ? AND l.slug = 'main'""",
+        callSid, customerPhone, customerPhone, recording, id);
+    db.query("UPDATE callbacks SET recording_url = ? WHERE id = ?", recording, callbackId);
     return new Side(slug, id, admin, agent.getString("token"), agent.getLong("id"), agentName, agentContact, customerPhone,
-        customerName, callbackId, taskPhone, taskId);
+        customerName, callbackId, taskPhone, taskId, callSid);
   }
 
   /** Every row of the business, as text: what no other business's request may change. */
@@ -135,6 +143,9 @@ class BusinessIsolationTest {
     }
     if (template.startsWith("/api/tasks/")) {
       return path.replace(":id", Long.toString(victim.taskId()));
+    }
+    if (template.startsWith("/api/calls/")) {
+      return path.replace(":callSid", victim.callSid());
     }
     if (template.startsWith("/api/lines/")) {
       // Both businesses have a line "main": a request reaches its own business's.
@@ -215,7 +226,7 @@ class BusinessIsolationTest {
           assertThat(response.body()).as(what).doesNotContain("not one of yours").doesNotContain("held by another");
         } else if (template.equals("/api/customers/:phone") && !method.equals("PUT")) {
           assertThat(response.statusCode()).as(what).isEqualTo(404);
-        } else if (template.equals("/api/customers/:phone/timeline")) {
+        } else if (template.equals("/api/customers/:phone/timeline") || template.startsWith("/api/calls/")) {
           assertThat(response.statusCode()).as(what).isEqualTo(404);
         }
       }

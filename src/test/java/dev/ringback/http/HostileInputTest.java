@@ -677,6 +677,8 @@ class HostileInputTest {
       new Route("POST", "/api/callbacks", "callback"),
       new Route("GET", "/api/callbacks/{id}", null),
       new Route("POST", "/api/callbacks/{id}/cancel", null),
+      new Route("GET", "/api/callbacks/{id}/recording", null),
+      new Route("GET", "/api/calls/{callSid}/recording", null),
       new Route("GET", "/api/agents", null),
       new Route("POST", "/api/agents", "agent"),
       new Route("GET", "/api/agents/{agent}", null),
@@ -728,6 +730,7 @@ class HostileInputTest {
     String path = route.template()
         .replace("{phone}", encode(phone()))
         .replace("{id}", encode(id()))
+        .replace("{callSid}", encode(callSid()))
         .replace("{line}", encode(pick(List.of("main", "support", "nope", nasty()))))
         .replace("{agent}", encode(agentId(route.method(), admin)));
     StringBuilder query = new StringBuilder();

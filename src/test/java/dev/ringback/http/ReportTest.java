@@ -196,13 +196,36 @@ class ReportTest {
         "Bearer " + RingbackServer.API_TOKEN, "Accept", "text/csv");
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/csv"));
-    List<String> lines = response.body().lines().toList();
-    assertThat(lines.get(0)).isEqualTo("agent_id,name,contact,calls_answered,rings_to_answer_median,rings_to_answer_p90,"
-        + "service_level,callbacks_connected,speed_to_callback_median_seconds,speed_to_callback_p90_seconds,feedback_average,"
-        + "feedback_count,feedback_poor");
     List<List<String>> records = parseCsv(response.body());
-    assertThat(records).contains(List.of("", "", BO, "1", "2.0", "2.0", "1.0", "1", "61.0", "61.0", "2.5", "2", "1"));
-    assertThat(records).contains(List.of("1", "Ana Ruiz", ANA, "2", "2.5", "3.7", "0.5", "0", "", "", "4.5", "2", "0"));
+    assertThat(String.join(",", records.get(0))).isEqualTo("agent_id,name,contact,calls_answered,rings_to_answer_median,"
+        + "rings_to_answer_p90,service_level,callbacks_connected,speed_to_callback_median_seconds,speed_to_callback_p90_seconds,"
+        + "feedback_average,feedback_count,feedback_poor");
+    // Text quoted, figures not.
+    assertThat(response.body().lines()).contains("1,\"Ana Ruiz\",\"'" + ANA + "\",2,2.5,3.7,0.5,0,,,4.5,2,0");
+    // A contact beginning with + is text to a spreadsheet too: escaped as every such cell is.
+    assertThat(records).contains(List.of("", "", "'" + BO, "1", "2.0", "2.0", "1.0", "1", "61.0", "61.0", "2.5", "2", "1"));
+    assertThat(records).contains(List.of("1", "Ana Ruiz", "'" + ANA, "2", "2.5", "3.7", "0.5", "0", "", "", "4.5", "2", "0"));
+  }
+
+  @Test
+  void csvCellsThatASpreadsheetWouldRunAsAFormulaAreEscaped() {
+    List<String> names = List.of("=HYPERLINK(\"https://evil.example/\",\"open\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)");
+    for (int i = 0; i < names.size(); i++) {
+      HttpResponse<String> created = server.api("POST", "/api/agents", "application/json", new JsonObject().put("name", names.get(i))
+          .put("contact", "sip:formula" + i + "@acme.sip.twilio.com").put("lines", new JsonArray()).encode());
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    }
+    HttpResponse<String> response = server.request("GET", "/api/reports/agents?from=2026-11-23&to=2026-11-23", null, null,
+        "Bearer " + RingbackServer.API_TOKEN, "Accept", "text/csv");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("\"'=HYPERLINK(\"\"https://evil.example/\"\",\"\"open\"\")\"");
+    List<String> cells = parseCsv(response.body()).stream().map(r -> r.get(1)).toList();
+    for (String name : names) {
+      assertThat(cells).as("the name cell of " + name).contains("'" + name).doesNotContain(name);
+    }
+    // JSON is no spreadsheet: the names come back as they were given.
+    JsonArray items = report("/api/reports/agents?from=2026-11-23&to=2026-11-23").getJsonArray("items");
+    assertThat(items.stream().map(i -> ((JsonObject) i).getString("name"))).containsAll(names);
   }
 
   static List<List<String>> parseCsv(String body) {

@@ -55,7 +55,13 @@ import java.util.stream.Collectors;
  *       {@code StartTime>=2024-01-31} or {@code StartTime%3E=2024-01-31}), paged by
  *       {@code PageSize} and {@code Page};</li>
  *   <li>{@code GET /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json} fetches one call;</li>
- *   <li>{@code POST /2010-04-01/Accounts/{AccountSid}/Messages.json} sends an SMS (the Message resource).</li>
+ *   <li>{@code POST /2010-04-01/Accounts/{AccountSid}/Messages.json} sends an SMS (the Message resource);</li>
+ *   <li>{@code GET /2010-04-01/Accounts/{AccountSid}/Recordings/{Sid}.mp3} (or {@code .wav}, or no extension: WAV)
+ *       fetches a recording's media ({@code api.v2010.account.recording}, "Fetch a Recording media file"),
+ *       with HTTP Basic credentials, as when the account enforces HTTP auth on media URLs; a recording
+ *       of another account is not found. Recordings are added with {@link #addRecording}; with
+ *       {@link #redirectMedia} the stand-in answers 302 to a short-lived URL of its own instead, as
+ *       Twilio may.</li>
  * </ul>
  * Every request needs HTTP Basic credentials {@code accountSid:authToken} (or {@code apiKeySid:apiKeySecret}
  * of a key of that account, {@link #addApiKey}), and the path's AccountSid must be that account;
@@ -79,6 +85,8 @@ public final class TwilioStandIn implements AutoCloseable {
   private static final Pattern CALLS = Pattern.compile("^/Calls\\.json$");
   private static final Pattern CALL = Pattern.compile("^/Calls/([^/]+)\\.json$");
   private static final Pattern MESSAGES = Pattern.compile("^/Messages\\.json$");
+  private static final Pattern RECORDING = Pattern.compile("^/Recordings/(RE[0-9a-fA-F]{32})(\\.mp3|\\.wav)?$");
+  private static final Pattern SIGNED_MEDIA = Pattern.compile("^/media/(RE[0-9a-fA-F]{32})\\.(mp3|wav)$");
   private static final Pattern CALL_CREATION = Pattern.compile("^/2010-04-01/Accounts/[^/]+/Calls\\.json$");
   private static final Pattern NANP = Pattern.compile("^\\+1([2-9]\\d{2})([2-9]\\d{2})(\\d{4})$");
   private static final List<String> SUBRESOURCES = List.of("notifications:Notifications", "recordings:Recordings",
@@ -137,6 +145,9 @@ public final class TwilioStandIn implements AutoCloseable {
 
   private record Fault(int status, int code, String message, boolean hang) {}
 
+  /** A recording's media; {@code failure} answers every fetch with that Twilio error instead. */
+  private record StoredRecording(String account, byte[] media, Fault failure) {}
+
   /** A created call: its resource and the instant used by the StartTime filters. */
   private record StoredCall(JsonObject resource, Instant created) {
     String account() {
@@ -158,6 +169,14 @@ public final class TwilioStandIn implements AutoCloseable {
   private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
   private final Map<String, StoredCall> calls = new ConcurrentHashMap<>();
   private final Set<HttpConnection> hung = ConcurrentHashMap.newKeySet();
+  /** Recording SID to its media. */
+  private final Map<String, StoredRecording> recordings = new ConcurrentHashMap<>();
+  /** One-time tokens of the short-lived media URLs handed out by redirects. */
+  private final Set<String> mediaTokens = ConcurrentHashMap.newKeySet();
+  /** Where media fetches are redirected: null, answered at once; "" the stand-in itself; else that origin. */
+  private volatile String redirectMedia;
+  /** While set, media is sent in two halves, the second once it completes. */
+  private volatile io.vertx.core.Promise<Void> mediaHeld;
   private volatile HttpServer server;
   private volatile boolean closed;
 
@@ -182,6 +201,52 @@ public final class TwilioStandIn implements AutoCloseable {
   public TwilioStandIn addApiKey(String account, String keySid, String keySecret) {
     apiKeys.put(keySid, new String[] {account, keySecret});
     return this;
+  }
+
+  /**
+   * A recording of an account, with this media (served as given, whatever the extension asks
+   * for); returns its URL as Twilio's {@code RecordingUrl} gives it, on {@code api.twilio.com}.
+   */
+  public String addRecording(String account, String recordingSid, byte[] media) {
+    recordings.put(recordingSid, new StoredRecording(account, media.clone(), null));
+    return "https://api.twilio.com/" + API_VERSION + "/Accounts/" + account + "/Recordings/" + recordingSid;
+  }
+
+  /** Every fetch of the recording's media is answered with this Twilio error (after the credentials check). */
+  public TwilioStandIn failRecording(String recordingSid, int httpStatus, int twilioCode, String message) {
+    recordings.computeIfPresent(recordingSid, (sid, r) -> new StoredRecording(r.account(), r.media(), new Fault(httpStatus, twilioCode,
+        message, false)));
+    return this;
+  }
+
+  /**
+   * A media fetch is answered 302 to {@code origin + "/media/..."}: "" is the stand-in itself,
+   * which serves the media once there without credentials (as Twilio's short-lived storage URLs
+   * do); null answers the media at once again.
+   */
+  public TwilioStandIn redirectMedia(String origin) {
+    redirectMedia = origin;
+    return this;
+  }
+
+  /** From now on media is sent in two halves: the first at once, the second once {@link #releaseMedia} is called. */
+  public TwilioStandIn holdMedia() {
+    mediaHeld = io.vertx.core.Promise.promise();
+    return this;
+  }
+
+  /** Sends the second halves held back, and sends media whole again. */
+  public void releaseMedia() {
+    io.vertx.core.Promise<Void> held = mediaHeld;
+    mediaHeld = null;
+    if (held != null) {
+      held.tryComplete();
+    }
+  }
+
+  /** Every request for a recording's media, redirected ones included. */
+  public List<RecordedRequest> mediaRequests() {
+    return requests().stream().filter(r -> r.path().contains("/Recordings/") || r.path().startsWith("/media/")).toList();
   }
 
   /** Starts on its own Vert.x instance, closed by {@link #close()}; returns once listening. */
@@ -305,7 +370,7 @@ public final class TwilioStandIn implements AutoCloseable {
     });
   }
 
-  /** Forgets requests, calls and queued faults; drops the connections of hung requests. */
+  /** Forgets requests, calls and queued faults; drops the connections of hung requests. Recordings stay. */
   public void reset() {
     faults.clear();
     requests.clear();
@@ -402,6 +467,11 @@ public final class TwilioStandIn implements AutoCloseable {
   }
 
   private void route(HttpServerRequest request, RecordedRequest recorded) {
+    Matcher signed = SIGNED_MEDIA.matcher(request.path());
+    if (signed.matches() && request.method() == HttpMethod.GET) {
+      signedMedia(request, signed.group(1), signed.group(2));
+      return;
+    }
     Matcher account = ACCOUNT_PATH.matcher(request.path());
     if (!account.matches()) {
       notFound(request);
@@ -428,6 +498,10 @@ public final class TwilioStandIn implements AutoCloseable {
       }
     } else if (MESSAGES.matcher(rest).matches() && request.method() == HttpMethod.POST) {
       createMessage(request, recorded, account0);
+    } else if (RECORDING.matcher(rest).matches() && request.method() == HttpMethod.GET) {
+      Matcher recording = RECORDING.matcher(rest);
+      recording.matches();
+      recordingMedia(request, account0, recording.group(1), recording.group(2));
     } else if (CALLS.matcher(rest).matches() || call.matches()) {
       error(request, 405, 20004, "Method not allowed");
     } else {
@@ -530,6 +604,54 @@ public final class TwilioStandIn implements AutoCloseable {
         .put("subresource_uris", new JsonObject().put("media", uri + "/Media.json"))
         .put("to", to)
         .put("uri", uri + ".json"));
+  }
+
+  /** A recording's media: WAV without an extension or with {@code .wav}, MP3 with {@code .mp3}. */
+  private void recordingMedia(HttpServerRequest request, String account, String sid, String extension) {
+    StoredRecording recording = recordings.get(sid);
+    if (recording == null || !recording.account().equals(account)) {
+      notFound(request);
+      return;
+    }
+    if (recording.failure() != null) {
+      error(request, recording.failure().status(), recording.failure().code(), recording.failure().message());
+      return;
+    }
+    String format = ".mp3".equals(extension) ? "mp3" : "wav";
+    String redirect = redirectMedia;
+    if (redirect != null) {
+      String token = hex(16);
+      mediaTokens.add(token);
+      request.response().setStatusCode(302).putHeader("Location", redirect + "/media/" + sid + "." + format + "?Signature=" + token)
+          .end();
+      return;
+    }
+    media(request, recording.media(), format);
+  }
+
+  /** A short-lived media URL: no credentials, a token that works once. */
+  private void signedMedia(HttpServerRequest request, String sid, String format) {
+    StoredRecording recording = recordings.get(sid);
+    String token = first(decode(request.query()), "Signature", "");
+    if (recording == null || !mediaTokens.remove(token)) {
+      request.response().setStatusCode(403).putHeader("Content-Type", "application/xml").end("<Error><Code>AccessDenied</Code></Error>");
+      return;
+    }
+    media(request, recording.media(), format);
+  }
+
+  private void media(HttpServerRequest request, byte[] media, String format) {
+    var response = request.response().setStatusCode(200).putHeader("Content-Type", format.equals("mp3") ? "audio/mpeg" : "audio/x-wav");
+    io.vertx.core.Promise<Void> held = mediaHeld;
+    if (held == null) {
+      response.end(io.vertx.core.buffer.Buffer.buffer(media));
+      return;
+    }
+    int half = media.length / 2;
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    response.setChunked(true).write(io.vertx.core.buffer.Buffer.buffer(java.util.Arrays.copyOf(media, half)));
+    held.future().onComplete(v -> context.runOnContext(x ->
+        response.end(io.vertx.core.buffer.Buffer.buffer(java.util.Arrays.copyOfRange(media, half, media.length)))));
   }
 
   /** Every POST to {@code .../Messages.json}. */
