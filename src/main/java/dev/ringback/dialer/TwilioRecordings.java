@@ -1,6 +1,7 @@
 package dev.ringback.dialer;
 
 import dev.ringback.RingbackConfig;
+import dev.ringback.domain.RecordingUrls.Recording;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -14,8 +15,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
-import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -28,20 +27,9 @@ import java.util.regex.Pattern;
 public final class TwilioRecordings {
   /** Twilio's API, the default {@code twilio.api-url}: then each recording is fetched from its own host. */
   public static final String TWILIO_API = "https://api.twilio.com";
-  /** api.twilio.com, and the regional api.{edge}.{region}.twilio.com. */
-  private static final Pattern API_HOST = Pattern.compile("api(\\.[a-z0-9-]+){0,2}\\.twilio\\.com");
-  private static final Pattern RECORDING_PATH = Pattern.compile(
-      "/2010-04-01/Accounts/(AC[0-9a-fA-F]{32})/Recordings/(RE[0-9a-fA-F]{32})(\\.(mp3|wav|json))?");
   /** Where Twilio may redirect a media request: its own and its CDN's hosts. */
   private static final Pattern MEDIA_HOST = Pattern.compile("([a-z0-9-]+\\.)*(twilio\\.com|twiliocdn\\.com)");
   private static final int MAX_REDIRECTS = 3;
-
-  /** A recording at Twilio: the origin its URL names, its account and its SID. */
-  public record Recording(String origin, String accountSid, String recordingSid) {
-    String mp3Path() {
-      return "/2010-04-01/Accounts/" + accountSid + "/Recordings/" + recordingSid + ".mp3";
-    }
-  }
 
   /**
    * A recording that could not be had. {@code missing}: there is none to play, because Twilio
@@ -72,34 +60,11 @@ public final class TwilioRecordings {
   }
 
   /**
-   * The recording a stored {@code RecordingUrl} names, when it is one of Twilio's: https, an API
-   * host of Twilio's, no credentials, port, query or fragment, and a recording's path.
-   */
-  public static Optional<Recording> parse(String url) {
-    if (url == null) {
-      return Optional.empty();
-    }
-    URI uri;
-    try {
-      uri = new URI(url);
-    } catch (java.net.URISyntaxException e) {
-      return Optional.empty();
-    }
-    String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-    if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getRawUserInfo() != null || uri.getPort() != -1
-        || uri.getRawQuery() != null || uri.getRawFragment() != null || !API_HOST.matcher(host).matches()) {
-      return Optional.empty();
-    }
-    Matcher path = RECORDING_PATH.matcher(uri.getRawPath() == null ? "" : uri.getRawPath());
-    return path.matches() ? Optional.of(new Recording("https://" + host, path.group(1), path.group(2))) : Optional.empty();
-  }
-
-  /**
    * The recording's media as MP3: a response with status 200, paused, for the caller to pipe on
    * (and to reset when it gives up). Fails with {@link Unavailable} and nothing else.
    */
   public Future<HttpClientResponse> fetch(String recordingUrl, RingbackConfig.TwilioAccount account) {
-    Optional<Recording> recording = parse(recordingUrl);
+    java.util.Optional<Recording> recording = dev.ringback.domain.RecordingUrls.parse(recordingUrl);
     if (recording.isEmpty()) {
       return Future.failedFuture(new Unavailable(true, "its stored URL is not a recording on Twilio's API host; not fetched"));
     }

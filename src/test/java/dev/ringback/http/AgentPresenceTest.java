@@ -163,11 +163,11 @@ class AgentPresenceTest {
     server.twilio("/twilio/dial", "CallSid", "CApres0004", "From", phone, "To", RingbackServer.LINE_NUMBER, "DialCallStatus", "no-answer");
     assertThat(db.query("SELECT state FROM callbacks WHERE customer_phone = ?", phone).get(0)).as("due in 60 s")
         .containsEntry("state", "scheduled");
-    server.twilio("/twilio/recording", "CallSid", "CApres0004", "RecordingUrl", "https://api.twilio.com/recordings/RE1",
+    server.twilio("/twilio/recording", "CallSid", "CApres0004", "RecordingUrl", "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Recordings/RE11111111111111111111111111111111",
         "RecordingStatus", "completed");
     assertThat(db.query("SELECT state, task_reason, recording_url FROM callbacks WHERE customer_phone = ?", phone).get(0))
         .containsEntry("state", "agent_queue").containsEntry("task_reason", "voicemail")
-        .containsEntry("recording_url", "https://api.twilio.com/recordings/RE1");
+        .containsEntry("recording_url", "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Recordings/RE11111111111111111111111111111111");
   }
 
   @Test

@@ -95,7 +95,7 @@ class CallbackSchedulingTest {
     assertThat(scheduled("missed")).isEqualTo(before + 1);
 
     // The voicemail: the <Record> action thanks the caller, the status callback attaches the file.
-    String url = "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE0123";
+    String url = "https://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000001/Recordings/RE00000000000000000000000000000123";
     var action = server.twilio("/twilio/recording?callback=" + id, "CallSid", "CAmiss0001", "RecordingUrl", url, "RecordingDuration", "12");
     assertThat(Xml.childNames(Xml.parse(action.body()))).containsExactly("Say", "Hangup");
     var status = server.twilio("/twilio/recording?callback=" + id, "CallSid", "CAmiss0001", "RecordingUrl", url,
@@ -210,12 +210,12 @@ class CallbackSchedulingTest {
     incoming("CAhost0001", phone);
     Element twiml = dial("CAhost0001", phone, "no-answer");
     String recording = Xml.child(twiml, "Record").getAttribute("action").substring(PUBLIC_URL.length());
-    for (String url : List.of("https://attacker.example.com/2010-04-01/Accounts/AC1/Recordings/RE1",
-        "http://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1",
+    for (String url : List.of("https://attacker.example.com/2010-04-01/Accounts/AC00000000000000000000000000000001/Recordings/RE00000000000000000000000000000001",
+        "http://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000001/Recordings/RE00000000000000000000000000000001",
         "https://api.twilio.com.attacker.example.com/Recordings/RE1",
         "https://api.twilio.com@attacker.example.com/Recordings/RE1",
-        "https://user@api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1",
-        "https://api.twilio.com:8443/2010-04-01/Accounts/AC1/Recordings/RE1",
+        "https://user@api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000001/Recordings/RE00000000000000000000000000000001",
+        "https://api.twilio.com:8443/2010-04-01/Accounts/AC00000000000000000000000000000001/Recordings/RE00000000000000000000000000000001",
         "https://evil-twilio.com/Recordings/RE1")) {
       var action = server.twilio(recording, "CallSid", "CAhost0001", "RecordingUrl", url, "RecordingDuration", "5");
       assertThat(action.statusCode()).isEqualTo(200);
@@ -230,7 +230,7 @@ class CallbackSchedulingTest {
     }
 
     // Twilio's regional media host is taken.
-    String regional = "https://api.dublin.ie1.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE2";
+    String regional = "https://api.dublin.ie1.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000001/Recordings/RE00000000000000000000000000000002";
     server.twilio(recording, "CallSid", "CAhost0001", "RecordingUrl", regional, "RecordingStatus", "completed");
     assertThat(callbacks(phone).get(0)).containsEntry("recording_url", regional);
   }

@@ -485,7 +485,7 @@ class HostileInputTest {
         }
       }
       case "/twilio/recording" -> {
-        p.add(Map.entry("RecordingUrl", pick(List.of("https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1", "javascript:alert(1)",
+        p.add(Map.entry("RecordingUrl", pick(List.of("https://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000001/Recordings/RE00000000000000000000000000000001", "javascript:alert(1)",
             "http://" + "a".repeat(600), "", "ftp://x", "https://x/" + nasty()))));
         if (chance(0.5)) {
           p.add(Map.entry("RecordingStatus", pick(List.of("completed", "failed", "absent", "x"))));

@@ -104,7 +104,7 @@ class TwilioSignatureTest {
     Map<String, List<String>> before = snapshot();
     for (String path : WEBHOOKS) {
       var params = RingbackServer.pairs("CallSid", "CAforged0001", "From", "+14155550171", "To", LINE_NUMBER, "CallStatus", "completed",
-          "DialCallStatus", "no-answer", "Digits", "9", "RecordingUrl", "https://api.twilio.com/recordings/RE1");
+          "DialCallStatus", "no-answer", "Digits", "9", "RecordingUrl", "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Recordings/RE11111111111111111111111111111111");
       String otherKey = TwilioSigner.sign("0123456789abcdef0123456789abcdee", PUBLIC_URL + path, params);
       String otherHost = TwilioSigner.sign(RingbackServer.AUTH_TOKEN, "https://attacker.example.com" + path, params);
       String otherPath = TwilioSigner.sign(RingbackServer.AUTH_TOKEN, PUBLIC_URL + (path.equals("/twilio/voice") ? "/twilio/dial" : "/twilio/voice"),
@@ -133,8 +133,8 @@ class TwilioSignatureTest {
     webhook("/twilio/status", "CallSid", "CArepleg01", "ParentCallSid", "CArep00001", "CallStatus", "no-answer", "To", AGENT,
         "Direction", "outbound-dial", "Timestamp", at(21));
     webhook("/twilio/dial", "CallSid", "CArep00001", "From", "+14155550172", "To", LINE_NUMBER, "DialCallStatus", "no-answer");
-    webhook("/twilio/recording", "CallSid", "CArep00001", "RecordingUrl", "https://api.twilio.com/recordings/RErep1");
-    webhook("/twilio/recording", "CallSid", "CArep00001", "RecordingUrl", "https://api.twilio.com/recordings/RErep1",
+    webhook("/twilio/recording", "CallSid", "CArep00001", "RecordingUrl", "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Recordings/RE22222222222222222222222222222222");
+    webhook("/twilio/recording", "CallSid", "CArep00001", "RecordingUrl", "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Recordings/RE22222222222222222222222222222222",
         "RecordingStatus", "completed");
     webhook("/twilio/status", "CallSid", "CArep00001", "CallStatus", "completed", "Direction", "inbound", "Timestamp", at(60));
 

@@ -29,7 +29,7 @@ class UnsignedWebhooksTest {
   static final Instant NOW = Instant.parse("2026-11-23T18:05:00Z");
   static final DateTimeFormatter TWILIO = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
   static final String CALLER = "+14155550831";
-  static final String RECORDING = "https://api.twilio.com/2010-04-01/Accounts/ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/Recordings/RE0002";
+  static final String RECORDING = "https://api.twilio.com/2010-04-01/Accounts/ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/Recordings/RE00000000000000000000000000000002";
   static TestDatabase db;
   static RingbackServer server;
   static long bravoId;

@@ -176,7 +176,7 @@ class WebhookReplayTest {
   @Test
   void aVoicemailSentAgainIsNotAttachedToALaterCallback() {
     String phone = "+14155550844";
-    String url = "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Recordings/RErply0401";
+    String url = "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Recordings/RE00000000000000000000000020c90401";
     Element missed = missedCall("CArply0401", phone);
     String recording = path(Xml.child(missed, "Record").getAttribute("action"));
     Sent action = send(recording, "CallSid", "CArply0401", "RecordingUrl", url, "RecordingDuration", "7");
