@@ -55,7 +55,11 @@ import java.util.stream.Collectors;
  *       {@code StartTime>=2024-01-31} or {@code StartTime%3E=2024-01-31}), paged by
  *       {@code PageSize} and {@code Page};</li>
  *   <li>{@code GET /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json} fetches one call;</li>
- *   <li>{@code POST /2010-04-01/Accounts/{AccountSid}/Messages.json} sends an SMS (the Message resource).</li>
+ *   <li>{@code POST /2010-04-01/Accounts/{AccountSid}/Messages.json} sends an SMS (the Message resource);</li>
+ *   <li>{@code DELETE /2010-04-01/Accounts/{AccountSid}/Recordings/{Sid}.json} deletes a recording
+ *       ({@code api.v2010.account.recording}): 204 with no body, or 404 (error 20404) when the
+ *       account has no such recording. Recordings are made by calls at Twilio; here a test adds
+ *       them with {@link #addRecording}.</li>
  * </ul>
  * Every request needs HTTP Basic credentials {@code accountSid:authToken} (or {@code apiKeySid:apiKeySecret}
  * of a key of that account, {@link #addApiKey}), and the path's AccountSid must be that account;
@@ -79,6 +83,7 @@ public final class TwilioStandIn implements AutoCloseable {
   private static final Pattern CALLS = Pattern.compile("^/Calls\\.json$");
   private static final Pattern CALL = Pattern.compile("^/Calls/([^/]+)\\.json$");
   private static final Pattern MESSAGES = Pattern.compile("^/Messages\\.json$");
+  private static final Pattern RECORDING = Pattern.compile("^/Recordings/([^/]+)\\.json$");
   private static final Pattern CALL_CREATION = Pattern.compile("^/2010-04-01/Accounts/[^/]+/Calls\\.json$");
   private static final Pattern NANP = Pattern.compile("^\\+1([2-9]\\d{2})([2-9]\\d{2})(\\d{4})$");
   private static final List<String> SUBRESOURCES = List.of("notifications:Notifications", "recordings:Recordings",
@@ -157,6 +162,9 @@ public final class TwilioStandIn implements AutoCloseable {
   private final List<RecordedRequest> creations = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
   private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
   private final Map<String, StoredCall> calls = new ConcurrentHashMap<>();
+  /** Recordings held at "Twilio": account SID and recording SID, as "AC.../RE...". */
+  private final Set<String> recordings = ConcurrentHashMap.newKeySet();
+  private final ConcurrentLinkedQueue<Fault> recordingFaults = new ConcurrentLinkedQueue<>();
   private final Set<HttpConnection> hung = ConcurrentHashMap.newKeySet();
   private volatile HttpServer server;
   private volatile boolean closed;
@@ -234,6 +242,28 @@ public final class TwilioStandIn implements AutoCloseable {
     return this;
   }
 
+  /** A recording the account holds, as a call with {@code <Record>} would have left it. */
+  public TwilioStandIn addRecording(String account, String recordingSid) {
+    recordings.add(account + "/" + recordingSid);
+    return this;
+  }
+
+  /** Whether the account still holds the recording. */
+  public boolean hasRecording(String account, String recordingSid) {
+    return recordings.contains(account + "/" + recordingSid);
+  }
+
+  /** The next recording deletion is answered with this Twilio error instead (after the credentials check). */
+  public TwilioStandIn failNextRecordingDeletion(int httpStatus, int twilioCode, String message) {
+    recordingFaults.add(new Fault(httpStatus, twilioCode, message, false));
+    return this;
+  }
+
+  /** Every DELETE of a Recording resource, whatever it was answered. */
+  public List<RecordedRequest> recordingDeletions() {
+    return requests().stream().filter(r -> r.method().equals("DELETE") && r.path().contains("/Recordings/")).toList();
+  }
+
   /** Every request received, in order of arrival. */
   public List<RecordedRequest> requests() {
     synchronized (requests) {
@@ -305,9 +335,11 @@ public final class TwilioStandIn implements AutoCloseable {
     });
   }
 
-  /** Forgets requests, calls and queued faults; drops the connections of hung requests. */
+  /** Forgets requests, calls, recordings and queued faults; drops the connections of hung requests. */
   public void reset() {
     faults.clear();
+    recordingFaults.clear();
+    recordings.clear();
     requests.clear();
     creations.clear();
     calls.clear();
@@ -428,8 +460,21 @@ public final class TwilioStandIn implements AutoCloseable {
       }
     } else if (MESSAGES.matcher(rest).matches() && request.method() == HttpMethod.POST) {
       createMessage(request, recorded, account0);
+    } else if (RECORDING.matcher(rest).matches() && request.method() == HttpMethod.DELETE) {
+      deleteRecording(request, account0, RECORDING.matcher(rest).replaceFirst("$1"));
     } else if (CALLS.matcher(rest).matches() || call.matches()) {
       error(request, 405, 20004, "Method not allowed");
+    } else {
+      notFound(request);
+    }
+  }
+
+  private void deleteRecording(HttpServerRequest request, String account, String sid) {
+    Fault fault = recordingFaults.poll();
+    if (fault != null) {
+      error(request, fault.status(), fault.code(), fault.message());
+    } else if (recordings.remove(account + "/" + sid)) {
+      request.response().setStatusCode(204).putHeader("Twilio-Request-Id", "RQ" + hex(16)).end();
     } else {
       notFound(request);
     }
