@@ -21,13 +21,6 @@ CREATE TABLE do_not_call_erased (
     PRIMARY KEY (business_id, phone_sha256)
 );
 
--- Whether a number is on the business's do-not-call list, in clear or (after its erasure) as a hash.
-CREATE FUNCTION do_not_call_listed(BIGINT, TEXT) RETURNS BOOLEAN LANGUAGE sql STABLE AS $$
-    SELECT EXISTS (SELECT 1 FROM do_not_call d WHERE d.business_id = $1 AND d.phone = $2)
-        OR EXISTS (SELECT 1 FROM do_not_call_erased e JOIN erasure_salts s ON s.business_id = e.business_id
-                   WHERE e.business_id = $1 AND e.phone_sha256 = sha256(s.salt || convert_to($2, 'UTF8')))
-$$;
-
 -- Recordings still to be deleted at Twilio (after an erasure or past recordings-days): the
 -- business whose account holds them and the Recording SID, never the number. A row is claimed
 -- with a lease, so instances sharing the database do not send the same request together.

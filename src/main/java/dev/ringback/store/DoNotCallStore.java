@@ -38,10 +38,8 @@ public final class DoNotCallStore {
       SELECT $1, $2, 'call_again', 'May be called again.' WHERE EXISTS (SELECT 1 FROM removed) OR EXISTS (SELECT 1 FROM unhashed)
       RETURNING id""";
   /** A listing kept as a hash (the number was erased) has no time or reason. */
-  static final String LISTED = """
-      SELECT since, reason FROM do_not_call WHERE business_id = $1 AND phone = $2
-      UNION ALL SELECT NULL, NULL WHERE do_not_call_listed($1, $2)
-      LIMIT 1""";
+  static final String LISTED = "SELECT since, reason FROM do_not_call WHERE business_id = $1 AND phone = $2"
+      + " UNION ALL SELECT NULL, NULL WHERE " + Rows.doNotCallListed("$1", "$2") + " LIMIT 1";
 
   /** A callback the listing cancelled, for the metrics. */
   public record Cancelled(long id, String trigger, String line, String business) {}
