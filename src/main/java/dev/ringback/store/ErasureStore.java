@@ -68,6 +68,8 @@ public final class ErasureStore {
                  SELECT $1, sha256(s.salt || convert_to(u.phone, 'UTF8')) FROM unlisted u JOIN erasure_salts s ON s.business_id = $1
                  ON CONFLICT (business_id, phone_sha256) DO NOTHING)
       SELECT count(*) AS n FROM unlisted""";
+  /** The agents' consoles drop the number's tasks (the triggers that tell them see updates and inserts only). */
+  static final String TASKS_CHANGED = "SELECT pg_notify('ringback_tasks', '')";
   static final String COUNT = """
       INSERT INTO erasures (business_id, day, count) VALUES ($1, $2, 1)
       ON CONFLICT (business_id, day) DO UPDATE SET count = erasures.count + 1""";
@@ -115,11 +117,13 @@ public final class ErasureStore {
     List<Long> callbacks = new ArrayList<>();
     Set<String> callSids = new LinkedHashSet<>();
     boolean[] open = {false};
+    boolean[] tasks = {false};
     return conn.preparedQuery(LOCK_CALLBACKS).execute(numberOf)
         .compose(rows -> {
           rows.forEach(row -> {
             callbacks.add(row.getLong("id"));
             open[0] |= "dialing".equals(row.getString("state"));
+            tasks[0] |= "agent_queue".equals(row.getString("state"));
           });
           return conn.preparedQuery(LOCK_CALLS).execute(Tuple.of(businessId, phone, Rows.timestamp(openSince)));
         })
@@ -143,7 +147,8 @@ public final class ErasureStore {
           if (open[0]) {
             return Future.succeededFuture(new Erasure(Result.CALL_IN_PROGRESS, 0, List.of()));
           }
-          return deleteAll(conn, businessId, phone, callbacks.toArray(new Long[0]), callSids.toArray(new String[0]), day, salt);
+          return deleteAll(conn, businessId, phone, callbacks.toArray(new Long[0]), callSids.toArray(new String[0]), day, salt)
+              .compose(erased -> tasks[0] ? conn.query(TASKS_CHANGED).execute().map(erased) : Future.succeededFuture(erased));
         });
   }
 

@@ -275,4 +275,27 @@ class ErasureTest {
     assertThat(twilio.hasRecording(ACCOUNT_SID, recording)).isFalse();
     assertThat(db.count("SELECT count(*) FROM recording_deletions")).isZero();
   }
+
+  @Test
+  void theAgentsConsolesDropTheErasedNumbersTask() throws Exception {
+    String number = "+14155550782";
+    missedCallWithVoicemail("CAerase0401", number, "RE" + "d0".repeat(16));
+    long task = (Long) db.query("SELECT id FROM callbacks WHERE customer_phone = ? AND state = 'agent_queue'", number).get(0).get("id");
+    java.util.regex.Pattern holdsTask = java.util.regex.Pattern.compile("\"id\":" + task + "[,}]");
+    java.util.concurrent.BlockingQueue<String> queues = new java.util.concurrent.LinkedBlockingQueue<>();
+    java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + "/api/events"))
+        .header("Authorization", "Bearer " + agentToken).build();
+    var stream = java.net.http.HttpClient.newHttpClient().sendAsync(request, HttpResponse.BodyHandlers.ofLines())
+        .thenAccept(response -> response.body().filter(line -> line.startsWith("data:") && line.contains("\"items\""))
+            .forEach(queues::add));
+    try {
+      String first = queues.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(first).as("the console's first queue").isNotNull().containsPattern(holdsTask);
+      assertThat(erase(number, RingbackServer.API_TOKEN).statusCode()).isEqualTo(204);
+      String next = queues.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(next).as("a queue sent after the erasure").isNotNull().doesNotContainPattern(holdsTask);
+    } finally {
+      stream.cancel(true);
+    }
+  }
 }
