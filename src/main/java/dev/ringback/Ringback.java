@@ -78,7 +78,7 @@ public final class Ringback implements AutoCloseable {
   private final int port;
   private final OptionalInt managementPort;
   private final Privacy privacy;
-  /** Deployment ids in the order they stop: demo traffic, then HTTP (no new work), then the dispatcher. */
+  /** Deployment ids in the order they stop: demo traffic, then HTTP (no new work), the retention job, then the dispatcher. */
   private final List<String> stopOrder;
 
   private Ringback(Database database, Vertx vertx, Services services, int port, OptionalInt managementPort,
