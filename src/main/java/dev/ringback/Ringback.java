@@ -1,5 +1,7 @@
 package dev.ringback;
 
+import dev.ringback.app.Privacy;
+import dev.ringback.app.RetentionJob;
 import dev.ringback.demo.DemoTraffic;
 import dev.ringback.dialer.BreakerTelephony;
 import dev.ringback.dialer.Dispatcher;
@@ -75,12 +77,14 @@ public final class Ringback implements AutoCloseable {
   private final Services services;
   private final int port;
   private final OptionalInt managementPort;
-  /** Deployment ids in the order they stop: demo traffic, then HTTP (no new work), then the dispatcher. */
+  private final Privacy privacy;
+  /** Deployment ids in the order they stop: demo traffic, then HTTP (no new work), the retention job, then the dispatcher. */
   private final List<String> stopOrder;
 
   private Ringback(Database database, Vertx vertx, Services services, int port, OptionalInt managementPort,
-                   List<String> stopOrder) {
+                   Privacy privacy, List<String> stopOrder) {
     this.database = database;
+    this.privacy = privacy;
     this.vertx = vertx;
     this.services = services;
     this.port = port;
@@ -148,7 +152,10 @@ public final class Ringback implements AutoCloseable {
       twilio.ifPresent(t -> t.prepare().onFailure(e -> LOG.warn("twilio-java's client could not be built: {}", e.toString())));
       String dispatcher = vertx.deployVerticle(new Dispatcher(services, new DialStore(pool), database.connectOptions()))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      List<String> stopOrder = new ArrayList<>(List.of(http, dispatcher));
+      Privacy privacy = new Privacy(pool, services.businesses(), clock, config.retention());
+      String retention = vertx.deployVerticle(new RetentionJob(privacy))
+          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      List<String> stopOrder = new ArrayList<>(List.of(http, retention, dispatcher));
       if (config.demo().enabled()) {
         stopOrder.add(0, vertx.deployVerticle(new DemoTraffic(services, "http://127.0.0.1:" + port))
             .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
@@ -156,7 +163,7 @@ public final class Ringback implements AutoCloseable {
       LOG.info("Ringback listens on port {} (public URL {}), {} line(s), telephony: {}{}",
           port, config.http().publicUrl(), config.lines().size(), services.telephony().name(),
           managementPort.isPresent() ? "; /health and /metrics on port " + managementPort.getAsInt() : "");
-      return new Ringback(database, vertx, services, port, managementPort, stopOrder);
+      return new Ringback(database, vertx, services, port, managementPort, privacy, stopOrder);
     } catch (Exception e) {
       if (vertx != null) {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -356,6 +363,11 @@ public final class Ringback implements AutoCloseable {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** Erasure and retention, e.g. to run a retention tick now. */
+  public Privacy privacy() {
+    return privacy;
   }
 
   /**

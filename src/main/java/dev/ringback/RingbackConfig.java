@@ -44,7 +44,8 @@ public record RingbackConfig(
     Demo demo,
     List<Line> lines,
     List<BusinessConfig> businesses,
-    Secrets secrets) {
+    Secrets secrets,
+    Retention retention) {
 
   public static final Path DEFAULT_FILE = Path.of("config", "ringback.yaml");
 
@@ -260,6 +261,14 @@ public record RingbackConfig(
     }
   }
 
+  /**
+   * How long data is kept; 0 keeps it forever.
+   *
+   * @param callEventsDays Twilio's status callbacks, by when they arrived
+   * @param recordingsDays voicemails (at Twilio and their references), by the call they were left on
+   */
+  public record Retention(int callEventsDays, int recordingsDays) {}
+
   /** @param taskLeaseSeconds how long an agent holds a claimed task without renewing it */
   public record Agents(int taskLeaseSeconds) {}
 
@@ -288,13 +297,13 @@ public record RingbackConfig(
     return new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, dialer.withAllowedHours(QuietHours.ALL_DAY),
         new Orders(Map.copyOf(shops)), agents,
         new Feedback(feedback.channel(), true, feedback.question(), feedback.smsText(), feedback.replyHours()), new Demo(true, demo.callsPerMinute(), demo.ordersPerMinute()), lines,
-        businesses, secrets);
+        businesses, secrets, retention);
   }
 
   /** This configuration with other dialler settings. */
   public RingbackConfig withDialer(Dialer other) {
     return new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, other, orders, agents, feedback, demo, lines,
-        businesses, secrets);
+        businesses, secrets, retention);
   }
 
   public Optional<Line> lineByNumber(String number) {
@@ -659,13 +668,17 @@ public record RingbackConfig(
     Agents agents = new Agents(ag.integer("task-lease-seconds", 300, 30, 86400));
     ag.rejectUnknownKeys();
 
+    ConfigNode rt = root.child("retention");
+    Retention retention = new Retention(rt.integer("call-events-days", 30, 0, 36500), rt.integer("recordings-days", 30, 0, 36500));
+    rt.rejectUnknownKeys();
+
     ConfigNode dm = root.child("demo");
     Demo demo = new Demo(dm.bool("enabled", false), dm.integer("calls-per-minute", 12, 1, 600), dm.integer("orders-per-minute", 3, 0, 600));
     dm.rejectUnknownKeys();
     root.rejectUnknownKeys();
     RingbackConfig config = new RingbackConfig(httpConfig, database, twilio, apiConfig, phone, metrics, callbacks, dialer, orders,
         agents, feedback, new Demo(false, demo.callsPerMinute(), demo.ordersPerMinute()), List.copyOf(lines), List.copyOf(businesses),
-        secrets);
+        secrets, retention);
     return demo.enabled() ? config.withDemo() : config;
   }
 

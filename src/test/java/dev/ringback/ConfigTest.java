@@ -42,6 +42,7 @@ class ConfigTest {
     assertThat(shipped.metrics()).isEqualTo(defaults.metrics());
     assertThat(shipped.callbacks()).isEqualTo(defaults.callbacks());
     assertThat(shipped.dialer()).isEqualTo(defaults.dialer());
+    assertThat(shipped.retention()).isEqualTo(defaults.retention());
     assertThat(shipped.orders().shops().values()).allSatisfy(shop -> assertThat(shop).isEqualTo(new RingbackConfig.Shop("", "main")));
     assertThat(defaults.callbacks().agentAnswerSeconds()).isEqualTo(2);
     assertThat(defaults.callbacks().delaySeconds()).containsEntry("order", 0);

@@ -56,6 +56,11 @@ public final class BreakerTelephony implements Telephony {
   }
 
   @Override
+  public Future<Void> deleteRecording(String recordingSid) {
+    return guarded(() -> telephony.deleteRecording(recordingSid));
+  }
+
+  @Override
   public String name() {
     return telephony.name();
   }

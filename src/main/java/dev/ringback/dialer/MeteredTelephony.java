@@ -41,6 +41,11 @@ public final class MeteredTelephony implements Telephony {
   }
 
   @Override
+  public Future<Void> deleteRecording(String recordingSid) {
+    return counted("delete_recording", telephony.deleteRecording(recordingSid));
+  }
+
+  @Override
   public int admits(int wanted) {
     return telephony.admits(wanted);
   }

@@ -81,6 +81,12 @@ public final class SimulatedTelephony implements Telephony {
     return Future.succeededFuture(sid);
   }
 
+  /** The simulator records nothing, so there is nothing to delete. */
+  @Override
+  public Future<Void> deleteRecording(String recordingSid) {
+    return Future.succeededFuture();
+  }
+
   /** The simulator always answers its requests, so nothing is ever ambiguous. */
   @Override
   public Future<java.util.List<PlacedCall>> findCalls(String from, String to, java.time.Instant since) {

@@ -26,6 +26,12 @@ public interface Telephony {
   /** Sends an SMS; the message's SID. Fails with a {@link TelephonyException}. */
   Future<String> sendMessage(String from, String to, String body);
 
+  /**
+   * Deletes a recording (its SID, RE...) from the account; succeeds when it is gone, also when
+   * it was gone already. Fails with a {@link TelephonyException}.
+   */
+  Future<Void> deleteRecording(String recordingSid);
+
   /** How many of {@code wanted} requests may be sent now: fewer, or none, while the provider is failing. */
   default int admits(int wanted) {
     return wanted;

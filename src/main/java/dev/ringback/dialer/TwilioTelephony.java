@@ -5,6 +5,7 @@ import com.twilio.http.HttpMethod;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.rest.api.v2010.account.Message;
+import com.twilio.rest.api.v2010.account.Recording;
 import com.twilio.type.PhoneNumber;
 import dev.ringback.RingbackConfig;
 import dev.ringback.domain.CallStatus;
@@ -146,6 +147,21 @@ public final class TwilioTelephony implements Telephony {
       try {
         return Message.creator(new PhoneNumber(to), new PhoneNumber(from), body).create(client()).getSid();
       } catch (ApiException e) {
+        throw classify(e);
+      }
+    }, false);
+  }
+
+  @Override
+  public Future<Void> deleteRecording(String recordingSid) {
+    return workers.executeBlocking(() -> {
+      try {
+        Recording.deleter(recordingSid).delete(client());
+        return null;
+      } catch (ApiException e) {
+        if (e.getStatusCode() != null && e.getStatusCode() == 404) {
+          return null; // deleted already
+        }
         throw classify(e);
       }
     }, false);

@@ -1,6 +1,7 @@
 package dev.ringback.http;
 
 import dev.ringback.Services;
+import dev.ringback.app.Privacy;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.CustomerData;
 import dev.ringback.domain.PhoneNumbers;
@@ -33,9 +34,11 @@ final class CustomerApi {
   private static final int MAX_NOTES = 4000;
 
   private final Services services;
+  private final Privacy privacy;
 
   CustomerApi(Services services) {
     this.services = services;
+    this.privacy = new Privacy(services.pool(), services.businesses(), services.clock(), services.config().retention());
   }
 
   void list(RoutingContext ctx) {
@@ -187,7 +190,16 @@ final class CustomerApi {
         .onFailure(ctx::fail);
   }
 
+  /** Deletes the customer record; with {@code erase=true} (admin only), everything about the number. */
   void delete(RoutingContext ctx) {
+    String erase = ctx.request().getParam("erase");
+    if (erase != null && !erase.equals("true") && !erase.equals("false")) {
+      throw HttpFailure.badRequest("erase: true or false");
+    }
+    if ("true".equals(erase)) {
+      erase(ctx);
+      return;
+    }
     String phone = pathPhone(ctx);
     services.customers().delete(Caller.business(ctx).id(), phone)
         .onSuccess(deleted -> {
@@ -195,6 +207,26 @@ final class CustomerApi {
             ctx.response().setStatusCode(204).end();
           } else {
             ctx.fail(HttpFailure.notFound("no customer with phone " + phone));
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * Erases everything the business holds about the number: 204 once the database holds nothing
+   * naming it (its recordings are then deleted at Twilio), 404 when nothing was known, 409 while
+   * a call with it may be going on.
+   */
+  private void erase(RoutingContext ctx) {
+    Caller.requireAdmin(ctx);
+    String phone = pathPhone(ctx);
+    privacy.erase(Caller.business(ctx), phone)
+        .onSuccess(erased -> {
+          switch (erased.result()) {
+            case ERASED -> ctx.response().setStatusCode(204).end();
+            case UNKNOWN -> ctx.fail(HttpFailure.notFound("nothing is known about " + phone));
+            case CALL_IN_PROGRESS -> ctx.fail(new HttpException(409, "a call with " + phone
+                + " may be going on (its end is not reported yet); erase it once the call has ended"));
           }
         })
         .onFailure(ctx::fail);

@@ -23,7 +23,7 @@ public final class DialStore {
         UPDATE callbacks cb SET state = 'dialing', owner = $1, lease_until = $2 + make_interval(secs => $3),
                                 check_at = NULL, waiting_for = NULL, attempts = cb.attempts + 1, updated_at = now()
         WHERE cb.id IN (SELECT id FROM callbacks c WHERE state = 'scheduled' AND due_at <= $2
-                          AND NOT EXISTS (SELECT 1 FROM do_not_call d WHERE d.business_id = c.business_id AND d.phone = c.customer_phone)
+                          AND NOT\s""" + Rows.doNotCallListed("c.business_id", "c.customer_phone") + """
                           AND c.business_id = ANY($5)
                         ORDER BY priority DESC, due_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
         RETURNING cb.id, cb.business_id, cb.line_id, cb.customer_phone, cb.trigger, cb.triggered_at, cb.attempts, cb.error_streak,
@@ -38,7 +38,7 @@ public final class DialStore {
   static final String CANCEL_DO_NOT_CALL = """
       UPDATE callbacks cb SET state = 'cancelled', outcome = 'cancelled', waiting_for = 'do_not_call', updated_at = now()
       WHERE cb.state = 'scheduled' AND cb.due_at <= $1
-        AND EXISTS (SELECT 1 FROM do_not_call d WHERE d.business_id = cb.business_id AND d.phone = cb.customer_phone)
+        AND\s""" + Rows.doNotCallListed("cb.business_id", "cb.customer_phone") + """
       RETURNING cb.trigger,\s""" + Rows.lineSlug("cb.line_id");
 
   /** @return business, trigger and line of each callback cancelled */

@@ -30,15 +30,22 @@ public final class DoNotCallStore {
         INSERT INTO customer_notes (business_id, customer_phone, outcome, note)
         SELECT $1, $2, 'do_not_call', COALESCE($4, 'Asked not to be called.') FROM listed WHERE added)
       SELECT id, trigger, line, business FROM cancelled""";
+  /** Lifts a listing, also one kept as a hash when the number was erased. */
   static final String REMOVE = """
-      WITH removed AS (DELETE FROM do_not_call WHERE business_id = $1 AND phone = $2 RETURNING phone)
+      WITH removed AS (DELETE FROM do_not_call WHERE business_id = $1 AND phone = $2 RETURNING phone),
+      unhashed AS (DELETE FROM do_not_call_erased e USING erasure_salts s
+                   WHERE e.business_id = $1 AND s.business_id = $1 AND e.phone_sha256 = sha256(s.salt || convert_to($2, 'UTF8'))
+                   RETURNING 1)
       INSERT INTO customer_notes (business_id, customer_phone, outcome, note)
-      SELECT $1, $2, 'call_again', 'May be called again.' FROM removed RETURNING id""";
+      SELECT $1, $2, 'call_again', 'May be called again.' WHERE EXISTS (SELECT 1 FROM removed) OR EXISTS (SELECT 1 FROM unhashed)
+      RETURNING id""";
   /** The key 9 pressed during this call for this callback, noted once: the same webhook again lists nothing. */
   static final String PRESSED_ONCE = """
       INSERT INTO call_choices (call_sid, callback_id, choice, made_at) VALUES ($1, $2, 'do_not_call', $3)
       ON CONFLICT DO NOTHING RETURNING callback_id""";
-  static final String LISTED = "SELECT since, reason FROM do_not_call WHERE business_id = $1 AND phone = $2";
+  /** A listing kept as a hash (the number was erased) has no time or reason. */
+  static final String LISTED = "SELECT since, reason FROM do_not_call WHERE business_id = $1 AND phone = $2"
+      + " UNION ALL SELECT NULL, NULL WHERE " + Rows.doNotCallListed("$1", "$2") + " LIMIT 1";
   static final String ON_LINES = """
       SELECT EXISTS (SELECT 1 FROM callbacks WHERE business_id = $1 AND customer_phone = $2 AND line_id = ANY($3::bigint[]))
           OR EXISTS (SELECT 1 FROM calls WHERE business_id = $1 AND caller_phone = $2 AND line_id = ANY($3::bigint[])) AS known""";
@@ -46,7 +53,7 @@ public final class DoNotCallStore {
   /** A callback the listing cancelled, for the metrics. */
   public record Cancelled(long id, String trigger, String line, String business) {}
 
-  /** When and why a number was listed. */
+  /** When and why a number was listed; both null for a listing kept as a hash. */
   public record Listing(Instant since, String reason) {}
 
   private final Pool pool;

@@ -29,7 +29,8 @@ public final class FeedbackStore {
             UNION ALL
             SELECT c.business_id, c.line_id, c.caller_phone, NULL, c.agent_contact
             FROM calls c WHERE c.call_sid = $1 AND c.business_id = $5 AND c.caller_phone IS NOT NULL) asked
-      WHERE NOT ($2 = 'sms' AND EXISTS (SELECT 1 FROM do_not_call d WHERE d.business_id = asked.business_id AND d.phone = asked.phone))
+      WHERE NOT ($2 = 'sms' AND\s""" + Rows.doNotCallListed("asked.business_id", "asked.phone") + """
+      )
       LIMIT 1
       ON CONFLICT (call_sid) DO NOTHING
       RETURNING id, customer_phone""";

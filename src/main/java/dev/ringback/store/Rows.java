@@ -26,6 +26,16 @@ final class Rows {
         + "(SELECT b.slug FROM lines l JOIN businesses b ON b.id = l.business_id WHERE l.id = " + lineIdColumn + ") AS business";
   }
 
+  /**
+   * Whether the number in {@code phoneColumn} is on the do-not-call list of the business in
+   * {@code businessColumn}: in clear, or (once the number was erased) as its salted hash.
+   */
+  static String doNotCallListed(String businessColumn, String phoneColumn) {
+    return "(EXISTS (SELECT 1 FROM do_not_call d WHERE d.business_id = " + businessColumn + " AND d.phone = " + phoneColumn + ")"
+        + " OR EXISTS (SELECT 1 FROM do_not_call_erased e JOIN erasure_salts s ON s.business_id = e.business_id"
+        + " WHERE e.business_id = " + businessColumn + " AND e.phone_sha256 = sha256(s.salt || convert_to(" + phoneColumn + ", 'UTF8'))))";
+  }
+
   /** 23505: the row is already there, which for idempotent writes means success. */
 
   static boolean isUniqueViolation(Throwable failure) {

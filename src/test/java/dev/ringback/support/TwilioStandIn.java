@@ -62,6 +62,9 @@ import java.util.stream.Collectors;
  *       of another account is not found. Recordings are added with {@link #addRecording}; with
  *       {@link #redirectMedia} the stand-in answers 302 to a short-lived URL of its own instead, as
  *       Twilio may.</li>
+ *   <li>{@code DELETE /2010-04-01/Accounts/{AccountSid}/Recordings/{Sid}.json} deletes a recording
+ *       ({@code api.v2010.account.recording}): 204 with no body, or 404 (error 20404) when the
+ *       account has no such recording.</li>
  * </ul>
  * Every request needs HTTP Basic credentials {@code accountSid:authToken} (or {@code apiKeySid:apiKeySecret}
  * of a key of that account, {@link #addApiKey}), and the path's AccountSid must be that account;
@@ -86,6 +89,7 @@ public final class TwilioStandIn implements AutoCloseable {
   private static final Pattern CALL = Pattern.compile("^/Calls/([^/]+)\\.json$");
   private static final Pattern MESSAGES = Pattern.compile("^/Messages\\.json$");
   private static final Pattern RECORDING = Pattern.compile("^/Recordings/(RE[0-9a-fA-F]{32})(\\.mp3|\\.wav)?$");
+  private static final Pattern RECORDING_RESOURCE = Pattern.compile("^/Recordings/(RE[0-9a-fA-F]{32})\\.json$");
   private static final Pattern SIGNED_MEDIA = Pattern.compile("^/media/(RE[0-9a-fA-F]{32})\\.(mp3|wav)$");
   private static final Pattern CALL_CREATION = Pattern.compile("^/2010-04-01/Accounts/[^/]+/Calls\\.json$");
   private static final Pattern NANP = Pattern.compile("^\\+1([2-9]\\d{2})([2-9]\\d{2})(\\d{4})$");
@@ -171,6 +175,7 @@ public final class TwilioStandIn implements AutoCloseable {
   private final Set<HttpConnection> hung = ConcurrentHashMap.newKeySet();
   /** Recording SID to its media. */
   private final Map<String, StoredRecording> recordings = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<Fault> recordingFaults = new ConcurrentLinkedQueue<>();
   /** One-time tokens of the short-lived media URLs handed out by redirects. */
   private final Set<String> mediaTokens = ConcurrentHashMap.newKeySet();
   /** Where media fetches are redirected: null, answered at once; "" the stand-in itself; else that origin. */
@@ -210,6 +215,28 @@ public final class TwilioStandIn implements AutoCloseable {
   public String addRecording(String account, String recordingSid, byte[] media) {
     recordings.put(recordingSid, new StoredRecording(account, media.clone(), null));
     return "https://api.twilio.com/" + API_VERSION + "/Accounts/" + account + "/Recordings/" + recordingSid;
+  }
+
+  /** A recording the account holds, as a call with {@code <Record>} would have left it, with no media to speak of. */
+  public String addRecording(String account, String recordingSid) {
+    return addRecording(account, recordingSid, new byte[0]);
+  }
+
+  /** Whether the account still holds the recording. */
+  public boolean hasRecording(String account, String recordingSid) {
+    StoredRecording recording = recordings.get(recordingSid);
+    return recording != null && recording.account().equals(account);
+  }
+
+  /** The next recording deletion is answered with this Twilio error instead (after the credentials check). */
+  public TwilioStandIn failNextRecordingDeletion(int httpStatus, int twilioCode, String message) {
+    recordingFaults.add(new Fault(httpStatus, twilioCode, message, false));
+    return this;
+  }
+
+  /** Every DELETE of a Recording resource, whatever it was answered. */
+  public List<RecordedRequest> recordingDeletions() {
+    return requests().stream().filter(r -> r.method().equals("DELETE") && r.path().contains("/Recordings/")).toList();
   }
 
   /** Every fetch of the recording's media is answered with this Twilio error (after the credentials check). */
@@ -373,6 +400,7 @@ public final class TwilioStandIn implements AutoCloseable {
   /** Forgets requests, calls and queued faults; drops the connections of hung requests. Recordings stay. */
   public void reset() {
     faults.clear();
+    recordingFaults.clear();
     requests.clear();
     creations.clear();
     calls.clear();
@@ -498,6 +526,8 @@ public final class TwilioStandIn implements AutoCloseable {
       }
     } else if (MESSAGES.matcher(rest).matches() && request.method() == HttpMethod.POST) {
       createMessage(request, recorded, account0);
+    } else if (RECORDING_RESOURCE.matcher(rest).matches() && request.method() == HttpMethod.DELETE) {
+      deleteRecording(request, account0, RECORDING_RESOURCE.matcher(rest).replaceFirst("$1"));
     } else if (RECORDING.matcher(rest).matches() && request.method() == HttpMethod.GET) {
       Matcher recording = RECORDING.matcher(rest);
       recording.matches();
@@ -604,6 +634,18 @@ public final class TwilioStandIn implements AutoCloseable {
         .put("subresource_uris", new JsonObject().put("media", uri + "/Media.json"))
         .put("to", to)
         .put("uri", uri + ".json"));
+  }
+
+  private void deleteRecording(HttpServerRequest request, String account, String sid) {
+    Fault fault = recordingFaults.poll();
+    StoredRecording recording = recordings.get(sid);
+    if (fault != null) {
+      error(request, fault.status(), fault.code(), fault.message());
+    } else if (recording != null && recording.account().equals(account) && recordings.remove(sid, recording)) {
+      request.response().setStatusCode(204).putHeader("Twilio-Request-Id", "RQ" + hex(16)).end();
+    } else {
+      notFound(request);
+    }
   }
 
   /** A recording's media: WAV without an extension or with {@code .wav}, MP3 with {@code .mp3}. */
