@@ -7,6 +7,7 @@ import dev.ringback.dialer.MeteredTelephony;
 import dev.ringback.dialer.SimulatedTelephony;
 import dev.ringback.dialer.Telephony;
 import dev.ringback.dialer.TwilioTelephony;
+import dev.ringback.http.Admission;
 import dev.ringback.http.HttpVerticle;
 import dev.ringback.domain.Line;
 import dev.ringback.metrics.RingbackMetrics;
@@ -140,7 +141,9 @@ public final class Ringback implements AutoCloseable {
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       await(preloaded); // before any verticle runs: no event loop reads those resources
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-      String http = vertx.deployVerticle(() -> new HttpVerticle(services, port, managementPort),
+      Admission admission = new Admission(config.http());
+      services.metrics().bufferedRequestBytes(admission::buffered);
+      String http = vertx.deployVerticle(() -> new HttpVerticle(services, admission, port, managementPort),
               new DeploymentOptions().setInstances(instances))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       // Webhooks are answered from here on; twilio-java's client, which only calls need, is built now.

@@ -71,9 +71,11 @@ public record RingbackConfig(
   /**
    * @param trustedProxies addresses or CIDR ranges whose X-Forwarded-Proto and -Host are believed
    * @param managementPort the port of /health and /metrics (0: a free one), or empty to serve them on {@code port}
+   * @param maxBufferedBytes request bodies held in memory at once, over all connections
    */
   public record Http(int port, String publicUrl, int maxBodyBytes, int maxImportBytes, List<String> trustedProxies,
-                     java.util.OptionalInt managementPort) {}
+                     java.util.OptionalInt managementPort, int idleTimeoutSeconds, int bodyTimeoutSeconds, long maxBufferedBytes,
+                     int maxConcurrentImports) {}
 
   /** @param url the external database URL, or empty for the embedded PostgreSQL */
   public record Database(Optional<String> url, Path embeddedDataDir, int poolSize) {}
@@ -467,7 +469,11 @@ public record RingbackConfig(
         http.integer("max-body-bytes", 65536, 1024, 16 * 1024 * 1024),
         http.integer("max-import-bytes", 10 * 1024 * 1024, 1024, 512 * 1024 * 1024),
         http.listOrCommaSeparated("trusted-proxies"),
-        managementPort(http));
+        managementPort(http),
+        http.integer("idle-timeout-seconds", 60, 1, 3600),
+        http.integer("body-timeout-seconds", 10, 1, 600),
+        http.integer("max-buffered-bytes", 16 * 1024 * 1024, 64 * 1024, Integer.MAX_VALUE),
+        http.integer("max-concurrent-imports", 2, 1, 64));
     try {
       dev.ringback.http.TrustedProxies.parse(httpConfig.trustedProxies());
     } catch (IllegalArgumentException e) {

@@ -20,11 +20,17 @@ final class Failures {
   private Failures() {}
 
   static void json(RoutingContext ctx) {
+    if (clientGone(ctx)) {
+      return;
+    }
     Outcome outcome = outcome(ctx);
     render(ctx, outcome.status, outcome.message);
   }
 
   static void twiml(RoutingContext ctx) {
+    if (clientGone(ctx)) {
+      return;
+    }
     Outcome outcome = outcome(ctx);
     if (ctx.response().ended()) {
       return;
@@ -60,6 +66,15 @@ final class Failures {
     request.response().setStatusCode(status).putHeader("Content-Type", Responses.JSON)
         .end(new JsonObject().put("error", message).encode())
         .onComplete(v -> request.connection().close());
+  }
+
+  /** The client closed the connection before its request was read or answered: nobody is left to tell. */
+  private static boolean clientGone(RoutingContext ctx) {
+    if (ctx.failure() instanceof io.vertx.core.http.HttpClosedException) {
+      LOG.debug("{} {}: the client closed the connection first", ctx.request().method(), ctx.request().path());
+      return true;
+    }
+    return false;
   }
 
   private record Outcome(int status, String message) {}
