@@ -35,6 +35,8 @@ final class Responses {
     // HTTP/2 streams share a connection and are held back by flow control: only HTTP/1.x is closed.
     boolean unread = !request.isEnded() && Requests.declaredLength(request) != 0 && request.version() != HttpVersion.HTTP_2;
     if (unread) {
+      // Nothing more is read from the connection: the sender's rest waits in its own buffers.
+      request.pause();
       ctx.response().putHeader("Connection", "close");
     }
     Future<Void> sent = ctx.response().setStatusCode(status).putHeader("Content-Type", contentType).end(text);
