@@ -20,5 +20,5 @@ USER ringback
 EXPOSE 8080
 # Mount your own configuration over /app/config; the embedded database keeps its files in /app/data.
 VOLUME ["/app/data"]
-ENTRYPOINT ["/usr/bin/tini", "--", "java", "-XX:MaxRAMPercentage=75", "-jar", "/app/ringback.jar"]
+ENTRYPOINT ["/usr/bin/tini", "--", "java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/ringback.jar"]
 CMD ["--config", "/app/config/ringback.yaml"]

@@ -9,6 +9,7 @@ import dev.ringback.dialer.MeteredTelephony;
 import dev.ringback.dialer.SimulatedTelephony;
 import dev.ringback.dialer.Telephony;
 import dev.ringback.dialer.TwilioTelephony;
+import dev.ringback.http.Admission;
 import dev.ringback.http.HttpVerticle;
 import dev.ringback.domain.Line;
 import dev.ringback.metrics.RingbackMetrics;
@@ -128,9 +129,10 @@ public final class Ringback implements AutoCloseable {
               .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME))))
           .withMetrics(new GuardedMetricsFactory(new MicrometerMetricsFactory(registry)))
           .build();
+      vertx.exceptionHandler(Ringback::uncaught);
       int port = config.http().port() == 0 ? freePort() : config.http().port();
       database = await(ready);
-      Pool pool = database.createPool(vertx, config.database().poolSize());
+      Pool pool = database.createPool(vertx, config.database());
       // The first connection opens while the services are built; start-up then queries at once.
       pool.query("SELECT 1").execute();
       Optional<TwilioTelephony> twilio = config.twilio().configured()
@@ -145,7 +147,9 @@ public final class Ringback implements AutoCloseable {
       services.metrics().databaseRestarts(database::restarts);
       await(preloaded); // before any verticle runs: no event loop reads those resources
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-      String http = vertx.deployVerticle(() -> new HttpVerticle(services, port, managementPort),
+      Admission admission = new Admission(config.http());
+      services.metrics().bufferedRequestBytes(admission::buffered);
+      String http = vertx.deployVerticle(() -> new HttpVerticle(services, admission, port, managementPort),
               new DeploymentOptions().setInstances(instances))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       // Webhooks are answered from here on; twilio-java's client, which only calls need, is built now.
@@ -330,6 +334,26 @@ public final class Ringback implements AutoCloseable {
         return Future.succeededFuture(sha256(token));
       });
     });
+  }
+
+  /**
+   * What no handler caught. A JVM out of memory stops at once (to be restarted) rather than serve
+   * half-broken. vertx-sql-client's pool completes a query twice when its wait timer fires after the
+   * connection attempt failed (eclipse-vertx/vertx-sql-client#1706, open): the query was already
+   * answered, so that second completion is logged at DEBUG, not as an error once per query of an outage.
+   */
+  static void uncaught(Throwable failure) {
+    if (failure instanceof OutOfMemoryError) {
+      LOG.error("Out of memory; stopping so that the process is started again", failure);
+      Runtime.getRuntime().halt(3);
+    }
+    boolean poolRace = failure instanceof IllegalStateException && java.util.Arrays.stream(failure.getStackTrace())
+        .anyMatch(frame -> frame.getClassName().startsWith("io.vertx.sqlclient.impl.pool.SqlConnectionPool"));
+    if (poolRace) {
+      LOG.debug("A pooled query completed twice (vertx-sql-client#1706): {}", failure.toString());
+      return;
+    }
+    LOG.error("Unhandled exception", failure);
   }
 
   public static byte[] sha256(String value) {

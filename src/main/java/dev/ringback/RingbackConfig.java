@@ -56,6 +56,7 @@ public record RingbackConfig(
       Map.entry("RINGBACK_TRUSTED_PROXIES", "http.trusted-proxies"),
       Map.entry("RINGBACK_MANAGEMENT_PORT", "http.management-port"),
       Map.entry("RINGBACK_DATABASE_URL", "database.url"),
+      Map.entry("RINGBACK_JOURNAL_DIR", "database.journal-dir"),
       Map.entry("TWILIO_ACCOUNT_SID", "twilio.account-sid"),
       Map.entry("TWILIO_AUTH_TOKEN", "twilio.auth-token"),
       Map.entry("TWILIO_API_KEY", "twilio.api-key"),
@@ -72,12 +73,26 @@ public record RingbackConfig(
   /**
    * @param trustedProxies addresses or CIDR ranges whose X-Forwarded-Proto and -Host are believed
    * @param managementPort the port of /health and /metrics (0: a free one), or empty to serve them on {@code port}
+   * @param maxBufferedBytes request bodies held in memory at once, over all connections
    */
   public record Http(int port, String publicUrl, int maxBodyBytes, int maxImportBytes, List<String> trustedProxies,
-                     java.util.OptionalInt managementPort) {}
+                     java.util.OptionalInt managementPort, int idleTimeoutSeconds, int bodyTimeoutSeconds, long maxBufferedBytes,
+                     int maxConcurrentImports, int requestTimeoutSeconds) {}
 
-  /** @param url the external database URL, or empty for the embedded PostgreSQL */
-  public record Database(Optional<String> url, Path embeddedDataDir, int poolSize) {}
+  /**
+   * @param url the external database URL, or empty for the embedded PostgreSQL
+   * @param waitTimeoutMillis how long a query may wait for a free connection
+   * @param maxWaiting queries that may wait for a free connection at once; more fail at once
+   * @param journalDir where triggers the database could not take are kept until it can
+   * @param writeDeadlineMillis how long a trigger's write may take before it goes to the journal
+   */
+  public record Database(Optional<String> url, Path embeddedDataDir, int poolSize, int connectTimeoutSeconds, int waitTimeoutMillis,
+                         int maxWaiting, int statementTimeoutSeconds, Path journalDir, int writeDeadlineMillis) {
+    /** The defaults for everything but where the database is and how many connections it gets. */
+    public Database(Optional<String> url, Path embeddedDataDir, int poolSize) {
+      this(url, embeddedDataDir, poolSize, 5, 2000, 256, 10, Path.of("data", "journal"), 2000);
+    }
+  }
 
   /**
    * @param breakerFailures failed requests in a row that stop all requests for a pause
@@ -476,7 +491,12 @@ public record RingbackConfig(
         http.integer("max-body-bytes", 65536, 1024, 16 * 1024 * 1024),
         http.integer("max-import-bytes", 10 * 1024 * 1024, 1024, 512 * 1024 * 1024),
         http.listOrCommaSeparated("trusted-proxies"),
-        managementPort(http));
+        managementPort(http),
+        http.integer("idle-timeout-seconds", 60, 1, 3600),
+        http.integer("body-timeout-seconds", 10, 1, 600),
+        http.integer("max-buffered-bytes", 16 * 1024 * 1024, 64 * 1024, Integer.MAX_VALUE),
+        http.integer("max-concurrent-imports", 2, 1, 64),
+        http.integer("request-timeout-seconds", 10, 1, 14));
     try {
       dev.ringback.http.TrustedProxies.parse(httpConfig.trustedProxies());
     } catch (IllegalArgumentException e) {
@@ -499,7 +519,13 @@ public record RingbackConfig(
     Database database = new Database(
         url.isEmpty() ? Optional.empty() : Optional.of(url),
         Path.of(db.string("embedded-data-dir", "data/postgres")),
-        db.integer("pool-size", 8, 1, 200));
+        db.integer("pool-size", 8, 1, 200),
+        db.integer("connect-timeout-seconds", 5, 1, 120),
+        db.integer("wait-timeout-millis", 2000, 100, 60_000),
+        db.integer("max-waiting", 256, 1, 100_000),
+        db.integer("statement-timeout-seconds", 10, 1, 3600),
+        Path.of(db.string("journal-dir", "data/journal")),
+        db.integer("write-deadline-millis", 2000, 100, 12_000));
     db.rejectUnknownKeys();
 
     ConfigNode tw = root.child("twilio");

@@ -8,7 +8,7 @@ import java.security.MessageDigest;
 import java.util.Locale;
 
 /**
- * Guards /api/*: a business's admin token (compared by hash in constant time; the default
+ * Guards /api/*, before any body is read: a business's admin token (compared by hash in constant time; the default
  * business's is the server admin's) or an agent's own token, each reaching its own business's
  * data only; and the body types each route accepts.
  */
@@ -40,14 +40,25 @@ final class ApiRoutes {
       return;
     }
     // Not an admin: perhaps an agent's own token (looked up by its hash, which is unique), of a business still served.
+    // The body waits unread meanwhile (the body handler resumes it); a refused one is never read.
+    boolean paused = BoundedBodies.carriesBody(ctx.request());
+    if (paused) {
+      ctx.request().pause();
+    }
     services.agents().byToken(presented).onComplete(found -> {
       java.util.Optional<dev.ringback.Business> agentsBusiness = found.succeeded()
           ? found.result().flatMap(h -> services.businesses().byId(h.businessId())) : java.util.Optional.empty();
-      if (found.failed()) {
-        ctx.fail(found.cause());
-      } else if (agentsBusiness.isPresent()) {
+      if (found.succeeded() && agentsBusiness.isPresent()) {
         new Caller(found.result().get().agent(), agentsBusiness.get()).put(ctx);
         ctx.next();
+        return;
+      }
+      if (paused) {
+        // Lets the request end, so the connection can serve the next one (a large body closes it instead).
+        ctx.request().resume();
+      }
+      if (found.failed()) {
+        ctx.fail(found.cause());
       } else {
         ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
         ctx.fail(new HttpException(401, "invalid bearer token"));

@@ -5,14 +5,19 @@ import dev.ringback.app.Privacy;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.CustomerData;
 import dev.ringback.domain.PhoneNumbers;
+import dev.ringback.store.CustomerStore;
 import dev.ringback.store.TimelineStore;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.file.FileSystem;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.io.IOException;
-import java.io.StringReader;
+import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -35,10 +40,12 @@ final class CustomerApi {
 
   private final Services services;
   private final Privacy privacy;
+  private final Admission admission;
 
-  CustomerApi(Services services) {
+  CustomerApi(Services services, Admission admission) {
     this.services = services;
     this.privacy = new Privacy(services.pool(), services.businesses(), services.clock(), services.config().retention());
+    this.admission = admission;
   }
 
   void list(RoutingContext ctx) {
@@ -233,69 +240,179 @@ final class CustomerApi {
   }
 
   /**
-   * CSV with a header row naming any of {@link #FIELDS} ({@code phone} is required). Valid rows
-   * are added or updated in one transaction; each rejected row is reported with its reason.
+   * CSV with a header row naming any of {@link #FIELDS} ({@code phone} is required). The upload
+   * goes to a temporary file as it arrives (never into memory), then is read and merged a batch
+   * at a time in one transaction; each rejected row is reported with its reason.
    */
   void importCsv(RoutingContext ctx) {
-    // An empty body reads as null: it is a CSV without a header row.
-    String csv = java.util.Objects.requireNonNullElse(ctx.body().asString("UTF-8"), "");
-    // Parsing and validating up to max-import-bytes is CPU work: keep it off the event loop.
-    ctx.vertx().executeBlocking(() -> parseCsv(csv), false)
-        .compose(parsed -> services.customers().merge(Caller.business(ctx).id(), parsed.accepted())
-            .map(merged -> new JsonObject()
-                .put("added", merged.added())
-                .put("updated", merged.updated())
-                .put("rejected", parsed.rejected())))
+    HttpServerRequest request = ctx.request();
+    int maxBytes = services.config().http().maxImportBytes();
+    if (Requests.declaredLength(request) > maxBytes) {
+      ctx.fail(413);
+      return;
+    }
+    if (!admission.tryStartImport()) {
+      ctx.response().putHeader("Retry-After", "5");
+      ctx.fail(new HttpException(503, "as many imports as the server runs at once are running; try again shortly"));
+      return;
+    }
+    ctx.addEndHandler(done -> admission.importDone());
+    // Nothing may arrive unread while the file is being created.
+    request.pause();
+    long businessId = Caller.business(ctx).id();
+    FileSystem files = ctx.vertx().fileSystem();
+    files.createTempFile("ringback-import-", ".csv")
+        .compose(path -> spool(request, files, path, maxBytes)
+            .compose(v -> merge(ctx.vertx(), businessId, Path.of(path)))
+            .eventually(() -> files.delete(path)))
         .onSuccess(body -> Responses.json(ctx, 200, body))
         .onFailure(ctx::fail);
   }
 
-  private record ParsedImport(List<CustomerData> accepted, JsonArray rejected) {}
+  /** Writes the request's body to the file, with back-pressure; more than {@code maxBytes} is a 413. */
+  private static Future<Void> spool(HttpServerRequest request, FileSystem files, String path, int maxBytes) {
+    return files.open(path, new OpenOptions().setWrite(true).setTruncateExisting(true)).compose(file -> {
+      Promise<Void> received = Promise.promise();
+      long[] bytes = {0};
+      request.handler(chunk -> {
+        bytes[0] += chunk.length();
+        if (bytes[0] > maxBytes) {
+          received.tryFail(new HttpException(413, "request body larger than allowed"));
+          return;
+        }
+        if (!received.future().isComplete()) {
+          file.write(chunk);
+          if (file.writeQueueFull()) {
+            request.pause();
+            file.drainHandler(v -> request.resume());
+          }
+        }
+      });
+      request.exceptionHandler(received::tryFail);
+      request.endHandler(v -> received.tryComplete());
+      request.resume();
+      return received.future().eventually(file::close);
+    });
+  }
 
-  private ParsedImport parseCsv(String csv) {
-    List<CustomerData> accepted = new ArrayList<>();
-    JsonArray rejected = new JsonArray();
-    Map<String, Long> seen = new HashMap<>();
-    CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
-        .setIgnoreEmptyLines(true).setTrim(true).get();
-    try (CSVParser parser = CSVParser.parse(new StringReader(csv), format)) {
-      List<String> header = parser.getHeaderNames();
+  /** Reads the file on worker threads a batch at a time, each batch merged before the next is read. */
+  private Future<JsonObject> merge(io.vertx.core.Vertx vertx, long businessId, Path file) {
+    return vertx.executeBlocking(() -> new CsvRows(file), false).compose(rows ->
+        services.customers().importing(businessId, target -> nextBatch(vertx, rows, target, new ImportTotals()))
+            .eventually(() -> vertx.executeBlocking(() -> {
+              rows.close();
+              return null;
+            }, false)));
+  }
+
+  private Future<JsonObject> nextBatch(io.vertx.core.Vertx vertx, CsvRows rows, CustomerStore.Import target, ImportTotals totals) {
+    return vertx.executeBlocking(() -> rows.next(IMPORT_BATCH), false).compose(batch -> target.merge(batch.accepted()).compose(merged -> {
+      totals.add(merged, batch.rejected());
+      return batch.last() ? Future.succeededFuture(totals.toJson()) : nextBatch(vertx, rows, target, totals);
+    }));
+  }
+
+  private static final int IMPORT_BATCH = 500;
+  /** Rejections listed in the answer; all of them are counted. */
+  private static final int MAX_LISTED_REJECTIONS = 1000;
+
+  /** What an import did so far; rejections beyond the first thousand are only counted. */
+  private static final class ImportTotals {
+    private int added;
+    private int updated;
+    private long rejectedCount;
+    private final List<JsonObject> rejected = new ArrayList<>();
+
+    void add(CustomerStore.Batch merged, List<JsonObject> refused) {
+      added += merged.added();
+      updated += merged.updated();
+      List<JsonObject> all = new ArrayList<>(refused);
+      merged.repeated().forEach(r -> all.add(rejection(r.line(), "phone " + r.phone() + " is already on line " + r.firstLine())));
+      all.sort(java.util.Comparator.comparingLong(j -> j.getLong("line")));
+      rejectedCount += all.size();
+      all.stream().limit(Math.max(0, MAX_LISTED_REJECTIONS - rejected.size())).forEach(rejected::add);
+    }
+
+    JsonObject toJson() {
+      return new JsonObject().put("added", added).put("updated", updated).put("rejected", new JsonArray(new ArrayList<>(rejected)))
+          .put("rejected_count", rejectedCount);
+    }
+  }
+
+  private static JsonObject rejection(long line, String reason) {
+    return new JsonObject().put("line", line).put("reason", reason);
+  }
+
+  /** One import's batch: valid rows whose phones differ, and the rows refused while reading it. */
+  private record CsvBatch(List<CustomerStore.ImportRow> accepted, List<JsonObject> rejected, boolean last) {}
+
+  /** An uploaded CSV file read a batch at a time; used by one worker thread after another, never at once. */
+  private final class CsvRows implements java.io.Closeable {
+    private final CSVParser parser;
+    private final java.util.Iterator<CSVRecord> records;
+    private final List<String> header;
+
+    CsvRows(Path file) throws IOException {
+      CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
+          .setIgnoreEmptyLines(true).setTrim(true).get();
+      try {
+        this.parser = CSVParser.parse(file, java.nio.charset.StandardCharsets.UTF_8, format);
+        this.header = parser.getHeaderNames();
+        this.records = parser.iterator();
+      } catch (IOException | java.io.UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+        throw HttpFailure.badRequest("not readable as CSV: " + e.getMessage());
+      }
       for (String column : header) {
         if (!FIELDS.contains(column)) {
+          close();
           throw HttpFailure.unprocessable("unknown column '" + column + "'; columns are " + String.join(", ", FIELDS.stream().sorted().toList()));
         }
       }
       if (!header.contains("phone")) {
+        close();
         throw HttpFailure.unprocessable("the header row must name a 'phone' column");
       }
-      for (CSVRecord record : parser) {
-        long line = parser.getCurrentLineNumber();
-        try {
-          if (!record.isConsistent()) {
-            throw HttpFailure.unprocessable("expected " + header.size() + " cells, found " + record.size());
-          }
-          JsonObject row = new JsonObject();
-          record.toMap().forEach((column, value) -> {
-            if (value != null && !value.isEmpty()) {
-              row.put(column, value);
-            }
-          });
-          CustomerData data = fromJson(row, null);
-          Long earlier = seen.putIfAbsent(data.phone(), line);
-          if (earlier != null) {
-            throw HttpFailure.unprocessable("phone " + data.phone() + " is already on line " + earlier);
-          }
-          accepted.add(data);
-        } catch (HttpException e) {
-          rejected.add(new JsonObject().put("line", line).put("reason", e.getPayload()));
-        }
-      }
-    } catch (IOException | java.io.UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-      throw HttpFailure.badRequest("not readable as CSV: " + e.getMessage());
     }
-    return new ParsedImport(accepted, rejected);
-  }
 
+    CsvBatch next(int size) {
+      List<CustomerStore.ImportRow> accepted = new ArrayList<>();
+      List<JsonObject> rejected = new ArrayList<>();
+      Map<String, Long> seen = new HashMap<>();
+      try {
+        while (accepted.size() < size && records.hasNext()) {
+          CSVRecord record = records.next();
+          long line = parser.getCurrentLineNumber();
+          try {
+            if (!record.isConsistent()) {
+              throw HttpFailure.unprocessable("expected " + header.size() + " cells, found " + record.size());
+            }
+            JsonObject row = new JsonObject();
+            record.toMap().forEach((column, value) -> {
+              if (value != null && !value.isEmpty()) {
+                row.put(column, value);
+              }
+            });
+            CustomerData data = fromJson(row, null);
+            Long earlier = seen.putIfAbsent(data.phone(), line);
+            if (earlier != null) {
+              throw HttpFailure.unprocessable("phone " + data.phone() + " is already on line " + earlier);
+            }
+            accepted.add(new CustomerStore.ImportRow(line, data));
+          } catch (HttpException e) {
+            rejected.add(rejection(line, e.getPayload()));
+          }
+        }
+        return new CsvBatch(accepted, rejected, !records.hasNext());
+      } catch (java.io.UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+        throw HttpFailure.badRequest("not readable as CSV: " + e.getMessage());
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      parser.close();
+    }
+  }
 
   private String pathPhone(RoutingContext ctx) {
     String raw = ctx.pathParam("phone");

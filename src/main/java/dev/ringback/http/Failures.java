@@ -20,11 +20,17 @@ final class Failures {
   private Failures() {}
 
   static void json(RoutingContext ctx) {
+    if (clientGone(ctx)) {
+      return;
+    }
     Outcome outcome = outcome(ctx);
     render(ctx, outcome.status, outcome.message);
   }
 
   static void twiml(RoutingContext ctx) {
+    if (clientGone(ctx)) {
+      return;
+    }
     Outcome outcome = outcome(ctx);
     if (ctx.response().ended()) {
       return;
@@ -62,6 +68,15 @@ final class Failures {
         .onComplete(v -> request.connection().close());
   }
 
+  /** The client closed the connection before its request was read or answered: nobody is left to tell. */
+  private static boolean clientGone(RoutingContext ctx) {
+    if (ctx.failure() instanceof io.vertx.core.http.HttpClosedException) {
+      LOG.debug("{} {}: the client closed the connection first", ctx.request().method(), ctx.request().path());
+      return true;
+    }
+    return false;
+  }
+
   private record Outcome(int status, String message) {}
 
   private static Outcome outcome(RoutingContext ctx) {
@@ -82,7 +97,13 @@ final class Failures {
     if (failure == null && ctx.statusCode() >= 400) {
       return new Outcome(ctx.statusCode(), reason(ctx.statusCode()));
     }
-    if (isDatabaseDown(failure)) {
+    if (dev.ringback.store.DatabaseFailures.isBusy(failure)) {
+      // Past capacity: expected under load, counted by the HTTP metrics' 503s; one line each would flood the log.
+      LOG.debug("{} {}: the database is busy: {}", ctx.request().method(), ctx.request().path(), failure.toString());
+      ctx.response().putHeader("Retry-After", "1");
+      return new Outcome(503, "the database is busy; try again shortly");
+    }
+    if (dev.ringback.store.DatabaseFailures.isDown(failure)) {
       LOG.error("{} {} failed: the database is unavailable: {}", ctx.request().method(), ctx.request().path(), failure.toString());
       return new Outcome(503, "the database is unavailable; try again shortly");
     }
@@ -94,23 +115,6 @@ final class Failures {
   private static boolean isUnstorableText(Throwable failure) {
     return failure instanceof io.vertx.pgclient.PgException pg
         && ("22021".equals(pg.getSqlState()) || "22P05".equals(pg.getSqlState()));
-  }
-
-  /** Connection trouble (refused, closed, PostgreSQL shutting down) means a dependency is down, not a bug. */
-  private static boolean isDatabaseDown(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof java.net.ConnectException || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
-        return true;
-      }
-      if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
-          && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P"))) {
-        return true;
-      }
-      if (t instanceof io.vertx.core.VertxException && String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("closed")) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static String reason(int status) {

@@ -3,44 +3,47 @@ package dev.ringback.http;
 import dev.ringback.Services;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.OptionalInt;
 
 /** The HTTP face of Ringback: every route, wired in one place. */
 public final class HttpVerticle extends VerticleBase {
-  private static final java.util.Set<HttpMethod> BODY_METHODS = java.util.Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
-      HttpMethod.DELETE);
   private final Services services;
+  private final Admission admission;
   private final int port;
   private final OptionalInt managementPort;
 
-  /** @param managementPort where /health and /metrics listen, when not on {@code port} */
-  public HttpVerticle(Services services, int port, OptionalInt managementPort) {
+  /**
+   * @param admission shared by every instance of this verticle: what all of them hold in memory at once
+   * @param managementPort where /health and /metrics listen, when not on {@code port}
+   */
+  public HttpVerticle(Services services, Admission admission, int port, OptionalInt managementPort) {
     this.services = services;
+    this.admission = admission;
     this.port = port;
     this.managementPort = managementPort;
   }
 
   @Override
   public Future<?> start() {
-    Router router = router(vertx, services);
+    Router router = router(vertx, services, admission);
     var http = services.config().http();
     Future<HttpServer> main = vertx.createHttpServer(new HttpServerOptions().setPort(port).setCompressionSupported(true)
             // A form field may be as large as the body that carries it: Vert.x's own 8 KiB cap answered 500.
-            .setMaxFormAttributeSize(Math.max(http.maxBodyBytes(), http.maxImportBytes())))
+            .setMaxFormAttributeSize(http.maxBodyBytes())
+            .setIdleTimeout(http.idleTimeoutSeconds()))
         .invalidRequestHandler(Failures::invalidRequest)
         .requestHandler(router)
         .listen();
     if (managementPort.isEmpty()) {
       return main;
     }
-    Future<HttpServer> management = vertx.createHttpServer(new HttpServerOptions().setPort(managementPort.getAsInt()))
+    Future<HttpServer> management = vertx.createHttpServer(new HttpServerOptions().setPort(managementPort.getAsInt())
+            .setIdleTimeout(http.idleTimeoutSeconds()))
         .invalidRequestHandler(Failures::invalidRequest)
         .requestHandler(managementRouter(vertx, services))
         .listen();
@@ -50,16 +53,13 @@ public final class HttpVerticle extends VerticleBase {
   /** /health and /metrics on a port of their own, for load balancers and Prometheus inside the network. */
   static Router managementRouter(io.vertx.core.Vertx vertx, Services services) {
     Router router = Router.router(vertx);
+    router.route().handler(SecurityHeaders::apply);
     router.route().handler(Requests::wellFormedQuery);
-    operations(router, services);
-    errors(router);
-    return router;
-  }
-
-  private static void operations(Router router, Services services) {
     Operations operations = new Operations(services);
     router.get("/health").handler(operations::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
+    errors(router);
+    return router;
   }
 
   private static void errors(Router router) {
@@ -68,13 +68,17 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(405, ctx -> Failures.render(ctx, 405, "method " + ctx.request().method() + " is not allowed here"));
   }
 
-  /** All routes; public so the OpenAPI contract test can compare them with openapi.yaml. */
+  /** All routes, with limits from the configuration; public so tests can compare them with openapi.yaml. */
   public static Router router(io.vertx.core.Vertx vertx, Services services) {
+    return router(vertx, services, new Admission(services.config().http()));
+  }
+
+  static Router router(io.vertx.core.Vertx vertx, Services services, Admission admission) {
     Router router = Router.router(vertx);
     FeedbackWebhooks feedback = new FeedbackWebhooks(services);
     TwilioWebhooks twilio = new TwilioWebhooks(services, feedback);
     ApiRoutes api = new ApiRoutes(services);
-    CustomerApi customers = new CustomerApi(services);
+    CustomerApi customers = new CustomerApi(services, admission);
     CallbackApi callbacks = new CallbackApi(services);
     RecordingApi recordings = new RecordingApi(vertx, services);
     OrderWebhooks orders = new OrderWebhooks(services);
@@ -85,24 +89,27 @@ public final class HttpVerticle extends VerticleBase {
     ReportApi reports = new ReportApi(services);
     BusinessApi businesses = new BusinessApi(services);
     Operations operations = new Operations(services);
-    int maxBody = services.config().http().maxBodyBytes();
+    var http = services.config().http();
 
+    router.route().handler(SecurityHeaders::apply);
     // A query that does not decode is refused before the body handler reads it (there it threw and never answered).
     router.route().handler(Requests::wellFormedQuery);
-    // The CSV import may be larger than any other body; its own limit runs first.
-    router.post("/api/customers/import").handler(BodyHandler.create(false).setBodyLimit(services.config().http().maxImportBytes()));
-    // Only methods that carry a body: a GET with a form Content-Type made the body handler throw (500).
-    // Checked in the handler, not on the route: a route limited by method turns every unknown GET path into 405.
-    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(maxBody);
-    router.route().handler(ctx -> {
-      if (BODY_METHODS.contains(ctx.request().method())) {
-        bodies.handle(ctx);
-      } else {
-        ctx.next();
-      }
-    });
 
-    router.route("/twilio/*").handler(twilio::verify).failureHandler(Failures::twiml);
+    // Who may send a body is settled before any of it is read: a stranger's upload costs nothing.
+    router.route("/api/*").handler(api::authenticate);
+    router.route("/twilio/*").handler(twilio::precheck).failureHandler(Failures::twiml);
+    router.post(OrderWebhooks.GENERIC).handler(orders.precheck("generic"));
+    router.post(OrderWebhooks.SHOPIFY).handler(orders.precheck("shopify"));
+    router.post(OrderWebhooks.WOOCOMMERCE).handler(orders.precheck("woocommerce"));
+    router.post(OrderWebhooks.GENERIC_OF).handler(orders.precheck("generic"));
+    router.post(OrderWebhooks.SHOPIFY_OF).handler(orders.precheck("shopify"));
+    router.post(OrderWebhooks.WOOCOMMERCE_OF).handler(orders.precheck("woocommerce"));
+    router.route("/orders*").failureHandler(orders::rejected);
+    // The CSV import streams its body to a file of its own, never into memory.
+    router.post("/api/customers/import").handler(ApiRoutes.requireContentType("text/csv")).handler(customers::importCsv);
+    router.route().handler(new BoundedBodies(admission, http.maxBodyBytes(), http.bodyTimeoutSeconds() * 1000L));
+
+    router.route("/twilio/*").handler(twilio::verify);
     router.post(TwilioWebhooks.VOICE).handler(twilio::voice);
     router.post(TwilioWebhooks.DIAL).handler(twilio::dial);
     router.post(TwilioWebhooks.STATUS).handler(twilio::status);
@@ -114,7 +121,6 @@ public final class HttpVerticle extends VerticleBase {
     router.post(FeedbackWebhooks.FEEDBACK).handler(feedback::keyed);
     router.post(FeedbackWebhooks.SMS).handler(feedback::texted);
 
-    router.route("/orders*").failureHandler(orders::rejected);
     router.post(OrderWebhooks.GENERIC).handler(orders::generic);
     router.post(OrderWebhooks.SHOPIFY).handler(orders::shopify);
     router.post(OrderWebhooks.WOOCOMMERCE).handler(orders::woocommerce);
@@ -122,10 +128,8 @@ public final class HttpVerticle extends VerticleBase {
     router.post(OrderWebhooks.SHOPIFY_OF).handler(orders::shopify);
     router.post(OrderWebhooks.WOOCOMMERCE_OF).handler(orders::woocommerce);
 
-    router.route("/api/*").handler(api::authenticate);
     router.get("/api/customers").handler(customers::list);
     router.post("/api/customers").handler(ApiRoutes.requireContentType("application/json")).handler(customers::create);
-    router.post("/api/customers/import").handler(ApiRoutes.requireContentType("text/csv")).handler(customers::importCsv);
     router.get("/api/customers/:phone").handler(customers::get);
     router.get("/api/customers/:phone/timeline").handler(customers::timeline);
     router.put("/api/customers/:phone/do-not-call").handler(ApiRoutes.requireContentType("application/json")).handler(customers::doNotCall);
@@ -183,8 +187,9 @@ public final class HttpVerticle extends VerticleBase {
     });
     router.get("/console/*").handler(StaticHandler.create("console").setCachingEnabled(false).setIndexPage("index.html"));
 
-    if (services.config().http().managementPort().isEmpty()) {
-      operations(router, services);
+    if (http.managementPort().isEmpty()) {
+      router.get("/health").handler(operations::publicHealth);
+      router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
     }
     router.get("/openapi.yaml").handler(operations::openapi);
 

@@ -1,5 +1,6 @@
 package dev.ringback.http;
 
+import dev.ringback.Ringback;
 import dev.ringback.Services;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -7,6 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.security.MessageDigest;
 import java.util.concurrent.TimeUnit;
 
 /** What load balancers and operators ask: health, and the API description. */
@@ -34,8 +36,24 @@ public final class Operations {
     OPENAPI.length();
   }
 
+  /**
+   * /health where anyone may ask: only up, degraded or down (a load balancer needs no more), and
+   * the details for the server admin's token. The management port, inside the network, always
+   * gives the details.
+   */
+  void publicHealth(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    boolean admin = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        && MessageDigest.isEqual(Ringback.sha256(header.substring(7).trim()), services.adminTokenSha256());
+    health(ctx, admin);
+  }
+
   /** 200 when the database answers ("degraded" while Twilio is failing), 503 naming what is down. */
   void health(RoutingContext ctx) {
+    health(ctx, true);
+  }
+
+  private void health(RoutingContext ctx, boolean detailed) {
     services.pool().query("SELECT 1").execute()
         .timeout(HEALTH_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .onComplete(result -> {
@@ -49,7 +67,8 @@ public final class Operations {
           boolean up = result.succeeded();
           // A failing telephony provider fails every instance alike: report it, but keep taking webhooks.
           String status = !up ? "down" : degraded.isPresent() ? "degraded" : "up";
-          Responses.json(ctx, up ? 200 : 503, new JsonObject().put("status", status).put("checks", checks));
+          JsonObject body = new JsonObject().put("status", status);
+          Responses.json(ctx, up ? 200 : 503, detailed ? body.put("checks", checks) : body);
         });
   }
 

@@ -47,6 +47,37 @@ final class OrderWebhooks {
     this.services = services;
   }
 
+  /** WooCommerce's ping is {@code webhook_id=<n>}: the only unsigned body let in, and only one this short. */
+  private static final int PING_MAX_BYTES = 64;
+
+  /**
+   * Runs before the body is read: the business and its webhook exist and are enabled (404), and
+   * a signature is presented (401); the signature itself covers the body and is checked after it.
+   *
+   * @param source generic, shopify or woocommerce
+   */
+  io.vertx.core.Handler<RoutingContext> precheck(String source) {
+    String originHeader = switch (source) {
+      case "shopify" -> "X-Shopify-Shop-Domain";
+      case "woocommerce" -> "X-WC-Webhook-Source";
+      default -> null;
+    };
+    String signatureHeader = switch (source) {
+      case "shopify" -> "X-Shopify-Hmac-Sha256";
+      case "woocommerce" -> "X-WC-Webhook-Signature";
+      default -> "X-Ringback-Signature";
+    };
+    return ctx -> {
+      secret(business(ctx, source, originHeader), source);
+      long length = Requests.declaredLength(ctx.request());
+      boolean ping = source.equals("woocommerce") && length >= 0 && length <= PING_MAX_BYTES;
+      if (ctx.request().getHeader(signatureHeader) == null && !ping) {
+        throw new HttpException(401, "missing or malformed " + signatureHeader);
+      }
+      ctx.next();
+    };
+  }
+
   /** Any shop: {@code X-Ringback-Signature: sha256=<hex HMAC-SHA256 of the body>}. */
   void generic(RoutingContext ctx) {
     Business business = business(ctx, "generic", null);

@@ -19,6 +19,21 @@ final class Requests {
     ctx.next();
   }
 
+  /** The body's declared length: its Content-Length, 0 for none, -1 when unknown (chunked) or unreadable. */
+  static long declaredLength(io.vertx.core.http.HttpServerRequest request) {
+    String length = request.getHeader("Content-Length");
+    if (length == null) {
+      String encoding = request.getHeader("Transfer-Encoding");
+      return encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked") ? -1 : 0;
+    }
+    try {
+      long parsed = Long.parseLong(length.trim());
+      return parsed < 0 ? -1 : parsed;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
   static JsonObject jsonBody(RoutingContext ctx) {
     try {
       JsonObject body = ctx.body().asJsonObject();

@@ -1,5 +1,8 @@
 package dev.ringback.http;
 
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -12,7 +15,7 @@ final class Responses {
 
   static void json(RoutingContext ctx, int status, Object body) {
     String text = body instanceof JsonObject json ? json.encode() : io.vertx.core.json.Json.encode(body);
-    ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(text);
+    end(ctx, status, JSON, text);
   }
 
   static void error(RoutingContext ctx, int status, String message) {
@@ -20,6 +23,25 @@ final class Responses {
   }
 
   static void twiml(RoutingContext ctx, int status, TwimlElement response) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", XML).end(response.toXml());
+    end(ctx, status, XML, response.toXml());
+  }
+
+  /**
+   * Sends the answer. An answer given while the request's body is still arriving (a refusal
+   * before the body was read) closes the connection after it: the rest is never read.
+   */
+  static void end(RoutingContext ctx, int status, String contentType, String text) {
+    HttpServerRequest request = ctx.request();
+    // HTTP/2 streams share a connection and are held back by flow control: only HTTP/1.x is closed.
+    boolean unread = !request.isEnded() && Requests.declaredLength(request) != 0 && request.version() != HttpVersion.HTTP_2;
+    if (unread) {
+      // Nothing more is read from the connection: the sender's rest waits in its own buffers.
+      request.pause();
+      ctx.response().putHeader("Connection", "close");
+    }
+    Future<Void> sent = ctx.response().setStatusCode(status).putHeader("Content-Type", contentType).end(text);
+    if (unread) {
+      sent.onComplete(done -> request.connection().close());
+    }
   }
 }

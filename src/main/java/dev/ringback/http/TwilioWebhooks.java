@@ -112,16 +112,39 @@ final class TwilioWebhooks {
   }
 
   /**
-   * Runs before every /twilio/* handler: the body must be a form, and with Twilio credentials
-   * set it must carry Twilio's signature for the public URL of this exact request (as a trusted
-   * proxy names it, else RINGBACK_PUBLIC_URL).
+   * Runs before the body of a /twilio/* request is read: it must be a form, and a request that
+   * can only be for businesses with Twilio credentials must carry a signature (checked once the
+   * body, which it covers, is read).
    */
-  void verify(RoutingContext ctx) {
+  void precheck(RoutingContext ctx) {
     String contentType = ctx.request().getHeader("Content-Type");
     if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
       ctx.fail(HttpFailure.badRequest("expected a form-encoded body"));
       return;
     }
+    if (ctx.request().getHeader("X-Twilio-Signature") == null && onlySignedSenders(ctx)) {
+      LOG.warn("{} rejected before its body: no X-Twilio-Signature", ctx.request().path());
+      ctx.fail(new HttpException(403, "invalid Twilio signature"));
+      return;
+    }
+    ctx.next();
+  }
+
+  /** Whether every business this request could be for checks signatures; without the body only its query says which. */
+  private boolean onlySignedSenders(RoutingContext ctx) {
+    List<String> named = ctx.queryParam("business");
+    if (!named.isEmpty()) {
+      return services.businesses().bySlug(named.get(0)).map(b -> b.twilio().configured()).orElse(false);
+    }
+    return services.businesses().all().stream().allMatch(b -> b.twilio().configured());
+  }
+
+  /**
+   * Runs before every /twilio/* handler, once the form is read: with Twilio credentials set it
+   * must carry Twilio's signature for the public URL of this exact request (as a trusted proxy
+   * names it, else RINGBACK_PUBLIC_URL).
+   */
+  void verify(RoutingContext ctx) {
     MultiMap form = ctx.request().formAttributes();
     Optional<Business> found = resolve(ctx, form);
     if (found.isEmpty()) {

@@ -289,6 +289,14 @@ public final class RingbackMetrics {
   }
 
   /** 1 while a business's requests to the telephony provider are held back by its circuit breaker. */
+  /** What the HTTP server holds in memory of request bodies now, against {@code http.max-buffered-bytes}. */
+  public void bufferedRequestBytes(java.util.function.LongSupplier bytes) {
+    Gauge.builder("ringback.http.buffered.bytes", () -> bytes.getAsLong())
+        .description("Bytes of request bodies held in memory now (at most http.max-buffered-bytes; beyond, requests answer 503)")
+        .baseUnit("bytes")
+        .register(registry);
+  }
+
   public void telephonyCircuit(String business, java.util.function.BooleanSupplier open) {
     if (!circuits.add(business)) {
       return;

@@ -78,27 +78,83 @@ public final class CustomerStore {
         });
   }
 
-  /** Adds or updates all rows in one transaction: an import is applied whole or not at all. */
-  public Future<Merged> merge(long businessId, List<CustomerData> rows) {
-    if (rows.isEmpty()) {
-      return Future.succeededFuture(new Merged(0, 0));
+  /** A row of an import and the line of the file it ends on. */
+  public record ImportRow(long line, CustomerData data) {}
+
+  /** A row skipped because its phone was given on an earlier line. */
+  public record Repeated(long line, String phone, long firstLine) {}
+
+  /** What one batch of an import did. */
+  public record Batch(int added, int updated, List<Repeated> repeated) {}
+
+  static final String IMPORT_PHONES = "CREATE TEMP TABLE import_phones (phone text PRIMARY KEY, line bigint NOT NULL) ON COMMIT DROP";
+  static final String CLAIM_PHONES = "INSERT INTO import_phones SELECT * FROM unnest($1::text[], $2::bigint[]) "
+      + "ON CONFLICT (phone) DO NOTHING RETURNING phone";
+  static final String FIRST_LINES = "SELECT phone, line FROM import_phones WHERE phone = ANY($1)";
+
+  /**
+   * One import, batch by batch, in one transaction: applied whole or, on a failure, not at all.
+   * Which phones it has seen is kept in the database (a temporary table), not in memory.
+   */
+  public <T> Future<T> importing(long businessId, java.util.function.Function<Import, Future<T>> work) {
+    return pool.withTransaction(conn -> conn.query(IMPORT_PHONES).execute().compose(v -> work.apply(new Import(conn, businessId))));
+  }
+
+  /** An import in progress. */
+  public static final class Import {
+    private final io.vertx.sqlclient.SqlConnection conn;
+    private final long businessId;
+
+    private Import(io.vertx.sqlclient.SqlConnection conn, long businessId) {
+      this.conn = conn;
+      this.businessId = businessId;
     }
-    List<Tuple> batch = rows.stream().map(data -> values(businessId, data, null)).toList();
-    return pool.withTransaction(conn -> conn.preparedQuery(MERGE).executeBatch(batch))
-        .map(result -> {
-          int added = 0;
-          int updated = 0;
-          for (RowSet<Row> set = result; set != null; set = set.next()) {
-            for (Row row : set) {
-              if (row.getBoolean("inserted")) {
-                added++;
-              } else {
-                updated++;
-              }
-            }
-          }
-          return new Merged(added, updated);
-        });
+
+    /** Merges rows whose phones differ from each other; a phone an earlier batch gave is skipped and reported. */
+    public Future<Batch> merge(List<ImportRow> rows) {
+      if (rows.isEmpty()) {
+        return Future.succeededFuture(new Batch(0, 0, List.of()));
+      }
+      String[] phones = rows.stream().map(r -> r.data().phone()).toArray(String[]::new);
+      Long[] lines = rows.stream().map(ImportRow::line).toArray(Long[]::new);
+      return conn.preparedQuery(CLAIM_PHONES).execute(Tuple.tuple().addArrayOfString(phones).addArrayOfLong(lines)).compose(claimed -> {
+        java.util.Set<String> fresh = new java.util.HashSet<>();
+        claimed.forEach(row -> fresh.add(row.getString("phone")));
+        List<ImportRow> accepted = rows.stream().filter(r -> fresh.contains(r.data().phone())).toList();
+        List<ImportRow> seen = rows.stream().filter(r -> !fresh.contains(r.data().phone())).toList();
+        Future<List<Repeated>> repeated = seen.isEmpty() ? Future.succeededFuture(List.of())
+            : conn.preparedQuery(FIRST_LINES).execute(Tuple.tuple().addArrayOfString(seen.stream().map(r -> r.data().phone()).toArray(String[]::new)))
+                .map(found -> {
+                  java.util.Map<String, Long> first = new java.util.HashMap<>();
+                  found.forEach(row -> first.put(row.getString("phone"), row.getLong("line")));
+                  return seen.stream().map(r -> new Repeated(r.line(), r.data().phone(), first.get(r.data().phone()))).toList();
+                });
+        return repeated.compose(skipped -> mergeRows(accepted).map(merged -> new Batch(merged.added(), merged.updated(), skipped)));
+      });
+    }
+
+    private Future<Merged> mergeRows(List<ImportRow> rows) {
+      if (rows.isEmpty()) {
+        return Future.succeededFuture(new Merged(0, 0));
+      }
+      List<Tuple> batch = rows.stream().map(r -> values(businessId, r.data(), null)).toList();
+      return conn.preparedQuery(MERGE).executeBatch(batch).map(CustomerStore::merged);
+    }
+  }
+
+  private static Merged merged(RowSet<Row> result) {
+    int added = 0;
+    int updated = 0;
+    for (RowSet<Row> set = result; set != null; set = set.next()) {
+      for (Row row : set) {
+        if (row.getBoolean("inserted")) {
+          added++;
+        } else {
+          updated++;
+        }
+      }
+    }
+    return new Merged(added, updated);
   }
 
   private static Tuple values(long businessId, CustomerData data, String defaultTier) {

@@ -216,12 +216,23 @@ public final class Database implements AutoCloseable {
     return java.util.Arrays.stream(version.split("\\.")).mapToInt(Integer::parseInt).toArray();
   }
 
-  public Pool createPool(Vertx vertx, int size) {
-    return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(size).setName("ringback"))
+  /**
+   * The pool every query goes through. Nothing in it waits without end: a new connection, a
+   * wait for a free one, the queue of waiters and each statement are bounded, so a database that
+   * is down, frozen or overloaded makes queries fail in time instead of piling up.
+   */
+  public Pool createPool(Vertx vertx, RingbackConfig.Database config) {
+    PgConnectOptions options = new PgConnectOptions(connectOptions)
         // Each connection keeps its statements prepared: PostgreSQL then skips parsing and planning
         // them on every webhook (most of its CPU time per webhook without it).
-        .connectingTo(new PgConnectOptions(connectOptions).setCachePreparedStatements(true))
+        .setCachePreparedStatements(true);
+    options.getProperties().put("statement_timeout", Integer.toString(config.statementTimeoutSeconds() * 1000));
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(config.poolSize()).setName("ringback")
+            .setMaxWaitQueueSize(config.maxWaiting())
+            .setConnectionTimeout(config.waitTimeoutMillis()).setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(config.connectTimeoutSeconds() * 1000))
+        .connectingTo(options)
         .using(vertx)
         .build();
   }

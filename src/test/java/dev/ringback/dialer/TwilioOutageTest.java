@@ -80,6 +80,6 @@ class TwilioOutageTest {
   }
 
   static JsonObject health(RingbackServer server) {
-    return new JsonObject(server.get("/health").body());
+    return new JsonObject(server.healthDetails().body());
   }
 }

@@ -74,6 +74,77 @@ public final class RawHttp {
     }
   }
 
+  /**
+   * A request whose head and the first {@code sentBytes} of a body of {@code contentLength} bytes
+   * went out, the rest held back: an upload that stalls, as a slow or hostile client's does.
+   */
+  public static Stalled stall(int port, String method, String target, List<Map.Entry<String, String>> headers, long contentLength,
+                              int sentBytes) {
+    Socket socket = new Socket();
+    try {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+      StringBuilder head = new StringBuilder()
+          .append(method).append(' ').append(target).append(" HTTP/1.1\r\n")
+          .append("Host: 127.0.0.1:").append(port).append("\r\n")
+          .append("Content-Length: ").append(contentLength).append("\r\n");
+      headers.forEach(h -> head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n"));
+      head.append("\r\n");
+      OutputStream out = socket.getOutputStream();
+      out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+      out.write(new byte[sentBytes]);
+      out.flush();
+      return new Stalled(socket);
+    } catch (IOException e) {
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // closing what never opened
+      }
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A stalled upload's connection. */
+  public static final class Stalled implements AutoCloseable {
+    private final Socket socket;
+
+    private Stalled(Socket socket) {
+      this.socket = socket;
+    }
+
+    /** More of the body; false when the server has closed the connection. */
+    public boolean send(byte[] bytes) {
+      try {
+        socket.getOutputStream().write(bytes);
+        socket.getOutputStream().flush();
+        return true;
+      } catch (IOException e) {
+        return false;
+      }
+    }
+
+    /** The server's answer and its closing of the connection, or null when neither came within the time. */
+    public Response answer(int timeoutMillis) {
+      try {
+        socket.setSoTimeout(timeoutMillis);
+        return parse(readAll(socket.getInputStream()));
+      } catch (java.net.SocketTimeoutException e) {
+        return null;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // already closed by the server
+      }
+    }
+  }
+
   private static byte[] readAll(InputStream in) throws IOException {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     byte[] buffer = new byte[8192];

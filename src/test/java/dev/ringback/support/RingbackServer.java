@@ -228,6 +228,11 @@ public final class RingbackServer implements AutoCloseable {
     return request("GET", path, null, null, null);
   }
 
+  /** /health with its details, which only the server admin's token is shown on the public port. */
+  public HttpResponse<String> healthDetails() {
+    return request("GET", "/health", null, null, "Bearer " + API_TOKEN);
+  }
+
   /** A request with no timeout of its own gets one: a server that never answers fails the test instead of stalling it. */
   public static HttpResponse<String> send(HttpRequest request) {
     HttpRequest bounded = request.timeout().isPresent() ? request

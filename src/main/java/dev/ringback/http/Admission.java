@@ -1,0 +1,51 @@
+package dev.ringback.http;
+
+import dev.ringback.RingbackConfig;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the HTTP server lets into memory at once, shared by all its event loops: the bytes of
+ * request bodies being read, and the CSV imports running. Past either, a request is refused at
+ * once (503) instead of queueing: a flood of slow uploads can then cost no more than this.
+ */
+public final class Admission {
+  private final long maxBufferedBytes;
+  private final AtomicLong buffered = new AtomicLong();
+  private final Semaphore imports;
+
+  public Admission(RingbackConfig.Http http) {
+    this.maxBufferedBytes = http.maxBufferedBytes();
+    this.imports = new Semaphore(http.maxConcurrentImports());
+  }
+
+  /** Reserves room for a body of this many bytes; false when it does not fit beside the others. */
+  boolean tryReserve(long bytes) {
+    while (true) {
+      long now = buffered.get();
+      if (now + bytes > maxBufferedBytes) {
+        return false;
+      }
+      if (buffered.compareAndSet(now, now + bytes)) {
+        return true;
+      }
+    }
+  }
+
+  void release(long bytes) {
+    buffered.addAndGet(-bytes);
+  }
+
+  /** Bytes reserved by bodies being read or handled now. */
+  public long buffered() {
+    return buffered.get();
+  }
+
+  boolean tryStartImport() {
+    return imports.tryAcquire();
+  }
+
+  void importDone() {
+    imports.release();
+  }
+}

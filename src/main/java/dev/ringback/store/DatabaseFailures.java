@@ -1,0 +1,62 @@
+package dev.ringback.store;
+
+import io.vertx.core.VertxException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.ConnectException;
+
+/** What a failed query says about the database: down, busy, or neither (then it is our bug or bad input). */
+public final class DatabaseFailures {
+  private DatabaseFailures() {}
+
+  /**
+   * The database cannot be reached: a connection refused, lost or timed out while connecting,
+   * or PostgreSQL shutting down or refusing connections.
+   */
+  public static boolean isDown(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException || t instanceof ClosedConnectionException
+          || t instanceof io.netty.channel.ConnectTimeoutException) {
+        return true;
+      }
+      if (t instanceof PgException pg && pg.getSqlState() != null
+          && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P"))) {
+        return true;
+      }
+      // The client's own connection closing is the HTTP client's business, not the database's.
+      if (t instanceof VertxException && !(t instanceof io.vertx.core.http.HttpClosedException)
+          && String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("closed")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The database answers, but not in time for this query: every connection stayed busy for the
+   * pool's wait timeout, too many queries already wait, or PostgreSQL cancelled a statement at
+   * its statement timeout.
+   */
+  public static boolean isBusy(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ConnectionPoolTooBusyException) {
+        return true;
+      }
+      // The pool's wait timeout; vertx-sql-client gives it no type of its own.
+      if (t instanceof VertxException && "Timeout waiting for connection".equals(t.getMessage())) {
+        return true;
+      }
+      if (t instanceof PgException pg && "57014".equals(pg.getSqlState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Either: the write can be kept elsewhere and retried, as nothing about it was wrong. */
+  public static boolean isUnavailable(Throwable failure) {
+    // Future.timeout fails with a java.util.concurrent.TimeoutException.
+    return isDown(failure) || isBusy(failure) || failure instanceof java.util.concurrent.TimeoutException;
+  }
+}
