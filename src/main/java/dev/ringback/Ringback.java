@@ -2,6 +2,8 @@ package dev.ringback;
 
 import dev.ringback.app.Privacy;
 import dev.ringback.app.RetentionJob;
+import dev.ringback.app.Journal;
+import dev.ringback.app.Triggers;
 import dev.ringback.demo.DemoTraffic;
 import dev.ringback.dialer.BreakerTelephony;
 import dev.ringback.dialer.Dispatcher;
@@ -109,6 +111,7 @@ public final class Ringback implements AutoCloseable {
     }, onThread("ringback-database-start"));
     Vertx vertx = null;
     Database database = null;
+    Journal journal = null;
     try {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       registry.config().meterFilter(RingbackMetrics.httpLatencyBuckets());
@@ -142,9 +145,11 @@ public final class Ringback implements AutoCloseable {
           : new SimulatedTelephony(vertx, () -> "http://127.0.0.1:" + port, clock, new Random(),
               config.metrics().ringSeconds() * 1000L);
       OptionalInt managementPort = config.http().managementPort().stream().map(p -> p == 0 ? freePort() : p).findFirst();
-      Services services = bootstrap(vertx, config, clock, pool, registry, network)
+      journal = Journal.open(config.database().journalDir());
+      Services services = bootstrap(vertx, config, clock, pool, registry, network, journal)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       services.metrics().databaseRestarts(database::restarts);
+      services.triggers().start();
       await(preloaded); // before any verticle runs: no event loop reads those resources
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
       Admission admission = new Admission(config.http());
@@ -171,6 +176,9 @@ public final class Ringback implements AutoCloseable {
     } catch (Exception e) {
       if (vertx != null) {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+      if (journal != null) {
+        journal.close();
       }
       if (database != null) {
         database.close();
@@ -209,7 +217,7 @@ public final class Ringback implements AutoCloseable {
   }
 
   private static Future<Services> bootstrap(Vertx vertx, RingbackConfig config, Clock clock, Pool pool,
-                                            PrometheusMeterRegistry registry, Telephony network) {
+                                            PrometheusMeterRegistry registry, Telephony network, Journal journal) {
     LineStore lines = new LineStore(pool);
     TokenStore tokens = new TokenStore(pool);
     BusinessStore businessStore = new BusinessStore(pool);
@@ -260,11 +268,17 @@ public final class Ringback implements AutoCloseable {
             LOG.info("Serving {} businesses: {}", businesses.all().size(),
                 String.join(", ", businesses.all().stream().map(Business::slug).toList()));
           }
+          CallStore calls = new CallStore(pool, config.callbacks().policy(), config.dialer().policy());
+          CallbackStore callbacks = new CallbackStore(pool);
+          OrderStore orders = new OrderStore(pool, config.callbacks().policy());
+          AgentStore agents = new AgentStore(pool);
+          Triggers triggers = new Triggers(vertx, journal, calls, callbacks, orders, agents, config.phoneNumbers(), metrics,
+              id -> businesses.byId(id).map(Business::slug).orElse("unknown"), config.database().writeDeadlineMillis());
+          metrics.journalBacklog(triggers::backlog);
           return new Services(config, clock, pool, config.phoneNumbers(), main.hours(), new CustomerStore(pool),
-              new CallStore(pool, config.callbacks().policy(), config.dialer().policy()), new CallbackStore(pool),
-              new OrderStore(pool, config.callbacks().policy()), new AgentStore(pool), new TaskStore(pool),
+              calls, callbacks, orders, agents, new TaskStore(pool),
               new TimelineStore(pool), new DoNotCallStore(pool), new FeedbackStore(pool), metrics, registry, telephony,
-              main.id(), main.lineKeys(), main.adminTokenHash(), businesses);
+              main.id(), main.lineKeys(), main.adminTokenHash(), businesses, triggers);
         });
   }
 
@@ -409,6 +423,8 @@ public final class Ringback implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("Stopping did not finish in time: {}", e.toString());
     }
+    // No webhook comes in any more: what the journal holds waits for the next start.
+    services.triggers().close();
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -90,7 +90,7 @@ public record RingbackConfig(
                          int maxWaiting, int statementTimeoutSeconds, Path journalDir, int writeDeadlineMillis) {
     /** The defaults for everything but where the database is and how many connections it gets. */
     public Database(Optional<String> url, Path embeddedDataDir, int poolSize) {
-      this(url, embeddedDataDir, poolSize, 5, 2000, 256, 10, Path.of("data", "journal"), 2000);
+      this(url, embeddedDataDir, poolSize, 5, 2000, 256, 10, Path.of("data", "journal"), 1000);
     }
   }
 
@@ -525,7 +525,7 @@ public record RingbackConfig(
         db.integer("max-waiting", 256, 1, 100_000),
         db.integer("statement-timeout-seconds", 10, 1, 3600),
         Path.of(db.string("journal-dir", "data/journal")),
-        db.integer("write-deadline-millis", 2000, 100, 12_000));
+        db.integer("write-deadline-millis", 1000, 100, 12_000));
     db.rejectUnknownKeys();
 
     ConfigNode tw = root.child("twilio");

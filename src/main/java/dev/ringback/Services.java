@@ -1,5 +1,6 @@
 package dev.ringback;
 
+import dev.ringback.app.Triggers;
 import dev.ringback.dialer.Telephony;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
@@ -28,6 +29,7 @@ import java.util.Map;
  * @param lineKeys the default business's line ids to their database keys
  * @param adminTokenSha256 hash of the default business's admin bearer token, the server admin's
  * @param businesses every business served, the default one first
+ * @param triggers where every webhook that may lead to a callback is written
  */
 public record Services(
     RingbackConfig config,
@@ -50,7 +52,8 @@ public record Services(
     long businessId,
     Map<String, Long> lineKeys,
     byte[] adminTokenSha256,
-    Businesses businesses) {
+    Businesses businesses,
+    Triggers triggers) {
 
   public long lineKey(Line line) {
     return lineKeys.get(line.id());

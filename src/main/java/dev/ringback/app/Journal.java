@@ -126,6 +126,11 @@ public final class Journal implements AutoCloseable {
     return done;
   }
 
+  /** Where records the database refuses for good are set aside, for a person to read. */
+  public Path setAsideFile() {
+    return dir.resolve("set-aside.log");
+  }
+
   /** Whether records wait to be read back, or to be written: new records then go behind them, in order. */
   public boolean holdsRecords() {
     synchronized (lock) {

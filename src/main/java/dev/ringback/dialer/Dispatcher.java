@@ -57,6 +57,10 @@ public final class Dispatcher extends VerticleBase {
   private boolean again;
   private boolean stopped;
   private PgConnection listener;
+  /** Whether the last pass, or the last attempt to LISTEN, failed: an outage is logged once, not at every poll. */
+  private boolean passesFailing;
+  private boolean watchFailing;
+  private boolean listenFailing;
   private final StatusWatchdog watchdog;
   /** Placed calls are recorded in groups: under load, one statement for the calls placed during the last one. */
   private final GroupWrite<DialStore.Placement, Void> placedCalls;
@@ -148,8 +152,17 @@ public final class Dispatcher extends VerticleBase {
     }
     watching = true;
     watchdog.pass()
-        .onFailure(e -> LOG.warn("Looking up unfinished calls failed: {}", e.getMessage()))
-        .onComplete(v -> watching = false);
+        .onComplete(done -> {
+          watching = false;
+          if (done.failed() && !watchFailing) {
+            watchFailing = true;
+            LOG.warn("Looking up unfinished calls failed: {}; trying again at each poll", done.cause().getMessage());
+          } else if (done.failed()) {
+            LOG.debug("Looking up unfinished calls failed again: {}", done.cause().getMessage());
+          } else {
+            watchFailing = false;
+          }
+        });
   }
 
   /**
@@ -214,7 +227,18 @@ public final class Dispatcher extends VerticleBase {
     reconcileDue = false;
     settled
         .compose(v -> dialDue())
-        .onFailure(e -> LOG.warn("Dispatcher pass failed: {}", e.getMessage()))
+        .onComplete(done -> {
+          // An outage fails every pass: its first failure is worth a line, the rest only at DEBUG.
+          if (done.failed() && !passesFailing) {
+            passesFailing = true;
+            LOG.warn("Dispatcher pass failed: {}; trying again at each poll", done.cause().getMessage());
+          } else if (done.failed()) {
+            LOG.debug("Dispatcher pass failed again: {}", done.cause().getMessage());
+          } else if (passesFailing) {
+            passesFailing = false;
+            LOG.info("Dispatcher passes succeed again");
+          }
+        })
         .onComplete(v -> {
           running = false;
           if (again) {
@@ -410,12 +434,18 @@ public final class Dispatcher extends VerticleBase {
               .compose(v -> conn.query("LISTEN " + BUSINESSES_CHANNEL).execute())
               // Changes made while not listening are picked up now.
               .onSuccess(v -> {
+                listenFailing = false;
                 vertx.eventBus().publish(LINES_CHANGED, "");
                 vertx.eventBus().publish(BUSINESSES_CHANGED, "");
               });
         })
         .onFailure(e -> {
-          LOG.warn("Cannot LISTEN for due callbacks ({}); polling every {} ms meanwhile", e.getMessage(), config.pollMillis());
+          if (!listenFailing) {
+            listenFailing = true;
+            LOG.warn("Cannot LISTEN for due callbacks ({}); polling every {} ms meanwhile", e.getMessage(), config.pollMillis());
+          } else {
+            LOG.debug("Cannot LISTEN for due callbacks yet: {}", e.getMessage());
+          }
           vertx.setTimer(5000, t -> listen());
         });
   }

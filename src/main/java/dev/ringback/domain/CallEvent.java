@@ -22,4 +22,12 @@ public record CallEvent(
   public boolean isChildLeg() {
     return parentCallSid != null && !parentCallSid.isEmpty();
   }
+
+  /**
+   * Whether it does more to an inbound call than be kept: an agent's leg answered (the caller got
+   * through), or the call ended (it may be missed, abandoned or dropped).
+   */
+  public boolean changesTheCall() {
+    return isChildLeg() ? status.isAnswer() : status.isFinal();
+  }
 }

@@ -97,15 +97,19 @@ final class Failures {
     if (failure == null && ctx.statusCode() >= 400) {
       return new Outcome(ctx.statusCode(), reason(ctx.statusCode()));
     }
-    if (dev.ringback.store.DatabaseFailures.isBusy(failure)) {
-      // Past capacity: expected under load, counted by the HTTP metrics' 503s; one line each would flood the log.
-      LOG.debug("{} {}: the database is busy: {}", ctx.request().method(), ctx.request().path(), failure.toString());
-      ctx.response().putHeader("Retry-After", "1");
-      return new Outcome(503, "the database is busy; try again shortly");
+    if (failure instanceof dev.ringback.app.Triggers.NotKept) {
+      LOG.error("{} {} failed: {}", ctx.request().method(), ctx.request().path(), failure.getMessage());
+      return new Outcome(503, "the request could not be stored; try again shortly");
     }
     if (dev.ringback.store.DatabaseFailures.isDown(failure)) {
       LOG.error("{} {} failed: the database is unavailable: {}", ctx.request().method(), ctx.request().path(), failure.toString());
       return new Outcome(503, "the database is unavailable; try again shortly");
+    }
+    if (dev.ringback.store.DatabaseFailures.isUnavailable(failure)) {
+      // Past capacity: expected under load, counted by the HTTP metrics' 503s; one line each would flood the log.
+      LOG.debug("{} {}: the database is busy: {}", ctx.request().method(), ctx.request().path(), failure.toString());
+      ctx.response().putHeader("Retry-After", "1");
+      return new Outcome(503, "the database is busy; try again shortly");
     }
     LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
     return new Outcome(500, "internal error");

@@ -48,7 +48,10 @@ public final class Operations {
     health(ctx, admin);
   }
 
-  /** 200 when the database answers ("degraded" while Twilio is failing), 503 naming what is down. */
+  /**
+   * 200 when the database answers ("degraded" while Twilio is failing, or while the journal still
+   * holds triggers the database has not taken), 503 naming what is down.
+   */
   void health(RoutingContext ctx) {
     health(ctx, true);
   }
@@ -61,12 +64,14 @@ public final class Operations {
           var degraded = services.businesses().all().stream()
               .flatMap(b -> b.telephony().degraded().map(why -> b.isDefault() ? why : "business " + b.slug() + ": " + why).stream())
               .findFirst();
+          long waiting = services.triggers().backlog();
           JsonObject checks = new JsonObject()
               .put("database", result.succeeded() ? "up" : "down: " + result.cause().getMessage())
-              .put("telephony", services.telephony().name() + degraded.map(why -> " degraded: " + why).orElse(" up"));
+              .put("telephony", services.telephony().name() + degraded.map(why -> " degraded: " + why).orElse(" up"))
+              .put("journal", waiting == 0 ? "empty" : waiting + " trigger(s) waiting to be written to the database");
           boolean up = result.succeeded();
           // A failing telephony provider fails every instance alike: report it, but keep taking webhooks.
-          String status = !up ? "down" : degraded.isPresent() ? "degraded" : "up";
+          String status = !up ? "down" : degraded.isPresent() || waiting > 0 ? "degraded" : "up";
           JsonObject body = new JsonObject().put("status", status);
           Responses.json(ctx, up ? 200 : 503, detailed ? body.put("checks", checks) : body);
         });

@@ -1,11 +1,13 @@
 package dev.ringback.http;
 
 import dev.ringback.Business;
+import dev.ringback.app.Trigger;
 import dev.ringback.RingbackConfig;
 import dev.ringback.Services;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.Order;
 import dev.ringback.domain.PhoneNumbers;
+import dev.ringback.store.OrderStore;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -217,13 +219,19 @@ final class OrderWebhooks {
     Line line = line(ctx, business, source, order);
     Optional<String> phone = order.callablePhone(services.phoneNumbers());
     Instant received = services.clock().instant();
-    services.orders().record(business.id(), order, phone, business.lineKey(line), received)
-        .onSuccess(recorded -> {
-          services.metrics().order(business.slug(), source, recorded.result());
-          recorded.callback().filter(c -> c.created())
-              .ifPresent(c -> services.metrics().callbackScheduled(c.business(), c.trigger(), c.line()));
-          LOG.info("order {}{} {} ({}) for {} -> {}{}", source, business.isDefault() ? "" : " (" + business.slug() + ")", order.orderId(), order.displayNumber() == null ? "-" : order.displayNumber(),
-              phone.map(PhoneNumbers::mask).orElse("no callable number"), recorded.result(),
+    services.triggers().order(new Trigger.OrderPlaced(business.id(), order, phone.orElse(null), business.lineKey(line), received))
+        .onSuccess(outcome -> {
+          String who = source + (business.isDefault() ? "" : " (" + business.slug() + ")") + " " + order.orderId() + " ("
+              + (order.displayNumber() == null ? "-" : order.displayNumber()) + ") for "
+              + phone.map(PhoneNumbers::mask).orElse("no callable number");
+          if (outcome.journalled()) {
+            // Stored on this server's disk; its callback is scheduled as soon as the database takes it.
+            LOG.info("order {} -> kept in the journal", who);
+            Responses.json(ctx, 202, new JsonObject().put("result", "accepted"));
+            return;
+          }
+          OrderStore.Recorded recorded = outcome.written();
+          LOG.info("order {} -> {}{}", who, recorded.result(),
               recorded.callback().map(c -> ", callback #" + c.id() + " on line " + line.id() + " due " + c.dueAt()).orElse(""));
           JsonObject answer = new JsonObject().put("result", recorded.result());
           recorded.callback().ifPresent(c -> answer.put("callback_id", c.id()).put("due_at", c.dueAt().toString()));

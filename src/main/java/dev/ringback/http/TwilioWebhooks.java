@@ -14,6 +14,8 @@ import dev.ringback.domain.TimeZones;
 import dev.ringback.store.CallStore;
 import dev.ringback.store.CallbackStore;
 import dev.ringback.store.OrderStore;
+import dev.ringback.app.Trigger;
+import dev.ringback.app.Triggers;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
@@ -23,6 +25,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +45,12 @@ final class TwilioWebhooks {
   private static final java.time.format.DateTimeFormatter CLOCK_TIME = java.time.format.DateTimeFormatter.ofPattern("HH:mm");
 
   private static final String BUSINESS = "ringback.business";
+  /**
+   * How long /twilio/voice waits for the caller's name and the agents' presence: the caller must
+   * hear the greeting within 2 s however slow the database is (with the call's record, which has
+   * the trigger deadline, this stays under it).
+   */
+  private static final long LOOKUP_MILLIS = 500;
 
   private final Services services;
   private final FeedbackWebhooks feedback;
@@ -188,9 +197,11 @@ final class TwilioWebhooks {
     Future<Optional<Customer>> customer = caller
         .map(phone -> services.customers().findByPhone(business.id(), phone))
         .orElse(Future.succeededFuture(Optional.empty()))
-        // A caller must never be cut off because the database is slow or down.
+        // A caller must never be cut off or kept waiting because the database is slow or down.
+        .timeout(LOOKUP_MILLIS, TimeUnit.MILLISECONDS)
         .recover(e -> {
-          LOG.error("voice CallSid={}: customer lookup failed, greeting without a name: {}", callSid, e.getMessage());
+          // The database's trouble is logged where it is noticed first; each call says "greeted generically".
+          LOG.debug("voice CallSid={}: customer lookup failed, greeting without a name: {}", callSid, e.getMessage());
           return Future.succeededFuture(Optional.empty());
         });
     if (!business.hours().of(line.get()).isOpen(arrivedAt)) {
@@ -199,10 +210,11 @@ final class TwilioWebhooks {
     }
     Future<Ring> ring = whomToRing(business, line.get());
     Future.all(customer, ring).map(v -> customer.result())
-        .compose(known -> services.calls()
-            .recordInbound(business.id(), business.lineKey(line.get()), callSid, from, caller.orElse(null), line.get().number(),
-                known.map(Customer::id).orElse(null), arrivedAt)
+        .compose(known -> services.triggers()
+            .inbound(new Trigger.Inbound(business.id(), business.lineKey(line.get()), callSid, from, caller.orElse(null),
+                line.get().number(), known.map(Customer::id).orElse(null), arrivedAt))
             .recover(e -> {
+              // Neither the database nor the journal took it: the <Dial> action records the call later.
               LOG.error("voice CallSid={}: could not record the call: {}", callSid, e.getMessage());
               return Future.succeededFuture();
             })
@@ -229,15 +241,15 @@ final class TwilioWebhooks {
   private void afterHours(RoutingContext ctx, Business business, String callSid, Line line, String from, Optional<String> caller,
                           Future<Optional<Customer>> customer, Instant arrivedAt) {
     Instant opening = business.hours().of(line).nextOpening(arrivedAt).orElse(null);
-    customer.compose(known -> services.calls()
-            .recordAfterHours(business.id(), business.lineKey(line), callSid, from, caller.orElse(null), line.number(),
+    customer.compose(known -> services.triggers()
+            .afterHours(new Trigger.AfterHours(business.id(), business.lineKey(line), callSid, from, caller.orElse(null), line.number(),
                 known.map(Customer::id).orElse(null), known.map(Customer::tier).orElse(Customer.Tier.STANDARD), arrivedAt, opening,
-                afterHoursSpread(business, line))
-            .onSuccess(scheduled -> scheduled.filter(CallbackStore.Scheduled::created)
-                .ifPresent(sc -> services.metrics().callbackScheduled(sc.business(), sc.trigger(), sc.line())))
-            .map(scheduled -> {
+                afterHoursSpread(business, line)))
+            .map(outcome -> {
+              Optional<CallbackStore.Scheduled> scheduled = outcome.value().flatMap(s -> s);
               LOG.info("voice CallSid={} line={} from={} -> after hours: message and voicemail, {}", callSid, line.id(),
-                  PhoneNumbers.mask(from), scheduled.map(sc -> "callback #" + sc.id() + " due " + sc.dueAt()).orElse("no callback"));
+                  PhoneNumbers.mask(from), outcome.journalled() ? "kept in the journal for its callback"
+                      : scheduled.map(sc -> "callback #" + sc.id() + " due " + sc.dueAt()).orElse("no callback"));
               return scheduled.map(CallbackStore.Scheduled::id).orElse(null);
             })
             .recover(e -> {
@@ -268,18 +280,16 @@ final class TwilioWebhooks {
       return;
     }
     Optional<Line> line = services.phoneNumbers().normalize(form.get("To")).flatMap(business::lineByNumber);
-    boolean callable = services.phoneNumbers().normalize(form.get("From")).isPresent();
+    Optional<String> caller = services.phoneNumbers().normalize(form.get("From"));
+    boolean callable = caller.isPresent();
     // Rung nobody because no registered agent was available: a person calls back, not the dialler.
     boolean nobodyAvailable = "available".equals(ctx.request().getParam("nobody"));
-    services.calls().recordDialStatus(business.id(), callSid, dialStatus, services.clock().instant(), nobodyAvailable)
-        .onSuccess(scheduled -> scheduled.filter(CallbackStore.Scheduled::created)
-            .ifPresent(s -> services.metrics().callbackScheduled(s.business(), s.trigger(), s.line())))
-        .recover(e -> {
-          // The caller still hears the promise: a missed call will also be found when the call ends.
-          LOG.error("dial CallSid={}: could not record the dial status: {}", callSid, e.getMessage());
-          return Future.succeededFuture(Optional.empty());
-        })
-        .onSuccess(scheduled -> {
+    CallStore.DialedCall call = line.map(l -> new CallStore.DialedCall(business.lineKey(l),
+        caller.orElse(Optional.ofNullable(form.get("From")).orElse("unknown")), caller.orElse(null), l.number())).orElse(null);
+    Trigger.DialEnded ended = new Trigger.DialEnded(business.id(), callSid, dialStatus, services.clock().instant(), nobodyAvailable, call);
+    services.triggers().dialEnded(ended)
+        .onSuccess(outcome -> {
+          Optional<CallbackStore.Scheduled> scheduled = outcome.value().flatMap(s -> s);
           if (InboundCalls.dialAnswered(dialStatus)) {
             LOG.info("dial CallSid={} DialCallStatus={} -> conversation over", callSid, dialStatus);
             Future<TwimlElement> next = line.isPresent() && services.config().feedback().afterInbound()
@@ -293,14 +303,15 @@ final class TwilioWebhooks {
             Responses.twiml(ctx, 200, Twiml.notAnswered(line.get()));
           } else {
             LOG.info("dial CallSid={} DialCallStatus={} -> callback {}, voicemail offered", callSid, dialStatus,
-                scheduled.map(s -> "#" + s.id() + " due " + s.dueAt()).orElse("already promised"));
+                outcome.journalled() ? "kept in the journal" : scheduled.map(s -> "#" + s.id() + " due " + s.dueAt()).orElse("already promised"));
             var callbacks = services.config().callbacks();
             // A Twilio retry finds the dial status set and no callback to name: its URLs go without one.
             Long promised = scheduled.map(CallbackStore.Scheduled::id).orElse(null);
             Responses.twiml(ctx, 200, Twiml.missed(line.get(), callbacks.promiseMinutes(), callbacks.voicemailMaxSeconds(),
                 url(business, forCallback(RECORDING, promised)), url(business, forCallback(WHEN, promised))));
           }
-        });
+        })
+        .onFailure(ctx::fail);
   }
 
   /** The agents did not take a callback the customer answered: tell them, and try again later. */
@@ -314,7 +325,7 @@ final class TwilioWebhooks {
       next.onSuccess(twiml -> Responses.twiml(ctx, 200, twiml));
       return;
     }
-    services.callbacks().markNoAgent(business.id(), callbackId, callSid)
+    services.triggers().noAgent(new Trigger.NoAgent(business.id(), callbackId, callSid))
         .onSuccess(v -> {
           LOG.info("dial CallSid={} (callback) DialCallStatus={} -> no agent took it; the callback will be retried", callSid, dialStatus);
           Responses.twiml(ctx, 200, Twiml.noAgent());
@@ -396,6 +407,7 @@ final class TwilioWebhooks {
   private Future<Ring> whomToRing(Business business, Line line) {
     return services.agents().staff(business.lineKey(line))
         .map(staff -> staff.registered() ? new Ring(true, staff.available()) : new Ring(false, line.agents()))
+        .timeout(LOOKUP_MILLIS, TimeUnit.MILLISECONDS)
         .recover(e -> Future.succeededFuture(new Ring(false, line.agents())));
   }
 
@@ -601,13 +613,14 @@ final class TwilioWebhooks {
     String status = blankToNull(form.get("RecordingStatus"));
     boolean offered = url != null && (status == null || status.equals("completed"));
     boolean usable = offered && RecordingUrls.isTwilioMedia(url);
-    Future<Boolean> attached = usable ? services.calls().attachRecording(business.id(), callSid, callbackId, url)
-        : Future.succeededFuture(false);
-    attached.onSuccess(found -> {
+    Future<Triggers.Outcome<Boolean>> attached = usable
+        ? services.triggers().recording(new Trigger.Recording(business.id(), callSid, callbackId, url))
+        : Future.succeededFuture(new Triggers.Outcome<>(false, false));
+    attached.onSuccess(outcome -> {
       LOG.info("recording CallSid={} callback={} RecordingStatus={} -> {}", callSid, callbackId == null ? "-" : "#" + callbackId,
           status == null ? "-" : status, !offered ? "nothing to attach"
               : !usable ? "not stored: RecordingUrl is not on Twilio's media hosts (https, api.twilio.com or a regional api host)"
-              : found ? "attached to the callback" : "kept with the call");
+              : outcome.journalled() ? "kept in the journal" : outcome.written() ? "attached to the callback" : "kept with the call");
       // Only the <Record> action is heard by the caller; the status callback gets an empty document.
       Responses.twiml(ctx, 200, status == null ? Twiml.voicemailThanks() : Twiml.empty());
     }).onFailure(ctx::fail);
@@ -632,45 +645,18 @@ final class TwilioWebhooks {
         blankToNull(form.get("To")),
         integer(form.get("CallDuration")),
         blankToNull(form.get("AnsweredBy")));
-    services.calls().apply(event, callbackParam(ctx), business.id())
-        // An event seen before changed nothing, so it changes no agent's presence either.
-        .compose(applied -> applied.duplicate() ? Future.succeededFuture(applied) : presence(business, event).map(applied))
-        .onSuccess(applied -> {
-          services.metrics().record(applied);
+    services.triggers().status(new Trigger.Status(business.id(), event, callbackParam(ctx)))
+        .onSuccess(outcome -> {
+          String what = outcome.journalled() ? "kept in the journal" : describe(outcome.written());
           // A call sends several events; its outcome is worth a line at INFO, the steps before it at DEBUG.
           if (status.isFinal()) {
-            LOG.info("status CallSid={} CallStatus={} -> {}", callSid, status.value(), describe(applied));
+            LOG.info("status CallSid={} CallStatus={} -> {}", callSid, status.value(), what);
           } else if (LOG.isDebugEnabled()) {
-            LOG.debug("status CallSid={} CallStatus={} -> {}", callSid, status.value(), describe(applied));
+            LOG.debug("status CallSid={} CallStatus={} -> {}", callSid, status.value(), what);
           }
           Responses.twiml(ctx, 200, Twiml.empty());
         })
         .onFailure(ctx::fail);
-  }
-
-  /**
-   * An agent's leg answered: the agent is busy on that call; it ended: available again. Agents
-   * who set their presence meanwhile keep it. Presence is never worth failing the event for.
-   */
-  private Future<Void> presence(Business business, CallEvent event) {
-    boolean toSomeone = event.isChildLeg() || "outbound-api".equals(event.direction());
-    if (!toSomeone || event.to() == null || !(event.status().isAnswer() || event.status().isFinal())) {
-      return Future.succeededFuture();
-    }
-    String contact = Line.isSipUri(event.to()) ? event.to().split(";", 2)[0]
-        : services.phoneNumbers().normalize(event.to()).orElse(event.to());
-    Future<Boolean> changed = event.status().isAnswer()
-        ? services.agents().busyOnCall(business.id(), contact, event.callSid())
-        : services.agents().callEnded(business.id(), contact, event.callSid());
-    return changed.<Void>map(c -> {
-      if (c) {
-        LOG.info("agent {} is {}", PhoneNumbers.mask(contact), event.status().isAnswer() ? "busy on call " + event.callSid() : "available again");
-      }
-      return null;
-    }).recover(e -> {
-      LOG.warn("presence after {} of {} not updated: {}", event.status().value(), event.callSid(), e.getMessage());
-      return Future.succeededFuture();
-    });
   }
 
   private static long requiredCallbackParam(RoutingContext ctx) {

@@ -288,7 +288,6 @@ public final class RingbackMetrics {
         .register(registry);
   }
 
-  /** 1 while a business's requests to the telephony provider are held back by its circuit breaker. */
   /** What the HTTP server holds in memory of request bodies now, against {@code http.max-buffered-bytes}. */
   public void bufferedRequestBytes(java.util.function.LongSupplier bytes) {
     Gauge.builder("ringback.http.buffered.bytes", () -> bytes.getAsLong())
@@ -297,6 +296,32 @@ public final class RingbackMetrics {
         .register(registry);
   }
 
+  /** Triggers waiting in the journal to be written to the database. */
+  public void journalBacklog(java.util.function.LongSupplier records) {
+    Gauge.builder("ringback.journal.records", () -> records.getAsLong())
+        .description("Triggers kept in the local journal because the database could not take them in time, not yet written there")
+        .register(registry);
+  }
+
+  /** A trigger went to the journal (kinds: inbound, after_hours, dial, status, recording, no_agent, order). */
+  public void journalled(String kind) {
+    Counter.builder("ringback.journal.kept").description("Triggers kept in the journal because the database could not take them in time")
+        .tag("kind", kind).register(registry).increment();
+  }
+
+  /** A trigger of the journal was written to the database. */
+  public void journalReplayed(String kind) {
+    Counter.builder("ringback.journal.written").description("Triggers of the journal written to the database")
+        .tag("kind", kind).register(registry).increment();
+  }
+
+  /** A record of the journal the database refused for good, set aside for a person to read. */
+  public void journalSetAside() {
+    Counter.builder("ringback.journal.set.aside").description("Journal records the database refused for good, set aside in set-aside.log")
+        .register(registry).increment();
+  }
+
+  /** 1 while a business's requests to the telephony provider are held back by its circuit breaker. */
   public void telephonyCircuit(String business, java.util.function.BooleanSupplier open) {
     if (!circuits.add(business)) {
       return;

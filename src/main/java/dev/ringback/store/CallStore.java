@@ -22,9 +22,11 @@ import java.util.Optional;
  * Twilio retries and reorders, and each guard below is the one row update that may happen once.
  */
 public final class CallStore {
+  /** The customer, when the caller did not say ($7 null: the lookup failed or was cut short), is found here. */
   static final String INSERT_INBOUND = """
       INSERT INTO calls (business_id, line_id, call_sid, direction, from_number, caller_phone, to_number, customer_id, arrived_at)
-      VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, $8)
+      VALUES ($1, $2, $3, 'inbound', $4, $5, $6,
+              COALESCE($7, (SELECT id FROM customers WHERE business_id = $1 AND phone = $5)), $8)
       ON CONFLICT (call_sid) DO NOTHING""";
   /** What a trigger needs to know about the call, including the caller's tier. */
   private static final String CALL_FACTS = "c.business_id, c.line_id, c.caller_phone, c.customer_id, c.direction, "
@@ -141,8 +143,9 @@ public final class CallStore {
   static final String INSERT_AFTER_HOURS = """
       INSERT INTO calls (business_id, line_id, call_sid, direction, from_number, caller_phone, to_number, customer_id, arrived_at,
                          dial_status)
-      VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, $8, 'after_hours')
-      ON CONFLICT (call_sid) DO NOTHING RETURNING id""";
+      VALUES ($1, $2, $3, 'inbound', $4, $5, $6, COALESCE($7, (SELECT id FROM customers WHERE business_id = $1 AND phone = $5)), $8,
+              'after_hours')
+      ON CONFLICT (call_sid) DO NOTHING RETURNING id, customer_id""";
   /**
    * Callers of one night are spread over the first minutes after the opening, in order of
    * arrival: each after-hours callback is due one interval after the last one for that opening,
@@ -181,21 +184,33 @@ public final class CallStore {
               : conn.preparedQuery(AFTER_HOURS_SLOT).execute(Tuple.of(lineId, Rows.timestamp(opening),
                       (double) spread.secondsPerAgent(), spread.minimumSeconds(), spread.configuredAgents()))
                   .map(rows -> Rows.instant(rows.iterator().next().getOffsetDateTime("due")));
-          return due.compose(at -> CallbackStore.schedule(conn, new CallbackStore.Trigger(businessId, lineId, callerPhone, customerId,
+          Long customer = inserted.iterator().next().getLong("customer_id");
+          return due.compose(at -> CallbackStore.schedule(conn, new CallbackStore.Trigger(businessId, lineId, callerPhone, customer,
                   CallbackPolicy.AFTER_HOURS, callSid, arrivedAt, at, policy.priority(CallbackPolicy.AFTER_HOURS, tier), null)))
               .map(Optional::of);
         }));
   }
 
-  /** Records how the {@code <Dial>} ended, once; agents not answering schedules a "missed" callback. */
   /**
+   * What a {@code <Dial>} action tells of its call: enough to record the call when its arrival
+   * never was (the database could not take it then, or another instance kept it in its journal).
+   */
+  public record DialedCall(long lineId, String from, String callerPhone, String to) {}
+
+  /**
+   * Records how the {@code <Dial>} ended, once; agents not answering schedules a "missed" callback.
+   *
    * @param businessId the business whose webhook it is: a call of another business is not touched
    * @param nobodyAvailable the line's registered agents were all busy or offline: on a staffed
    *     line the callback goes straight to the agent queue
+   * @param call the call as the action tells it, or null when it is not on one of the business's lines
    */
   public Future<Optional<CallbackStore.Scheduled>> recordDialStatus(long businessId, String callSid, String dialStatus, Instant now,
-                                                                    boolean nobodyAvailable) {
-    return pool.withTransaction(conn -> conn.preparedQuery(SET_DIAL_STATUS).execute(Tuple.of(callSid, dialStatus, businessId))
+                                                                    boolean nobodyAvailable, DialedCall call) {
+    return pool.withTransaction(conn -> (call == null ? Future.<Void>succeededFuture() : conn.preparedQuery(INSERT_INBOUND)
+            .execute(Tuple.from(new Object[] {businessId, call.lineId(), callSid, call.from(), call.callerPhone(), call.to(), null,
+                Rows.timestamp(now)})).<Void>mapEmpty())
+        .compose(v -> conn.preparedQuery(SET_DIAL_STATUS).execute(Tuple.of(callSid, dialStatus, businessId)))
         .compose(rows -> {
           if (rows.size() == 0 || !InboundCalls.dialNotAnswered(dialStatus)) {
             return Future.succeededFuture(Optional.empty());
@@ -227,7 +242,7 @@ public final class CallStore {
    * @param businessId the business whose webhook (signature or configuration) brought the event
    */
   public Future<Applied> apply(CallEvent event, Long callbackId, long businessId) {
-    if (callbackId == null && !changesTheCall(event)) {
+    if (callbackId == null && !event.changesTheCall()) {
       // Most events are only kept (a call's initiated, ringing, in-progress): no transaction, and
       // under load one statement for all the events that came in while the last one ran.
       Kept kept = new Kept(businessId, event);
@@ -286,10 +301,6 @@ public final class CallStore {
     });
   }
 
-  /** Whether {@link #applyNew} does more than keep the event: an agent's leg answered, or a call ended. */
-  private static boolean changesTheCall(CallEvent event) {
-    return event.isChildLeg() ? event.status().isAnswer() : event.status().isFinal();
-  }
 
   private Future<Applied> applyCallbackLeg(SqlConnection conn, CallEvent event, long callbackId, long businessId) {
     return conn.preparedQuery(ATTEMPT_OF_EVENT).execute(Tuple.of(callbackId, event.callSid(), businessId)).compose(rows -> {

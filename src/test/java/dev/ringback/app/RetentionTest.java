@@ -38,11 +38,12 @@ class RetentionTest {
 
   /** Call events and recordings on either side of the limits; the events older than 30 days are more than a batch. */
   static void seed(TestDatabase db, TwilioStandIn twilio, int oldEvents) {
-    db.query("INSERT INTO call_events (call_sid, call_status, received_at, from_number, to_number) "
-        + "SELECT 'CAold' || n, 'completed', now() - interval '31 days', '+14155550811', '+14155550100' "
-        + "FROM generate_series(1, ?) n", oldEvents);
-    db.query("INSERT INTO call_events (call_sid, call_status, received_at, from_number, to_number) "
-        + "SELECT 'CAyoung' || n, 'completed', now() - interval '29 days', '+14155550812', '+14155550100' FROM generate_series(1, 3) n");
+    db.query("INSERT INTO call_events (business_id, call_sid, call_status, received_at, from_number, to_number) "
+        + "SELECT (SELECT id FROM businesses WHERE slug = 'default'), 'CAold' || n, 'completed', now() - interval '31 days', "
+        + "'+14155550811', '+14155550100' FROM generate_series(1, ?) n", oldEvents);
+    db.query("INSERT INTO call_events (business_id, call_sid, call_status, received_at, from_number, to_number) "
+        + "SELECT (SELECT id FROM businesses WHERE slug = 'default'), 'CAyoung' || n, 'completed', now() - interval '29 days', "
+        + "'+14155550812', '+14155550100' FROM generate_series(1, 3) n");
     insertCall(db, "CAoldcall", "+14155550821", "61 days", url(OLD_RECORDING));
     insertCall(db, "CAyoungcall", "+14155550822", "59 days", url(YOUNG_RECORDING));
     insertCall(db, "CAplaincall", "+14155550823", "90 days", null);

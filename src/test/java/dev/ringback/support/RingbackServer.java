@@ -131,6 +131,11 @@ public final class RingbackServer implements AutoCloseable {
     try {
       Path file = Files.createTempFile("ringback", ".yaml");
       Files.writeString(file, yaml);
+      if (!environment.containsKey("RINGBACK_JOURNAL_DIR") && !yaml.contains("journal-dir")) {
+        // One journal per server: several run in this JVM, some at once.
+        environment = new HashMap<>(environment);
+        environment.put("RINGBACK_JOURNAL_DIR", Files.createTempDirectory("ringback-journal").toString());
+      }
       RingbackConfig config = RingbackConfig.load(file, environment);
       if (!yaml.contains("allowed-hours")) {
         // Tests that are not about quiet hours must not depend on the time of day they run at.

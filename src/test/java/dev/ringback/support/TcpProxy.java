@@ -12,13 +12,16 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP relay to a local port that can be cut and restored, for outages without stopping the
- * server behind it: cut() drops every open connection and refuses new ones until restore().
+ * server behind it: cut() drops every open connection and refuses new ones until restore();
+ * freeze() holds every byte in both directions until thaw(), as a server stopped with SIGSTOP
+ * does (connections stay open, nothing is answered).
  */
 public final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
   private final int target;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean cut;
+  private boolean frozen;
 
   private TcpProxy(int target) throws IOException {
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -50,8 +53,24 @@ public final class TcpProxy implements AutoCloseable {
     cut = false;
   }
 
+  public synchronized void freeze() {
+    frozen = true;
+  }
+
+  public synchronized void thaw() {
+    frozen = false;
+    notifyAll();
+  }
+
+  private synchronized void awaitThaw() throws InterruptedException {
+    while (frozen) {
+      wait();
+    }
+  }
+
   @Override
   public void close() {
+    thaw();
     cut();
     closeQuietly(server);
   }
@@ -78,7 +97,14 @@ public final class TcpProxy implements AutoCloseable {
   private void pump(Socket from, Socket to) {
     Thread thread = new Thread(() -> {
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        in.transferTo(out);
+        byte[] buffer = new byte[8192];
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+          awaitThaw();
+          out.write(buffer, 0, n);
+          out.flush();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       } catch (IOException e) {
         // one side went away
       } finally {

@@ -1,0 +1,378 @@
+package dev.ringback.app;
+
+import dev.ringback.domain.CallEvent;
+import dev.ringback.domain.Line;
+import dev.ringback.domain.PhoneNumbers;
+import dev.ringback.metrics.RingbackMetrics;
+import dev.ringback.store.AgentStore;
+import dev.ringback.store.CallStore;
+import dev.ringback.store.CallbackStore;
+import dev.ringback.store.DatabaseFailures;
+import dev.ringback.store.OrderStore;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every webhook that may lead to a callback is written here, so that no caller told "we will
+ * call you back" is forgotten. It goes to the database; when the database cannot take it within
+ * the deadline (down, frozen, or past capacity), it goes to the journal on local disk instead,
+ * and the webhook is answered once it is there. While the journal holds records, new triggers
+ * go behind them, so a call's events keep their order. The journal is written to the database,
+ * in order, as soon as the database takes it again; each write is idempotent, so a record
+ * written twice (a write that finished after its deadline) changes nothing the second time.
+ *
+ * <p>What each trigger means for the callback queue stays in the stores; the follow-ups (metrics,
+ * agents' presence) are applied here, once, whichever way the trigger came.
+ */
+public final class Triggers implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Triggers.class);
+  private static final int REPLAY_BATCH = 200;
+  private static final long REPLAY_PAUSE_MILLIS = 1000;
+  private static final long REPLAY_MAX_PAUSE_MILLIS = 5_000;
+
+  /**
+   * What became of a trigger: written to the database, with what that did ({@code written}), or
+   * kept in the journal to be written later ({@code journalled}; nothing is known of its effect yet).
+   */
+  public record Outcome<T>(T written, boolean journalled) {
+    public Optional<T> value() {
+      return Optional.ofNullable(written);
+    }
+  }
+
+  /** Neither the database nor the journal took a trigger: nothing may promise its callback. */
+  public static final class NotKept extends RuntimeException {
+    NotKept(Throwable database, Throwable journal) {
+      super("neither the database (" + (database == null ? "the journal holds earlier triggers" : describe(database))
+          + ") nor the journal (" + describe(journal) + ") took the trigger", journal);
+    }
+  }
+
+  private final Vertx vertx;
+  private final Journal journal;
+  private final CallStore calls;
+  private final CallbackStore callbacks;
+  private final OrderStore orders;
+  private final AgentStore agents;
+  private final PhoneNumbers phoneNumbers;
+  private final RingbackMetrics metrics;
+  private final LongFunction<String> businessSlug;
+  private final long deadlineMillis;
+  private Context context;
+  // The replay's state: touched only on {@link #context}.
+  private Journal.Position cursor;
+  private boolean replaying;
+  private long pause = REPLAY_PAUSE_MILLIS;
+  /** While the database keeps failing, the next replay waits until then (System.nanoTime). */
+  private long notBefore;
+  private boolean failing;
+  private long periodic = -1;
+  private volatile boolean journalling;
+  private volatile boolean closed;
+
+  /**
+   * @param businessSlug a business's slug by its id, for the metrics' labels
+   * @param deadlineMillis how long a write may take before the trigger goes to the journal
+   */
+  public Triggers(Vertx vertx, Journal journal, CallStore calls, CallbackStore callbacks, OrderStore orders, AgentStore agents,
+                  PhoneNumbers phoneNumbers, RingbackMetrics metrics, LongFunction<String> businessSlug, long deadlineMillis) {
+    this.vertx = vertx;
+    this.journal = journal;
+    this.calls = calls;
+    this.callbacks = callbacks;
+    this.orders = orders;
+    this.agents = agents;
+    this.phoneNumbers = phoneNumbers;
+    this.metrics = metrics;
+    this.businessSlug = businessSlug;
+    this.deadlineMillis = deadlineMillis;
+  }
+
+  /** Starts writing the journal to the database: what an earlier process left, and what comes. */
+  public void start() {
+    context = vertx.getOrCreateContext();
+    context.runOnContext(v -> {
+      cursor = journal.start();
+      // A safety net: a replay is also started whenever a record is kept.
+      periodic = vertx.setPeriodic(REPLAY_PAUSE_MILLIS, id -> replay());
+      replay();
+    });
+  }
+
+  /** Records waiting in the journal to be written to the database. */
+  public long backlog() {
+    return journal.backlog();
+  }
+
+  public Future<Outcome<Void>> inbound(Trigger.Inbound t) {
+    return durably(t, () -> write(t, true).mapEmpty());
+  }
+
+  public Future<Outcome<Optional<CallbackStore.Scheduled>>> afterHours(Trigger.AfterHours t) {
+    return durably(t, () -> afterHoursWrite(t));
+  }
+
+  public Future<Outcome<Optional<CallbackStore.Scheduled>>> dialEnded(Trigger.DialEnded t) {
+    return durably(t, () -> dialWrite(t));
+  }
+
+  /**
+   * A status event. One that changes the call, or a callback's attempt, is a trigger; one that is
+   * only kept (a call's initiated, ringing, in-progress) goes to the database in time or fails.
+   */
+  public Future<Outcome<CallStore.Applied>> status(Trigger.Status t) {
+    if (t.callbackId() == null && !t.event().changesTheCall()) {
+      return statusWrite(t, true).timeout(deadlineMillis, TimeUnit.MILLISECONDS).map(applied -> new Outcome<>(applied, false));
+    }
+    return durably(t, () -> statusWrite(t, true));
+  }
+
+  public Future<Outcome<Boolean>> recording(Trigger.Recording t) {
+    return durably(t, () -> calls.attachRecording(t.businessId(), t.callSid(), t.callbackId(), t.url()));
+  }
+
+  public Future<Outcome<Void>> noAgent(Trigger.NoAgent t) {
+    return durably(t, () -> callbacks.markNoAgent(t.businessId(), t.callbackId(), t.callSid()));
+  }
+
+  public Future<Outcome<OrderStore.Recorded>> order(Trigger.OrderPlaced t) {
+    return durably(t, () -> orderWrite(t));
+  }
+
+  /**
+   * To the database within the deadline, else to the journal; behind the journal's records while
+   * it holds any. Fails only when neither can take it, or the trigger itself is at fault.
+   */
+  private <T> Future<Outcome<T>> durably(Trigger trigger, java.util.function.Supplier<Future<T>> write) {
+    if (journal.holdsRecords()) {
+      return keep(trigger, null);
+    }
+    return write.get().timeout(deadlineMillis, TimeUnit.MILLISECONDS)
+        .map(written -> new Outcome<>(written, false))
+        .recover(e -> DatabaseFailures.isUnavailable(e) ? keep(trigger, e) : Future.failedFuture(e));
+  }
+
+  private <T> Future<Outcome<T>> keep(Trigger trigger, Throwable why) {
+    if (why != null && !journalling) {
+      journalling = true;
+      LOG.warn("The database did not take a trigger in time ({}); keeping triggers in the journal until it does", describe(why));
+    }
+    return Future.fromCompletionStage(journal.append(Trigger.encode(trigger)), vertx.getOrCreateContext())
+        .recover(e -> Future.failedFuture(new NotKept(why, e)))
+        .map(v -> {
+      metrics.journalled(trigger.kind());
+      if (context != null) {
+        context.runOnContext(x -> replay());
+      }
+      return new Outcome<T>(null, true);
+    });
+  }
+
+  /** Writes a trigger and applies its follow-ups; {@code live}: as it happens, not from the journal. */
+  private Future<?> write(Trigger trigger, boolean live) {
+    if (trigger instanceof Trigger.Inbound t) {
+      return calls.recordInbound(t.businessId(), t.lineId(), t.callSid(), t.from(), t.callerPhone(), t.to(), t.customerId(), t.arrivedAt());
+    } else if (trigger instanceof Trigger.AfterHours t) {
+      return afterHoursWrite(t);
+    } else if (trigger instanceof Trigger.DialEnded t) {
+      return dialWrite(t);
+    } else if (trigger instanceof Trigger.Status t) {
+      return statusWrite(t, live);
+    } else if (trigger instanceof Trigger.Recording t) {
+      return calls.attachRecording(t.businessId(), t.callSid(), t.callbackId(), t.url());
+    } else if (trigger instanceof Trigger.NoAgent t) {
+      return callbacks.markNoAgent(t.businessId(), t.callbackId(), t.callSid());
+    } else if (trigger instanceof Trigger.OrderPlaced t) {
+      return orderWrite(t);
+    }
+    throw new IllegalArgumentException("unknown trigger " + trigger);
+  }
+
+  private Future<Optional<CallbackStore.Scheduled>> afterHoursWrite(Trigger.AfterHours t) {
+    return calls.recordAfterHours(t.businessId(), t.lineId(), t.callSid(), t.from(), t.callerPhone(), t.to(), t.customerId(), t.tier(),
+            t.arrivedAt(), t.opening(), t.spread())
+        .onSuccess(this::counted);
+  }
+
+  private Future<Optional<CallbackStore.Scheduled>> dialWrite(Trigger.DialEnded t) {
+    return calls.recordDialStatus(t.businessId(), t.callSid(), t.dialStatus(), t.at(), t.nobodyAvailable(), t.call())
+        .onSuccess(this::counted);
+  }
+
+  private void counted(Optional<CallbackStore.Scheduled> scheduled) {
+    scheduled.filter(CallbackStore.Scheduled::created).ifPresent(s -> metrics.callbackScheduled(s.business(), s.trigger(), s.line()));
+  }
+
+  /** An event seen before changed nothing, so it changes no agent's presence either; one from the journal is too old to. */
+  private Future<CallStore.Applied> statusWrite(Trigger.Status t, boolean live) {
+    return calls.apply(t.event(), t.callbackId(), t.businessId())
+        .compose(applied -> applied.duplicate() || !live ? Future.succeededFuture(applied) : presence(t.businessId(), t.event()).map(applied))
+        .onSuccess(metrics::record);
+  }
+
+  private Future<OrderStore.Recorded> orderWrite(Trigger.OrderPlaced t) {
+    return orders.record(t.businessId(), t.order(), Optional.ofNullable(t.phone()), t.lineId(), t.receivedAt()).onSuccess(recorded -> {
+      metrics.order(businessSlug.apply(t.businessId()), t.order().source(), recorded.result());
+      counted(recorded.callback());
+    });
+  }
+
+  /**
+   * An agent's leg answered: the agent is busy on that call; it ended: available again. Agents
+   * who set their presence meanwhile keep it. Presence is never worth failing the event for.
+   */
+  private Future<Void> presence(long businessId, CallEvent event) {
+    boolean toSomeone = event.isChildLeg() || "outbound-api".equals(event.direction());
+    if (!toSomeone || event.to() == null || !(event.status().isAnswer() || event.status().isFinal())) {
+      return Future.succeededFuture();
+    }
+    String contact = Line.isSipUri(event.to()) ? event.to().split(";", 2)[0] : phoneNumbers.normalize(event.to()).orElse(event.to());
+    Future<Boolean> changed = event.status().isAnswer()
+        ? agents.busyOnCall(businessId, contact, event.callSid())
+        : agents.callEnded(businessId, contact, event.callSid());
+    return changed.<Void>map(c -> {
+      if (c) {
+        LOG.info("agent {} is {}", PhoneNumbers.mask(contact), event.status().isAnswer() ? "busy on call " + event.callSid() : "available again");
+      }
+      return null;
+    }).recover(e -> {
+      LOG.warn("presence after {} of {} not updated: {}", event.status().value(), event.callSid(), e.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Writes the next records of the journal to the database, in order; on {@link #context} only. */
+  private void replay() {
+    if (replaying || closed || journal.backlog() == 0 || System.nanoTime() - notBefore < 0) {
+      return;
+    }
+    replaying = true;
+    Journal.Position from = cursor;
+    vertx.executeBlocking(() -> journal.read(from, REPLAY_BATCH), false)
+        .compose(entries -> writeInOrder(entries, 0, from, 0))
+        .onComplete(done -> {
+          replaying = false;
+          if (closed) {
+            return;
+          }
+          if (done.succeeded()) {
+            if (failing) {
+              failing = false;
+              LOG.info("Writing the journal to the database again");
+            }
+            pause = REPLAY_PAUSE_MILLIS;
+            if (done.result()) {
+              context.runOnContext(v -> replay());
+            }
+            return;
+          }
+          if (!failing) {
+            failing = true;
+            LOG.warn("Writing the journal to the database stopped ({}); trying again while it fails, at most {} s apart",
+                describe(done.cause()), REPLAY_MAX_PAUSE_MILLIS / 1000);
+          } else {
+            LOG.debug("Writing the journal to the database failed again: {}", describe(done.cause()));
+          }
+          long wait = pause;
+          pause = Math.min(pause * 2, REPLAY_MAX_PAUSE_MILLIS);
+          notBefore = System.nanoTime() + wait * 1_000_000;
+          vertx.setTimer(wait, id -> replay());
+        });
+  }
+
+  /**
+   * Writes entries from {@code index} on, one after the other, then acknowledges them.
+   *
+   * @return whether the batch was written whole (more may follow at once)
+   */
+  private Future<Boolean> writeInOrder(List<Journal.Entry> entries, int index, Journal.Position done, int count) {
+    if (index == entries.size()) {
+      return acknowledge(done, count).map(v -> count > 0);
+    }
+    Journal.Entry entry = entries.get(index);
+    Trigger trigger;
+    try {
+      trigger = Trigger.decode(entry.text());
+    } catch (RuntimeException e) {
+      return setAside(entry.text(), "unreadable: " + e.getMessage())
+          .compose(v -> writeInOrder(entries, index + 1, entry.next(), count + 1));
+    }
+    return write(trigger, false).transform(written -> {
+      if (written.succeeded()) {
+        metrics.journalReplayed(trigger.kind());
+        return writeInOrder(entries, index + 1, entry.next(), count + 1);
+      }
+      Throwable e = written.cause();
+      if (DatabaseFailures.isUnavailable(e)) {
+        // The database went away again: what was written so far is done; the rest waits.
+        return acknowledge(done, count).compose(v -> Future.failedFuture(e));
+      }
+      return setAside(entry.text(), e.toString()).compose(v -> writeInOrder(entries, index + 1, entry.next(), count + 1));
+    });
+  }
+
+  private Future<Void> acknowledge(Journal.Position upTo, int count) {
+    if (count == 0) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      journal.acknowledge(upTo, count);
+      return null;
+    }, false).<Void>mapEmpty().onSuccess(v -> {
+      cursor = upTo;
+      if (journal.backlog() == 0 && journalling) {
+        journalling = false;
+        LOG.info("The journal's records are all in the database; triggers go straight there again");
+      } else {
+        LOG.debug("Wrote {} journal record(s) to the database; {} wait", count, journal.backlog());
+      }
+    });
+  }
+
+  /**
+   * A record the database refuses for a reason of its own (not its availability) would block
+   * the journal for ever: it is moved to a file of its own beside the journal, for a person to read.
+   */
+  private Future<Void> setAside(String text, String why) {
+    LOG.error("A journal record could not be written to the database and was set aside in {}: {}", journal.setAsideFile(), why);
+    metrics.journalSetAside();
+    return vertx.executeBlocking(() -> {
+      Path file = journal.setAsideFile();
+      Files.writeString(file, text + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+          StandardOpenOption.SYNC);
+      return null;
+    }, false).<Void>mapEmpty().recover(e -> {
+      LOG.error("Could not set the record aside either ({}); it is dropped: {}", e.toString(), text);
+      return Future.succeededFuture();
+    });
+  }
+
+  private static String describe(Throwable e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (periodic != -1) {
+      vertx.cancelTimer(periodic);
+    }
+    journal.close();
+  }
+
+  /** For tests and /health: whether the journal is in use now. */
+  public boolean journalling() {
+    return journalling || journal.holdsRecords();
+  }
+}
