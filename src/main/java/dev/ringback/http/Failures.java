@@ -130,6 +130,7 @@ final class Failures {
       case 405 -> "method not allowed";
       case 413 -> "request body larger than allowed";
       case 415 -> "unsupported content type";
+      case 503 -> "no answer in time; try again shortly";
       default -> "error " + status;
     };
   }

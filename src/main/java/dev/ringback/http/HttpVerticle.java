@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.OptionalInt;
 
@@ -94,6 +95,17 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(SecurityHeaders::apply);
     // A query that does not decode is refused before the body handler reads it (there it threw and never answered).
     router.route().handler(Requests::wellFormedQuery);
+    // Every answer comes within Twilio's 15 s, however slow what is behind it: 503 (TwiML on /twilio/*) after this long.
+    // The live queue is a stream and the CSV import an upload of its own pace: neither has the limit.
+    TimeoutHandler deadline = TimeoutHandler.create(http.requestTimeoutSeconds() * 1000L, 503);
+    router.route().handler(ctx -> {
+      String path = ctx.request().path();
+      if (path.equals("/api/events") || path.equals("/api/customers/import")) {
+        ctx.next();
+      } else {
+        deadline.handle(ctx);
+      }
+    });
 
     // Who may send a body is settled before any of it is read: a stranger's upload costs nothing.
     router.route("/api/*").handler(api::authenticate);

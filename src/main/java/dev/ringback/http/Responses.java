@@ -31,6 +31,10 @@ final class Responses {
    * before the body was read) closes the connection after it: the rest is never read.
    */
   static void end(RoutingContext ctx, int status, String contentType, String text) {
+    if (ctx.response().ended()) {
+      // Already answered: the request's deadline passed first (503).
+      return;
+    }
     HttpServerRequest request = ctx.request();
     // HTTP/2 streams share a connection and are held back by flow control: only HTTP/1.x is closed.
     boolean unread = !request.isEnded() && Requests.declaredLength(request) != 0 && request.version() != HttpVersion.HTTP_2;

@@ -172,6 +172,25 @@ class JournalledTriggersTest {
   }
 
   @Test
+  void aRequestTheFrozenDatabaseHoldsIsAnswered503WithinTheRequestTimeout() throws Exception {
+    TestDatabase db = TestDatabase.create();
+    try (TcpProxy proxy = TcpProxy.to(db.port())) {
+      Map<String, String> env = new HashMap<>(RingbackServer.environment(db, "http://127.0.0.1:9"));
+      env.put("RINGBACK_DATABASE_URL", db.url().replace(":" + db.port() + "/", ":" + proxy.port() + "/"));
+      String yaml = "http:\n  request-timeout-seconds: 1\ndatabase:\n  wait-timeout-millis: 10000\n" + RingbackServer.LINES_YAML;
+      try (RingbackServer server = RingbackServer.start(yaml, env, Clock.systemUTC())) {
+        proxy.freeze();
+        Timed list = timed(() -> server.api("GET", "/api/customers", null, null));
+        assertThat(list.response().statusCode()).isEqualTo(503);
+        assertThat(new JsonObject(list.response().body()).getString("error")).isNotBlank();
+        assertThat(list.millis()).isBetween(900L, 3000L);
+        proxy.thaw();
+        RingbackServer.await("the API to answer again", DEADLINE, () -> server.api("GET", "/api/customers", null, null).statusCode() == 200);
+      }
+    }
+  }
+
+  @Test
   void whatTheJournalHeldWhenTheServerStoppedIsWrittenAtTheNextStart() throws Exception {
     TestDatabase db = TestDatabase.create();
     Path journal = Files.createTempDirectory("ringback-journal");
