@@ -162,12 +162,43 @@ class JournalledTriggersTest {
       assertThat(answered.get(0).response().body()).as("greeted without the name the frozen database holds")
           .contains("Thank you for calling Acme.");
       assertThat(server.metric("ringback_journal_records")).isEqualTo(5.0);
+      // Not a trigger: the pool's wait for a free connection runs out, and that is "busy", not an error of ours.
+      Timed list = timed(() -> server.api("GET", "/api/customers", null, null));
+      assertThat(list.response().statusCode()).isEqualTo(503);
+      assertThat(new JsonObject(list.response().body()).getString("error")).contains("busy");
+      assertThat(list.millis()).isLessThan(5000);
 
       proxy.thaw();
       RingbackServer.await("the journal to be written to the database", DEADLINE, () -> server.metric("ringback_journal_records") == 0);
       assertEveryTriggerWritten(db, List.of("+14155550605"), List.of("+14155550606"));
       assertThat(db.query("SELECT c.name FROM calls k JOIN customers c ON c.id = k.customer_id WHERE k.call_sid = 'CAjournal000005'"))
           .as("the call is the known customer's").hasSize(1);
+    }
+  }
+
+  @Test
+  void whenNeitherTheDatabaseNorTheJournalCanTakeATriggerNothingPromisesItsCallback() throws Exception {
+    TestDatabase db = TestDatabase.create();
+    Path journal = Files.createTempDirectory("ringback-journal");
+    try (TcpProxy proxy = TcpProxy.to(db.port());
+         RingbackServer server = start(db, proxy, journal, "http://127.0.0.1:9")) {
+      // The journal's directory is gone (a full or broken disk): its next file cannot be made.
+      try (var files = Files.list(journal)) {
+        for (Path file : files.toList()) {
+          Files.delete(file);
+        }
+      }
+      Files.delete(journal);
+      proxy.cut();
+      HttpResponse<String> shop = order(server, "J-2001", "+14155550621");
+      assertThat(shop.statusCode()).as("the shop retries a 503").isEqualTo(503);
+      HttpResponse<String> dial = server.twilio("/twilio/dial", "CallSid", "CAjournal000021", "From", "+14155550622",
+          "To", RingbackServer.LINE_NUMBER, "DialCallStatus", "no-answer");
+      assertThat(dial.statusCode()).isEqualTo(503);
+      assertThat(dial.body()).as("no promise of a callback").doesNotContain("call you back");
+      Files.createDirectories(journal);
+      proxy.restore();
+      RingbackServer.await("orders to be taken again", DEADLINE, () -> order(server, "J-2001", "+14155550621").statusCode() == 200);
     }
   }
 
