@@ -45,6 +45,8 @@ public final class Journal implements AutoCloseable {
   private final Path dir;
   private final FileChannel lockChannel;
   private final LinkedBlockingQueue<Append> queue = new LinkedBlockingQueue<>();
+  /** Appends not yet on disk: queued, or being written. */
+  private final java.util.concurrent.atomic.AtomicInteger unwritten = new java.util.concurrent.atomic.AtomicInteger();
   private final Thread writer;
   private final Object lock = new Object();
   /** Segments not yet read to their end, oldest first; the last one is being written when {@link #open} is set. */
@@ -122,6 +124,7 @@ public final class Journal implements AutoCloseable {
     System.arraycopy(head, 0, line, 0, head.length);
     System.arraycopy(body, 0, line, head.length, body.length);
     line[line.length - 1] = '\n';
+    unwritten.incrementAndGet();
     queue.add(new Append(line, done));
     return done;
   }
@@ -134,7 +137,7 @@ public final class Journal implements AutoCloseable {
   /** Whether records wait to be read back, or to be written: new records then go behind them, in order. */
   public boolean holdsRecords() {
     synchronized (lock) {
-      return backlog > 0 || !queue.isEmpty();
+      return backlog > 0 || unwritten.get() > 0;
     }
   }
 
@@ -218,7 +221,7 @@ public final class Journal implements AutoCloseable {
         }
         Files.deleteIfExists(dir.resolve(name(done)));
       }
-      if (segments.size() == 1 && segments.peekFirst() == upTo.segment() && backlog == 0 && queue.isEmpty()) {
+      if (segments.size() == 1 && segments.peekFirst() == upTo.segment() && backlog == 0 && unwritten.get() == 0) {
         long last = segments.removeFirst();
         if (last == openSegment) {
           retireOpen();
@@ -260,8 +263,10 @@ public final class Journal implements AutoCloseable {
             durableOffset = written;
             backlog += batch.size();
           }
+          unwritten.addAndGet(-batch.size());
           batch.forEach(a -> a.done().complete(null));
         } catch (IOException | RuntimeException e) {
+          unwritten.addAndGet(-batch.size());
           LOG.error("Could not write {} record(s) to the journal in {}: {}", batch.size(), dir, e.toString());
           batch.forEach(a -> a.done().completeExceptionally(e));
         }

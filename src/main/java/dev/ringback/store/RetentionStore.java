@@ -23,6 +23,14 @@ public final class RetentionStore {
       WHERE id = 1 AND owner = $1""";
   static final String RELEASE_RUN = "UPDATE retention_run SET owner = NULL, lease_until = NULL WHERE id = 1 AND owner = $1";
   static final String DELETE_EVENTS = "DELETE FROM call_events WHERE id IN (SELECT id FROM call_events WHERE received_at < $1 LIMIT $2)";
+  /** The end of both statements below: the recordings of the rows in {@code old} are queued for deletion at Twilio. */
+  private static final String QUEUE_OLD_RECORDINGS = """
+      queued AS (INSERT INTO recording_deletions (business_id, recording_sid)
+                 SELECT DISTINCT business_id, substring(recording_url from '""" + ErasureStore.RECORDING_SID + """
+      ') FROM old WHERE recording_url ~ '""" + ErasureStore.RECORDING_SID + """
+      '
+                 ON CONFLICT (business_id, recording_sid) DO NOTHING)
+      SELECT count(*) AS n FROM old""";
   /**
    * Recordings of calls older than the limit: the references go (the call's, and its callback's,
    * which holds the same URL) and the SIDs are queued for deletion at Twilio.
@@ -34,23 +42,13 @@ public final class RetentionStore {
       callbacks_cleared AS (UPDATE callbacks cb SET recording_url = NULL FROM old
                             WHERE cb.business_id = old.business_id AND cb.customer_phone = old.caller_phone
                               AND cb.recording_url = old.recording_url),
-      queued AS (INSERT INTO recording_deletions (business_id, recording_sid)
-                 SELECT DISTINCT business_id, substring(recording_url from '""" + ErasureStore.RECORDING_SID + """
-      ') FROM old WHERE recording_url ~ '""" + ErasureStore.RECORDING_SID + """
-      '
-                 ON CONFLICT (business_id, recording_sid) DO NOTHING)
-      SELECT count(*) AS n FROM old""";
+""" + QUEUE_OLD_RECORDINGS;
   /** A callback's recording whose call is not kept: by the callback's last trigger, which the voicemail followed. */
   static final String EXPIRE_CALLBACK_RECORDINGS = """
       WITH old AS (SELECT id, business_id, recording_url FROM callbacks
                    WHERE recording_url IS NOT NULL AND last_triggered_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED),
       cleared AS (UPDATE callbacks cb SET recording_url = NULL FROM old WHERE cb.id = old.id),
-      queued AS (INSERT INTO recording_deletions (business_id, recording_sid)
-                 SELECT DISTINCT business_id, substring(recording_url from '""" + ErasureStore.RECORDING_SID + """
-      ') FROM old WHERE recording_url ~ '""" + ErasureStore.RECORDING_SID + """
-      '
-                 ON CONFLICT (business_id, recording_sid) DO NOTHING)
-      SELECT count(*) AS n FROM old""";
+""" + QUEUE_OLD_RECORDINGS;
   /** Queued recordings nobody holds; {@code $4} (when not null) narrows them to these rows. */
   static final String CLAIM_RECORDINGS = """
       UPDATE recording_deletions SET lease_until = $1 + make_interval(secs => $2), attempts = attempts + 1

@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,17 +54,7 @@ class UnsignedWebhooksTest {
   }
 
   static String bravoRows() {
-    List<String> out = new ArrayList<>();
-    for (String sql : List.of(
-        "SELECT * FROM calls WHERE business_id = ? ORDER BY id",
-        "SELECT * FROM callbacks WHERE business_id = ? ORDER BY id",
-        "SELECT a.* FROM callback_attempts a JOIN callbacks c ON c.id = a.callback_id WHERE c.business_id = ? ORDER BY a.id",
-        "SELECT * FROM feedback WHERE business_id = ? ORDER BY id",
-        "SELECT * FROM do_not_call WHERE business_id = ? ORDER BY phone",
-        "SELECT * FROM customer_notes WHERE business_id = ? ORDER BY id")) {
-      out.add(sql + " -> " + db.query(sql, bravoId));
-    }
-    return String.join("\n", out);
+    return db.businessRows(bravoId);
   }
 
   @Test

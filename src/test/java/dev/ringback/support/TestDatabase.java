@@ -97,6 +97,22 @@ public final class TestDatabase {
     }
   }
 
+  /** Every row of a business that a call webhook could write, as text: equal before and after means untouched. */
+  public String businessRows(long businessId) {
+    List<String> out = new ArrayList<>();
+    for (String sql : List.of(
+        "SELECT * FROM calls WHERE business_id = ? ORDER BY id",
+        "SELECT * FROM callbacks WHERE business_id = ? ORDER BY id",
+        "SELECT a.* FROM callback_attempts a JOIN callbacks c ON c.id = a.callback_id WHERE c.business_id = ? ORDER BY a.id",
+        "SELECT * FROM feedback WHERE business_id = ? ORDER BY id",
+        "SELECT * FROM do_not_call WHERE business_id = ? ORDER BY phone",
+        "SELECT * FROM customer_notes WHERE business_id = ? ORDER BY id",
+        "SELECT * FROM agents WHERE business_id = ? ORDER BY id")) {
+      out.add(sql + " -> " + query(sql, businessId));
+    }
+    return String.join("\n", out);
+  }
+
   public long count(String sql, Object... params) {
     return ((Number) query(sql, params).get(0).values().iterator().next()).longValue();
   }
