@@ -97,7 +97,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(Requests::wellFormedQuery);
     // Every answer comes within Twilio's 15 s, however slow what is behind it: 503 (TwiML on /twilio/*) after this long.
     // The live queue is a stream and the CSV import an upload of its own pace: neither has the limit.
-    TimeoutHandler deadline = TimeoutHandler.create(http.requestTimeoutSeconds() * 1000L, 503);
+    TimeoutHandler deadline = TimeoutHandler.create(http.responseTimeoutSeconds() * 1000L, 503);
     router.route().handler(ctx -> {
       String path = ctx.request().path();
       if (path.equals("/api/events") || path.equals("/api/customers/import")) {

@@ -203,12 +203,12 @@ class JournalledTriggersTest {
   }
 
   @Test
-  void aRequestTheFrozenDatabaseHoldsIsAnswered503WithinTheRequestTimeout() throws Exception {
+  void aRequestTheFrozenDatabaseHoldsIsAnswered503WithinTheResponseTimeout() throws Exception {
     TestDatabase db = TestDatabase.create();
     try (TcpProxy proxy = TcpProxy.to(db.port())) {
       Map<String, String> env = new HashMap<>(RingbackServer.environment(db, "http://127.0.0.1:9"));
       env.put("RINGBACK_DATABASE_URL", db.url().replace(":" + db.port() + "/", ":" + proxy.port() + "/"));
-      String yaml = "http:\n  request-timeout-seconds: 1\ndatabase:\n  wait-timeout-millis: 10000\n" + RingbackServer.LINES_YAML;
+      String yaml = "http:\n  response-timeout-seconds: 1\ndatabase:\n  wait-timeout-millis: 10000\n" + RingbackServer.LINES_YAML;
       try (RingbackServer server = RingbackServer.start(yaml, env, Clock.systemUTC())) {
         proxy.freeze();
         Timed list = timed(() -> server.api("GET", "/api/customers", null, null));
