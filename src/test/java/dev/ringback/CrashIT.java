@@ -195,7 +195,10 @@ class CrashIT {
           assertThat(response.statusCode()).isEqualTo(201);
         }
         RingbackServer.await("A to send every request", Duration.ofSeconds(20), () -> twilio.callCreationCount() >= count);
-        b = ProcessIT.startHealthy(dir, dir.resolve("b.log"), second, RingbackServer.API_TOKEN, env);
+        // Two instances in one directory: each needs a journal of its own.
+        String[] envB = java.util.stream.Stream.concat(java.util.Arrays.stream(env),
+            java.util.stream.Stream.of("RINGBACK_JOURNAL_DIR", dir.resolve("data/journal-b").toString())).toArray(String[]::new);
+        b = ProcessIT.startHealthy(dir, dir.resolve("b.log"), second, RingbackServer.API_TOKEN, envB);
         new ProcessBuilder("kill", "-9", Long.toString(a.pid())).start().waitFor();
         assertThat(a.waitFor(10, TimeUnit.SECONDS)).isTrue();
         twilio.dropHungRequests();
