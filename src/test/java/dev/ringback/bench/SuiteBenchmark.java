@@ -136,8 +136,10 @@ public final class SuiteBenchmark {
             List.of("load average at start", Files.readString(Path.of("/proc/loadavg")).trim()),
             List.of("Java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")),
             List.of("PostgreSQL", db.value(db.adminDatabase(), "SELECT version()")),
-            List.of("database", db.embedded() ? "embedded PostgreSQL (zonky), started by the suite, reached by URL"
-                : "RINGBACK_DATABASE_URL (host " + db.host + ")"),
+            List.of("database", db.embedded() ? "embedded PostgreSQL (zonky), started by the suite, reached by URL, with the "
+                + "settings Ringback's embedded database ships with (`Database.EMBEDDED_SETTINGS`): fsync, synchronous_commit and "
+                + "full_page_writes on, so every commit is on disk before it is acknowledged"
+                : "RINGBACK_DATABASE_URL (host " + db.host + "; its settings are the operator's, below)"),
             List.of("PostgreSQL settings", settings()),
             List.of("parts, step length", String.join(",", parts) + "; ladder steps of " + seconds + " s"),
             List.of("Ringback", "`java -Xmx256m -jar target/ringback.jar`, twilio.worker-threads " + workerThreads + ", dialer.calls-per-second 0 "
@@ -150,7 +152,7 @@ public final class SuiteBenchmark {
 
   String settings() {
     List<String> out = new ArrayList<>();
-    for (String name : List.of("shared_buffers", "max_connections", "synchronous_commit", "fsync", "wal_level")) {
+    for (String name : List.of("shared_buffers", "max_connections", "fsync", "synchronous_commit", "full_page_writes", "wal_level")) {
       out.add(name + "=" + db.value(db.adminDatabase(), "SHOW " + name));
     }
     return String.join(", ", out);
