@@ -170,8 +170,10 @@ public final class SuiteBenchmark {
     return file.toString();
   }
 
-  Map<String, String> env(String databaseUrl) {
+  /** @param name the server's name: its journal is target/bench/journal-NAME, one directory per server, as Ringback needs */
+  Map<String, String> env(String databaseUrl, String name) {
     Map<String, String> env = new HashMap<>();
+    env.put("RINGBACK_JOURNAL_DIR", out.resolve("journal-" + name).toAbsolutePath().toString());
     if (databaseUrl != null) {
       env.put("RINGBACK_DATABASE_URL", databaseUrl);
     }
@@ -192,7 +194,7 @@ public final class SuiteBenchmark {
       // {name} tells the servers apart, e.g. one flight recording per server.
       jvm.addAll(List.of(extra.replace("{name}", name).trim().split("\\s+")));
     }
-    return ServerProcess.start(jvm, List.of("-jar", jar.toString(), "--config", config(MISSED_DELAY_SECONDS)), env(databaseUrl),
+    return ServerProcess.start(jvm, List.of("-jar", jar.toString(), "--config", config(MISSED_DELAY_SECONDS)), env(databaseUrl, name),
         out.resolve("ringback-" + name + ".log"), ServerProcess.freePort());
   }
 
@@ -208,7 +210,7 @@ public final class SuiteBenchmark {
     for (String run : List.of("first start (initdb, migrations)", "start 2 (data kept)", "start 3 (data kept)", "start 4 (data kept)")) {
       Path yaml = out.resolve("ringback-embedded.yaml");
       Files.writeString(yaml, "database:\n  embedded-data-dir: " + data.toAbsolutePath() + "\n" + RingbackServer.LINES_YAML);
-      Map<String, String> env = env(null);
+      Map<String, String> env = env(null, "startup-embedded");
       try (ServerProcess server = ServerProcess.start(List.of("-Xmx256m"), List.of("-jar", jar.toString(), "--config", yaml.toString()),
           env, out.resolve("ringback-startup-embedded.log"), ServerProcess.freePort())) {
         double ms = server.awaitHealthy(Duration.ofSeconds(120));
@@ -225,14 +227,14 @@ public final class SuiteBenchmark {
     Path archive = out.resolve("ringback.jsa");
     Files.deleteIfExists(archive);
     try (ServerProcess training = ServerProcess.start(List.of("-Xmx256m", "-XX:ArchiveClassesAtExit=" + archive),
-        List.of("-jar", jar.toString(), "--config", out.resolve("ringback-embedded.yaml").toString()), env(null),
+        List.of("-jar", jar.toString(), "--config", out.resolve("ringback-embedded.yaml").toString()), env(null, "startup-embedded"),
         out.resolve("ringback-startup-training.log"), ServerProcess.freePort())) {
       training.awaitHealthy(Duration.ofSeconds(120));
     }
     if (Files.exists(archive)) {
       for (int i = 1; i <= 2; i++) {
         try (ServerProcess server = ServerProcess.start(List.of("-Xmx256m", "-XX:SharedArchiveFile=" + archive),
-            List.of("-jar", jar.toString(), "--config", out.resolve("ringback-embedded.yaml").toString()), env(null),
+            List.of("-jar", jar.toString(), "--config", out.resolve("ringback-embedded.yaml").toString()), env(null, "startup-embedded"),
             out.resolve("ringback-startup-cds.log"), ServerProcess.freePort())) {
           double ms = server.awaitHealthy(Duration.ofSeconds(120));
           rows.add(List.of("embedded database, class-data archive", "start " + i + " (data kept)", ms(ms)));
@@ -243,7 +245,8 @@ public final class SuiteBenchmark {
     String url = db.create("bench_startup");
     for (String run : List.of("first start (migrations)", "second start")) {
       try (ServerProcess server = ServerProcess.start(List.of("-Xmx256m"), List.of("-jar", jar.toString(), "--config",
-          config(MISSED_DELAY_SECONDS)), env(url), out.resolve("ringback-startup-external.log"), ServerProcess.freePort())) {
+          config(MISSED_DELAY_SECONDS)), env(url, "startup-external"), out.resolve("ringback-startup-external.log"),
+          ServerProcess.freePort())) {
         double ms = server.awaitHealthy(Duration.ofSeconds(120));
         rows.add(List.of("external database", run, ms(ms)));
       }
