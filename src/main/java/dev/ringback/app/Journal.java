@@ -83,7 +83,7 @@ public final class Journal implements AutoCloseable {
     }
     if (held == null) {
       lockChannel.close();
-      throw new IllegalStateException("the journal in " + dir + " is in use by another Ringback; give each instance its own journal.dir");
+      throw new IllegalStateException("the journal in " + dir + " is in use by another Ringback; give each instance its own database.journal-dir (RINGBACK_JOURNAL_DIR)");
     }
     List<Long> existing = new ArrayList<>();
     try (var files = Files.list(dir)) {

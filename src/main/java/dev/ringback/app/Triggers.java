@@ -40,6 +40,12 @@ public final class Triggers implements AutoCloseable {
   private static final int REPLAY_BATCH = 200;
   private static final long REPLAY_PAUSE_MILLIS = 1000;
   private static final long REPLAY_MAX_PAUSE_MILLIS = 5_000;
+  /**
+   * A record that fails for a reason that is neither the database's availability nor its data is
+   * tried this many times more before it is set aside: it may be a passing fault, and it holds up
+   * the records behind it.
+   */
+  private static final int UNEXPECTED_FAILURES_BEFORE_SET_ASIDE = 3;
 
   /**
    * What became of a trigger: written to the database, with what that did ({@code written}), or
@@ -77,6 +83,7 @@ public final class Triggers implements AutoCloseable {
   /** While the database keeps failing, the next replay waits until then (System.nanoTime). */
   private long notBefore;
   private boolean failing;
+  private int unexpectedFailures;
   private long periodic = -1;
   private volatile boolean journalling;
   private volatile boolean closed;
@@ -277,6 +284,7 @@ public final class Triggers implements AutoCloseable {
             }
             return;
           }
+          metrics.journalWriteFailed();
           if (!failing) {
             failing = true;
             LOG.warn("Writing the journal to the database stopped ({}); trying again while it fails, at most {} s apart",
@@ -310,14 +318,21 @@ public final class Triggers implements AutoCloseable {
     }
     return write(trigger, false).transform(written -> {
       if (written.succeeded()) {
+        unexpectedFailures = 0;
         metrics.journalReplayed(trigger.kind());
         return writeInOrder(entries, index + 1, entry.next(), count + 1);
       }
       Throwable e = written.cause();
-      if (DatabaseFailures.isUnavailable(e)) {
-        // The database went away again: what was written so far is done; the rest waits.
+      boolean refused = DatabaseFailures.isRefusedData(e) || ++unexpectedFailures > UNEXPECTED_FAILURES_BEFORE_SET_ASIDE;
+      if (!refused) {
+        // The database is down or busy, or failed in a way that may pass: what was written so far is done;
+        // the rest waits, in order, and is tried again.
+        if (!DatabaseFailures.isUnavailable(e)) {
+          LOG.error("A journal record failed to be written ({}); trying it again", e.toString());
+        }
         return acknowledge(done, count).compose(v -> Future.failedFuture(e));
       }
+      unexpectedFailures = 0;
       return setAside(entry.text(), e.toString()).compose(v -> writeInOrder(entries, index + 1, entry.next(), count + 1));
     });
   }
@@ -341,8 +356,8 @@ public final class Triggers implements AutoCloseable {
   }
 
   /**
-   * A record the database refuses for a reason of its own (not its availability) would block
-   * the journal for ever: it is moved to a file of its own beside the journal, for a person to read.
+   * A record the database refuses for good (its values, not its availability) would block the
+   * journal for ever: it is moved to a file of its own beside the journal, for a person to read.
    */
   private Future<Void> setAside(String text, String why) {
     LOG.error("A journal record could not be written to the database and was set aside in {}: {}", journal.setAsideFile(), why);

@@ -315,6 +315,13 @@ public final class RingbackMetrics {
         .tag("kind", kind).register(registry).increment();
   }
 
+  /** Writing the journal to the database stopped because the database was down or busy; it is tried again. */
+  public void journalWriteFailed() {
+    Counter.builder("ringback.journal.write.failures")
+        .description("Times writing the journal to the database stopped because the database was down or busy (it is tried again)")
+        .register(registry).increment();
+  }
+
   /** A record of the journal the database refused for good, set aside for a person to read. */
   public void journalSetAside() {
     Counter.builder("ringback.journal.set.aside").description("Journal records the database refused for good, set aside in set-aside.log")

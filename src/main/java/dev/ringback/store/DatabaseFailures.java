@@ -43,11 +43,26 @@ public final class DatabaseFailures {
       if (t instanceof ConnectionPoolTooBusyException) {
         return true;
       }
-      // The pool's wait timeout; vertx-sql-client gives it no type of its own.
-      if (t instanceof VertxException && "Timeout waiting for connection".equals(t.getMessage())) {
+      // The pool's wait timeout, for a query ("Timeout waiting for connection") and for a connection taken for
+      // a transaction ("Timeout"): vertx-sql-client gives it no type of its own.
+      if (t instanceof VertxException && ("Timeout waiting for connection".equals(t.getMessage()) || "Timeout".equals(t.getMessage()))) {
         return true;
       }
       if (t instanceof PgException pg && "57014".equals(pg.getSqlState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * PostgreSQL refused the values themselves (a data exception or an integrity violation, SQLSTATE
+   * classes 22 and 23): writing the same again will fail the same way.
+   */
+  public static boolean isRefusedData(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof PgException pg && pg.getSqlState() != null
+          && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"))) {
         return true;
       }
     }

@@ -177,6 +177,33 @@ class JournalledTriggersTest {
   }
 
   @Test
+  void aReplayThatWaitsTooLongForAConnectionTriesAgainAndSetsNothingAside() throws Exception {
+    TestDatabase db = TestDatabase.create();
+    Path journal = Files.createTempDirectory("ringback-journal");
+    try (TcpProxy proxy = TcpProxy.to(db.port())) {
+      Map<String, String> env = new HashMap<>(RingbackServer.environment(db, "http://127.0.0.1:9"));
+      env.put("RINGBACK_DATABASE_URL", db.url().replace(":" + db.port() + "/", ":" + proxy.port() + "/"));
+      env.put("RINGBACK_JOURNAL_DIR", journal.toString());
+      // A <Dial> action is written in a transaction: a connection is taken from the pool first, and that wait runs out.
+      String yaml = "database:\n  pool-size: 2\n  wait-timeout-millis: 300\n  write-deadline-millis: 200\n" + YAML;
+      try (RingbackServer server = RingbackServer.start(yaml, env, Clock.systemUTC())) {
+        proxy.freeze();
+        var dial = server.twilio("/twilio/dial", "CallSid", "CAjournal000031", "From", "+14155550631", "To", RingbackServer.LINE_NUMBER,
+            "DialCallStatus", "no-answer");
+        assertThat(dial.statusCode()).isEqualTo(200);
+        // The replay tries while every connection is held by the frozen database, and its wait runs out, more than once.
+        RingbackServer.await("the replay to try twice, or to set the record aside", DEADLINE,
+            () -> Files.exists(journal.resolve("set-aside.log")) || server.registryHas("ringback_journal_write_failures_total")
+                && server.metric("ringback_journal_write_failures_total") >= 2);
+        assertThat(journal.resolve("set-aside.log")).as("a wait for a connection is no fault of the record").doesNotExist();
+        proxy.thaw();
+        RingbackServer.await("the journal to be written", DEADLINE, () -> server.metric("ringback_journal_records") == 0);
+        assertThat(db.count("SELECT count(*) FROM callbacks WHERE customer_phone = '+14155550631'")).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
   void whenNeitherTheDatabaseNorTheJournalCanTakeATriggerNothingPromisesItsCallback() throws Exception {
     TestDatabase db = TestDatabase.create();
     Path journal = Files.createTempDirectory("ringback-journal");

@@ -276,6 +276,11 @@ public final class RingbackServer implements AutoCloseable {
     return sum;
   }
 
+  /** Whether /metrics has a series of this name yet (counters appear at their first count). */
+  public boolean registryHas(String name) {
+    return get("/metrics").body().lines().anyMatch(line -> line.startsWith(name + "{") || line.startsWith(name + " "));
+  }
+
   /** Polls until the condition holds or the deadline passes. */
   public static void await(String what, Duration deadline, BooleanSupplier condition) {
     long end = System.nanoTime() + deadline.toNanos();
