@@ -154,6 +154,7 @@ public final class Ringback implements AutoCloseable {
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
       Admission admission = new Admission(config.http());
       services.metrics().bufferedRequestBytes(admission::buffered);
+      services.metrics().requestsInFlight(admission::inFlight);
       String http = vertx.deployVerticle(() -> new HttpVerticle(services, admission, port, managementPort),
               new DeploymentOptions().setInstances(instances))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -77,7 +77,7 @@ public record RingbackConfig(
    */
   public record Http(int port, String publicUrl, int maxBodyBytes, int maxImportBytes, List<String> trustedProxies,
                      java.util.OptionalInt managementPort, int idleTimeoutSeconds, int bodyTimeoutSeconds, long maxBufferedBytes,
-                     int maxConcurrentImports, int responseTimeoutSeconds) {}
+                     int maxConcurrentImports, int responseTimeoutSeconds, int maxInFlight) {}
 
   /**
    * @param url the external database URL, or empty for the embedded PostgreSQL
@@ -496,7 +496,8 @@ public record RingbackConfig(
         http.integer("body-timeout-seconds", 10, 1, 600),
         http.integer("max-buffered-bytes", 16 * 1024 * 1024, 64 * 1024, Integer.MAX_VALUE),
         http.integer("max-concurrent-imports", 2, 1, 64),
-        http.integer("response-timeout-seconds", 10, 1, 14));
+        http.integer("response-timeout-seconds", 10, 1, 14),
+        http.integer("max-in-flight", 1000, 1, 1_000_000));
     try {
       dev.ringback.http.TrustedProxies.parse(httpConfig.trustedProxies());
     } catch (IllegalArgumentException e) {

@@ -5,18 +5,40 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What the HTTP server lets into memory at once, shared by all its event loops: the bytes of
- * request bodies being read, and the CSV imports running. Past either, a request is refused at
- * once (503) instead of queueing: a flood of slow uploads can then cost no more than this.
+ * What the HTTP server takes on at once, shared by all its event loops: the requests being
+ * handled, the bytes of request bodies being read, and the CSV imports running. Past any of
+ * them, a request is refused at once (503) instead of queueing: a flood, slow uploads or more
+ * traffic than the machine can serve then cost no more than this.
  */
 public final class Admission {
   private final long maxBufferedBytes;
   private final AtomicLong buffered = new AtomicLong();
   private final Semaphore imports;
+  private final int maxInFlight;
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
   public Admission(RingbackConfig.Http http) {
     this.maxBufferedBytes = http.maxBufferedBytes();
     this.imports = new Semaphore(http.maxConcurrentImports());
+    this.maxInFlight = http.maxInFlight();
+  }
+
+  /** A request starts being handled; false when as many as the server takes on at once already are. */
+  boolean tryEnter() {
+    if (inFlight.incrementAndGet() > maxInFlight) {
+      inFlight.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  void exit() {
+    inFlight.decrementAndGet();
+  }
+
+  /** Requests being handled now. */
+  public long inFlight() {
+    return inFlight.get();
   }
 
   /** Reserves room for a body of this many bytes; false when it does not fit beside the others. */

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.OptionalInt;
@@ -93,6 +94,19 @@ public final class HttpVerticle extends VerticleBase {
     var http = services.config().http();
 
     router.route().handler(SecurityHeaders::apply);
+    // Past capacity a request is refused at once, not queued; operators' /health and /metrics always get through.
+    router.route().handler(ctx -> {
+      String path = ctx.request().path();
+      if (path.equals("/health") || path.equals("/metrics")) {
+        ctx.next();
+      } else if (admission.tryEnter()) {
+        ctx.addEndHandler(done -> admission.exit());
+        ctx.next();
+      } else {
+        ctx.response().putHeader("Retry-After", "1");
+        ctx.fail(new HttpException(503, "the server is busy; try again shortly"));
+      }
+    });
     // A query that does not decode is refused before the body handler reads it (there it threw and never answered).
     router.route().handler(Requests::wellFormedQuery);
     // Every answer comes within Twilio's 15 s, however slow what is behind it: 503 (TwiML on /twilio/*) after this long.

@@ -296,6 +296,13 @@ public final class RingbackMetrics {
         .register(registry);
   }
 
+  /** Requests being handled now, against {@code http.max-in-flight}. */
+  public void requestsInFlight(java.util.function.LongSupplier requests) {
+    Gauge.builder("ringback.http.in.flight", () -> requests.getAsLong())
+        .description("Requests being handled now (at most http.max-in-flight; beyond, requests answer 503 at once)")
+        .register(registry);
+  }
+
   /** Triggers waiting in the journal to be written to the database. */
   public void journalBacklog(java.util.function.LongSupplier records) {
     Gauge.builder("ringback.journal.records", () -> records.getAsLong())

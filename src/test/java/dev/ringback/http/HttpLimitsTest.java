@@ -189,6 +189,28 @@ class HttpLimitsTest {
   }
 
   @Test
+  void pastCapacityARequestIsRefusedAtOnceAndHealthStillAnswers() {
+    String yaml = "http:\n  max-in-flight: 2\n" + RingbackServer.LINES_YAML;
+    try (RingbackServer small = RingbackServer.start(yaml, RingbackServer.environment(db, "http://127.0.0.1:9"), Clock.systemUTC())) {
+      int port = small.ringback().port();
+      List<Map.Entry<String, String>> form = List.of(Map.entry("Content-Type", "application/x-www-form-urlencoded"),
+          Map.entry("X-Twilio-Signature", "forged"));
+      try (RawHttp.Stalled one = RawHttp.stall(port, "POST", "/twilio/status", form, 5000, 10);
+           RawHttp.Stalled two = RawHttp.stall(port, "POST", "/twilio/status", form, 5000, 10)) {
+        RingbackServer.await("two requests in flight", Duration.ofSeconds(5), () -> small.metric("ringback_http_in_flight") == 2);
+        long start = System.nanoTime();
+        var refused = small.api("GET", "/api/customers", null, null);
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat((System.nanoTime() - start) / 1_000_000).as("refused at once").isLessThan(1000);
+        assertThat(small.get("/health").statusCode()).isEqualTo(200);
+      }
+      RingbackServer.await("requests to be served again", Duration.ofSeconds(10),
+          () -> small.api("GET", "/api/customers", null, null).statusCode() == 200);
+    }
+  }
+
+  @Test
   void everyAnswerCarriesTheSecurityHeaders() {
     List<HttpResponse<String>> answers = List.of(
         server.api("GET", "/api/customers", null, null),
