@@ -323,7 +323,8 @@ public final class Triggers implements AutoCloseable {
         return writeInOrder(entries, index + 1, entry.next(), count + 1);
       }
       Throwable e = written.cause();
-      boolean refused = DatabaseFailures.isRefusedData(e) || ++unexpectedFailures > UNEXPECTED_FAILURES_BEFORE_SET_ASIDE;
+      boolean refused = DatabaseFailures.isRefusedData(e)
+          || !DatabaseFailures.isUnavailable(e) && ++unexpectedFailures > UNEXPECTED_FAILURES_BEFORE_SET_ASIDE;
       if (!refused) {
         // The database is down or busy, or failed in a way that may pass: what was written so far is done;
         // the rest waits, in order, and is tried again.
