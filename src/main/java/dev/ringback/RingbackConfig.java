@@ -90,7 +90,7 @@ public record RingbackConfig(
                          int maxWaiting, int statementTimeoutSeconds, Path journalDir, int writeDeadlineMillis) {
     /** The defaults for everything but where the database is and how many connections it gets. */
     public Database(Optional<String> url, Path embeddedDataDir, int poolSize) {
-      this(url, embeddedDataDir, poolSize, 5, 2000, 256, 10, Path.of("data", "journal"), 1000);
+      this(url, embeddedDataDir, poolSize, 5, 2000, 4096, 10, Path.of("data", "journal"), 1000);
     }
   }
 
@@ -492,7 +492,7 @@ public record RingbackConfig(
         http.integer("max-import-bytes", 10 * 1024 * 1024, 1024, 512 * 1024 * 1024),
         http.listOrCommaSeparated("trusted-proxies"),
         managementPort(http),
-        http.integer("idle-timeout-seconds", 60, 1, 3600),
+        http.integer("idle-timeout-seconds", 300, 1, 3600),
         http.integer("body-timeout-seconds", 10, 1, 600),
         http.integer("max-buffered-bytes", 16 * 1024 * 1024, 64 * 1024, Integer.MAX_VALUE),
         http.integer("max-concurrent-imports", 2, 1, 64),
@@ -523,7 +523,7 @@ public record RingbackConfig(
         db.integer("pool-size", 8, 1, 200),
         db.integer("connect-timeout-seconds", 5, 1, 120),
         db.integer("wait-timeout-millis", 2000, 100, 60_000),
-        db.integer("max-waiting", 256, 1, 100_000),
+        db.integer("max-waiting", 4096, 1, 100_000),
         db.integer("statement-timeout-seconds", 10, 1, 3600),
         Path.of(db.string("journal-dir", "data/journal")),
         db.integer("write-deadline-millis", 1000, 100, 12_000));
