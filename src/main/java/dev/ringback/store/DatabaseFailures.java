@@ -4,20 +4,22 @@ import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
-import java.net.ConnectException;
+import io.netty.channel.unix.Errors;
+import java.net.SocketException;
 
 /** What a failed query says about the database: down, busy, or neither (then it is our bug or bad input). */
 public final class DatabaseFailures {
   private DatabaseFailures() {}
 
   /**
-   * The database cannot be reached: a connection refused, lost or timed out while connecting,
-   * or PostgreSQL shutting down or refusing connections.
+   * The database cannot be reached: a connection refused, lost, reset or timed out while
+   * connecting, or PostgreSQL shutting down or refusing connections. A reset comes as the socket's
+   * own exception (a backend that dies with a query unread), not as a closed connection.
    */
   public static boolean isDown(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException || t instanceof ClosedConnectionException
-          || t instanceof io.netty.channel.ConnectTimeoutException) {
+      if (t instanceof SocketException || t instanceof ClosedConnectionException
+          || t instanceof io.netty.channel.ConnectTimeoutException || t instanceof Errors.NativeIoException) {
         return true;
       }
       if (t instanceof PgException pg && pg.getSqlState() != null
@@ -35,8 +37,8 @@ public final class DatabaseFailures {
 
   /**
    * The database answers, but not in time for this query: every connection stayed busy for the
-   * pool's wait timeout, too many queries already wait, or PostgreSQL cancelled a statement at
-   * its statement timeout.
+   * pool's wait timeout, too many queries already wait, PostgreSQL cancelled a statement at its
+   * statement timeout, or it lacks a resource (too many connections, memory, disk).
    */
   public static boolean isBusy(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
@@ -48,7 +50,8 @@ public final class DatabaseFailures {
       if (t instanceof VertxException && ("Timeout waiting for connection".equals(t.getMessage()) || "Timeout".equals(t.getMessage()))) {
         return true;
       }
-      if (t instanceof PgException pg && "57014".equals(pg.getSqlState())) {
+      // Cancelled at the statement timeout, or out of a resource (class 53: connections, memory, disk).
+      if (t instanceof PgException pg && ("57014".equals(pg.getSqlState()) || pg.getSqlState() != null && pg.getSqlState().startsWith("53"))) {
         return true;
       }
     }

@@ -177,6 +177,24 @@ class JournalledTriggersTest {
   }
 
   @Test
+  void aConnectionResetWhileATriggerIsWrittenSendsItToTheJournal() throws Exception {
+    TestDatabase db = TestDatabase.create();
+    Path journal = Files.createTempDirectory("ringback-journal");
+    try (TcpProxy proxy = TcpProxy.to(db.port());
+         RingbackServer server = start(db, proxy, journal, "http://127.0.0.1:9")) {
+      // PostgreSQL's backend dies with the <Dial> action's statement unread: the client reads a reset, not a close.
+      proxy.resetWhenSent("+14155550641");
+      Timed dial = timed(() -> server.twilio("/twilio/dial", "CallSid", "CAjournal000041", "From", "+14155550641",
+          "To", RingbackServer.LINE_NUMBER, "DialCallStatus", "no-answer"));
+      assertThat(proxy.resets()).as("the write met the reset").isEqualTo(1);
+      assertAnsweredInTime(List.of(dial));
+      assertThat(dial.response().body()).contains("<Record");
+      RingbackServer.await("the journal to be written", DEADLINE, () -> server.metric("ringback_journal_records") == 0);
+      assertThat(db.count("SELECT count(*) FROM callbacks WHERE customer_phone = '+14155550641'")).isEqualTo(1);
+    }
+  }
+
+  @Test
   void aReplayThatWaitsTooLongForAConnectionTriesAgainAndSetsNothingAside() throws Exception {
     TestDatabase db = TestDatabase.create();
     Path journal = Files.createTempDirectory("ringback-journal");

@@ -14,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * A TCP relay to a local port that can be cut and restored, for outages without stopping the
  * server behind it: cut() drops every open connection and refuses new ones until restore();
  * freeze() holds every byte in both directions until thaw(), as a server stopped with SIGSTOP
- * does (connections stay open, nothing is answered).
+ * does (connections stay open, nothing is answered); resetWhenSent(marker) answers the first
+ * bytes the client sends with the marker in them with a TCP reset instead of passing them on, as
+ * a server that dies with a query unread does.
  */
 public final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
@@ -22,6 +24,8 @@ public final class TcpProxy implements AutoCloseable {
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean cut;
   private boolean frozen;
+  private final java.util.concurrent.atomic.AtomicReference<String> resetMarker = new java.util.concurrent.atomic.AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicInteger resets = new java.util.concurrent.atomic.AtomicInteger();
 
   private TcpProxy(int target) throws IOException {
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -51,6 +55,16 @@ public final class TcpProxy implements AutoCloseable {
 
   public void restore() {
     cut = false;
+  }
+
+  /** The next client bytes that contain {@code marker} (ASCII) reset their connection instead of reaching the target. */
+  public void resetWhenSent(String marker) {
+    resetMarker.set(marker);
+  }
+
+  /** Connections reset by {@link #resetWhenSent}. */
+  public int resets() {
+    return resets.get();
   }
 
   public synchronized void freeze() {
@@ -86,19 +100,26 @@ public final class TcpProxy implements AutoCloseable {
         Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
         open.add(client);
         open.add(upstream);
-        pump(client, upstream);
-        pump(upstream, client);
+        pump(client, upstream, true);
+        pump(upstream, client, false);
       } catch (IOException e) {
         // closed, or the target refused: the client sees its connection end
       }
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, boolean fromClient) {
     Thread thread = new Thread(() -> {
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         byte[] buffer = new byte[8192];
         for (int n; (n = in.read(buffer)) >= 0; ) {
+          String marker = resetMarker.get();
+          if (fromClient && marker != null && new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).contains(marker)
+              && resetMarker.compareAndSet(marker, null)) {
+            from.setSoLinger(true, 0);
+            resets.incrementAndGet();
+            return;
+          }
           awaitThaw();
           out.write(buffer, 0, n);
           out.flush();
