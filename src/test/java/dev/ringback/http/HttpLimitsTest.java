@@ -172,8 +172,11 @@ class HttpLimitsTest {
     List<Map.Entry<String, String>> csv = List.of(Map.entry("Content-Type", "text/csv"),
         Map.entry("Authorization", "Bearer " + RingbackServer.API_TOKEN));
     byte[] head = "phone,name\n+14155557001,First\n".getBytes(StandardCharsets.UTF_8);
+    RingbackServer.await("no request of another test in hand", Duration.ofSeconds(10), () -> server.metric("ringback_http_in_flight") == 0);
     try (RawHttp.Stalled first = RawHttp.stall(port(), "POST", "/api/customers/import", csv, head.length + 1000, 0)) {
       assertThat(first.send(head)).isTrue();
+      // A new connection's request may be read after one sent later on an open connection: wait until the first is in hand.
+      RingbackServer.await("the first import to be in hand", Duration.ofSeconds(5), () -> server.metric("ringback_http_in_flight") == 1);
       RingbackServer.await("a second import to be refused while the first runs", Duration.ofSeconds(5), () ->
           server.api("POST", "/api/customers/import", "text/csv", "phone\n+14155557002\n").statusCode() == 503);
     }
