@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole benchmark suite in one command (9-10 minutes on 2 cores): builds target/ringback.jar,
+# The whole benchmark suite in one command (10-11 minutes on 2 cores): builds target/ringback.jar,
 # then runs dev.ringback.bench.SuiteBenchmark, which writes target/bench-report.md.
 # Uses an embedded PostgreSQL, durable as Ringback ships it, unless RINGBACK_DATABASE_URL names one (each part gets a new database on it).
 # Parts (default all but history-ab): startup,webhooks,orders,lateness,dispatch,overload,ceilings,peer,scale.
