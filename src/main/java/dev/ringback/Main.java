@@ -1,5 +1,7 @@
 package dev.ringback;
 
+import dev.ringback.config.ConfigException;
+import dev.ringback.config.RingbackConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,23 +1,24 @@
 package dev.ringback;
 
+import dev.ringback.app.Business;
+import dev.ringback.app.Businesses;
+import dev.ringback.app.Changes;
+import dev.ringback.app.Journal;
 import dev.ringback.app.Privacy;
 import dev.ringback.app.RetentionJob;
-import dev.ringback.app.Journal;
+import dev.ringback.app.Services;
+import dev.ringback.app.Tokens;
 import dev.ringback.app.Triggers;
+import dev.ringback.config.RingbackConfig;
 import dev.ringback.demo.DemoTraffic;
-import dev.ringback.dialer.BreakerTelephony;
 import dev.ringback.dialer.Dispatcher;
-import dev.ringback.dialer.MeteredTelephony;
-import dev.ringback.dialer.SimulatedTelephony;
-import dev.ringback.dialer.Telephony;
-import dev.ringback.dialer.TwilioTelephony;
+import dev.ringback.domain.Line;
 import dev.ringback.http.Admission;
 import dev.ringback.http.HttpVerticle;
-import dev.ringback.domain.Line;
+import dev.ringback.metrics.GuardedMetricsFactory;
 import dev.ringback.metrics.RingbackMetrics;
 import dev.ringback.store.AgentStore;
 import dev.ringback.store.BusinessStore;
-import dev.ringback.store.SecretBox;
 import dev.ringback.store.CallStore;
 import dev.ringback.store.CallbackStore;
 import dev.ringback.store.CustomerStore;
@@ -28,9 +29,15 @@ import dev.ringback.store.FeedbackStore;
 import dev.ringback.store.LineHours;
 import dev.ringback.store.LineStore;
 import dev.ringback.store.OrderStore;
+import dev.ringback.store.SecretBox;
 import dev.ringback.store.TaskStore;
 import dev.ringback.store.TimelineStore;
 import dev.ringback.store.TokenStore;
+import dev.ringback.telephony.BreakerTelephony;
+import dev.ringback.telephony.MeteredTelephony;
+import dev.ringback.telephony.SimulatedTelephony;
+import dev.ringback.telephony.Telephony;
+import dev.ringback.telephony.TwilioTelephony;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -44,20 +51,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
-import dev.ringback.metrics.GuardedMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -261,9 +262,9 @@ public final class Ringback implements AutoCloseable {
               .map(configured.get(0));
         })
         .map(main -> {
-          vertx.eventBus().consumer(Dispatcher.LINES_CHANGED, message -> businesses.reloadHours()
+          vertx.eventBus().consumer(Changes.LINES, message -> businesses.reloadHours()
               .onFailure(e -> LOG.warn("Could not reload the lines' opening hours: {}", e.getMessage())));
-          vertx.eventBus().consumer(Dispatcher.BUSINESSES_CHANGED, message -> businesses.reload()
+          vertx.eventBus().consumer(Changes.BUSINESSES, message -> businesses.reload()
               .onFailure(e -> LOG.warn("Could not reload the businesses: {}", e.getMessage())));
           if (businesses.all().size() > 1) {
             LOG.info("Serving {} businesses: {}", businesses.all().size(),
@@ -330,7 +331,7 @@ public final class Ringback implements AutoCloseable {
   private static Future<byte[]> adminTokenHash(TokenStore tokens, long businessId, String configured, String business) {
     String whose = business.equals(DEFAULT_BUSINESS) ? "" : " of business '" + business + "'";
     if (!configured.isEmpty()) {
-      return Future.succeededFuture(sha256(configured));
+      return Future.succeededFuture(Tokens.sha256(configured));
     }
     return tokens.findHash(businessId, ADMIN_TOKEN).compose(found -> {
       if (found.isPresent()) {
@@ -338,15 +339,13 @@ public final class Ringback implements AutoCloseable {
             business.equals(DEFAULT_BUSINESS) ? "RINGBACK_API_TOKEN" : RingbackConfig.businessVariablePrefix(business) + "API_TOKEN");
         return Future.succeededFuture(found.get());
       }
-      byte[] secret = new byte[32];
-      new SecureRandom().nextBytes(secret);
-      String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-      return tokens.insertHash(businessId, ADMIN_TOKEN, sha256(token)).compose(inserted -> {
+      String token = Tokens.random(32);
+      return tokens.insertHash(businessId, ADMIN_TOKEN, Tokens.sha256(token)).compose(inserted -> {
         if (!inserted) {
           return tokens.findHash(businessId, ADMIN_TOKEN).map(again -> again.orElseThrow());
         }
         LOG.warn("Generated the API token{} for /api/* and the console; it is shown only this once: {}", whose, token);
-        return Future.succeededFuture(sha256(token));
+        return Future.succeededFuture(Tokens.sha256(token));
       });
     });
   }
@@ -369,14 +368,6 @@ public final class Ringback implements AutoCloseable {
       return;
     }
     LOG.error("Unhandled exception", failure);
-  }
-
-  public static byte[] sha256(String value) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static int freePort() {

@@ -3,10 +3,11 @@ package dev.ringback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.ringback.config.RingbackConfig;
 import dev.ringback.support.RingbackServer;
 import java.net.ServerSocket;
-import java.time.Duration;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,6 @@
 package dev.ringback.app;
 
-import dev.ringback.Business;
-import dev.ringback.Businesses;
-import dev.ringback.RingbackConfig;
+import dev.ringback.config.RingbackConfig;
 import dev.ringback.store.ErasureStore;
 import dev.ringback.store.RetentionStore;
 import io.vertx.core.Future;

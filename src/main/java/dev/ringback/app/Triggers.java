@@ -218,14 +218,42 @@ public final class Triggers implements AutoCloseable {
   }
 
   private void counted(Optional<CallbackStore.Scheduled> scheduled) {
-    scheduled.filter(CallbackStore.Scheduled::created).ifPresent(s -> metrics.callbackScheduled(s.business(), s.trigger(), s.line()));
+    scheduled.ifPresent(this::counted);
+  }
+
+  private void counted(CallbackStore.Scheduled scheduled) {
+    if (scheduled.created()) {
+      metrics.callbackScheduled(scheduled.business(), scheduled.trigger(), scheduled.line());
+    }
   }
 
   /** An event seen before changed nothing, so it changes no agent's presence either; one from the journal is too old to. */
   private Future<CallStore.Applied> statusWrite(Trigger.Status t, boolean live) {
     return calls.apply(t.event(), t.callbackId(), t.businessId())
         .compose(applied -> applied.duplicate() || !live ? Future.succeededFuture(applied) : presence(t.businessId(), t.event()).map(applied))
-        .onSuccess(metrics::record);
+        .onSuccess(this::counted);
+  }
+
+  /**
+   * A callback's call whose end the network never reported, as the status watchdog found it:
+   * written at once (the watchdog looks again if this fails) and counted like any other event.
+   *
+   * @param measured whether the event's time is the real one (an answer time the network does not give is not measured)
+   */
+  public Future<Void> settled(CallEvent event, long callbackId, long businessId, boolean measured) {
+    return calls.apply(event, callbackId, businessId).map(applied -> {
+      counted(measured ? applied : applied.withoutAnswer());
+      return null;
+    });
+  }
+
+  /** Everything one applied call event changed, counted once. */
+  private void counted(CallStore.Applied applied) {
+    applied.answer().ifPresent(a -> metrics.answered(a.business(), a.direction(), a.line(), a.ringToAnswer()));
+    applied.ended().ifPresent(e -> metrics.callEnded(e.business(), e.direction(), e.line(), e.outcome()));
+    applied.scheduled().ifPresent(this::counted);
+    applied.cancelled().ifPresent(c -> metrics.callbackFinished(c.business(), c.trigger(), c.line(), "cancelled"));
+    applied.finished().forEach(f -> metrics.callbackFinished(f.business(), f.trigger(), f.line(), f.outcome()));
   }
 
   private Future<OrderStore.Recorded> orderWrite(Trigger.OrderPlaced t) {

@@ -1,7 +1,7 @@
 package dev.ringback.demo;
 
-import dev.ringback.RingbackConfig;
-import dev.ringback.Services;
+import dev.ringback.app.Services;
+import dev.ringback.config.RingbackConfig;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.CustomerData;
 import dev.ringback.domain.Line;

@@ -1,8 +1,9 @@
 package dev.ringback.dialer;
 
-import dev.ringback.Business;
-import dev.ringback.RingbackConfig;
-import dev.ringback.Services;
+import dev.ringback.app.Business;
+import dev.ringback.app.Changes;
+import dev.ringback.app.Services;
+import dev.ringback.config.RingbackConfig;
 import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
@@ -10,6 +11,8 @@ import dev.ringback.domain.TimeZones;
 import dev.ringback.store.AgentStore;
 import dev.ringback.store.DialStore;
 import dev.ringback.store.GroupWrite;
+import dev.ringback.telephony.OutboundCall;
+import dev.ringback.telephony.TelephonyException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -35,13 +38,10 @@ public final class Dispatcher extends VerticleBase {
   private static final String CHANNEL = "ringback_callbacks";
   /** Task changes, relayed to every console of this instance over the event bus. */
   private static final String TASKS_CHANNEL = "ringback_tasks";
-  public static final String TASKS_CHANGED = "ringback.tasks.changed";
   /** Opening hours set through the API, relayed so every verticle of this instance reloads them. */
   private static final String LINES_CHANNEL = "ringback_lines";
-  public static final String LINES_CHANGED = "ringback.lines.changed";
   /** A business was created, changed or deleted through the API on some instance. */
   private static final String BUSINESSES_CHANNEL = "ringback_businesses";
-  public static final String BUSINESSES_CHANGED = "ringback.businesses.changed";
   private static final long QUEUE_REFRESH_MILLIS = 5000;
   /** How long a shutdown waits for requests already sent to Twilio. */
   private static final long DRAIN_MILLIS = 20_000;
@@ -412,11 +412,11 @@ public final class Dispatcher extends VerticleBase {
               tick();
               lookAheadSoon();
             } else if (TASKS_CHANNEL.equals(n.getChannel())) {
-              vertx.eventBus().publish(TASKS_CHANGED, n.getPayload());
+              vertx.eventBus().publish(Changes.TASKS, n.getPayload());
             } else if (LINES_CHANNEL.equals(n.getChannel())) {
-              vertx.eventBus().publish(LINES_CHANGED, n.getPayload());
+              vertx.eventBus().publish(Changes.LINES, n.getPayload());
             } else if (BUSINESSES_CHANNEL.equals(n.getChannel())) {
-              vertx.eventBus().publish(BUSINESSES_CHANGED, n.getPayload());
+              vertx.eventBus().publish(Changes.BUSINESSES, n.getPayload());
             }
           });
           conn.exceptionHandler(e -> {
@@ -435,8 +435,8 @@ public final class Dispatcher extends VerticleBase {
               // Changes made while not listening are picked up now.
               .onSuccess(v -> {
                 listenFailing = false;
-                vertx.eventBus().publish(LINES_CHANGED, "");
-                vertx.eventBus().publish(BUSINESSES_CHANGED, "");
+                vertx.eventBus().publish(Changes.LINES, "");
+                vertx.eventBus().publish(Changes.BUSINESSES, "");
               });
         })
         .onFailure(e -> {

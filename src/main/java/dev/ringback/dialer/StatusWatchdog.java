@@ -1,9 +1,11 @@
 package dev.ringback.dialer;
 
-import dev.ringback.Services;
+import dev.ringback.app.Services;
 import dev.ringback.domain.CallEvent;
 import dev.ringback.domain.CallStatus;
 import dev.ringback.store.DialStore;
+import dev.ringback.telephony.CallProgress;
+import dev.ringback.telephony.Telephony;
 import io.vertx.core.Future;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -41,7 +43,7 @@ final class StatusWatchdog {
       return Future.succeededFuture();
     }
     // The call was placed on its business's account, and is looked up there.
-    Telephony telephony = services.businesses().byId(u.businessId()).map(dev.ringback.Business::telephony).orElse(services.telephony());
+    Telephony telephony = services.businesses().byId(u.businessId()).map(dev.ringback.app.Business::telephony).orElse(services.telephony());
     return telephony.fetchCall(u.callSid()).compose(found -> {
       Instant now = services.clock().instant();
       if (found.isEmpty()) {
@@ -67,10 +69,7 @@ final class StatusWatchdog {
   }
 
   private Future<Void> apply(DialStore.Unfinished u, CallEvent event, boolean timed) {
-    return services.calls().apply(event, u.callbackId(), u.businessId()).map(applied -> {
-      services.metrics().record(timed ? applied : applied.withoutAnswer());
-      return null;
-    });
+    return services.triggers().settled(event, u.callbackId(), u.businessId(), timed);
   }
 
   private static CallEvent event(String callSid, CallStatus status, Instant at, Integer duration, String answeredBy) {

@@ -1,6 +1,6 @@
 package dev.ringback.http;
 
-import dev.ringback.RingbackConfig;
+import dev.ringback.config.RingbackConfig;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 

@@ -1,7 +1,7 @@
 package dev.ringback.http;
 
-import dev.ringback.Ringback;
-import dev.ringback.Services;
+import dev.ringback.app.Services;
+import dev.ringback.app.Tokens;
 import dev.ringback.domain.Agent;
 import dev.ringback.domain.Line;
 import dev.ringback.store.AgentStore;
@@ -9,9 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -25,7 +23,6 @@ import org.slf4j.LoggerFactory;
 final class AgentApi {
   private static final Logger LOG = LoggerFactory.getLogger(AgentApi.class);
   private static final Set<String> FIELDS = Set.of("name", "contact", "lines", "role");
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Services services;
 
@@ -54,7 +51,7 @@ final class AgentApi {
     Caller.requireAdmin(ctx);
     Input input = input(Caller.business(ctx), Requests.jsonBody(ctx));
     String token = newToken();
-    services.agents().create(Caller.business(ctx).id(), input.name, input.contact, input.role, input.lines, Ringback.sha256(token))
+    services.agents().create(Caller.business(ctx).id(), input.name, input.contact, input.role, input.lines, Tokens.sha256(token))
         .map(created -> created.orElseThrow(() -> new HttpException(409, "contact: another agent has " + input.contact)))
         .onSuccess(agent -> {
           LOG.info("agent #{} {} created for line(s) {}", agent.id(), agent.name(), agent.lines());
@@ -88,7 +85,7 @@ final class AgentApi {
     Caller.requireAdmin(ctx);
     long id = id(ctx);
     String token = newToken();
-    services.agents().setToken(Caller.business(ctx).id(), id, Ringback.sha256(token))
+    services.agents().setToken(Caller.business(ctx).id(), id, Tokens.sha256(token))
         .map(found -> found(found, id))
         .onSuccess(v -> Responses.json(ctx, 200, new JsonObject().put("id", id).put("token", token)))
         .onFailure(ctx::fail);
@@ -126,7 +123,7 @@ final class AgentApi {
 
   private record Input(String name, String contact, String role, List<String> lines) {}
 
-  private Input input(dev.ringback.Business business, JsonObject body) {
+  private Input input(dev.ringback.app.Business business, JsonObject body) {
     Requests.onlyFields(body, FIELDS);
     String name = Requests.text(body, "name", true, 200);
     String rawContact = Requests.text(body, "contact", true, 256);
@@ -169,9 +166,7 @@ final class AgentApi {
   }
 
   private static String newToken() {
-    byte[] bytes = new byte[24];
-    RANDOM.nextBytes(bytes);
-    return "rba_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return "rba_" + Tokens.random(24);
   }
 
   static JsonObject toJson(Agent a) {

@@ -1,7 +1,7 @@
 package dev.ringback.http;
 
-import dev.ringback.Ringback;
-import dev.ringback.Services;
+import dev.ringback.app.Services;
+import dev.ringback.app.Tokens;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.security.MessageDigest;
@@ -26,14 +26,14 @@ final class ApiRoutes {
       ctx.fail(new HttpException(401, "missing bearer token"));
       return;
     }
-    byte[] presented = Ringback.sha256(header.substring(7).trim());
+    byte[] presented = Tokens.sha256(header.substring(7).trim());
     if (MessageDigest.isEqual(presented, services.adminTokenSha256())) {
       Caller.admin(services.businesses().defaultBusiness()).put(ctx);
       ctx.next();
       return;
     }
     // Another business's admin token: that business's data only.
-    java.util.Optional<dev.ringback.Business> business = services.businesses().byToken(presented);
+    java.util.Optional<dev.ringback.app.Business> business = services.businesses().byToken(presented);
     if (business.isPresent()) {
       Caller.admin(business.get()).put(ctx);
       ctx.next();
@@ -46,7 +46,7 @@ final class ApiRoutes {
       ctx.request().pause();
     }
     services.agents().byToken(presented).onComplete(found -> {
-      java.util.Optional<dev.ringback.Business> agentsBusiness = found.succeeded()
+      java.util.Optional<dev.ringback.app.Business> agentsBusiness = found.succeeded()
           ? found.result().flatMap(h -> services.businesses().byId(h.businessId())) : java.util.Optional.empty();
       if (found.succeeded() && agentsBusiness.isPresent()) {
         new Caller(found.result().get().agent(), agentsBusiness.get()).put(ctx);

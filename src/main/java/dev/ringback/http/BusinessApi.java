@@ -1,11 +1,11 @@
 package dev.ringback.http;
 
-import dev.ringback.Business;
-import dev.ringback.Businesses;
-import dev.ringback.ConfigException;
-import dev.ringback.Ringback;
-import dev.ringback.RingbackConfig;
-import dev.ringback.Services;
+import dev.ringback.app.Business;
+import dev.ringback.app.Businesses;
+import dev.ringback.app.Services;
+import dev.ringback.app.Tokens;
+import dev.ringback.config.ConfigException;
+import dev.ringback.config.RingbackConfig;
 import dev.ringback.domain.Line;
 import dev.ringback.store.BusinessStore;
 import dev.ringback.store.SecretBox;
@@ -14,9 +14,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 final class BusinessApi {
   private static final Logger LOG = LoggerFactory.getLogger(BusinessApi.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
   /** The secrets of a business: where each sits in the body (kebab case) and its name in the database. */
   private static final Map<String, String> SECRETS = Map.of(
       "twilio.auth-token", "twilio_auth_token",
@@ -66,10 +63,10 @@ final class BusinessApi {
     Map<String, Object> values = values(Requests.jsonBody(ctx), null);
     RingbackConfig.BusinessConfig parsed = parse(values);
     SecretBox box = secretBox();
-    String token = "rbb_" + random(32);
+    String token = "rbb_" + Tokens.random(32);
     BusinessStore store = services.businesses().store();
     store.nextId()
-        .compose(id -> store.create(id, write(id, parsed, values, box), Ringback.sha256(token)).map(id))
+        .compose(id -> store.create(id, write(id, parsed, values, box), Tokens.sha256(token)).map(id))
         .compose(id -> services.businesses().reload().map(id))
         .map(id -> services.businesses().byId(id).orElseThrow(() -> new IllegalStateException("business " + parsed.slug() + " not served")))
         .onSuccess(business -> {
@@ -112,8 +109,8 @@ final class BusinessApi {
     if (current.fromConfig()) {
       throw new HttpException(409, "business '" + current.slug() + "' is declared in the configuration; its token is set there");
     }
-    String token = "rbb_" + random(32);
-    services.businesses().store().replaceToken(current.slug(), Ringback.sha256(token))
+    String token = "rbb_" + Tokens.random(32);
+    services.businesses().store().replaceToken(current.slug(), Tokens.sha256(token))
         .compose(replaced -> replaced ? services.businesses().reload() : Future.failedFuture(HttpFailure.notFound("no business " + current.slug())))
         .map(v -> served(current.slug()))
         .onSuccess(business -> {
@@ -289,11 +286,6 @@ final class BusinessApi {
     }
   }
 
-  private static String random(int bytes) {
-    byte[] value = new byte[bytes];
-    RANDOM.nextBytes(value);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(value);
-  }
 
   /** A business as the API shows it: never a secret, only whether each is set. */
   JsonObject toJson(Business b) {

@@ -1,6 +1,6 @@
 package dev.ringback.http;
 
-import dev.ringback.Services;
+import dev.ringback.app.Services;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.Line;
 import dev.ringback.metrics.RingbackMetrics;
@@ -151,7 +151,7 @@ final class CallbackApi {
   }
 
   /** The business's line a request names, or its only line when it names none. */
-  static Line lineOrOnly(dev.ringback.Business business, String id) {
+  static Line lineOrOnly(dev.ringback.app.Business business, String id) {
     if (id == null) {
       List<Line> lines = business.lines();
       if (lines.size() != 1) {

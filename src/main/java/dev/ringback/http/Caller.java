@@ -1,6 +1,6 @@
 package dev.ringback.http;
 
-import dev.ringback.Business;
+import dev.ringback.app.Business;
 import dev.ringback.domain.Agent;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;

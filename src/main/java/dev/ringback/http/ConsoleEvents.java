@@ -1,7 +1,7 @@
 package dev.ringback.http;
 
-import dev.ringback.Services;
-import dev.ringback.dialer.Dispatcher;
+import dev.ringback.app.Changes;
+import dev.ringback.app.Services;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
@@ -37,7 +37,7 @@ final class ConsoleEvents {
         .putHeader("Content-Encoding", "identity")
         .putHeader("X-Accel-Buffering", "no");
     Stream stream = new Stream(response, caller);
-    MessageConsumer<String> changes = vertx.eventBus().consumer(Dispatcher.TASKS_CHANGED, message -> stream.changed());
+    MessageConsumer<String> changes = vertx.eventBus().consumer(Changes.TASKS, message -> stream.changed());
     long ping = vertx.setPeriodic(PING_MILLIS, t -> response.write(": ping\n\n"));
     response.closeHandler(v -> {
       changes.unregister();

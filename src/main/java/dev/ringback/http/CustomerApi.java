@@ -1,7 +1,7 @@
 package dev.ringback.http;
 
-import dev.ringback.Services;
 import dev.ringback.app.Privacy;
+import dev.ringback.app.Services;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.CustomerData;
 import dev.ringback.domain.PhoneNumbers;

@@ -1,11 +1,10 @@
 package dev.ringback.http;
 
-import dev.ringback.Business;
-import dev.ringback.Services;
+import dev.ringback.app.Business;
+import dev.ringback.app.Services;
 import dev.ringback.domain.Feedback;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
-import dev.ringback.store.FeedbackStore;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;

@@ -1,6 +1,6 @@
 package dev.ringback.http;
 
-import dev.ringback.Services;
+import dev.ringback.app.Services;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.OpeningHours;
 import io.vertx.core.Future;
@@ -27,7 +27,7 @@ final class LineApi {
   void list(RoutingContext ctx) {
     Instant now = services.clock().instant();
     JsonArray items = new JsonArray();
-    dev.ringback.Business business = Caller.business(ctx);
+    dev.ringback.app.Business business = Caller.business(ctx);
     business.lines().forEach(line -> items.add(new JsonObject()
         .put("id", line.id())
         .put("number", line.number())
@@ -87,7 +87,7 @@ final class LineApi {
     return Caller.business(ctx).lineById(id).orElseThrow(() -> HttpFailure.notFound("no line " + id));
   }
 
-  private JsonObject hoursJson(dev.ringback.Business business, Line line) {
+  private JsonObject hoursJson(dev.ringback.app.Business business, Line line) {
     OpeningHours hours = business.hours().of(line);
     Instant now = services.clock().instant();
     JsonObject week = new JsonObject();

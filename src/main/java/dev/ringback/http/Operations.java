@@ -1,7 +1,7 @@
 package dev.ringback.http;
 
-import dev.ringback.Ringback;
-import dev.ringback.Services;
+import dev.ringback.app.Services;
+import dev.ringback.app.Tokens;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -44,7 +44,7 @@ public final class Operations {
   void publicHealth(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
     boolean admin = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-        && MessageDigest.isEqual(Ringback.sha256(header.substring(7).trim()), services.adminTokenSha256());
+        && MessageDigest.isEqual(Tokens.sha256(header.substring(7).trim()), services.adminTokenSha256());
     health(ctx, admin);
   }
 

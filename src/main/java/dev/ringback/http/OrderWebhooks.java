@@ -1,9 +1,9 @@
 package dev.ringback.http;
 
-import dev.ringback.Business;
+import dev.ringback.app.Business;
+import dev.ringback.app.Services;
 import dev.ringback.app.Trigger;
-import dev.ringback.RingbackConfig;
-import dev.ringback.Services;
+import dev.ringback.config.RingbackConfig;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.Order;
 import dev.ringback.domain.PhoneNumbers;

@@ -1,8 +1,8 @@
 package dev.ringback.http;
 
-import dev.ringback.Business;
-import dev.ringback.Services;
-import dev.ringback.dialer.TwilioRecordings;
+import dev.ringback.app.Business;
+import dev.ringback.app.Services;
+import dev.ringback.telephony.TwilioRecordings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientResponse;

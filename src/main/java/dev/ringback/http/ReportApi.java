@@ -1,6 +1,6 @@
 package dev.ringback.http;
 
-import dev.ringback.Services;
+import dev.ringback.app.Services;
 import dev.ringback.domain.Agent;
 import dev.ringback.store.ReportStore;
 import io.vertx.core.Future;

@@ -1,12 +1,11 @@
 package dev.ringback.http;
 
-import dev.ringback.Services;
-import dev.ringback.dialer.OutboundCall;
+import dev.ringback.app.Services;
 import dev.ringback.domain.Agent;
-import dev.ringback.domain.CallbackPolicy;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.Line;
 import dev.ringback.store.TaskStore;
+import dev.ringback.telephony.OutboundCall;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -165,7 +164,7 @@ final class TaskApi {
             ? Future.succeededFuture(found.get()) : whyNot(ctx, id, agent, false))
         .compose(task -> {
           // The agent's phone is called from the business's line, on the business's own account.
-          dev.ringback.Business business = Caller.business(ctx);
+          dev.ringback.app.Business business = Caller.business(ctx);
           Line line = business.lineById(task.line())
               .orElseThrow(() -> new HttpException(409, "line " + task.line() + " is no longer configured"));
           String publicUrl = services.config().http().publicUrl();

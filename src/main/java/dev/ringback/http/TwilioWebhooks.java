@@ -1,11 +1,13 @@
 package dev.ringback.http;
 
-import dev.ringback.Business;
-import dev.ringback.Services;
+import dev.ringback.app.Business;
+import dev.ringback.app.Services;
+import dev.ringback.app.Trigger;
+import dev.ringback.app.Triggers;
 import dev.ringback.domain.CallEvent;
 import dev.ringback.domain.CallStatus;
-import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Customer;
+import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.InboundCalls;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
@@ -14,8 +16,6 @@ import dev.ringback.domain.TimeZones;
 import dev.ringback.store.CallStore;
 import dev.ringback.store.CallbackStore;
 import dev.ringback.store.OrderStore;
-import dev.ringback.app.Trigger;
-import dev.ringback.app.Triggers;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;

@@ -6,9 +6,9 @@ import dev.ringback.domain.Line;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.Optional;
 
 /** The words callers hear and the TwiML that carries them ({@link TwimlElement} escapes every value). */
 final class Twiml {

@@ -1,8 +1,6 @@
 package dev.ringback.metrics;
 
 import dev.ringback.domain.Order;
-import dev.ringback.store.CallStore;
-import dev.ringback.store.CallbackStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -156,15 +154,6 @@ public final class RingbackMetrics {
 
   public MeterRegistry registry() {
     return registry;
-  }
-
-  /** Everything one applied call event changed, counted once. */
-  public void record(CallStore.Applied applied) {
-    applied.answer().ifPresent(a -> answered(a.business(), a.direction(), a.line(), a.ringToAnswer()));
-    applied.ended().ifPresent(e -> callEnded(e.business(), e.direction(), e.line(), e.outcome()));
-    applied.scheduled().filter(CallbackStore.Scheduled::created).ifPresent(sc -> callbackScheduled(sc.business(), sc.trigger(), sc.line()));
-    applied.cancelled().ifPresent(c -> callbackFinished(c.business(), c.trigger(), c.line(), "cancelled"));
-    applied.finished().forEach(f -> callbackFinished(f.business(), f.trigger(), f.line(), f.outcome()));
   }
 
   public void answered(String business, String direction, String line, Duration ringToAnswer) {

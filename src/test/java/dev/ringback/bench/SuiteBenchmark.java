@@ -1288,7 +1288,7 @@ public final class SuiteBenchmark {
   void peer() throws Exception {
     Class<?> peer;
     try {
-      peer = Class.forName("dev.ringback.dialer.DbSchedulerPeer");
+      peer = Class.forName("dev.ringback.telephony.DbSchedulerPeer");
     } catch (ClassNotFoundException e) {
       report.line("");
       report.line("## Peer: db-scheduler\n\nNot run: the `bench` Maven profile (which brings db-scheduler) was not active.");
@@ -1355,7 +1355,7 @@ public final class SuiteBenchmark {
   void dialCeiling() throws Exception {
     Class<?> ceiling;
     try {
-      ceiling = Class.forName("dev.ringback.dialer.DialCeiling");
+      ceiling = Class.forName("dev.ringback.telephony.DialCeiling");
     } catch (ClassNotFoundException e) {
       return;
     }
@@ -1385,7 +1385,7 @@ public final class SuiteBenchmark {
     }
     report.table("Dialling ceiling: twilio-java's Calls.json request alone, as fast as the stand-in answers",
         List.of("run", "calls", "calls/s", "fraction of the ceiling; its CPU cost"), rows);
-    report.line("`dev.ringback.dialer.DialCeiling` (bench profile): the dispatcher's request (same parameters, same HTTP client "
+    report.line("`dev.ringback.telephony.DialCeiling` (bench profile): the dispatcher's request (same parameters, same HTTP client "
         + "class, 16 threads) in a loop in the suite's JVM, beside the stand-in that answers it, after 2,000 calls of warm-up. "
         + "Every placed callback costs at least this much CPU on the machine, so it bounds any dispatcher that dials through "
         + "twilio-java here.");

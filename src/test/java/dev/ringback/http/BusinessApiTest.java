@@ -7,7 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
-import dev.ringback.Businesses;
+import dev.ringback.app.Businesses;
 import dev.ringback.store.SecretBox;
 import dev.ringback.support.RingbackServer;
 import dev.ringback.support.TestDatabase;

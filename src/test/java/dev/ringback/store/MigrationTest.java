@@ -3,7 +3,7 @@ package dev.ringback.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ringback.RingbackConfig;
+import dev.ringback.config.RingbackConfig;
 import dev.ringback.support.TestDatabase;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.ringback.support;
 
 import dev.ringback.Ringback;
-import dev.ringback.RingbackConfig;
+import dev.ringback.config.RingbackConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

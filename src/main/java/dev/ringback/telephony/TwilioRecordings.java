@@ -1,6 +1,6 @@
-package dev.ringback.dialer;
+package dev.ringback.telephony;
 
-import dev.ringback.RingbackConfig;
+import dev.ringback.config.RingbackConfig;
 import dev.ringback.domain.RecordingUrls.Recording;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,8 +1,9 @@
-package dev.ringback;
+package dev.ringback.app;
 
-import dev.ringback.dialer.Telephony;
+import dev.ringback.config.RingbackConfig;
 import dev.ringback.domain.Line;
 import dev.ringback.store.LineHours;
+import dev.ringback.telephony.Telephony;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

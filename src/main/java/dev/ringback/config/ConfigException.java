@@ -1,4 +1,4 @@
-package dev.ringback;
+package dev.ringback.config;
 
 /** A configuration problem, reported to the operator as one line naming the key. */
 public final class ConfigException extends RuntimeException {

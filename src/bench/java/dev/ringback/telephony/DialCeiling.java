@@ -1,4 +1,4 @@
-package dev.ringback.dialer;
+package dev.ringback.telephony;
 
 import com.twilio.http.HttpMethod;
 import com.twilio.http.TwilioRestClient;

@@ -1,9 +1,10 @@
-package dev.ringback;
+package dev.ringback.app;
 
-import dev.ringback.dialer.Telephony;
+import dev.ringback.config.RingbackConfig;
 import dev.ringback.store.BusinessStore;
 import dev.ringback.store.LineHours;
 import dev.ringback.store.SecretBox;
+import dev.ringback.telephony.Telephony;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package dev.ringback.dialer;
+package dev.ringback.telephony;
 
 import io.vertx.core.Future;
 import java.time.Instant;

@@ -1,7 +1,6 @@
-package dev.ringback;
+package dev.ringback.app;
 
-import dev.ringback.app.Triggers;
-import dev.ringback.dialer.Telephony;
+import dev.ringback.config.RingbackConfig;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.metrics.RingbackMetrics;
@@ -15,6 +14,7 @@ import dev.ringback.store.LineHours;
 import dev.ringback.store.OrderStore;
 import dev.ringback.store.TaskStore;
 import dev.ringback.store.TimelineStore;
+import dev.ringback.telephony.Telephony;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;

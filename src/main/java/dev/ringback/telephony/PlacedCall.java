@@ -1,4 +1,4 @@
-package dev.ringback.dialer;
+package dev.ringback.telephony;
 
 /** The call the network accepted: its CallSid and initial status. */
 public record PlacedCall(String callSid, String status) {}

@@ -1,4 +1,4 @@
-package dev.ringback.dialer;
+package dev.ringback.telephony;
 
 import com.twilio.exception.ApiException;
 import com.twilio.http.HttpMethod;
@@ -7,7 +7,7 @@ import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.rest.api.v2010.account.Recording;
 import com.twilio.type.PhoneNumber;
-import dev.ringback.RingbackConfig;
+import dev.ringback.config.RingbackConfig;
 import dev.ringback.domain.CallStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package dev.ringback.dialer;
+package dev.ringback.telephony;
 
 /** A failed request to place a call, classified by what the caller may safely do next. */
 public final class TelephonyException extends RuntimeException {

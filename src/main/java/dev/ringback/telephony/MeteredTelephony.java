@@ -1,4 +1,4 @@
-package dev.ringback.dialer;
+package dev.ringback.telephony;
 
 import dev.ringback.metrics.RingbackMetrics;
 import io.vertx.core.Future;

@@ -1,4 +1,4 @@
-package dev.ringback;
+package dev.ringback.config;
 
 import java.net.URI;
 import java.util.ArrayList;

@@ -1,15 +1,15 @@
-package dev.ringback;
+package dev.ringback.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ringback.domain.CallbackPolicy;
 import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.OpeningHours;
-import dev.ringback.domain.QuietHours;
 import dev.ringback.domain.PhoneNumbers;
+import dev.ringback.domain.QuietHours;
 import io.vertx.pgclient.PgConnectOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -402,7 +402,7 @@ public record RingbackConfig(
   }
 
   @SuppressWarnings("unchecked")
-  static RingbackConfig parse(String fileName, String yaml, Map<String, String> environment) {
+  public static RingbackConfig parse(String fileName, String yaml, Map<String, String> environment) {
     Map<String, Object> root;
     try {
       Object parsed = readYaml(yaml);
@@ -499,7 +499,7 @@ public record RingbackConfig(
         http.integer("response-timeout-seconds", 10, 1, 14),
         http.integer("max-in-flight", 1000, 1, 1_000_000));
     try {
-      dev.ringback.http.TrustedProxies.parse(httpConfig.trustedProxies());
+      AddressRanges.parse(httpConfig.trustedProxies());
     } catch (IllegalArgumentException e) {
       throw new ConfigException(http.key("trusted-proxies"), e.getMessage());
     }

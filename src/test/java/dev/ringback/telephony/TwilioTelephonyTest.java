@@ -1,4 +1,4 @@
-package dev.ringback.dialer;
+package dev.ringback.telephony;
 
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
@@ -8,9 +8,9 @@ import static org.assertj.core.api.Assertions.fail;
 import com.twilio.base.Page;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
-import dev.ringback.RingbackConfig;
-import dev.ringback.support.TwilioStandIn;
+import dev.ringback.config.RingbackConfig;
 import dev.ringback.support.TwilioStandIn.RecordedRequest;
+import dev.ringback.support.TwilioStandIn;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

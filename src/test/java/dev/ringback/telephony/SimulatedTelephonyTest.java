@@ -1,4 +1,4 @@
-package dev.ringback.dialer;
+package dev.ringback.telephony;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

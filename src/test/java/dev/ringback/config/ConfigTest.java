@@ -1,4 +1,4 @@
-package dev.ringback;
+package dev.ringback.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

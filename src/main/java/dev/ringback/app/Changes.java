@@ -1,0 +1,17 @@
+package dev.ringback.app;
+
+/**
+ * Event-bus addresses on which this instance hears of changes made on any instance: the
+ * dispatcher relays PostgreSQL's notifications to them, and the verticles that cache what
+ * changed listen.
+ */
+public final class Changes {
+  /** Agents' tasks changed: every console of this instance refreshes its queue. */
+  public static final String TASKS = "ringback.tasks.changed";
+  /** Opening hours set through the API: every verticle of this instance reloads them. */
+  public static final String LINES = "ringback.lines.changed";
+  /** A business was created, changed or deleted through the API. */
+  public static final String BUSINESSES = "ringback.businesses.changed";
+
+  private Changes() {}
+}
