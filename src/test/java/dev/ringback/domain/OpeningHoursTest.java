@@ -3,6 +3,7 @@ package dev.ringback.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -10,6 +11,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -87,4 +89,14 @@ class OpeningHoursTest {
         .isInstanceOfSatisfying(OpeningHours.Invalid.class, e -> assertThat(e.field()).isEqualTo(field));
   }
 
+  @Test
+  void anOpeningInsideTheSpringForwardGapIsWhenTheClocksReachIt() {
+    // On Sunday 2027-03-14 Los Angeles skips from 02:00 to 03:00: a line open from 02:30 is open at 03:00.
+    OpeningHours early = new OpeningHours(LA, Map.of(DayOfWeek.SUNDAY, List.of(OpeningHours.Interval.parse("02:30-05:00"))),
+        Set.of(), false);
+    Instant threeAm = Instant.parse("2027-03-14T10:00:00Z");
+    assertThat(early.isOpen(threeAm)).isTrue();
+    assertThat(early.isOpen(threeAm.minusSeconds(1))).as("01:59:59 PST").isFalse();
+    assertThat(early.nextOpening(la("2027-03-14T01:00"))).contains(threeAm);
+  }
 }
