@@ -229,13 +229,13 @@ public final class Ringback implements AutoCloseable {
       LOG.warn("No Twilio credentials: outbound calls are played by the built-in call simulator, "
           + "and /twilio/* requests are not signature-checked");
     }
-    Telephony telephony = breaker(config, new MeteredTelephony(network, metrics, DEFAULT_BUSINESS));
+    Telephony telephony = breaker(config, clock, new MeteredTelephony(network, metrics, DEFAULT_BUSINESS));
     Optional<SecretBox> secrets = config.secrets().configured() ? Optional.of(SecretBox.of(config.secrets().key())) : Optional.empty();
     Optional<SecretBox> previous = config.secrets().previousKey().isEmpty() ? Optional.empty()
         : Optional.of(SecretBox.of(config.secrets().previousKey()));
     java.util.concurrent.atomic.AtomicReference<Businesses> served = new java.util.concurrent.atomic.AtomicReference<>();
     Businesses businesses = new Businesses(pool, config, businessStore, secrets, previous,
-        (slug, account) -> breaker(config, new MeteredTelephony(new TwilioTelephony(vertx, config.twilio(), account), metrics, slug)),
+        (slug, account) -> breaker(config, clock, new MeteredTelephony(new TwilioTelephony(vertx, config.twilio(), account), metrics, slug)),
         business -> served(metrics, served, business), metrics::retire);
     served.set(businesses);
     return lines.businessId(DEFAULT_BUSINESS).compose(businessId -> lines.sync(businessId, config.lines())
@@ -296,8 +296,9 @@ public final class Ringback implements AutoCloseable {
         .map(current -> current.telephony().degraded().isPresent()).orElse(false));
   }
 
-  private static Telephony breaker(RingbackConfig config, Telephony telephony) {
-    return new BreakerTelephony(telephony, config.twilio().breakerFailures(), java.time.Duration.ofSeconds(config.twilio().breakerSeconds()));
+  private static Telephony breaker(RingbackConfig config, Clock clock, Telephony telephony) {
+    return new BreakerTelephony(telephony, clock, config.twilio().breakerFailures(),
+        java.time.Duration.ofSeconds(config.twilio().breakerSeconds()));
   }
 
   /** The businesses under {@code businesses:}, each with its row, line keys, token and telephony, one after the other. */

@@ -3,9 +3,11 @@ package dev.ringback.domain;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.zone.ZoneOffsetTransition;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -144,8 +146,10 @@ public record OpeningHours(ZoneId zone, Map<DayOfWeek, List<Interval>> week, Set
         continue;
       }
       for (Interval interval : week.getOrDefault(day.getDayOfWeek(), List.of())) {
-        // atZone moves a time in a spring-forward gap to just after it.
-        Instant opening = day.atTime(interval.open()).atZone(zone).toInstant();
+        LocalDateTime local = day.atTime(interval.open());
+        // A time the clocks skip (spring forward) is reached when the gap ends; atZone would add the gap's length.
+        ZoneOffsetTransition gap = zone.getRules().getTransition(local);
+        Instant opening = gap != null && gap.isGap() ? gap.getInstant() : local.atZone(zone).toInstant();
         if (!opening.isBefore(from)) {
           return Optional.of(opening);
         }

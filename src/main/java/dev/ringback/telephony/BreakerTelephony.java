@@ -1,6 +1,7 @@
 package dev.ringback.telephony;
 
 import io.vertx.core.Future;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,18 +19,20 @@ public final class BreakerTelephony implements Telephony {
   private static final Duration MAX_PAUSE = Duration.ofMinutes(5);
 
   private final Telephony telephony;
+  private final Clock clock;
   private final int threshold;
   private final Duration firstPause;
   private int failures;
   private Duration pause;
-  /** System.nanoTime() when the next probe may go; 0 while closed. */
-  private long openUntilNanos;
+  /** When the next probe may go; null while closed. */
+  private Instant openUntil;
   private boolean probing;
   private Instant openedAt;
   private String lastError;
 
-  public BreakerTelephony(Telephony telephony, int threshold, Duration firstPause) {
+  public BreakerTelephony(Telephony telephony, Clock clock, int threshold, Duration firstPause) {
     this.telephony = telephony;
+    this.clock = clock;
     this.threshold = threshold;
     this.firstPause = firstPause;
     this.pause = firstPause;
@@ -67,20 +70,20 @@ public final class BreakerTelephony implements Telephony {
 
   @Override
   public synchronized int admits(int wanted) {
-    if (openUntilNanos == 0) {
+    if (openUntil == null) {
       return wanted;
     }
-    return probing || System.nanoTime() < openUntilNanos ? 0 : Math.min(1, wanted);
+    return probing || clock.instant().isBefore(openUntil) ? 0 : Math.min(1, wanted);
   }
 
   @Override
   public synchronized Optional<String> degraded() {
-    if (openUntilNanos == 0) {
+    if (openUntil == null) {
       return Optional.empty();
     }
-    long waitMillis = Math.max(0, (openUntilNanos - System.nanoTime()) / 1_000_000);
+    Duration wait = Duration.between(clock.instant(), openUntil);
     return Optional.of("circuit open since " + openedAt + " after " + failures + " failed requests in a row (last: " + lastError
-        + "); next try in " + Duration.ofMillis(waitMillis).toSeconds() + " s");
+        + "); next try in " + (wait.isNegative() ? 0 : wait.toSeconds()) + " s");
   }
 
   private <T> Future<T> guarded(java.util.function.Supplier<Future<T>> request) {
@@ -99,10 +102,10 @@ public final class BreakerTelephony implements Telephony {
   }
 
   private synchronized boolean allow() {
-    if (openUntilNanos == 0) {
+    if (openUntil == null) {
       return true;
     }
-    if (probing || System.nanoTime() < openUntilNanos) {
+    if (probing || clock.instant().isBefore(openUntil)) {
       return false;
     }
     probing = true;
@@ -112,7 +115,7 @@ public final class BreakerTelephony implements Telephony {
   private synchronized void succeeded() {
     failures = 0;
     pause = firstPause;
-    openUntilNanos = 0;
+    openUntil = null;
     probing = false;
     openedAt = null;
   }
@@ -120,11 +123,12 @@ public final class BreakerTelephony implements Telephony {
   private synchronized void failed(Throwable cause) {
     failures++;
     lastError = String.valueOf(cause.getMessage());
-    boolean wasOpen = openUntilNanos != 0;
+    boolean wasOpen = openUntil != null;
     if (wasOpen || failures >= threshold) {
       pause = wasOpen && probing ? min(pause.multipliedBy(2), MAX_PAUSE) : pause;
-      openUntilNanos = System.nanoTime() + pause.toNanos();
-      openedAt = openedAt == null ? Instant.now() : openedAt;
+      Instant now = clock.instant();
+      openUntil = now.plus(pause);
+      openedAt = openedAt == null ? now : openedAt;
     }
     probing = false;
   }

@@ -29,7 +29,7 @@ class TwilioOutageTest {
         twilio:
           request-timeout-seconds: 1
           breaker-failures: 3
-          breaker-seconds: 2
+          breaker-seconds: 4
         dialer:
           calls-per-second: 0
           lease-seconds: 5
@@ -52,17 +52,24 @@ class TwilioOutageTest {
       assertThat(server.metric("ringback_twilio_circuit_open")).isEqualTo(1.0);
       assertThat(server.get("/health").statusCode()).as("webhooks are still taken").isEqualTo(200);
 
-      // The callbacks are due again; after the pause exactly one probe goes out, and it hangs.
+      // The callbacks are due again; after the pause (4 s on the server's clock) exactly one probe
+      // goes out, and it hangs: the pause doubles to 8 s.
       clock.advance(Duration.ofSeconds(6));
       twilio.awaitCallCreations(4, DEADLINE);
       RingbackServer.await("the hung request to count as ambiguous", DEADLINE,
           () -> db.count("SELECT count(*) FROM callbacks WHERE needs_reconcile") == 1);
       assertThat(twilio.callCreationCount()).as("one probe, not the whole queue").isEqualTo(4);
 
-      // The lease runs out. Looking the hung call up fails at once while the circuit is open (and
-      // takes a new lease); once a probe succeeds the other two are placed, and at the end of
-      // that lease the hung call is found, not redialled.
+      // The lease runs out while the circuit is still open: looking the hung call up fails at once
+      // and takes a new lease.
       clock.advance(Duration.ofSeconds(6));
+      java.sql.Timestamp leaseRanOut = java.sql.Timestamp.from(clock.instant());
+      RingbackServer.await("the hung call's lookup to take a new lease", DEADLINE,
+          () -> db.count("SELECT count(*) FROM callbacks WHERE needs_reconcile AND lease_until > ?", leaseRanOut) == 1);
+      assertThat(twilio.callCreationCount()).isEqualTo(4);
+      // After the pause a probe succeeds and the other two are placed; at the end of the new lease
+      // the hung call is found, not redialled.
+      clock.advance(Duration.ofSeconds(3));
       RingbackServer.await("the other two to be placed", DEADLINE,
           () -> db.count("SELECT count(*) FROM callbacks WHERE state = 'dialing' AND NOT needs_reconcile") == 2);
       clock.advance(Duration.ofSeconds(6));

@@ -1,0 +1,108 @@
+package dev.ringback.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** What an outbound attempt's end means, and when the next one goes. */
+class DialPolicyTest {
+
+  @ParameterizedTest(name = "{0}, answered {1} by {2}, no agent {3}: {4}")
+  @CsvSource(nullValues = "null", value = {
+      "COMPLETED, true,  human,              false, connected",
+      "COMPLETED, true,  null,               false, connected",
+      "COMPLETED, true,  unknown,            false, connected",
+      "COMPLETED, true,  human,              true,  no_agent",
+      "COMPLETED, true,  machine_start,      false, machine",
+      "COMPLETED, true,  machine_end_beep,   true,  machine",
+      "COMPLETED, true,  fax,                false, machine",
+      "BUSY,      true,  human,              false, connected",
+      "BUSY,      false, null,               false, busy",
+      "FAILED,    false, null,               false, failed",
+      "NO_ANSWER, false, null,               false, no_answer",
+      "CANCELED,  false, null,               false, no_answer",
+      "COMPLETED, false, null,               false, no_answer",
+      "NO_ANSWER, false, machine_start,      false, no_answer",
+  })
+  void attemptOutcome(CallStatus status, boolean answered, String answeredBy, boolean noAgent, String outcome) {
+    assertThat(DialPolicy.attemptOutcome(status, answered, answeredBy, noAgent)).isEqualTo(outcome);
+  }
+
+  @ParameterizedTest(name = "{0}: machine {1}")
+  @CsvSource(nullValues = "null", value = {
+      "machine_start,       true",
+      "machine_end_beep,    true",
+      "machine_end_silence, true",
+      "machine_end_other,   true",
+      "fax,                 true",
+      "human,               false",
+      "unknown,             false",
+      "'',                  false",
+      "null,                false",
+  })
+  void isMachine(String answeredBy, boolean machine) {
+    assertThat(DialPolicy.isMachine(answeredBy)).isEqualTo(machine);
+  }
+
+  @ParameterizedTest(name = "{0}: done {1}, counted as {2}")
+  @CsvSource({
+      "connected, true,  answered",
+      "machine,   true,  machine",
+      "no_agent,  false, answered",
+      "no_answer, false, missed",
+      "busy,      false, busy",
+      "failed,    false, failed",
+      "expired,   false, missed",
+  })
+  void doneAndCounted(String outcome, boolean done, String counted) {
+    assertThat(DialPolicy.isDone(outcome)).as("done").isEqualTo(done);
+    assertThat(DialPolicy.callOutcome(outcome)).as("counted").isEqualTo(counted);
+  }
+
+  @ParameterizedTest(name = "{0} attempts of {1}, delays {2} min: next after {3} min")
+  @CsvSource(nullValues = "null", value = {
+      // attempts so far, max attempts, retry delays (minutes, ';'), next delay (minutes) or give up
+      "1, 3, 1;5, 1",
+      "2, 3, 1;5, 5",
+      "3, 3, 1;5, null",
+      "4, 3, 1;5, null",
+      "1, 5, 1;5, 1",
+      "3, 5, 1;5, 5",
+      "4, 5, 1;5, 5",
+      "5, 5, 1;5, null",
+      "1, 1, 1;5, null",
+      "1, 3, '',  0",
+      "2, 3, '',  0",
+      "3, 3, '',  null",
+  })
+  void nextAttemptDelay(int attempts, int maxAttempts, String delays, Integer nextMinutes) {
+    List<Duration> retryDelays = delays.isEmpty() ? List.of()
+        : java.util.Arrays.stream(delays.split(";")).map(m -> Duration.ofMinutes(Long.parseLong(m))).toList();
+    DialPolicy policy = new DialPolicy(maxAttempts, retryDelays);
+    if (nextMinutes == null) {
+      assertThat(policy.nextAttemptDelay(attempts)).isEmpty();
+    } else {
+      assertThat(policy.nextAttemptDelay(attempts)).contains(Duration.ofMinutes(nextMinutes));
+    }
+  }
+
+  @ParameterizedTest(name = "streak {0}: {1} s")
+  @CsvSource({
+      "0,   5",
+      "1,   10",
+      "2,   20",
+      "3,   40",
+      "4,   80",
+      "5,   160",
+      "6,   300",
+      "10,  300",
+      "11,  300",
+      "100, 300",
+  })
+  void apiBackoff(int errorStreak, long seconds) {
+    assertThat(DialPolicy.apiBackoff(errorStreak)).isEqualTo(Duration.ofSeconds(seconds));
+  }
+}
