@@ -15,6 +15,7 @@ import ch.qos.logback.core.spi.FilterReply;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
 import org.slf4j.Marker;
 
 /**
@@ -58,7 +59,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     notice.setContext(context);
     notice.start();
     context.addTurboFilter(notice);
-    ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.INFO);
     root.addAppender(stdout);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;

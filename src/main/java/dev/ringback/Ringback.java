@@ -13,8 +13,10 @@ import dev.ringback.config.RingbackConfig;
 import dev.ringback.demo.DemoTraffic;
 import dev.ringback.dialer.Dispatcher;
 import dev.ringback.domain.Line;
+import dev.ringback.domain.TimeZones;
 import dev.ringback.http.Admission;
 import dev.ringback.http.HttpVerticle;
+import dev.ringback.http.Operations;
 import dev.ringback.metrics.GuardedMetricsFactory;
 import dev.ringback.metrics.RingbackMetrics;
 import dev.ringback.store.AgentStore;
@@ -58,22 +60,27 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A running Ringback: database, Vert.x, HTTP server. Built by {@link #start}, ended by {@link #close}. */
 public final class Ringback implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Ringback.class);
-  private static final String DEFAULT_BUSINESS = "default";
   private static final String ADMIN_TOKEN = "admin";
 
   private final Database database;
@@ -124,8 +131,8 @@ public final class Ringback implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
-        dev.ringback.http.Operations.preload();
-        dev.ringback.domain.TimeZones.preload();
+        Operations.preload();
+        TimeZones.preload();
       }, onThread("ringback-preload"));
       vertx = Vertx.builder()
           .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
@@ -195,13 +202,13 @@ public final class Ringback implements AutoCloseable {
   private static Database startDatabase(RingbackConfig.Database config) {
     try {
       return Database.start(config);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
   /** Runs a start-up task on a thread of its own, named for thread dumps. */
-  private static java.util.concurrent.Executor onThread(String name) {
+  private static Executor onThread(String name) {
     return task -> new Thread(task, name).start();
   }
 
@@ -209,8 +216,8 @@ public final class Ringback implements AutoCloseable {
   private static <T> T await(CompletableFuture<T> ready) throws Exception {
     try {
       return ready.get();
-    } catch (java.util.concurrent.ExecutionException e) {
-      Throwable cause = e.getCause() instanceof java.io.UncheckedIOException io ? io.getCause() : e.getCause();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() instanceof UncheckedIOException io ? io.getCause() : e.getCause();
       if (cause instanceof Exception exception) {
         throw exception;
       }
@@ -229,20 +236,20 @@ public final class Ringback implements AutoCloseable {
       LOG.warn("No Twilio credentials: outbound calls are played by the built-in call simulator, "
           + "and /twilio/* requests are not signature-checked");
     }
-    Telephony telephony = breaker(config, clock, new MeteredTelephony(network, metrics, DEFAULT_BUSINESS));
+    Telephony telephony = breaker(config, clock, new MeteredTelephony(network, metrics, RingbackConfig.DEFAULT_BUSINESS));
     Optional<SecretBox> secrets = config.secrets().configured() ? Optional.of(SecretBox.of(config.secrets().key())) : Optional.empty();
     Optional<SecretBox> previous = config.secrets().previousKey().isEmpty() ? Optional.empty()
         : Optional.of(SecretBox.of(config.secrets().previousKey()));
-    java.util.concurrent.atomic.AtomicReference<Businesses> served = new java.util.concurrent.atomic.AtomicReference<>();
+    AtomicReference<Businesses> served = new AtomicReference<>();
     Businesses businesses = new Businesses(pool, config, businessStore, secrets, previous,
         (slug, account) -> breaker(config, clock, new MeteredTelephony(new TwilioTelephony(vertx, config.twilio(), account), metrics, slug)),
         business -> served(metrics, served, business), metrics::retire);
     served.set(businesses);
-    return lines.businessId(DEFAULT_BUSINESS).compose(businessId -> lines.sync(businessId, config.lines())
+    return lines.businessId(RingbackConfig.DEFAULT_BUSINESS).compose(businessId -> lines.sync(businessId, config.lines())
         .compose(lineKeys -> {
           LineHours hours = new LineHours(pool, businessId, config.lines());
-          return adminTokenHash(tokens, businessId, config.api().token(), DEFAULT_BUSINESS).map(tokenHash -> {
-            Business main = new Business(businessId, DEFAULT_BUSINESS, "Default business", true, config.twilio().account(),
+          return adminTokenHash(tokens, businessId, config.api().token(), RingbackConfig.DEFAULT_BUSINESS).map(tokenHash -> {
+            Business main = new Business(businessId, RingbackConfig.DEFAULT_BUSINESS, "Default business", true, config.twilio().account(),
                 config.dialer().callsPerSecond(), config.orders(), config.lines(), lineKeys, tokenHash, telephony, hours);
             return main;
           });
@@ -253,7 +260,7 @@ public final class Ringback implements AutoCloseable {
           return all;
         }))
         .compose(configured -> {
-          Map<String, Long> numbers = new java.util.LinkedHashMap<>();
+          Map<String, Long> numbers = new LinkedHashMap<>();
           configured.forEach(b -> b.lines().forEach(line -> numbers.put(line.number(), b.id())));
           return businessStore.claimConfigNumbers(numbers)
               .recover(e -> Future.failedFuture(e instanceof BusinessStore.NumberTaken taken ? numberTaken(taken, configured) : e))
@@ -277,10 +284,10 @@ public final class Ringback implements AutoCloseable {
           Triggers triggers = new Triggers(vertx, journal, calls, callbacks, orders, agents, config.phoneNumbers(), metrics,
               id -> businesses.byId(id).map(Business::slug).orElse("unknown"), config.database().writeDeadlineMillis());
           metrics.journalBacklog(triggers::backlog);
-          return new Services(config, clock, pool, config.phoneNumbers(), main.hours(), new CustomerStore(pool),
+          return new Services(config, clock, pool, config.phoneNumbers(), new CustomerStore(pool),
               calls, callbacks, orders, agents, new TaskStore(pool),
               new TimelineStore(pool), new DoNotCallStore(pool), new FeedbackStore(pool), metrics, registry, telephony,
-              main.id(), main.lineKeys(), main.adminTokenHash(), businesses, triggers);
+              main.adminTokenHash(), businesses, triggers);
         });
   }
 
@@ -288,7 +295,7 @@ public final class Ringback implements AutoCloseable {
    * Every series of a business, registered when it is first served; its circuit gauge reads the
    * business as it is served now (its telephony is replaced when its account changes).
    */
-  private static void served(RingbackMetrics metrics, java.util.concurrent.atomic.AtomicReference<Businesses> businesses,
+  private static void served(RingbackMetrics metrics, AtomicReference<Businesses> businesses,
                              Business business) {
     metrics.serve(business.slug(), business.lines().stream().map(Line::id).toList());
     String slug = business.slug();
@@ -298,7 +305,7 @@ public final class Ringback implements AutoCloseable {
 
   private static Telephony breaker(RingbackConfig config, Clock clock, Telephony telephony) {
     return new BreakerTelephony(telephony, clock, config.twilio().breakerFailures(),
-        java.time.Duration.ofSeconds(config.twilio().breakerSeconds()));
+        Duration.ofSeconds(config.twilio().breakerSeconds()));
   }
 
   /** The businesses under {@code businesses:}, each with its row, line keys, token and telephony, one after the other. */
@@ -330,14 +337,14 @@ public final class Ringback implements AutoCloseable {
 
   /** The configured token, else the one generated at first start (stored hashed, logged once). */
   private static Future<byte[]> adminTokenHash(TokenStore tokens, long businessId, String configured, String business) {
-    String whose = business.equals(DEFAULT_BUSINESS) ? "" : " of business '" + business + "'";
+    String whose = business.equals(RingbackConfig.DEFAULT_BUSINESS) ? "" : " of business '" + business + "'";
     if (!configured.isEmpty()) {
       return Future.succeededFuture(Tokens.sha256(configured));
     }
     return tokens.findHash(businessId, ADMIN_TOKEN).compose(found -> {
       if (found.isPresent()) {
         LOG.info("API token{}: the one generated at first start (set {} to choose your own)", whose,
-            business.equals(DEFAULT_BUSINESS) ? "RINGBACK_API_TOKEN" : RingbackConfig.businessVariablePrefix(business) + "API_TOKEN");
+            business.equals(RingbackConfig.DEFAULT_BUSINESS) ? "RINGBACK_API_TOKEN" : RingbackConfig.businessVariablePrefix(business) + "API_TOKEN");
         return Future.succeededFuture(found.get());
       }
       String token = Tokens.random(32);
@@ -362,7 +369,7 @@ public final class Ringback implements AutoCloseable {
       LOG.error("Out of memory; stopping so that the process is started again", failure);
       Runtime.getRuntime().halt(3);
     }
-    boolean poolRace = failure instanceof IllegalStateException && java.util.Arrays.stream(failure.getStackTrace())
+    boolean poolRace = failure instanceof IllegalStateException && Arrays.stream(failure.getStackTrace())
         .anyMatch(frame -> frame.getClassName().startsWith("io.vertx.sqlclient.impl.pool.SqlConnectionPool"));
     if (poolRace) {
       LOG.debug("A pooled query completed twice (vertx-sql-client#1706): {}", failure.toString());

@@ -7,15 +7,19 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +50,7 @@ public final class Journal implements AutoCloseable {
   private final FileChannel lockChannel;
   private final LinkedBlockingQueue<Append> queue = new LinkedBlockingQueue<>();
   /** Appends not yet on disk: queued, or being written. */
-  private final java.util.concurrent.atomic.AtomicInteger unwritten = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger unwritten = new AtomicInteger();
   private final Thread writer;
   private final Object lock = new Object();
   /** Segments not yet read to their end, oldest first; the last one is being written when {@link #open} is set. */
@@ -243,7 +247,7 @@ public final class Journal implements AutoCloseable {
     List<Append> batch = new ArrayList<>();
     while (!closed || !queue.isEmpty()) {
       try {
-        Append first = queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        Append first = queue.poll(200, TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
         }
@@ -303,8 +307,8 @@ public final class Journal implements AutoCloseable {
       }
       ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(end - offset, 4 * 1024 * 1024));
       channel.read(buffer, offset);
-      bytes = java.util.Arrays.copyOf(buffer.array(), buffer.position());
-    } catch (java.nio.file.NoSuchFileException e) {
+      bytes = Arrays.copyOf(buffer.array(), buffer.position());
+    } catch (NoSuchFileException e) {
       return new Position(segment, offset);
     }
     int at = 0;

@@ -1,7 +1,6 @@
 package dev.ringback.app;
 
 import dev.ringback.config.RingbackConfig;
-import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.metrics.RingbackMetrics;
 import dev.ringback.store.AgentStore;
@@ -10,7 +9,6 @@ import dev.ringback.store.CallbackStore;
 import dev.ringback.store.CustomerStore;
 import dev.ringback.store.DoNotCallStore;
 import dev.ringback.store.FeedbackStore;
-import dev.ringback.store.LineHours;
 import dev.ringback.store.OrderStore;
 import dev.ringback.store.TaskStore;
 import dev.ringback.store.TimelineStore;
@@ -19,14 +17,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the verticles share, built once at start-up. Nothing here holds mutable state:
  * state lives in PostgreSQL so several instances can serve one database.
  *
  * @param telephony the default business's telephony
- * @param businessId the default business's key
- * @param lineKeys the default business's line ids to their database keys
  * @param adminTokenSha256 hash of the default business's admin bearer token, the server admin's
  * @param businesses every business served, the default one first
  * @param triggers where every webhook that may lead to a callback is written
@@ -36,7 +33,6 @@ public record Services(
     Clock clock,
     Pool pool,
     PhoneNumbers phoneNumbers,
-    LineHours lineHours,
     CustomerStore customers,
     CallStore calls,
     CallbackStore callbacks,
@@ -49,20 +45,9 @@ public record Services(
     RingbackMetrics metrics,
     PrometheusMeterRegistry registry,
     Telephony telephony,
-    long businessId,
-    Map<String, Long> lineKeys,
     byte[] adminTokenSha256,
     Businesses businesses,
     Triggers triggers) {
-
-  public long lineKey(Line line) {
-    return lineKeys.get(line.id());
-  }
-
-  /** The configured line id of a database key. */
-  public java.util.Optional<String> lineId(long key) {
-    return lineKeys.entrySet().stream().filter(e -> e.getValue() == key).map(Map.Entry::getKey).findFirst();
-  }
 
   /** An absolute URL on this server as Twilio and shops reach it. */
   public String publicUrl(String pathAndQuery) {

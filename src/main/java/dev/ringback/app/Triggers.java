@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,7 +162,7 @@ public final class Triggers implements AutoCloseable {
    * To the database within the deadline, else to the journal; behind the journal's records while
    * it holds any. Fails only when neither can take it, or the trigger itself is at fault.
    */
-  private <T> Future<Outcome<T>> durably(Trigger trigger, java.util.function.Supplier<Future<T>> write) {
+  private <T> Future<Outcome<T>> durably(Trigger trigger, Supplier<Future<T>> write) {
     if (journal.holdsRecords()) {
       return keep(trigger, null);
     }

@@ -2,8 +2,10 @@ package dev.ringback.config;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -63,7 +65,7 @@ final class ConfigNode {
     if (value == null || value.isEmpty()) {
       return fallback;
     }
-    return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
       case "true", "yes", "on", "1" -> true;
       case "false", "no", "off", "0" -> false;
       default -> throw new ConfigException(key(name), "'" + value + "' is not true or false");
@@ -134,7 +136,7 @@ final class ConfigNode {
   List<String> listOrCommaSeparated(String name) {
     if (values.get(name) instanceof String text) {
       read.add(name);
-      return java.util.Arrays.stream(text.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+      return Arrays.stream(text.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
     return strings(name);
   }

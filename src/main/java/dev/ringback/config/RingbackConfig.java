@@ -15,15 +15,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Everything Ringback is told at start-up: the YAML file, then single keys overridden by
@@ -76,7 +81,7 @@ public record RingbackConfig(
    * @param maxBufferedBytes request bodies held in memory at once, over all connections
    */
   public record Http(int port, String publicUrl, int maxBodyBytes, int maxImportBytes, List<String> trustedProxies,
-                     java.util.OptionalInt managementPort, int idleTimeoutSeconds, int bodyTimeoutSeconds, long maxBufferedBytes,
+                     OptionalInt managementPort, int idleTimeoutSeconds, int bodyTimeoutSeconds, long maxBufferedBytes,
                      int maxConcurrentImports, int responseTimeoutSeconds, int maxInFlight) {}
 
   /**
@@ -185,8 +190,8 @@ public record RingbackConfig(
    * @param serviceLevelObjective the share of offered calls that should be answered within the target
    */
   public record Metrics(int ringSeconds, List<Integer> ringToAnswerBucketsRings, int targetRings, double serviceLevelObjective) {
-    public java.time.Duration target() {
-      return java.time.Duration.ofSeconds((long) targetRings * ringSeconds);
+    public Duration target() {
+      return Duration.ofSeconds((long) targetRings * ringSeconds);
     }
   }
 
@@ -200,10 +205,10 @@ public record RingbackConfig(
                        int ringTimeoutSeconds, int maxAttempts, List<Integer> retryMinutes, int statusCheckSeconds,
                        QuietHours allowedHours) {
     public DialPolicy policy() {
-      return new DialPolicy(maxAttempts, retryMinutes.stream().map(java.time.Duration::ofMinutes).toList());
+      return new DialPolicy(maxAttempts, retryMinutes.stream().map(Duration::ofMinutes).toList());
     }
 
-    public Dialer withAllowedHours(dev.ringback.domain.QuietHours hours) {
+    public Dialer withAllowedHours(QuietHours hours) {
       return new Dialer(callsPerSecond, leaseSeconds, pollMillis, batchSize, machineDetection, ringTimeoutSeconds, maxAttempts,
           retryMinutes, statusCheckSeconds, hours);
     }
@@ -216,9 +221,9 @@ public record RingbackConfig(
   public record Callbacks(Map<String, Integer> delaySeconds, int droppedCallSeconds, int promiseMinutes, int voicemailMaxSeconds,
                           int agentAnswerSeconds, int afterHoursSecondsPerAgent, int vipDelaySeconds) {
     public CallbackPolicy policy() {
-      Map<String, java.time.Duration> delays = new HashMap<>();
-      delaySeconds.forEach((trigger, seconds) -> delays.put(trigger, java.time.Duration.ofSeconds(seconds)));
-      return new CallbackPolicy(delays, droppedCallSeconds, java.time.Duration.ofSeconds(vipDelaySeconds));
+      Map<String, Duration> delays = new HashMap<>();
+      delaySeconds.forEach((trigger, seconds) -> delays.put(trigger, Duration.ofSeconds(seconds)));
+      return new CallbackPolicy(delays, droppedCallSeconds, Duration.ofSeconds(vipDelaySeconds));
     }
   }
 
@@ -268,7 +273,7 @@ public record RingbackConfig(
       if (value == null) {
         return "";
       }
-      String origin = value.trim().toLowerCase(java.util.Locale.ROOT).replaceFirst("^https?://", "");
+      String origin = value.trim().toLowerCase(Locale.ROOT).replaceFirst("^https?://", "");
       while (origin.endsWith("/")) {
         origin = origin.substring(0, origin.length() - 1);
       }
@@ -305,7 +310,7 @@ public record RingbackConfig(
     Map<String, Shop> shops = new HashMap<>(orders.shops());
     Shop generic = shops.get("generic");
     if (!generic.enabled()) {
-      shops.put("generic", new Shop(java.util.UUID.randomUUID().toString(), generic.line()));
+      shops.put("generic", new Shop(UUID.randomUUID().toString(), generic.line()));
     }
     // The simulator rings nobody real, so the demo's callbacks need not wait for the morning;
     // its answered calls are scored too, so the feedback panel moves.
@@ -463,7 +468,7 @@ public record RingbackConfig(
 
   /** {@code RINGBACK_BUSINESS_ACME_WEST_} for the business {@code acme-west}. */
   public static String businessVariablePrefix(String slug) {
-    return "RINGBACK_BUSINESS_" + slug.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_";
+    return "RINGBACK_BUSINESS_" + slug.trim().toUpperCase(Locale.ROOT).replace('-', '_') + "_";
   }
 
   /**
@@ -565,7 +570,7 @@ public record RingbackConfig(
     if (!PhoneNumbers.isKnownRegion(region)) {
       throw new ConfigException(ph.key("default-region"), "'" + region + "' is not a two-letter region code such as US or GB");
     }
-    Phone phone = new Phone(region.toUpperCase(java.util.Locale.ROOT));
+    Phone phone = new Phone(region.toUpperCase(Locale.ROOT));
     ph.rejectUnknownKeys();
 
     ConfigNode m = root.child("metrics");
@@ -656,7 +661,7 @@ public record RingbackConfig(
       }
       byte[] key;
       try {
-        key = java.util.Base64.getDecoder().decode(value);
+        key = Base64.getDecoder().decode(value);
       } catch (IllegalArgumentException e) {
         key = new byte[0];
       }
@@ -832,16 +837,16 @@ public record RingbackConfig(
   }
 
   /** Empty (the default): /health and /metrics stay on the HTTP port. */
-  private static java.util.OptionalInt managementPort(ConfigNode http) {
+  private static OptionalInt managementPort(ConfigNode http) {
     String value = http.string("management-port", "");
     if (value.isEmpty()) {
-      return java.util.OptionalInt.empty();
+      return OptionalInt.empty();
     }
     int port = ConfigNode.parseInt(http.key("management-port"), value, 0, 65535);
     if (port != 0 && port == http.integer("port", 8080, 0, 65535)) {
       throw new ConfigException(http.key("management-port"), port + " is the HTTP port; use another or leave it empty");
     }
-    return java.util.OptionalInt.of(port);
+    return OptionalInt.of(port);
   }
 
   static final String DEFAULT_FEEDBACK_QUESTION =

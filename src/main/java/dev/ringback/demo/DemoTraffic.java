@@ -15,6 +15,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -52,9 +53,9 @@ public final class DemoTraffic extends VerticleBase {
   @Override
   public Future<?> start() {
     web = WebClient.create(vertx);
-    List<Future<?>> seeded = new java.util.ArrayList<>();
+    List<Future<?>> seeded = new ArrayList<>();
     for (int i = 0; i < NAMES.size(); i++) {
-      seeded.add(services.customers().replace(services.businessId(),
+      seeded.add(services.customers().replace(services.businesses().defaultBusiness().id(),
           new CustomerData(caller(i), NAMES.get(i), i == 0 ? Customer.Tier.VIP : Customer.Tier.STANDARD, null, null, "demo customer")));
     }
     return Future.all(seeded).onSuccess(v -> {

@@ -3,6 +3,7 @@ package dev.ringback.dialer;
 import dev.ringback.app.Business;
 import dev.ringback.app.Changes;
 import dev.ringback.app.Services;
+import dev.ringback.app.WebhookPaths;
 import dev.ringback.config.RingbackConfig;
 import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Line;
@@ -21,8 +22,12 @@ import io.vertx.pgclient.PgConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +70,7 @@ public final class Dispatcher extends VerticleBase {
   /** Placed calls are recorded in groups: under load, one statement for the calls placed during the last one. */
   private final GroupWrite<DialStore.Placement, Void> placedCalls;
   private boolean watching;
-  private final java.util.Set<Promise<Void>> pacing = new java.util.HashSet<>();
+  private final Set<Promise<Void>> pacing = new HashSet<>();
   /** The one-shot timer set for the next callback that becomes due, and the instant it is set for. */
   private long wakeTimer = -1;
   private Instant wakeAt;
@@ -254,7 +259,7 @@ public final class Dispatcher extends VerticleBase {
     // circuit is open is left in the queue. (While one probes, others may still send.)
     int wanted = config.batchSize() - inFlight;
     int room = 0;
-    List<Long> open = new java.util.ArrayList<>();
+    List<Long> open = new ArrayList<>();
     for (Business business : services.businesses().all()) {
       int admits = business.telephony().admits(wanted);
       if (admits > 0) {
@@ -289,7 +294,7 @@ public final class Dispatcher extends VerticleBase {
   }
 
   private Future<Void> dial(DialStore.Claimed c) {
-    java.util.Optional<Business> found = services.businesses().byId(c.businessId());
+    Optional<Business> found = services.businesses().byId(c.businessId());
     if (found.isEmpty()) {
       LOG.warn("callback #{}: its business is no longer served; handed back to the queue", c.id());
       return store.handBack(c.id(), c.attemptId(), owner);
@@ -305,8 +310,8 @@ public final class Dispatcher extends VerticleBase {
       return store.waitUntil(c.id(), c.attemptId(), owner, allowed, "quiet_hours");
     }
     String publicUrl = services.config().http().publicUrl();
-    String callbackUrl = business.url(publicUrl, "/twilio/callback?callback=" + c.id());
-    String statusUrl = business.url(publicUrl, "/twilio/status?callback=" + c.id());
+    String callbackUrl = business.url(publicUrl, WebhookPaths.forCallback(WebhookPaths.CALLBACK, c.id()));
+    String statusUrl = business.url(publicUrl, WebhookPaths.forCallback(WebhookPaths.STATUS, c.id()));
     String machineDetection = config.machineDetection().equals("none") ? null : config.machineDetection();
     OutboundCall call = new OutboundCall(line.number(), c.phone(), callbackUrl, statusUrl, machineDetection, config.ringTimeoutSeconds());
     return store.nextSlot(business.id(), business.isDefault(), services.clock().instant(), business.callsPerSecond())
@@ -351,7 +356,7 @@ public final class Dispatcher extends VerticleBase {
     if (u.since() == null || u.attemptId() == null) {
       return store.notPlaced(u.id(), u.attemptId(), owner, now);
     }
-    java.util.Optional<Business> business = services.businesses().byId(u.businessId());
+    Optional<Business> business = services.businesses().byId(u.businessId());
     if (business.isEmpty()) {
       return store.notPlaced(u.id(), u.attemptId(), owner, now);
     }

@@ -1,5 +1,6 @@
 package dev.ringback.dialer;
 
+import dev.ringback.app.Business;
 import dev.ringback.app.Services;
 import dev.ringback.domain.CallEvent;
 import dev.ringback.domain.CallStatus;
@@ -43,7 +44,7 @@ final class StatusWatchdog {
       return Future.succeededFuture();
     }
     // The call was placed on its business's account, and is looked up there.
-    Telephony telephony = services.businesses().byId(u.businessId()).map(dev.ringback.app.Business::telephony).orElse(services.telephony());
+    Telephony telephony = services.businesses().byId(u.businessId()).map(Business::telephony).orElse(services.telephony());
     return telephony.fetchCall(u.callSid()).compose(found -> {
       Instant now = services.clock().instant();
       if (found.isEmpty()) {

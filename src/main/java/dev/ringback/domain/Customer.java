@@ -1,6 +1,8 @@
 package dev.ringback.domain;
 
 import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
 
 /** A customer of a business, known by their E.164 phone number. */
 public record Customer(
@@ -18,16 +20,16 @@ public record Customer(
     STANDARD, VIP;
 
     public String value() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
 
-    public static java.util.Optional<Tier> parse(String value) {
+    public static Optional<Tier> parse(String value) {
       for (Tier tier : values()) {
         if (tier.value().equals(value)) {
-          return java.util.Optional.of(tier);
+          return Optional.of(tier);
         }
       }
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.ringback.domain;
 
+import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -8,6 +9,10 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.zone.ZoneOffsetTransition;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,24 +89,24 @@ public record OpeningHours(ZoneId zone, Map<DayOfWeek, List<Interval>> week, Set
    * @param closed dates such as "2026-12-25"
    */
   public static OpeningHours parse(ZoneId zone, Map<String, List<String>> week, List<String> closed) {
-    java.util.Set<LocalDate> dates = new java.util.HashSet<>();
+    Set<LocalDate> dates = new HashSet<>();
     for (int i = 0; i < closed.size(); i++) {
       try {
         dates.add(LocalDate.parse(closed.get(i)));
-      } catch (java.time.DateTimeException e) {
+      } catch (DateTimeException e) {
         throw new Invalid("closed[" + i + "]", "'" + closed.get(i) + "' is not a date such as 2026-12-25");
       }
     }
     if (week == null) {
       return dates.isEmpty() ? always(zone) : new OpeningHours(zone, allDay(), dates, false);
     }
-    Map<DayOfWeek, List<Interval>> days = new java.util.HashMap<>();
+    Map<DayOfWeek, List<Interval>> days = new HashMap<>();
     for (var entry : week.entrySet()) {
       DayOfWeek day = DAYS.get(entry.getKey());
       if (day == null) {
         throw new Invalid("hours." + entry.getKey(), "is not a day: use mon, tue, wed, thu, fri, sat or sun");
       }
-      List<Interval> intervals = new java.util.ArrayList<>();
+      List<Interval> intervals = new ArrayList<>();
       for (int i = 0; i < entry.getValue().size(); i++) {
         String range = entry.getValue().get(i);
         try {
@@ -110,14 +115,14 @@ public record OpeningHours(ZoneId zone, Map<DayOfWeek, List<Interval>> week, Set
           throw new Invalid("hours." + entry.getKey() + "[" + i + "]", "'" + range + "' is not a range such as 09:00-17:00");
         }
       }
-      intervals.sort(java.util.Comparator.comparing(Interval::open));
+      intervals.sort(Comparator.comparing(Interval::open));
       days.put(day, intervals);
     }
     return new OpeningHours(zone, days, dates, false);
   }
 
   private static Map<DayOfWeek, List<Interval>> allDay() {
-    Map<DayOfWeek, List<Interval>> week = new java.util.HashMap<>();
+    Map<DayOfWeek, List<Interval>> week = new HashMap<>();
     for (DayOfWeek day : DayOfWeek.values()) {
       week.put(day, List.of(new Interval(LocalTime.MIDNIGHT, LocalTime.MIDNIGHT)));
     }

@@ -1,11 +1,12 @@
 package dev.ringback.domain;
 
 import com.google.i18n.phonenumbers.NumberParseException;
-import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,7 +17,7 @@ public final class PhoneNumbers {
 
   private final String defaultRegion;
   /** Numbers normalized lately (without a region), bounded: callers and lines come back. */
-  private final java.util.concurrent.ConcurrentHashMap<String, Optional<String>> recent = new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Optional<String>> recent = new ConcurrentHashMap<>();
   private static final int RECENT_MAX = 20_000;
 
   public PhoneNumbers(String defaultRegion) {

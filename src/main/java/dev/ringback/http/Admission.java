@@ -2,6 +2,7 @@ package dev.ringback.http;
 
 import dev.ringback.config.RingbackConfig;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -15,7 +16,7 @@ public final class Admission {
   private final AtomicLong buffered = new AtomicLong();
   private final Semaphore imports;
   private final int maxInFlight;
-  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
 
   public Admission(RingbackConfig.Http http) {
     this.maxBufferedBytes = http.maxBufferedBytes();

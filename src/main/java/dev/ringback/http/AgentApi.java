@@ -1,5 +1,6 @@
 package dev.ringback.http;
 
+import dev.ringback.app.Business;
 import dev.ringback.app.Services;
 import dev.ringback.app.Tokens;
 import dev.ringback.domain.Agent;
@@ -123,7 +124,7 @@ final class AgentApi {
 
   private record Input(String name, String contact, String role, List<String> lines) {}
 
-  private Input input(dev.ringback.app.Business business, JsonObject body) {
+  private Input input(Business business, JsonObject body) {
     Requests.onlyFields(body, FIELDS);
     String name = Requests.text(body, "name", true, 200);
     String rawContact = Requests.text(body, "contact", true, 256);

@@ -1,11 +1,14 @@
 package dev.ringback.http;
 
+import dev.ringback.app.Business;
 import dev.ringback.app.Services;
 import dev.ringback.app.Tokens;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.security.MessageDigest;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Guards /api/*, before any body is read: a business's admin token (compared by hash in constant time; the default
@@ -33,7 +36,7 @@ final class ApiRoutes {
       return;
     }
     // Another business's admin token: that business's data only.
-    java.util.Optional<dev.ringback.app.Business> business = services.businesses().byToken(presented);
+    Optional<Business> business = services.businesses().byToken(presented);
     if (business.isPresent()) {
       Caller.admin(business.get()).put(ctx);
       ctx.next();
@@ -46,8 +49,8 @@ final class ApiRoutes {
       ctx.request().pause();
     }
     services.agents().byToken(presented).onComplete(found -> {
-      java.util.Optional<dev.ringback.app.Business> agentsBusiness = found.succeeded()
-          ? found.result().flatMap(h -> services.businesses().byId(h.businessId())) : java.util.Optional.empty();
+      Optional<Business> agentsBusiness = found.succeeded()
+          ? found.result().flatMap(h -> services.businesses().byId(h.businessId())) : Optional.empty();
       if (found.succeeded() && agentsBusiness.isPresent()) {
         new Caller(found.result().get().agent(), agentsBusiness.get()).put(ctx);
         ctx.next();
@@ -67,7 +70,7 @@ final class ApiRoutes {
   }
 
   /** For routes that read a body: refuses other content types with 415 before any work. */
-  static io.vertx.core.Handler<RoutingContext> requireContentType(String expected) {
+  static Handler<RoutingContext> requireContentType(String expected) {
     return ctx -> {
       String type = ctx.request().getHeader("Content-Type");
       if (type == null || !type.toLowerCase(Locale.ROOT).startsWith(expected)) {

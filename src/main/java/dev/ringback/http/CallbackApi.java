@@ -1,5 +1,6 @@
 package dev.ringback.http;
 
+import dev.ringback.app.Business;
 import dev.ringback.app.Services;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.Line;
@@ -10,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -129,7 +131,7 @@ final class CallbackApi {
     }
     Instant now = services.clock().instant();
     Instant due = Optional.ofNullable(Requests.instant("due_at", (String) rawDue)).orElse(now);
-    if (due.isAfter(now.plus(java.time.Duration.ofDays(365)))) {
+    if (due.isAfter(now.plus(Duration.ofDays(365)))) {
       throw HttpFailure.unprocessable("due_at: more than a year ahead");
     }
     services.customers().findByPhone(Caller.business(ctx).id(), phone)
@@ -151,7 +153,7 @@ final class CallbackApi {
   }
 
   /** The business's line a request names, or its only line when it names none. */
-  static Line lineOrOnly(dev.ringback.app.Business business, String id) {
+  static Line lineOrOnly(Business business, String id) {
     if (id == null) {
       List<Line> lines = business.lines();
       if (lines.size() != 1) {

@@ -4,6 +4,8 @@ import dev.ringback.app.Business;
 import dev.ringback.domain.Agent;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * Who sent an /api/* request: a business's admin token, or an agent's own token; either way
@@ -59,8 +61,8 @@ record Caller(Agent agent, Business business) {
   }
 
   /** The database keys of the agent's lines (the admin's: null, every line). */
-  java.util.List<Long> lineKeys() {
-    return isAdmin() ? null : agent.lines().stream().map(business.lineKeys()::get).filter(java.util.Objects::nonNull).toList();
+  List<Long> lineKeys() {
+    return isAdmin() ? null : agent.lines().stream().map(business.lineKeys()::get).filter(Objects::nonNull).toList();
   }
 
   /** Agents see and act on their own lines' tasks and callbacks only. */

@@ -2,13 +2,16 @@ package dev.ringback.http;
 
 import dev.ringback.app.Privacy;
 import dev.ringback.app.Services;
+import dev.ringback.domain.Agent;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.CustomerData;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.store.CustomerStore;
+import dev.ringback.store.DoNotCallStore;
 import dev.ringback.store.TimelineStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.file.FileSystem;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -16,22 +19,32 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** /api/customers: create, read, replace, delete, list and import customers. */
 final class CustomerApi {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CustomerApi.class);
+  private static final Logger LOG = LoggerFactory.getLogger(CustomerApi.class);
   static final Set<String> FIELDS = Set.of("phone", "name", "tier", "language", "time_zone", "notes");
   private static final int DEFAULT_PAGE = 50;
   private static final int MAX_PAGE = 500;
@@ -81,16 +94,16 @@ final class CustomerApi {
     String phone = pathPhone(ctx);
     int limit = Requests.intParam(ctx, "limit", 50, 1, 500);
     TimelineStore.Cursor after = timelineCursor(ctx.request().getParam("cursor"));
-    Future<java.util.Optional<Customer>> customer = services.customers().findByPhone(Caller.business(ctx).id(), phone);
-    Future<java.util.List<TimelineStore.Entry>> entries = services.timeline().timeline(Caller.business(ctx).id(), phone, after, limit + 1);
-    Future<java.util.Optional<dev.ringback.store.DoNotCallStore.Listing>> listing = services.doNotCall().find(Caller.business(ctx).id(), phone);
+    Future<Optional<Customer>> customer = services.customers().findByPhone(Caller.business(ctx).id(), phone);
+    Future<List<TimelineStore.Entry>> entries = services.timeline().timeline(Caller.business(ctx).id(), phone, after, limit + 1);
+    Future<Optional<DoNotCallStore.Listing>> listing = services.doNotCall().find(Caller.business(ctx).id(), phone);
     Future.all(customer, entries, listing).onSuccess(v -> {
       if (customer.result().isEmpty() && entries.result().isEmpty() && after == null) {
         ctx.fail(HttpFailure.notFound("no customer and no history for " + phone));
         return;
       }
       boolean more = entries.result().size() > limit;
-      java.util.List<TimelineStore.Entry> page = more ? entries.result().subList(0, limit) : entries.result();
+      List<TimelineStore.Entry> page = more ? entries.result().subList(0, limit) : entries.result();
       JsonArray items = new JsonArray();
       int ringSeconds = services.config().metrics().ringSeconds();
       Caller caller = Caller.of(ctx);
@@ -102,8 +115,8 @@ final class CustomerApi {
           .put("do_not_call", listing.result().isPresent())
           .put("customer", customer.result().map(CustomerApi::toJson).orElse(null))
           .put("items", items)
-          .put("next_cursor", more ? java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-              (last.at() + "|" + last.kind() + "|" + last.ref()).getBytes(java.nio.charset.StandardCharsets.UTF_8)) : null));
+          .put("next_cursor", more ? Base64.getUrlEncoder().withoutPadding().encodeToString(
+              (last.at() + "|" + last.kind() + "|" + last.ref()).getBytes(StandardCharsets.UTF_8)) : null));
     }).onFailure(ctx::fail);
   }
 
@@ -133,8 +146,8 @@ final class CustomerApi {
       return null;
     }
     try {
-      String[] parts = new String(java.util.Base64.getUrlDecoder().decode(value), java.nio.charset.StandardCharsets.UTF_8).split("\\|");
-      return new TimelineStore.Cursor(java.time.Instant.parse(parts[0]), parts[1], Long.parseLong(parts[2]));
+      String[] parts = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8).split("\\|");
+      return new TimelineStore.Cursor(Instant.parse(parts[0]), parts[1], Long.parseLong(parts[2]));
     } catch (RuntimeException e) {
       throw HttpFailure.badRequest("cursor: not one this API returned");
     }
@@ -155,7 +168,7 @@ final class CustomerApi {
     }
     String reason = Requests.text(body, "reason", false, 500);
     Caller caller = Caller.of(ctx);
-    if (!listed && !caller.isAdmin() && !dev.ringback.domain.Agent.SUPERVISOR.equals(caller.agent().role())) {
+    if (!listed && !caller.isAdmin() && !Agent.SUPERVISOR.equals(caller.agent().role())) {
       throw new HttpException(403, "only the admin and supervisors take a number off the do-not-call list");
     }
     Future<Void> allowed = caller.isAdmin() ? Future.succeededFuture()
@@ -296,7 +309,7 @@ final class CustomerApi {
   }
 
   /** Reads the file on worker threads a batch at a time, each batch merged before the next is read. */
-  private Future<JsonObject> merge(io.vertx.core.Vertx vertx, long businessId, Path file) {
+  private Future<JsonObject> merge(Vertx vertx, long businessId, Path file) {
     return vertx.executeBlocking(() -> new CsvRows(file), false).compose(rows ->
         services.customers().importing(businessId, target -> nextBatch(vertx, rows, target, new ImportTotals()))
             .eventually(() -> vertx.executeBlocking(() -> {
@@ -305,7 +318,7 @@ final class CustomerApi {
             }, false)));
   }
 
-  private Future<JsonObject> nextBatch(io.vertx.core.Vertx vertx, CsvRows rows, CustomerStore.Import target, ImportTotals totals) {
+  private Future<JsonObject> nextBatch(Vertx vertx, CsvRows rows, CustomerStore.Import target, ImportTotals totals) {
     return vertx.executeBlocking(() -> rows.next(IMPORT_BATCH), false).compose(batch -> target.merge(batch.accepted()).compose(merged -> {
       totals.add(merged, batch.rejected());
       return batch.last() ? Future.succeededFuture(totals.toJson()) : nextBatch(vertx, rows, target, totals);
@@ -328,7 +341,7 @@ final class CustomerApi {
       updated += merged.updated();
       List<JsonObject> all = new ArrayList<>(refused);
       merged.repeated().forEach(r -> all.add(rejection(r.line(), "phone " + r.phone() + " is already on line " + r.firstLine())));
-      all.sort(java.util.Comparator.comparingLong(j -> j.getLong("line")));
+      all.sort(Comparator.comparingLong(j -> j.getLong("line")));
       rejectedCount += all.size();
       all.stream().limit(Math.max(0, MAX_LISTED_REJECTIONS - rejected.size())).forEach(rejected::add);
     }
@@ -347,19 +360,19 @@ final class CustomerApi {
   private record CsvBatch(List<CustomerStore.ImportRow> accepted, List<JsonObject> rejected, boolean last) {}
 
   /** An uploaded CSV file read a batch at a time; used by one worker thread after another, never at once. */
-  private final class CsvRows implements java.io.Closeable {
+  private final class CsvRows implements Closeable {
     private final CSVParser parser;
-    private final java.util.Iterator<CSVRecord> records;
+    private final Iterator<CSVRecord> records;
     private final List<String> header;
 
     CsvRows(Path file) throws IOException {
       CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
           .setIgnoreEmptyLines(true).setTrim(true).get();
       try {
-        this.parser = CSVParser.parse(file, java.nio.charset.StandardCharsets.UTF_8, format);
+        this.parser = CSVParser.parse(file, StandardCharsets.UTF_8, format);
         this.header = parser.getHeaderNames();
         this.records = parser.iterator();
-      } catch (IOException | java.io.UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+      } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
         throw HttpFailure.badRequest("not readable as CSV: " + e.getMessage());
       }
       for (String column : header) {
@@ -403,7 +416,7 @@ final class CustomerApi {
           }
         }
         return new CsvBatch(accepted, rejected, !records.hasNext());
-      } catch (java.io.UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+      } catch (UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
         throw HttpFailure.badRequest("not readable as CSV: " + e.getMessage());
       }
     }

@@ -1,12 +1,17 @@
 package dev.ringback.http;
 
+import dev.ringback.app.Triggers;
+import dev.ringback.store.DatabaseFailures;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import io.vertx.pgclient.PgException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +75,7 @@ final class Failures {
 
   /** The client closed the connection before its request was read or answered: nobody is left to tell. */
   private static boolean clientGone(RoutingContext ctx) {
-    if (ctx.failure() instanceof io.vertx.core.http.HttpClosedException) {
+    if (ctx.failure() instanceof HttpClosedException) {
       LOG.debug("{} {}: the client closed the connection first", ctx.request().method(), ctx.request().path());
       return true;
     }
@@ -87,7 +92,7 @@ final class Failures {
     if (failure instanceof DecodeException) {
       return new Outcome(400, "malformed body: " + failure.getMessage());
     }
-    if (failure instanceof IllegalArgumentException || failure instanceof io.netty.handler.codec.DecoderException) {
+    if (failure instanceof IllegalArgumentException || failure instanceof DecoderException) {
       // Netty's form decoder reports a malformed body this way.
       return new Outcome(400, "malformed request: " + failure.getMessage());
     }
@@ -97,15 +102,15 @@ final class Failures {
     if (failure == null && ctx.statusCode() >= 400) {
       return new Outcome(ctx.statusCode(), reason(ctx.statusCode()));
     }
-    if (failure instanceof dev.ringback.app.Triggers.NotKept) {
+    if (failure instanceof Triggers.NotKept) {
       LOG.error("{} {} failed: {}", ctx.request().method(), ctx.request().path(), failure.getMessage());
       return new Outcome(503, "the request could not be stored; try again shortly");
     }
-    if (dev.ringback.store.DatabaseFailures.isDown(failure)) {
+    if (DatabaseFailures.isDown(failure)) {
       LOG.error("{} {} failed: the database is unavailable: {}", ctx.request().method(), ctx.request().path(), failure.toString());
       return new Outcome(503, "the database is unavailable; try again shortly");
     }
-    if (dev.ringback.store.DatabaseFailures.isUnavailable(failure)) {
+    if (DatabaseFailures.isUnavailable(failure)) {
       // Past capacity: expected under load, counted by the HTTP metrics' 503s; one line each would flood the log.
       LOG.debug("{} {}: the database is busy: {}", ctx.request().method(), ctx.request().path(), failure.toString());
       ctx.response().putHeader("Retry-After", "1");
@@ -117,7 +122,7 @@ final class Failures {
 
   /** PostgreSQL refuses text with a NUL character or one its encoding lacks: the caller sent it. */
   private static boolean isUnstorableText(Throwable failure) {
-    return failure instanceof io.vertx.pgclient.PgException pg
+    return failure instanceof PgException pg
         && ("22021".equals(pg.getSqlState()) || "22P05".equals(pg.getSqlState()));
   }
 

@@ -1,8 +1,10 @@
 package dev.ringback.http;
 
 import dev.ringback.app.Services;
+import dev.ringback.app.WebhookPaths;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -53,7 +55,7 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /** /health and /metrics on a port of their own, for load balancers and Prometheus inside the network. */
-  static Router managementRouter(io.vertx.core.Vertx vertx, Services services) {
+  static Router managementRouter(Vertx vertx, Services services) {
     Router router = Router.router(vertx);
     router.route().handler(SecurityHeaders::apply);
     router.route().handler(Requests::wellFormedQuery);
@@ -71,11 +73,11 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /** All routes, with limits from the configuration; public so tests can compare them with openapi.yaml. */
-  public static Router router(io.vertx.core.Vertx vertx, Services services) {
+  public static Router router(Vertx vertx, Services services) {
     return router(vertx, services, new Admission(services.config().http()));
   }
 
-  static Router router(io.vertx.core.Vertx vertx, Services services, Admission admission) {
+  static Router router(Vertx vertx, Services services, Admission admission) {
     Router router = Router.router(vertx);
     FeedbackWebhooks feedback = new FeedbackWebhooks(services);
     TwilioWebhooks twilio = new TwilioWebhooks(services, feedback);
@@ -136,14 +138,14 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(new BoundedBodies(admission, http.maxBodyBytes(), http.bodyTimeoutSeconds() * 1000L));
 
     router.route("/twilio/*").handler(twilio::verify);
-    router.post(TwilioWebhooks.VOICE).handler(twilio::voice);
-    router.post(TwilioWebhooks.DIAL).handler(twilio::dial);
-    router.post(TwilioWebhooks.STATUS).handler(twilio::status);
-    router.post(TwilioWebhooks.RECORDING).handler(twilio::recording);
-    router.post(TwilioWebhooks.CALLBACK).handler(twilio::callback);
-    router.post(TwilioWebhooks.GATHER).handler(twilio::gather);
-    router.post(TwilioWebhooks.CONNECT).handler(twilio::connect);
-    router.post(TwilioWebhooks.WHEN).handler(twilio::when);
+    router.post(WebhookPaths.VOICE).handler(twilio::voice);
+    router.post(WebhookPaths.DIAL).handler(twilio::dial);
+    router.post(WebhookPaths.STATUS).handler(twilio::status);
+    router.post(WebhookPaths.RECORDING).handler(twilio::recording);
+    router.post(WebhookPaths.CALLBACK).handler(twilio::callback);
+    router.post(WebhookPaths.GATHER).handler(twilio::gather);
+    router.post(WebhookPaths.CONNECT).handler(twilio::connect);
+    router.post(WebhookPaths.WHEN).handler(twilio::when);
     router.post(FeedbackWebhooks.FEEDBACK).handler(feedback::keyed);
     router.post(FeedbackWebhooks.SMS).handler(feedback::texted);
 

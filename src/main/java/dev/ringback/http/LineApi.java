@@ -1,5 +1,6 @@
 package dev.ringback.http;
 
+import dev.ringback.app.Business;
 import dev.ringback.app.Services;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.OpeningHours;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +29,7 @@ final class LineApi {
   void list(RoutingContext ctx) {
     Instant now = services.clock().instant();
     JsonArray items = new JsonArray();
-    dev.ringback.app.Business business = Caller.business(ctx);
+    Business business = Caller.business(ctx);
     business.lines().forEach(line -> items.add(new JsonObject()
         .put("id", line.id())
         .put("number", line.number())
@@ -51,7 +53,7 @@ final class LineApi {
     Caller.requireAdmin(ctx);
     Line line = line(ctx);
     JsonObject body = Requests.jsonBody(ctx);
-    Requests.onlyFields(body, java.util.Set.of("week", "closed"));
+    Requests.onlyFields(body, Set.of("week", "closed"));
     if (body.getValue("week") != null && !(body.getValue("week") instanceof JsonObject)) {
       throw HttpFailure.unprocessable("week: must be an object of days, such as {\"mon\": [\"09:00-17:00\"]}");
     }
@@ -87,7 +89,7 @@ final class LineApi {
     return Caller.business(ctx).lineById(id).orElseThrow(() -> HttpFailure.notFound("no line " + id));
   }
 
-  private JsonObject hoursJson(dev.ringback.app.Business business, Line line) {
+  private JsonObject hoursJson(Business business, Line line) {
     OpeningHours hours = business.hours().of(line);
     Instant now = services.clock().instant();
     JsonObject week = new JsonObject();

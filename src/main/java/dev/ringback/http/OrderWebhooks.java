@@ -8,8 +8,10 @@ import dev.ringback.domain.Line;
 import dev.ringback.domain.Order;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.store.OrderStore;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -58,7 +60,7 @@ final class OrderWebhooks {
    *
    * @param source generic, shopify or woocommerce
    */
-  io.vertx.core.Handler<RoutingContext> precheck(String source) {
+  Handler<RoutingContext> precheck(String source) {
     String originHeader = switch (source) {
       case "shopify" -> "X-Shopify-Shop-Domain";
       case "woocommerce" -> "X-WC-Webhook-Source";
@@ -207,7 +209,7 @@ final class OrderWebhooks {
     JsonObject body;
     try {
       Buffer raw = ctx.body().buffer();
-      Object parsed = raw == null || raw.length() == 0 ? null : io.vertx.core.json.Json.decodeValue(raw);
+      Object parsed = raw == null || raw.length() == 0 ? null : Json.decodeValue(raw);
       if (!(parsed instanceof JsonObject object)) {
         throw HttpFailure.badRequest("the body is not a JSON object");
       }

@@ -18,6 +18,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -153,17 +154,17 @@ final class ReportApi {
    * An instant ({@code 2026-11-01T00:00:00Z}) or a UTC date; a date as {@code to} includes that
    * whole day.
    */
-  private static java.util.Optional<Instant> instant(RoutingContext ctx, String name, boolean endOfDay) {
+  private static Optional<Instant> instant(RoutingContext ctx, String name, boolean endOfDay) {
     String value = ctx.request().getParam(name);
     if (value == null || value.isBlank()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     try {
       if (value.length() == 10) {
         LocalDate day = LocalDate.parse(value);
-        return java.util.Optional.of((endOfDay ? day.plusDays(1) : day).atStartOfDay().toInstant(ZoneOffset.UTC));
+        return Optional.of((endOfDay ? day.plusDays(1) : day).atStartOfDay().toInstant(ZoneOffset.UTC));
       }
-      return java.util.Optional.of(OffsetDateTime.parse(value).toInstant());
+      return Optional.of(OffsetDateTime.parse(value).toInstant());
     } catch (DateTimeParseException e) {
       throw HttpFailure.badRequest(name + ": '" + value + "' is neither a date (2026-11-01) nor a date and time (2026-11-01T09:00:00Z)");
     }

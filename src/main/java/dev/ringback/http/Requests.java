@@ -1,8 +1,14 @@
 package dev.ringback.http;
 
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Set;
 
 /** Reading what API callers send: bodies, numbers and cursors, each refused with a clear 400. */
 final class Requests {
@@ -20,11 +26,11 @@ final class Requests {
   }
 
   /** The body's declared length: its Content-Length, 0 for none, -1 when unknown (chunked) or unreadable. */
-  static long declaredLength(io.vertx.core.http.HttpServerRequest request) {
+  static long declaredLength(HttpServerRequest request) {
     String length = request.getHeader("Content-Length");
     if (length == null) {
       String encoding = request.getHeader("Transfer-Encoding");
-      return encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked") ? -1 : 0;
+      return encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked") ? -1 : 0;
     }
     try {
       long parsed = Long.parseLong(length.trim());
@@ -47,7 +53,7 @@ final class Requests {
   }
 
   /** Refuses fields the endpoint does not know, so a typo is not silently ignored. */
-  static void onlyFields(JsonObject body, java.util.Set<String> known) {
+  static void onlyFields(JsonObject body, Set<String> known) {
     for (String field : body.fieldNames()) {
       if (!known.contains(field)) {
         throw HttpFailure.unprocessable(field + ": unknown field");
@@ -115,13 +121,13 @@ final class Requests {
   }
 
   /** An ISO-8601 instant such as 2026-11-23T14:05:00Z, or null when absent. */
-  static java.time.Instant instant(String name, String value) {
+  static Instant instant(String name, String value) {
     if (value == null || value.isEmpty()) {
       return null;
     }
     try {
-      return java.time.OffsetDateTime.parse(value).toInstant();
-    } catch (java.time.format.DateTimeParseException e) {
+      return OffsetDateTime.parse(value).toInstant();
+    } catch (DateTimeParseException e) {
       throw HttpFailure.unprocessable(name + ": '" + value + "' is not a time such as 2026-11-23T14:05:00Z");
     }
   }

@@ -3,6 +3,7 @@ package dev.ringback.http;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -14,7 +15,7 @@ final class Responses {
   private Responses() {}
 
   static void json(RoutingContext ctx, int status, Object body) {
-    String text = body instanceof JsonObject json ? json.encode() : io.vertx.core.json.Json.encode(body);
+    String text = body instanceof JsonObject json ? json.encode() : Json.encode(body);
     end(ctx, status, JSON, text);
   }
 

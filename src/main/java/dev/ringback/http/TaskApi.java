@@ -1,6 +1,8 @@
 package dev.ringback.http;
 
+import dev.ringback.app.Business;
 import dev.ringback.app.Services;
+import dev.ringback.app.WebhookPaths;
 import dev.ringback.domain.Agent;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.Line;
@@ -13,8 +15,10 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +77,7 @@ final class TaskApi {
           if (scheduled.created()) {
             services.metrics().callbackScheduled(scheduled.business(), "manual", scheduled.line());
           }
-          return services.tasks().find(Caller.business(ctx).id(), now(), scheduled.id()).map(t -> java.util.Map.entry(scheduled.created(), t.orElseThrow()));
+          return services.tasks().find(Caller.business(ctx).id(), now(), scheduled.id()).map(t -> Map.entry(scheduled.created(), t.orElseThrow()));
         })
         .onSuccess(result -> {
           ctx.response().putHeader("Location", "/api/tasks/" + result.getValue().id());
@@ -110,7 +114,7 @@ final class TaskApi {
 
   /** One change to one task by the agent holding it (or claiming it); a refusal says why. */
   private void act(RoutingContext ctx, boolean claiming, String logged,
-                   java.util.function.BiFunction<Agent, Long, Future<Optional<TaskStore.Task>>> change) {
+                   BiFunction<Agent, Long, Future<Optional<TaskStore.Task>>> change) {
     Agent agent = Caller.requireAgent(ctx);
     long id = id(ctx);
     change.apply(agent, id)
@@ -164,13 +168,13 @@ final class TaskApi {
             ? Future.succeededFuture(found.get()) : whyNot(ctx, id, agent, false))
         .compose(task -> {
           // The agent's phone is called from the business's line, on the business's own account.
-          dev.ringback.app.Business business = Caller.business(ctx);
+          Business business = Caller.business(ctx);
           Line line = business.lineById(task.line())
               .orElseThrow(() -> new HttpException(409, "line " + task.line() + " is no longer configured"));
           String publicUrl = services.config().http().publicUrl();
           OutboundCall call = new OutboundCall(line.number(), agent.contact(),
-              business.url(publicUrl, TwilioWebhooks.CONNECT + "?task=" + id + "&agent=" + agent.id()),
-              business.url(publicUrl, TwilioWebhooks.STATUS), null, services.config().dialer().ringTimeoutSeconds());
+              business.url(publicUrl, WebhookPaths.CONNECT + "?task=" + id + "&agent=" + agent.id()),
+              business.url(publicUrl, WebhookPaths.STATUS), null, services.config().dialer().ringTimeoutSeconds());
           return business.telephony().placeCall(call)
               .recover(e -> Future.failedFuture(new HttpException(503, "could not call your phone: " + e.getMessage())));
         })

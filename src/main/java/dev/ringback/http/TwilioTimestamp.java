@@ -7,6 +7,8 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.format.TextStyle;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -80,7 +82,7 @@ final class TwilioTimestamp {
     try {
       LocalDateTime local = LocalDateTime.of(year, month / 3 + 1, day, hour, minute, second);
       // The day name must agree with the date, as the formatter insists.
-      if (!local.getDayOfWeek().getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.ENGLISH)
+      if (!local.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ENGLISH)
           .equals(s.substring(0, 3))) {
         return null;
       }

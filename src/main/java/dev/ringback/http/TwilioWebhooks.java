@@ -1,5 +1,7 @@
 package dev.ringback.http;
 
+import static dev.ringback.app.WebhookPaths.*;
+
 import dev.ringback.app.Business;
 import dev.ringback.app.Services;
 import dev.ringback.app.Trigger;
@@ -15,13 +17,16 @@ import dev.ringback.domain.RecordingUrls;
 import dev.ringback.domain.TimeZones;
 import dev.ringback.store.CallStore;
 import dev.ringback.store.CallbackStore;
+import dev.ringback.store.DoNotCallStore;
 import dev.ringback.store.OrderStore;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -32,17 +37,9 @@ import org.slf4j.LoggerFactory;
 /** Twilio's voice webhooks: answer inbound calls, follow the {@code <Dial>} and record every leg's events. */
 final class TwilioWebhooks {
   private static final Logger LOG = LoggerFactory.getLogger(TwilioWebhooks.class);
-  static final String VOICE = "/twilio/voice";
-  static final String DIAL = "/twilio/dial";
-  static final String STATUS = "/twilio/status";
-  static final String RECORDING = "/twilio/recording";
-  static final String CALLBACK = "/twilio/callback";
-  static final String GATHER = "/twilio/gather";
-  static final String CONNECT = "/twilio/connect";
-  static final String WHEN = "/twilio/when";
-  private static final java.time.format.DateTimeFormatter SPOKEN_DAY =
-      java.time.format.DateTimeFormatter.ofPattern("EEEE", java.util.Locale.ENGLISH);
-  private static final java.time.format.DateTimeFormatter CLOCK_TIME = java.time.format.DateTimeFormatter.ofPattern("HH:mm");
+  private static final DateTimeFormatter SPOKEN_DAY =
+      DateTimeFormatter.ofPattern("EEEE", Locale.ENGLISH);
+  private static final DateTimeFormatter CLOCK_TIME = DateTimeFormatter.ofPattern("HH:mm");
 
   private static final String BUSINESS = "ringback.business";
   /**
@@ -76,10 +73,6 @@ final class TwilioWebhooks {
    * A webhook path naming the callback it is about, when known: the time chosen and the voicemail
    * left then go to that callback only, and the same request again finds its choice made.
    */
-  private static String forCallback(String pathAndQuery, Long callbackId) {
-    return callbackId == null ? pathAndQuery : pathAndQuery + (pathAndQuery.contains("?") ? "&" : "?") + "callback=" + callbackId;
-  }
-
   /**
    * The business a webhook is about: the one Ringback named in its own callback URLs
    * ({@code business=<slug>}), else the one whose line the call is on (the number called on an
@@ -424,7 +417,7 @@ final class TwilioWebhooks {
     String language = languageOf(business, form);
     if ("9".equals(digits)) {
       services.callbacks().find(business.id(), callbackId)
-          .compose(cb -> cb.isEmpty() ? Future.succeededFuture(Optional.<List<dev.ringback.store.DoNotCallStore.Cancelled>>empty())
+          .compose(cb -> cb.isEmpty() ? Future.succeededFuture(Optional.<List<DoNotCallStore.Cancelled>>empty())
               : services.doNotCall().addPressed(business.id(), cb.get().phone(), services.clock().instant(),
                   "Pressed 9 during a callback to stop these calls.", callSid, callbackId))
           .onSuccess(listed -> {
@@ -498,7 +491,7 @@ final class TwilioWebhooks {
     String day = ctx.request().getParam("day");
     boolean retried = ctx.request().getParam("retry") != null;
     Instant now = services.clock().instant();
-    java.time.LocalDate date = now.atZone(line.timeZone()).toLocalDate().plusDays(Long.parseLong(day) - 1);
+    LocalDate date = now.atZone(line.timeZone()).toLocalDate().plusDays(Long.parseLong(day) - 1);
     String problem = null;
     Instant chosen = null;
     if (!digits.matches("([01][0-9]|2[0-3])[0-5][0-9]")) {

@@ -3,6 +3,7 @@ package dev.ringback.http;
 import com.twilio.twiml.voice.Say;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.Line;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,7 +16,7 @@ final class Twiml {
   /** Every progress event of an agent's or customer's leg goes to the status URL. */
   private static final String LEG_EVENTS = "initiated ringing answered completed";
   /** The languages {@code <Say>} knows (twilio-java's list), by lower-case name. */
-  private static final Map<String, String> SAY_LANGUAGES = java.util.Arrays.stream(Say.Language.values())
+  private static final Map<String, String> SAY_LANGUAGES = Arrays.stream(Say.Language.values())
       .map(Say.Language::toString)
       .collect(Collectors.toMap(l -> l.toLowerCase(Locale.ROOT), Function.identity(), (a, b) -> a));
 

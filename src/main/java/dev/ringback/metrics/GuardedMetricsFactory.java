@@ -1,5 +1,6 @@
 package dev.ringback.metrics;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.datagram.DatagramSocketOptions;
 import io.vertx.core.http.HttpClientOptions;
@@ -99,7 +100,7 @@ public final class GuardedMetricsFactory implements VertxMetricsFactory {
     }
 
     @Override
-    public void vertxCreated(io.vertx.core.Vertx vertx) {
+    public void vertxCreated(Vertx vertx) {
       metrics.vertxCreated(vertx);
     }
 

@@ -13,9 +13,12 @@ import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.stream.LongStream;
 
 /**
@@ -49,7 +52,7 @@ public final class RingbackMetrics {
   private final Map<String, Map<String, AtomicLong>> queue = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> oldestDueMillis = new ConcurrentHashMap<>();
   private final Map<String, Map<String, AtomicLong>> agents = new ConcurrentHashMap<>();
-  private final java.util.Set<String> circuits = ConcurrentHashMap.newKeySet();
+  private final Set<String> circuits = ConcurrentHashMap.newKeySet();
 
   /**
    * @param ringSeconds one ring cycle
@@ -134,7 +137,7 @@ public final class RingbackMetrics {
     remove(id -> business.equals(id.getTag("business")));
   }
 
-  private void remove(java.util.function.Predicate<Meter.Id> which) {
+  private void remove(Predicate<Meter.Id> which) {
     registry.getMeters().stream().filter(meter -> which.test(meter.getId())).forEach(registry::remove);
   }
 
@@ -278,7 +281,7 @@ public final class RingbackMetrics {
   }
 
   /** What the HTTP server holds in memory of request bodies now, against {@code http.max-buffered-bytes}. */
-  public void bufferedRequestBytes(java.util.function.LongSupplier bytes) {
+  public void bufferedRequestBytes(LongSupplier bytes) {
     Gauge.builder("ringback.http.buffered.bytes", () -> bytes.getAsLong())
         .description("Bytes of request bodies held in memory now (at most http.max-buffered-bytes; beyond, requests answer 503)")
         .baseUnit("bytes")
@@ -286,14 +289,14 @@ public final class RingbackMetrics {
   }
 
   /** Requests being handled now, against {@code http.max-in-flight}. */
-  public void requestsInFlight(java.util.function.LongSupplier requests) {
+  public void requestsInFlight(LongSupplier requests) {
     Gauge.builder("ringback.http.in.flight", () -> requests.getAsLong())
         .description("Requests being handled now (at most http.max-in-flight; beyond, requests answer 503 at once)")
         .register(registry);
   }
 
   /** Triggers waiting in the journal to be written to the database. */
-  public void journalBacklog(java.util.function.LongSupplier records) {
+  public void journalBacklog(LongSupplier records) {
     Gauge.builder("ringback.journal.records", () -> records.getAsLong())
         .description("Triggers kept in the local journal because the database could not take them in time, not yet written there")
         .register(registry);
@@ -325,7 +328,7 @@ public final class RingbackMetrics {
   }
 
   /** 1 while a business's requests to the telephony provider are held back by its circuit breaker. */
-  public void telephonyCircuit(String business, java.util.function.BooleanSupplier open) {
+  public void telephonyCircuit(String business, BooleanSupplier open) {
     if (!circuits.add(business)) {
       return;
     }

@@ -9,7 +9,9 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Agents, their lines and their presence. Tokens are kept only as SHA-256 hashes. */
@@ -155,13 +157,13 @@ public final class AgentStore {
   }
 
   /** A business without agents. */
-  public static final java.util.Map<String, Long> NO_AGENTS = java.util.Map.of(Agent.AVAILABLE, 0L, Agent.BUSY, 0L, Agent.OFFLINE, 0L);
+  public static final Map<String, Long> NO_AGENTS = Map.of(Agent.AVAILABLE, 0L, Agent.BUSY, 0L, Agent.OFFLINE, 0L);
 
   /** Each business's agents (by its key) by presence, for the {@code ringback_agents} gauge. */
-  public Future<java.util.Map<Long, java.util.Map<String, Long>>> countByPresence() {
+  public Future<Map<Long, Map<String, Long>>> countByPresence() {
     return pool.query(COUNT_BY_PRESENCE).execute().map(rows -> {
-      java.util.Map<Long, java.util.Map<String, Long>> counts = new java.util.HashMap<>();
-      rows.forEach(row -> counts.computeIfAbsent(row.getLong("business_id"), b -> new java.util.HashMap<>(NO_AGENTS))
+      Map<Long, Map<String, Long>> counts = new HashMap<>();
+      rows.forEach(row -> counts.computeIfAbsent(row.getLong("business_id"), b -> new HashMap<>(NO_AGENTS))
           .put(row.getString("presence"), row.getLong("n")));
       return counts;
     });

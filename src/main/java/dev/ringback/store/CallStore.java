@@ -2,8 +2,8 @@ package dev.ringback.store;
 
 import dev.ringback.domain.CallEvent;
 import dev.ringback.domain.CallbackPolicy;
-import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Customer;
+import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.InboundCalls;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -13,9 +13,12 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Calls and their status events, and the callbacks they trigger. Every write is idempotent:
@@ -268,7 +271,7 @@ public final class CallStore {
     String[] parents = new String[n];
     String[] statuses = new String[n];
     Integer[] sequences = new Integer[n];
-    java.time.OffsetDateTime[] times = new java.time.OffsetDateTime[n];
+    OffsetDateTime[] times = new OffsetDateTime[n];
     String[] directions = new String[n];
     String[] froms = new String[n];
     String[] tos = new String[n];
@@ -292,7 +295,7 @@ public final class CallStore {
     Tuple columns = Tuple.from(new Object[] {sids, parents, statuses, sequences, times, directions, froms, tos, durations, answeredBy,
         businesses});
     return pool.preparedQuery(INSERT_EVENTS).execute(columns).map(rows -> {
-      java.util.Set<String> stored = new java.util.HashSet<>();
+      Set<String> stored = new HashSet<>();
       rows.forEach(r -> stored.add(r.getString("call_sid") + ' ' + r.getString("call_status") + ' ' + r.getLong("business_id")));
       List<Boolean> isNew = new ArrayList<>(n);
       // The first of two equal events in one group is the one stored.

@@ -6,10 +6,16 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /** Customers of a business, keyed by their E.164 phone number. */
 public final class CustomerStore {
@@ -96,16 +102,16 @@ public final class CustomerStore {
    * One import, batch by batch, in one transaction: applied whole or, on a failure, not at all.
    * Which phones it has seen is kept in the database (a temporary table), not in memory.
    */
-  public <T> Future<T> importing(long businessId, java.util.function.Function<Import, Future<T>> work) {
+  public <T> Future<T> importing(long businessId, Function<Import, Future<T>> work) {
     return pool.withTransaction(conn -> conn.query(IMPORT_PHONES).execute().compose(v -> work.apply(new Import(conn, businessId))));
   }
 
   /** An import in progress. */
   public static final class Import {
-    private final io.vertx.sqlclient.SqlConnection conn;
+    private final SqlConnection conn;
     private final long businessId;
 
-    private Import(io.vertx.sqlclient.SqlConnection conn, long businessId) {
+    private Import(SqlConnection conn, long businessId) {
       this.conn = conn;
       this.businessId = businessId;
     }
@@ -118,14 +124,14 @@ public final class CustomerStore {
       String[] phones = rows.stream().map(r -> r.data().phone()).toArray(String[]::new);
       Long[] lines = rows.stream().map(ImportRow::line).toArray(Long[]::new);
       return conn.preparedQuery(CLAIM_PHONES).execute(Tuple.tuple().addArrayOfString(phones).addArrayOfLong(lines)).compose(claimed -> {
-        java.util.Set<String> fresh = new java.util.HashSet<>();
+        Set<String> fresh = new HashSet<>();
         claimed.forEach(row -> fresh.add(row.getString("phone")));
         List<ImportRow> accepted = rows.stream().filter(r -> fresh.contains(r.data().phone())).toList();
         List<ImportRow> seen = rows.stream().filter(r -> !fresh.contains(r.data().phone())).toList();
         Future<List<Repeated>> repeated = seen.isEmpty() ? Future.succeededFuture(List.of())
             : conn.preparedQuery(FIRST_LINES).execute(Tuple.tuple().addArrayOfString(seen.stream().map(r -> r.data().phone()).toArray(String[]::new)))
                 .map(found -> {
-                  java.util.Map<String, Long> first = new java.util.HashMap<>();
+                  Map<String, Long> first = new HashMap<>();
                   found.forEach(row -> first.put(row.getString("phone"), row.getLong("line")));
                   return seen.stream().map(r -> new Repeated(r.line(), r.data().phone(), first.get(r.data().phone()))).toList();
                 });

@@ -2,12 +2,14 @@ package dev.ringback.store;
 
 import dev.ringback.config.RingbackConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -20,17 +22,20 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -176,8 +181,8 @@ public final class Database implements AutoCloseable {
       if (bundled.isEmpty() || !applied.equals(bundled)) {
         return Optional.empty();
       }
-      return bundled.stream().max(Comparator.comparing(Database::versionParts, java.util.Arrays::compare));
-    } catch (SQLException | IOException | RuntimeException | java.net.URISyntaxException e) {
+      return bundled.stream().max(Comparator.comparing(Database::versionParts, Arrays::compare));
+    } catch (SQLException | IOException | RuntimeException | URISyntaxException e) {
       // No history yet (a new database) or nothing to compare: Flyway decides.
       LOG.debug("Schema version not read ahead of Flyway: {}", e.getMessage());
       return Optional.empty();
@@ -189,7 +194,7 @@ public final class Database implements AutoCloseable {
    * the jar when shipped). Versioned ones only: a repeatable (R__) migration would need Flyway's
    * checksums to know it changed, so adding one means giving up this shortcut.
    */
-  static Set<String> bundledVersions() throws IOException, java.net.URISyntaxException {
+  static Set<String> bundledVersions() throws IOException, URISyntaxException {
     Path location = Path.of(Database.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     List<String> names;
     if (Files.isDirectory(location)) {
@@ -213,7 +218,7 @@ public final class Database implements AutoCloseable {
   }
 
   private static int[] versionParts(String version) {
-    return java.util.Arrays.stream(version.split("\\.")).mapToInt(Integer::parseInt).toArray();
+    return Arrays.stream(version.split("\\.")).mapToInt(Integer::parseInt).toArray();
   }
 
   /**
@@ -230,8 +235,8 @@ public final class Database implements AutoCloseable {
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(config.poolSize()).setName("ringback")
             .setMaxWaitQueueSize(config.maxWaiting())
-            .setConnectionTimeout(config.waitTimeoutMillis()).setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
-        .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(config.connectTimeoutSeconds() * 1000))
+            .setConnectionTimeout(config.waitTimeoutMillis()).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+        .with(new NetClientOptions().setConnectTimeout(config.connectTimeoutSeconds() * 1000))
         .connectingTo(options)
         .using(vertx)
         .build();
@@ -286,7 +291,7 @@ public final class Database implements AutoCloseable {
     return Files.readAllLines(hba).stream()
         .map(line -> line.replaceFirst("#.*", "").trim())
         .filter(line -> !line.isEmpty())
-        .anyMatch(line -> java.util.Arrays.asList(line.split("\\s+")).contains("trust"));
+        .anyMatch(line -> Arrays.asList(line.split("\\s+")).contains("trust"));
   }
 
   /**
@@ -298,7 +303,7 @@ public final class Database implements AutoCloseable {
   private static void requirePassword(Path dataDir, int port, String password) throws IOException {
     String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
     try (Connection c = DriverManager.getConnection(url, SUPERUSER, password); Statement s = c.createStatement()) {
-      c.unwrap(org.postgresql.PGConnection.class).alterUserPassword(SUPERUSER, password.toCharArray(), "scram-sha-256");
+      c.unwrap(PGConnection.class).alterUserPassword(SUPERUSER, password.toCharArray(), "scram-sha-256");
       EmbeddedPassword.writeAtomically(dataDir.resolve("pg_hba.conf"), PG_HBA);
       s.execute("SELECT pg_reload_conf()");
     } catch (SQLException e) {
@@ -361,7 +366,7 @@ public final class Database implements AutoCloseable {
     LOG.warn("Stopping an embedded PostgreSQL (pid {}) left running by an earlier Ringback", pid);
     process.get().destroy();
     try {
-      process.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      process.get().onExit().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       process.get().destroyForcibly();
     }

@@ -1,11 +1,15 @@
 package dev.ringback.store;
 
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.unix.Errors;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
-import io.netty.channel.unix.Errors;
 import java.net.SocketException;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
 
 /** What a failed query says about the database: down, busy, or neither (then it is our bug or bad input). */
 public final class DatabaseFailures {
@@ -19,7 +23,7 @@ public final class DatabaseFailures {
   public static boolean isDown(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof SocketException || t instanceof ClosedConnectionException
-          || t instanceof io.netty.channel.ConnectTimeoutException || t instanceof Errors.NativeIoException) {
+          || t instanceof ConnectTimeoutException || t instanceof Errors.NativeIoException) {
         return true;
       }
       if (t instanceof PgException pg && pg.getSqlState() != null
@@ -27,8 +31,8 @@ public final class DatabaseFailures {
         return true;
       }
       // The client's own connection closing is the HTTP client's business, not the database's.
-      if (t instanceof VertxException && !(t instanceof io.vertx.core.http.HttpClosedException)
-          && String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("closed")) {
+      if (t instanceof VertxException && !(t instanceof HttpClosedException)
+          && String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("closed")) {
         return true;
       }
     }
@@ -75,6 +79,6 @@ public final class DatabaseFailures {
   /** Either: the write can be kept elsewhere and retried, as nothing about it was wrong. */
   public static boolean isUnavailable(Throwable failure) {
     // Future.timeout fails with a java.util.concurrent.TimeoutException.
-    return isDown(failure) || isBusy(failure) || failure instanceof java.util.concurrent.TimeoutException;
+    return isDown(failure) || isBusy(failure) || failure instanceof TimeoutException;
   }
 }

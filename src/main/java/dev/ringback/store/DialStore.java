@@ -5,9 +5,14 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The dialler's side of the callback queue: claiming due work with a lease, pacing calls for
@@ -124,28 +129,28 @@ public final class DialStore {
    * Open work by state ({@code due}: scheduled work whose time has come), and how long the
    * oldest due callback has waited.
    */
-  public record Queue(java.util.Map<String, Long> counts, java.time.Duration oldestDue) {
+  public record Queue(Map<String, Long> counts, Duration oldestDue) {
     /** A business with no open work. */
-    public static final Queue EMPTY = new Queue(java.util.Map.of("scheduled", 0L, "due", 0L, "dialing", 0L, "agent_queue", 0L),
-        java.time.Duration.ZERO);
+    public static final Queue EMPTY = new Queue(Map.of("scheduled", 0L, "due", 0L, "dialing", 0L, "agent_queue", 0L),
+        Duration.ZERO);
   }
 
   /** Each business's queue (by its key); a business with no open work is not in the map. */
-  public Future<java.util.Map<Long, Queue>> queue(Instant now) {
+  public Future<Map<Long, Queue>> queue(Instant now) {
     return pool.preparedQuery(QUEUE).execute(Tuple.of(Rows.timestamp(now))).map(rows -> {
-      java.util.Map<Long, java.util.Map<String, Long>> counts = new java.util.HashMap<>();
-      java.util.Map<Long, java.time.Duration> oldest = new java.util.HashMap<>();
+      Map<Long, Map<String, Long>> counts = new HashMap<>();
+      Map<Long, Duration> oldest = new HashMap<>();
       for (Row row : rows) {
         long business = row.getLong("business_id");
-        java.util.Map<String, Long> of = counts.computeIfAbsent(business, b -> new java.util.HashMap<>(Queue.EMPTY.counts()));
+        Map<String, Long> of = counts.computeIfAbsent(business, b -> new HashMap<>(Queue.EMPTY.counts()));
         of.put(row.getString("state"), row.getLong("n"));
         of.merge("due", row.getLong("due"), Long::sum);
         if (row.getOffsetDateTime("oldest_due") != null) {
-          oldest.put(business, java.time.Duration.between(Rows.instant(row.getOffsetDateTime("oldest_due")), now));
+          oldest.put(business, Duration.between(Rows.instant(row.getOffsetDateTime("oldest_due")), now));
         }
       }
-      java.util.Map<Long, Queue> out = new java.util.HashMap<>();
-      counts.forEach((business, of) -> out.put(business, new Queue(of, oldest.getOrDefault(business, java.time.Duration.ZERO))));
+      Map<Long, Queue> out = new HashMap<>();
+      counts.forEach((business, of) -> out.put(business, new Queue(of, oldest.getOrDefault(business, Duration.ZERO))));
       return out;
     });
   }
@@ -183,10 +188,10 @@ public final class DialStore {
   static final String NEXT_DUE = "SELECT min(due_at) AS next_due FROM callbacks WHERE state = 'scheduled' AND due_at > $1";
 
   /** When the next scheduled callback becomes due, if any is waiting. */
-  public Future<java.util.Optional<Instant>> nextDue(Instant now) {
+  public Future<Optional<Instant>> nextDue(Instant now) {
     return pool.preparedQuery(NEXT_DUE).execute(Tuple.of(Rows.timestamp(now))).map(rows -> {
-      java.time.OffsetDateTime next = rows.iterator().next().getOffsetDateTime("next_due");
-      return java.util.Optional.ofNullable(next).map(Rows::instant);
+      OffsetDateTime next = rows.iterator().next().getOffsetDateTime("next_due");
+      return Optional.ofNullable(next).map(Rows::instant);
     });
   }
 
@@ -238,7 +243,7 @@ public final class DialStore {
     Long[] callbacks = new Long[n];
     Long[] attempts = new Long[n];
     String[] callSids = new String[n];
-    java.time.OffsetDateTime[] times = new java.time.OffsetDateTime[n];
+    OffsetDateTime[] times = new OffsetDateTime[n];
     for (int i = 0; i < n; i++) {
       Placement p = placements.get(i);
       callbacks[i] = p.callbackId();

@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The do-not-call list. Adding a number cancels its waiting callbacks and notes the refusal in
@@ -81,12 +82,12 @@ public final class DoNotCallStore {
    * @param callbackId a callback of {@code businessId} whose customer is {@code phone}
    * @return the callbacks the listing cancelled; empty when this call's key press was applied before
    */
-  public Future<java.util.Optional<List<Cancelled>>> addPressed(long businessId, String phone, Instant now, String reason, String callSid,
+  public Future<Optional<List<Cancelled>>> addPressed(long businessId, String phone, Instant now, String reason, String callSid,
                                                                 long callbackId) {
     return pool.withTransaction(conn -> conn.preparedQuery(PRESSED_ONCE).execute(Tuple.of(callSid, callbackId, Rows.timestamp(now)))
-        .compose(pressed -> pressed.size() == 0 ? Future.succeededFuture(java.util.Optional.<List<Cancelled>>empty())
+        .compose(pressed -> pressed.size() == 0 ? Future.succeededFuture(Optional.<List<Cancelled>>empty())
             : conn.preparedQuery(ADD).execute(Tuple.of(businessId, phone, Rows.timestamp(now), reason))
-                .map(rows -> java.util.Optional.of(cancelled(rows)))));
+                .map(rows -> Optional.of(cancelled(rows)))));
   }
 
   /** @return whether the number was listed */
@@ -100,9 +101,9 @@ public final class DoNotCallStore {
         .map(rows -> rows.iterator().next().getBoolean("known"));
   }
 
-  public Future<java.util.Optional<Listing>> find(long businessId, String phone) {
-    return pool.preparedQuery(LISTED).execute(Tuple.of(businessId, phone)).map(rows -> rows.size() == 0 ? java.util.Optional.empty()
-        : java.util.Optional.of(new Listing(Rows.instant(rows.iterator().next().getOffsetDateTime("since")),
+  public Future<Optional<Listing>> find(long businessId, String phone) {
+    return pool.preparedQuery(LISTED).execute(Tuple.of(businessId, phone)).map(rows -> rows.size() == 0 ? Optional.empty()
+        : Optional.of(new Listing(Rows.instant(rows.iterator().next().getOffsetDateTime("since")),
             rows.iterator().next().getString("reason"))));
   }
 }

@@ -4,6 +4,7 @@ import dev.ringback.domain.Feedback;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -135,7 +136,7 @@ public final class FeedbackStore {
         .map(rows -> rows.size() > 0 && "asked".equals(rows.iterator().next().getString("state")));
   }
 
-  private static Optional<Long> firstId(io.vertx.sqlclient.RowSet<Row> rows) {
+  private static Optional<Long> firstId(RowSet<Row> rows) {
     return rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("id"));
   }
 }

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -42,7 +43,7 @@ public final class LineStore {
         .toList();
     return pool.withTransaction(conn -> conn.preparedQuery(UPSERT_LINE).executeBatch(batch))
         .map(rows -> {
-          java.util.Map<String, Long> keys = new java.util.HashMap<>();
+          Map<String, Long> keys = new HashMap<>();
           for (var set = rows; set != null; set = set.next()) {
             for (Row row : set) {
               keys.put(row.getString("slug"), row.getLong("id"));

@@ -1,5 +1,6 @@
 package dev.ringback.store;
 
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -43,8 +44,8 @@ final class Rows {
   }
 
   /** A jsonb column as a JSON object; null stays null. */
-  static io.vertx.core.json.JsonObject json(Object value) {
-    return value == null ? null : value instanceof io.vertx.core.json.JsonObject json ? json
-        : new io.vertx.core.json.JsonObject(String.valueOf(value));
+  static JsonObject json(Object value) {
+    return value == null ? null : value instanceof JsonObject json ? json
+        : new JsonObject(String.valueOf(value));
   }
 }

@@ -1,9 +1,9 @@
 package dev.ringback.store;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import io.vertx.core.buffer.Buffer;
 import java.util.Optional;
 
 /** Bearer tokens, kept only as SHA-256 hashes. */

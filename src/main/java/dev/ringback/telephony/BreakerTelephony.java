@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A circuit breaker in front of the telephony provider. After {@code threshold} requests in a
@@ -86,7 +87,7 @@ public final class BreakerTelephony implements Telephony {
         + "); next try in " + (wait.isNegative() ? 0 : wait.toSeconds()) + " s");
   }
 
-  private <T> Future<T> guarded(java.util.function.Supplier<Future<T>> request) {
+  private <T> Future<T> guarded(Supplier<Future<T>> request) {
     if (!allow()) {
       return Future.failedFuture(new TelephonyException(TelephonyException.Kind.RETRYABLE, null,
           "not sent: the telephony circuit is open after " + failures + " failed requests (last: " + lastError + ")", null));

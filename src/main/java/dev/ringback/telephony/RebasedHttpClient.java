@@ -6,6 +6,7 @@ import com.twilio.http.Response;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
@@ -73,7 +74,7 @@ final class RebasedHttpClient extends NetworkHttpClient {
     return path == null || path.equals("/") ? "" : path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
   }
 
-  private static void copyParams(Map<String, List<String>> params, java.util.function.BiConsumer<String, String> add) {
+  private static void copyParams(Map<String, List<String>> params, BiConsumer<String, String> add) {
     params.forEach((name, values) -> values.forEach(value -> add.accept(name, value)));
   }
 }

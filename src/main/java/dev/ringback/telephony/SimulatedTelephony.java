@@ -1,6 +1,7 @@
 package dev.ringback.telephony;
 
 import dev.ringback.domain.CallStatus;
+import dev.ringback.domain.PhoneNumbers;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -13,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -77,7 +79,7 @@ public final class SimulatedTelephony implements Telephony {
     byte[] id = new byte[16];
     random.nextBytes(id);
     String sid = "SM" + HexFormat.of().formatHex(id);
-    LOG.info("simulated SMS {} from {} to {}: {}", sid, from, dev.ringback.domain.PhoneNumbers.mask(to), body);
+    LOG.info("simulated SMS {} from {} to {}: {}", sid, from, PhoneNumbers.mask(to), body);
     return Future.succeededFuture(sid);
   }
 
@@ -89,8 +91,8 @@ public final class SimulatedTelephony implements Telephony {
 
   /** The simulator always answers its requests, so nothing is ever ambiguous. */
   @Override
-  public Future<java.util.List<PlacedCall>> findCalls(String from, String to, java.time.Instant since) {
-    return Future.succeededFuture(java.util.List.of());
+  public Future<List<PlacedCall>> findCalls(String from, String to, Instant since) {
+    return Future.succeededFuture(List.of());
   }
 
   @Override

@@ -21,7 +21,7 @@ public interface Telephony {
   Future<List<PlacedCall>> findCalls(String from, String to, Instant since);
 
   /** The call as the network sees it now; empty when it does not know the CallSid. */
-  Future<java.util.Optional<CallProgress>> fetchCall(String callSid);
+  Future<Optional<CallProgress>> fetchCall(String callSid);
 
   /** Sends an SMS; the message's SID. Fails with a {@link TelephonyException}. */
   Future<String> sendMessage(String from, String to, String body);

@@ -2,6 +2,7 @@ package dev.ringback.telephony;
 
 import dev.ringback.config.RingbackConfig;
 import dev.ringback.domain.RecordingUrls.Recording;
+import dev.ringback.domain.RecordingUrls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -12,9 +13,11 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -64,7 +67,7 @@ public final class TwilioRecordings {
    * (and to reset when it gives up). Fails with {@link Unavailable} and nothing else.
    */
   public Future<HttpClientResponse> fetch(String recordingUrl, RingbackConfig.TwilioAccount account) {
-    java.util.Optional<Recording> recording = dev.ringback.domain.RecordingUrls.parse(recordingUrl);
+    Optional<Recording> recording = RecordingUrls.parse(recordingUrl);
     if (recording.isEmpty()) {
       return Future.failedFuture(new Unavailable(true, "its stored URL is not a recording on Twilio's API host; not fetched"));
     }
@@ -115,7 +118,7 @@ public final class TwilioRecordings {
   private static URI location(URI base, String location) {
     try {
       return location == null ? null : base.resolve(new URI(location));
-    } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+    } catch (URISyntaxException | IllegalArgumentException e) {
       return null;
     }
   }

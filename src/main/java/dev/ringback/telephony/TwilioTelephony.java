@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.HttpHostConnectException;
+import org.apache.hc.core5.http.NoHttpResponseException;
 
 /**
  * Places calls through twilio-java. Its REST calls block, so they run on a dedicated worker
@@ -209,7 +210,7 @@ public final class TwilioTelephony implements Telephony {
         return new TelephonyException(TelephonyException.Kind.RETRYABLE, null, "cannot reach the Twilio API: " + e.getMessage(), e);
       }
       if (cause instanceof SocketTimeoutException || cause instanceof InterruptedIOException
-          || cause instanceof org.apache.hc.core5.http.NoHttpResponseException) {
+          || cause instanceof NoHttpResponseException) {
         return new TelephonyException(TelephonyException.Kind.AMBIGUOUS, null, "no answer from the Twilio API: " + e.getMessage(), e);
       }
       return new TelephonyException(TelephonyException.Kind.AMBIGUOUS, null, "Twilio API request failed: " + e.getMessage(), e);

@@ -1,0 +1,23 @@
+package dev.ringback.app;
+
+/**
+ * The paths on which Twilio reaches this server: the routes serve them, and the TwiML and the
+ * dialler hand them to Twilio. One list, so a route and the URLs that name it cannot drift apart.
+ */
+public final class WebhookPaths {
+  public static final String VOICE = "/twilio/voice";
+  public static final String DIAL = "/twilio/dial";
+  public static final String STATUS = "/twilio/status";
+  public static final String RECORDING = "/twilio/recording";
+  public static final String CALLBACK = "/twilio/callback";
+  public static final String GATHER = "/twilio/gather";
+  public static final String CONNECT = "/twilio/connect";
+  public static final String WHEN = "/twilio/when";
+
+  private WebhookPaths() {}
+
+  /** A path and query naming the callback it was issued for; unchanged when there is none. */
+  public static String forCallback(String pathAndQuery, Long callbackId) {
+    return callbackId == null ? pathAndQuery : pathAndQuery + (pathAndQuery.contains("?") ? "&" : "?") + "callback=" + callbackId;
+  }
+}
