@@ -1,7 +1,6 @@
 package dev.ringback.dialer;
 
 import dev.ringback.app.Business;
-import dev.ringback.app.Changes;
 import dev.ringback.app.Services;
 import dev.ringback.app.WebhookPaths;
 import dev.ringback.config.RingbackConfig;
@@ -9,7 +8,6 @@ import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.domain.TimeZones;
-import dev.ringback.store.AgentStore;
 import dev.ringback.store.DialStore;
 import dev.ringback.store.GroupWrite;
 import dev.ringback.telephony.OutboundCall;
@@ -18,35 +16,26 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.PgConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Places due callbacks. Claims work with a short lease so any number of instances share the
- * queue, paces calls through the database for the whole deployment, and settles requests
- * whose fate is unknown by asking the network before anyone redials. Woken by NOTIFY when
- * work becomes due; the poll is only the safety net.
+ * queue, paces calls through the database for the whole deployment ({@link Pacer}), and settles
+ * requests whose fate is unknown by asking the network before anyone redials. Woken by NOTIFY
+ * when work becomes due ({@link NotificationRelay}, {@link WakeTimer}); the poll is only the
+ * safety net.
  */
 public final class Dispatcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
-  private static final String CHANNEL = "ringback_callbacks";
-  /** Task changes, relayed to every console of this instance over the event bus. */
-  private static final String TASKS_CHANNEL = "ringback_tasks";
-  /** Opening hours set through the API, relayed so every verticle of this instance reloads them. */
-  private static final String LINES_CHANNEL = "ringback_lines";
-  /** A business was created, changed or deleted through the API on some instance. */
-  private static final String BUSINESSES_CHANNEL = "ringback_businesses";
   private static final long QUEUE_REFRESH_MILLIS = 5000;
   /** How long a shutdown waits for requests already sent to Twilio. */
   private static final long DRAIN_MILLIS = 20_000;
@@ -56,29 +45,30 @@ public final class Dispatcher extends VerticleBase {
   private final PgConnectOptions listenOptions;
   private final RingbackConfig.Dialer config;
   private final String owner = "ringback-" + UUID.randomUUID();
-  private boolean running;
-  /** Dials placed but not yet answered by the network; a slow request must not hold up the others. */
-  private int inFlight;
-  private boolean again;
-  private boolean stopped;
-  private PgConnection listener;
-  /** Whether the last pass, or the last attempt to LISTEN, failed: an outage is logged once, not at every poll. */
-  private boolean passesFailing;
-  private boolean watchFailing;
-  private boolean listenFailing;
   private final StatusWatchdog watchdog;
+  private final DoNotCallSweep doNotCall;
+  private final QueueGauges gauges;
   /** Placed calls are recorded in groups: under load, one statement for the calls placed during the last one. */
   private final GroupWrite<DialStore.Placement, Void> placedCalls;
-  private boolean watching;
-  private final Set<Promise<Void>> pacing = new HashSet<>();
-  /** The one-shot timer set for the next callback that becomes due, and the instant it is set for. */
-  private long wakeTimer = -1;
-  private Instant wakeAt;
-  /** The instant the last wake-up timer fired for: a clock that stands still must not re-arm it forever. */
-  private Instant wokeFor;
-  private boolean lookingAhead;
+  private final OutageLog passOutage = new OutageLog();
+  private final OutageLog watchOutage = new OutageLog();
+  // Built at start, when Vert.x is known.
+  private WakeTimer wakes;
+  private Pacer pacer;
+  private NotificationRelay relay;
+
+  /** Set at stop: no new work is claimed, and work still waiting for its pacing slot is handed back. */
+  private boolean stopped;
+  /** A pass is under way: one pass at a time per instance, so two never claim for the same room. */
+  private boolean passing;
+  /** A wake-up came during the pass, or the pass filled its batch: another pass follows right after it. */
+  private boolean passAgain;
+  /** Dials placed but not yet answered by the network; a slow request must not hold up the others. */
+  private int inFlight;
   /** Leases that ran out are looked for at each poll, not at every pass: they only appear with time. */
   private boolean reconcileDue = true;
+  /** A watchdog pass is under way: one at a time, however slow the network. */
+  private boolean watching;
 
   public Dispatcher(Services services, DialStore store, PgConnectOptions listenOptions) {
     this.services = services;
@@ -86,6 +76,8 @@ public final class Dispatcher extends VerticleBase {
     this.listenOptions = listenOptions;
     this.config = services.config().dialer();
     this.watchdog = new StatusWatchdog(services, store, config.statusCheckSeconds(), config.batchSize());
+    this.doNotCall = new DoNotCallSweep(services, store);
+    this.gauges = new QueueGauges(services, store);
     int checkAfter = checkAfterSeconds();
     this.placedCalls = new GroupWrite<>(placements -> store.placed(placements, owner, checkAfter)
         .map(v -> Collections.nCopies(placements.size(), (Void) null)));
@@ -93,18 +85,14 @@ public final class Dispatcher extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    vertx.setPeriodic(config.pollMillis(), id -> {
-      reconcileDue = true;
-      tick();
-      lookAhead();
-    });
-    vertx.setPeriodic(Math.max(1000, Math.min(QUEUE_REFRESH_MILLIS, config.pollMillis())), id -> refreshQueue());
+    wakes = new WakeTimer(vertx, services.clock(), config.pollMillis(), () -> store.nextDue(services.clock().instant()),
+        this::poll, this::pass);
+    pacer = new Pacer(vertx, services.clock(), store);
+    relay = new NotificationRelay(vertx, listenOptions, config.pollMillis(), wakes::notified);
+    wakes.start();
+    vertx.setPeriodic(Math.max(1000, Math.min(QUEUE_REFRESH_MILLIS, config.pollMillis())), id -> sweepDoNotCallAndRefreshGauges());
     vertx.setPeriodic(config.pollMillis(), id -> watch());
-    listen();
-    vertx.runOnContext(v -> {
-      tick();
-      lookAhead();
-    });
+    relay.start();
     LOG.info("Dispatcher {} dials through {} at most {} call(s) per second{}", owner, services.telephony().name(),
         config.callsPerSecond() == 0 ? "unlimited" : config.callsPerSecond(),
         services.businesses().all().size() > 1 ? "; every other business through its own account at its own rate" : "");
@@ -120,7 +108,13 @@ public final class Dispatcher extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopped = true;
-    List.copyOf(pacing).forEach(Promise::tryComplete);
+    wakes.stop();
+    pacer.stop();
+    // The relay keeps serving this instance's other verticles while the calls drain.
+    return drained().compose(v -> relay.stop());
+  }
+
+  private Future<Void> drained() {
     Promise<Void> drained = Promise.promise();
     long deadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000;
     vertx.setPeriodic(50, id -> {
@@ -132,25 +126,17 @@ public final class Dispatcher extends VerticleBase {
         drained.complete();
       }
     });
-    return drained.future().compose(v -> listener == null ? Future.succeededFuture() : listener.close());
+    return drained.future();
   }
 
-  /** Every few seconds: the queue gauges, and callbacks to numbers put on the do-not-call list since they were scheduled. */
-  private void refreshQueue() {
-    store.cancelDoNotCall(services.clock().instant())
-        .onSuccess(cancelled -> cancelled.forEach(c -> services.metrics().callbackFinished(c[0], c[1], c[2], "cancelled")))
-        .compose(v -> store.queue(services.clock().instant()))
-        .onSuccess(queues -> services.businesses().all().forEach(b -> {
-          DialStore.Queue q = queues.getOrDefault(b.id(), DialStore.Queue.EMPTY);
-          services.metrics().queue(b.slug(), q.counts(), q.oldestDue());
-        }))
-        .compose(v -> services.agents().countByPresence())
-        .onSuccess(counts -> services.businesses().all().forEach(b ->
-            services.metrics().agents(b.slug(), counts.getOrDefault(b.id(), AgentStore.NO_AGENTS))))
+  /** The sweep goes first, so that the gauges leave out the callbacks it cancels. */
+  private void sweepDoNotCallAndRefreshGauges() {
+    doNotCall.run()
+        .compose(v -> gauges.refresh())
         .onFailure(e -> LOG.debug("Queue gauges not refreshed: {}", e.getMessage()));
   }
 
-  /** Looks up placed calls whose end never came; one pass at a time. */
+  /** Looks up placed calls whose end never came. */
   private void watch() {
     if (stopped || watching) {
       return;
@@ -159,96 +145,51 @@ public final class Dispatcher extends VerticleBase {
     watchdog.pass()
         .onComplete(done -> {
           watching = false;
-          if (done.failed() && !watchFailing) {
-            watchFailing = true;
+          if (done.succeeded()) {
+            watchOutage.succeeded();
+          } else if (watchOutage.failed()) {
             LOG.warn("Looking up unfinished calls failed: {}; trying again at each poll", done.cause().getMessage());
-          } else if (done.failed()) {
-            LOG.debug("Looking up unfinished calls failed again: {}", done.cause().getMessage());
           } else {
-            watchFailing = false;
+            LOG.debug("Looking up unfinished calls failed again: {}", done.cause().getMessage());
           }
         });
   }
 
-  /**
-   * Work scheduled for later (a missed call's callback is due a minute after the call) is
-   * claimed when it becomes due, not at the next poll: a one-shot timer is set for the earliest
-   * scheduled callback within the next two polls. Looked up at every poll and, at most every
-   * 50 ms, after NOTIFYs of new work.
-   */
-  private void lookAheadSoon() {
-    if (lookingAhead || stopped) {
-      return;
-    }
-    lookingAhead = true;
-    vertx.setTimer(50, id -> {
-      lookingAhead = false;
-      tick();
-      lookAhead();
-    });
+  private void poll() {
+    reconcileDue = true;
+    pass();
   }
 
-  private void lookAhead() {
+  /** Settles expired leases when due, then claims and dials due work. */
+  private void pass() {
     if (stopped) {
       return;
     }
-    store.nextDue(services.clock().instant())
-        .onSuccess(next -> next.ifPresent(this::wakeAt))
-        .onFailure(e -> LOG.debug("Next due callback not looked up: {}", e.getMessage()));
-  }
-
-  private void wakeAt(Instant due) {
-    if (stopped || due.equals(wokeFor) || (wakeTimer >= 0 && !due.isBefore(wakeAt))) {
+    if (passing) {
+      passAgain = true;
       return;
     }
-    long millis = Duration.between(services.clock().instant(), due).toMillis() + 1;
-    if (millis > 2L * config.pollMillis()) {
-      return;
-    }
-    if (wakeTimer >= 0) {
-      vertx.cancelTimer(wakeTimer);
-    }
-    wakeAt = due;
-    wakeTimer = vertx.setTimer(Math.max(1, millis), id -> {
-      wakeTimer = -1;
-      wokeFor = due;
-      wakeAt = null;
-      tick();
-      lookAhead();
-    });
-  }
-
-  /** One pass at a time per instance; a wake-up during a pass runs another pass after it. */
-  private void tick() {
-    if (stopped) {
-      return;
-    }
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
+    passing = true;
     Future<Void> settled = reconcileDue ? reconcile() : Future.succeededFuture();
     reconcileDue = false;
     settled
         .compose(v -> dialDue())
         .onComplete(done -> {
-          // An outage fails every pass: its first failure is worth a line, the rest only at DEBUG.
-          if (done.failed() && !passesFailing) {
-            passesFailing = true;
+          if (done.succeeded()) {
+            if (passOutage.succeeded()) {
+              LOG.info("Dispatcher passes succeed again");
+            }
+          } else if (passOutage.failed()) {
             LOG.warn("Dispatcher pass failed: {}; trying again at each poll", done.cause().getMessage());
-          } else if (done.failed()) {
+          } else {
             LOG.debug("Dispatcher pass failed again: {}", done.cause().getMessage());
-          } else if (passesFailing) {
-            passesFailing = false;
-            LOG.info("Dispatcher passes succeed again");
           }
         })
         .onComplete(v -> {
-          running = false;
-          if (again) {
-            again = false;
-            vertx.runOnContext(x -> tick());
+          passing = false;
+          if (passAgain) {
+            passAgain = false;
+            vertx.runOnContext(x -> pass());
           }
         });
   }
@@ -274,7 +215,7 @@ public final class Dispatcher extends VerticleBase {
     return store.claimDue(owner, services.clock().instant(), config.leaseSeconds(), claiming, open)
         .map(claimed -> {
           if (claimed.size() == claiming) {
-            again = true;
+            passAgain = true;
           }
           for (DialStore.Claimed c : claimed) {
             inFlight++;
@@ -285,7 +226,7 @@ public final class Dispatcher extends VerticleBase {
               }
               // Refill when half the batch is done: one claim for many calls, not one per call.
               if (inFlight <= config.batchSize() / 2) {
-                tick();
+                pass();
               }
             });
           }
@@ -314,8 +255,7 @@ public final class Dispatcher extends VerticleBase {
     String statusUrl = business.url(publicUrl, WebhookPaths.forCallback(WebhookPaths.STATUS, c.id()));
     String machineDetection = config.machineDetection().equals("none") ? null : config.machineDetection();
     OutboundCall call = new OutboundCall(line.number(), c.phone(), callbackUrl, statusUrl, machineDetection, config.ringTimeoutSeconds());
-    return store.nextSlot(business.id(), business.isDefault(), services.clock().instant(), business.callsPerSecond())
-        .compose(this::waitFor)
+    return pacer.slotFor(business)
         .compose(v -> {
           if (stopped) {
             LOG.info("callback #{}: shutting down before it was placed; handed back to the queue", c.id());
@@ -377,21 +317,6 @@ public final class Dispatcher extends VerticleBase {
     return config.ringTimeoutSeconds() + config.statusCheckSeconds();
   }
 
-  /** Waits for the pacing slot; a shutdown ends every wait at once. */
-  private Future<Void> waitFor(Instant slot) {
-    long millis = Duration.between(services.clock().instant(), slot).toMillis();
-    if (millis <= 0 || stopped) {
-      return Future.succeededFuture();
-    }
-    Promise<Void> promise = Promise.promise();
-    pacing.add(promise);
-    vertx.setTimer(millis, id -> {
-      pacing.remove(promise);
-      promise.tryComplete();
-    });
-    return promise.future();
-  }
-
   private String businessName(long id) {
     return services.businesses().byId(id).map(Business::slug).orElse("unknown");
   }
@@ -404,55 +329,4 @@ public final class Dispatcher extends VerticleBase {
     return business.lineOfKey(key)
         .orElseThrow(() -> new IllegalStateException("line " + key + " of business " + business.slug() + " is no longer configured"));
   }
-
-  private void listen() {
-    if (stopped) {
-      return;
-    }
-    PgConnection.connect(vertx, listenOptions)
-        .compose(conn -> {
-          listener = conn;
-          conn.notificationHandler(n -> {
-            if (CHANNEL.equals(n.getChannel())) {
-              tick();
-              lookAheadSoon();
-            } else if (TASKS_CHANNEL.equals(n.getChannel())) {
-              vertx.eventBus().publish(Changes.TASKS, n.getPayload());
-            } else if (LINES_CHANNEL.equals(n.getChannel())) {
-              vertx.eventBus().publish(Changes.LINES, n.getPayload());
-            } else if (BUSINESSES_CHANNEL.equals(n.getChannel())) {
-              vertx.eventBus().publish(Changes.BUSINESSES, n.getPayload());
-            }
-          });
-          conn.exceptionHandler(e -> {
-            if (!stopped) {
-              LOG.warn("The LISTEN connection failed: {}", e.getMessage());
-            }
-          });
-          conn.closeHandler(v -> {
-            if (!stopped) {
-              vertx.setTimer(1000, t -> listen());
-            }
-          });
-          return conn.query("LISTEN " + CHANNEL).execute().compose(v -> conn.query("LISTEN " + TASKS_CHANNEL).execute())
-              .compose(v -> conn.query("LISTEN " + LINES_CHANNEL).execute())
-              .compose(v -> conn.query("LISTEN " + BUSINESSES_CHANNEL).execute())
-              // Changes made while not listening are picked up now.
-              .onSuccess(v -> {
-                listenFailing = false;
-                vertx.eventBus().publish(Changes.LINES, "");
-                vertx.eventBus().publish(Changes.BUSINESSES, "");
-              });
-        })
-        .onFailure(e -> {
-          if (!listenFailing) {
-            listenFailing = true;
-            LOG.warn("Cannot LISTEN for due callbacks ({}); polling every {} ms meanwhile", e.getMessage(), config.pollMillis());
-          } else {
-            LOG.debug("Cannot LISTEN for due callbacks yet: {}", e.getMessage());
-          }
-          vertx.setTimer(5000, t -> listen());
-        });
-  }
-
 }

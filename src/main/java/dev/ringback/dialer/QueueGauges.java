@@ -1,0 +1,29 @@
+package dev.ringback.dialer;
+
+import dev.ringback.app.Services;
+import dev.ringback.store.AgentStore;
+import dev.ringback.store.DialStore;
+import io.vertx.core.Future;
+
+/** Reads the queue and the agents' presence of every business into their gauges. */
+final class QueueGauges {
+  private final Services services;
+  private final DialStore store;
+
+  QueueGauges(Services services, DialStore store) {
+    this.services = services;
+    this.store = store;
+  }
+
+  Future<Void> refresh() {
+    return store.queue(services.clock().instant())
+        .onSuccess(queues -> services.businesses().all().forEach(b -> {
+          DialStore.Queue q = queues.getOrDefault(b.id(), DialStore.Queue.EMPTY);
+          services.metrics().queue(b.slug(), q.counts(), q.oldestDue());
+        }))
+        .compose(v -> services.agents().countByPresence())
+        .onSuccess(counts -> services.businesses().all().forEach(b ->
+            services.metrics().agents(b.slug(), counts.getOrDefault(b.id(), AgentStore.NO_AGENTS))))
+        .mapEmpty();
+  }
+}
