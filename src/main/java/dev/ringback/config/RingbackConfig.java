@@ -1,9 +1,5 @@
 package dev.ringback.config;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ringback.domain.CallbackPolicy;
 import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Line;
@@ -338,63 +334,6 @@ public record RingbackConfig(
     return new PhoneNumbers(phone.defaultRegion());
   }
 
-  /**
-   * The YAML document as maps, lists and scalars (strings, numbers, booleans, nulls), as Jackson's
-   * untyped reading gives them; null for an empty document. Read straight from Jackson's YAML
-   * parser: building an ObjectMapper for this took two thirds of reading the configuration at
-   * start-up.
-   */
-  static Object readYaml(String yaml) throws IOException {
-    try (JsonParser parser = YAML.createParser(yaml)) {
-      return parser.nextToken() == null ? null : yamlValue(parser);
-    }
-  }
-
-  private static final YAMLFactory YAML = new YAMLFactory();
-
-  /** The value at the parser's current token, nested values included. */
-  private static Object yamlValue(JsonParser parser) throws IOException {
-    switch (parser.currentToken()) {
-      case START_OBJECT -> {
-        Map<String, Object> map = new LinkedHashMap<>();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-          String key = parser.currentName();
-          parser.nextToken();
-          map.put(key, yamlValue(parser));
-        }
-        return map;
-      }
-      case START_ARRAY -> {
-        List<Object> list = new ArrayList<>();
-        while (parser.nextToken() != JsonToken.END_ARRAY) {
-          list.add(yamlValue(parser));
-        }
-        return list;
-      }
-      case VALUE_STRING -> {
-        return parser.getText();
-      }
-      case VALUE_NUMBER_INT -> {
-        return parser.getNumberValue();
-      }
-      case VALUE_NUMBER_FLOAT -> {
-        return parser.getDoubleValue();
-      }
-      case VALUE_TRUE -> {
-        return Boolean.TRUE;
-      }
-      case VALUE_FALSE -> {
-        return Boolean.FALSE;
-      }
-      case VALUE_NULL -> {
-        return null;
-      }
-      default -> {
-        return parser.getEmbeddedObject();
-      }
-    }
-  }
-
   /** Reads a file (missing keys take their defaults) and applies the environment. */
   public static RingbackConfig load(Path file, Map<String, String> environment) {
     String text;
@@ -408,19 +347,7 @@ public record RingbackConfig(
 
   @SuppressWarnings("unchecked")
   public static RingbackConfig parse(String fileName, String yaml, Map<String, String> environment) {
-    Map<String, Object> root;
-    try {
-      Object parsed = readYaml(yaml);
-      if (parsed != null && !(parsed instanceof Map)) {
-        throw new ConfigException(fileName, "expected a mapping of keys at the top level");
-      }
-      root = parsed == null ? new LinkedHashMap<>() : new LinkedHashMap<>((Map<String, Object>) parsed);
-    } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-      throw new ConfigException(fileName, "is not valid YAML" + where + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
-    } catch (IOException e) {
-      throw new ConfigException(fileName, "is not valid YAML: " + e.getMessage());
-    }
+    Map<String, Object> root = YamlDocument.topLevelMapping(fileName, yaml);
     Map<String, String> sources = new HashMap<>();
     ENVIRONMENT_KEYS.forEach((variable, key) -> {
       String value = environment.get(variable);
