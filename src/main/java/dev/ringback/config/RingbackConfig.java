@@ -50,27 +50,6 @@ public record RingbackConfig(
 
   public static final Path DEFAULT_FILE = Path.of("config", "ringback.yaml");
 
-  /** Environment variables of the contract and the key each one overrides. */
-  static final Map<String, String> ENVIRONMENT_KEYS = Map.ofEntries(
-      Map.entry("RINGBACK_HTTP_PORT", "http.port"),
-      Map.entry("RINGBACK_PUBLIC_URL", "http.public-url"),
-      Map.entry("RINGBACK_TRUSTED_PROXIES", "http.trusted-proxies"),
-      Map.entry("RINGBACK_MANAGEMENT_PORT", "http.management-port"),
-      Map.entry("RINGBACK_DATABASE_URL", "database.url"),
-      Map.entry("RINGBACK_JOURNAL_DIR", "database.journal-dir"),
-      Map.entry("TWILIO_ACCOUNT_SID", "twilio.account-sid"),
-      Map.entry("TWILIO_AUTH_TOKEN", "twilio.auth-token"),
-      Map.entry("TWILIO_API_KEY", "twilio.api-key"),
-      Map.entry("TWILIO_API_SECRET", "twilio.api-secret"),
-      Map.entry("RINGBACK_SECRET_KEY", "secrets.key"),
-      Map.entry("RINGBACK_SECRET_KEY_PREVIOUS", "secrets.previous-key"),
-      Map.entry("RINGBACK_TWILIO_API_URL", "twilio.api-url"),
-      Map.entry("RINGBACK_API_TOKEN", "api.token"),
-      Map.entry("RINGBACK_ORDER_SECRET", "orders.generic.secret"),
-      Map.entry("RINGBACK_SHOPIFY_SECRET", "orders.shopify.secret"),
-      Map.entry("RINGBACK_WOOCOMMERCE_SECRET", "orders.woocommerce.secret"),
-      Map.entry("RINGBACK_DEMO", "demo.enabled"));
-
   /**
    * @param trustedProxies addresses or CIDR ranges whose X-Forwarded-Proto and -Host are believed
    * @param managementPort the port of /health and /metrics (0: a free one), or empty to serve them on {@code port}
@@ -345,57 +324,15 @@ public record RingbackConfig(
     return parse(file.toString(), text, environment);
   }
 
-  @SuppressWarnings("unchecked")
   public static RingbackConfig parse(String fileName, String yaml, Map<String, String> environment) {
     Map<String, Object> root = YamlDocument.topLevelMapping(fileName, yaml);
-    Map<String, String> sources = new HashMap<>();
-    ENVIRONMENT_KEYS.forEach((variable, key) -> {
-      String value = environment.get(variable);
-      if (value != null) {
-        setDotted(root, key, value);
-        sources.put(key, variable);
-      }
-    });
-    if (root.get("businesses") instanceof List<?> list) {
-      List<Object> copy = new ArrayList<>();
-      for (int i = 0; i < list.size(); i++) {
-        Object item = list.get(i);
-        if (item instanceof Map<?, ?> map && map.get("slug") != null) {
-          Map<String, Object> business = new LinkedHashMap<>((Map<String, Object>) map);
-          String prefix = businessVariablePrefix(String.valueOf(map.get("slug")));
-          for (var entry : BUSINESS_ENVIRONMENT_KEYS.entrySet()) {
-            String value = environment.get(prefix + entry.getKey());
-            if (value != null) {
-              setDotted(business, entry.getValue(), value);
-              sources.put("businesses[" + i + "]." + entry.getValue(), prefix + entry.getKey());
-            }
-          }
-          item = business;
-        }
-        copy.add(item);
-      }
-      root.put("businesses", copy);
-    }
+    Map<String, String> sources = EnvironmentOverlay.apply(root, environment);
     return read(new ConfigNode("", root, sources));
   }
 
-  /**
-   * Environment variables of each business under {@code businesses:}, after the prefix
-   * {@code RINGBACK_BUSINESS_<SLUG>_} (the slug in upper case, {@code -} as {@code _}).
-   */
-  static final Map<String, String> BUSINESS_ENVIRONMENT_KEYS = Map.ofEntries(
-      Map.entry("TWILIO_ACCOUNT_SID", "twilio.account-sid"),
-      Map.entry("TWILIO_AUTH_TOKEN", "twilio.auth-token"),
-      Map.entry("TWILIO_API_KEY", "twilio.api-key"),
-      Map.entry("TWILIO_API_SECRET", "twilio.api-secret"),
-      Map.entry("API_TOKEN", "api-token"),
-      Map.entry("ORDER_SECRET", "orders.generic.secret"),
-      Map.entry("SHOPIFY_SECRET", "orders.shopify.secret"),
-      Map.entry("WOOCOMMERCE_SECRET", "orders.woocommerce.secret"));
-
-  /** {@code RINGBACK_BUSINESS_ACME_WEST_} for the business {@code acme-west}. */
+  /** {@code RINGBACK_BUSINESS_ACME_WEST_} for the business {@code acme-west}: where its environment variables start. */
   public static String businessVariablePrefix(String slug) {
-    return "RINGBACK_BUSINESS_" + slug.trim().toUpperCase(Locale.ROOT).replace('-', '_') + "_";
+    return EnvironmentOverlay.businessVariablePrefix(slug);
   }
 
   /**
