@@ -72,6 +72,24 @@ final class ConfigNode {
     };
   }
 
+  /** A token or secret: empty (unset), or long enough not to be guessed. */
+  String secret(String name) {
+    String value = string(name, "");
+    if (!value.isEmpty() && value.length() < 16) {
+      throw new ConfigException(key(name), "is too short; use at least 16 characters");
+    }
+    return value;
+  }
+
+  /** A required {@link RingbackConfig#SLUG}: a business's slug, a line's id. */
+  String slug(String name) {
+    String value = requiredString(name);
+    if (!value.matches(RingbackConfig.SLUG)) {
+      throw new ConfigException(key(name), "'" + value + "' must be 1-40 lower-case letters, digits, '-' or '_'");
+    }
+    return value;
+  }
+
   int integer(String name, int fallback, int min, int max) {
     String value = string(name, null);
     if (value == null || value.isEmpty()) {

@@ -285,7 +285,7 @@ class ConfigTest {
     for (String doc : documents) {
       var tree = mapper.readTree(doc);
       Object jackson = tree == null || tree.isMissingNode() || tree.isNull() ? null : mapper.convertValue(tree, Object.class);
-      assertThat(RingbackConfig.readYaml(doc)).as(doc).isEqualTo(jackson);
+      assertThat(YamlDocument.read(doc)).as(doc).isEqualTo(jackson);
     }
   }
 }

@@ -1,0 +1,213 @@
+package dev.ringback.config;
+
+import dev.ringback.config.RingbackConfig.BusinessConfig;
+import dev.ringback.config.RingbackConfig.Feedback;
+import dev.ringback.config.RingbackConfig.Orders;
+import dev.ringback.config.RingbackConfig.Shop;
+import dev.ringback.config.RingbackConfig.TwilioAccount;
+import dev.ringback.domain.Line;
+import dev.ringback.domain.OpeningHours;
+import dev.ringback.domain.PhoneNumbers;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The sections a business has of its own: its lines and order webhooks, at the top level for the
+ * default business and in each entry of {@code businesses:}. One reader goes through all of them,
+ * since every Twilio number belongs to one line of one business across the whole configuration.
+ */
+final class BusinessReader {
+  private final PhoneNumbers numbers;
+  /** A line's feedback settings when it has none of its own. */
+  private final Feedback feedback;
+  /** Each number read so far and its owner, for the error naming both. */
+  private final Map<String, String> numberOwners = new HashMap<>();
+
+  BusinessReader(PhoneNumbers numbers, Feedback feedback) {
+    this.numbers = numbers;
+    this.feedback = feedback;
+  }
+
+  /** The entries of {@code businesses:}: slugs unique, and no shop address claimed by two of them. */
+  List<BusinessConfig> businesses(ConfigNode root) {
+    List<BusinessConfig> businesses = new ArrayList<>();
+    Set<String> slugs = new HashSet<>(Set.of(RingbackConfig.DEFAULT_BUSINESS));
+    Map<String, String> origins = new HashMap<>();
+    for (ConfigNode node : root.children("businesses")) {
+      String slug = node.string("slug", "");
+      if (!slug.equals(RingbackConfig.DEFAULT_BUSINESS) && !slugs.add(slug)) {
+        throw new ConfigException(node.key("slug"), "'" + slug + "' is used by two businesses");
+      }
+      BusinessConfig business = business(node);
+      for (var shop : business.orders().shops().entrySet()) {
+        String origin = shop.getValue().origin();
+        if (!origin.isEmpty()) {
+          String other = origins.putIfAbsent(shop.getKey() + " " + origin, business.slug());
+          if (other != null) {
+            throw new ConfigException(node.key("orders." + shop.getKey()), origin + " is claimed by business '" + other
+                + "' and business '" + business.slug() + "'");
+          }
+        }
+      }
+      businesses.add(business);
+    }
+    return List.copyOf(businesses);
+  }
+
+  /**
+   * One entry of {@code businesses:} (or a business sent to {@code /api/businesses}, in the same
+   * shape): its own Twilio account, lines, order webhooks and API token.
+   */
+  BusinessConfig business(ConfigNode node) {
+    String slug = node.slug("slug");
+    if (slug.equals(RingbackConfig.DEFAULT_BUSINESS)) {
+      throw new ConfigException(node.key("slug"), "'default' is the business of the top-level configuration");
+    }
+    String name = node.requiredString("name");
+    TwilioAccount account = twilioAccount(node.child("twilio"));
+    int callsPerSecond = node.integer("calls-per-second", 1, 0, 1000);
+    String apiToken = node.secret("api-token");
+    List<Line> lines = lines(node, slug);
+    Orders orders = orders(node.child("orders"), lines, true);
+    node.rejectUnknownKeys();
+    return new BusinessConfig(slug, name, account, callsPerSecond, apiToken, orders, lines);
+  }
+
+  private static TwilioAccount twilioAccount(ConfigNode twilio) {
+    TwilioAccount account = new TwilioAccount(twilio.string("account-sid", ""), twilio.string("auth-token", ""),
+        twilio.string("api-key", ""), twilio.string("api-secret", ""));
+    if (account.accountSid().isEmpty() || account.authToken().isEmpty()) {
+      throw new ConfigException(twilio.key(account.accountSid().isEmpty() ? "account-sid" : "auth-token"),
+          "missing; every business but the default needs its own Twilio account SID and auth token");
+    }
+    if (!account.accountSid().matches("AC[0-9a-zA-Z]{1,62}")) {
+      throw new ConfigException(twilio.key("account-sid"), "'" + account.accountSid() + "' is not a Twilio account SID (AC...)");
+    }
+    Sections.requireBothOrNeither(twilio, account.apiKey(), account.apiSecret());
+    twilio.rejectUnknownKeys();
+    return account;
+  }
+
+  /** The {@code lines} under {@code node}: ids unique in the business, numbers unique across every business. */
+  List<Line> lines(ConfigNode node, String business) {
+    List<Line> lines = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (ConfigNode line : node.children("lines")) {
+      Line parsed = line(line);
+      if (!ids.add(parsed.id())) {
+        throw new ConfigException(line.key("id"), "'" + parsed.id() + "' is used by two lines");
+      }
+      String owner = "line '" + parsed.id() + "' of business '" + business + "'";
+      String other = numberOwners.putIfAbsent(parsed.number(), owner);
+      if (other != null) {
+        throw new ConfigException(line.key("number"), other.contains("business '" + business + "'")
+            ? parsed.number() + " is used by two lines"
+            : parsed.number() + " is claimed by two businesses: " + other + " and " + owner);
+      }
+      lines.add(parsed);
+    }
+    return List.copyOf(lines);
+  }
+
+  private Line line(ConfigNode line) {
+    String id = line.slug("id");
+    String rawNumber = line.requiredString("number");
+    String number = numbers.normalize(rawNumber)
+        .orElseThrow(() -> new ConfigException(line.key("number"), "'" + rawNumber + "' is not a valid phone number"));
+    String name = line.requiredString("name");
+    String zone = line.string("time-zone", "UTC");
+    ZoneId timeZone;
+    try {
+      timeZone = ZoneId.of(zone);
+    } catch (DateTimeException e) {
+      throw new ConfigException(line.key("time-zone"), "'" + zone + "' is not a time zone such as Europe/Berlin");
+    }
+    String language = line.string("language", "en-US");
+    String greeting = line.string("greeting", "Thank you for calling " + name + ".");
+    String greetingKnown = line.string("greeting-known", "Hello {name}, thank you for calling " + name + ".");
+    List<String> agents = new ArrayList<>();
+    List<String> rawAgents = line.strings("agents");
+    for (int i = 0; i < rawAgents.size(); i++) {
+      String agent = rawAgents.get(i);
+      if (Line.isSipUri(agent)) {
+        agents.add(agent);
+      } else {
+        int index = i;
+        agents.add(numbers.normalize(agent).orElseThrow(() -> new ConfigException(line.key("agents") + "[" + index + "]",
+            "'" + agent + "' is neither a valid phone number nor a sip: URI")));
+      }
+    }
+    int ringTimeout = line.integer("ring-timeout-seconds", 20, 5, 600);
+    OpeningHours hours = hours(line, timeZone);
+    String afterHours = line.string("after-hours-message",
+        "Thank you for calling " + name + ". We are closed right now. Please leave a message after the tone, and we will call you back"
+            + " as soon as we open.");
+    String channel = Sections.feedbackChannel(line, "feedback-channel", feedback.channel());
+    String question = line.string("feedback-question", feedback.question());
+    line.rejectUnknownKeys();
+    return new Line(id, number, name, timeZone, language, greeting, greetingKnown, agents, ringTimeout, hours, afterHours, channel,
+        question);
+  }
+
+  /** {@code hours: {mon: ["09:00-17:00"], ...}} and {@code closed: ["2026-12-25"]}; no hours: always open. */
+  private static OpeningHours hours(ConfigNode line, ZoneId zone) {
+    Map<String, List<String>> week = null;
+    if (line.has("hours")) {
+      ConfigNode hours = line.child("hours");
+      week = new HashMap<>();
+      for (String day : OpeningHours.DAYS.keySet()) {
+        if (hours.has(day)) {
+          week.put(day, hours.strings(day));
+        }
+      }
+      hours.rejectUnknownKeys();
+    }
+    try {
+      return OpeningHours.parse(zone, week, line.strings("closed"));
+    } catch (OpeningHours.Invalid e) {
+      throw new ConfigException(line.key(e.field()), e.getMessage());
+    }
+  }
+
+  /**
+   * The order webhooks of one business. An order webhook without a line of its own calls back
+   * from the first line.
+   *
+   * @param withOrigins whether each shop may name its address ({@code shop-domain}, {@code source-url}) to be found by
+   */
+  static Orders orders(ConfigNode orders, List<Line> lines, boolean withOrigins) {
+    Map<String, Shop> shops = new LinkedHashMap<>();
+    for (String source : List.of("generic", "shopify", "woocommerce")) {
+      ConfigNode shop = orders.child(source);
+      String secret = shop.secret("secret");
+      String line = shop.string("line", "");
+      if (line.isEmpty()) {
+        line = lines.isEmpty() ? "" : lines.get(0).id();
+      } else {
+        String wanted = line;
+        if (lines.stream().noneMatch(l -> l.id().equals(wanted))) {
+          throw new ConfigException(shop.key("line"), "'" + line + "' is not the id of a configured line");
+        }
+      }
+      String origin = "";
+      String originKey = source.equals("shopify") ? "shop-domain" : source.equals("woocommerce") ? "source-url" : null;
+      if (withOrigins && originKey != null) {
+        origin = Shop.origin(shop.string(originKey, ""));
+        if (!origin.isEmpty() && !origin.matches("[a-z0-9.-]+(:[0-9]+)?(/[^\\s]*)?")) {
+          throw new ConfigException(shop.key(originKey), "'" + origin + "' is not a shop address such as acme.myshopify.com");
+        }
+      }
+      shop.rejectUnknownKeys();
+      shops.put(source, new Shop(secret, line, origin));
+    }
+    orders.rejectUnknownKeys();
+    return new Orders(Map.copyOf(shops));
+  }
+}
