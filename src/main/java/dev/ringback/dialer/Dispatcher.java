@@ -5,6 +5,7 @@ import dev.ringback.app.Changes;
 import dev.ringback.app.Services;
 import dev.ringback.app.WebhookPaths;
 import dev.ringback.config.RingbackConfig;
+import dev.ringback.domain.AttemptOutcome;
 import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
@@ -138,7 +139,8 @@ public final class Dispatcher extends VerticleBase {
   /** Every few seconds: the queue gauges, and callbacks to numbers put on the do-not-call list since they were scheduled. */
   private void refreshQueue() {
     store.cancelDoNotCall(services.clock().instant())
-        .onSuccess(cancelled -> cancelled.forEach(c -> services.metrics().callbackFinished(c[0], c[1], c[2], "cancelled")))
+        .onSuccess(cancelled -> cancelled.forEach(c -> services.metrics().callbackFinished(c.business(), c.trigger(), c.line(),
+            AttemptOutcome.CANCELLED)))
         .compose(v -> store.queue(services.clock().instant()))
         .onSuccess(queues -> services.businesses().all().forEach(b -> {
           DialStore.Queue q = queues.getOrDefault(b.id(), DialStore.Queue.EMPTY);
@@ -338,7 +340,7 @@ public final class Dispatcher extends VerticleBase {
     return switch (error.kind()) {
       case PERMANENT -> store.failed(c.id(), c.attemptId(), owner, error.code(), error.getMessage(), now)
           .onSuccess(v -> services.metrics().callbackFinished(businessName(c.businessId()), c.trigger(), lineName(c.lineId()),
-              DialPolicy.FAILED));
+              AttemptOutcome.FAILED));
       case RETRYABLE -> store.retryLater(c.id(), c.attemptId(), owner, error.code(), error.getMessage(), now,
           now.plus(DialPolicy.apiBackoff(c.errorStreak())));
       case AMBIGUOUS -> store.ambiguous(c.id(), owner, error.getMessage());
