@@ -1,5 +1,6 @@
 package dev.ringback.app;
 
+import dev.ringback.domain.AttemptOutcome;
 import dev.ringback.domain.CallEvent;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
@@ -253,7 +254,7 @@ public final class Triggers implements AutoCloseable {
     applied.answer().ifPresent(a -> metrics.answered(a.business(), a.direction(), a.line(), a.ringToAnswer()));
     applied.ended().ifPresent(e -> metrics.callEnded(e.business(), e.direction(), e.line(), e.outcome()));
     applied.scheduled().ifPresent(this::counted);
-    applied.cancelled().ifPresent(c -> metrics.callbackFinished(c.business(), c.trigger(), c.line(), "cancelled"));
+    applied.cancelled().ifPresent(c -> metrics.callbackFinished(c.business(), c.trigger(), c.line(), AttemptOutcome.CANCELLED));
     applied.finished().forEach(f -> metrics.callbackFinished(f.business(), f.trigger(), f.line(), f.outcome()));
   }
 

@@ -4,6 +4,7 @@ import dev.ringback.app.Business;
 import dev.ringback.app.Services;
 import dev.ringback.app.WebhookPaths;
 import dev.ringback.config.RingbackConfig;
+import dev.ringback.domain.AttemptOutcome;
 import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
@@ -278,7 +279,7 @@ public final class Dispatcher extends VerticleBase {
     return switch (error.kind()) {
       case PERMANENT -> store.failed(c.id(), c.attemptId(), owner, error.code(), error.getMessage(), now)
           .onSuccess(v -> services.metrics().callbackFinished(businessName(c.businessId()), c.trigger(), lineName(c.lineId()),
-              DialPolicy.FAILED));
+              AttemptOutcome.FAILED));
       case RETRYABLE -> store.retryLater(c.id(), c.attemptId(), owner, error.code(), error.getMessage(), now,
           now.plus(DialPolicy.apiBackoff(c.errorStreak())));
       case AMBIGUOUS -> store.ambiguous(c.id(), owner, error.getMessage());

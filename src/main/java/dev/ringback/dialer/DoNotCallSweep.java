@@ -1,6 +1,7 @@
 package dev.ringback.dialer;
 
 import dev.ringback.app.Services;
+import dev.ringback.domain.AttemptOutcome;
 import dev.ringback.store.DialStore;
 import io.vertx.core.Future;
 
@@ -16,7 +17,8 @@ final class DoNotCallSweep {
 
   Future<Void> run() {
     return store.cancelDoNotCall(services.clock().instant())
-        .onSuccess(cancelled -> cancelled.forEach(c -> services.metrics().callbackFinished(c[0], c[1], c[2], "cancelled")))
+        .onSuccess(cancelled -> cancelled.forEach(c -> services.metrics().callbackFinished(c.business(), c.trigger(), c.line(),
+            AttemptOutcome.CANCELLED)))
         .mapEmpty();
   }
 }

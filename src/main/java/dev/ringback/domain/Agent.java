@@ -10,28 +10,23 @@ import java.util.List;
  * @param lines the ids of the lines they serve
  * @param role agent or supervisor
  */
-public record Agent(long id, String name, String contact, String presence, List<String> lines, Instant presenceChangedAt,
+public record Agent(long id, String name, String contact, Presence presence, List<String> lines, Instant presenceChangedAt,
                     String role) {
   public static final String AGENT = "agent";
   /** Supervisors also take their lines' service-recovery tasks. */
   public static final String SUPERVISOR = "supervisor";
   public static final List<String> ROLES = List.of(AGENT, SUPERVISOR);
 
-  public static final String AVAILABLE = "available";
-  public static final String BUSY = "busy";
-  public static final String OFFLINE = "offline";
-  public static final List<String> PRESENCES = List.of(AVAILABLE, BUSY, OFFLINE);
-
   /** How an agent completes a task. */
   public static final List<String> TASK_OUTCOMES = List.of("reached", "no_answer", "wrong_number", "resolved_other_way");
 
   /** The {@code ringback_callbacks_finished_total} outcome of a task an agent completed. */
-  public static String callbackOutcome(String taskOutcome) {
+  public static AttemptOutcome callbackOutcome(String taskOutcome) {
     return switch (taskOutcome) {
-      case "reached" -> DialPolicy.CONNECTED;
-      case "no_answer" -> DialPolicy.NO_ANSWER;
-      case "wrong_number" -> DialPolicy.FAILED;
-      default -> "cancelled";
+      case "reached" -> AttemptOutcome.CONNECTED;
+      case "no_answer" -> AttemptOutcome.NO_ANSWER;
+      case "wrong_number" -> AttemptOutcome.FAILED;
+      default -> AttemptOutcome.CANCELLED;
     };
   }
 

@@ -10,14 +10,6 @@ import java.util.Optional;
  * @param retryDelays wait before attempt 2, 3, ... after no answer, busy or failed
  */
 public record DialPolicy(int maxAttempts, List<Duration> retryDelays) {
-  public static final String CONNECTED = "connected";
-  public static final String MACHINE = "machine";
-  public static final String NO_AGENT = "no_agent";
-  public static final String NO_ANSWER = "no_answer";
-  public static final String BUSY = "busy";
-  public static final String FAILED = "failed";
-  public static final String EXPIRED = "expired";
-
   private static final Duration MAX_API_BACKOFF = Duration.ofMinutes(5);
 
   public DialPolicy {
@@ -25,17 +17,17 @@ public record DialPolicy(int maxAttempts, List<Duration> retryDelays) {
   }
 
   /** The outcome of an attempt from its final status and what answered. */
-  public static String attemptOutcome(CallStatus finalStatus, boolean answered, String answeredBy, boolean noAgent) {
+  public static AttemptOutcome attemptOutcome(CallStatus finalStatus, boolean answered, String answeredBy, boolean noAgent) {
     if (answered) {
       if (isMachine(answeredBy)) {
-        return MACHINE;
+        return AttemptOutcome.MACHINE;
       }
-      return noAgent ? NO_AGENT : CONNECTED;
+      return noAgent ? AttemptOutcome.NO_AGENT : AttemptOutcome.CONNECTED;
     }
     return switch (finalStatus) {
-      case BUSY -> BUSY;
-      case FAILED -> FAILED;
-      default -> NO_ANSWER;
+      case BUSY -> AttemptOutcome.BUSY;
+      case FAILED -> AttemptOutcome.FAILED;
+      default -> AttemptOutcome.NO_ANSWER;
     };
   }
 
@@ -45,18 +37,18 @@ public record DialPolicy(int maxAttempts, List<Duration> retryDelays) {
   }
 
   /** A person was reached or a message was left: the promise is kept. */
-  public static boolean isDone(String outcome) {
-    return outcome.equals(CONNECTED) || outcome.equals(MACHINE);
+  public static boolean isDone(AttemptOutcome outcome) {
+    return outcome == AttemptOutcome.CONNECTED || outcome == AttemptOutcome.MACHINE;
   }
 
-  /** The label of {@code ringback_calls_total} for an attempt's outcome. */
-  public static String callOutcome(String attemptOutcome) {
+  /** How the call of an attempt ended, for {@code ringback_calls_total}. */
+  public static CallOutcome callOutcome(AttemptOutcome attemptOutcome) {
     return switch (attemptOutcome) {
-      case CONNECTED, NO_AGENT -> "answered";
-      case MACHINE -> "machine";
-      case BUSY -> "busy";
-      case FAILED -> "failed";
-      default -> "missed";
+      case CONNECTED, NO_AGENT -> CallOutcome.ANSWERED;
+      case MACHINE -> CallOutcome.MACHINE;
+      case BUSY -> CallOutcome.BUSY;
+      case FAILED -> CallOutcome.FAILED;
+      default -> CallOutcome.MISSED;
     };
   }
 

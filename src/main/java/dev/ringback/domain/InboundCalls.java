@@ -14,26 +14,29 @@ public final class InboundCalls {
   private InboundCalls() {}
 
   /**
-   * The outcome label of an inbound call that ended. An agent leg's answer and the {@code <Dial>}
-   * result may arrive in either order, so both are consulted. An answered call cut short is dropped.
+   * The {@code dial_status} of a call that came outside opening hours: no agent was rung, it went
+   * to voicemail. The word is its callback's trigger's.
    */
-  /** The {@code dial_status} of a call that came outside opening hours: no agent was rung, it went to voicemail. */
-  public static final String AFTER_HOURS = "after_hours";
+  private static final String AFTER_HOURS = CallbackTrigger.AFTER_HOURS.value();
 
-  public static String outcome(Instant answeredAt, String dialStatus, Instant endedAt, CallbackPolicy policy) {
+  /**
+   * How an inbound call ended. An agent leg's answer and the {@code <Dial>} result may arrive in
+   * either order, so both are consulted. An answered call cut short is dropped.
+   */
+  public static CallOutcome outcome(Instant answeredAt, String dialStatus, Instant endedAt, CallbackPolicy policy) {
     if (AFTER_HOURS.equals(dialStatus)) {
-      return "voicemail";
+      return CallOutcome.VOICEMAIL;
     }
     if (answeredAt != null && policy.isDropped(answeredAt, endedAt)) {
-      return "dropped";
+      return CallOutcome.DROPPED;
     }
     if (answeredAt != null || (dialStatus != null && DIAL_ANSWERED.contains(dialStatus))) {
-      return "answered";
+      return CallOutcome.ANSWERED;
     }
     if (dialStatus != null && DIAL_NOT_ANSWERED.contains(dialStatus)) {
-      return "missed";
+      return CallOutcome.MISSED;
     }
-    return "abandoned";
+    return CallOutcome.ABANDONED;
   }
 
   /** The agents were rung and none of them took the call. */

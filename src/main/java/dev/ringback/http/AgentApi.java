@@ -5,6 +5,7 @@ import dev.ringback.app.Services;
 import dev.ringback.app.Tokens;
 import dev.ringback.domain.Agent;
 import dev.ringback.domain.Line;
+import dev.ringback.domain.Presence;
 import dev.ringback.store.AgentStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,14 +103,12 @@ final class AgentApi {
     }
     JsonObject body = Requests.jsonBody(ctx);
     Requests.onlyFields(body, Set.of("presence"));
-    String presence = Requests.text(body, "presence", true, 16);
-    if (!Agent.PRESENCES.contains(presence)) {
-      throw HttpFailure.unprocessable("presence: must be one of " + String.join(", ", Agent.PRESENCES));
-    }
+    Presence presence = Presence.parse(Requests.text(body, "presence", true, 16)).orElseThrow(() -> HttpFailure.unprocessable(
+        "presence: must be one of " + String.join(", ", Stream.of(Presence.values()).map(Presence::value).toList())));
     services.agents().setPresence(Caller.business(ctx).id(), id, presence)
         .map(found -> found.orElseThrow(() -> HttpFailure.notFound("no agent " + id)))
         .onSuccess(agent -> {
-          LOG.info("agent #{} is {}", id, presence);
+          LOG.info("agent #{} is {}", id, presence.value());
           Responses.json(ctx, 200, toJson(agent));
         })
         .onFailure(ctx::fail);
@@ -175,7 +175,7 @@ final class AgentApi {
         .put("id", a.id())
         .put("name", a.name())
         .put("contact", a.contact())
-        .put("presence", a.presence())
+        .put("presence", a.presence().value())
         .put("presence_changed_at", a.presenceChangedAt().toString())
         .put("role", a.role())
         .put("lines", new JsonArray(a.lines()));

@@ -2,9 +2,11 @@ package dev.ringback.http;
 
 import dev.ringback.app.Business;
 import dev.ringback.app.Services;
+import dev.ringback.domain.AttemptOutcome;
+import dev.ringback.domain.CallbackState;
+import dev.ringback.domain.CallbackTrigger;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.Line;
-import dev.ringback.metrics.RingbackMetrics;
 import dev.ringback.store.CallbackStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -17,10 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /** /api/callbacks: the queue of promises, filtered and paged; one with its story; cancel; schedule by hand. */
 final class CallbackApi {
-  static final Set<String> STATES = Set.of("scheduled", "dialing", "agent_queue", "done", "cancelled", "expired", "failed");
   private static final Set<String> CREATE_FIELDS = Set.of("phone", "line", "due_at");
 
   private final Services services;
@@ -31,14 +33,12 @@ final class CallbackApi {
 
   void list(RoutingContext ctx) {
     var params = ctx.request().params();
-    String state = params.get("state");
-    if (state != null && !STATES.contains(state)) {
-      throw HttpFailure.unprocessable("state: must be one of " + String.join(", ", STATES.stream().sorted().toList()));
-    }
-    String trigger = params.get("trigger");
-    if (trigger != null && !RingbackMetrics.TRIGGERS.contains(trigger)) {
-      throw HttpFailure.unprocessable("trigger: must be one of " + String.join(", ", RingbackMetrics.TRIGGERS));
-    }
+    CallbackState state = params.get("state") == null ? null : CallbackState.parse(params.get("state"))
+        .orElseThrow(() -> HttpFailure.unprocessable("state: must be one of "
+            + String.join(", ", Stream.of(CallbackState.values()).map(CallbackState::value).sorted().toList())));
+    CallbackTrigger trigger = params.get("trigger") == null ? null : CallbackTrigger.parse(params.get("trigger"))
+        .orElseThrow(() -> HttpFailure.unprocessable("trigger: must be one of "
+            + String.join(", ", Stream.of(CallbackTrigger.values()).map(CallbackTrigger::value).toList())));
     String phone = params.get("phone") == null ? null : services.phoneNumbers().normalize(params.get("phone"))
         .orElseThrow(() -> HttpFailure.unprocessable("phone: '" + params.get("phone") + "' is not a valid phone number"));
     Long lineKey = null;
@@ -98,12 +98,12 @@ final class CallbackApi {
         .compose(cancelled -> {
           if (cancelled.isPresent()) {
             services.metrics().callbackFinished(Caller.business(ctx).slug(), cancelled.get().trigger(),
-                Caller.business(ctx).lineId(cancelled.get().lineId()).orElse("unknown"), "cancelled");
+                Caller.business(ctx).lineId(cancelled.get().lineId()).orElse("unknown"), AttemptOutcome.CANCELLED);
             return Future.succeededFuture(cancelled.get());
           }
           return services.callbacks().find(Caller.business(ctx).id(), id).compose(found -> Future.failedFuture(found.isEmpty()
               ? HttpFailure.notFound("no callback " + id)
-              : new HttpException(409, "callback " + id + " is " + found.get().state() + " and cannot be cancelled")));
+              : new HttpException(409, "callback " + id + " is " + found.get().state().value() + " and cannot be cancelled")));
         })
         .onSuccess(c -> Responses.json(ctx, 200, toJson(ctx, c)))
         .onFailure(ctx::fail);
@@ -136,12 +136,12 @@ final class CallbackApi {
     }
     services.customers().findByPhone(Caller.business(ctx).id(), phone)
         .compose(customer -> services.callbacks().schedule(new CallbackStore.Trigger(Caller.business(ctx).id(), Caller.business(ctx).lineKey(line),
-            phone, customer.map(Customer::id).orElse(null), "manual", null, now, due,
-            services.config().callbacks().policy().priority("manual", customer.map(Customer::tier).orElse(Customer.Tier.STANDARD)),
+            phone, customer.map(Customer::id).orElse(null), CallbackTrigger.MANUAL, null, now, due,
+            services.config().callbacks().policy().priority(CallbackTrigger.MANUAL, customer.map(Customer::tier).orElse(Customer.Tier.STANDARD)),
             null)))
         .compose(scheduled -> {
           if (scheduled.created()) {
-            services.metrics().callbackScheduled(scheduled.business(), "manual", scheduled.line());
+            services.metrics().callbackScheduled(scheduled.business(), CallbackTrigger.MANUAL, scheduled.line());
           }
           return services.callbacks().find(Caller.business(ctx).id(), scheduled.id()).map(c -> Map.entry(scheduled.created(), c.orElseThrow()));
         })
@@ -186,7 +186,7 @@ final class CallbackApi {
         .put("line", Caller.business(ctx).lineId(c.lineId()).orElse(null))
         .put("phone", c.phone())
         .put("customer_id", c.customerId())
-        .put("trigger", c.trigger())
+        .put("trigger", c.trigger().value())
         .put("trigger_call_sid", c.triggerCallSid())
         .put("trigger_count", c.triggerCount())
         .put("triggered_at", c.triggeredAt().toString())
@@ -194,7 +194,7 @@ final class CallbackApi {
         .put("due_at", c.dueAt().toString())
         .put("priority", c.priority())
         .put("attempts", c.attempts())
-        .put("state", c.state())
+        .put("state", c.state().value())
         .put("outcome", c.outcome())
         .put("waiting_for", c.waitingFor())
         .put("recording_url", c.recordingUrl() == null ? null : RecordingApi.ofCallback(c.id()))

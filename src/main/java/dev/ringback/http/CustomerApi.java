@@ -3,6 +3,7 @@ package dev.ringback.http;
 import dev.ringback.app.Privacy;
 import dev.ringback.app.Services;
 import dev.ringback.domain.Agent;
+import dev.ringback.domain.AttemptOutcome;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.CustomerData;
 import dev.ringback.domain.PhoneNumbers;
@@ -177,7 +178,7 @@ final class CustomerApi {
             : Future.failedFuture(new HttpException(403, phone + " has no call or callback on your lines")));
     Future<Integer> changed = allowed.compose(v -> listed
         ? services.doNotCall().add(Caller.business(ctx).id(), phone, services.clock().instant(), reason).map(cancelled -> {
-          cancelled.forEach(c -> services.metrics().callbackFinished(c.business(), c.trigger(), c.line(), "cancelled"));
+          cancelled.forEach(c -> services.metrics().callbackFinished(c.business(), c.trigger(), c.line(), AttemptOutcome.CANCELLED));
           return cancelled.size();
         })
         : services.doNotCall().remove(Caller.business(ctx).id(), phone).map(removed -> 0));

@@ -4,6 +4,8 @@ import dev.ringback.app.Business;
 import dev.ringback.app.Services;
 import dev.ringback.app.WebhookPaths;
 import dev.ringback.domain.Agent;
+import dev.ringback.domain.CallbackState;
+import dev.ringback.domain.CallbackTrigger;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.Line;
 import dev.ringback.store.TaskStore;
@@ -72,10 +74,10 @@ final class TaskApi {
     Caller.requireLine(ctx, line.id(), "the task");
     services.customers().findByPhone(Caller.business(ctx).id(), phone)
         .compose(customer -> services.tasks().create(Caller.business(ctx).id(), Caller.business(ctx).lineKey(line), phone, now(),
-            services.config().callbacks().policy().priority("manual", customer.map(Customer::tier).orElse(Customer.Tier.STANDARD))))
+            services.config().callbacks().policy().priority(CallbackTrigger.MANUAL, customer.map(Customer::tier).orElse(Customer.Tier.STANDARD))))
         .compose(scheduled -> {
           if (scheduled.created()) {
-            services.metrics().callbackScheduled(scheduled.business(), "manual", scheduled.line());
+            services.metrics().callbackScheduled(scheduled.business(), CallbackTrigger.MANUAL, scheduled.line());
           }
           return services.tasks().find(Caller.business(ctx).id(), now(), scheduled.id()).map(t -> Map.entry(scheduled.created(), t.orElseThrow()));
         })
@@ -163,7 +165,7 @@ final class TaskApi {
     Agent agent = Caller.requireAgent(ctx);
     long id = id(ctx);
     services.tasks().find(Caller.business(ctx).id(), now(), id)
-        .compose(found -> found.isPresent() && "agent_queue".equals(found.get().state()) && found.get().holder() != null
+        .compose(found -> found.isPresent() && found.get().state() == CallbackState.AGENT_QUEUE && found.get().holder() != null
             && found.get().holder() == agent.id() && agent.lines().contains(found.get().line())
             ? Future.succeededFuture(found.get()) : whyNot(ctx, id, agent, false))
         .compose(task -> {
@@ -192,8 +194,8 @@ final class TaskApi {
         return Future.failedFuture(HttpFailure.notFound("no task " + id));
       }
       TaskStore.Task task = found.get();
-      if (!"agent_queue".equals(task.state())) {
-        return Future.failedFuture(new HttpException(409, "task " + id + " is no longer in the queue (" + task.state() + ")"));
+      if (task.state() != CallbackState.AGENT_QUEUE) {
+        return Future.failedFuture(new HttpException(409, "task " + id + " is no longer in the queue (" + task.state().value() + ")"));
       }
       if (!agent.lines().contains(task.line())) {
         return Future.failedFuture(new HttpException(403, "task " + id + " is on line " + task.line() + ", not one of yours"));
@@ -233,7 +235,7 @@ final class TaskApi {
         .put("phone", t.phone())
         .put("customer_name", t.customerName())
         .put("customer_tier", t.customerTier() == null ? Customer.Tier.STANDARD.name().toLowerCase() : t.customerTier())
-        .put("trigger", t.trigger())
+        .put("trigger", t.trigger().value())
         .put("reason", t.reason())
         .put("triggered_at", t.triggeredAt().toString())
         .put("last_triggered_at", t.lastTriggeredAt().toString())
@@ -241,7 +243,7 @@ final class TaskApi {
         .put("priority", t.priority())
         .put("attempts", t.attempts())
         .put("recording_url", t.recordingUrl() == null ? null : RecordingApi.ofCallback(t.id()))
-        .put("state", t.state())
+        .put("state", t.state().value())
         .put("outcome", t.outcome())
         .put("created_at", t.createdAt().toString())
         .put("holder", t.holder())

@@ -6,6 +6,7 @@ import dev.ringback.app.Business;
 import dev.ringback.app.Services;
 import dev.ringback.app.Trigger;
 import dev.ringback.app.Triggers;
+import dev.ringback.domain.AttemptOutcome;
 import dev.ringback.domain.CallEvent;
 import dev.ringback.domain.CallStatus;
 import dev.ringback.domain.Customer;
@@ -422,7 +423,7 @@ final class TwilioWebhooks {
                   "Pressed 9 during a callback to stop these calls.", callSid, callbackId))
           .onSuccess(listed -> {
             listed.ifPresent(cancelled -> cancelled.forEach(c -> services.metrics().callbackFinished(c.business(), c.trigger(), c.line(),
-                "cancelled")));
+                AttemptOutcome.CANCELLED)));
             // The same key press again (a Twilio retry, a replay) is answered alike and lists nothing.
             LOG.info("gather CallSid={} callback=#{} Digits=9 -> {}", callSid, callbackId,
                 listed.isPresent() ? "the number is on the do-not-call list"
@@ -680,8 +681,8 @@ final class TwilioWebhooks {
     StringBuilder text = new StringBuilder("stored");
     applied.answer().ifPresent(a -> text.append(", ").append(a.direction()).append(" call answered after ")
         .append(a.ringToAnswer().toMillis() / 1000.0).append(" s"));
-    applied.ended().ifPresent(e -> text.append(", ").append(e.direction()).append(" call ended: ").append(e.outcome()));
-    applied.scheduled().ifPresent(sc -> text.append(", callback #").append(sc.id()).append(" (").append(sc.trigger())
+    applied.ended().ifPresent(e -> text.append(", ").append(e.direction()).append(" call ended: ").append(e.outcome().value()));
+    applied.scheduled().ifPresent(sc -> text.append(", callback #").append(sc.id()).append(" (").append(sc.trigger().value())
         .append(sc.created() ? ") due " + sc.dueAt() : ") counted again"));
     applied.cancelled().ifPresent(c -> text.append(", callback #").append(c.id()).append(" cancelled: the customer got through"));
     return text.toString();

@@ -1,6 +1,7 @@
 package dev.ringback.http;
 
 import com.twilio.twiml.voice.Say;
+import dev.ringback.domain.CallbackTrigger;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.Line;
 import java.util.Arrays;
@@ -88,13 +89,13 @@ final class Twiml {
   }
 
   /** Why we call, in one sentence: the order, or the call we missed. */
-  static String why(String trigger, String when, Optional<String> orderNumber) {
+  static String why(CallbackTrigger trigger, String when, Optional<String> orderNumber) {
     if (orderNumber.isPresent()) {
       return "Thank you for your order " + orderNumber.get() + ".";
     }
     return switch (trigger) {
-      case "missed", "abandoned", "after_hours", "voicemail" -> "You called us at " + when + " and we missed you.";
-      case "dropped" -> "Our call at " + when + " was cut off.";
+      case MISSED, ABANDONED, AFTER_HOURS, VOICEMAIL -> "You called us at " + when + " and we missed you.";
+      case DROPPED -> "Our call at " + when + " was cut off.";
       default -> "You asked us to call you back.";
     };
   }
@@ -148,7 +149,7 @@ final class Twiml {
   }
 
   /** Why the task exists, in a few words for the whisper. */
-  static String whisperReason(String trigger, String reason, String when, Optional<String> orderNumber) {
+  static String whisperReason(CallbackTrigger trigger, String reason, String when, Optional<String> orderNumber) {
     if (orderNumber.isPresent()) {
       return "order " + orderNumber.get();
     }
@@ -156,9 +157,9 @@ final class Twiml {
       return "left a voicemail at " + when;
     }
     return switch (trigger) {
-      case "missed" -> "missed call at " + when;
-      case "abandoned" -> "hung up waiting at " + when;
-      case "dropped" -> "dropped call at " + when;
+      case MISSED -> "missed call at " + when;
+      case ABANDONED -> "hung up waiting at " + when;
+      case DROPPED -> "dropped call at " + when;
       default -> "asked to be called back";
     };
   }

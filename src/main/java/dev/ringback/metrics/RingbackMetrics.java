@@ -1,6 +1,11 @@
 package dev.ringback.metrics;
 
+import dev.ringback.domain.AttemptOutcome;
+import dev.ringback.domain.CallOutcome;
+import dev.ringback.domain.CallbackState;
+import dev.ringback.domain.CallbackTrigger;
 import dev.ringback.domain.Order;
+import dev.ringback.domain.Presence;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -20,6 +25,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 
 /**
  * Every Ringback meter name and tag, in one place. Names follow the contract in SPEC.md;
@@ -29,14 +35,11 @@ import java.util.stream.LongStream;
  */
 public final class RingbackMetrics {
   public static final List<String> DIRECTIONS = List.of("inbound", "callback");
-  public static final List<String> TRIGGERS =
-      List.of("order", "missed", "abandoned", "dropped", "voicemail", "after_hours", "scheduled", "manual", "feedback");
-  public static final List<String> CALLBACK_OUTCOMES =
-      List.of("connected", "no_answer", "busy", "machine", "no_agent", "failed", "cancelled", "expired");
-  public static final List<String> CALL_OUTCOMES =
-      List.of("answered", "missed", "abandoned", "dropped", "busy", "failed", "voicemail", "machine");
-  public static final List<String> QUEUE_STATES = List.of("scheduled", "due", "dialing", "agent_queue");
-  public static final List<String> AGENT_STATES = List.of("available", "busy", "offline");
+  private static final List<AttemptOutcome> CALLBACK_OUTCOMES =
+      Stream.of(AttemptOutcome.values()).filter(AttemptOutcome::finishesCallback).toList();
+  /** The open states, and {@code due}: scheduled work whose time has come. */
+  public static final List<String> QUEUE_STATES =
+      List.of(CallbackState.SCHEDULED.value(), "due", CallbackState.DIALING.value(), CallbackState.AGENT_QUEUE.value());
   public static final List<String> TWILIO_OPERATIONS = List.of("create_call", "list_calls", "fetch_call");
   public static final List<String> TWILIO_RESULTS = List.of("ok", "permanent", "retryable", "ambiguous");
 
@@ -89,14 +92,14 @@ public final class RingbackMetrics {
       for (String direction : DIRECTIONS) {
         ringToAnswer(business, direction, line);
         withinTarget(business, direction, line);
-        for (String outcome : CALL_OUTCOMES) {
+        for (CallOutcome outcome : CallOutcome.values()) {
           calls(business, direction, line, outcome);
         }
       }
-      for (String trigger : TRIGGERS) {
+      for (CallbackTrigger trigger : CallbackTrigger.values()) {
         scheduled(business, trigger, line);
         delay(business, trigger, line);
-        for (String outcome : CALLBACK_OUTCOMES) {
+        for (AttemptOutcome outcome : CALLBACK_OUTCOMES) {
           finished(business, trigger, line, outcome);
         }
       }
@@ -111,7 +114,8 @@ public final class RingbackMetrics {
           .register(registry);
       return value;
     });
-    agents.computeIfAbsent(business, b -> stateGauges("ringback.agents", "Agents by presence", b, AGENT_STATES));
+    agents.computeIfAbsent(business, b -> stateGauges("ringback.agents", "Agents by presence", b,
+        Stream.of(Presence.values()).map(Presence::value).toList()));
     feedback(business);
     for (String source : Order.SOURCES) {
       for (String result : Order.RESULTS) {
@@ -166,20 +170,20 @@ public final class RingbackMetrics {
     }
   }
 
-  public void callEnded(String business, String direction, String line, String outcome) {
+  public void callEnded(String business, String direction, String line, CallOutcome outcome) {
     calls(business, direction, line, outcome).increment();
   }
 
-  public void callbackScheduled(String business, String trigger, String line) {
+  public void callbackScheduled(String business, CallbackTrigger trigger, String line) {
     scheduled(business, trigger, line).increment();
   }
 
   /** Speed to callback: from the trigger event to the outbound call being placed. */
-  public void callbackPlaced(String business, String trigger, String line, Duration sinceTrigger) {
+  public void callbackPlaced(String business, CallbackTrigger trigger, String line, Duration sinceTrigger) {
     delay(business, trigger, line).record(sinceTrigger.isNegative() ? Duration.ZERO : sinceTrigger);
   }
 
-  public void callbackFinished(String business, String trigger, String line, String outcome) {
+  public void callbackFinished(String business, CallbackTrigger trigger, String line, AttemptOutcome outcome) {
     finished(business, trigger, line, outcome).increment();
   }
 
@@ -213,13 +217,13 @@ public final class RingbackMetrics {
   }
 
   /** A business's agents by presence, as the database last reported them. */
-  public void agents(String business, Map<String, Long> byPresence) {
+  public void agents(String business, Map<Presence, Long> byPresence) {
     Map<String, AtomicLong> values = agents.get(business);
     if (values == null) {
       return;
     }
-    byPresence.forEach((state, n) -> {
-      AtomicLong value = values.get(state);
+    byPresence.forEach((presence, n) -> {
+      AtomicLong value = values.get(presence.value());
       if (value != null) {
         value.set(n);
       }
@@ -251,32 +255,32 @@ public final class RingbackMetrics {
         .register(registry);
   }
 
-  private Counter calls(String business, String direction, String line, String outcome) {
+  private Counter calls(String business, String direction, String line, CallOutcome outcome) {
     return Counter.builder("ringback.calls")
         .description("Calls by how they ended")
-        .tags("business", business, "direction", direction, "line", line, "outcome", outcome)
+        .tags("business", business, "direction", direction, "line", line, "outcome", outcome.value())
         .register(registry);
   }
 
-  private Counter scheduled(String business, String trigger, String line) {
+  private Counter scheduled(String business, CallbackTrigger trigger, String line) {
     return Counter.builder("ringback.callbacks.scheduled")
         .description("Callbacks created, by what triggered them")
-        .tags("business", business, "trigger", trigger, "line", line)
+        .tags("business", business, "trigger", trigger.value(), "line", line)
         .register(registry);
   }
 
-  private Timer delay(String business, String trigger, String line) {
+  private Timer delay(String business, CallbackTrigger trigger, String line) {
     return Timer.builder("ringback.callback.delay")
         .description("From the trigger event to the outbound call being placed")
-        .tags("business", business, "trigger", trigger, "line", line)
+        .tags("business", business, "trigger", trigger.value(), "line", line)
         .serviceLevelObjectives(DELAY_BUCKETS)
         .register(registry);
   }
 
-  private Counter finished(String business, String trigger, String line, String outcome) {
+  private Counter finished(String business, CallbackTrigger trigger, String line, AttemptOutcome outcome) {
     return Counter.builder("ringback.callbacks.finished")
         .description("Callback attempts that ended, by trigger and outcome")
-        .tags("business", business, "trigger", trigger, "line", line, "outcome", outcome)
+        .tags("business", business, "trigger", trigger.value(), "line", line, "outcome", outcome.value())
         .register(registry);
   }
 

@@ -1,6 +1,7 @@
 package dev.ringback.store;
 
 import dev.ringback.domain.Agent;
+import dev.ringback.domain.Presence;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
@@ -9,6 +10,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,8 +131,8 @@ public final class AgentStore {
     return pool.preparedQuery(SET_TOKEN).execute(Tuple.of(businessId, id, Buffer.buffer(tokenHash))).map(rows -> rows.rowCount() > 0);
   }
 
-  public Future<Optional<Agent>> setPresence(long businessId, long id, String presence) {
-    return pool.preparedQuery(SET_PRESENCE).execute(Tuple.of(businessId, id, presence))
+  public Future<Optional<Agent>> setPresence(long businessId, long id, Presence presence) {
+    return pool.preparedQuery(SET_PRESENCE).execute(Tuple.of(businessId, id, presence.value()))
         .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(Optional.empty()) : find(businessId, id));
   }
 
@@ -148,7 +150,7 @@ public final class AgentStore {
     return pool.preparedQuery(OF_LINE).execute(Tuple.of(lineKey)).map(rows -> {
       List<String> available = new ArrayList<>();
       rows.forEach(row -> {
-        if (Agent.AVAILABLE.equals(row.getString("presence"))) {
+        if (presence(row) == Presence.AVAILABLE) {
           available.add(row.getString("contact"));
         }
       });
@@ -157,14 +159,14 @@ public final class AgentStore {
   }
 
   /** A business without agents. */
-  public static final Map<String, Long> NO_AGENTS = Map.of(Agent.AVAILABLE, 0L, Agent.BUSY, 0L, Agent.OFFLINE, 0L);
+  public static final Map<Presence, Long> NO_AGENTS = Map.of(Presence.AVAILABLE, 0L, Presence.BUSY, 0L, Presence.OFFLINE, 0L);
 
   /** Each business's agents (by its key) by presence, for the {@code ringback_agents} gauge. */
-  public Future<Map<Long, Map<String, Long>>> countByPresence() {
+  public Future<Map<Long, Map<Presence, Long>>> countByPresence() {
     return pool.query(COUNT_BY_PRESENCE).execute().map(rows -> {
-      Map<Long, Map<String, Long>> counts = new HashMap<>();
-      rows.forEach(row -> counts.computeIfAbsent(row.getLong("business_id"), b -> new HashMap<>(NO_AGENTS))
-          .put(row.getString("presence"), row.getLong("n")));
+      Map<Long, Map<Presence, Long>> counts = new HashMap<>();
+      rows.forEach(row -> counts.computeIfAbsent(row.getLong("business_id"), b -> new EnumMap<>(NO_AGENTS))
+          .put(presence(row), row.getLong("n")));
       return counts;
     });
   }
@@ -175,7 +177,11 @@ public final class AgentStore {
 
   private static Agent agent(Row row) {
     String[] lines = row.getArrayOfStrings("lines");
-    return new Agent(row.getLong("id"), row.getString("name"), row.getString("contact"), row.getString("presence"),
+    return new Agent(row.getLong("id"), row.getString("name"), row.getString("contact"), presence(row),
         lines == null ? List.of() : List.of(lines), Rows.instant(row.getOffsetDateTime("presence_changed_at")), row.getString("role"));
+  }
+
+  private static Presence presence(Row row) {
+    return Presence.parse(row.getString("presence")).orElseThrow();
   }
 }

@@ -1,7 +1,11 @@
 package dev.ringback.store;
 
+import dev.ringback.domain.AttemptOutcome;
 import dev.ringback.domain.CallEvent;
+import dev.ringback.domain.CallOutcome;
 import dev.ringback.domain.CallbackPolicy;
+import dev.ringback.domain.CallbackState;
+import dev.ringback.domain.CallbackTrigger;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.InboundCalls;
@@ -117,13 +121,13 @@ public final class CallStore {
   }
 
   /** A callback attempt (or the callback itself) on a line ended with this outcome. */
-  public record Finished(String business, String trigger, String line, String outcome) {}
+  public record Finished(String business, CallbackTrigger trigger, String line, AttemptOutcome outcome) {}
 
   /** A call (by direction and line) got answered after ringing this long. */
   public record Answer(String business, String direction, String line, Duration ringToAnswer) {}
 
   /** A call (by direction and line) ended with this outcome. */
-  public record Ended(String business, String direction, String line, String outcome) {}
+  public record Ended(String business, String direction, String line, CallOutcome outcome) {}
 
   private final Pool pool;
   private final CallbackPolicy policy;
@@ -189,7 +193,7 @@ public final class CallStore {
                   .map(rows -> Rows.instant(rows.iterator().next().getOffsetDateTime("due")));
           Long customer = inserted.iterator().next().getLong("customer_id");
           return due.compose(at -> CallbackStore.schedule(conn, new CallbackStore.Trigger(businessId, lineId, callerPhone, customer,
-                  CallbackPolicy.AFTER_HOURS, callSid, arrivedAt, at, policy.priority(CallbackPolicy.AFTER_HOURS, tier), null)))
+                  CallbackTrigger.AFTER_HOURS, callSid, arrivedAt, at, policy.priority(CallbackTrigger.AFTER_HOURS, tier), null)))
               .map(Optional::of);
         }));
   }
@@ -218,7 +222,7 @@ public final class CallStore {
           if (rows.size() == 0 || !InboundCalls.dialNotAnswered(dialStatus)) {
             return Future.succeededFuture(Optional.empty());
           }
-          return trigger(conn, rows.iterator().next(), CallbackPolicy.MISSED, callSid, now,
+          return trigger(conn, rows.iterator().next(), CallbackTrigger.MISSED, callSid, now,
               nobodyAvailable ? "no_agent_available" : null);
         }));
   }
@@ -344,36 +348,37 @@ public final class CallStore {
       }
       Row row = rows.iterator().next();
       String answeredBy = row.getString("answered_by") != null ? row.getString("answered_by") : event.answeredBy();
-      String outcome = DialPolicy.attemptOutcome(event.status(), row.getOffsetDateTime("answered_at") != null, answeredBy,
+      AttemptOutcome outcome = DialPolicy.attemptOutcome(event.status(), row.getOffsetDateTime("answered_at") != null, answeredBy,
           row.getBoolean("no_agent"));
-      String trigger = row.getString("trigger");
+      CallbackTrigger trigger = CallbackStore.trigger(row);
       String line = row.getString("line");
       String business = row.getString("business");
       List<Finished> finished = new ArrayList<>(List.of(new Finished(business, trigger, line, outcome)));
-      String state;
-      String callbackOutcome = outcome;
+      CallbackState state;
+      AttemptOutcome callbackOutcome = outcome;
       Instant dueAt = null;
       if (DialPolicy.isDone(outcome)) {
-        state = "done";
+        state = CallbackState.DONE;
       } else {
         Optional<Duration> wait = dialPolicy.nextAttemptDelay(row.getInteger("attempts"));
         if (wait.isPresent()) {
-          state = "scheduled";
+          state = CallbackState.SCHEDULED;
           dueAt = event.timestamp().plus(wait.get());
         } else {
           // The automatic attempts are used up; on a staffed line a person takes over.
-          state = row.getBoolean("staffed") ? "agent_queue" : "expired";
-          callbackOutcome = DialPolicy.EXPIRED;
-          finished.add(new Finished(business, trigger, line, DialPolicy.EXPIRED));
+          state = row.getBoolean("staffed") ? CallbackState.AGENT_QUEUE : CallbackState.EXPIRED;
+          callbackOutcome = AttemptOutcome.EXPIRED;
+          finished.add(new Finished(business, trigger, line, AttemptOutcome.EXPIRED));
         }
       }
       Ended ended = new Ended(business, "callback", line, DialPolicy.callOutcome(outcome));
       Instant due = dueAt;
-      String finalOutcome = callbackOutcome;
-      return conn.preparedQuery(ATTEMPT_ENDED).execute(Tuple.of(attemptId, Rows.timestamp(event.timestamp()), outcome, event.answeredBy()))
-          .compose(v -> conn.preparedQuery(CALLBACK_AFTER_ATTEMPT)
-              .execute(Tuple.of(callbackId, state, state.equals("scheduled") || state.equals("agent_queue") ? null : finalOutcome,
-                  Rows.timestamp(due), state.equals("agent_queue") ? "retries_exhausted" : null)))
+      // A callback still open has no outcome yet.
+      String finalOutcome = state == CallbackState.SCHEDULED || state == CallbackState.AGENT_QUEUE ? null : callbackOutcome.value();
+      return conn.preparedQuery(ATTEMPT_ENDED)
+          .execute(Tuple.of(attemptId, Rows.timestamp(event.timestamp()), outcome.value(), event.answeredBy()))
+          .compose(v -> conn.preparedQuery(CALLBACK_AFTER_ATTEMPT).execute(Tuple.of(callbackId, state.value(), finalOutcome,
+              Rows.timestamp(due), state == CallbackState.AGENT_QUEUE ? "retries_exhausted" : null)))
           .map(v -> new Applied(false, Optional.empty(), Optional.of(ended), Optional.empty(), Optional.empty(), finished));
     });
   }
@@ -405,15 +410,15 @@ public final class CallStore {
               return Future.succeededFuture(Applied.nothing(false));
             }
             Row row = rows.iterator().next();
-            String outcome = InboundCalls.outcome(Rows.instant(row.getOffsetDateTime("answered_at")), row.getString("dial_status"),
+            CallOutcome outcome = InboundCalls.outcome(Rows.instant(row.getOffsetDateTime("answered_at")), row.getString("dial_status"),
                 event.timestamp(), policy);
             Ended ended = new Ended(row.getString("business"), row.getString("direction"), row.getString("line"), outcome);
-            // Missed calls were scheduled when the <Dial> ended; these two are only known now.
-            boolean triggers = outcome.equals(CallbackPolicy.ABANDONED) || outcome.equals(CallbackPolicy.DROPPED);
+            // Missed calls were scheduled when the <Dial> ended; the others are only known now.
+            Optional<CallbackTrigger> trigger = CallbackPolicy.triggerFor(outcome).filter(t -> t != CallbackTrigger.MISSED);
             return conn.preparedQuery(MARK_ENDED)
-                .execute(Tuple.of(event.callSid(), Rows.timestamp(event.timestamp()), outcome, event.answeredBy(), businessId))
-                .compose(done -> triggers
-                    ? trigger(conn, row, outcome, event.callSid(), event.timestamp(), null)
+                .execute(Tuple.of(event.callSid(), Rows.timestamp(event.timestamp()), outcome.value(), event.answeredBy(), businessId))
+                .compose(done -> trigger.isPresent()
+                    ? trigger(conn, row, trigger.get(), event.callSid(), event.timestamp(), null)
                     : Future.succeededFuture(Optional.<CallbackStore.Scheduled>empty()))
                 .map(scheduled -> new Applied(false, Optional.empty(), Optional.of(ended), scheduled, Optional.empty(), List.of()));
           });
@@ -421,8 +426,8 @@ public final class CallStore {
     return Future.succeededFuture(Applied.nothing(false));
   }
 
-  private Future<Optional<CallbackStore.Scheduled>> trigger(SqlConnection conn, Row call, String trigger, String callSid, Instant at,
-                                                            String taskReason) {
+  private Future<Optional<CallbackStore.Scheduled>> trigger(SqlConnection conn, Row call, CallbackTrigger trigger, String callSid,
+                                                            Instant at, String taskReason) {
     String phone = call.getString("caller_phone");
     if (phone == null || !"inbound".equals(call.getString("direction"))) {
       return Future.succeededFuture(Optional.empty());

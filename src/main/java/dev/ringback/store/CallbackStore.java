@@ -1,5 +1,7 @@
 package dev.ringback.store;
 
+import dev.ringback.domain.CallbackState;
+import dev.ringback.domain.CallbackTrigger;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -9,10 +11,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** Callbacks: created or updated by triggers, cancelled when the customer gets through. */
 public final class CallbackStore {
-  static final String OPEN_STATES = "('scheduled', 'dialing', 'agent_queue')";
+  /** {@link CallbackState#OPEN} as an SQL list, the condition of the unique indexes callbacks_one_open and callbacks_one_recovery. */
+  static final String OPEN_STATES = CallbackState.OPEN.stream().map(state -> "'" + state.value() + "'")
+      .collect(Collectors.joining(", ", "(", ")"));
   /**
    * One open callback per line and phone: a repeated trigger counts on the existing one, and
    * brings it forward when it wants the customer called sooner (an order after a missed call).
@@ -77,14 +82,14 @@ public final class CallbackStore {
 
   /** A trigger to record. */
   /** @param taskReason set when a person should call back instead of the dialler (on a staffed line) */
-  public record Trigger(long businessId, long lineId, String phone, Long customerId, String trigger, String callSid,
+  public record Trigger(long businessId, long lineId, String phone, Long customerId, CallbackTrigger trigger, String callSid,
                         Instant triggeredAt, Instant dueAt, int priority, String taskReason) {}
 
   /** The open callback a trigger landed on. */
-  public record Scheduled(long id, String trigger, Instant dueAt, boolean created, String line, String business) {}
+  public record Scheduled(long id, CallbackTrigger trigger, Instant dueAt, boolean created, String line, String business) {}
 
   /** A callback cancelled because the customer got through. */
-  public record Cancelled(long id, String trigger, String line, String business) {}
+  public record Cancelled(long id, CallbackTrigger trigger, String line, String business) {}
 
   private static final String COLUMNS = """
       id, line_id, customer_phone, customer_id, trigger, trigger_call_sid, triggered_at, last_triggered_at,
@@ -113,9 +118,10 @@ public final class CallbackStore {
       RETURNING\s""" + COLUMNS;
 
   /** A callback as stored. */
-  public record Callback(long id, long lineId, String phone, Long customerId, String trigger, String triggerCallSid,
+  /** @param outcome how it ended: an attempt outcome's word, or the task outcome of the agent who completed it */
+  public record Callback(long id, long lineId, String phone, Long customerId, CallbackTrigger trigger, String triggerCallSid,
                          Instant triggeredAt, Instant lastTriggeredAt, int triggerCount, Instant dueAt, int priority,
-                         int attempts, String state, String recordingUrl, String outcome, Instant createdAt, Instant updatedAt,
+                         int attempts, CallbackState state, String recordingUrl, String outcome, Instant createdAt, Instant updatedAt,
                          String waitingFor) {}
 
   /**
@@ -123,7 +129,7 @@ public final class CallbackStore {
    *
    * @param lineIds the lines the caller may see (an agent's), or null for every line
    */
-  public record Filter(String state, String trigger, String phone, Long lineId, List<Long> lineIds, Instant from, Instant to) {}
+  public record Filter(CallbackState state, CallbackTrigger trigger, String phone, Long lineId, List<Long> lineIds, Instant from, Instant to) {}
 
   /** One status event of a call, for a callback's story. */
   public record Event(String callSid, String parentCallSid, String status, Integer sequenceNumber, Instant timestamp,
@@ -136,7 +142,7 @@ public final class CallbackStore {
   }
 
   public Future<List<Callback>> list(long businessId, Filter f, long afterId, int limit) {
-    return pool.preparedQuery(LIST).execute(Tuple.from(new Object[] {businessId, afterId, f.state(), f.trigger(), f.phone(),
+    return pool.preparedQuery(LIST).execute(Tuple.from(new Object[] {businessId, afterId, wordOf(f.state()), wordOf(f.trigger()), f.phone(),
             f.lineId(), Rows.timestamp(f.from()), Rows.timestamp(f.to()), limit,
             f.lineIds() == null ? null : f.lineIds().toArray(new Long[0])}))
         .map(rows -> {
@@ -243,32 +249,49 @@ public final class CallbackStore {
 
   static Callback toCallback(Row row) {
     return new Callback(row.getLong("id"), row.getLong("line_id"), row.getString("customer_phone"), row.getLong("customer_id"),
-        row.getString("trigger"), row.getString("trigger_call_sid"), Rows.instant(row.getOffsetDateTime("triggered_at")),
+        trigger(row), row.getString("trigger_call_sid"), Rows.instant(row.getOffsetDateTime("triggered_at")),
         Rows.instant(row.getOffsetDateTime("last_triggered_at")), row.getInteger("trigger_count"),
         Rows.instant(row.getOffsetDateTime("due_at")), row.getInteger("priority"), row.getInteger("attempts"),
-        row.getString("state"), row.getString("recording_url"), row.getString("outcome"),
+        CallbackState.parse(row.getString("state")).orElseThrow(), row.getString("recording_url"), row.getString("outcome"),
         Rows.instant(row.getOffsetDateTime("created_at")), Rows.instant(row.getOffsetDateTime("updated_at")),
         row.getString("waiting_for"));
   }
 
   static Future<Scheduled> schedule(SqlClient client, Trigger t) {
     return client.preparedQuery(UPSERT_OPEN)
-        .execute(Tuple.from(new Object[] {t.businessId(), t.lineId(), t.phone(), t.customerId(), t.trigger(), t.callSid(),
+        .execute(Tuple.from(new Object[] {t.businessId(), t.lineId(), t.phone(), t.customerId(), t.trigger().value(), t.callSid(),
             Rows.timestamp(t.triggeredAt()), Rows.timestamp(t.dueAt()), t.priority(), t.taskReason()}))
         .map(rows -> scheduled(rows.iterator().next()));
   }
 
   /** A row of {@link #SCHEDULED_COLUMNS}. */
   static Scheduled scheduled(Row row) {
-    return new Scheduled(row.getLong("id"), row.getString("trigger"), Rows.instant(row.getOffsetDateTime("due_at")),
+    return new Scheduled(row.getLong("id"), trigger(row), Rows.instant(row.getOffsetDateTime("due_at")),
         row.getBoolean("created"), row.getString("line"), row.getString("business"));
   }
 
   static Future<Optional<Cancelled>> cancelScheduled(SqlClient client, long lineId, String phone) {
     return client.preparedQuery(CANCEL_SCHEDULED).execute(Tuple.of(lineId, phone))
         .map(rows -> rows.size() == 0 ? Optional.empty()
-            : Optional.of(new Cancelled(rows.iterator().next().getLong("id"), rows.iterator().next().getString("trigger"),
-                rows.iterator().next().getString("line"), rows.iterator().next().getString("business"))));
+            : Optional.of(cancelled(rows.iterator().next())));
+  }
+
+  /** A row with the callback's id, trigger, line and business. */
+  static Cancelled cancelled(Row row) {
+    return new Cancelled(row.getLong("id"), trigger(row), row.getString("line"), row.getString("business"));
+  }
+
+  /** The callback's {@code trigger} column. */
+  static CallbackTrigger trigger(Row row) {
+    return CallbackTrigger.parse(row.getString("trigger")).orElseThrow();
+  }
+
+  private static String wordOf(CallbackState state) {
+    return state == null ? null : state.value();
+  }
+
+  private static String wordOf(CallbackTrigger trigger) {
+    return trigger == null ? null : trigger.value();
   }
 
   /** Keeps the voicemail with the call and with the callback it was promised ({@link #ATTACH_RECORDING}). */

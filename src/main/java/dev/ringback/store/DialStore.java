@@ -1,5 +1,8 @@
 package dev.ringback.store;
 
+import dev.ringback.domain.AttemptOutcome;
+import dev.ringback.domain.CallbackState;
+import dev.ringback.domain.CallbackTrigger;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -44,13 +47,13 @@ public final class DialStore {
       UPDATE callbacks cb SET state = 'cancelled', outcome = 'cancelled', waiting_for = 'do_not_call', updated_at = now()
       WHERE cb.state = 'scheduled' AND cb.due_at <= $1
         AND\s""" + Rows.doNotCallListed("cb.business_id", "cb.customer_phone") + """
-      RETURNING cb.trigger,\s""" + Rows.lineSlug("cb.line_id");
+      RETURNING cb.id, cb.trigger,\s""" + Rows.lineSlug("cb.line_id");
 
-  /** @return business, trigger and line of each callback cancelled */
-  public Future<List<String[]>> cancelDoNotCall(Instant now) {
+  /** @return the callbacks cancelled */
+  public Future<List<CallbackStore.Cancelled>> cancelDoNotCall(Instant now) {
     return pool.preparedQuery(CANCEL_DO_NOT_CALL).execute(Tuple.of(Rows.timestamp(now))).map(rows -> {
-      List<String[]> out = new ArrayList<>();
-      rows.forEach(row -> out.add(new String[] {row.getString("business"), row.getString("trigger"), row.getString("line")}));
+      List<CallbackStore.Cancelled> out = new ArrayList<>();
+      rows.forEach(row -> out.add(CallbackStore.cancelled(row)));
       return out;
     });
   }
@@ -123,16 +126,17 @@ public final class DialStore {
   static final String QUEUE = """
       SELECT business_id, state, count(*) AS n, count(*) FILTER (WHERE state = 'scheduled' AND due_at <= $1) AS due,
              min(due_at) FILTER (WHERE state = 'scheduled' AND due_at <= $1) AS oldest_due
-      FROM callbacks WHERE state IN ('scheduled', 'dialing', 'agent_queue') GROUP BY business_id, state""";
+      FROM callbacks WHERE state IN\s""" + CallbackStore.OPEN_STATES + " GROUP BY business_id, state";
 
   /**
-   * Open work by state ({@code due}: scheduled work whose time has come), and how long the
+   * Open work by state's word ({@link #DUE}: scheduled work whose time has come), and how long the
    * oldest due callback has waited.
    */
   public record Queue(Map<String, Long> counts, Duration oldestDue) {
+    public static final String DUE = "due";
     /** A business with no open work. */
-    public static final Queue EMPTY = new Queue(Map.of("scheduled", 0L, "due", 0L, "dialing", 0L, "agent_queue", 0L),
-        Duration.ZERO);
+    public static final Queue EMPTY = new Queue(Map.of(CallbackState.SCHEDULED.value(), 0L, DUE, 0L,
+        CallbackState.DIALING.value(), 0L, CallbackState.AGENT_QUEUE.value(), 0L), Duration.ZERO);
   }
 
   /** Each business's queue (by its key); a business with no open work is not in the map. */
@@ -144,7 +148,7 @@ public final class DialStore {
         long business = row.getLong("business_id");
         Map<String, Long> of = counts.computeIfAbsent(business, b -> new HashMap<>(Queue.EMPTY.counts()));
         of.put(row.getString("state"), row.getLong("n"));
-        of.merge("due", row.getLong("due"), Long::sum);
+        of.merge(Queue.DUE, row.getLong("due"), Long::sum);
         if (row.getOffsetDateTime("oldest_due") != null) {
           oldest.put(business, Duration.between(Rows.instant(row.getOffsetDateTime("oldest_due")), now));
         }
@@ -157,7 +161,7 @@ public final class DialStore {
 
   /** A claimed callback, ready to dial. */
   /** @param customerZone the customer's own time zone, when their record has one */
-  public record Claimed(long id, long businessId, long lineId, String phone, String trigger, Instant triggeredAt, int attempt, long attemptId,
+  public record Claimed(long id, long businessId, long lineId, String phone, CallbackTrigger trigger, Instant triggeredAt, int attempt, long attemptId,
                         int errorStreak, String customerZone) {}
 
   /** A callback whose call may or may not exist: look it up before anything else. */
@@ -177,7 +181,7 @@ public final class DialStore {
           List<Claimed> claimed = new ArrayList<>();
           for (Row row : rows) {
             claimed.add(new Claimed(row.getLong("id"), row.getLong("business_id"), row.getLong("line_id"), row.getString("customer_phone"),
-                row.getString("trigger"), Rows.instant(row.getOffsetDateTime("triggered_at")), row.getInteger("attempts"),
+                CallbackStore.trigger(row), Rows.instant(row.getOffsetDateTime("triggered_at")), row.getInteger("attempts"),
                 row.getLong("attempt_id"), row.getInteger("error_streak"), row.getString("customer_zone")));
           }
           return claimed;
@@ -284,7 +288,8 @@ public final class DialStore {
 
   /** The number can never be called: the callback ends as failed with Twilio's code and message. */
   public Future<Void> failed(long callbackId, long attemptId, String owner, Integer code, String message, Instant at) {
-    return pool.withTransaction(conn -> conn.preparedQuery(ATTEMPT_ERROR).execute(Tuple.of(attemptId, "failed", code, message, Rows.timestamp(at)))
+    return pool.withTransaction(conn -> conn.preparedQuery(ATTEMPT_ERROR).execute(Tuple.of(attemptId, AttemptOutcome.FAILED.value(), code, message,
+            Rows.timestamp(at)))
         .compose(v -> conn.preparedQuery(CALLBACK_FAILED).execute(Tuple.of(callbackId, owner, code, message)))
         .mapEmpty());
   }
@@ -292,7 +297,8 @@ public final class DialStore {
   /** Nothing was created: back to the queue, due again at {@code dueAt}. */
   public Future<Void> retryLater(long callbackId, long attemptId, String owner, Integer code, String message, Instant at,
                                     Instant dueAt) {
-    return pool.withTransaction(conn -> conn.preparedQuery(ATTEMPT_ERROR).execute(Tuple.of(attemptId, "api_error", code, message, Rows.timestamp(at)))
+    return pool.withTransaction(conn -> conn.preparedQuery(ATTEMPT_ERROR).execute(Tuple.of(attemptId, AttemptOutcome.API_ERROR.value(), code, message,
+            Rows.timestamp(at)))
         .compose(v -> conn.preparedQuery(CALLBACK_RETRY_LATER).execute(Tuple.of(callbackId, owner, Rows.timestamp(dueAt), code, message)))
         .mapEmpty());
   }
@@ -309,7 +315,8 @@ public final class DialStore {
 
   public Future<Void> notPlaced(long callbackId, Long attemptId, String owner, Instant now) {
     return pool.withTransaction(conn -> (attemptId == null ? Future.<RowSet<Row>>succeededFuture(null)
-            : conn.preparedQuery(ATTEMPT_ERROR).execute(Tuple.of(attemptId, "api_error", null, "not placed (reconciled)", Rows.timestamp(now))))
+            : conn.preparedQuery(ATTEMPT_ERROR).execute(Tuple.of(attemptId, AttemptOutcome.API_ERROR.value(), null,
+                "not placed (reconciled)", Rows.timestamp(now))))
         .compose(v -> conn.preparedQuery(CALLBACK_RETRY_LATER).execute(Tuple.of(callbackId, owner, Rows.timestamp(now), null,
             "reconciled: no call was placed")))
         .mapEmpty());

@@ -1,5 +1,6 @@
 package dev.ringback.store;
 
+import dev.ringback.domain.CallbackTrigger;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -52,7 +53,7 @@ public final class DoNotCallStore {
           OR EXISTS (SELECT 1 FROM calls WHERE business_id = $1 AND caller_phone = $2 AND line_id = ANY($3::bigint[])) AS known""";
 
   /** A callback the listing cancelled, for the metrics. */
-  public record Cancelled(long id, String trigger, String line, String business) {}
+  public record Cancelled(long id, CallbackTrigger trigger, String line, String business) {}
 
   /** When and why a number was listed; both null for a listing kept as a hash. */
   public record Listing(Instant since, String reason) {}
@@ -69,7 +70,7 @@ public final class DoNotCallStore {
 
   private static List<Cancelled> cancelled(RowSet<Row> rows) {
     List<Cancelled> out = new ArrayList<>();
-    rows.forEach(row -> out.add(new Cancelled(row.getLong("id"), row.getString("trigger"), row.getString("line"),
+    rows.forEach(row -> out.add(new Cancelled(row.getLong("id"), CallbackStore.trigger(row), row.getString("line"),
         row.getString("business"))));
     return out;
   }

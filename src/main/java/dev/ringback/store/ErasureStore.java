@@ -1,5 +1,6 @@
 package dev.ringback.store;
 
+import dev.ringback.domain.CallbackState;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
@@ -122,8 +123,9 @@ public final class ErasureStore {
         .compose(rows -> {
           rows.forEach(row -> {
             callbacks.add(row.getLong("id"));
-            open[0] |= "dialing".equals(row.getString("state"));
-            tasks[0] |= "agent_queue".equals(row.getString("state"));
+            CallbackState state = CallbackState.parse(row.getString("state")).orElseThrow();
+            open[0] |= state == CallbackState.DIALING;
+            tasks[0] |= state == CallbackState.AGENT_QUEUE;
           });
           return conn.preparedQuery(LOCK_CALLS).execute(Tuple.of(businessId, phone, Rows.timestamp(openSince)));
         })

@@ -1,6 +1,7 @@
 package dev.ringback.store;
 
 import dev.ringback.domain.CallbackPolicy;
+import dev.ringback.domain.CallbackTrigger;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.Order;
 import io.vertx.core.Future;
@@ -73,8 +74,8 @@ public final class OrderStore {
             businessId, order.source(), order.orderId(), clip(order.displayNumber()), storedPhone, order.name(), order.total(),
             order.currency(), order.itemCount(), lineId, result, Rows.timestamp(order.orderedAt()), Rows.timestamp(receivedAt),
             Rows.timestamp(order.callAt() != null && order.callAt().isAfter(receivedAt) ? order.callAt()
-                : policy.dueAt(CallbackPolicy.ORDER, receivedAt)),
-            policy.priority(CallbackPolicy.ORDER, Customer.Tier.STANDARD), policy.priority(CallbackPolicy.ORDER, Customer.Tier.VIP)}))
+                : policy.dueAt(CallbackTrigger.ORDER, receivedAt)),
+            policy.priority(CallbackTrigger.ORDER, Customer.Tier.STANDARD), policy.priority(CallbackTrigger.ORDER, Customer.Tier.VIP)}))
         .map(rows -> {
           Row row = rows.iterator().next();
           Long orderRow = row.getLong("order_row_id");

@@ -1,5 +1,7 @@
 package dev.ringback.store;
 
+import dev.ringback.domain.CallbackState;
+import dev.ringback.domain.CallbackTrigger;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -110,13 +112,14 @@ public final class TaskStore {
    * @param forRole only agents of this role may take it (null: any agent of the line)
    * @param feedback for a service-recovery task, the poor score that created it
    */
-  public record Task(long id, String line, String phone, String customerName, String customerTier, String trigger, String reason,
+  public record Task(long id, String line, String phone, String customerName, String customerTier, CallbackTrigger trigger,
+                     String reason,
                      Instant triggeredAt, Instant lastTriggeredAt, int triggerCount, int priority, int attempts, String recordingUrl,
-                     String state, String outcome, Instant createdAt, Long holder, Instant leaseUntil, String forRole,
+                     CallbackState state, String outcome, Instant createdAt, Long holder, Instant leaseUntil, String forRole,
                      JsonObject feedback) {}
 
   /** A completed task, for the metrics. */
-  public record Completed(long id, String trigger, String line, String business) {}
+  public record Completed(long id, CallbackTrigger trigger, String line, String business) {}
 
   private final Pool pool;
 
@@ -156,7 +159,7 @@ public final class TaskStore {
   public Future<Optional<Completed>> complete(long businessId, Instant now, long agentId, long id, String outcome, String note) {
     return pool.preparedQuery(COMPLETE).execute(Tuple.of(businessId, Rows.timestamp(now), id, agentId, outcome, note))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new Completed(rows.iterator().next().getLong("id"),
-            rows.iterator().next().getString("trigger"), rows.iterator().next().getString("line"),
+            CallbackStore.trigger(rows.iterator().next()), rows.iterator().next().getString("line"),
             rows.iterator().next().getString("business"))));
   }
 
@@ -186,10 +189,10 @@ public final class TaskStore {
 
   private static Task task(Row row) {
     return new Task(row.getLong("id"), row.getString("line"), row.getString("customer_phone"), row.getString("customer_name"),
-        row.getString("customer_tier"), row.getString("trigger"), row.getString("task_reason"),
+        row.getString("customer_tier"), CallbackStore.trigger(row), row.getString("task_reason"),
         Rows.instant(row.getOffsetDateTime("triggered_at")), Rows.instant(row.getOffsetDateTime("last_triggered_at")),
         row.getInteger("trigger_count"), row.getInteger("priority"), row.getInteger("attempts"), row.getString("recording_url"),
-        row.getString("state"), row.getString("outcome"), Rows.instant(row.getOffsetDateTime("created_at")), row.getLong("holder"),
+        CallbackState.parse(row.getString("state")).orElseThrow(), row.getString("outcome"), Rows.instant(row.getOffsetDateTime("created_at")), row.getLong("holder"),
         Rows.instant(row.getOffsetDateTime("lease_until")), row.getString("for_role"), Rows.json(row.getValue("feedback")));
   }
 }

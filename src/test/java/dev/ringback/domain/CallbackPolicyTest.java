@@ -27,14 +27,16 @@ class CallbackPolicyTest {
       "dropped,   dropped",
       "answered,  null",
       "voicemail, null",
-      "order,     null",
-      "'',        null",
+      "busy,      null",
+      "failed,    null",
+      "machine,   null",
   })
   void triggerFor(String outcome, String trigger) {
+    CallOutcome callOutcome = CallOutcome.parse(outcome).orElseThrow();
     if (trigger == null) {
-      assertThat(CallbackPolicy.triggerFor(outcome)).isEmpty();
+      assertThat(CallbackPolicy.triggerFor(callOutcome)).isEmpty();
     } else {
-      assertThat(CallbackPolicy.triggerFor(outcome)).contains(trigger);
+      assertThat(CallbackPolicy.triggerFor(callOutcome)).contains(CallbackTrigger.parse(trigger).orElseThrow());
     }
   }
 
@@ -49,15 +51,15 @@ class CallbackPolicyTest {
       "order,       STANDARD, 3600",
       "order,       VIP,      60",
       "after_hours, STANDARD, 0",
-      "unknown,     VIP,      0",
+      "manual,      VIP,      0",
   })
   void dueAt(String trigger, Tier tier, long seconds) {
-    assertThat(POLICY.dueAt(trigger, TRIGGERED, tier)).isEqualTo(TRIGGERED.plusSeconds(seconds));
+    assertThat(POLICY.dueAt(CallbackTrigger.parse(trigger).orElseThrow(), TRIGGERED, tier)).isEqualTo(TRIGGERED.plusSeconds(seconds));
   }
 
   @Test
   void dueAtWithoutATierIgnoresTheVipDelay() {
-    assertThat(POLICY.dueAt(CallbackPolicy.ORDER, TRIGGERED)).isEqualTo(TRIGGERED.plusSeconds(3600));
+    assertThat(POLICY.dueAt(CallbackTrigger.ORDER, TRIGGERED)).isEqualTo(TRIGGERED.plusSeconds(3600));
   }
 
   @ParameterizedTest(name = "{0}, {1}: {2}")
@@ -67,19 +69,19 @@ class CallbackPolicyTest {
       "missed,      STANDARD, 10",
       "abandoned,   STANDARD, 10",
       "after_hours, STANDARD, 10",
-      "unknown,     STANDARD, 0",
+      "manual,      STANDARD, 0",
       "order,       VIP,      150",
       "dropped,     VIP,      120",
       "missed,      VIP,      110",
-      "unknown,     VIP,      100",
+      "manual,      VIP,      100",
   })
   void priority(String trigger, Tier tier, int priority) {
-    assertThat(POLICY.priority(trigger, tier)).isEqualTo(priority);
+    assertThat(POLICY.priority(CallbackTrigger.parse(trigger).orElseThrow(), tier)).isEqualTo(priority);
   }
 
   @Test
   void aVipsMissedCallGoesBeforeAnyoneElsesOrder() {
-    assertThat(POLICY.priority(CallbackPolicy.MISSED, Tier.VIP)).isGreaterThan(POLICY.priority(CallbackPolicy.ORDER, Tier.STANDARD));
+    assertThat(POLICY.priority(CallbackTrigger.MISSED, Tier.VIP)).isGreaterThan(POLICY.priority(CallbackTrigger.ORDER, Tier.STANDARD));
   }
 
   @ParameterizedTest(name = "answered after {0} ms, ended after {1} ms: dropped {2}")
@@ -104,6 +106,6 @@ class CallbackPolicyTest {
     Map<String, Duration> delays = new HashMap<>(Map.of(CallbackPolicy.MISSED, Duration.ofMinutes(2)));
     CallbackPolicy policy = new CallbackPolicy(delays, 10, Duration.ofMinutes(1));
     delays.put(CallbackPolicy.MISSED, Duration.ofHours(5));
-    assertThat(policy.dueAt(CallbackPolicy.MISSED, TRIGGERED)).isEqualTo(TRIGGERED.plusSeconds(120));
+    assertThat(policy.dueAt(CallbackTrigger.MISSED, TRIGGERED)).isEqualTo(TRIGGERED.plusSeconds(120));
   }
 }

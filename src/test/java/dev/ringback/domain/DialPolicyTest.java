@@ -28,7 +28,7 @@ class DialPolicyTest {
       "NO_ANSWER, false, machine_start,      false, no_answer",
   })
   void attemptOutcome(CallStatus status, boolean answered, String answeredBy, boolean noAgent, String outcome) {
-    assertThat(DialPolicy.attemptOutcome(status, answered, answeredBy, noAgent)).isEqualTo(outcome);
+    assertThat(DialPolicy.attemptOutcome(status, answered, answeredBy, noAgent).value()).isEqualTo(outcome);
   }
 
   @ParameterizedTest(name = "{0}: machine {1}")
@@ -58,8 +58,9 @@ class DialPolicyTest {
       "expired,   false, missed",
   })
   void doneAndCounted(String outcome, boolean done, String counted) {
-    assertThat(DialPolicy.isDone(outcome)).as("done").isEqualTo(done);
-    assertThat(DialPolicy.callOutcome(outcome)).as("counted").isEqualTo(counted);
+    AttemptOutcome attemptOutcome = AttemptOutcome.parse(outcome).orElseThrow();
+    assertThat(DialPolicy.isDone(attemptOutcome)).as("done").isEqualTo(done);
+    assertThat(DialPolicy.callOutcome(attemptOutcome).value()).as("counted").isEqualTo(counted);
   }
 
   @ParameterizedTest(name = "{0} attempts of {1}, delays {2} min: next after {3} min")

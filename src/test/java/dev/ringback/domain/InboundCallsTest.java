@@ -42,7 +42,7 @@ class InboundCallsTest {
       "null, '',          30,   abandoned",
   })
   void outcome(Integer answered, String dialStatus, Integer ended, String outcome) {
-    assertThat(InboundCalls.outcome(at(answered), dialStatus, at(ended), POLICY)).isEqualTo(outcome);
+    assertThat(InboundCalls.outcome(at(answered), dialStatus, at(ended), POLICY).value()).isEqualTo(outcome);
   }
 
   @ParameterizedTest(name = "{0}: answered {1}, not answered {2}")
