@@ -2,8 +2,8 @@ package dev.ringback.app;
 
 /**
  * Event-bus addresses on which this instance hears of changes made on any instance: the
- * dispatcher relays PostgreSQL's notifications to them, and the verticles that cache what
- * changed listen.
+ * dialer's NotificationRelay passes PostgreSQL's notifications on to them, and the verticles
+ * that cache what changed listen.
  */
 public final class Changes {
   /** Agents' tasks changed: every console of this instance refreshes its queue. */

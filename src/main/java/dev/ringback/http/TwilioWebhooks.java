@@ -86,7 +86,7 @@ final class TwilioWebhooks {
       return services.businesses().bySlug(named.get(0));
     }
     if (services.businesses().all().size() == 1) {
-      // One business, as before there were several: everything is its.
+      // A server of one business: every webhook is that business's.
       return Optional.of(services.businesses().defaultBusiness());
     }
     PhoneNumbers numbers = services.phoneNumbers();
