@@ -1,5 +1,9 @@
 package dev.ringback.http;
 
+import static dev.ringback.http.TwilioForms.lineCalled;
+import static dev.ringback.http.TwilioForms.lineCalling;
+import static dev.ringback.http.TwilioForms.required;
+
 import dev.ringback.app.Business;
 import dev.ringback.app.Services;
 import dev.ringback.domain.Feedback;
@@ -53,7 +57,7 @@ final class FeedbackWebhooks {
           }
           if (channel.equals(Feedback.VOICE)) {
             LOG.info("feedback CallSid={} -> asked by voice", callSid);
-            return Future.succeededFuture(Twiml.askFeedback(line, business.url(services.config().http().publicUrl(), FEEDBACK), null));
+            return Future.succeededFuture(Twiml.askFeedback(line, TwilioGuard.url(services, business, FEEDBACK), null));
           }
           String text = services.config().feedback().smsText().replace("{line}", line.name());
           // The call is over either way: a failed SMS is logged, and the customer hears nothing of it.
@@ -72,9 +76,9 @@ final class FeedbackWebhooks {
 
   /** The key the customer pressed after the question. */
   void keyed(RoutingContext ctx) {
-    Business business = TwilioWebhooks.business(ctx);
+    Business business = TwilioGuard.business(ctx);
     MultiMap form = ctx.request().formAttributes();
-    String callSid = TwilioWebhooks.required(form, "CallSid");
+    String callSid = required(form, "CallSid");
     String digits = Optional.ofNullable(form.get("Digits")).orElse("").trim();
     Optional<Line> found = lineOfCall(business, form);
     if (found.isEmpty()) {
@@ -94,7 +98,7 @@ final class FeedbackWebhooks {
           }
           return services.feedback().notAScore(waiting.get()).map(again -> {
             LOG.info("feedback CallSid={} Digits={} -> no score; {}", callSid, digits, again ? "asked again" : "let go");
-            return again ? Twiml.askFeedback(line, business.url(services.config().http().publicUrl(), FEEDBACK), SAY_AGAIN)
+            return again ? Twiml.askFeedback(line, TwilioGuard.url(services, business, FEEDBACK), SAY_AGAIN)
                 : Twiml.feedbackThanks(line.language(), false);
           });
         })
@@ -104,7 +108,7 @@ final class FeedbackWebhooks {
 
   /** An SMS to one of the lines: the reply to the question, if one is waiting; other texts get no answer. */
   void texted(RoutingContext ctx) {
-    Business business = TwilioWebhooks.business(ctx);
+    Business business = TwilioGuard.business(ctx);
     MultiMap form = ctx.request().formAttributes();
     Optional<String> from = services.phoneNumbers().normalize(form.get("From"));
     String body = Optional.ofNullable(form.get("Body")).orElse("");
@@ -149,7 +153,6 @@ final class FeedbackWebhooks {
 
   /** The line of a call in either direction: the number called (inbound) or calling (a callback). */
   private Optional<Line> lineOfCall(Business business, MultiMap form) {
-    return services.phoneNumbers().normalize(form.get("To")).flatMap(business::lineByNumber)
-        .or(() -> services.phoneNumbers().normalize(form.get("From")).flatMap(business::lineByNumber));
+    return lineCalled(services.phoneNumbers(), business, form).or(() -> lineCalling(services.phoneNumbers(), business, form));
   }
 }

@@ -80,7 +80,12 @@ public final class HttpVerticle extends VerticleBase {
   static Router router(Vertx vertx, Services services, Admission admission) {
     Router router = Router.router(vertx);
     FeedbackWebhooks feedback = new FeedbackWebhooks(services);
-    TwilioWebhooks twilio = new TwilioWebhooks(services, feedback);
+    TwilioGuard guard = new TwilioGuard(services);
+    WhomToRing whomToRing = new WhomToRing(services);
+    CallbackCallWebhooks callbackCalls = new CallbackCallWebhooks(services, whomToRing, feedback);
+    InboundCallWebhooks inboundCalls = new InboundCallWebhooks(services, whomToRing, callbackCalls, feedback);
+    TimePickerWebhooks timePicker = new TimePickerWebhooks(services);
+    StatusWebhooks statuses = new StatusWebhooks(services);
     ApiRoutes api = new ApiRoutes(services);
     CustomerApi customers = new CustomerApi(services, admission);
     CallbackApi callbacks = new CallbackApi(services);
@@ -125,7 +130,7 @@ public final class HttpVerticle extends VerticleBase {
 
     // Who may send a body is settled before any of it is read: a stranger's upload costs nothing.
     router.route("/api/*").handler(api::authenticate);
-    router.route("/twilio/*").handler(twilio::precheck).failureHandler(Failures::twiml);
+    router.route("/twilio/*").handler(guard::precheck).failureHandler(Failures::twiml);
     router.post(OrderWebhooks.GENERIC).handler(orders.precheck("generic"));
     router.post(OrderWebhooks.SHOPIFY).handler(orders.precheck("shopify"));
     router.post(OrderWebhooks.WOOCOMMERCE).handler(orders.precheck("woocommerce"));
@@ -137,15 +142,16 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/customers/import").handler(ApiRoutes.requireContentType("text/csv")).handler(customers::importCsv);
     router.route().handler(new BoundedBodies(admission, http.maxBodyBytes(), http.bodyTimeoutSeconds() * 1000L));
 
-    router.route("/twilio/*").handler(twilio::verify);
-    router.post(WebhookPaths.VOICE).handler(twilio::voice);
-    router.post(WebhookPaths.DIAL).handler(twilio::dial);
-    router.post(WebhookPaths.STATUS).handler(twilio::status);
-    router.post(WebhookPaths.RECORDING).handler(twilio::recording);
-    router.post(WebhookPaths.CALLBACK).handler(twilio::callback);
-    router.post(WebhookPaths.GATHER).handler(twilio::gather);
-    router.post(WebhookPaths.CONNECT).handler(twilio::connect);
-    router.post(WebhookPaths.WHEN).handler(twilio::when);
+    router.route("/twilio/*").handler(guard::verify);
+    router.post(WebhookPaths.VOICE).handler(inboundCalls::voice);
+    // A callback's <Dial> ends here too: the handler passes it on when its URL names the callback.
+    router.post(WebhookPaths.DIAL).handler(inboundCalls::dial);
+    router.post(WebhookPaths.STATUS).handler(statuses::status);
+    router.post(WebhookPaths.RECORDING).handler(inboundCalls::recording);
+    router.post(WebhookPaths.CALLBACK).handler(callbackCalls::callback);
+    router.post(WebhookPaths.GATHER).handler(callbackCalls::gather);
+    router.post(WebhookPaths.CONNECT).handler(callbackCalls::connect);
+    router.post(WebhookPaths.WHEN).handler(timePicker::when);
     router.post(FeedbackWebhooks.FEEDBACK).handler(feedback::keyed);
     router.post(FeedbackWebhooks.SMS).handler(feedback::texted);
 

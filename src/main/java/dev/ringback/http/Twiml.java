@@ -4,6 +4,7 @@ import com.twilio.twiml.voice.Say;
 import dev.ringback.domain.CallbackTrigger;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.Line;
+import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,9 @@ final class Twiml {
   private static final Map<String, String> SAY_LANGUAGES = Arrays.stream(Say.Language.values())
       .map(Say.Language::toString)
       .collect(Collectors.toMap(l -> l.toLowerCase(Locale.ROOT), Function.identity(), (a, b) -> a));
+
+  /** A time of day as the callers and agents hear it. */
+  static final DateTimeFormatter CLOCK_TIME = DateTimeFormatter.ofPattern("HH:mm");
 
   private Twiml() {}
 

@@ -1,0 +1,32 @@
+package dev.ringback.domain;
+
+import java.util.List;
+
+/**
+ * Whom an incoming call on a line rings: its registered agents who are available; a line without
+ * registered agents rings the agents of its configuration. When the database cannot say, the
+ * configured agents are rung: a caller is never left unconnected because of us.
+ *
+ * @param registered the line is staffed through registered agents (then an empty list means all
+ *     of them are busy or offline, and a person calls back instead of the dialler)
+ * @param contacts E.164 numbers or {@code sip:} URIs, in the order they are rung
+ */
+public record Ringing(boolean registered, List<String> contacts) {
+  public Ringing {
+    contacts = List.copyOf(contacts);
+  }
+
+  /**
+   * @param configured the line's agents of its configuration
+   * @param registered whether any agent is registered on the line
+   * @param available the registered agents' contacts who are available, longest-waiting first
+   */
+  public static Ringing forLine(List<String> configured, boolean registered, List<String> available) {
+    return registered ? new Ringing(true, available) : new Ringing(false, configured);
+  }
+
+  /** The agents' presence is unknown (the database did not answer in time). */
+  public static Ringing presenceUnknown(List<String> configured) {
+    return new Ringing(false, configured);
+  }
+}

@@ -1,0 +1,234 @@
+package dev.ringback.http;
+
+import static dev.ringback.app.WebhookPaths.CONNECT;
+import static dev.ringback.app.WebhookPaths.DIAL;
+import static dev.ringback.app.WebhookPaths.GATHER;
+import static dev.ringback.app.WebhookPaths.STATUS;
+import static dev.ringback.http.Twiml.CLOCK_TIME;
+import static dev.ringback.http.TwilioForms.blankToNull;
+import static dev.ringback.http.TwilioForms.customerStillThere;
+import static dev.ringback.http.TwilioForms.lineCalled;
+import static dev.ringback.http.TwilioForms.lineCalling;
+import static dev.ringback.http.TwilioForms.longParam;
+import static dev.ringback.http.TwilioForms.required;
+import static dev.ringback.http.TwilioForms.requiredCallbackParam;
+
+import dev.ringback.app.Business;
+import dev.ringback.app.Services;
+import dev.ringback.app.Trigger;
+import dev.ringback.domain.AttemptOutcome;
+import dev.ringback.domain.Customer;
+import dev.ringback.domain.DialPolicy;
+import dev.ringback.domain.InboundCalls;
+import dev.ringback.domain.Line;
+import dev.ringback.store.CallbackStore;
+import dev.ringback.store.DoNotCallStore;
+import dev.ringback.store.OrderStore;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ringback's own calls: a callback answered (greet and connect to the agents, or leave a
+ * message), its {@code <Dial>} to the agents, the keys pressed during it, and an agent's
+ * click-to-connect call.
+ */
+final class CallbackCallWebhooks {
+  private static final Logger LOG = LoggerFactory.getLogger(CallbackCallWebhooks.class);
+
+  private final Services services;
+  private final WhomToRing whomToRing;
+  private final FeedbackWebhooks feedback;
+
+  CallbackCallWebhooks(Services services, WhomToRing whomToRing, FeedbackWebhooks feedback) {
+    this.services = services;
+    this.whomToRing = whomToRing;
+    this.feedback = feedback;
+  }
+
+  private String url(Business business, String pathAndQuery) {
+    return TwilioGuard.url(services, business, pathAndQuery);
+  }
+
+  /**
+   * An outbound callback was answered: a person is greeted by name and connected to the
+   * line's agents; an answering machine gets a short message.
+   */
+  void callback(RoutingContext ctx) {
+    Business business = TwilioGuard.business(ctx);
+    MultiMap form = ctx.request().formAttributes();
+    String callSid = required(form, "CallSid");
+    long callbackId = requiredCallbackParam(ctx);
+    String answeredBy = blankToNull(form.get("AnsweredBy"));
+    boolean machine = DialPolicy.isMachine(answeredBy);
+    services.callbacks().find(business.id(), callbackId)
+        .compose(found -> {
+          if (found.isEmpty()) {
+            return Future.succeededFuture(Twiml.apology());
+          }
+          var cb = found.get();
+          Optional<Line> line = business.lineOfKey(cb.lineId());
+          if (line.isEmpty()) {
+            return Future.succeededFuture(Twiml.apology());
+          }
+          Future<Optional<Customer>> customer = services.customers().findByPhone(business.id(), cb.phone())
+              .recover(e -> Future.succeededFuture(Optional.empty()));
+          Future<Optional<String>> orderNumber = services.orders().ofCallback(callbackId)
+              .map(o -> o.flatMap(OrderStore.OrderFacts::spokenNumber))
+              .recover(e -> Future.succeededFuture(Optional.empty()));
+          return Future.all(customer, orderNumber).compose(v ->
+              answerCallback(business, callSid, callbackId, cb, line.get(), customer.result(), orderNumber.result(), machine));
+        })
+        .onSuccess(twiml -> {
+          LOG.info("callback CallSid={} callback=#{} AnsweredBy={} -> {}", callSid, callbackId, answeredBy == null ? "-" : answeredBy,
+              machine ? "left a message" : "greeted");
+          Responses.twiml(ctx, 200, twiml);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private Future<TwimlElement> answerCallback(Business business, String callSid, long callbackId, CallbackStore.Callback cb, Line line,
+                                              Optional<Customer> customer, Optional<String> orderNumber, boolean machine) {
+    if (machine) {
+      return Future.succeededFuture(Twiml.callbackMachine(line, customer, orderNumber));
+    }
+    return whomToRing.on(business, line).compose(ring -> {
+      if (ring.contacts().isEmpty()) {
+        if (orderNumber.isPresent()) {
+          // Confirming the order is the call's purpose: nobody is left waiting for an agent.
+          return Future.succeededFuture(Twiml.orderWithoutAgents(line, customer, orderNumber.get(),
+              url(business, GATHER + "?callback=" + callbackId)));
+        }
+        if (ring.registered()) {
+          // The line has agents, all busy or offline: a person calls back instead of the dialler.
+          return services.callbacks().markNoAgent(business.id(), callbackId, callSid)
+              .compose(v -> services.callbacks().handToAgents(business.id(), callbackId, "no_agent_available"))
+              .map(v -> Twiml.callbackToAgentQueue(line, customer));
+        }
+        return services.callbacks().markNoAgent(business.id(), callbackId, callSid).map(v -> Twiml.callbackWithoutAgents(line, customer));
+      }
+      String when = CLOCK_TIME.format(cb.triggeredAt().atZone(line.timeZone()));
+      return Future.succeededFuture(Twiml.callback(line, customer, Twiml.why(cb.trigger(), when, orderNumber), ring.contacts(),
+          services.config().callbacks().agentAnswerSeconds(), url(business, DIAL + "?callback=" + callbackId),
+          url(business, STATUS), url(business, GATHER + "?callback=" + callbackId)));
+    });
+  }
+
+  /**
+   * A callback's {@code <Dial>} to the agents ended (/twilio/dial with the callback in its URL).
+   * The agents did not take a call the customer answered: tell them, and try again later.
+   */
+  void agentsDialEnded(RoutingContext ctx, Business business, MultiMap form, String callSid, long callbackId, String dialStatus) {
+    if (InboundCalls.dialAnswered(dialStatus)) {
+      // A callback's call goes from the line to the customer.
+      Optional<Line> line = lineCalling(services.phoneNumbers(), business, form);
+      Future<TwimlElement> next = line.isPresent()
+          ? feedback.afterConversation(business, callSid, line.get(), customerStillThere(form), form.get("DialCallSid"))
+          : Future.succeededFuture(Twiml.hangup());
+      next.onSuccess(twiml -> Responses.twiml(ctx, 200, twiml));
+      return;
+    }
+    services.triggers().noAgent(new Trigger.NoAgent(business.id(), callbackId, callSid))
+        .onSuccess(v -> {
+          LOG.info("dial CallSid={} (callback) DialCallStatus={} -> no agent took it; the callback will be retried", callSid, dialStatus);
+          Responses.twiml(ctx, 200, Twiml.noAgent());
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * A key pressed during a callback: 9 puts the number on the do-not-call list; 1, after an order
+   * call on a line without agents, hands the callback to the agents' queue.
+   */
+  void gather(RoutingContext ctx) {
+    Business business = TwilioGuard.business(ctx);
+    MultiMap form = ctx.request().formAttributes();
+    String callSid = required(form, "CallSid");
+    long callbackId = requiredCallbackParam(ctx);
+    String digits = blankToNull(form.get("Digits"));
+    String language = languageOf(business, form);
+    if ("9".equals(digits)) {
+      services.callbacks().find(business.id(), callbackId)
+          .compose(cb -> cb.isEmpty() ? Future.succeededFuture(Optional.<List<DoNotCallStore.Cancelled>>empty())
+              : services.doNotCall().addPressed(business.id(), cb.get().phone(), services.clock().instant(),
+                  "Pressed 9 during a callback to stop these calls.", callSid, callbackId))
+          .onSuccess(listed -> {
+            listed.ifPresent(cancelled -> cancelled.forEach(c -> services.metrics().callbackFinished(c.business(), c.trigger(), c.line(),
+                AttemptOutcome.CANCELLED)));
+            // The same key press again (a Twilio retry, a replay) is answered alike and lists nothing.
+            LOG.info("gather CallSid={} callback=#{} Digits=9 -> {}", callSid, callbackId,
+                listed.isPresent() ? "the number is on the do-not-call list"
+                    : "no such callback, or pressed before in this call: nothing changed");
+            Responses.twiml(ctx, 200, Twiml.stoppedCalling(language));
+          })
+          .onFailure(ctx::fail);
+      return;
+    }
+    boolean wantsAgent = "1".equals(digits);
+    Future<Boolean> handed = wantsAgent ? services.callbacks().handToAgents(business.id(), callbackId, "asked_for_agent") : Future.succeededFuture(false);
+    handed.onSuccess(queued -> {
+      LOG.info("gather CallSid={} callback=#{} Digits={} -> {}", callSid, callbackId, digits == null ? "-" : digits,
+          queued ? "waiting for an agent" : "order confirmed");
+      Responses.twiml(ctx, 200, Twiml.orderGathered(wantsAgent, language));
+    }).onFailure(ctx::fail);
+  }
+
+  /** The language of the line a call is on, by its number. */
+  private String languageOf(Business business, MultiMap form) {
+    return lineCalling(services.phoneNumbers(), business, form)
+        .or(() -> lineCalled(services.phoneNumbers(), business, form))
+        .map(Line::language).orElse("en-US");
+  }
+
+  /**
+   * An agent answered their click-to-connect call: they hear who and why, then the customer is
+   * dialled with the line's number and bridged. The customer leg reports as a callback attempt.
+   * With {@code ended}, it is the {@code <Dial>} action: the agent hears how it went.
+   */
+  void connect(RoutingContext ctx) {
+    Business business = TwilioGuard.business(ctx);
+    MultiMap form = ctx.request().formAttributes();
+    String callSid = required(form, "CallSid");
+    long taskId = longParam(ctx, "task");
+    long agentId = longParam(ctx, "agent");
+    if (ctx.request().getParam("ended") != null) {
+      String dialStatus = blankToNull(form.get("DialCallStatus"));
+      boolean talked = InboundCalls.dialAnswered(dialStatus);
+      LOG.info("connect CallSid={} task=#{} DialCallStatus={}", callSid, taskId, dialStatus == null ? "-" : dialStatus);
+      Responses.twiml(ctx, 200, talked ? Twiml.hangup() : Twiml.customerNotReached());
+      return;
+    }
+    Instant now = services.clock().instant();
+    services.tasks().find(business.id(), now, taskId)
+        .compose(found -> {
+          if (found.isEmpty() || found.get().holder() == null || found.get().holder() != agentId) {
+            return Future.succeededFuture(Twiml.taskGone());
+          }
+          var task = found.get();
+          Optional<Line> line = business.lineById(task.line());
+          if (line.isEmpty()) {
+            return Future.succeededFuture(Twiml.taskGone());
+          }
+          String when = CLOCK_TIME.format(task.triggeredAt().atZone(line.get().timeZone()));
+          return services.orders().ofCallback(taskId).map(o -> o.flatMap(OrderStore.OrderFacts::spokenNumber))
+              .recover(e -> Future.succeededFuture(Optional.empty()))
+              .compose(order -> services.tasks().startAttempt(business.id(), now, agentId, taskId, callSid).map(started -> started
+                  ? Twiml.whisperAndConnect(line.get(), task.customerName(), "vip".equals(task.customerTier()),
+                      Twiml.whisperReason(task.trigger(), task.reason(), when, order), task.phone(),
+                      services.config().dialer().ringTimeoutSeconds(),
+                      url(business, CONNECT + "?task=" + taskId + "&agent=" + agentId + "&ended=1"),
+                      url(business, STATUS + "?callback=" + taskId))
+                  : Twiml.taskGone()));
+        })
+        .onSuccess(twiml -> {
+          LOG.info("connect CallSid={} task=#{} agent=#{} -> whisper, dialling the customer", callSid, taskId, agentId);
+          Responses.twiml(ctx, 200, twiml);
+        })
+        .onFailure(ctx::fail);
+  }
+}

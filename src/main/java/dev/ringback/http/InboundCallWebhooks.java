@@ -1,0 +1,219 @@
+package dev.ringback.http;
+
+import static dev.ringback.app.WebhookPaths.DIAL;
+import static dev.ringback.app.WebhookPaths.RECORDING;
+import static dev.ringback.app.WebhookPaths.STATUS;
+import static dev.ringback.app.WebhookPaths.WHEN;
+import static dev.ringback.app.WebhookPaths.forCallback;
+import static dev.ringback.http.TwilioForms.blankToNull;
+import static dev.ringback.http.TwilioForms.callbackParam;
+import static dev.ringback.http.TwilioForms.customerStillThere;
+import static dev.ringback.http.TwilioForms.lineCalled;
+import static dev.ringback.http.TwilioForms.required;
+
+import dev.ringback.app.Business;
+import dev.ringback.app.Services;
+import dev.ringback.app.Trigger;
+import dev.ringback.app.Triggers;
+import dev.ringback.domain.Customer;
+import dev.ringback.domain.InboundCalls;
+import dev.ringback.domain.Line;
+import dev.ringback.domain.PhoneNumbers;
+import dev.ringback.domain.RecordingUrls;
+import dev.ringback.domain.Ringing;
+import dev.ringback.store.CallStore;
+import dev.ringback.store.CallbackStore;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A call to one of the lines: greet the caller and ring the agents, follow the {@code <Dial>}, keep the voicemail. */
+final class InboundCallWebhooks {
+  private static final Logger LOG = LoggerFactory.getLogger(InboundCallWebhooks.class);
+
+  private final Services services;
+  private final WhomToRing whomToRing;
+  private final CallbackCallWebhooks callbackCalls;
+  private final FeedbackWebhooks feedback;
+
+  InboundCallWebhooks(Services services, WhomToRing whomToRing, CallbackCallWebhooks callbackCalls, FeedbackWebhooks feedback) {
+    this.services = services;
+    this.whomToRing = whomToRing;
+    this.callbackCalls = callbackCalls;
+    this.feedback = feedback;
+  }
+
+  private String url(Business business, String pathAndQuery) {
+    return TwilioGuard.url(services, business, pathAndQuery);
+  }
+
+  /** A call comes in: greet, by name when known, and ring the line's agents. */
+  void voice(RoutingContext ctx) {
+    Business business = TwilioGuard.business(ctx);
+    MultiMap form = ctx.request().formAttributes();
+    String callSid = required(form, "CallSid");
+    PhoneNumbers numbers = services.phoneNumbers();
+    Optional<Line> line = lineCalled(numbers, business, form);
+    if (line.isEmpty()) {
+      LOG.warn("voice CallSid={} to={} -> not a configured line: told the number is not in service",
+          callSid, PhoneNumbers.mask(form.get("To")));
+      Responses.twiml(ctx, 200, Twiml.notInService());
+      return;
+    }
+    Optional<String> caller = numbers.normalize(form.get("From"));
+    Instant arrivedAt = services.clock().instant();
+    String from = caller.orElse(Optional.ofNullable(form.get("From")).orElse("unknown"));
+    Future<Optional<Customer>> customer = caller
+        .map(phone -> services.customers().findByPhone(business.id(), phone))
+        .orElse(Future.succeededFuture(Optional.empty()))
+        // A caller must never be cut off or kept waiting because the database is slow or down.
+        .timeout(WhomToRing.LOOKUP_MILLIS, TimeUnit.MILLISECONDS)
+        .recover(e -> {
+          // The database's trouble is logged where it is noticed first; each call says "greeted generically".
+          LOG.debug("voice CallSid={}: customer lookup failed, greeting without a name: {}", callSid, e.getMessage());
+          return Future.succeededFuture(Optional.empty());
+        });
+    if (!business.hours().of(line.get()).isOpen(arrivedAt)) {
+      afterHours(ctx, business, callSid, line.get(), from, caller, customer, arrivedAt);
+      return;
+    }
+    Future<Ringing> ring = whomToRing.on(business, line.get());
+    Future.all(customer, ring).map(v -> customer.result())
+        .compose(known -> services.triggers()
+            .inbound(new Trigger.Inbound(business.id(), business.lineKey(line.get()), callSid, from, caller.orElse(null),
+                line.get().number(), known.map(Customer::id).orElse(null), arrivedAt))
+            .recover(e -> {
+              // Neither the database nor the journal took it: the <Dial> action records the call later.
+              LOG.error("voice CallSid={}: could not record the call: {}", callSid, e.getMessage());
+              return Future.succeededFuture();
+            })
+            .map(known))
+        .onSuccess(known -> {
+          LOG.info("voice CallSid={} line={} from={} -> greeted {}, ringing {} agent(s)", callSid, line.get().id(),
+              PhoneNumbers.mask(from), known.filter(Customer::hasName).isPresent() ? "by name" : "generically",
+              ring.result().contacts().size());
+          Responses.twiml(ctx, 200, Twiml.inbound(line.get(), known, ring.result().contacts(), ring.result().registered(), url(business, DIAL),
+              url(business, STATUS)));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private CallStore.Spread afterHoursSpread(Business business, Line line) {
+    int cps = business.callsPerSecond();
+    return new CallStore.Spread(services.config().callbacks().afterHoursSecondsPerAgent(), cps > 0 ? 1.0 / cps : 0, line.agents().size());
+  }
+
+  /**
+   * A call outside opening hours: the after-hours message (by name when the caller is known),
+   * then a voicemail; every such caller is called back when the line opens.
+   */
+  private void afterHours(RoutingContext ctx, Business business, String callSid, Line line, String from, Optional<String> caller,
+                          Future<Optional<Customer>> customer, Instant arrivedAt) {
+    Instant opening = business.hours().of(line).nextOpening(arrivedAt).orElse(null);
+    customer.compose(known -> services.triggers()
+            .afterHours(new Trigger.AfterHours(business.id(), business.lineKey(line), callSid, from, caller.orElse(null), line.number(),
+                known.map(Customer::id).orElse(null), known.map(Customer::tier).orElse(Customer.Tier.STANDARD), arrivedAt, opening,
+                afterHoursSpread(business, line)))
+            .map(outcome -> {
+              Optional<CallbackStore.Scheduled> scheduled = outcome.value().flatMap(s -> s);
+              LOG.info("voice CallSid={} line={} from={} -> after hours: message and voicemail, {}", callSid, line.id(),
+                  PhoneNumbers.mask(from), outcome.journalled() ? "kept in the journal for its callback"
+                      : scheduled.map(sc -> "callback #" + sc.id() + " due " + sc.dueAt()).orElse("no callback"));
+              return scheduled.map(CallbackStore.Scheduled::id).orElse(null);
+            })
+            .recover(e -> {
+              LOG.error("voice CallSid={}: could not record the after-hours call: {}", callSid, e.getMessage());
+              return Future.succeededFuture((Long) null);
+            })
+            .map(callbackId -> Twiml.afterHours(line, known, services.config().callbacks().voicemailMaxSeconds(),
+                url(business, forCallback(RECORDING, callbackId)), url(business, forCallback(WHEN, callbackId)))))
+        .onSuccess(twiml -> Responses.twiml(ctx, 200, twiml))
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * The {@code <Dial>} to the agents ended. Nobody answered: the caller hears an apology and
+   * the promise of a callback, and may leave a voicemail. A callback's {@code <Dial>} (its URL
+   * names the callback) goes to {@link CallbackCallWebhooks#agentsDialEnded}.
+   */
+  void dial(RoutingContext ctx) {
+    Business business = TwilioGuard.business(ctx);
+    MultiMap form = ctx.request().formAttributes();
+    String callSid = required(form, "CallSid");
+    String dialStatus = Optional.ofNullable(form.get("DialCallStatus")).orElse(ctx.request().getParam("DialCallStatus"));
+    if (dialStatus == null || dialStatus.isBlank()) {
+      throw HttpFailure.badRequest("missing DialCallStatus");
+    }
+    Long callbackId = callbackParam(ctx);
+    if (callbackId != null) {
+      callbackCalls.agentsDialEnded(ctx, business, form, callSid, callbackId, dialStatus);
+      return;
+    }
+    Optional<Line> line = lineCalled(services.phoneNumbers(), business, form);
+    Optional<String> caller = services.phoneNumbers().normalize(form.get("From"));
+    boolean callable = caller.isPresent();
+    // Rung nobody because no registered agent was available: a person calls back, not the dialler.
+    boolean nobodyAvailable = "available".equals(ctx.request().getParam("nobody"));
+    CallStore.DialedCall call = line.map(l -> new CallStore.DialedCall(business.lineKey(l),
+        caller.orElse(Optional.ofNullable(form.get("From")).orElse("unknown")), caller.orElse(null), l.number())).orElse(null);
+    Trigger.DialEnded ended = new Trigger.DialEnded(business.id(), callSid, dialStatus, services.clock().instant(), nobodyAvailable, call);
+    services.triggers().dialEnded(ended)
+        .onSuccess(outcome -> {
+          Optional<CallbackStore.Scheduled> scheduled = outcome.value().flatMap(s -> s);
+          if (InboundCalls.dialAnswered(dialStatus)) {
+            LOG.info("dial CallSid={} DialCallStatus={} -> conversation over", callSid, dialStatus);
+            Future<TwimlElement> next = line.isPresent() && services.config().feedback().afterInbound()
+                ? feedback.afterConversation(business, callSid, line.get(), customerStillThere(form), form.get("DialCallSid"))
+                : Future.succeededFuture(Twiml.hangup());
+            next.onSuccess(twiml -> Responses.twiml(ctx, 200, twiml));
+          } else if (line.isEmpty()) {
+            Responses.twiml(ctx, 200, Twiml.apology());
+          } else if (!callable) {
+            LOG.info("dial CallSid={} DialCallStatus={} -> caller cannot be called back: apologised", callSid, dialStatus);
+            Responses.twiml(ctx, 200, Twiml.notAnswered(line.get()));
+          } else {
+            LOG.info("dial CallSid={} DialCallStatus={} -> callback {}, voicemail offered", callSid, dialStatus,
+                outcome.journalled() ? "kept in the journal" : scheduled.map(s -> "#" + s.id() + " due " + s.dueAt()).orElse("already promised"));
+            var callbacks = services.config().callbacks();
+            // A Twilio retry finds the dial status set and no callback to name: its URLs go without one.
+            Long promised = scheduled.map(CallbackStore.Scheduled::id).orElse(null);
+            Responses.twiml(ctx, 200, Twiml.missed(line.get(), callbacks.promiseMinutes(), callbacks.voicemailMaxSeconds(),
+                url(business, forCallback(RECORDING, promised)), url(business, forCallback(WHEN, promised))));
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * A voicemail: both the {@code <Record>} action (the caller is still on the line) and the
+   * recording status callback (the file is ready) come here; either attaches it, to the call of
+   * this business and the callback its URL names ({@code callback=ID}). Only a recording on
+   * Twilio's media hosts is kept: an agent's browser loads it.
+   */
+  void recording(RoutingContext ctx) {
+    Business business = TwilioGuard.business(ctx);
+    MultiMap form = ctx.request().formAttributes();
+    String callSid = required(form, "CallSid");
+    Long callbackId = callbackParam(ctx);
+    String url = blankToNull(form.get("RecordingUrl"));
+    String status = blankToNull(form.get("RecordingStatus"));
+    boolean offered = url != null && (status == null || status.equals("completed"));
+    boolean usable = offered && RecordingUrls.isTwilioMedia(url);
+    Future<Triggers.Outcome<Boolean>> attached = usable
+        ? services.triggers().recording(new Trigger.Recording(business.id(), callSid, callbackId, url))
+        : Future.succeededFuture(new Triggers.Outcome<>(false, false));
+    attached.onSuccess(outcome -> {
+      LOG.info("recording CallSid={} callback={} RecordingStatus={} -> {}", callSid, callbackId == null ? "-" : "#" + callbackId,
+          status == null ? "-" : status, !offered ? "nothing to attach"
+              : !usable ? "not stored: RecordingUrl is not on Twilio's media hosts (https, api.twilio.com or a regional api host)"
+              : outcome.journalled() ? "kept in the journal" : outcome.written() ? "attached to the callback" : "kept with the call");
+      // Only the <Record> action is heard by the caller; the status callback gets an empty document.
+      Responses.twiml(ctx, 200, status == null ? Twiml.voicemailThanks() : Twiml.empty());
+    }).onFailure(ctx::fail);
+  }
+}
