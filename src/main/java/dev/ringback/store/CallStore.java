@@ -96,7 +96,7 @@ public final class CallStore {
       UPDATE callback_attempts SET answered_at = $2, answered_by = $3 WHERE id = $1 AND answered_at IS NULL
       RETURNING ringing_at,\s""" + ATTEMPT_LINE;
   static final String ATTEMPT_FOR_END = "SELECT a.answered_at, a.answered_by, a.no_agent, cb.attempts, cb.trigger, cb.state, "
-      + CallbackStore.STAFFED + " AS staffed, " + Rows.lineSlug("cb.line_id") + """
+      + CallbackStore.staffed("cb.line_id") + " AS staffed, " + Rows.lineSlug("cb.line_id") + """
 
       FROM callback_attempts a JOIN callbacks cb ON cb.id = a.callback_id
       WHERE a.id = $1 AND a.ended_at IS NULL FOR UPDATE""";
