@@ -357,31 +357,16 @@ public final class CallStore {
       String line = row.getString("line");
       String business = row.getString("business");
       List<Finished> finished = new ArrayList<>(List.of(new Finished(business, trigger, line, outcome)));
-      CallbackState state;
-      AttemptOutcome callbackOutcome = outcome;
-      Instant dueAt = null;
-      if (DialPolicy.isDone(outcome)) {
-        state = CallbackState.DONE;
-      } else {
-        Optional<Duration> wait = dialPolicy.nextAttemptDelay(row.getInteger("attempts"));
-        if (wait.isPresent()) {
-          state = CallbackState.SCHEDULED;
-          dueAt = event.timestamp().plus(wait.get());
-        } else {
-          // The automatic attempts are used up; on a staffed line a person takes over.
-          state = row.getBoolean("staffed") ? CallbackState.AGENT_QUEUE : CallbackState.EXPIRED;
-          callbackOutcome = AttemptOutcome.EXPIRED;
-          finished.add(new Finished(business, trigger, line, AttemptOutcome.EXPIRED));
-        }
+      DialPolicy.AfterAttempt next = dialPolicy.afterAttempt(outcome, row.getInteger("attempts"), row.getBoolean("staffed"),
+          event.timestamp());
+      if (next.attemptsUsedUp()) {
+        finished.add(new Finished(business, trigger, line, AttemptOutcome.EXPIRED));
       }
       Ended ended = new Ended(business, "callback", line, DialPolicy.callOutcome(outcome));
-      Instant due = dueAt;
-      // A callback still open has no outcome yet.
-      String finalOutcome = state == CallbackState.SCHEDULED || state == CallbackState.AGENT_QUEUE ? null : callbackOutcome.value();
       return conn.preparedQuery(ATTEMPT_ENDED)
           .execute(Tuple.of(attemptId, Rows.timestamp(event.timestamp()), outcome.value(), event.answeredBy()))
-          .compose(v -> conn.preparedQuery(CALLBACK_AFTER_ATTEMPT).execute(Tuple.of(callbackId, state.value(), finalOutcome,
-              Rows.timestamp(due), state == CallbackState.AGENT_QUEUE ? "retries_exhausted" : null)))
+          .compose(v -> conn.preparedQuery(CALLBACK_AFTER_ATTEMPT).execute(Tuple.of(callbackId, next.state().value(),
+              next.outcome() == null ? null : next.outcome().value(), Rows.timestamp(next.dueAt()), next.taskReason())))
           .map(v -> new Applied(false, Optional.empty(), Optional.of(ended), Optional.empty(), Optional.empty(), finished));
     });
   }
