@@ -1,6 +1,7 @@
 package dev.ringback.domain;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -61,6 +62,35 @@ public record DialPolicy(int maxAttempts, List<Duration> retryDelays) {
       return Optional.of(Duration.ZERO);
     }
     return Optional.of(retryDelays.get(Math.min(attemptsSoFar, retryDelays.size()) - 1));
+  }
+
+  /**
+   * What becomes of a callback after one of its attempts ended.
+   *
+   * @param outcome the callback's outcome; null while it stays open
+   * @param dueAt when it is due again, if it is scheduled again
+   * @param taskReason why a person takes over, if it goes to the agents
+   * @param attemptsUsedUp the automatic attempts are used up (the callback expires, or goes to the agents)
+   */
+  public record AfterAttempt(CallbackState state, AttemptOutcome outcome, Instant dueAt, String taskReason, boolean attemptsUsedUp) {}
+
+  /**
+   * A kept promise ends the callback; otherwise it is due again after {@link #nextAttemptDelay},
+   * and once the automatic attempts are used up a person takes over on a staffed line, else it expires.
+   *
+   * @param attemptsSoFar the callback's attempts, this one included
+   * @param staffed agents are registered on the callback's line
+   */
+  public AfterAttempt afterAttempt(AttemptOutcome outcome, int attemptsSoFar, boolean staffed, Instant endedAt) {
+    if (isDone(outcome)) {
+      return new AfterAttempt(CallbackState.DONE, outcome, null, null, false);
+    }
+    Optional<Duration> wait = nextAttemptDelay(attemptsSoFar);
+    if (wait.isPresent()) {
+      return new AfterAttempt(CallbackState.SCHEDULED, null, endedAt.plus(wait.get()), null, false);
+    }
+    return staffed ? new AfterAttempt(CallbackState.AGENT_QUEUE, null, null, "retries_exhausted", true)
+        : new AfterAttempt(CallbackState.EXPIRED, AttemptOutcome.EXPIRED, null, null, true);
   }
 
   /** Backoff after the network refused a request (rate limit, outage): 5 s, doubling, at most 5 minutes. */

@@ -1,5 +1,6 @@
 package dev.ringback.store;
 
+import dev.ringback.domain.AfterHoursSpread;
 import dev.ringback.domain.AttemptOutcome;
 import dev.ringback.domain.CallEvent;
 import dev.ringback.domain.CallOutcome;
@@ -95,7 +96,7 @@ public final class CallStore {
       UPDATE callback_attempts SET answered_at = $2, answered_by = $3 WHERE id = $1 AND answered_at IS NULL
       RETURNING ringing_at,\s""" + ATTEMPT_LINE;
   static final String ATTEMPT_FOR_END = "SELECT a.answered_at, a.answered_by, a.no_agent, cb.attempts, cb.trigger, cb.state, "
-      + CallbackStore.STAFFED + " AS staffed, " + Rows.lineSlug("cb.line_id") + """
+      + CallbackStore.staffed("cb.line_id") + " AS staffed, " + Rows.lineSlug("cb.line_id") + """
 
       FROM callback_attempts a JOIN callbacks cb ON cb.id = a.callback_id
       WHERE a.id = $1 AND a.ended_at IS NULL FOR UPDATE""";
@@ -154,25 +155,25 @@ public final class CallStore {
               'after_hours')
       ON CONFLICT (call_sid) DO NOTHING RETURNING id, customer_id""";
   /**
-   * Callers of one night are spread over the first minutes after the opening, in order of
-   * arrival: each after-hours callback is due one interval after the last one for that opening,
-   * the interval being one agent's time per callback shared among the line's agents (numbers in
-   * the config and registered agents), never shorter than the calls-per-second limit allows.
-   * VIPs are due at the opening itself, and go first by priority.
+   * What {@link AfterHoursSpread} needs to know of the line: the after-hours callbacks already
+   * waiting for this opening, and the agents registered on it.
    */
-  static final String AFTER_HOURS_SLOT = """
-      SELECT $2::timestamptz + make_interval(secs => count(*) * GREATEST($4::float8,
-               $3::float8 / GREATEST(1, $5::int + (SELECT count(*) FROM agent_lines al WHERE al.line_id = $1)))) AS due
+  static final String AFTER_HOURS_QUEUE = """
+      SELECT count(*) AS waiting, (SELECT count(*) FROM agent_lines al WHERE al.line_id = $1) AS registered_agents
       FROM callbacks WHERE line_id = $1 AND trigger = 'after_hours' AND state = 'scheduled' AND due_at >= $2""";
 
   /**
-   * How after-hours callbacks are spaced.
+   * How after-hours callbacks are spaced, as the webhooks pass it ({@link AfterHoursSpread}'s parameters).
    *
    * @param secondsPerAgent how long one agent needs per callback
    * @param minimumSeconds the calls-per-second limit's interval (0: none)
    * @param configuredAgents the line's agent numbers in the config; registered agents are counted from the database
    */
-  public record Spread(int secondsPerAgent, double minimumSeconds, int configuredAgents) {}
+  public record Spread(int secondsPerAgent, double minimumSeconds, int configuredAgents) {
+    AfterHoursSpread rule() {
+      return new AfterHoursSpread(secondsPerAgent, minimumSeconds, configuredAgents);
+    }
+  }
 
   /**
    * An inbound call outside opening hours, once, and its callback at the next opening.
@@ -187,10 +188,12 @@ public final class CallStore {
           if (inserted.size() == 0 || callerPhone == null || opening == null) {
             return Future.succeededFuture(Optional.<CallbackStore.Scheduled>empty());
           }
-          Future<Instant> due = tier == Customer.Tier.VIP ? Future.succeededFuture(opening)
-              : conn.preparedQuery(AFTER_HOURS_SLOT).execute(Tuple.of(lineId, Rows.timestamp(opening),
-                      (double) spread.secondsPerAgent(), spread.minimumSeconds(), spread.configuredAgents()))
-                  .map(rows -> Rows.instant(rows.iterator().next().getOffsetDateTime("due")));
+          Future<Instant> due = AfterHoursSpread.dueAtOpening(tier) ? Future.succeededFuture(opening)
+              : conn.preparedQuery(AFTER_HOURS_QUEUE).execute(Tuple.of(lineId, Rows.timestamp(opening)))
+                  .map(rows -> {
+                    Row queue = rows.iterator().next();
+                    return spread.rule().dueAt(opening, queue.getLong("waiting"), queue.getLong("registered_agents"));
+                  });
           Long customer = inserted.iterator().next().getLong("customer_id");
           return due.compose(at -> CallbackStore.schedule(conn, new CallbackStore.Trigger(businessId, lineId, callerPhone, customer,
                   CallbackTrigger.AFTER_HOURS, callSid, arrivedAt, at, policy.priority(CallbackTrigger.AFTER_HOURS, tier), null)))
@@ -354,31 +357,16 @@ public final class CallStore {
       String line = row.getString("line");
       String business = row.getString("business");
       List<Finished> finished = new ArrayList<>(List.of(new Finished(business, trigger, line, outcome)));
-      CallbackState state;
-      AttemptOutcome callbackOutcome = outcome;
-      Instant dueAt = null;
-      if (DialPolicy.isDone(outcome)) {
-        state = CallbackState.DONE;
-      } else {
-        Optional<Duration> wait = dialPolicy.nextAttemptDelay(row.getInteger("attempts"));
-        if (wait.isPresent()) {
-          state = CallbackState.SCHEDULED;
-          dueAt = event.timestamp().plus(wait.get());
-        } else {
-          // The automatic attempts are used up; on a staffed line a person takes over.
-          state = row.getBoolean("staffed") ? CallbackState.AGENT_QUEUE : CallbackState.EXPIRED;
-          callbackOutcome = AttemptOutcome.EXPIRED;
-          finished.add(new Finished(business, trigger, line, AttemptOutcome.EXPIRED));
-        }
+      DialPolicy.AfterAttempt next = dialPolicy.afterAttempt(outcome, row.getInteger("attempts"), row.getBoolean("staffed"),
+          event.timestamp());
+      if (next.attemptsUsedUp()) {
+        finished.add(new Finished(business, trigger, line, AttemptOutcome.EXPIRED));
       }
       Ended ended = new Ended(business, "callback", line, DialPolicy.callOutcome(outcome));
-      Instant due = dueAt;
-      // A callback still open has no outcome yet.
-      String finalOutcome = state == CallbackState.SCHEDULED || state == CallbackState.AGENT_QUEUE ? null : callbackOutcome.value();
       return conn.preparedQuery(ATTEMPT_ENDED)
           .execute(Tuple.of(attemptId, Rows.timestamp(event.timestamp()), outcome.value(), event.answeredBy()))
-          .compose(v -> conn.preparedQuery(CALLBACK_AFTER_ATTEMPT).execute(Tuple.of(callbackId, state.value(), finalOutcome,
-              Rows.timestamp(due), state == CallbackState.AGENT_QUEUE ? "retries_exhausted" : null)))
+          .compose(v -> conn.preparedQuery(CALLBACK_AFTER_ATTEMPT).execute(Tuple.of(callbackId, next.state().value(),
+              next.outcome() == null ? null : next.outcome().value(), Rows.timestamp(next.dueAt()), next.taskReason())))
           .map(v -> new Applied(false, Optional.empty(), Optional.of(ended), Optional.empty(), Optional.empty(), finished));
     });
   }

@@ -1,5 +1,6 @@
 package dev.ringback.store;
 
+import dev.ringback.domain.CallbackMerge;
 import dev.ringback.domain.CallbackState;
 import dev.ringback.domain.CallbackTrigger;
 import io.vertx.core.Future;
@@ -19,8 +20,9 @@ public final class CallbackStore {
   static final String OPEN_STATES = CallbackState.OPEN.stream().map(state -> "'" + state.value() + "'")
       .collect(Collectors.joining(", ", "(", ")"));
   /**
-   * One open callback per line and phone: a repeated trigger counts on the existing one, and
-   * brings it forward when it wants the customer called sooner (an order after a missed call).
+   * {@link CallbackMerge}: one open callback per line and phone, a repeated trigger merged into it.
+   * In the insert's ON CONFLICT, against the row as it is, so two instances cannot both create one.
+   * EXCLUDED.state is 'agent_queue' when the trigger wants a person on a staffed line (see {@link #staffed}).
    */
   static final String MERGE_INTO_OPEN = """
       ON CONFLICT (line_id, customer_phone) WHERE state IN """ + OPEN_STATES + """
@@ -31,29 +33,42 @@ public final class CallbackStore {
                     priority = GREATEST(callbacks.priority, EXCLUDED.priority),
                     due_at = CASE WHEN callbacks.state = 'scheduled' THEN LEAST(callbacks.due_at, EXCLUDED.due_at)
                                   ELSE callbacks.due_at END,
+                    state = CASE WHEN callbacks.state = 'scheduled' AND EXCLUDED.state = 'agent_queue' THEN 'agent_queue'
+                                 ELSE callbacks.state END,
+                    task_reason = CASE WHEN callbacks.state = 'scheduled' AND EXCLUDED.state = 'agent_queue' THEN EXCLUDED.task_reason
+                                       ELSE callbacks.task_reason END,
                     updated_at = now()""";
+
+  /**
+   * A line whose agents are registered: its callbacks that need a person go to the agent queue.
+   * Read inside the statement that writes the state, so the decision and the write are one.
+   */
+  static String staffed(String lineId) {
+    return "EXISTS (SELECT 1 FROM agent_lines al WHERE al.line_id = " + lineId + ")";
+  }
+
   /** The line's id and its business's slug travel with the callback, for the metrics' labels. */
   static final String LINE_SLUG = Rows.lineSlug("line_id");
   static final String SCHEDULED_COLUMNS = "id, trigger, due_at, (xmax = 0) AS created, " + LINE_SLUG;
-  /** With a task reason ($10) on a staffed line, the callback waits for a person instead of the dialler. */
+  /** {@link CallbackMerge#firstState}: with a task reason ($10) on a staffed line, the callback waits for a person instead of the dialler. */
   static final String UPSERT_OPEN = """
       INSERT INTO callbacks (business_id, line_id, customer_phone, customer_id, trigger, trigger_call_sid,
                              triggered_at, last_triggered_at, due_at, priority, state, task_reason)
       SELECT $1, $2, $3, $4, $5, $6, $7, $7, $8, $9, CASE WHEN to_agents THEN 'agent_queue' ELSE 'scheduled' END,
              CASE WHEN to_agents THEN $10 END
-      FROM (SELECT $10::text IS NOT NULL AND EXISTS (SELECT 1 FROM agent_lines WHERE line_id = $2) AS to_agents) decided
+      FROM (SELECT $10::text IS NOT NULL AND\s""" + staffed("$2") + """
+       AS to_agents) decided
       """ + MERGE_INTO_OPEN + """
-      , state = CASE WHEN callbacks.state = 'scheduled' AND EXCLUDED.state = 'agent_queue' THEN 'agent_queue' ELSE callbacks.state END,
-        task_reason = CASE WHEN callbacks.state = 'scheduled' AND EXCLUDED.state = 'agent_queue' THEN EXCLUDED.task_reason
-                           ELSE callbacks.task_reason END
+
       RETURNING\s""" + SCHEDULED_COLUMNS;
   /** Only work not yet being dialled is cancelled; a call in progress finishes on its own. */
   static final String CANCEL_SCHEDULED = """
       UPDATE callbacks SET state = 'cancelled', outcome = 'cancelled', updated_at = now()
       WHERE line_id = $1 AND customer_phone = $2 AND state = 'scheduled'
       RETURNING id, trigger,\s""" + LINE_SLUG;
-  /** A line whose agents are registered: its callbacks that need a person go to the agent queue. */
-  static final String STAFFED = "EXISTS (SELECT 1 FROM agent_lines al WHERE al.line_id = cb.line_id)";
+  /** A new voicemail on a waiting callback of a staffed line; against the row's current recording and state. */
+  private static final String VOICEMAIL_TO_AGENTS = "cb.recording_url IS DISTINCT FROM $2 AND cb.state = 'scheduled' AND "
+      + staffed("cb.line_id");
   /**
    * A voicemail asks for a person: on a staffed line, a waiting callback becomes a task. It goes
    * to the callback Ringback named in the recording URL ($4), when that callback is still open
@@ -67,9 +82,9 @@ public final class CallbackStore {
   static final String ATTACH_RECORDING = """
       UPDATE callbacks cb SET recording_url = $2,
         updated_at = CASE WHEN cb.recording_url IS DISTINCT FROM $2 THEN now() ELSE cb.updated_at END,
-        state = CASE WHEN cb.recording_url IS DISTINCT FROM $2 AND cb.state = 'scheduled' AND\s""" + STAFFED + """
+        state = CASE WHEN\s""" + VOICEMAIL_TO_AGENTS + """
        THEN 'agent_queue' ELSE cb.state END,
-        task_reason = CASE WHEN cb.recording_url IS DISTINCT FROM $2 AND cb.state = 'scheduled' AND\s""" + STAFFED + """
+        task_reason = CASE WHEN\s""" + VOICEMAIL_TO_AGENTS + """
        THEN 'voicemail' ELSE cb.task_reason END
       FROM calls c
       WHERE c.call_sid = $1 AND c.business_id = $3 AND cb.business_id = $3

@@ -105,16 +105,21 @@ public final class DialStore {
       UPDATE callbacks SET state = 'failed', outcome = 'failed', error_code = $3, error_message = $4,
                            lease_until = NULL, needs_reconcile = false, updated_at = now()
       WHERE id = $1 AND owner = $2""";
+  /**
+   * The claim undone: the callback is back in the queue, and the attempt the claim counted does
+   * not count. Relative to the row's own count, in the statement guarded by its owner.
+   */
+  private static final String CLAIM_UNDONE = "state = 'scheduled', owner = NULL, lease_until = NULL, attempts = attempts - 1";
   /** A request that created nothing does not use up one of the customer's attempts. */
-  static final String CALLBACK_RETRY_LATER = """
-      UPDATE callbacks SET state = 'scheduled', owner = NULL, lease_until = NULL, needs_reconcile = false,
-                           attempts = attempts - 1, error_streak = error_streak + 1, due_at = $3,
+  static final String CALLBACK_RETRY_LATER = "UPDATE callbacks SET " + CLAIM_UNDONE + """
+      , needs_reconcile = false, error_streak = error_streak + 1, due_at = $3,
                            error_code = $4, error_message = $5, updated_at = now()
       WHERE id = $1 AND owner = $2""";
   /** Shutting down before the call was placed: the work goes back to the queue as it was, attempt and all. */
   static final String HAND_BACK = """
       WITH released AS (
-        UPDATE callbacks SET state = 'scheduled', owner = NULL, lease_until = NULL, attempts = attempts - 1, updated_at = now()
+        UPDATE callbacks SET\s""" + CLAIM_UNDONE + """
+      , updated_at = now()
         WHERE id = $1 AND owner = $2 AND state = 'dialing' RETURNING id)
       DELETE FROM callback_attempts WHERE id = $3 AND call_sid IS NULL AND callback_id IN (SELECT id FROM released)""";
   /** A cleared lease means the call was already found placed (by reconciliation): a late timeout changes nothing. */
@@ -274,9 +279,8 @@ public final class DialStore {
   }
 
   /** Inside the customer's quiet hours: the claim is undone, no attempt is used, and the callback waits. */
-  static final String CALLBACK_WAIT = """
-      UPDATE callbacks SET state = 'scheduled', owner = NULL, lease_until = NULL, attempts = attempts - 1, due_at = $3,
-                           waiting_for = $4, updated_at = now()
+  static final String CALLBACK_WAIT = "UPDATE callbacks SET " + CLAIM_UNDONE + """
+      , due_at = $3, waiting_for = $4, updated_at = now()
       WHERE id = $1 AND owner = $2""";
   static final String ATTEMPT_NOT_STARTED = "DELETE FROM callback_attempts WHERE id = $1 AND call_sid IS NULL";
 

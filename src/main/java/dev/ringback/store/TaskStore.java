@@ -82,8 +82,7 @@ public final class TaskStore {
       VALUES ($1, $2, $3, (SELECT id FROM customers WHERE business_id = $1 AND phone = $3), 'manual', $4, $4, $4, $5,
               'agent_queue', 'by_hand')
       """ + CallbackStore.MERGE_INTO_OPEN + """
-      , state = CASE WHEN callbacks.state = 'scheduled' THEN 'agent_queue' ELSE callbacks.state END,
-        task_reason = CASE WHEN callbacks.state = 'scheduled' THEN 'by_hand' ELSE callbacks.task_reason END
+
       RETURNING\s""" + CallbackStore.SCHEDULED_COLUMNS;
 
   /**

@@ -3,6 +3,7 @@ package dev.ringback.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -88,6 +89,28 @@ class DialPolicyTest {
     } else {
       assertThat(policy.nextAttemptDelay(attempts)).contains(Duration.ofMinutes(nextMinutes));
     }
+  }
+
+  @ParameterizedTest(name = "{0} after {1} of 3 attempts, staffed {2}: {3}")
+  @CsvSource(nullValues = "null", value = {
+      // attempt outcome, attempts so far, staffed line; callback state, its outcome, due (minutes after the end), task reason, used up
+      "connected, 1, false, done,        connected, null, null,              false",
+      "machine,   3, true,  done,        machine,   null, null,              false",
+      "no_answer, 1, false, scheduled,   null,      1,    null,              false",
+      "busy,      2, true,  scheduled,   null,      5,    null,              false",
+      "no_agent,  2, false, scheduled,   null,      5,    null,              false",
+      "failed,    3, false, expired,     expired,   null, null,              true",
+      "no_answer, 3, true,  agent_queue, null,      null, retries_exhausted, true",
+      "no_agent,  4, false, expired,     expired,   null, null,              true",
+  })
+  void afterAttempt(String outcome, int attempts, boolean staffed, String state, String callbackOutcome, Integer dueMinutes,
+                    String taskReason, boolean usedUp) {
+    Instant ended = Instant.parse("2026-11-24T15:00:00Z");
+    DialPolicy policy = new DialPolicy(3, List.of(Duration.ofMinutes(1), Duration.ofMinutes(5)));
+    assertThat(policy.afterAttempt(AttemptOutcome.parse(outcome).orElseThrow(), attempts, staffed, ended))
+        .isEqualTo(new DialPolicy.AfterAttempt(CallbackState.parse(state).orElseThrow(),
+            callbackOutcome == null ? null : AttemptOutcome.parse(callbackOutcome).orElseThrow(),
+            dueMinutes == null ? null : ended.plus(Duration.ofMinutes(dueMinutes)), taskReason, usedUp));
   }
 
   @ParameterizedTest(name = "streak {0}: {1} s")
