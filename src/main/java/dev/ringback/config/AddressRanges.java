@@ -77,6 +77,9 @@ public final class AddressRanges {
 
   /** Whether a literal address (never a name) lies in one of the ranges. */
   public boolean contains(String hostAddress) {
+    if (ranges.isEmpty()) {
+      return false;
+    }
     byte[] address = address(hostAddress);
     return address != null && ranges.stream().anyMatch(r -> r.contains(address));
   }
