@@ -30,7 +30,7 @@ class ArchitectureTest {
       "telephony", Set.of("domain", "config", "metrics"),
       "app", Set.of("domain", "config", "store", "metrics", "telephony"),
       "dialer", Set.of("app", "domain", "config", "store", "metrics", "telephony"),
-      // The API's plain reads and writes still reach the stores directly.
+      // The API's plain reads and writes reach the stores directly, without a use case between.
       "http", Set.of("app", "domain", "config", "store", "metrics", "telephony"),
       "demo", Set.of("app", "domain", "config", "store", "http"));
 

@@ -416,9 +416,4 @@ public final class Triggers implements AutoCloseable {
     }
     journal.close();
   }
-
-  /** For tests and /health: whether the journal is in use now. */
-  public boolean journalling() {
-    return journalling || journal.holdsRecords();
-  }
 }
