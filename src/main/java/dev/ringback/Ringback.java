@@ -1,12 +1,17 @@
 package dev.ringback;
 
+import dev.ringback.app.Agents;
 import dev.ringback.app.Business;
 import dev.ringback.app.Businesses;
 import dev.ringback.app.Changes;
+import dev.ringback.app.Customers;
+import dev.ringback.app.Feedback;
 import dev.ringback.app.Journal;
 import dev.ringback.app.Privacy;
+import dev.ringback.app.Reports;
 import dev.ringback.app.RetentionJob;
 import dev.ringback.app.Services;
+import dev.ringback.app.Tasks;
 import dev.ringback.app.Tokens;
 import dev.ringback.app.Triggers;
 import dev.ringback.config.RingbackConfig;
@@ -31,6 +36,7 @@ import dev.ringback.store.FeedbackStore;
 import dev.ringback.store.LineHours;
 import dev.ringback.store.LineStore;
 import dev.ringback.store.OrderStore;
+import dev.ringback.store.ReportStore;
 import dev.ringback.store.SecretBox;
 import dev.ringback.store.TaskStore;
 import dev.ringback.store.TimelineStore;
@@ -284,10 +290,21 @@ public final class Ringback implements AutoCloseable {
           Triggers triggers = new Triggers(vertx, journal, calls, callbacks, orders, agents, config.phoneNumbers(), metrics,
               id -> businesses.byId(id).map(Business::slug).orElse("unknown"), config.database().writeDeadlineMillis());
           metrics.journalBacklog(triggers::backlog);
-          return new Services(config, clock, pool, config.phoneNumbers(), new CustomerStore(pool),
-              calls, callbacks, orders, agents, new TaskStore(pool),
-              new TimelineStore(pool), new DoNotCallStore(pool), new FeedbackStore(pool), metrics, registry, telephony,
-              main.adminTokenHash(), businesses, triggers);
+          CustomerStore customerStore = new CustomerStore(pool);
+          TaskStore taskStore = new TaskStore(pool);
+          TimelineStore timelineStore = new TimelineStore(pool);
+          DoNotCallStore doNotCallStore = new DoNotCallStore(pool);
+          FeedbackStore feedbackStore = new FeedbackStore(pool);
+          Agents agentDesk = new Agents(agents);
+          Tasks taskQueue = new Tasks(taskStore);
+          Customers customers = new Customers(customerStore, doNotCallStore, timelineStore,
+              new Privacy(pool, businesses, clock, config.retention()));
+          Feedback feedback = new Feedback(feedbackStore);
+          Reports reports = new Reports(new ReportStore(pool), pool);
+          return new Services(config, clock, pool, config.phoneNumbers(), customerStore,
+              calls, callbacks, orders, agents, taskStore,
+              timelineStore, doNotCallStore, feedbackStore, metrics, registry, telephony,
+              main.adminTokenHash(), businesses, triggers, agentDesk, taskQueue, customers, feedback, reports);
         });
   }
 

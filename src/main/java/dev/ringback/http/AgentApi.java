@@ -34,7 +34,7 @@ final class AgentApi {
   }
 
   void list(RoutingContext ctx) {
-    services.agents().list(Caller.business(ctx).id()).onSuccess(agents -> {
+    services.agentStore().list(Caller.business(ctx).id()).onSuccess(agents -> {
       JsonArray items = new JsonArray();
       agents.forEach(a -> items.add(toJson(a)));
       Responses.json(ctx, 200, new JsonObject().put("items", items));
@@ -43,7 +43,7 @@ final class AgentApi {
 
   void get(RoutingContext ctx) {
     long id = id(ctx);
-    services.agents().find(Caller.business(ctx).id(), id)
+    services.agentStore().find(Caller.business(ctx).id(), id)
         .map(found -> found.orElseThrow(() -> HttpFailure.notFound("no agent " + id)))
         .onSuccess(agent -> Responses.json(ctx, 200, toJson(agent)))
         .onFailure(ctx::fail);
@@ -54,7 +54,7 @@ final class AgentApi {
     Caller.requireAdmin(ctx);
     Input input = input(Caller.business(ctx), Requests.jsonBody(ctx));
     String token = newToken();
-    services.agents().create(Caller.business(ctx).id(), input.name, input.contact, input.role, input.lines, Tokens.sha256(token))
+    services.agentStore().create(Caller.business(ctx).id(), input.name, input.contact, input.role, input.lines, Tokens.sha256(token))
         .map(created -> created.orElseThrow(() -> new HttpException(409, "contact: another agent has " + input.contact)))
         .onSuccess(agent -> {
           LOG.info("agent #{} {} created for line(s) {}", agent.id(), agent.name(), agent.lines());
@@ -68,7 +68,7 @@ final class AgentApi {
     Caller.requireAdmin(ctx);
     long id = id(ctx);
     Input input = input(Caller.business(ctx), Requests.jsonBody(ctx));
-    services.agents().replace(Caller.business(ctx).id(), id, input.name, input.contact, input.role, input.lines)
+    services.agentStore().replace(Caller.business(ctx).id(), id, input.name, input.contact, input.role, input.lines)
         .map(found -> found.orElseThrow(() -> HttpFailure.notFound("no agent " + id)))
         .onSuccess(agent -> Responses.json(ctx, 200, toJson(agent)))
         .onFailure(e -> ctx.fail(e instanceof AgentStore.ContactTaken taken ? new HttpException(409, taken.getMessage()) : e));
@@ -77,7 +77,7 @@ final class AgentApi {
   void delete(RoutingContext ctx) {
     Caller.requireAdmin(ctx);
     long id = id(ctx);
-    services.agents().delete(Caller.business(ctx).id(), id)
+    services.agentStore().delete(Caller.business(ctx).id(), id)
         .map(deleted -> found(deleted, id))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
@@ -88,7 +88,7 @@ final class AgentApi {
     Caller.requireAdmin(ctx);
     long id = id(ctx);
     String token = newToken();
-    services.agents().setToken(Caller.business(ctx).id(), id, Tokens.sha256(token))
+    services.agentStore().setToken(Caller.business(ctx).id(), id, Tokens.sha256(token))
         .map(found -> found(found, id))
         .onSuccess(v -> Responses.json(ctx, 200, new JsonObject().put("id", id).put("token", token)))
         .onFailure(ctx::fail);
@@ -105,7 +105,7 @@ final class AgentApi {
     Requests.onlyFields(body, Set.of("presence"));
     Presence presence = Presence.parse(Requests.text(body, "presence", true, 16)).orElseThrow(() -> HttpFailure.unprocessable(
         "presence: must be one of " + String.join(", ", Stream.of(Presence.values()).map(Presence::value).toList())));
-    services.agents().setPresence(Caller.business(ctx).id(), id, presence)
+    services.agentStore().setPresence(Caller.business(ctx).id(), id, presence)
         .map(found -> found.orElseThrow(() -> HttpFailure.notFound("no agent " + id)))
         .onSuccess(agent -> {
           LOG.info("agent #{} is {}", id, presence.value());

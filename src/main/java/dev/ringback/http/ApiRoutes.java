@@ -48,7 +48,7 @@ final class ApiRoutes {
     if (paused) {
       ctx.request().pause();
     }
-    services.agents().byToken(presented).onComplete(found -> {
+    services.agentStore().byToken(presented).onComplete(found -> {
       Optional<Business> agentsBusiness = found.succeeded()
           ? found.result().flatMap(h -> services.businesses().byId(h.businessId())) : Optional.empty();
       if (found.succeeded() && agentsBusiness.isPresent()) {

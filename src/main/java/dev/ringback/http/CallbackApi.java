@@ -56,7 +56,7 @@ final class CallbackApi {
     }
     int limit = Requests.intParam(ctx, "limit", 50, 1, 500);
     long after = Requests.cursor(params.get("cursor"));
-    services.callbacks().list(Caller.business(ctx).id(), new CallbackStore.Filter(state, trigger, phone, lineKey, lineKeys, from, to), after,
+    services.callbackStore().list(Caller.business(ctx).id(), new CallbackStore.Filter(state, trigger, phone, lineKey, lineKeys, from, to), after,
             limit + 1)
         .onSuccess(found -> {
           boolean more = found.size() > limit;
@@ -71,11 +71,11 @@ final class CallbackApi {
 
   void get(RoutingContext ctx) {
     long id = id(ctx);
-    services.callbacks().find(Caller.business(ctx).id(), id)
+    services.callbackStore().find(Caller.business(ctx).id(), id)
         .map(found -> yours(ctx, found, id))
         .compose(found -> found.isEmpty()
             ? Future.failedFuture(HttpFailure.notFound("no callback " + id))
-            : services.callbacks().events(Caller.business(ctx).id(), found.get().triggerCallSid()).map(events -> {
+            : services.callbackStore().events(Caller.business(ctx).id(), found.get().triggerCallSid()).map(events -> {
               JsonArray story = new JsonArray();
               events.forEach(e -> story.add(new JsonObject()
                   .put("call_sid", e.callSid())
@@ -93,15 +93,15 @@ final class CallbackApi {
   void cancel(RoutingContext ctx) {
     long id = id(ctx);
     Future<?> allowed = Caller.of(ctx).isAdmin() ? Future.succeededFuture()
-        : services.callbacks().find(Caller.business(ctx).id(), id).map(found -> yours(ctx, found, id));
-    allowed.compose(v -> services.callbacks().cancel(Caller.business(ctx).id(), id))
+        : services.callbackStore().find(Caller.business(ctx).id(), id).map(found -> yours(ctx, found, id));
+    allowed.compose(v -> services.callbackStore().cancel(Caller.business(ctx).id(), id))
         .compose(cancelled -> {
           if (cancelled.isPresent()) {
             services.metrics().callbackFinished(Caller.business(ctx).slug(), cancelled.get().trigger(),
                 Caller.business(ctx).lineId(cancelled.get().lineId()).orElse("unknown"), AttemptOutcome.CANCELLED);
             return Future.succeededFuture(cancelled.get());
           }
-          return services.callbacks().find(Caller.business(ctx).id(), id).compose(found -> Future.failedFuture(found.isEmpty()
+          return services.callbackStore().find(Caller.business(ctx).id(), id).compose(found -> Future.failedFuture(found.isEmpty()
               ? HttpFailure.notFound("no callback " + id)
               : new HttpException(409, "callback " + id + " is " + found.get().state().value() + " and cannot be cancelled")));
         })
@@ -134,8 +134,8 @@ final class CallbackApi {
     if (due.isAfter(now.plus(Duration.ofDays(365)))) {
       throw HttpFailure.unprocessable("due_at: more than a year ahead");
     }
-    services.customers().findByPhone(Caller.business(ctx).id(), phone)
-        .compose(customer -> services.callbacks().schedule(new CallbackStore.Trigger(Caller.business(ctx).id(), Caller.business(ctx).lineKey(line),
+    services.customerStore().findByPhone(Caller.business(ctx).id(), phone)
+        .compose(customer -> services.callbackStore().schedule(new CallbackStore.Trigger(Caller.business(ctx).id(), Caller.business(ctx).lineKey(line),
             phone, customer.map(Customer::id).orElse(null), CallbackTrigger.MANUAL, null, now, due,
             services.config().callbacks().policy().priority(CallbackTrigger.MANUAL, customer.map(Customer::tier).orElse(Customer.Tier.STANDARD)),
             null)))
@@ -143,7 +143,7 @@ final class CallbackApi {
           if (scheduled.created()) {
             services.metrics().callbackScheduled(scheduled.business(), CallbackTrigger.MANUAL, scheduled.line());
           }
-          return services.callbacks().find(Caller.business(ctx).id(), scheduled.id()).map(c -> Map.entry(scheduled.created(), c.orElseThrow()));
+          return services.callbackStore().find(Caller.business(ctx).id(), scheduled.id()).map(c -> Map.entry(scheduled.created(), c.orElseThrow()));
         })
         .onSuccess(result -> {
           ctx.response().putHeader("Location", "/api/callbacks/" + result.getValue().id());

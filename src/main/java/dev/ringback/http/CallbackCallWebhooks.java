@@ -66,7 +66,7 @@ final class CallbackCallWebhooks {
     long callbackId = requiredCallbackParam(ctx);
     String answeredBy = blankToNull(form.get("AnsweredBy"));
     boolean machine = DialPolicy.isMachine(answeredBy);
-    services.callbacks().find(business.id(), callbackId)
+    services.callbackStore().find(business.id(), callbackId)
         .compose(found -> {
           if (found.isEmpty()) {
             return Future.succeededFuture(Twiml.apology());
@@ -76,9 +76,9 @@ final class CallbackCallWebhooks {
           if (line.isEmpty()) {
             return Future.succeededFuture(Twiml.apology());
           }
-          Future<Optional<Customer>> customer = services.customers().findByPhone(business.id(), cb.phone())
+          Future<Optional<Customer>> customer = services.customerStore().findByPhone(business.id(), cb.phone())
               .recover(e -> Future.succeededFuture(Optional.empty()));
-          Future<Optional<String>> orderNumber = services.orders().ofCallback(callbackId)
+          Future<Optional<String>> orderNumber = services.orderStore().ofCallback(callbackId)
               .map(o -> o.flatMap(OrderStore.OrderFacts::spokenNumber))
               .recover(e -> Future.succeededFuture(Optional.empty()));
           return Future.all(customer, orderNumber).compose(v ->
@@ -106,11 +106,11 @@ final class CallbackCallWebhooks {
         }
         if (ring.registered()) {
           // The line has agents, all busy or offline: a person calls back instead of the dialler.
-          return services.callbacks().markNoAgent(business.id(), callbackId, callSid)
-              .compose(v -> services.callbacks().handToAgents(business.id(), callbackId, "no_agent_available"))
+          return services.callbackStore().markNoAgent(business.id(), callbackId, callSid)
+              .compose(v -> services.callbackStore().handToAgents(business.id(), callbackId, "no_agent_available"))
               .map(v -> Twiml.callbackToAgentQueue(line, customer));
         }
-        return services.callbacks().markNoAgent(business.id(), callbackId, callSid).map(v -> Twiml.callbackWithoutAgents(line, customer));
+        return services.callbackStore().markNoAgent(business.id(), callbackId, callSid).map(v -> Twiml.callbackWithoutAgents(line, customer));
       }
       String when = CLOCK_TIME.format(cb.triggeredAt().atZone(line.timeZone()));
       return Future.succeededFuture(Twiml.callback(line, customer, Twiml.why(cb.trigger(), when, orderNumber), ring.contacts(),
@@ -153,9 +153,9 @@ final class CallbackCallWebhooks {
     String digits = blankToNull(form.get("Digits"));
     String language = languageOf(business, form);
     if ("9".equals(digits)) {
-      services.callbacks().find(business.id(), callbackId)
+      services.callbackStore().find(business.id(), callbackId)
           .compose(cb -> cb.isEmpty() ? Future.succeededFuture(Optional.<List<DoNotCallStore.Cancelled>>empty())
-              : services.doNotCall().addPressed(business.id(), cb.get().phone(), services.clock().instant(),
+              : services.doNotCallStore().addPressed(business.id(), cb.get().phone(), services.clock().instant(),
                   "Pressed 9 during a callback to stop these calls.", callSid, callbackId))
           .onSuccess(listed -> {
             listed.ifPresent(cancelled -> cancelled.forEach(c -> services.metrics().callbackFinished(c.business(), c.trigger(), c.line(),
@@ -170,7 +170,7 @@ final class CallbackCallWebhooks {
       return;
     }
     boolean wantsAgent = "1".equals(digits);
-    Future<Boolean> handed = wantsAgent ? services.callbacks().handToAgents(business.id(), callbackId, "asked_for_agent") : Future.succeededFuture(false);
+    Future<Boolean> handed = wantsAgent ? services.callbackStore().handToAgents(business.id(), callbackId, "asked_for_agent") : Future.succeededFuture(false);
     handed.onSuccess(queued -> {
       LOG.info("gather CallSid={} callback=#{} Digits={} -> {}", callSid, callbackId, digits == null ? "-" : digits,
           queued ? "waiting for an agent" : "order confirmed");
@@ -204,7 +204,7 @@ final class CallbackCallWebhooks {
       return;
     }
     Instant now = services.clock().instant();
-    services.tasks().find(business.id(), now, taskId)
+    services.taskStore().find(business.id(), now, taskId)
         .compose(found -> {
           if (found.isEmpty() || found.get().holder() == null || found.get().holder() != agentId) {
             return Future.succeededFuture(Twiml.taskGone());
@@ -215,9 +215,9 @@ final class CallbackCallWebhooks {
             return Future.succeededFuture(Twiml.taskGone());
           }
           String when = CLOCK_TIME.format(task.triggeredAt().atZone(line.get().timeZone()));
-          return services.orders().ofCallback(taskId).map(o -> o.flatMap(OrderStore.OrderFacts::spokenNumber))
+          return services.orderStore().ofCallback(taskId).map(o -> o.flatMap(OrderStore.OrderFacts::spokenNumber))
               .recover(e -> Future.succeededFuture(Optional.empty()))
-              .compose(order -> services.tasks().startAttempt(business.id(), now, agentId, taskId, callSid).map(started -> started
+              .compose(order -> services.taskStore().startAttempt(business.id(), now, agentId, taskId, callSid).map(started -> started
                   ? Twiml.whisperAndConnect(line.get(), task.customerName(), "vip".equals(task.customerTier()),
                       Twiml.whisperReason(task.trigger(), task.reason(), when, order), task.phone(),
                       services.config().dialer().ringTimeoutSeconds(),

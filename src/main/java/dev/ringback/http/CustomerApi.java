@@ -65,7 +65,7 @@ final class CustomerApi {
   void list(RoutingContext ctx) {
     int limit = Requests.intParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
     long after = Requests.cursor(ctx.request().getParam("cursor"));
-    services.customers().list(Caller.business(ctx).id(), after, limit + 1)
+    services.customerStore().list(Caller.business(ctx).id(), after, limit + 1)
         .onSuccess(found -> {
           boolean more = found.size() > limit;
           List<Customer> page = more ? found.subList(0, limit) : found;
@@ -80,7 +80,7 @@ final class CustomerApi {
 
   void get(RoutingContext ctx) {
     String phone = pathPhone(ctx);
-    services.customers().findByPhone(Caller.business(ctx).id(), phone)
+    services.customerStore().findByPhone(Caller.business(ctx).id(), phone)
         .onSuccess(found -> found.ifPresentOrElse(
             c -> Responses.json(ctx, 200, toJson(c)),
             () -> ctx.fail(HttpFailure.notFound("no customer with phone " + phone))))
@@ -95,9 +95,9 @@ final class CustomerApi {
     String phone = pathPhone(ctx);
     int limit = Requests.intParam(ctx, "limit", 50, 1, 500);
     TimelineStore.Cursor after = timelineCursor(ctx.request().getParam("cursor"));
-    Future<Optional<Customer>> customer = services.customers().findByPhone(Caller.business(ctx).id(), phone);
-    Future<List<TimelineStore.Entry>> entries = services.timeline().timeline(Caller.business(ctx).id(), phone, after, limit + 1);
-    Future<Optional<DoNotCallStore.Listing>> listing = services.doNotCall().find(Caller.business(ctx).id(), phone);
+    Future<Optional<Customer>> customer = services.customerStore().findByPhone(Caller.business(ctx).id(), phone);
+    Future<List<TimelineStore.Entry>> entries = services.timelineStore().timeline(Caller.business(ctx).id(), phone, after, limit + 1);
+    Future<Optional<DoNotCallStore.Listing>> listing = services.doNotCallStore().find(Caller.business(ctx).id(), phone);
     Future.all(customer, entries, listing).onSuccess(v -> {
       if (customer.result().isEmpty() && entries.result().isEmpty() && after == null) {
         ctx.fail(HttpFailure.notFound("no customer and no history for " + phone));
@@ -173,15 +173,15 @@ final class CustomerApi {
       throw new HttpException(403, "only the admin and supervisors take a number off the do-not-call list");
     }
     Future<Void> allowed = caller.isAdmin() ? Future.succeededFuture()
-        : services.doNotCall().knownOnLines(caller.business().id(), phone, caller.lineKeys()).compose(known -> known
+        : services.doNotCallStore().knownOnLines(caller.business().id(), phone, caller.lineKeys()).compose(known -> known
             ? Future.succeededFuture()
             : Future.failedFuture(new HttpException(403, phone + " has no call or callback on your lines")));
     Future<Integer> changed = allowed.compose(v -> listed
-        ? services.doNotCall().add(Caller.business(ctx).id(), phone, services.clock().instant(), reason).map(cancelled -> {
+        ? services.doNotCallStore().add(Caller.business(ctx).id(), phone, services.clock().instant(), reason).map(cancelled -> {
           cancelled.forEach(c -> services.metrics().callbackFinished(c.business(), c.trigger(), c.line(), AttemptOutcome.CANCELLED));
           return cancelled.size();
         })
-        : services.doNotCall().remove(Caller.business(ctx).id(), phone).map(removed -> 0));
+        : services.doNotCallStore().remove(Caller.business(ctx).id(), phone).map(removed -> 0));
     changed.onSuccess(cancelled -> {
       LOG.info("customer {} {}{}", PhoneNumbers.mask(phone), listed ? "put on the do-not-call list" : "may be called again",
           cancelled > 0 ? ", " + cancelled + " waiting callback(s) cancelled" : "");
@@ -192,7 +192,7 @@ final class CustomerApi {
   void create(RoutingContext ctx) {
     JsonObject body = Requests.jsonBody(ctx);
     CustomerData data = fromJson(body, null);
-    services.customers().create(Caller.business(ctx).id(), data)
+    services.customerStore().create(Caller.business(ctx).id(), data)
         .onSuccess(created -> created.ifPresentOrElse(
             c -> {
               ctx.response().putHeader("Location", "/api/customers/" + c.phone());
@@ -206,7 +206,7 @@ final class CustomerApi {
   void replace(RoutingContext ctx) {
     String phone = pathPhone(ctx);
     CustomerData data = fromJson(Requests.jsonBody(ctx), phone);
-    services.customers().replace(Caller.business(ctx).id(), data)
+    services.customerStore().replace(Caller.business(ctx).id(), data)
         .onSuccess(saved -> Responses.json(ctx, saved.created() ? 201 : 200, toJson(saved.customer())))
         .onFailure(ctx::fail);
   }
@@ -222,7 +222,7 @@ final class CustomerApi {
       return;
     }
     String phone = pathPhone(ctx);
-    services.customers().delete(Caller.business(ctx).id(), phone)
+    services.customerStore().delete(Caller.business(ctx).id(), phone)
         .onSuccess(deleted -> {
           if (deleted) {
             ctx.response().setStatusCode(204).end();
@@ -312,7 +312,7 @@ final class CustomerApi {
   /** Reads the file on worker threads a batch at a time, each batch merged before the next is read. */
   private Future<JsonObject> merge(Vertx vertx, long businessId, Path file) {
     return vertx.executeBlocking(() -> new CsvRows(file), false).compose(rows ->
-        services.customers().importing(businessId, target -> nextBatch(vertx, rows, target, new ImportTotals()))
+        services.customerStore().importing(businessId, target -> nextBatch(vertx, rows, target, new ImportTotals()))
             .eventually(() -> vertx.executeBlocking(() -> {
               rows.close();
               return null;

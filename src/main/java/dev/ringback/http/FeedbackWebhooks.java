@@ -50,7 +50,7 @@ final class FeedbackWebhooks {
       return Future.succeededFuture(Twiml.hangup());
     }
     Instant now = services.clock().instant();
-    return services.feedback().ask(business.id(), callSid, channel, now, agentLegSid)
+    return services.feedbackStore().ask(business.id(), callSid, channel, now, agentLegSid)
         .compose(asked -> {
           if (asked.isEmpty()) {
             return Future.succeededFuture(Twiml.hangup());
@@ -62,7 +62,7 @@ final class FeedbackWebhooks {
           String text = services.config().feedback().smsText().replace("{line}", line.name());
           // The call is over either way: a failed SMS is logged, and the customer hears nothing of it.
           business.telephony().sendMessage(line.number(), asked.get(), text)
-              .compose(messageSid -> services.feedback().messageSent(business.id(), callSid, messageSid))
+              .compose(messageSid -> services.feedbackStore().messageSent(business.id(), callSid, messageSid))
               .onSuccess(v -> LOG.info("feedback CallSid={} -> asked by SMS to {}", callSid, PhoneNumbers.mask(asked.get())))
               .onFailure(e -> LOG.warn("feedback CallSid={}: the SMS to {} failed: {}", callSid, PhoneNumbers.mask(asked.get()),
                   e.getMessage()));
@@ -87,7 +87,7 @@ final class FeedbackWebhooks {
     }
     Line line = found.get();
     OptionalInt score = Feedback.keyed(digits);
-    services.feedback().waitingOnCall(business.id(), callSid)
+    services.feedbackStore().waitingOnCall(business.id(), callSid)
         .compose(waiting -> {
           if (waiting.isEmpty()) {
             return Future.succeededFuture(Twiml.feedbackThanks(line.language(), false));
@@ -96,7 +96,7 @@ final class FeedbackWebhooks {
             return scored(waiting.get(), score.getAsInt(), "CallSid=" + callSid)
                 .map(poor -> Twiml.feedbackThanks(line.language(), poor));
           }
-          return services.feedback().notAScore(waiting.get()).map(again -> {
+          return services.feedbackStore().notAScore(waiting.get()).map(again -> {
             LOG.info("feedback CallSid={} Digits={} -> no score; {}", callSid, digits, again ? "asked again" : "let go");
             return again ? Twiml.askFeedback(line, TwilioGuard.url(services, business, FEEDBACK), SAY_AGAIN)
                 : Twiml.feedbackThanks(line.language(), false);
@@ -118,7 +118,7 @@ final class FeedbackWebhooks {
     }
     Instant since = services.clock().instant().minus(Duration.ofHours(services.config().feedback().replyHours()));
     OptionalInt score = Feedback.texted(body);
-    services.feedback().waitingForSms(business.id(), from.get(), since)
+    services.feedbackStore().waitingForSms(business.id(), from.get(), since)
         .compose(waiting -> {
           if (waiting.isEmpty()) {
             LOG.info("sms from {} -> no question waiting; not answered", PhoneNumbers.mask(from.get()));
@@ -129,7 +129,7 @@ final class FeedbackWebhooks {
                 .map(poor -> poor ? "Thank you, and we are sorry we let you down. Someone will call you about it soon."
                     : "Thank you for your answer!");
           }
-          return services.feedback().notAScore(waiting.get()).map(again -> {
+          return services.feedbackStore().notAScore(waiting.get()).map(again -> {
             LOG.info("sms from {} -> no score; {}", PhoneNumbers.mask(from.get()), again ? "asked again" : "let go");
             return again ? TEXT_AGAIN : null;
           });
@@ -140,7 +140,7 @@ final class FeedbackWebhooks {
 
   /** Stores the score, counts it and, for a poor one, its recovery task; true when it was poor. */
   private Future<Boolean> scored(long id, int score, String who) {
-    return services.feedback().score(id, score, services.clock().instant()).map(stored -> {
+    return services.feedbackStore().score(id, score, services.clock().instant()).map(stored -> {
       stored.ifPresent(s -> {
         services.metrics().feedbackScored(s.business(), s.score());
         s.recovery().filter(task -> task.created())

@@ -42,7 +42,7 @@ final class TaskApi {
   void list(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     int limit = Requests.intParam(ctx, "limit", 100, 1, 500);
-    services.tasks().list(Caller.business(ctx).id(), now(), caller.isAdmin() ? null : caller.agent().id(), limit)
+    services.taskStore().list(Caller.business(ctx).id(), now(), caller.isAdmin() ? null : caller.agent().id(), limit)
         .onSuccess(tasks -> {
           JsonArray items = new JsonArray();
           tasks.forEach(t -> items.add(toJson(t, caller)));
@@ -53,7 +53,7 @@ final class TaskApi {
 
   void get(RoutingContext ctx) {
     long id = id(ctx);
-    services.tasks().find(Caller.business(ctx).id(), now(), id)
+    services.taskStore().find(Caller.business(ctx).id(), now(), id)
         .map(found -> found.orElseThrow(() -> HttpFailure.notFound("no task " + id)))
         .map(task -> {
           Caller.requireLine(ctx, task.line(), "task " + id);
@@ -72,14 +72,14 @@ final class TaskApi {
         .orElseThrow(() -> HttpFailure.unprocessable("phone: '" + rawPhone + "' is not a valid phone number"));
     Line line = CallbackApi.lineOrOnly(Caller.business(ctx), Requests.text(body, "line", false, 64));
     Caller.requireLine(ctx, line.id(), "the task");
-    services.customers().findByPhone(Caller.business(ctx).id(), phone)
-        .compose(customer -> services.tasks().create(Caller.business(ctx).id(), Caller.business(ctx).lineKey(line), phone, now(),
+    services.customerStore().findByPhone(Caller.business(ctx).id(), phone)
+        .compose(customer -> services.taskStore().create(Caller.business(ctx).id(), Caller.business(ctx).lineKey(line), phone, now(),
             services.config().callbacks().policy().priority(CallbackTrigger.MANUAL, customer.map(Customer::tier).orElse(Customer.Tier.STANDARD))))
         .compose(scheduled -> {
           if (scheduled.created()) {
             services.metrics().callbackScheduled(scheduled.business(), CallbackTrigger.MANUAL, scheduled.line());
           }
-          return services.tasks().find(Caller.business(ctx).id(), now(), scheduled.id()).map(t -> Map.entry(scheduled.created(), t.orElseThrow()));
+          return services.taskStore().find(Caller.business(ctx).id(), now(), scheduled.id()).map(t -> Map.entry(scheduled.created(), t.orElseThrow()));
         })
         .onSuccess(result -> {
           ctx.response().putHeader("Location", "/api/tasks/" + result.getValue().id());
@@ -91,7 +91,7 @@ final class TaskApi {
   /** The best free task of the agent's lines; 204 when there is none. */
   void claimNext(RoutingContext ctx) {
     Agent agent = Caller.requireAgent(ctx);
-    services.tasks().claimNext(Caller.business(ctx).id(), now(), agent.id(), lease()).onSuccess(claimed -> {
+    services.taskStore().claimNext(Caller.business(ctx).id(), now(), agent.id(), lease()).onSuccess(claimed -> {
       if (claimed.isEmpty()) {
         ctx.response().setStatusCode(204).end();
         return;
@@ -102,16 +102,16 @@ final class TaskApi {
   }
 
   void claim(RoutingContext ctx) {
-    act(ctx, true, "claimed", (agent, id) -> services.tasks().claim(Caller.business(ctx).id(), now(), agent.id(), lease(), id));
+    act(ctx, true, "claimed", (agent, id) -> services.taskStore().claim(Caller.business(ctx).id(), now(), agent.id(), lease(), id));
   }
 
   /** The console renews the lease while the agent works on the task. */
   void renew(RoutingContext ctx) {
-    act(ctx, false, null, (agent, id) -> services.tasks().renew(Caller.business(ctx).id(), now(), agent.id(), lease(), id));
+    act(ctx, false, null, (agent, id) -> services.taskStore().renew(Caller.business(ctx).id(), now(), agent.id(), lease(), id));
   }
 
   void release(RoutingContext ctx) {
-    act(ctx, false, "released", (agent, id) -> services.tasks().release(Caller.business(ctx).id(), now(), agent.id(), id));
+    act(ctx, false, "released", (agent, id) -> services.taskStore().release(Caller.business(ctx).id(), now(), agent.id(), id));
   }
 
   /** One change to one task by the agent holding it (or claiming it); a refusal says why. */
@@ -141,12 +141,12 @@ final class TaskApi {
       throw HttpFailure.unprocessable("outcome: must be one of " + String.join(", ", Agent.TASK_OUTCOMES));
     }
     String note = Requests.text(body, "note", false, 4000);
-    services.tasks().complete(Caller.business(ctx).id(), now(), agent.id(), id, outcome, note == null || note.isEmpty() ? null : note)
+    services.taskStore().complete(Caller.business(ctx).id(), now(), agent.id(), id, outcome, note == null || note.isEmpty() ? null : note)
         .compose(done -> {
           if (done.isPresent()) {
             services.metrics().callbackFinished(done.get().business(), done.get().trigger(), done.get().line(),
                 Agent.callbackOutcome(outcome));
-            return services.tasks().find(Caller.business(ctx).id(), now(), id).map(Optional::orElseThrow);
+            return services.taskStore().find(Caller.business(ctx).id(), now(), id).map(Optional::orElseThrow);
           }
           return whyNot(ctx, id, agent, false);
         })
@@ -164,7 +164,7 @@ final class TaskApi {
   void call(RoutingContext ctx) {
     Agent agent = Caller.requireAgent(ctx);
     long id = id(ctx);
-    services.tasks().find(Caller.business(ctx).id(), now(), id)
+    services.taskStore().find(Caller.business(ctx).id(), now(), id)
         .compose(found -> found.isPresent() && found.get().state() == CallbackState.AGENT_QUEUE && found.get().holder() != null
             && found.get().holder() == agent.id() && agent.lines().contains(found.get().line())
             ? Future.succeededFuture(found.get()) : whyNot(ctx, id, agent, false))
@@ -189,7 +189,7 @@ final class TaskApi {
 
   /** Why a task could not be taken or acted on: 404, 403 (another's, or not the agent's line) or 409. */
   private Future<TaskStore.Task> whyNot(RoutingContext ctx, long id, Agent agent, boolean claiming) {
-    return services.tasks().find(Caller.business(ctx).id(), now(), id).compose(found -> {
+    return services.taskStore().find(Caller.business(ctx).id(), now(), id).compose(found -> {
       if (found.isEmpty()) {
         return Future.failedFuture(HttpFailure.notFound("no task " + id));
       }

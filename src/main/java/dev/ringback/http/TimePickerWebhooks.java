@@ -77,7 +77,7 @@ final class TimePickerWebhooks {
         }
         Optional<String> caller = services.phoneNumbers().normalize(form.get("From"));
         Future<Optional<Customer>> customer = caller.isEmpty() ? Future.succeededFuture(Optional.empty())
-            : services.customers().findByPhone(business.id(), caller.get());
+            : services.customerStore().findByPhone(business.id(), caller.get());
         customer.map(c -> TimeZones.forCustomer(c.map(Customer::timeZone).orElse(null), caller.orElse(null), line.timeZone()))
             .onSuccess(zones -> chooseTime(ctx, business, callSid, callbackId, line, zones, digits))
             .onFailure(ctx::fail);
@@ -110,7 +110,7 @@ final class TimePickerWebhooks {
     Instant due = choice.at();
     String spoken = (day.equals("1") ? "today" : day.equals("2") ? "tomorrow" : "on " + SPOKEN_DAY.format(date))
         + " at " + CLOCK_TIME.format(due.atZone(line.timeZone()));
-    services.callbacks().reschedule(business.id(), callSid, callbackId, due, now).onSuccess(done -> {
+    services.callbackStore().reschedule(business.id(), callSid, callbackId, due, now).onSuccess(done -> {
       LOG.info("when CallSid={} callback={} -> {}", callSid, callbackId == null ? "-" : "#" + callbackId, switch (done) {
         case MOVED -> "callback moved to " + due;
         case CHOSEN_BEFORE -> "this call's choice was made before; nothing changed";

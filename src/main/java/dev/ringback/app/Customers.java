@@ -1,0 +1,20 @@
+package dev.ringback.app;
+
+import dev.ringback.store.CustomerStore;
+import dev.ringback.store.DoNotCallStore;
+import dev.ringback.store.TimelineStore;
+
+/** The business's customers, the numbers it must not call, and each customer's history. */
+public final class Customers {
+  private final CustomerStore store;
+  private final DoNotCallStore doNotCall;
+  private final TimelineStore timeline;
+  private final Privacy privacy;
+
+  public Customers(CustomerStore store, DoNotCallStore doNotCall, TimelineStore timeline, Privacy privacy) {
+    this.store = store;
+    this.doNotCall = doNotCall;
+    this.timeline = timeline;
+    this.privacy = privacy;
+  }
+}
