@@ -1,8 +1,11 @@
 package dev.ringback.app;
 
+import dev.ringback.domain.Customer;
 import dev.ringback.store.CustomerStore;
 import dev.ringback.store.DoNotCallStore;
 import dev.ringback.store.TimelineStore;
+import io.vertx.core.Future;
+import java.util.Optional;
 
 /** The business's customers, the numbers it must not call, and each customer's history. */
 public final class Customers {
@@ -16,5 +19,10 @@ public final class Customers {
     this.doNotCall = doNotCall;
     this.timeline = timeline;
     this.privacy = privacy;
+  }
+
+  /** The customer a phone number (E.164) belongs to, if the business knows it. */
+  public Future<Optional<Customer>> findByPhone(long businessId, String phone) {
+    return store.findByPhone(businessId, phone);
   }
 }
