@@ -1,12 +1,16 @@
 package dev.ringback;
 
 import dev.ringback.app.Agents;
+import dev.ringback.app.Attempts;
 import dev.ringback.app.Business;
+import dev.ringback.app.CallEvents;
+import dev.ringback.app.Callbacks;
 import dev.ringback.app.Businesses;
 import dev.ringback.app.Changes;
 import dev.ringback.app.Customers;
 import dev.ringback.app.Feedback;
 import dev.ringback.app.Journal;
+import dev.ringback.app.Orders;
 import dev.ringback.app.Privacy;
 import dev.ringback.app.Reports;
 import dev.ringback.app.RetentionJob;
@@ -174,7 +178,7 @@ public final class Ringback implements AutoCloseable {
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       // Webhooks are answered from here on; twilio-java's client, which only calls need, is built now.
       twilio.ifPresent(t -> t.prepare().onFailure(e -> LOG.warn("twilio-java's client could not be built: {}", e.toString())));
-      String dispatcher = vertx.deployVerticle(new Dispatcher(services, new DialStore(pool), database.connectOptions()))
+      String dispatcher = vertx.deployVerticle(new Dispatcher(services, database.connectOptions()))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       Privacy privacy = new Privacy(pool, services.businesses(), clock, config.retention());
       String retention = vertx.deployVerticle(new RetentionJob(privacy))
@@ -287,9 +291,6 @@ public final class Ringback implements AutoCloseable {
           CallbackStore callbacks = new CallbackStore(pool);
           OrderStore orders = new OrderStore(pool, config.callbacks().policy());
           AgentStore agents = new AgentStore(pool);
-          Triggers triggers = new Triggers(vertx, journal, calls, callbacks, orders, agents, config.phoneNumbers(), metrics,
-              id -> businesses.byId(id).map(Business::slug).orElse("unknown"), config.database().writeDeadlineMillis());
-          metrics.journalBacklog(triggers::backlog);
           CustomerStore customerStore = new CustomerStore(pool);
           TaskStore taskStore = new TaskStore(pool);
           TimelineStore timelineStore = new TimelineStore(pool);
@@ -301,10 +302,18 @@ public final class Ringback implements AutoCloseable {
               new Privacy(pool, businesses, clock, config.retention()));
           Feedback feedback = new Feedback(feedbackStore);
           Reports reports = new Reports(new ReportStore(pool), pool);
+          CallEvents callEvents = new CallEvents(calls, agents, config.phoneNumbers(), metrics);
+          Callbacks callbackQueue = new Callbacks(callbacks, calls, orders, doNotCallStore, customers, metrics, config, clock);
+          Orders orderDesk = new Orders(orders, metrics, id -> businesses.byId(id).map(Business::slug).orElse("unknown"));
+          Attempts attempts = new Attempts(new DialStore(pool), businesses, metrics, config, clock);
+          Triggers triggers = new Triggers(vertx, journal, callEvents, callbackQueue, orderDesk, metrics,
+              config.database().writeDeadlineMillis());
+          metrics.journalBacklog(triggers::backlog);
           return new Services(config, clock, pool, config.phoneNumbers(), customerStore,
               calls, callbacks, orders, agents, taskStore,
               timelineStore, doNotCallStore, feedbackStore, metrics, registry, telephony,
-              main.adminTokenHash(), businesses, triggers, agentDesk, taskQueue, customers, feedback, reports);
+              main.adminTokenHash(), businesses, triggers, agentDesk, taskQueue, customers, feedback, reports, callEvents, callbackQueue,
+              orderDesk, attempts);
         });
   }
 

@@ -16,8 +16,6 @@ import dev.ringback.telephony.Telephony;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * What the verticles share, built once at start-up. Nothing here holds mutable state:
@@ -52,7 +50,11 @@ public record Services(
     Tasks tasks,
     Customers customers,
     Feedback feedback,
-    Reports reports) {
+    Reports reports,
+    CallEvents callEvents,
+    Callbacks callbacks,
+    Orders orders,
+    Attempts attempts) {
 
   /** An absolute URL on this server as Twilio and shops reach it. */
   public String publicUrl(String pathAndQuery) {

@@ -1,11 +1,6 @@
 package dev.ringback.app;
 
-import dev.ringback.domain.AttemptOutcome;
-import dev.ringback.domain.CallEvent;
-import dev.ringback.domain.Line;
-import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.metrics.RingbackMetrics;
-import dev.ringback.store.AgentStore;
 import dev.ringback.store.CallStore;
 import dev.ringback.store.CallbackStore;
 import dev.ringback.store.DatabaseFailures;
@@ -20,7 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * in order, as soon as the database takes it again; each write is idempotent, so a record
  * written twice (a write that finished after its deadline) changes nothing the second time.
  *
- * <p>What each trigger means for the callback queue stays in the stores; the follow-ups (metrics,
- * agents' presence) are applied here, once, whichever way the trigger came.
+ * <p>What each trigger means is decided by its use case ({@link CallEvents}, {@link Callbacks},
+ * {@link Orders}), the same whichever way the trigger came.
  */
 public final class Triggers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Triggers.class);
@@ -69,13 +63,10 @@ public final class Triggers implements AutoCloseable {
 
   private final Vertx vertx;
   private final Journal journal;
-  private final CallStore calls;
-  private final CallbackStore callbacks;
-  private final OrderStore orders;
-  private final AgentStore agents;
-  private final PhoneNumbers phoneNumbers;
+  private final CallEvents callEvents;
+  private final Callbacks callbacks;
+  private final Orders orders;
   private final RingbackMetrics metrics;
-  private final LongFunction<String> businessSlug;
   private final long deadlineMillis;
   private Context context;
   // The replay's state: touched only on {@link #context}.
@@ -90,21 +81,15 @@ public final class Triggers implements AutoCloseable {
   private volatile boolean journalling;
   private volatile boolean closed;
 
-  /**
-   * @param businessSlug a business's slug by its id, for the metrics' labels
-   * @param deadlineMillis how long a write may take before the trigger goes to the journal
-   */
-  public Triggers(Vertx vertx, Journal journal, CallStore calls, CallbackStore callbacks, OrderStore orders, AgentStore agents,
-                  PhoneNumbers phoneNumbers, RingbackMetrics metrics, LongFunction<String> businessSlug, long deadlineMillis) {
+  /** @param deadlineMillis how long a write may take before the trigger goes to the journal */
+  public Triggers(Vertx vertx, Journal journal, CallEvents callEvents, Callbacks callbacks, Orders orders, RingbackMetrics metrics,
+                  long deadlineMillis) {
     this.vertx = vertx;
     this.journal = journal;
-    this.calls = calls;
+    this.callEvents = callEvents;
     this.callbacks = callbacks;
     this.orders = orders;
-    this.agents = agents;
-    this.phoneNumbers = phoneNumbers;
     this.metrics = metrics;
-    this.businessSlug = businessSlug;
     this.deadlineMillis = deadlineMillis;
   }
 
@@ -125,15 +110,15 @@ public final class Triggers implements AutoCloseable {
   }
 
   public Future<Outcome<Void>> inbound(Trigger.Inbound t) {
-    return durably(t, () -> write(t, true).mapEmpty());
+    return durably(t, () -> callEvents.inbound(t));
   }
 
   public Future<Outcome<Optional<CallbackStore.Scheduled>>> afterHours(Trigger.AfterHours t) {
-    return durably(t, () -> afterHoursWrite(t));
+    return durably(t, () -> callEvents.afterHours(t));
   }
 
   public Future<Outcome<Optional<CallbackStore.Scheduled>>> dialEnded(Trigger.DialEnded t) {
-    return durably(t, () -> dialWrite(t));
+    return durably(t, () -> callEvents.dialEnded(t));
   }
 
   /**
@@ -142,21 +127,21 @@ public final class Triggers implements AutoCloseable {
    */
   public Future<Outcome<CallStore.Applied>> status(Trigger.Status t) {
     if (t.callbackId() == null && !t.event().changesTheCall()) {
-      return statusWrite(t, true).timeout(deadlineMillis, TimeUnit.MILLISECONDS).map(applied -> new Outcome<>(applied, false));
+      return callEvents.status(t, true).timeout(deadlineMillis, TimeUnit.MILLISECONDS).map(applied -> new Outcome<>(applied, false));
     }
-    return durably(t, () -> statusWrite(t, true));
+    return durably(t, () -> callEvents.status(t, true));
   }
 
   public Future<Outcome<Boolean>> recording(Trigger.Recording t) {
-    return durably(t, () -> calls.attachRecording(t.businessId(), t.callSid(), t.callbackId(), t.url()));
+    return durably(t, () -> callEvents.recording(t));
   }
 
   public Future<Outcome<Void>> noAgent(Trigger.NoAgent t) {
-    return durably(t, () -> callbacks.markNoAgent(t.businessId(), t.callbackId(), t.callSid()));
+    return durably(t, () -> callbacks.noAgent(t));
   }
 
   public Future<Outcome<OrderStore.Recorded>> order(Trigger.OrderPlaced t) {
-    return durably(t, () -> orderWrite(t));
+    return durably(t, () -> orders.placed(t));
   }
 
   /**
@@ -188,105 +173,24 @@ public final class Triggers implements AutoCloseable {
     });
   }
 
-  /** Writes a trigger and applies its follow-ups; {@code live}: as it happens, not from the journal. */
+  /** Writes a trigger through the use case it belongs to; {@code live}: as it happens, not from the journal. */
   private Future<?> write(Trigger trigger, boolean live) {
     if (trigger instanceof Trigger.Inbound t) {
-      return calls.recordInbound(t.businessId(), t.lineId(), t.callSid(), t.from(), t.callerPhone(), t.to(), t.customerId(), t.arrivedAt());
+      return callEvents.inbound(t);
     } else if (trigger instanceof Trigger.AfterHours t) {
-      return afterHoursWrite(t);
+      return callEvents.afterHours(t);
     } else if (trigger instanceof Trigger.DialEnded t) {
-      return dialWrite(t);
+      return callEvents.dialEnded(t);
     } else if (trigger instanceof Trigger.Status t) {
-      return statusWrite(t, live);
+      return callEvents.status(t, live);
     } else if (trigger instanceof Trigger.Recording t) {
-      return calls.attachRecording(t.businessId(), t.callSid(), t.callbackId(), t.url());
+      return callEvents.recording(t);
     } else if (trigger instanceof Trigger.NoAgent t) {
-      return callbacks.markNoAgent(t.businessId(), t.callbackId(), t.callSid());
+      return callbacks.noAgent(t);
     } else if (trigger instanceof Trigger.OrderPlaced t) {
-      return orderWrite(t);
+      return orders.placed(t);
     }
     throw new IllegalArgumentException("unknown trigger " + trigger);
-  }
-
-  private Future<Optional<CallbackStore.Scheduled>> afterHoursWrite(Trigger.AfterHours t) {
-    return calls.recordAfterHours(t.businessId(), t.lineId(), t.callSid(), t.from(), t.callerPhone(), t.to(), t.customerId(), t.tier(),
-            t.arrivedAt(), t.opening(), t.spread())
-        .onSuccess(this::counted);
-  }
-
-  private Future<Optional<CallbackStore.Scheduled>> dialWrite(Trigger.DialEnded t) {
-    return calls.recordDialStatus(t.businessId(), t.callSid(), t.dialStatus(), t.at(), t.nobodyAvailable(), t.call())
-        .onSuccess(this::counted);
-  }
-
-  private void counted(Optional<CallbackStore.Scheduled> scheduled) {
-    scheduled.ifPresent(this::counted);
-  }
-
-  private void counted(CallbackStore.Scheduled scheduled) {
-    if (scheduled.created()) {
-      metrics.callbackScheduled(scheduled.business(), scheduled.trigger(), scheduled.line());
-    }
-  }
-
-  /** An event seen before changed nothing, so it changes no agent's presence either; one from the journal is too old to. */
-  private Future<CallStore.Applied> statusWrite(Trigger.Status t, boolean live) {
-    return calls.apply(t.event(), t.callbackId(), t.businessId())
-        .compose(applied -> applied.duplicate() || !live ? Future.succeededFuture(applied) : presence(t.businessId(), t.event()).map(applied))
-        .onSuccess(this::counted);
-  }
-
-  /**
-   * A callback's call whose end the network never reported, as the status watchdog found it:
-   * written at once (the watchdog looks again if this fails) and counted like any other event.
-   *
-   * @param measured whether the event's time is the real one (an answer time the network does not give is not measured)
-   */
-  public Future<Void> settled(CallEvent event, long callbackId, long businessId, boolean measured) {
-    return calls.apply(event, callbackId, businessId).map(applied -> {
-      counted(measured ? applied : applied.withoutAnswer());
-      return null;
-    });
-  }
-
-  /** Everything one applied call event changed, counted once. */
-  private void counted(CallStore.Applied applied) {
-    applied.answer().ifPresent(a -> metrics.answered(a.business(), a.direction(), a.line(), a.ringToAnswer()));
-    applied.ended().ifPresent(e -> metrics.callEnded(e.business(), e.direction(), e.line(), e.outcome()));
-    applied.scheduled().ifPresent(this::counted);
-    applied.cancelled().ifPresent(c -> metrics.callbackFinished(c.business(), c.trigger(), c.line(), AttemptOutcome.CANCELLED));
-    applied.finished().forEach(f -> metrics.callbackFinished(f.business(), f.trigger(), f.line(), f.outcome()));
-  }
-
-  private Future<OrderStore.Recorded> orderWrite(Trigger.OrderPlaced t) {
-    return orders.record(t.businessId(), t.order(), Optional.ofNullable(t.phone()), t.lineId(), t.receivedAt()).onSuccess(recorded -> {
-      metrics.order(businessSlug.apply(t.businessId()), t.order().source(), recorded.result());
-      counted(recorded.callback());
-    });
-  }
-
-  /**
-   * An agent's leg answered: the agent is busy on that call; it ended: available again. Agents
-   * who set their presence meanwhile keep it. Presence is never worth failing the event for.
-   */
-  private Future<Void> presence(long businessId, CallEvent event) {
-    boolean toSomeone = event.isChildLeg() || "outbound-api".equals(event.direction());
-    if (!toSomeone || event.to() == null || !(event.status().isAnswer() || event.status().isFinal())) {
-      return Future.succeededFuture();
-    }
-    String contact = Line.isSipUri(event.to()) ? event.to().split(";", 2)[0] : phoneNumbers.normalize(event.to()).orElse(event.to());
-    Future<Boolean> changed = event.status().isAnswer()
-        ? agents.busyOnCall(businessId, contact, event.callSid())
-        : agents.callEnded(businessId, contact, event.callSid());
-    return changed.<Void>map(c -> {
-      if (c) {
-        LOG.info("agent {} is {}", PhoneNumbers.mask(contact), event.status().isAnswer() ? "busy on call " + event.callSid() : "available again");
-      }
-      return null;
-    }).recover(e -> {
-      LOG.warn("presence after {} of {} not updated: {}", event.status().value(), event.callSid(), e.getMessage());
-      return Future.succeededFuture();
-    });
   }
 
   /** Writes the next records of the journal to the database, in order; on {@link #context} only. */

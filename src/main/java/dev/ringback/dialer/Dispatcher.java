@@ -1,27 +1,20 @@
 package dev.ringback.dialer;
 
+import dev.ringback.app.Attempts;
 import dev.ringback.app.Business;
 import dev.ringback.app.Services;
-import dev.ringback.app.WebhookPaths;
 import dev.ringback.config.RingbackConfig;
-import dev.ringback.domain.AttemptOutcome;
-import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
-import dev.ringback.domain.TimeZones;
 import dev.ringback.store.DialStore;
-import dev.ringback.store.GroupWrite;
 import dev.ringback.telephony.OutboundCall;
 import dev.ringback.telephony.TelephonyException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.PgConnectOptions;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -42,15 +35,12 @@ public final class Dispatcher extends VerticleBase {
   private static final long DRAIN_MILLIS = 20_000;
 
   private final Services services;
-  private final DialStore store;
+  private final Attempts attempts;
   private final PgConnectOptions listenOptions;
   private final RingbackConfig.Dialer config;
   private final String owner = "ringback-" + UUID.randomUUID();
   private final StatusWatchdog watchdog;
-  private final DoNotCallSweep doNotCall;
   private final QueueGauges gauges;
-  /** Placed calls are recorded in groups: under load, one statement for the calls placed during the last one. */
-  private final GroupWrite<DialStore.Placement, Void> placedCalls;
   private final OutageLog passOutage = new OutageLog();
   private final OutageLog watchOutage = new OutageLog();
   // Built at start, when Vert.x is known.
@@ -71,24 +61,20 @@ public final class Dispatcher extends VerticleBase {
   /** A watchdog pass is under way: one at a time, however slow the network. */
   private boolean watching;
 
-  public Dispatcher(Services services, DialStore store, PgConnectOptions listenOptions) {
+  public Dispatcher(Services services, PgConnectOptions listenOptions) {
     this.services = services;
-    this.store = store;
+    this.attempts = services.attempts();
     this.listenOptions = listenOptions;
     this.config = services.config().dialer();
-    this.watchdog = new StatusWatchdog(services, store, config.statusCheckSeconds(), config.batchSize());
-    this.doNotCall = new DoNotCallSweep(services, store);
-    this.gauges = new QueueGauges(services, store);
-    int checkAfter = checkAfterSeconds();
-    this.placedCalls = new GroupWrite<>(placements -> store.placed(placements, owner, checkAfter)
-        .map(v -> Collections.nCopies(placements.size(), (Void) null)));
+    this.watchdog = new StatusWatchdog(services);
+    this.gauges = new QueueGauges(services);
   }
 
   @Override
   public Future<?> start() {
-    wakes = new WakeTimer(vertx, services.clock(), config.pollMillis(), () -> store.nextDue(services.clock().instant()),
+    wakes = new WakeTimer(vertx, services.clock(), config.pollMillis(), attempts::nextDue,
         this::poll, this::pass);
-    pacer = new Pacer(vertx, services.clock(), store);
+    pacer = new Pacer(vertx, services.clock(), attempts);
     relay = new NotificationRelay(vertx, listenOptions, config.pollMillis(), wakes::notified);
     wakes.start();
     vertx.setPeriodic(Math.max(1000, Math.min(QUEUE_REFRESH_MILLIS, config.pollMillis())), id -> sweepDoNotCallAndRefreshGauges());
@@ -132,7 +118,7 @@ public final class Dispatcher extends VerticleBase {
 
   /** The sweep goes first, so that the gauges leave out the callbacks it cancels. */
   private void sweepDoNotCallAndRefreshGauges() {
-    doNotCall.run()
+    attempts.sweepDoNotCall()
         .compose(v -> gauges.refresh())
         .onFailure(e -> LOG.debug("Queue gauges not refreshed: {}", e.getMessage()));
   }
@@ -213,7 +199,7 @@ public final class Dispatcher extends VerticleBase {
       return Future.succeededFuture();
     }
     int claiming = room;
-    return store.claimDue(owner, services.clock().instant(), config.leaseSeconds(), claiming, open)
+    return attempts.claimDue(owner, claiming, open)
         .map(claimed -> {
           if (claimed.size() == claiming) {
             passAgain = true;
@@ -239,91 +225,57 @@ public final class Dispatcher extends VerticleBase {
     Optional<Business> found = services.businesses().byId(c.businessId());
     if (found.isEmpty()) {
       LOG.warn("callback #{}: its business is no longer served; handed back to the queue", c.id());
-      return store.handBack(c.id(), c.attemptId(), owner);
+      return attempts.handBack(owner, c);
     }
     Business business = found.get();
     Line line = line(business, c.lineId());
-    Instant claimedAt = services.clock().instant();
-    List<ZoneId> zones = config.allowedHours().isAllDay() ? List.of(line.timeZone())
-        : TimeZones.forCustomer(c.customerZone(), c.phone(), line.timeZone());
-    Instant allowed = config.allowedHours().firstCallable(claimedAt, zones, line.timeZone());
-    if (allowed.isAfter(claimedAt)) {
-      LOG.info("callback #{} to {}: quiet hours in {}; waits until {}", c.id(), PhoneNumbers.mask(c.phone()), zones, allowed);
-      return store.waitUntil(c.id(), c.attemptId(), owner, allowed, "quiet_hours");
+    Optional<Instant> held = attempts.heldUntil(c, line);
+    if (held.isPresent()) {
+      LOG.info("callback #{} to {}: quiet hours where the customer is; waits until {}", c.id(), PhoneNumbers.mask(c.phone()), held.get());
+      return attempts.holdUntil(owner, c, held.get());
     }
-    String publicUrl = services.config().http().publicUrl();
-    String callbackUrl = business.url(publicUrl, WebhookPaths.forCallback(WebhookPaths.CALLBACK, c.id()));
-    String statusUrl = business.url(publicUrl, WebhookPaths.forCallback(WebhookPaths.STATUS, c.id()));
-    String machineDetection = config.machineDetection().equals("none") ? null : config.machineDetection();
-    OutboundCall call = new OutboundCall(line.number(), c.phone(), callbackUrl, statusUrl, machineDetection, config.ringTimeoutSeconds());
+    OutboundCall call = attempts.call(business, line, c);
     return pacer.slotFor(business)
         .compose(v -> {
           if (stopped) {
             LOG.info("callback #{}: shutting down before it was placed; handed back to the queue", c.id());
-            return store.handBack(c.id(), c.attemptId(), owner);
+            return attempts.handBack(owner, c);
           }
           return business.telephony().placeCall(call).compose(placed -> {
-            Instant now = services.clock().instant();
-            services.metrics().callbackPlaced(business.slug(), c.trigger(), lineName(c.lineId()), Duration.between(c.triggeredAt(), now));
             LOG.info("callback #{} attempt {} to {} -> placed as {}", c.id(), c.attempt(), PhoneNumbers.mask(c.phone()), placed.callSid());
-            return placedCalls.add(new DialStore.Placement(c.id(), c.attemptId(), placed.callSid(), now));
+            return attempts.placed(owner, business, c, placed.callSid());
           }, failure -> failed(c, failure));
         });
   }
 
   private Future<Void> failed(DialStore.Claimed c, Throwable failure) {
-    Instant now = services.clock().instant();
     TelephonyException error = failure instanceof TelephonyException t ? t
         : new TelephonyException(TelephonyException.Kind.RETRYABLE, null, String.valueOf(failure.getMessage()), failure);
     LOG.warn("callback #{} attempt {} to {} -> {}: {}", c.id(), c.attempt(), PhoneNumbers.mask(c.phone()), error.kind(), error.getMessage());
-    return switch (error.kind()) {
-      case PERMANENT -> store.failed(c.id(), c.attemptId(), owner, error.code(), error.getMessage(), now)
-          .onSuccess(v -> services.metrics().callbackFinished(businessName(c.businessId()), c.trigger(), lineName(c.lineId()),
-              AttemptOutcome.FAILED));
-      case RETRYABLE -> store.retryLater(c.id(), c.attemptId(), owner, error.code(), error.getMessage(), now,
-          now.plus(DialPolicy.apiBackoff(c.errorStreak())));
-      case AMBIGUOUS -> store.ambiguous(c.id(), owner, error.getMessage());
-    };
+    return attempts.notTaken(owner, c, error);
   }
 
   /** Work whose lease ran out while a call was being placed: look the call up, then keep it or requeue it. */
   private Future<Void> reconcile() {
-    return store.claimExpired(owner, services.clock().instant(), config.leaseSeconds(), config.batchSize())
+    return attempts.claimExpired(owner)
         .compose(unsettled -> Future.join(unsettled.stream().map(this::settle).toList()).mapEmpty());
   }
 
   private Future<Void> settle(DialStore.Unsettled u) {
-    Instant now = services.clock().instant();
-    if (u.since() == null || u.attemptId() == null) {
-      return store.notPlaced(u.id(), u.attemptId(), owner, now);
-    }
     Optional<Business> business = services.businesses().byId(u.businessId());
-    if (business.isEmpty()) {
-      return store.notPlaced(u.id(), u.attemptId(), owner, now);
+    if (u.since() == null || u.attemptId() == null || business.isEmpty()) {
+      return attempts.notPlaced(owner, u);
     }
     Line line = line(business.get(), u.lineId());
     return business.get().telephony().findCalls(line.number(), u.phone(), u.since())
         .compose(found -> {
           if (found.isEmpty()) {
             LOG.info("callback #{}: no call was placed by the unanswered request; due again", u.id());
-            return store.notPlaced(u.id(), u.attemptId(), owner, now);
+            return attempts.notPlaced(owner, u);
           }
           LOG.info("callback #{}: the unanswered request did place call {}; not redialling", u.id(), found.get(0).callSid());
-          return placedCalls.add(new DialStore.Placement(u.id(), u.attemptId(), found.get(0).callSid(), now));
+          return attempts.foundPlaced(owner, u, found.get(0).callSid());
         });
-  }
-
-  /** A call that rang out and still has not reported its end this much later is looked up. */
-  private int checkAfterSeconds() {
-    return config.ringTimeoutSeconds() + config.statusCheckSeconds();
-  }
-
-  private String businessName(long id) {
-    return services.businesses().byId(id).map(Business::slug).orElse("unknown");
-  }
-
-  private String lineName(long key) {
-    return services.businesses().byLineKey(key).flatMap(b -> b.lineId(key)).orElse("unknown");
   }
 
   private static Line line(Business business, long key) {

@@ -1,7 +1,7 @@
 package dev.ringback.dialer;
 
 import dev.ringback.app.Business;
-import dev.ringback.store.DialStore;
+import dev.ringback.app.Attempts;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -20,21 +20,21 @@ import java.util.Set;
 final class Pacer {
   private final Vertx vertx;
   private final Clock clock;
-  private final DialStore store;
+  private final Attempts attempts;
   /** The waits under way, so that a shutdown can end them. */
   private final Set<Promise<Void>> waiting = new HashSet<>();
   /** Set at stop: no wait begins any more. */
   private boolean stopped;
 
-  Pacer(Vertx vertx, Clock clock, DialStore store) {
+  Pacer(Vertx vertx, Clock clock, Attempts attempts) {
     this.vertx = vertx;
     this.clock = clock;
-    this.store = store;
+    this.attempts = attempts;
   }
 
   /** Completes when a call of this business may be placed, or at once after {@link #stop()}. */
   Future<Void> slotFor(Business business) {
-    return store.nextSlot(business.id(), business.isDefault(), clock.instant(), business.callsPerSecond())
+    return attempts.nextSlot(business)
         .compose(this::waitUntil);
   }
 

@@ -8,15 +8,13 @@ import io.vertx.core.Future;
 /** Reads the queue and the agents' presence of every business into their gauges. */
 final class QueueGauges {
   private final Services services;
-  private final DialStore store;
 
-  QueueGauges(Services services, DialStore store) {
+  QueueGauges(Services services) {
     this.services = services;
-    this.store = store;
   }
 
   Future<Void> refresh() {
-    return store.queue(services.clock().instant())
+    return services.attempts().queue()
         .onSuccess(queues -> services.businesses().all().forEach(b -> {
           DialStore.Queue q = queues.getOrDefault(b.id(), DialStore.Queue.EMPTY);
           services.metrics().queue(b.slug(), q.counts(), q.oldestDue());

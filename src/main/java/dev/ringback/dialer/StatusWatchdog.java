@@ -22,20 +22,16 @@ final class StatusWatchdog {
   private static final Logger LOG = LoggerFactory.getLogger(StatusWatchdog.class);
 
   private final Services services;
-  private final DialStore store;
   private final int recheckSeconds;
-  private final int batchSize;
 
-  StatusWatchdog(Services services, DialStore store, int recheckSeconds, int batchSize) {
+  StatusWatchdog(Services services) {
     this.services = services;
-    this.store = store;
-    this.recheckSeconds = recheckSeconds;
-    this.batchSize = batchSize;
+    this.recheckSeconds = services.config().dialer().statusCheckSeconds();
   }
 
   /** One pass over the calls that are overdue now. */
   Future<Void> pass() {
-    return store.claimUnfinished(services.clock().instant(), recheckSeconds, batchSize)
+    return services.attempts().claimUnfinished()
         .compose(unfinished -> Future.join(unfinished.stream().map(this::lookUp).toList()).mapEmpty());
   }
 
@@ -70,7 +66,7 @@ final class StatusWatchdog {
   }
 
   private Future<Void> apply(DialStore.Unfinished u, CallEvent event, boolean timed) {
-    return services.triggers().settled(event, u.callbackId(), u.businessId(), timed);
+    return services.callEvents().settled(event, u.callbackId(), u.businessId(), timed);
   }
 
   private static CallEvent event(String callSid, CallStatus status, Instant at, Integer duration, String answeredBy) {

@@ -2,10 +2,8 @@ package dev.ringback.http;
 
 import dev.ringback.app.Business;
 import dev.ringback.app.Services;
-import dev.ringback.domain.AttemptOutcome;
 import dev.ringback.domain.CallbackState;
 import dev.ringback.domain.CallbackTrigger;
-import dev.ringback.domain.Customer;
 import dev.ringback.domain.Line;
 import dev.ringback.store.CallbackStore;
 import io.vertx.core.Future;
@@ -16,7 +14,6 @@ import io.vertx.ext.web.handler.HttpException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -56,7 +53,7 @@ final class CallbackApi {
     }
     int limit = Requests.intParam(ctx, "limit", 50, 1, 500);
     long after = Requests.cursor(params.get("cursor"));
-    services.callbackStore().list(Caller.business(ctx).id(), new CallbackStore.Filter(state, trigger, phone, lineKey, lineKeys, from, to), after,
+    services.callbacks().list(Caller.business(ctx).id(), new CallbackStore.Filter(state, trigger, phone, lineKey, lineKeys, from, to), after,
             limit + 1)
         .onSuccess(found -> {
           boolean more = found.size() > limit;
@@ -71,11 +68,11 @@ final class CallbackApi {
 
   void get(RoutingContext ctx) {
     long id = id(ctx);
-    services.callbackStore().find(Caller.business(ctx).id(), id)
+    services.callbacks().find(Caller.business(ctx).id(), id)
         .map(found -> yours(ctx, found, id))
         .compose(found -> found.isEmpty()
             ? Future.failedFuture(HttpFailure.notFound("no callback " + id))
-            : services.callbackStore().events(Caller.business(ctx).id(), found.get().triggerCallSid()).map(events -> {
+            : services.callbacks().story(Caller.business(ctx).id(), found.get()).map(events -> {
               JsonArray story = new JsonArray();
               events.forEach(e -> story.add(new JsonObject()
                   .put("call_sid", e.callSid())
@@ -93,15 +90,13 @@ final class CallbackApi {
   void cancel(RoutingContext ctx) {
     long id = id(ctx);
     Future<?> allowed = Caller.of(ctx).isAdmin() ? Future.succeededFuture()
-        : services.callbackStore().find(Caller.business(ctx).id(), id).map(found -> yours(ctx, found, id));
-    allowed.compose(v -> services.callbackStore().cancel(Caller.business(ctx).id(), id))
+        : services.callbacks().find(Caller.business(ctx).id(), id).map(found -> yours(ctx, found, id));
+    allowed.compose(v -> services.callbacks().cancel(Caller.business(ctx), id))
         .compose(cancelled -> {
           if (cancelled.isPresent()) {
-            services.metrics().callbackFinished(Caller.business(ctx).slug(), cancelled.get().trigger(),
-                Caller.business(ctx).lineId(cancelled.get().lineId()).orElse("unknown"), AttemptOutcome.CANCELLED);
             return Future.succeededFuture(cancelled.get());
           }
-          return services.callbackStore().find(Caller.business(ctx).id(), id).compose(found -> Future.failedFuture(found.isEmpty()
+          return services.callbacks().find(Caller.business(ctx).id(), id).compose(found -> Future.failedFuture(found.isEmpty()
               ? HttpFailure.notFound("no callback " + id)
               : new HttpException(409, "callback " + id + " is " + found.get().state().value() + " and cannot be cancelled")));
         })
@@ -134,20 +129,10 @@ final class CallbackApi {
     if (due.isAfter(now.plus(Duration.ofDays(365)))) {
       throw HttpFailure.unprocessable("due_at: more than a year ahead");
     }
-    services.customerStore().findByPhone(Caller.business(ctx).id(), phone)
-        .compose(customer -> services.callbackStore().schedule(new CallbackStore.Trigger(Caller.business(ctx).id(), Caller.business(ctx).lineKey(line),
-            phone, customer.map(Customer::id).orElse(null), CallbackTrigger.MANUAL, null, now, due,
-            services.config().callbacks().policy().priority(CallbackTrigger.MANUAL, customer.map(Customer::tier).orElse(Customer.Tier.STANDARD)),
-            null)))
-        .compose(scheduled -> {
-          if (scheduled.created()) {
-            services.metrics().callbackScheduled(scheduled.business(), CallbackTrigger.MANUAL, scheduled.line());
-          }
-          return services.callbackStore().find(Caller.business(ctx).id(), scheduled.id()).map(c -> Map.entry(scheduled.created(), c.orElseThrow()));
-        })
+    services.callbacks().scheduleByHand(Caller.business(ctx), line, phone, due)
         .onSuccess(result -> {
-          ctx.response().putHeader("Location", "/api/callbacks/" + result.getValue().id());
-          Responses.json(ctx, result.getKey() ? 201 : 200, toJson(ctx, result.getValue()));
+          ctx.response().putHeader("Location", "/api/callbacks/" + result.callback().id());
+          Responses.json(ctx, result.created() ? 201 : 200, toJson(ctx, result.callback()));
         })
         .onFailure(ctx::fail);
   }

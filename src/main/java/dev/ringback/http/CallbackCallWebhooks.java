@@ -14,21 +14,18 @@ import static dev.ringback.http.TwilioForms.required;
 import static dev.ringback.http.TwilioForms.requiredCallbackParam;
 
 import dev.ringback.app.Business;
+import dev.ringback.app.Callbacks;
 import dev.ringback.app.Services;
 import dev.ringback.app.Trigger;
-import dev.ringback.domain.AttemptOutcome;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.InboundCalls;
 import dev.ringback.domain.Line;
 import dev.ringback.store.CallbackStore;
-import dev.ringback.store.DoNotCallStore;
-import dev.ringback.store.OrderStore;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,23 +63,14 @@ final class CallbackCallWebhooks {
     long callbackId = requiredCallbackParam(ctx);
     String answeredBy = blankToNull(form.get("AnsweredBy"));
     boolean machine = DialPolicy.isMachine(answeredBy);
-    services.callbackStore().find(business.id(), callbackId)
+    services.callbacks().answered(business.id(), callbackId)
         .compose(found -> {
-          if (found.isEmpty()) {
-            return Future.succeededFuture(Twiml.apology());
-          }
-          var cb = found.get();
-          Optional<Line> line = business.lineOfKey(cb.lineId());
+          Optional<Line> line = found.flatMap(a -> business.lineOfKey(a.callback().lineId()));
           if (line.isEmpty()) {
             return Future.succeededFuture(Twiml.apology());
           }
-          Future<Optional<Customer>> customer = services.customerStore().findByPhone(business.id(), cb.phone())
-              .recover(e -> Future.succeededFuture(Optional.empty()));
-          Future<Optional<String>> orderNumber = services.orderStore().ofCallback(callbackId)
-              .map(o -> o.flatMap(OrderStore.OrderFacts::spokenNumber))
-              .recover(e -> Future.succeededFuture(Optional.empty()));
-          return Future.all(customer, orderNumber).compose(v ->
-              answerCallback(business, callSid, callbackId, cb, line.get(), customer.result(), orderNumber.result(), machine));
+          Callbacks.Answered a = found.get();
+          return answerCallback(business, callSid, callbackId, a.callback(), line.get(), a.customer(), a.spokenOrderNumber(), machine);
         })
         .onSuccess(twiml -> {
           LOG.info("callback CallSid={} callback=#{} AnsweredBy={} -> {}", callSid, callbackId, answeredBy == null ? "-" : answeredBy,
@@ -104,13 +92,8 @@ final class CallbackCallWebhooks {
           return Future.succeededFuture(Twiml.orderWithoutAgents(line, customer, orderNumber.get(),
               url(business, GATHER + "?callback=" + callbackId)));
         }
-        if (ring.registered()) {
-          // The line has agents, all busy or offline: a person calls back instead of the dialler.
-          return services.callbackStore().markNoAgent(business.id(), callbackId, callSid)
-              .compose(v -> services.callbackStore().handToAgents(business.id(), callbackId, "no_agent_available"))
-              .map(v -> Twiml.callbackToAgentQueue(line, customer));
-        }
-        return services.callbackStore().markNoAgent(business.id(), callbackId, callSid).map(v -> Twiml.callbackWithoutAgents(line, customer));
+        return services.callbacks().noAgentFree(business.id(), callbackId, callSid, ring.registered())
+            .map(queued -> queued ? Twiml.callbackToAgentQueue(line, customer) : Twiml.callbackWithoutAgents(line, customer));
       }
       String when = CLOCK_TIME.format(cb.triggeredAt().atZone(line.timeZone()));
       return Future.succeededFuture(Twiml.callback(line, customer, Twiml.why(cb.trigger(), when, orderNumber), ring.contacts(),
@@ -153,16 +136,11 @@ final class CallbackCallWebhooks {
     String digits = blankToNull(form.get("Digits"));
     String language = languageOf(business, form);
     if ("9".equals(digits)) {
-      services.callbackStore().find(business.id(), callbackId)
-          .compose(cb -> cb.isEmpty() ? Future.succeededFuture(Optional.<List<DoNotCallStore.Cancelled>>empty())
-              : services.doNotCallStore().addPressed(business.id(), cb.get().phone(), services.clock().instant(),
-                  "Pressed 9 during a callback to stop these calls.", callSid, callbackId))
+      services.callbacks().stopCalling(business.id(), callbackId, callSid)
           .onSuccess(listed -> {
-            listed.ifPresent(cancelled -> cancelled.forEach(c -> services.metrics().callbackFinished(c.business(), c.trigger(), c.line(),
-                AttemptOutcome.CANCELLED)));
             // The same key press again (a Twilio retry, a replay) is answered alike and lists nothing.
             LOG.info("gather CallSid={} callback=#{} Digits=9 -> {}", callSid, callbackId,
-                listed.isPresent() ? "the number is on the do-not-call list"
+                listed ? "the number is on the do-not-call list"
                     : "no such callback, or pressed before in this call: nothing changed");
             Responses.twiml(ctx, 200, Twiml.stoppedCalling(language));
           })
@@ -170,7 +148,7 @@ final class CallbackCallWebhooks {
       return;
     }
     boolean wantsAgent = "1".equals(digits);
-    Future<Boolean> handed = wantsAgent ? services.callbackStore().handToAgents(business.id(), callbackId, "asked_for_agent") : Future.succeededFuture(false);
+    Future<Boolean> handed = wantsAgent ? services.callbacks().askedForAgent(business.id(), callbackId) : Future.succeededFuture(false);
     handed.onSuccess(queued -> {
       LOG.info("gather CallSid={} callback=#{} Digits={} -> {}", callSid, callbackId, digits == null ? "-" : digits,
           queued ? "waiting for an agent" : "order confirmed");
@@ -215,8 +193,7 @@ final class CallbackCallWebhooks {
             return Future.succeededFuture(Twiml.taskGone());
           }
           String when = CLOCK_TIME.format(task.triggeredAt().atZone(line.get().timeZone()));
-          return services.orderStore().ofCallback(taskId).map(o -> o.flatMap(OrderStore.OrderFacts::spokenNumber))
-              .recover(e -> Future.succeededFuture(Optional.empty()))
+          return services.callbacks().spokenOrderNumber(taskId)
               .compose(order -> services.taskStore().startAttempt(business.id(), now, agentId, taskId, callSid).map(started -> started
                   ? Twiml.whisperAndConnect(line.get(), task.customerName(), "vip".equals(task.customerTier()),
                       Twiml.whisperReason(task.trigger(), task.reason(), when, order), task.phone(),

@@ -69,7 +69,7 @@ final class InboundCallWebhooks {
     Instant arrivedAt = services.clock().instant();
     String from = caller.orElse(Optional.ofNullable(form.get("From")).orElse("unknown"));
     Future<Optional<Customer>> customer = caller
-        .map(phone -> services.customerStore().findByPhone(business.id(), phone))
+        .map(phone -> services.customers().findByPhone(business.id(), phone))
         .orElse(Future.succeededFuture(Optional.empty()))
         // A caller must never be cut off or kept waiting because the database is slow or down.
         .timeout(WhomToRing.LOOKUP_MILLIS, TimeUnit.MILLISECONDS)

@@ -50,7 +50,7 @@ final class RecordingApi {
       throw HttpFailure.notFound("no callback " + raw);
     }
     Business business = Caller.business(ctx);
-    services.callbackStore().find(business.id(), id)
+    services.callbacks().find(business.id(), id)
         .compose(found -> {
           if (found.isEmpty()) {
             return Future.failedFuture(HttpFailure.notFound("no callback " + id));
@@ -64,7 +64,7 @@ final class RecordingApi {
   void call(RoutingContext ctx) {
     String callSid = ctx.pathParam("callSid");
     Business business = Caller.business(ctx);
-    services.callStore().recording(business.id(), callSid)
+    services.callbacks().recordingOfCall(business.id(), callSid)
         .compose(found -> {
           if (found.isEmpty()) {
             return Future.failedFuture(HttpFailure.notFound("no call " + callSid));

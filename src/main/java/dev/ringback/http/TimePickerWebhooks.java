@@ -9,20 +9,15 @@ import static dev.ringback.http.TwilioForms.lineCalled;
 import static dev.ringback.http.TwilioForms.required;
 
 import dev.ringback.app.Business;
+import dev.ringback.app.Callbacks;
 import dev.ringback.app.Services;
 import dev.ringback.domain.CallbackTimeChoice;
-import dev.ringback.domain.Customer;
 import dev.ringback.domain.Line;
-import dev.ringback.domain.TimeZones;
 import dev.ringback.store.CallbackStore;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -75,26 +70,24 @@ final class TimePickerWebhooks {
         if (!Optional.ofNullable(ctx.request().getParam("day")).orElse("").matches("[123]")) {
           throw HttpFailure.badRequest("day: must be 1, 2 or 3");
         }
-        Optional<String> caller = services.phoneNumbers().normalize(form.get("From"));
-        Future<Optional<Customer>> customer = caller.isEmpty() ? Future.succeededFuture(Optional.empty())
-            : services.customerStore().findByPhone(business.id(), caller.get());
-        customer.map(c -> TimeZones.forCustomer(c.map(Customer::timeZone).orElse(null), caller.orElse(null), line.timeZone()))
-            .onSuccess(zones -> chooseTime(ctx, business, callSid, callbackId, line, zones, digits))
-            .onFailure(ctx::fail);
+        chooseTime(ctx, business, callSid, callbackId, line, services.phoneNumbers().normalize(form.get("From")), digits);
       }
       default -> throw HttpFailure.badRequest("step: unknown");
     }
   }
 
-  /** @param callerZones where the caller is, for the allowed calling hours */
-  private void chooseTime(RoutingContext ctx, Business business, String callSid, Long callbackId, Line line, List<ZoneId> callerZones,
+  private void chooseTime(RoutingContext ctx, Business business, String callSid, Long callbackId, Line line, Optional<String> caller,
                           String digits) {
     String day = ctx.request().getParam("day");
+    services.callbacks().chooseTime(business, line, callSid, callbackId, caller, Integer.parseInt(day) - 1, digits)
+        .onSuccess(chosen -> answerChosenTime(ctx, business, callSid, callbackId, line, day, digits, chosen))
+        .onFailure(ctx::fail);
+  }
+
+  private void answerChosenTime(RoutingContext ctx, Business business, String callSid, Long callbackId, Line line, String day,
+                                String digits, Callbacks.TimeChosen chosen) {
     boolean retried = ctx.request().getParam("retry") != null;
-    Instant now = services.clock().instant();
-    LocalDate date = now.atZone(line.timeZone()).toLocalDate().plusDays(Long.parseLong(day) - 1);
-    CallbackTimeChoice choice = CallbackTimeChoice.of(digits, date, line.timeZone(), now, business.hours().of(line),
-        services.config().dialer().allowedHours(), callerZones);
+    CallbackTimeChoice choice = chosen.choice();
     if (!choice.accepted()) {
       String problem = switch (choice.refusal()) {
         case NOT_A_TIME -> "Sorry, that is not a time.";
@@ -108,17 +101,16 @@ final class TimePickerWebhooks {
       return;
     }
     Instant due = choice.at();
-    String spoken = (day.equals("1") ? "today" : day.equals("2") ? "tomorrow" : "on " + SPOKEN_DAY.format(date))
+    String spoken = (day.equals("1") ? "today" : day.equals("2") ? "tomorrow" : "on " + SPOKEN_DAY.format(chosen.date()))
         + " at " + CLOCK_TIME.format(due.atZone(line.timeZone()));
-    services.callbackStore().reschedule(business.id(), callSid, callbackId, due, now).onSuccess(done -> {
-      LOG.info("when CallSid={} callback={} -> {}", callSid, callbackId == null ? "-" : "#" + callbackId, switch (done) {
-        case MOVED -> "callback moved to " + due;
-        case CHOSEN_BEFORE -> "this call's choice was made before; nothing changed";
-        case NOT_FOUND -> "no waiting callback of this call to move";
-      });
-      // The same request again (Twilio retrying) is answered as the first time.
-      Responses.twiml(ctx, 200, done != CallbackStore.Rescheduled.NOT_FOUND ? Twiml.timeChosen(line.language(), spoken)
-          : Twiml.timeNotChosen(line.language(), "Sorry, we could not find your request."));
-    }).onFailure(ctx::fail);
+    CallbackStore.Rescheduled done = chosen.moved().orElseThrow();
+    LOG.info("when CallSid={} callback={} -> {}", callSid, callbackId == null ? "-" : "#" + callbackId, switch (done) {
+      case MOVED -> "callback moved to " + due;
+      case CHOSEN_BEFORE -> "this call's choice was made before; nothing changed";
+      case NOT_FOUND -> "no waiting callback of this call to move";
+    });
+    // The same request again (Twilio retrying) is answered as the first time.
+    Responses.twiml(ctx, 200, done != CallbackStore.Rescheduled.NOT_FOUND ? Twiml.timeChosen(line.language(), spoken)
+        : Twiml.timeNotChosen(line.language(), "Sorry, we could not find your request."));
   }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -247,7 +248,7 @@ public final class DialStore {
    *
    * @param checkAfterSeconds when to look a call up if its end has not been reported by then
    */
-  public Future<Void> placed(List<Placement> placements, String owner, int checkAfterSeconds) {
+  private Future<Void> placed(List<Placement> placements, String owner, int checkAfterSeconds) {
     int n = placements.size();
     Long[] callbacks = new Long[n];
     Long[] attempts = new Long[n];
@@ -262,6 +263,19 @@ public final class DialStore {
     }
     return pool.preparedQuery(PLACED)
         .execute(Tuple.of(callbacks, attempts, callSids, times, (double) checkAfterSeconds, owner)).mapEmpty();
+  }
+
+  private record PlacedBy(DialStore store, String owner, int checkAfterSeconds) {}
+
+  /**
+   * One call placed by {@code owner}: written at once, or, while a write is under way, with the
+   * calls placed meanwhile on this event loop, in one statement.
+   */
+  public Future<Void> placed(Placement placement, String owner, int checkAfterSeconds) {
+    return GroupWrite.<Placement, Void>onThisEventLoop(new PlacedBy(this, owner, checkAfterSeconds),
+            () -> new GroupWrite<>(group -> placed(group, owner, checkAfterSeconds).map(v -> Collections.nCopies(group.size(), (Void) null))))
+        .map(placements -> placements.add(placement))
+        .orElseGet(() -> placed(List.of(placement), owner, checkAfterSeconds));
   }
 
   /** A placed call whose end was not reported in time. */

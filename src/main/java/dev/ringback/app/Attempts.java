@@ -1,0 +1,158 @@
+package dev.ringback.app;
+
+import dev.ringback.config.RingbackConfig;
+import dev.ringback.domain.AttemptOutcome;
+import dev.ringback.domain.DialPolicy;
+import dev.ringback.domain.Line;
+import dev.ringback.domain.TimeZones;
+import dev.ringback.metrics.RingbackMetrics;
+import dev.ringback.store.DialStore;
+import dev.ringback.telephony.OutboundCall;
+import dev.ringback.telephony.TelephonyException;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Each attempt to call a customer back, from the dialler's side: claimed when due, held back for
+ * the hours we may call, placed, failed (retried or given up), or handed back; and the work
+ * around it (the pacing slot, the do-not-call sweep, the queue's figures). Every claim is leased
+ * to one dialler, named {@code owner}, so that several instances share one queue.
+ */
+public final class Attempts {
+  private final DialStore store;
+  private final Businesses businesses;
+  private final RingbackMetrics metrics;
+  private final RingbackConfig config;
+  private final Clock clock;
+
+  public Attempts(DialStore store, Businesses businesses, RingbackMetrics metrics, RingbackConfig config, Clock clock) {
+    this.store = store;
+    this.businesses = businesses;
+    this.metrics = metrics;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /** Claims up to {@code limit} due callbacks of the given businesses, each with a new attempt. */
+  public Future<List<DialStore.Claimed>> claimDue(String owner, int limit, List<Long> businessIds) {
+    return store.claimDue(owner, clock.instant(), config.dialer().leaseSeconds(), limit, businessIds);
+  }
+
+  /** When the next callback falls due, if any is waiting. */
+  public Future<Optional<Instant>> nextDue() {
+    return store.nextDue(clock.instant());
+  }
+
+  /**
+   * When a claimed callback may be called, by the hours we may call where the customer is:
+   * empty when it may be called now.
+   */
+  public Optional<Instant> heldUntil(DialStore.Claimed c, Line line) {
+    Instant now = clock.instant();
+    RingbackConfig.Dialer dialer = config.dialer();
+    List<ZoneId> zones = dialer.allowedHours().isAllDay() ? List.of(line.timeZone())
+        : TimeZones.forCustomer(c.customerZone(), c.phone(), line.timeZone());
+    Instant allowed = dialer.allowedHours().firstCallable(now, zones, line.timeZone());
+    return allowed.isAfter(now) ? Optional.of(allowed) : Optional.empty();
+  }
+
+  /** The callback waits, without counting an attempt, until the hours we may call. */
+  public Future<Void> holdUntil(String owner, DialStore.Claimed c, Instant until) {
+    return store.waitUntil(c.id(), c.attemptId(), owner, until, "quiet_hours");
+  }
+
+  /** The call that calls a claimed callback's customer from its line, with Ringback's webhooks. */
+  public OutboundCall call(Business business, Line line, DialStore.Claimed c) {
+    RingbackConfig.Dialer dialer = config.dialer();
+    String publicUrl = config.http().publicUrl();
+    String callbackUrl = business.url(publicUrl, WebhookPaths.forCallback(WebhookPaths.CALLBACK, c.id()));
+    String statusUrl = business.url(publicUrl, WebhookPaths.forCallback(WebhookPaths.STATUS, c.id()));
+    String machineDetection = dialer.machineDetection().equals("none") ? null : dialer.machineDetection();
+    return new OutboundCall(line.number(), c.phone(), callbackUrl, statusUrl, machineDetection, dialer.ringTimeoutSeconds());
+  }
+
+  /** Completes when the business may place its next call, by its calls per second across every instance. */
+  public Future<Instant> nextSlot(Business business) {
+    return store.nextSlot(business.id(), business.isDefault(), clock.instant(), business.callsPerSecond());
+  }
+
+  /** The network took the call: its speed to callback is counted, and its CallSid kept with the lease released. */
+  public Future<Void> placed(String owner, Business business, DialStore.Claimed c, String callSid) {
+    Instant now = clock.instant();
+    metrics.callbackPlaced(business.slug(), c.trigger(), lineName(c.lineId()), Duration.between(c.triggeredAt(), now));
+    return store.placed(new DialStore.Placement(c.id(), c.attemptId(), callSid, now), owner, checkAfterSeconds());
+  }
+
+  /**
+   * The network refused the call: a permanent refusal ends the callback, a passing one retries it
+   * after a back-off that grows with the errors in a row, and one whose effect is unknown waits for
+   * its lease to run out, when the network is asked whether the call was placed.
+   */
+  public Future<Void> notTaken(String owner, DialStore.Claimed c, TelephonyException error) {
+    Instant now = clock.instant();
+    return switch (error.kind()) {
+      case PERMANENT -> store.failed(c.id(), c.attemptId(), owner, error.code(), error.getMessage(), now)
+          .onSuccess(v -> metrics.callbackFinished(businessName(c.businessId()), c.trigger(), lineName(c.lineId()), AttemptOutcome.FAILED));
+      case RETRYABLE -> store.retryLater(c.id(), c.attemptId(), owner, error.code(), error.getMessage(), now,
+          now.plus(DialPolicy.apiBackoff(c.errorStreak())));
+      case AMBIGUOUS -> store.ambiguous(c.id(), owner, error.getMessage());
+    };
+  }
+
+  /** The claim goes back to the queue as it was, its attempt not counted (shutting down, or its business gone). */
+  public Future<Void> handBack(String owner, DialStore.Claimed c) {
+    return store.handBack(c.id(), c.attemptId(), owner);
+  }
+
+  /** Claims whose lease ran out while their call was being placed: whether it was placed is not known. */
+  public Future<List<DialStore.Unsettled>> claimExpired(String owner) {
+    return store.claimExpired(owner, clock.instant(), config.dialer().leaseSeconds(), config.dialer().batchSize());
+  }
+
+  /** A claim whose call the network never placed: due again. */
+  public Future<Void> notPlaced(String owner, DialStore.Unsettled u) {
+    return store.notPlaced(u.id(), u.attemptId(), owner, clock.instant());
+  }
+
+  /** A claim whose call the network did place, though its answer never came: kept as placed. */
+  public Future<Void> foundPlaced(String owner, DialStore.Unsettled u, String callSid) {
+    return store.placed(new DialStore.Placement(u.id(), u.attemptId(), callSid, clock.instant()), owner, checkAfterSeconds());
+  }
+
+  /** Placed calls whose end was never reported, overdue for a look at the network. */
+  public Future<List<DialStore.Unfinished>> claimUnfinished() {
+    return store.claimUnfinished(clock.instant(), config.dialer().statusCheckSeconds(), config.dialer().batchSize());
+  }
+
+  /** Cancels the callbacks to numbers put on the do-not-call list after they were scheduled. */
+  public Future<Void> sweepDoNotCall() {
+    return store.cancelDoNotCall(clock.instant())
+        .onSuccess(cancelled -> cancelled.forEach(c -> metrics.callbackFinished(c.business(), c.trigger(), c.line(),
+            AttemptOutcome.CANCELLED)))
+        .mapEmpty();
+  }
+
+  /** Each business's queue now, by its id: callbacks per state, and how long the oldest due one has waited. */
+  public Future<Map<Long, DialStore.Queue>> queue() {
+    return store.queue(clock.instant());
+  }
+
+  /** A call that rang out and still has not reported its end this much later is looked up. */
+  private int checkAfterSeconds() {
+    return config.dialer().ringTimeoutSeconds() + config.dialer().statusCheckSeconds();
+  }
+
+  private String businessName(long id) {
+    return businesses.byId(id).map(Business::slug).orElse("unknown");
+  }
+
+  private String lineName(long key) {
+    return businesses.byLineKey(key).flatMap(b -> b.lineId(key)).orElse("unknown");
+  }
+}

@@ -1,0 +1,124 @@
+package dev.ringback.app;
+
+import dev.ringback.domain.AttemptOutcome;
+import dev.ringback.domain.CallEvent;
+import dev.ringback.domain.Line;
+import dev.ringback.domain.PhoneNumbers;
+import dev.ringback.metrics.RingbackMetrics;
+import dev.ringback.store.AgentStore;
+import dev.ringback.store.CallStore;
+import dev.ringback.store.CallbackStore;
+import io.vertx.core.Future;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What each event of a call means for the business: an inbound call rung to the agents or
+ * arrived after hours, a {@code <Dial>} that ended, a status callback of any leg, a voicemail.
+ * The store writes each one atomically, taking its rules from {@code domain}; the follow-ups
+ * (agents' presence, the metrics) are applied here, once, whether the event came from Twilio,
+ * from the journal or from the status watchdog.
+ */
+public final class CallEvents {
+  private static final Logger LOG = LoggerFactory.getLogger(CallEvents.class);
+
+  private final CallStore calls;
+  private final AgentStore agents;
+  private final PhoneNumbers phoneNumbers;
+  private final RingbackMetrics metrics;
+
+  public CallEvents(CallStore calls, AgentStore agents, PhoneNumbers phoneNumbers, RingbackMetrics metrics) {
+    this.calls = calls;
+    this.agents = agents;
+    this.phoneNumbers = phoneNumbers;
+    this.metrics = metrics;
+  }
+
+  /** An inbound call during opening hours, whose agents are being rung. */
+  Future<Void> inbound(Trigger.Inbound t) {
+    return calls.recordInbound(t.businessId(), t.lineId(), t.callSid(), t.from(), t.callerPhone(), t.to(), t.customerId(), t.arrivedAt())
+        .mapEmpty();
+  }
+
+  /** An inbound call outside opening hours: a callback at the opening, spread over the agents. */
+  Future<Optional<CallbackStore.Scheduled>> afterHours(Trigger.AfterHours t) {
+    return calls.recordAfterHours(t.businessId(), t.lineId(), t.callSid(), t.from(), t.callerPhone(), t.to(), t.customerId(), t.tier(),
+            t.arrivedAt(), t.opening(), t.spread())
+        .onSuccess(scheduled -> scheduled.ifPresent(this::counted));
+  }
+
+  /** The agents' {@code <Dial>} ended: a missed or dropped call becomes a callback. */
+  Future<Optional<CallbackStore.Scheduled>> dialEnded(Trigger.DialEnded t) {
+    return calls.recordDialStatus(t.businessId(), t.callSid(), t.dialStatus(), t.at(), t.nobodyAvailable(), t.call())
+        .onSuccess(scheduled -> scheduled.ifPresent(this::counted));
+  }
+
+  /**
+   * A status event of any leg. An event seen before changed nothing, so it changes no agent's
+   * presence either; one replayed from the journal ({@code live} false) is too old to.
+   */
+  Future<CallStore.Applied> status(Trigger.Status t, boolean live) {
+    return calls.apply(t.event(), t.callbackId(), t.businessId())
+        .compose(applied -> applied.duplicate() || !live ? Future.succeededFuture(applied) : presence(t.businessId(), t.event()).map(applied))
+        .onSuccess(this::counted);
+  }
+
+  /** A voicemail left for a call, or for the callback named in its URL. */
+  Future<Boolean> recording(Trigger.Recording t) {
+    return calls.attachRecording(t.businessId(), t.callSid(), t.callbackId(), t.url());
+  }
+
+  /**
+   * A callback's call whose end the network never reported, as the status watchdog found it:
+   * written at once (the watchdog looks again if this fails) and counted like any other event.
+   *
+   * @param measured whether the event's time is the real one (an answer time the network does not give is not measured)
+   */
+  public Future<Void> settled(CallEvent event, long callbackId, long businessId, boolean measured) {
+    return calls.apply(event, callbackId, businessId).map(applied -> {
+      counted(measured ? applied : applied.withoutAnswer());
+      return null;
+    });
+  }
+
+  /** A callback that was created, counted once. */
+  void counted(CallbackStore.Scheduled scheduled) {
+    if (scheduled.created()) {
+      metrics.callbackScheduled(scheduled.business(), scheduled.trigger(), scheduled.line());
+    }
+  }
+
+  /** Everything one applied call event changed, counted once. */
+  private void counted(CallStore.Applied applied) {
+    applied.answer().ifPresent(a -> metrics.answered(a.business(), a.direction(), a.line(), a.ringToAnswer()));
+    applied.ended().ifPresent(e -> metrics.callEnded(e.business(), e.direction(), e.line(), e.outcome()));
+    applied.scheduled().ifPresent(this::counted);
+    applied.cancelled().ifPresent(c -> metrics.callbackFinished(c.business(), c.trigger(), c.line(), AttemptOutcome.CANCELLED));
+    applied.finished().forEach(f -> metrics.callbackFinished(f.business(), f.trigger(), f.line(), f.outcome()));
+  }
+
+  /**
+   * An agent's leg answered: the agent is busy on that call; it ended: available again. Agents
+   * who set their presence meanwhile keep it. Presence is never worth failing the event for.
+   */
+  private Future<Void> presence(long businessId, CallEvent event) {
+    boolean toSomeone = event.isChildLeg() || "outbound-api".equals(event.direction());
+    if (!toSomeone || event.to() == null || !(event.status().isAnswer() || event.status().isFinal())) {
+      return Future.succeededFuture();
+    }
+    String contact = Line.isSipUri(event.to()) ? event.to().split(";", 2)[0] : phoneNumbers.normalize(event.to()).orElse(event.to());
+    Future<Boolean> changed = event.status().isAnswer()
+        ? agents.busyOnCall(businessId, contact, event.callSid())
+        : agents.callEnded(businessId, contact, event.callSid());
+    return changed.<Void>map(c -> {
+      if (c) {
+        LOG.info("agent {} is {}", PhoneNumbers.mask(contact), event.status().isAnswer() ? "busy on call " + event.callSid() : "available again");
+      }
+      return null;
+    }).recover(e -> {
+      LOG.warn("presence after {} of {} not updated: {}", event.status().value(), event.callSid(), e.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+}
