@@ -295,7 +295,7 @@ public final class Ringback implements AutoCloseable {
           TimelineStore timelineStore = new TimelineStore(pool);
           DoNotCallStore doNotCallStore = new DoNotCallStore(pool);
           FeedbackStore feedbackStore = new FeedbackStore(pool);
-          Agents agentDesk = new Agents(agents);
+          Agents agentDesk = new Agents(agents, businesses);
           Tasks taskQueue = new Tasks(taskStore);
           Customers customers = new Customers(customerStore, doNotCallStore, timelineStore,
               new Privacy(pool, businesses, clock, config.retention()));
