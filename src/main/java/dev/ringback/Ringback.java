@@ -296,7 +296,7 @@ public final class Ringback implements AutoCloseable {
           DoNotCallStore doNotCallStore = new DoNotCallStore(pool);
           FeedbackStore feedbackStore = new FeedbackStore(pool);
           Agents agentDesk = new Agents(agents, businesses);
-          Tasks taskQueue = new Tasks(taskStore);
+          Tasks taskQueue = new Tasks(taskStore, config, clock, metrics);
           Customers customers = new Customers(customerStore, doNotCallStore, timelineStore,
               new Privacy(pool, businesses, clock, config.retention()));
           Feedback feedback = new Feedback(feedbackStore);

@@ -72,7 +72,7 @@ final class ConsoleEvents {
       if (response.closed()) {
         return;
       }
-      services.taskStore().list(caller.business().id(), services.clock().instant(), caller.isAdmin() ? null : caller.agent().id(), 200)
+      services.tasks().list(caller.business().id(), caller.isAdmin() ? null : caller.agent().id(), 200)
           .onSuccess(tasks -> {
             JsonArray items = new JsonArray();
             tasks.forEach(t -> items.add(TaskApi.toJson(t, caller)));
