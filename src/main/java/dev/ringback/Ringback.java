@@ -296,8 +296,8 @@ public final class Ringback implements AutoCloseable {
           TimelineStore timelineStore = new TimelineStore(pool);
           DoNotCallStore doNotCallStore = new DoNotCallStore(pool);
           FeedbackStore feedbackStore = new FeedbackStore(pool);
-          Agents agentDesk = new Agents(agents);
-          Tasks taskQueue = new Tasks(taskStore);
+          Agents agentDesk = new Agents(agents, businesses);
+          Tasks taskQueue = new Tasks(taskStore, config, clock, metrics);
           Customers customers = new Customers(customerStore, doNotCallStore, timelineStore,
               new Privacy(pool, businesses, clock, config.retention()));
           Feedback feedback = new Feedback(feedbackStore);

@@ -1,12 +1,94 @@
 package dev.ringback.app;
 
+import dev.ringback.domain.Agent;
+import dev.ringback.domain.Line;
+import dev.ringback.domain.Presence;
+import dev.ringback.domain.Ringing;
 import dev.ringback.store.AgentStore;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** The business's agents: who they are, how they sign in, and whether they can take a call now. */
 public final class Agents {
-  private final AgentStore store;
+  /** An agent with the bearer token just made for them; only its hash is kept, so it is shown once. */
+  public record Issued(Agent agent, String token) {}
 
-  public Agents(AgentStore store) {
+  /** The agent a bearer token belongs to, and the business they serve. */
+  public record Bearer(Agent agent, Business business) {}
+
+  private final AgentStore store;
+  private final Businesses businesses;
+
+  public Agents(AgentStore store, Businesses businesses) {
     this.store = store;
+    this.businesses = businesses;
+  }
+
+  /** The business's agents, in the order they were registered. */
+  public Future<List<Agent>> list(long businessId) {
+    return store.list(businessId);
+  }
+
+  /** One agent of the business, if there is one. */
+  public Future<Optional<Agent>> find(long businessId, long id) {
+    return store.find(businessId, id);
+  }
+
+  /** Registers an agent with a token of their own (role and lines, when null: agent, every line); empty when the contact is taken. */
+  public Future<Optional<Issued>> create(Business business, String name, String contact, String role, List<String> lines) {
+    String token = newToken();
+    return store.create(business.id(), name, contact, roleOrAgent(role), linesOrEvery(business, lines), Tokens.sha256(token))
+        .map(created -> created.map(agent -> new Issued(agent, token)));
+  }
+
+  /** Rewrites an agent, with {@link #create}'s defaults; empty when there is none, {@link AgentStore.ContactTaken} if the contact is. */
+  public Future<Optional<Agent>> replace(Business business, long id, String name, String contact, String role, List<String> lines) {
+    return store.replace(business.id(), id, name, contact, roleOrAgent(role), linesOrEvery(business, lines));
+  }
+
+  /** Removes an agent; false when there was no such agent. */
+  public Future<Boolean> delete(long businessId, long id) {
+    return store.delete(businessId, id);
+  }
+
+  /** A new token for the agent, the old one stopping at once; empty when there is no such agent. */
+  public Future<Optional<String>> rotateToken(long businessId, long id) {
+    String token = newToken();
+    return store.setToken(businessId, id, Tokens.sha256(token)).map(found -> found ? Optional.of(token) : Optional.empty());
+  }
+
+  /** Sets whether the agent takes calls, over whatever call made them busy; the database tells every console. Empty: no such agent. */
+  public Future<Optional<Agent>> setPresence(long businessId, long id, Presence presence) {
+    return store.setPresence(businessId, id, presence);
+  }
+
+  /** The agent a bearer token (by its hash) belongs to, if their business is still served. */
+  public Future<Optional<Bearer>> bearer(byte[] tokenHash) {
+    return store.byToken(tokenHash).map(found -> found.flatMap(holder ->
+        businesses.byId(holder.businessId()).map(business -> new Bearer(holder.agent(), business))));
+  }
+
+  /** Whom a call on the line rings: its available agents, or its configured numbers when it has no agents. */
+  public Future<Ringing> ringing(Business business, Line line) {
+    return store.staff(business.lineKey(line)).map(staff -> Ringing.forLine(line.agents(), staff.registered(), staff.available()));
+  }
+
+  /** Each business's agents (by its key) by presence; a business without agents is absent. */
+  public Future<Map<Long, Map<Presence, Long>>> countByPresence() {
+    return store.countByPresence();
+  }
+
+  private static String roleOrAgent(String role) {
+    return role == null ? Agent.AGENT : role;
+  }
+
+  private static List<String> linesOrEvery(Business business, List<String> lines) {
+    return lines == null ? business.lines().stream().map(Line::id).toList() : lines;
+  }
+
+  private static String newToken() {
+    return "rba_" + Tokens.random(24);
   }
 }

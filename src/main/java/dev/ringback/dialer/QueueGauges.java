@@ -19,7 +19,7 @@ final class QueueGauges {
           DialStore.Queue q = queues.getOrDefault(b.id(), DialStore.Queue.EMPTY);
           services.metrics().queue(b.slug(), q.counts(), q.oldestDue());
         }))
-        .compose(v -> services.agentStore().countByPresence())
+        .compose(v -> services.agents().countByPresence())
         .onSuccess(counts -> services.businesses().all().forEach(b ->
             services.metrics().agents(b.slug(), counts.getOrDefault(b.id(), AgentStore.NO_AGENTS))))
         .mapEmpty();

@@ -30,6 +30,15 @@ public record Agent(long id, String name, String contact, Presence presence, Lis
     };
   }
 
+  /**
+   * Whether a presence may be set by this caller: an agent sets their own only, the admin anyone's.
+   *
+   * @param setter the agent setting it, or null for the admin
+   */
+  public static boolean maySetPresence(Agent setter, long agentId) {
+    return setter == null || setter.id() == agentId;
+  }
+
   public Agent {
     lines = List.copyOf(lines);
   }

@@ -2,7 +2,6 @@ package dev.ringback.http;
 
 import dev.ringback.app.Business;
 import dev.ringback.app.Services;
-import dev.ringback.app.Tokens;
 import dev.ringback.domain.Agent;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.Presence;
@@ -13,7 +12,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -34,7 +32,7 @@ final class AgentApi {
   }
 
   void list(RoutingContext ctx) {
-    services.agentStore().list(Caller.business(ctx).id()).onSuccess(agents -> {
+    services.agents().list(Caller.business(ctx).id()).onSuccess(agents -> {
       JsonArray items = new JsonArray();
       agents.forEach(a -> items.add(toJson(a)));
       Responses.json(ctx, 200, new JsonObject().put("items", items));
@@ -43,7 +41,7 @@ final class AgentApi {
 
   void get(RoutingContext ctx) {
     long id = id(ctx);
-    services.agentStore().find(Caller.business(ctx).id(), id)
+    services.agents().find(Caller.business(ctx).id(), id)
         .map(found -> found.orElseThrow(() -> HttpFailure.notFound("no agent " + id)))
         .onSuccess(agent -> Responses.json(ctx, 200, toJson(agent)))
         .onFailure(ctx::fail);
@@ -53,13 +51,13 @@ final class AgentApi {
   void create(RoutingContext ctx) {
     Caller.requireAdmin(ctx);
     Input input = input(Caller.business(ctx), Requests.jsonBody(ctx));
-    String token = newToken();
-    services.agentStore().create(Caller.business(ctx).id(), input.name, input.contact, input.role, input.lines, Tokens.sha256(token))
+    services.agents().create(Caller.business(ctx), input.name, input.contact, input.role, input.lines)
         .map(created -> created.orElseThrow(() -> new HttpException(409, "contact: another agent has " + input.contact)))
-        .onSuccess(agent -> {
+        .onSuccess(issued -> {
+          Agent agent = issued.agent();
           LOG.info("agent #{} {} created for line(s) {}", agent.id(), agent.name(), agent.lines());
           ctx.response().putHeader("Location", "/api/agents/" + agent.id());
-          Responses.json(ctx, 201, toJson(agent).put("token", token));
+          Responses.json(ctx, 201, toJson(agent).put("token", issued.token()));
         })
         .onFailure(ctx::fail);
   }
@@ -68,7 +66,7 @@ final class AgentApi {
     Caller.requireAdmin(ctx);
     long id = id(ctx);
     Input input = input(Caller.business(ctx), Requests.jsonBody(ctx));
-    services.agentStore().replace(Caller.business(ctx).id(), id, input.name, input.contact, input.role, input.lines)
+    services.agents().replace(Caller.business(ctx), id, input.name, input.contact, input.role, input.lines)
         .map(found -> found.orElseThrow(() -> HttpFailure.notFound("no agent " + id)))
         .onSuccess(agent -> Responses.json(ctx, 200, toJson(agent)))
         .onFailure(e -> ctx.fail(e instanceof AgentStore.ContactTaken taken ? new HttpException(409, taken.getMessage()) : e));
@@ -77,7 +75,7 @@ final class AgentApi {
   void delete(RoutingContext ctx) {
     Caller.requireAdmin(ctx);
     long id = id(ctx);
-    services.agentStore().delete(Caller.business(ctx).id(), id)
+    services.agents().delete(Caller.business(ctx).id(), id)
         .map(deleted -> found(deleted, id))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
@@ -87,10 +85,9 @@ final class AgentApi {
   void rotateToken(RoutingContext ctx) {
     Caller.requireAdmin(ctx);
     long id = id(ctx);
-    String token = newToken();
-    services.agentStore().setToken(Caller.business(ctx).id(), id, Tokens.sha256(token))
-        .map(found -> found(found, id))
-        .onSuccess(v -> Responses.json(ctx, 200, new JsonObject().put("id", id).put("token", token)))
+    services.agents().rotateToken(Caller.business(ctx).id(), id)
+        .map(found -> found.orElseThrow(() -> HttpFailure.notFound("no agent " + id)))
+        .onSuccess(token -> Responses.json(ctx, 200, new JsonObject().put("id", id).put("token", token)))
         .onFailure(ctx::fail);
   }
 
@@ -98,14 +95,14 @@ final class AgentApi {
   void presence(RoutingContext ctx) {
     long id = id(ctx);
     Caller caller = Caller.of(ctx);
-    if (!caller.isAdmin() && caller.agent().id() != id) {
+    if (!Agent.maySetPresence(caller.agent(), id)) {
       throw new HttpException(403, "agents set their own presence only");
     }
     JsonObject body = Requests.jsonBody(ctx);
     Requests.onlyFields(body, Set.of("presence"));
     Presence presence = Presence.parse(Requests.text(body, "presence", true, 16)).orElseThrow(() -> HttpFailure.unprocessable(
         "presence: must be one of " + String.join(", ", Stream.of(Presence.values()).map(Presence::value).toList())));
-    services.agentStore().setPresence(Caller.business(ctx).id(), id, presence)
+    services.agents().setPresence(Caller.business(ctx).id(), id, presence)
         .map(found -> found.orElseThrow(() -> HttpFailure.notFound("no agent " + id)))
         .onSuccess(agent -> {
           LOG.info("agent #{} is {}", id, presence.value());
@@ -122,6 +119,7 @@ final class AgentApi {
     return true;
   }
 
+  /** A role or lines not given are null, for the agents' defaults. */
   private record Input(String name, String contact, String role, List<String> lines) {}
 
   private Input input(Business business, JsonObject body) {
@@ -130,11 +128,10 @@ final class AgentApi {
     String rawContact = Requests.text(body, "contact", true, 256);
     String contact = Line.isSipUri(rawContact) ? rawContact : services.phoneNumbers().normalize(rawContact)
         .orElseThrow(() -> HttpFailure.unprocessable("contact: '" + rawContact + "' is neither a valid phone number nor a SIP URI"));
-    List<String> lines = new ArrayList<>();
+    List<String> lines = null;
     Object rawLines = body.getValue("lines");
-    if (rawLines == null) {
-      business.lines().forEach(l -> lines.add(l.id()));
-    } else if (rawLines instanceof JsonArray array) {
+    if (rawLines instanceof JsonArray array) {
+      lines = new ArrayList<>();
       for (Object line : array) {
         if (!(line instanceof String id) || business.lineById(id).isEmpty()) {
           throw HttpFailure.unprocessable("lines: '" + line + "' is not a configured line");
@@ -143,11 +140,11 @@ final class AgentApi {
           lines.add(id);
         }
       }
-    } else {
+    } else if (rawLines != null) {
       throw HttpFailure.unprocessable("lines: must be a list of line ids");
     }
-    String role = Optional.ofNullable(Requests.text(body, "role", false, 20)).orElse(Agent.AGENT);
-    if (!Agent.ROLES.contains(role)) {
+    String role = Requests.text(body, "role", false, 20);
+    if (role != null && !Agent.ROLES.contains(role)) {
       throw HttpFailure.unprocessable("role: must be agent or supervisor");
     }
     return new Input(name, contact, role, lines);
@@ -164,10 +161,6 @@ final class AgentApi {
     } catch (NumberFormatException e) {
       throw HttpFailure.notFound("no agent " + raw);
     }
-  }
-
-  private static String newToken() {
-    return "rba_" + Tokens.random(24);
   }
 
   static JsonObject toJson(Agent a) {

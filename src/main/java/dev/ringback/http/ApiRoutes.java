@@ -48,11 +48,9 @@ final class ApiRoutes {
     if (paused) {
       ctx.request().pause();
     }
-    services.agentStore().byToken(presented).onComplete(found -> {
-      Optional<Business> agentsBusiness = found.succeeded()
-          ? found.result().flatMap(h -> services.businesses().byId(h.businessId())) : Optional.empty();
-      if (found.succeeded() && agentsBusiness.isPresent()) {
-        new Caller(found.result().get().agent(), agentsBusiness.get()).put(ctx);
+    services.agents().bearer(presented).onComplete(found -> {
+      if (found.succeeded() && found.result().isPresent()) {
+        new Caller(found.result().get().agent(), found.result().get().business()).put(ctx);
         ctx.next();
         return;
       }

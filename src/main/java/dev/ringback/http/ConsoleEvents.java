@@ -72,7 +72,7 @@ final class ConsoleEvents {
       if (response.closed()) {
         return;
       }
-      services.taskStore().list(caller.business().id(), services.clock().instant(), caller.isAdmin() ? null : caller.agent().id(), 200)
+      services.tasks().list(caller.business().id(), caller.isAdmin() ? null : caller.agent().id(), 200)
           .onSuccess(tasks -> {
             JsonArray items = new JsonArray();
             tasks.forEach(t -> items.add(TaskApi.toJson(t, caller)));
@@ -87,7 +87,7 @@ final class ConsoleEvents {
           });
       if (!caller.isAdmin()) {
         // The agent's own presence, which Ringback changes too (busy while on a call).
-        services.agentStore().find(caller.business().id(), caller.agent().id()).onSuccess(me -> me.ifPresent(agent -> {
+        services.agents().find(caller.business().id(), caller.agent().id()).onSuccess(me -> me.ifPresent(agent -> {
           if (!response.closed()) {
             response.write("event: me\ndata: " + AgentApi.toJson(agent).encode() + "\n\n");
           }

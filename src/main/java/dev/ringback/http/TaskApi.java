@@ -2,22 +2,16 @@ package dev.ringback.http;
 
 import dev.ringback.app.Business;
 import dev.ringback.app.Services;
-import dev.ringback.app.WebhookPaths;
+import dev.ringback.app.Tasks;
 import dev.ringback.domain.Agent;
-import dev.ringback.domain.CallbackState;
-import dev.ringback.domain.CallbackTrigger;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.Line;
 import dev.ringback.store.TaskStore;
-import dev.ringback.telephony.OutboundCall;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -42,7 +36,7 @@ final class TaskApi {
   void list(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     int limit = Requests.intParam(ctx, "limit", 100, 1, 500);
-    services.taskStore().list(Caller.business(ctx).id(), now(), caller.isAdmin() ? null : caller.agent().id(), limit)
+    services.tasks().list(Caller.business(ctx).id(), caller.isAdmin() ? null : caller.agent().id(), limit)
         .onSuccess(tasks -> {
           JsonArray items = new JsonArray();
           tasks.forEach(t -> items.add(toJson(t, caller)));
@@ -53,7 +47,7 @@ final class TaskApi {
 
   void get(RoutingContext ctx) {
     long id = id(ctx);
-    services.taskStore().find(Caller.business(ctx).id(), now(), id)
+    services.tasks().find(Caller.business(ctx).id(), id)
         .map(found -> found.orElseThrow(() -> HttpFailure.notFound("no task " + id)))
         .map(task -> {
           Caller.requireLine(ctx, task.line(), "task " + id);
@@ -70,20 +64,14 @@ final class TaskApi {
     String rawPhone = Requests.text(body, "phone", true, 64);
     String phone = services.phoneNumbers().normalize(rawPhone)
         .orElseThrow(() -> HttpFailure.unprocessable("phone: '" + rawPhone + "' is not a valid phone number"));
-    Line line = CallbackApi.lineOrOnly(Caller.business(ctx), Requests.text(body, "line", false, 64));
+    Business business = Caller.business(ctx);
+    Line line = CallbackApi.lineOrOnly(business, Requests.text(body, "line", false, 64));
     Caller.requireLine(ctx, line.id(), "the task");
-    services.customerStore().findByPhone(Caller.business(ctx).id(), phone)
-        .compose(customer -> services.taskStore().create(Caller.business(ctx).id(), Caller.business(ctx).lineKey(line), phone, now(),
-            services.config().callbacks().policy().priority(CallbackTrigger.MANUAL, customer.map(Customer::tier).orElse(Customer.Tier.STANDARD))))
-        .compose(scheduled -> {
-          if (scheduled.created()) {
-            services.metrics().callbackScheduled(scheduled.business(), CallbackTrigger.MANUAL, scheduled.line());
-          }
-          return services.taskStore().find(Caller.business(ctx).id(), now(), scheduled.id()).map(t -> Map.entry(scheduled.created(), t.orElseThrow()));
-        })
-        .onSuccess(result -> {
-          ctx.response().putHeader("Location", "/api/tasks/" + result.getValue().id());
-          Responses.json(ctx, result.getKey() ? 201 : 200, toJson(result.getValue(), Caller.of(ctx)));
+    services.customers().findByPhone(business.id(), phone)
+        .compose(customer -> services.tasks().create(business, line, phone, customer))
+        .onSuccess(filed -> {
+          ctx.response().putHeader("Location", "/api/tasks/" + filed.task().id());
+          Responses.json(ctx, filed.created() ? 201 : 200, toJson(filed.task(), Caller.of(ctx)));
         })
         .onFailure(ctx::fail);
   }
@@ -91,7 +79,7 @@ final class TaskApi {
   /** The best free task of the agent's lines; 204 when there is none. */
   void claimNext(RoutingContext ctx) {
     Agent agent = Caller.requireAgent(ctx);
-    services.taskStore().claimNext(Caller.business(ctx).id(), now(), agent.id(), lease()).onSuccess(claimed -> {
+    services.tasks().claimNext(Caller.business(ctx).id(), agent).onSuccess(claimed -> {
       if (claimed.isEmpty()) {
         ctx.response().setStatusCode(204).end();
         return;
@@ -102,32 +90,30 @@ final class TaskApi {
   }
 
   void claim(RoutingContext ctx) {
-    act(ctx, true, "claimed", (agent, id) -> services.taskStore().claim(Caller.business(ctx).id(), now(), agent.id(), lease(), id));
+    act(ctx, true, "claimed", (agent, id) -> services.tasks().claim(Caller.business(ctx).id(), agent, id));
   }
 
   /** The console renews the lease while the agent works on the task. */
   void renew(RoutingContext ctx) {
-    act(ctx, false, null, (agent, id) -> services.taskStore().renew(Caller.business(ctx).id(), now(), agent.id(), lease(), id));
+    act(ctx, false, null, (agent, id) -> services.tasks().renew(Caller.business(ctx).id(), agent, id));
   }
 
   void release(RoutingContext ctx) {
-    act(ctx, false, "released", (agent, id) -> services.taskStore().release(Caller.business(ctx).id(), now(), agent.id(), id));
+    act(ctx, false, "released", (agent, id) -> services.tasks().release(Caller.business(ctx).id(), agent, id));
   }
 
   /** One change to one task by the agent holding it (or claiming it); a refusal says why. */
-  private void act(RoutingContext ctx, boolean claiming, String logged,
-                   BiFunction<Agent, Long, Future<Optional<TaskStore.Task>>> change) {
+  private void act(RoutingContext ctx, boolean claiming, String logged, BiFunction<Agent, Long, Future<TaskStore.Task>> change) {
     Agent agent = Caller.requireAgent(ctx);
     long id = id(ctx);
     change.apply(agent, id)
-        .compose(changed -> changed.isPresent() ? Future.succeededFuture(changed.get()) : whyNot(ctx, id, agent, claiming))
         .onSuccess(task -> {
           if (logged != null) {
             LOG.info("task #{} {} by agent #{}", id, logged, agent.id());
           }
           Responses.json(ctx, 200, toJson(task, Caller.of(ctx)));
         })
-        .onFailure(ctx::fail);
+        .onFailure(e -> ctx.fail(refusal(e, id, claiming)));
   }
 
   /** {@code {"outcome", "note"?}}: done; the note goes into the customer's file. */
@@ -141,20 +127,12 @@ final class TaskApi {
       throw HttpFailure.unprocessable("outcome: must be one of " + String.join(", ", Agent.TASK_OUTCOMES));
     }
     String note = Requests.text(body, "note", false, 4000);
-    services.taskStore().complete(Caller.business(ctx).id(), now(), agent.id(), id, outcome, note == null || note.isEmpty() ? null : note)
-        .compose(done -> {
-          if (done.isPresent()) {
-            services.metrics().callbackFinished(done.get().business(), done.get().trigger(), done.get().line(),
-                Agent.callbackOutcome(outcome));
-            return services.taskStore().find(Caller.business(ctx).id(), now(), id).map(Optional::orElseThrow);
-          }
-          return whyNot(ctx, id, agent, false);
-        })
+    services.tasks().complete(Caller.business(ctx).id(), agent, id, outcome, note)
         .onSuccess(task -> {
           LOG.info("task #{} completed by agent #{}: {}", id, agent.id(), outcome);
           Responses.json(ctx, 200, toJson(task, Caller.of(ctx)));
         })
-        .onFailure(ctx::fail);
+        .onFailure(e -> ctx.fail(refusal(e, id, false)));
   }
 
   /**
@@ -164,59 +142,30 @@ final class TaskApi {
   void call(RoutingContext ctx) {
     Agent agent = Caller.requireAgent(ctx);
     long id = id(ctx);
-    services.taskStore().find(Caller.business(ctx).id(), now(), id)
-        .compose(found -> found.isPresent() && found.get().state() == CallbackState.AGENT_QUEUE && found.get().holder() != null
-            && found.get().holder() == agent.id() && agent.lines().contains(found.get().line())
-            ? Future.succeededFuture(found.get()) : whyNot(ctx, id, agent, false))
-        .compose(task -> {
-          // The agent's phone is called from the business's line, on the business's own account.
-          Business business = Caller.business(ctx);
-          Line line = business.lineById(task.line())
-              .orElseThrow(() -> new HttpException(409, "line " + task.line() + " is no longer configured"));
-          String publicUrl = services.config().http().publicUrl();
-          OutboundCall call = new OutboundCall(line.number(), agent.contact(),
-              business.url(publicUrl, WebhookPaths.CONNECT + "?task=" + id + "&agent=" + agent.id()),
-              business.url(publicUrl, WebhookPaths.STATUS), null, services.config().dialer().ringTimeoutSeconds());
-          return business.telephony().placeCall(call)
-              .recover(e -> Future.failedFuture(new HttpException(503, "could not call your phone: " + e.getMessage())));
-        })
+    services.tasks().callAgentFirst(Caller.business(ctx), agent, id)
         .onSuccess(placed -> {
           LOG.info("task #{}: calling agent #{} first ({})", id, agent.id(), placed.callSid());
           Responses.json(ctx, 202, new JsonObject().put("task", id).put("agent_call_sid", placed.callSid()));
         })
-        .onFailure(ctx::fail);
+        .onFailure(e -> ctx.fail(e instanceof Tasks.AgentUnreachable unreachable
+            ? new HttpException(503, "could not call your phone: " + unreachable.getMessage()) : refusal(e, id, false)));
   }
 
-  /** Why a task could not be taken or acted on: 404, 403 (another's, or not the agent's line) or 409. */
-  private Future<TaskStore.Task> whyNot(RoutingContext ctx, long id, Agent agent, boolean claiming) {
-    return services.taskStore().find(Caller.business(ctx).id(), now(), id).compose(found -> {
-      if (found.isEmpty()) {
-        return Future.failedFuture(HttpFailure.notFound("no task " + id));
-      }
-      TaskStore.Task task = found.get();
-      if (task.state() != CallbackState.AGENT_QUEUE) {
-        return Future.failedFuture(new HttpException(409, "task " + id + " is no longer in the queue (" + task.state().value() + ")"));
-      }
-      if (!agent.lines().contains(task.line())) {
-        return Future.failedFuture(new HttpException(403, "task " + id + " is on line " + task.line() + ", not one of yours"));
-      }
-      if (task.forRole() != null && !task.forRole().equals(agent.role())) {
-        return Future.failedFuture(new HttpException(403, "task " + id + " is for the line's " + task.forRole() + "s"));
-      }
-      if (task.holder() != null && task.holder() != agent.id()) {
-        return Future.failedFuture(claiming ? new HttpException(409, "task " + id + " is held by another agent")
-            : new HttpException(403, "task " + id + " is held by another agent"));
-      }
-      return Future.failedFuture(new HttpException(409, "task " + id + " is not held by you: claim it first"));
-    });
-  }
-
-  private Instant now() {
-    return services.clock().instant();
-  }
-
-  private int lease() {
-    return services.config().agents().taskLeaseSeconds();
+  /** Why a task could not be taken or acted on: 404, 403 (another's, or not the agent's line) or 409; other failures as they are. */
+  private static Throwable refusal(Throwable failure, long id, boolean claiming) {
+    if (!(failure instanceof Tasks.Refused refused)) {
+      return failure;
+    }
+    Optional<TaskStore.Task> task = refused.task();
+    return switch (refused.refusal()) {
+      case NO_SUCH_TASK -> HttpFailure.notFound("no task " + id);
+      case NOT_IN_QUEUE -> new HttpException(409, "task " + id + " is no longer in the queue (" + task.orElseThrow().state().value() + ")");
+      case NOT_THEIR_LINE -> new HttpException(403, "task " + id + " is on line " + task.orElseThrow().line() + ", not one of yours");
+      case FOR_ANOTHER_ROLE -> new HttpException(403, "task " + id + " is for the line's " + task.orElseThrow().forRole() + "s");
+      case HELD_BY_ANOTHER -> new HttpException(claiming ? 409 : 403, "task " + id + " is held by another agent");
+      case NOT_HELD -> new HttpException(409, "task " + id + " is not held by you: claim it first");
+      case LINE_GONE -> new HttpException(409, "line " + task.orElseThrow().line() + " is no longer configured");
+    };
   }
 
   private static long id(RoutingContext ctx) {

@@ -23,8 +23,7 @@ final class WhomToRing {
   }
 
   Future<Ringing> on(Business business, Line line) {
-    return services.agentStore().staff(business.lineKey(line))
-        .map(staff -> Ringing.forLine(line.agents(), staff.registered(), staff.available()))
+    return services.agents().ringing(business, line)
         .timeout(LOOKUP_MILLIS, TimeUnit.MILLISECONDS)
         .recover(e -> Future.succeededFuture(Ringing.presenceUnknown(line.agents())));
   }
