@@ -25,7 +25,6 @@ import dev.ringback.store.CallbackStore;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -181,8 +180,7 @@ final class CallbackCallWebhooks {
       Responses.twiml(ctx, 200, talked ? Twiml.hangup() : Twiml.customerNotReached());
       return;
     }
-    Instant now = services.clock().instant();
-    services.taskStore().find(business.id(), now, taskId)
+    services.tasks().find(business.id(), taskId)
         .compose(found -> {
           if (found.isEmpty() || found.get().holder() == null || found.get().holder() != agentId) {
             return Future.succeededFuture(Twiml.taskGone());
@@ -194,7 +192,7 @@ final class CallbackCallWebhooks {
           }
           String when = CLOCK_TIME.format(task.triggeredAt().atZone(line.get().timeZone()));
           return services.callbacks().spokenOrderNumber(taskId)
-              .compose(order -> services.taskStore().startAttempt(business.id(), now, agentId, taskId, callSid).map(started -> started
+              .compose(order -> services.tasks().startAttempt(business.id(), agentId, taskId, callSid).map(started -> started
                   ? Twiml.whisperAndConnect(line.get(), task.customerName(), "vip".equals(task.customerTier()),
                       Twiml.whisperReason(task.trigger(), task.reason(), when, order), task.phone(),
                       services.config().dialer().ringTimeoutSeconds(),
