@@ -3,9 +3,9 @@ package dev.ringback;
 import dev.ringback.app.Agents;
 import dev.ringback.app.Attempts;
 import dev.ringback.app.Business;
+import dev.ringback.app.Businesses;
 import dev.ringback.app.CallEvents;
 import dev.ringback.app.Callbacks;
-import dev.ringback.app.Businesses;
 import dev.ringback.app.Changes;
 import dev.ringback.app.Customers;
 import dev.ringback.app.Feedback;
@@ -30,6 +30,7 @@ import dev.ringback.metrics.GuardedMetricsFactory;
 import dev.ringback.metrics.RingbackMetrics;
 import dev.ringback.store.AgentStore;
 import dev.ringback.store.BusinessStore;
+import dev.ringback.store.CallEventStore;
 import dev.ringback.store.CallStore;
 import dev.ringback.store.CallbackStore;
 import dev.ringback.store.CustomerStore;
@@ -287,7 +288,7 @@ public final class Ringback implements AutoCloseable {
             LOG.info("Serving {} businesses: {}", businesses.all().size(),
                 String.join(", ", businesses.all().stream().map(Business::slug).toList()));
           }
-          CallStore calls = new CallStore(pool, config.callbacks().policy(), config.dialer().policy());
+          CallStore calls = new CallStore(pool, config.callbacks().policy());
           CallbackStore callbacks = new CallbackStore(pool);
           OrderStore orders = new OrderStore(pool, config.callbacks().policy());
           AgentStore agents = new AgentStore(pool);
@@ -302,7 +303,8 @@ public final class Ringback implements AutoCloseable {
               new Privacy(pool, businesses, clock, config.retention()));
           Feedback feedback = new Feedback(feedbackStore);
           Reports reports = new Reports(new ReportStore(pool), pool);
-          CallEvents callEvents = new CallEvents(calls, agents, config.phoneNumbers(), metrics);
+          CallEvents callEvents = new CallEvents(calls,
+              new CallEventStore(pool, config.callbacks().policy(), config.dialer().policy()), agents, config.phoneNumbers(), metrics);
           Callbacks callbackQueue = new Callbacks(callbacks, calls, orders, doNotCallStore, customers, metrics, config, clock);
           Orders orderDesk = new Orders(orders, metrics, id -> businesses.byId(id).map(Business::slug).orElse("unknown"));
           Attempts attempts = new Attempts(new DialStore(pool), businesses, metrics, config, clock);

@@ -6,6 +6,7 @@ import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.metrics.RingbackMetrics;
 import dev.ringback.store.AgentStore;
+import dev.ringback.store.CallEventStore;
 import dev.ringback.store.CallStore;
 import dev.ringback.store.CallbackStore;
 import io.vertx.core.Future;
@@ -24,12 +25,14 @@ public final class CallEvents {
   private static final Logger LOG = LoggerFactory.getLogger(CallEvents.class);
 
   private final CallStore calls;
+  private final CallEventStore events;
   private final AgentStore agents;
   private final PhoneNumbers phoneNumbers;
   private final RingbackMetrics metrics;
 
-  public CallEvents(CallStore calls, AgentStore agents, PhoneNumbers phoneNumbers, RingbackMetrics metrics) {
+  public CallEvents(CallStore calls, CallEventStore events, AgentStore agents, PhoneNumbers phoneNumbers, RingbackMetrics metrics) {
     this.calls = calls;
+    this.events = events;
     this.agents = agents;
     this.phoneNumbers = phoneNumbers;
     this.metrics = metrics;
@@ -58,8 +61,8 @@ public final class CallEvents {
    * A status event of any leg. An event seen before changed nothing, so it changes no agent's
    * presence either; one replayed from the journal ({@code live} false) is too old to.
    */
-  Future<CallStore.Applied> status(Trigger.Status t, boolean live) {
-    return calls.apply(t.event(), t.callbackId(), t.businessId())
+  Future<CallEventStore.Applied> status(Trigger.Status t, boolean live) {
+    return events.apply(t.event(), t.callbackId(), t.businessId())
         .compose(applied -> applied.duplicate() || !live ? Future.succeededFuture(applied) : presence(t.businessId(), t.event()).map(applied))
         .onSuccess(this::counted);
   }
@@ -76,7 +79,7 @@ public final class CallEvents {
    * @param measured whether the event's time is the real one (an answer time the network does not give is not measured)
    */
   public Future<Void> settled(CallEvent event, long callbackId, long businessId, boolean measured) {
-    return calls.apply(event, callbackId, businessId).map(applied -> {
+    return events.apply(event, callbackId, businessId).map(applied -> {
       counted(measured ? applied : applied.withoutAnswer());
       return null;
     });
@@ -90,7 +93,7 @@ public final class CallEvents {
   }
 
   /** Everything one applied call event changed, counted once. */
-  private void counted(CallStore.Applied applied) {
+  private void counted(CallEventStore.Applied applied) {
     applied.answer().ifPresent(a -> metrics.answered(a.business(), a.direction(), a.line(), a.ringToAnswer()));
     applied.ended().ifPresent(e -> metrics.callEnded(e.business(), e.direction(), e.line(), e.outcome()));
     applied.scheduled().ifPresent(this::counted);

@@ -1,5 +1,6 @@
 package dev.ringback.app;
 
+import dev.ringback.domain.AfterHoursSpread;
 import dev.ringback.domain.CallEvent;
 import dev.ringback.domain.CallStatus;
 import dev.ringback.domain.Customer;
@@ -27,7 +28,7 @@ public sealed interface Trigger {
 
   /** An inbound call arrived outside opening hours: called back at {@code opening}. */
   record AfterHours(long businessId, long lineId, String callSid, String from, String callerPhone, String to, Long customerId,
-                    Customer.Tier tier, Instant arrivedAt, Instant opening, CallStore.Spread spread) implements Trigger {}
+                    Customer.Tier tier, Instant arrivedAt, Instant opening, AfterHoursSpread spread) implements Trigger {}
 
   /**
    * The {@code <Dial>} to the agents ended with {@code dialStatus}.
@@ -109,7 +110,7 @@ public sealed interface Trigger {
         yield new AfterHours(business, json.getLong("line"), json.getString("call"), json.getString("from"), json.getString("caller"),
             json.getString("to"), json.getLong("customer"), Customer.Tier.parse(json.getString("tier")).orElse(Customer.Tier.STANDARD),
             Instant.parse(json.getString("at")), instant(json.getString("opening")),
-            new CallStore.Spread(spread.getInteger("per_agent"), spread.getDouble("minimum"), spread.getInteger("agents")));
+            new AfterHoursSpread(spread.getInteger("per_agent"), spread.getDouble("minimum"), spread.getInteger("agents")));
       }
       case "dial" -> {
         JsonObject dialed = json.getJsonObject("dialed");

@@ -1,7 +1,7 @@
 package dev.ringback.app;
 
 import dev.ringback.metrics.RingbackMetrics;
-import dev.ringback.store.CallStore;
+import dev.ringback.store.CallEventStore;
 import dev.ringback.store.CallbackStore;
 import dev.ringback.store.DatabaseFailures;
 import dev.ringback.store.OrderStore;
@@ -125,7 +125,7 @@ public final class Triggers implements AutoCloseable {
    * A status event. One that changes the call, or a callback's attempt, is a trigger; one that is
    * only kept (a call's initiated, ringing, in-progress) goes to the database in time or fails.
    */
-  public Future<Outcome<CallStore.Applied>> status(Trigger.Status t) {
+  public Future<Outcome<CallEventStore.Applied>> status(Trigger.Status t) {
     if (t.callbackId() == null && !t.event().changesTheCall()) {
       return callEvents.status(t, true).timeout(deadlineMillis, TimeUnit.MILLISECONDS).map(applied -> new Outcome<>(applied, false));
     }

@@ -15,6 +15,7 @@ import dev.ringback.app.Business;
 import dev.ringback.app.Services;
 import dev.ringback.app.Trigger;
 import dev.ringback.app.Triggers;
+import dev.ringback.domain.AfterHoursSpread;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.InboundCalls;
 import dev.ringback.domain.Line;
@@ -103,9 +104,9 @@ final class InboundCallWebhooks {
         .onFailure(ctx::fail);
   }
 
-  private CallStore.Spread afterHoursSpread(Business business, Line line) {
+  private AfterHoursSpread afterHoursSpread(Business business, Line line) {
     int cps = business.callsPerSecond();
-    return new CallStore.Spread(services.config().callbacks().afterHoursSecondsPerAgent(), cps > 0 ? 1.0 / cps : 0, line.agents().size());
+    return new AfterHoursSpread(services.config().callbacks().afterHoursSecondsPerAgent(), cps > 0 ? 1.0 / cps : 0, line.agents().size());
   }
 
   /**

@@ -11,7 +11,7 @@ import dev.ringback.app.Services;
 import dev.ringback.app.Trigger;
 import dev.ringback.domain.CallEvent;
 import dev.ringback.domain.CallStatus;
-import dev.ringback.store.CallStore;
+import dev.ringback.store.CallEventStore;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -59,7 +59,7 @@ final class StatusWebhooks {
         .onFailure(ctx::fail);
   }
 
-  private static String describe(CallStore.Applied applied) {
+  private static String describe(CallEventStore.Applied applied) {
     if (applied.duplicate()) {
       return "duplicate, ignored";
     }

@@ -1,33 +1,23 @@
 package dev.ringback.store;
 
 import dev.ringback.domain.AfterHoursSpread;
-import dev.ringback.domain.AttemptOutcome;
-import dev.ringback.domain.CallEvent;
-import dev.ringback.domain.CallOutcome;
 import dev.ringback.domain.CallbackPolicy;
-import dev.ringback.domain.CallbackState;
 import dev.ringback.domain.CallbackTrigger;
 import dev.ringback.domain.Customer;
-import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.InboundCalls;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Calls and their status events, and the callbacks they trigger. Every write is idempotent:
- * Twilio retries and reorders, and each guard below is the one row update that may happen once.
+ * Calls as they arrive (during or outside opening hours), how their {@code <Dial>} ended, their
+ * voicemails, and the callbacks these trigger. Their status events are in {@link CallEventStore}.
+ * Every write is idempotent: Twilio retries and reorders, and each guard below is the one row
+ * update that may happen once.
  */
 public final class CallStore {
   /** The customer, when the caller did not say ($7 null: the lookup failed or was cut short), is found here. */
@@ -37,7 +27,7 @@ public final class CallStore {
               COALESCE($7, (SELECT id FROM customers WHERE business_id = $1 AND phone = $5)), $8)
       ON CONFLICT (call_sid) DO NOTHING""";
   /** What a trigger needs to know about the call, including the caller's tier. */
-  private static final String CALL_FACTS = "c.business_id, c.line_id, c.caller_phone, c.customer_id, c.direction, "
+  static final String CALL_FACTS = "c.business_id, c.line_id, c.caller_phone, c.customer_id, c.direction, "
       + Rows.lineSlug("c.line_id") + ", (SELECT tier FROM customers cu WHERE cu.id = c.customer_id) AS tier";
   /**
    * Every write keyed by a CallSid names the business whose webhook brought it (its signature, or
@@ -45,99 +35,12 @@ public final class CallStore {
    */
   static final String SET_DIAL_STATUS = "UPDATE calls c SET dial_status = $2 WHERE call_sid = $1 AND business_id = $3 "
       + "AND dial_status IS NULL RETURNING " + CALL_FACTS;
-  /** An event is stored once per business: another business's event for the same CallSid is kept apart. */
-  static final String INSERT_EVENT = """
-      INSERT INTO call_events (call_sid, parent_call_sid, call_status, sequence_number, twilio_timestamp,
-                               direction, from_number, to_number, call_duration, answered_by, business_id)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-      ON CONFLICT (call_sid, call_status, business_id) DO NOTHING
-      RETURNING id""";
-  /**
-   * A group of events that are only kept, in one statement (arrays of {@link #INSERT_EVENT}'s
-   * columns). It answers the events it stored; an event it skipped was seen before, or twice in
-   * the group.
-   */
-  static final String INSERT_EVENTS = """
-      INSERT INTO call_events (call_sid, parent_call_sid, call_status, sequence_number, twilio_timestamp,
-                               direction, from_number, to_number, call_duration, answered_by, business_id)
-      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::timestamptz[],
-                           $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::bigint[])
-      ON CONFLICT (call_sid, call_status, business_id) DO NOTHING
-      RETURNING call_sid, call_status, business_id""";
-  /** Only the first answering leg counts: the update is its own guard against duplicates. */
-  static final String MARK_ANSWERED = "UPDATE calls c SET answered_at = $3, answered_leg_sid = $2, agent_contact = $4 "
-      + "WHERE call_sid = $1 AND business_id = $5 AND answered_at IS NULL RETURNING c.arrived_at, " + CALL_FACTS;
-  /** The agent leg of a callback was answered: that agent took the callback. */
-  static final String AGENT_ON_ATTEMPT = """
-      UPDATE callback_attempts a SET agent_contact = $2 FROM callbacks cb
-      WHERE a.call_sid = $1 AND a.agent_contact IS NULL AND cb.id = a.callback_id AND cb.business_id = $3""";
-  static final String OPEN_CALL_FOR_UPDATE = "SELECT c.answered_at, c.dial_status, " + CALL_FACTS
-      + " FROM calls c WHERE call_sid = $1 AND business_id = $2 AND ended_at IS NULL FOR UPDATE OF c";
-  static final String MARK_ENDED = "UPDATE calls SET ended_at = $2, outcome = $3, answered_by = COALESCE($4, answered_by) "
-      + "WHERE call_sid = $1 AND business_id = $5";
-
-  /**
-   * The attempt an outbound leg's event belongs to: the one with its CallSid, else the newest not
-   * yet placed; only of a callback of the webhook's business ($3), whose ids are easy to guess.
-   */
-  static final String ATTEMPT_OF_EVENT = """
-      UPDATE callback_attempts a SET call_sid = COALESCE(a.call_sid, $2)
-      WHERE a.id = (SELECT id FROM callback_attempts
-                    WHERE callback_id = $1 AND (call_sid = $2 OR call_sid IS NULL) AND outcome IS DISTINCT FROM 'api_error'
-                    ORDER BY (call_sid = $2) DESC NULLS LAST, id DESC LIMIT 1)
-        AND EXISTS (SELECT 1 FROM callbacks cb WHERE cb.id = $1 AND cb.business_id = $3)
-      RETURNING a.id""";
-  private static final String ATTEMPT_LINE =
-      "(SELECT l.slug FROM callbacks cb JOIN lines l ON l.id = cb.line_id WHERE cb.id = callback_attempts.callback_id) AS line, "
-      + "(SELECT b.slug FROM callbacks cb JOIN businesses b ON b.id = cb.business_id WHERE cb.id = callback_attempts.callback_id) AS business";
-  static final String ATTEMPT_RINGING = "UPDATE callback_attempts SET ringing_at = $2 WHERE id = $1 AND ringing_at IS NULL "
-      + "RETURNING answered_at, " + ATTEMPT_LINE;
-  static final String ATTEMPT_ANSWERED = """
-      UPDATE callback_attempts SET answered_at = $2, answered_by = $3 WHERE id = $1 AND answered_at IS NULL
-      RETURNING ringing_at,\s""" + ATTEMPT_LINE;
-  static final String ATTEMPT_FOR_END = "SELECT a.answered_at, a.answered_by, a.no_agent, cb.attempts, cb.trigger, cb.state, "
-      + CallbackStore.staffed("cb.line_id") + " AS staffed, " + Rows.lineSlug("cb.line_id") + """
-
-      FROM callback_attempts a JOIN callbacks cb ON cb.id = a.callback_id
-      WHERE a.id = $1 AND a.ended_at IS NULL FOR UPDATE""";
-  static final String ATTEMPT_ENDED = "UPDATE callback_attempts SET ended_at = $2, outcome = $3, answered_by = COALESCE(answered_by, $4) WHERE id = $1";
-  /** Only a callback still being dialled moves on; one cancelled meanwhile stays cancelled. */
-  static final String CALLBACK_AFTER_ATTEMPT = """
-      UPDATE callbacks SET state = $2, outcome = $3, due_at = COALESCE($4, due_at), task_reason = COALESCE($5, task_reason),
-                           owner = NULL, lease_until = NULL, needs_reconcile = false, updated_at = now()
-      WHERE id = $1 AND state = 'dialing'""";
-
-  /** What one newly stored event changed, for the metrics to report after the commit. */
-  public record Applied(boolean duplicate, Optional<Answer> answer, Optional<Ended> ended,
-                        Optional<CallbackStore.Scheduled> scheduled, Optional<CallbackStore.Cancelled> cancelled,
-                        List<Finished> finished) {
-    /** The same changes without a ring-to-answer measurement, for an answer whose time is not known. */
-    public Applied withoutAnswer() {
-      return new Applied(duplicate, Optional.empty(), ended, scheduled, cancelled, finished);
-    }
-
-    static Applied nothing(boolean duplicate) {
-      return new Applied(duplicate, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
-    }
-  }
-
-  /** A callback attempt (or the callback itself) on a line ended with this outcome. */
-  public record Finished(String business, CallbackTrigger trigger, String line, AttemptOutcome outcome) {}
-
-  /** A call (by direction and line) got answered after ringing this long. */
-  public record Answer(String business, String direction, String line, Duration ringToAnswer) {}
-
-  /** A call (by direction and line) ended with this outcome. */
-  public record Ended(String business, String direction, String line, CallOutcome outcome) {}
-
   private final Pool pool;
   private final CallbackPolicy policy;
-  private final DialPolicy dialPolicy;
 
-  public CallStore(Pool pool, CallbackPolicy policy, DialPolicy dialPolicy) {
+  public CallStore(Pool pool, CallbackPolicy policy) {
     this.pool = pool;
     this.policy = policy;
-    this.dialPolicy = dialPolicy;
   }
 
   /** @param callerPhone the caller in E.164, or null when they cannot be called back */
@@ -163,25 +66,12 @@ public final class CallStore {
       FROM callbacks WHERE line_id = $1 AND trigger = 'after_hours' AND state = 'scheduled' AND due_at >= $2""";
 
   /**
-   * How after-hours callbacks are spaced, as the webhooks pass it ({@link AfterHoursSpread}'s parameters).
-   *
-   * @param secondsPerAgent how long one agent needs per callback
-   * @param minimumSeconds the calls-per-second limit's interval (0: none)
-   * @param configuredAgents the line's agent numbers in the config; registered agents are counted from the database
-   */
-  public record Spread(int secondsPerAgent, double minimumSeconds, int configuredAgents) {
-    AfterHoursSpread rule() {
-      return new AfterHoursSpread(secondsPerAgent, minimumSeconds, configuredAgents);
-    }
-  }
-
-  /**
    * An inbound call outside opening hours, once, and its callback at the next opening.
    *
    * @param opening the next opening, or null when the line never opens again (no callback)
    */
   public Future<Optional<CallbackStore.Scheduled>> recordAfterHours(long businessId, long lineId, String callSid, String from,
-      String callerPhone, String to, Long customerId, Customer.Tier tier, Instant arrivedAt, Instant opening, Spread spread) {
+      String callerPhone, String to, Long customerId, Customer.Tier tier, Instant arrivedAt, Instant opening, AfterHoursSpread spread) {
     return pool.withTransaction(conn -> conn.preparedQuery(INSERT_AFTER_HOURS)
         .execute(Tuple.from(new Object[] {businessId, lineId, callSid, from, callerPhone, to, customerId, Rows.timestamp(arrivedAt)}))
         .compose(inserted -> {
@@ -192,7 +82,7 @@ public final class CallStore {
               : conn.preparedQuery(AFTER_HOURS_QUEUE).execute(Tuple.of(lineId, Rows.timestamp(opening)))
                   .map(rows -> {
                     Row queue = rows.iterator().next();
-                    return spread.rule().dueAt(opening, queue.getLong("waiting"), queue.getLong("registered_agents"));
+                    return spread.dueAt(opening, queue.getLong("waiting"), queue.getLong("registered_agents"));
                   });
           Long customer = inserted.iterator().next().getLong("customer_id");
           return due.compose(at -> CallbackStore.schedule(conn, new CallbackStore.Trigger(businessId, lineId, callerPhone, customer,
@@ -225,7 +115,7 @@ public final class CallStore {
           if (rows.size() == 0 || !InboundCalls.dialNotAnswered(dialStatus)) {
             return Future.succeededFuture(Optional.empty());
           }
-          return trigger(conn, rows.iterator().next(), CallbackTrigger.MISSED, callSid, now,
+          return trigger(conn, policy, rows.iterator().next(), CallbackTrigger.MISSED, callSid, now,
               nobodyAvailable ? "no_agent_available" : null);
         }));
   }
@@ -240,182 +130,9 @@ public final class CallStore {
     return pool.withTransaction(conn -> CallbackStore.attachRecording(conn, businessId, callSid, callbackId, recordingUrl));
   }
 
-  /** An event to keep, with the business whose webhook brought it. */
-  private record Kept(long businessId, CallEvent event) {}
-
-  /**
-   * Stores the event once for this business and applies it to its call, in one transaction. A
-   * CallSid or callback id of another business (callback ids are easy to guess) changes nothing.
-   *
-   * @param callbackId set for the legs that call a callback's customer ({@code /twilio/status?callback=ID}): the
-   *     dialler's calls, and the customer leg an agent's click-to-connect call dials
-   * @param businessId the business whose webhook (signature or configuration) brought the event
-   */
-  public Future<Applied> apply(CallEvent event, Long callbackId, long businessId) {
-    if (callbackId == null && !event.changesTheCall()) {
-      // Most events are only kept (a call's initiated, ringing, in-progress): no transaction, and
-      // under load one statement for all the events that came in while the last one ran.
-      Kept kept = new Kept(businessId, event);
-      return GroupWrite.<Kept, Boolean>onThisEventLoop(this, () -> new GroupWrite<>(this::keep))
-          .map(events -> events.add(kept))
-          .orElseGet(() -> keep(List.of(kept)).map(stored -> stored.get(0)))
-          .map(stored -> Applied.nothing(!stored));
-    }
-    Tuple row = Tuple.from(new Object[] {
-        event.callSid(), event.parentCallSid(), event.status().value(), event.sequenceNumber(),
-        Rows.timestamp(event.timestamp()), event.direction(), event.from(), event.to(),
-        event.callDuration(), event.answeredBy(), businessId});
-    return pool.withTransaction(conn -> conn.preparedQuery(INSERT_EVENT).execute(row)
-        .compose(inserted -> inserted.rowCount() == 0
-            ? Future.succeededFuture(Applied.nothing(true))
-            : callbackId != null ? applyCallbackLeg(conn, event, callbackId, businessId) : applyNew(conn, event, businessId)));
-  }
-
-  /** Stores events that are only kept; for each, whether it was new. */
-  private Future<List<Boolean>> keep(List<Kept> events) {
-    int n = events.size();
-    String[] sids = new String[n];
-    String[] parents = new String[n];
-    String[] statuses = new String[n];
-    Integer[] sequences = new Integer[n];
-    OffsetDateTime[] times = new OffsetDateTime[n];
-    String[] directions = new String[n];
-    String[] froms = new String[n];
-    String[] tos = new String[n];
-    Integer[] durations = new Integer[n];
-    String[] answeredBy = new String[n];
-    Long[] businesses = new Long[n];
-    for (int i = 0; i < n; i++) {
-      CallEvent e = events.get(i).event();
-      sids[i] = e.callSid();
-      parents[i] = e.parentCallSid();
-      statuses[i] = e.status().value();
-      sequences[i] = e.sequenceNumber();
-      times[i] = Rows.timestamp(e.timestamp());
-      directions[i] = e.direction();
-      froms[i] = e.from();
-      tos[i] = e.to();
-      durations[i] = e.callDuration();
-      answeredBy[i] = e.answeredBy();
-      businesses[i] = events.get(i).businessId();
-    }
-    Tuple columns = Tuple.from(new Object[] {sids, parents, statuses, sequences, times, directions, froms, tos, durations, answeredBy,
-        businesses});
-    return pool.preparedQuery(INSERT_EVENTS).execute(columns).map(rows -> {
-      Set<String> stored = new HashSet<>();
-      rows.forEach(r -> stored.add(r.getString("call_sid") + ' ' + r.getString("call_status") + ' ' + r.getLong("business_id")));
-      List<Boolean> isNew = new ArrayList<>(n);
-      // The first of two equal events in one group is the one stored.
-      events.forEach(k -> isNew.add(stored.remove(k.event().callSid() + ' ' + k.event().status().value() + ' ' + k.businessId())));
-      return isNew;
-    });
-  }
-
-
-  private Future<Applied> applyCallbackLeg(SqlConnection conn, CallEvent event, long callbackId, long businessId) {
-    return conn.preparedQuery(ATTEMPT_OF_EVENT).execute(Tuple.of(callbackId, event.callSid(), businessId)).compose(rows -> {
-      if (rows.size() == 0) {
-        return Future.succeededFuture(Applied.nothing(false));
-      }
-      long attemptId = rows.iterator().next().getLong("id");
-      Tuple at = Tuple.of(attemptId, Rows.timestamp(event.timestamp()));
-      switch (event.status()) {
-        case RINGING:
-          return conn.preparedQuery(ATTEMPT_RINGING).execute(at).map(r -> ringAnswered(r, "answered_at", event.timestamp(), true));
-        case IN_PROGRESS:
-          return conn.preparedQuery(ATTEMPT_ANSWERED).execute(Tuple.of(attemptId, Rows.timestamp(event.timestamp()), event.answeredBy()))
-              .map(r -> ringAnswered(r, "ringing_at", event.timestamp(), false));
-        default:
-          return event.status().isFinal() ? endAttempt(conn, event, callbackId, attemptId) : Future.succeededFuture(Applied.nothing(false));
-      }
-    });
-  }
-
-  /** Ring-to-answer needs both events; whichever of them comes second measures it, once. */
-  private static Applied ringAnswered(RowSet<Row> rows, String otherColumn, Instant eventTime, boolean eventIsRinging) {
-    if (rows.size() == 0 || rows.iterator().next().getOffsetDateTime(otherColumn) == null) {
-      return Applied.nothing(false);
-    }
-    Instant other = Rows.instant(rows.iterator().next().getOffsetDateTime(otherColumn));
-    Duration waited = eventIsRinging ? InboundCalls.ringToAnswer(eventTime, other) : InboundCalls.ringToAnswer(other, eventTime);
-    String line = rows.iterator().next().getString("line");
-    String business = rows.iterator().next().getString("business");
-    return new Applied(false, Optional.of(new Answer(business, "callback", line, waited)), Optional.empty(), Optional.empty(), Optional.empty(),
-        List.of());
-  }
-
-  private Future<Applied> endAttempt(SqlConnection conn, CallEvent event, long callbackId, long attemptId) {
-    return conn.preparedQuery(ATTEMPT_FOR_END).execute(Tuple.of(attemptId)).compose(rows -> {
-      if (rows.size() == 0) {
-        return Future.succeededFuture(Applied.nothing(false));
-      }
-      Row row = rows.iterator().next();
-      String answeredBy = row.getString("answered_by") != null ? row.getString("answered_by") : event.answeredBy();
-      AttemptOutcome outcome = DialPolicy.attemptOutcome(event.status(), row.getOffsetDateTime("answered_at") != null, answeredBy,
-          row.getBoolean("no_agent"));
-      CallbackTrigger trigger = CallbackStore.trigger(row);
-      String line = row.getString("line");
-      String business = row.getString("business");
-      List<Finished> finished = new ArrayList<>(List.of(new Finished(business, trigger, line, outcome)));
-      DialPolicy.AfterAttempt next = dialPolicy.afterAttempt(outcome, row.getInteger("attempts"), row.getBoolean("staffed"),
-          event.timestamp());
-      if (next.attemptsUsedUp()) {
-        finished.add(new Finished(business, trigger, line, AttemptOutcome.EXPIRED));
-      }
-      Ended ended = new Ended(business, "callback", line, DialPolicy.callOutcome(outcome));
-      return conn.preparedQuery(ATTEMPT_ENDED)
-          .execute(Tuple.of(attemptId, Rows.timestamp(event.timestamp()), outcome.value(), event.answeredBy()))
-          .compose(v -> conn.preparedQuery(CALLBACK_AFTER_ATTEMPT).execute(Tuple.of(callbackId, next.state().value(),
-              next.outcome() == null ? null : next.outcome().value(), Rows.timestamp(next.dueAt()), next.taskReason())))
-          .map(v -> new Applied(false, Optional.empty(), Optional.of(ended), Optional.empty(), Optional.empty(), finished));
-    });
-  }
-
-  private Future<Applied> applyNew(SqlConnection conn, CallEvent event, long businessId) {
-    if (event.isChildLeg() && event.status().isAnswer()) {
-      return conn.preparedQuery(MARK_ANSWERED)
-          .execute(Tuple.of(event.parentCallSid(), event.callSid(), Rows.timestamp(event.timestamp()), event.to(), businessId))
-          .compose(rows -> {
-            if (rows.size() == 0) {
-              return conn.preparedQuery(AGENT_ON_ATTEMPT).execute(Tuple.of(event.parentCallSid(), event.to(), businessId))
-                  .map(r -> Applied.nothing(false));
-            }
-            Row row = rows.iterator().next();
-            Duration waited = InboundCalls.ringToAnswer(Rows.instant(row.getOffsetDateTime("arrived_at")), event.timestamp());
-            Answer answer = new Answer(row.getString("business"), row.getString("direction"), row.getString("line"), waited);
-            String phone = row.getString("caller_phone");
-            // The customer got through: a callback still waiting for them is no longer needed.
-            Future<Optional<CallbackStore.Cancelled>> cancelled = phone == null
-                ? Future.succeededFuture(Optional.empty())
-                : CallbackStore.cancelScheduled(conn, row.getLong("line_id"), phone);
-            return cancelled.map(c -> new Applied(false, Optional.of(answer), Optional.empty(), Optional.empty(), c, List.of()));
-          });
-    }
-    if (!event.isChildLeg() && event.status().isFinal()) {
-      return conn.preparedQuery(OPEN_CALL_FOR_UPDATE).execute(Tuple.of(event.callSid(), businessId))
-          .compose(rows -> {
-            if (rows.size() == 0) {
-              return Future.succeededFuture(Applied.nothing(false));
-            }
-            Row row = rows.iterator().next();
-            CallOutcome outcome = InboundCalls.outcome(Rows.instant(row.getOffsetDateTime("answered_at")), row.getString("dial_status"),
-                event.timestamp(), policy);
-            Ended ended = new Ended(row.getString("business"), row.getString("direction"), row.getString("line"), outcome);
-            // Missed calls were scheduled when the <Dial> ended; the others are only known now.
-            Optional<CallbackTrigger> trigger = CallbackPolicy.triggerFor(outcome).filter(t -> t != CallbackTrigger.MISSED);
-            return conn.preparedQuery(MARK_ENDED)
-                .execute(Tuple.of(event.callSid(), Rows.timestamp(event.timestamp()), outcome.value(), event.answeredBy(), businessId))
-                .compose(done -> trigger.isPresent()
-                    ? trigger(conn, row, trigger.get(), event.callSid(), event.timestamp(), null)
-                    : Future.succeededFuture(Optional.<CallbackStore.Scheduled>empty()))
-                .map(scheduled -> new Applied(false, Optional.empty(), Optional.of(ended), scheduled, Optional.empty(), List.of()));
-          });
-    }
-    return Future.succeededFuture(Applied.nothing(false));
-  }
-
-  private Future<Optional<CallbackStore.Scheduled>> trigger(SqlConnection conn, Row call, CallbackTrigger trigger, String callSid,
-                                                            Instant at, String taskReason) {
+  /** The callback a call of a customer's ({@link #CALL_FACTS}) triggers, merged into one open for the number. */
+  static Future<Optional<CallbackStore.Scheduled>> trigger(SqlConnection conn, CallbackPolicy policy, Row call, CallbackTrigger trigger,
+                                                           String callSid, Instant at, String taskReason) {
     String phone = call.getString("caller_phone");
     if (phone == null || !"inbound".equals(call.getString("direction"))) {
       return Future.succeededFuture(Optional.empty());
