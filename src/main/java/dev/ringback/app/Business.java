@@ -2,8 +2,11 @@ package dev.ringback.app;
 
 import dev.ringback.config.RingbackConfig;
 import dev.ringback.domain.Line;
+import dev.ringback.domain.OpeningHours;
 import dev.ringback.store.LineHours;
 import dev.ringback.telephony.Telephony;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,6 +55,21 @@ public record Business(long id, String slug, String name, boolean fromConfig, Ri
   /** The line id of a database key, also for a line no longer configured. */
   public Optional<String> lineId(long key) {
     return lineKeys.entrySet().stream().filter(e -> e.getValue() == key).map(Map.Entry::getKey).findFirst();
+  }
+
+  /** A line's opening hours now: those set through the API, else the configuration's. */
+  public OpeningHours openingHours(Line line) {
+    return hours.of(line);
+  }
+
+  /** Whether a line's opening hours were set through the API (and override the configuration's). */
+  public boolean hoursSetThroughApi(Line line) {
+    return hours.setThroughApi(line);
+  }
+
+  /** Sets a line's opening hours ({@code null}: back to the configuration's), for every instance. */
+  public Future<Void> setHours(Line line, JsonObject openingHours) {
+    return hours.set(line, openingHours);
   }
 
   /** The configured line of a database key. */

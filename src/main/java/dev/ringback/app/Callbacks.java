@@ -167,7 +167,7 @@ public final class Callbacks {
     return customer.compose(c -> {
       Instant now = clock.instant();
       LocalDate date = now.atZone(line.timeZone()).toLocalDate().plusDays(daysAhead);
-      CallbackTimeChoice choice = CallbackTimeChoice.of(digits, date, line.timeZone(), now, business.hours().of(line),
+      CallbackTimeChoice choice = CallbackTimeChoice.of(digits, date, line.timeZone(), now, business.openingHours(line),
           config.dialer().allowedHours(), TimeZones.forCustomer(c.map(Customer::timeZone).orElse(null), caller.orElse(null), line.timeZone()));
       if (!choice.accepted()) {
         return Future.succeededFuture(new TimeChosen(date, choice, Optional.empty()));

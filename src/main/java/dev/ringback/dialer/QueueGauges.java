@@ -1,7 +1,7 @@
 package dev.ringback.dialer;
 
 import dev.ringback.app.Services;
-import dev.ringback.store.AgentStore;
+import dev.ringback.domain.Presence;
 import dev.ringback.store.DialStore;
 import io.vertx.core.Future;
 
@@ -21,7 +21,7 @@ final class QueueGauges {
         }))
         .compose(v -> services.agents().countByPresence())
         .onSuccess(counts -> services.businesses().all().forEach(b ->
-            services.metrics().agents(b.slug(), counts.getOrDefault(b.id(), AgentStore.NO_AGENTS))))
+            services.metrics().agents(b.slug(), counts.getOrDefault(b.id(), Presence.NO_AGENTS))))
         .mapEmpty();
   }
 }

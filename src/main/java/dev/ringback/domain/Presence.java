@@ -1,5 +1,6 @@
 package dev.ringback.domain;
 
+import java.util.Map;
 import java.util.Optional;
 
 /** Whether an agent takes calls; the words are the {@code agents.presence} column's, the API's and the gauge's. */
@@ -13,6 +14,9 @@ public enum Presence {
   Presence(String value) {
     this.value = value;
   }
+
+  /** The count of each presence in a business with no agents: every presence is there, at zero. */
+  public static final Map<Presence, Long> NO_AGENTS = Map.of(AVAILABLE, 0L, BUSY, 0L, OFFLINE, 0L);
 
   public String value() {
     return value;

@@ -79,7 +79,7 @@ final class InboundCallWebhooks {
           LOG.debug("voice CallSid={}: customer lookup failed, greeting without a name: {}", callSid, e.getMessage());
           return Future.succeededFuture(Optional.empty());
         });
-    if (!business.hours().of(line.get()).isOpen(arrivedAt)) {
+    if (!business.openingHours(line.get()).isOpen(arrivedAt)) {
       afterHours(ctx, business, callSid, line.get(), from, caller, customer, arrivedAt);
       return;
     }
@@ -115,7 +115,7 @@ final class InboundCallWebhooks {
    */
   private void afterHours(RoutingContext ctx, Business business, String callSid, Line line, String from, Optional<String> caller,
                           Future<Optional<Customer>> customer, Instant arrivedAt) {
-    Instant opening = business.hours().of(line).nextOpening(arrivedAt).orElse(null);
+    Instant opening = business.openingHours(line).nextOpening(arrivedAt).orElse(null);
     customer.compose(known -> services.triggers()
             .afterHours(new Trigger.AfterHours(business.id(), business.lineKey(line), callSid, from, caller.orElse(null), line.number(),
                 known.map(Customer::id).orElse(null), known.map(Customer::tier).orElse(Customer.Tier.STANDARD), arrivedAt, opening,

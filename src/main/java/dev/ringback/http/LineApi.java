@@ -36,7 +36,7 @@ final class LineApi {
         .put("name", line.name())
         .put("time_zone", line.timeZone().getId())
         .put("language", line.language())
-        .put("open_now", business.hours().of(line).isOpen(now))));
+        .put("open_now", business.openingHours(line).isOpen(now))));
     Responses.json(ctx, 200, new JsonObject().put("items", items));
   }
 
@@ -59,7 +59,7 @@ final class LineApi {
     }
     Future<Void> saved;
     try {
-      saved = Caller.business(ctx).hours().set(line, body);
+      saved = Caller.business(ctx).setHours(line, body);
     } catch (OpeningHours.Invalid e) {
       throw HttpFailure.unprocessable(e.field().replaceFirst("^hours\\.", "week.") + ": " + e.getMessage());
     } catch (IllegalArgumentException e) {
@@ -76,7 +76,7 @@ final class LineApi {
   void clearHours(RoutingContext ctx) {
     Caller.requireAdmin(ctx);
     Line line = line(ctx);
-    Caller.business(ctx).hours().set(line, null)
+    Caller.business(ctx).setHours(line, null)
         .onSuccess(v -> {
           LOG.info("line {}: opening hours back to the config's", line.id());
           Responses.json(ctx, 200, hoursJson(Caller.business(ctx), line));
@@ -90,7 +90,7 @@ final class LineApi {
   }
 
   private JsonObject hoursJson(Business business, Line line) {
-    OpeningHours hours = business.hours().of(line);
+    OpeningHours hours = business.openingHours(line);
     Instant now = services.clock().instant();
     JsonObject week = new JsonObject();
     for (DayOfWeek day : DayOfWeek.values()) {
@@ -105,7 +105,7 @@ final class LineApi {
     hours.closed().stream().sorted().forEach(date -> closed.add(date.toString()));
     return new JsonObject()
         .put("line", line.id())
-        .put("source", business.hours().setThroughApi(line) ? "api" : "config")
+        .put("source", business.hoursSetThroughApi(line) ? "api" : "config")
         .put("time_zone", line.timeZone().getId())
         .put("always_open", hours.alwaysOpen())
         .put("week", week)

@@ -158,14 +158,11 @@ public final class AgentStore {
     });
   }
 
-  /** A business without agents. */
-  public static final Map<Presence, Long> NO_AGENTS = Map.of(Presence.AVAILABLE, 0L, Presence.BUSY, 0L, Presence.OFFLINE, 0L);
-
   /** Each business's agents (by its key) by presence, for the {@code ringback_agents} gauge. */
   public Future<Map<Long, Map<Presence, Long>>> countByPresence() {
     return pool.query(COUNT_BY_PRESENCE).execute().map(rows -> {
       Map<Long, Map<Presence, Long>> counts = new HashMap<>();
-      rows.forEach(row -> counts.computeIfAbsent(row.getLong("business_id"), b -> new EnumMap<>(NO_AGENTS))
+      rows.forEach(row -> counts.computeIfAbsent(row.getLong("business_id"), b -> new EnumMap<>(Presence.NO_AGENTS))
           .put(presence(row), row.getLong("n")));
       return counts;
     });
