@@ -298,7 +298,7 @@ public final class Ringback implements AutoCloseable {
           Agents agentDesk = new Agents(agents);
           Tasks taskQueue = new Tasks(taskStore);
           Customers customers = new Customers(customerStore, doNotCallStore, timelineStore,
-              new Privacy(pool, businesses, clock, config.retention()));
+              new Privacy(pool, businesses, clock, config.retention()), clock, metrics);
           Feedback feedback = new Feedback(feedbackStore);
           Reports reports = new Reports(new ReportStore(pool), pool);
           return new Services(config, clock, pool, config.phoneNumbers(), customerStore,
