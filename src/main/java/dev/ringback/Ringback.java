@@ -299,7 +299,7 @@ public final class Ringback implements AutoCloseable {
           Tasks taskQueue = new Tasks(taskStore);
           Customers customers = new Customers(customerStore, doNotCallStore, timelineStore,
               new Privacy(pool, businesses, clock, config.retention()), clock, metrics);
-          Feedback feedback = new Feedback(feedbackStore);
+          Feedback feedback = new Feedback(feedbackStore, config.feedback(), clock, metrics);
           Reports reports = new Reports(new ReportStore(pool), pool);
           return new Services(config, clock, pool, config.phoneNumbers(), customerStore,
               calls, callbacks, orders, agents, taskStore,
