@@ -300,7 +300,7 @@ public final class Ringback implements AutoCloseable {
           Customers customers = new Customers(customerStore, doNotCallStore, timelineStore,
               new Privacy(pool, businesses, clock, config.retention()), clock, metrics);
           Feedback feedback = new Feedback(feedbackStore, config.feedback(), clock, metrics);
-          Reports reports = new Reports(new ReportStore(pool), pool);
+          Reports reports = new Reports(new ReportStore(pool), pool, config.metrics());
           return new Services(config, clock, pool, config.phoneNumbers(), customerStore,
               calls, callbacks, orders, agents, taskStore,
               timelineStore, doNotCallStore, feedbackStore, metrics, registry, telephony,
