@@ -300,9 +300,9 @@ public final class Ringback implements AutoCloseable {
           Agents agentDesk = new Agents(agents, businesses);
           Tasks taskQueue = new Tasks(taskStore, config, clock, metrics);
           Customers customers = new Customers(customerStore, doNotCallStore, timelineStore,
-              new Privacy(pool, businesses, clock, config.retention()));
-          Feedback feedback = new Feedback(feedbackStore);
-          Reports reports = new Reports(new ReportStore(pool), pool);
+              new Privacy(pool, businesses, clock, config.retention()), clock, metrics);
+          Feedback feedback = new Feedback(feedbackStore, config.feedback(), clock, metrics);
+          Reports reports = new Reports(new ReportStore(pool), pool, config.metrics());
           CallEvents callEvents = new CallEvents(calls,
               new CallEventStore(pool, config.callbacks().policy(), config.dialer().policy()), agents, config.phoneNumbers(), metrics);
           Callbacks callbackQueue = new Callbacks(callbacks, calls, orders, doNotCallStore, customers, metrics, config, clock);

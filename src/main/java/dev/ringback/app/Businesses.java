@@ -1,5 +1,6 @@
 package dev.ringback.app;
 
+import dev.ringback.config.ConfigException;
 import dev.ringback.config.RingbackConfig;
 import dev.ringback.store.BusinessStore;
 import dev.ringback.store.LineHours;
@@ -250,12 +251,151 @@ public final class Businesses {
     return Optional.ofNullable(found);
   }
 
-  public Optional<SecretBox> secretBox() {
+  /** A business and its new admin token, which is shown this once. */
+  public record WithToken(Business business, String token) {}
+
+  /**
+   * Creates a business from settings in the configuration's shape, its secrets sealed, serves it
+   * on every instance and gives it an admin token. Fails with {@link ConfigException} when the
+   * settings are wrong or no key seals secrets, with {@link BusinessStore.SlugTaken} or
+   * {@link BusinessStore.NumberTaken} when another business has its slug or one of its numbers.
+   */
+  public Future<WithToken> create(Map<String, Object> values) {
+    return checked(values).compose(parsed -> {
+      String token = adminToken();
+      return store.nextId()
+          .compose(id -> store.create(id, write(id, parsed, values), Tokens.sha256(token)).map(id))
+          .compose(id -> reload().map(id))
+          .map(id -> new WithToken(byId(id).orElseThrow(() -> new IllegalStateException("business " + parsed.slug() + " not served")),
+              token));
+    }).onSuccess(created -> LOG.info("business '{}' created through the API with {} line(s)", created.business().slug(),
+        created.business().lines().size()));
+  }
+
+  /**
+   * Replaces a business created through the API and serves it anew on every instance. A secret
+   * the settings leave out keeps its value; an empty one clears it. Empty when there is no such
+   * business; fails as {@link #create} does.
+   */
+  public Future<Optional<Business>> replace(Business current, Map<String, Object> values) {
+    keepSecrets(values, current);
+    return checked(values)
+        .compose(parsed -> store.update(write(current.id(), parsed, values)))
+        .compose(updated -> updated.isEmpty() ? Future.succeededFuture(Optional.<Business>empty())
+            : reload().map(v -> bySlug(current.slug())))
+        .onSuccess(replaced -> replaced.ifPresent(business ->
+            LOG.info("business '{}' changed through the API ({} line(s))", business.slug(), business.lines().size())));
+  }
+
+  /** Gives a business created through the API a new admin token: the old one stops working on every instance. Empty when there is no such business. */
+  public Future<Optional<WithToken>> newToken(Business current) {
+    String token = adminToken();
+    return store.replaceToken(current.slug(), Tokens.sha256(token))
+        .compose(replaced -> replaced ? reload().map(v -> bySlug(current.slug()).map(business -> new WithToken(business, token)))
+            : Future.succeededFuture(Optional.<WithToken>empty()))
+        .onSuccess(given -> given.ifPresent(with ->
+            LOG.info("business '{}' has a new admin token; the old one no longer works", with.business().slug())));
+  }
+
+  /**
+   * Deletes a business created through the API: its history stays, its numbers and tokens stop
+   * working, its waiting callbacks are cancelled. False when there is no such business.
+   */
+  public Future<Boolean> delete(Business current) {
+    return store.delete(current.slug())
+        .compose(deleted -> deleted ? reload().map(true) : Future.succeededFuture(false))
+        .onSuccess(deleted -> {
+          if (deleted) {
+            LOG.info("business '{}' deleted through the API", current.slug());
+          }
+        });
+  }
+
+  private static String adminToken() {
+    return "rbb_" + Tokens.random(32);
+  }
+
+  /** The settings checked as the configuration's are; a business is stored only where its secrets can be sealed. */
+  private Future<RingbackConfig.BusinessConfig> checked(Map<String, Object> values) {
+    return Future.succeededFuture(values).map(v -> {
+      RingbackConfig.BusinessConfig parsed = config.business(v);
+      if (secrets.isEmpty()) {
+        throw new ConfigException("twilio.auth-token", "cannot be stored: secrets are kept encrypted in the database and "
+            + SecretBox.VARIABLE + " is not set on the server (base64 of 32 random bytes, e.g. openssl rand -base64 32)");
+      }
+      return parsed;
+    });
+  }
+
+  /** A business's secrets by where each sits in its settings; empty where none is set. */
+  private static Map<String, String> secrets(RingbackConfig.TwilioAccount twilio, RingbackConfig.Orders orders) {
+    Map<String, String> secrets = new HashMap<>();
+    secrets.put("twilio.auth-token", twilio.authToken());
+    secrets.put("twilio.api-secret", twilio.apiSecret());
+    orders.shops().forEach((source, shop) -> secrets.put("orders." + source + ".secret", shop.secret()));
     return secrets;
   }
 
-  public BusinessStore store() {
-    return store;
+  /** Settings that leave a secret out keep the business's current one. */
+  private static void keepSecrets(Map<String, Object> values, Business current) {
+    Map<String, String> now = secrets(current.twilio(), current.orders());
+    if (!has(values, "twilio.api-key")) {
+      // No API key any more: its secret goes with it.
+      now.remove("twilio.api-secret");
+    }
+    now.forEach((key, secret) -> {
+      if (!has(values, key) && !secret.isEmpty()) {
+        RingbackConfig.setDotted(values, key, secret);
+      }
+    });
+  }
+
+  /** What the database keeps: the settings without any secret, and each secret sealed for this business (null: removed). */
+  private BusinessStore.Write write(long id, RingbackConfig.BusinessConfig parsed, Map<String, Object> values) {
+    SecretBox box = secrets.orElseThrow();
+    Map<String, String> plain = secrets(parsed.twilio(), parsed.orders());
+    Map<String, byte[]> sealed = new HashMap<>();
+    BusinessStore.SECRET_KEYS.forEach((name, key) -> {
+      String secret = plain.get(key);
+      if (secret != null) {
+        sealed.put(name, secret.isEmpty() ? null : box.seal(secret, context(id, name)));
+        remove(values, key);
+      }
+    });
+    values.remove("slug");
+    values.remove("name");
+    return new BusinessStore.Write(parsed.slug(), parsed.name(), new JsonObject(values), sealed, parsed.lines());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static boolean has(Map<String, Object> values, String dottedKey) {
+    Object node = values;
+    for (String part : dottedKey.split("\\.")) {
+      if (!(node instanceof Map)) {
+        return false;
+      }
+      Map<String, Object> map = (Map<String, Object>) node;
+      if (!map.containsKey(part)) {
+        return false;
+      }
+      node = map.get(part);
+    }
+    return true;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void remove(Map<String, Object> values, String dottedKey) {
+    String[] parts = dottedKey.split("\\.");
+    Object node = values;
+    for (int i = 0; i < parts.length - 1; i++) {
+      if (!(node instanceof Map)) {
+        return;
+      }
+      node = ((Map<String, Object>) node).get(parts[i]);
+    }
+    if (node instanceof Map) {
+      ((Map<String, Object>) node).remove(parts[parts.length - 1]);
+    }
   }
 
   /** A JSON value as the configuration reader takes it: maps and lists, not JsonObject and JsonArray. */

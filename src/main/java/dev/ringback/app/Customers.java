@@ -1,28 +1,173 @@
 package dev.ringback.app;
 
+import dev.ringback.domain.AttemptOutcome;
 import dev.ringback.domain.Customer;
+import dev.ringback.domain.CustomerData;
+import dev.ringback.domain.PhoneNumbers;
+import dev.ringback.metrics.RingbackMetrics;
 import dev.ringback.store.CustomerStore;
 import dev.ringback.store.DoNotCallStore;
+import dev.ringback.store.ErasureStore;
 import dev.ringback.store.TimelineStore;
 import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The business's customers, the numbers it must not call, and each customer's history. */
 public final class Customers {
+  private static final Logger LOG = LoggerFactory.getLogger(Customers.class);
+  /** Rejections an import lists; all of them are counted. */
+  private static final int MAX_LISTED_REJECTIONS = 1000;
+
+  /** A row of an import file that was not merged, and why. */
+  public record Rejection(long line, String reason) {}
+
+  /**
+   * A batch read from an import file: its valid rows, whose phones differ from each other; the
+   * rows refused while reading it; whether the file ends with it.
+   */
+  public record ImportBatch(List<CustomerStore.ImportRow> accepted, List<Rejection> rejected, boolean last) {}
+
+  /** What an import did: customers added and updated, the first thousand rejections in line order, and how many there were. */
+  public record Imported(int added, int updated, List<Rejection> rejected, long rejectedCount) {}
+
+  /** A number's file: its customer record if it has one, whether it is on the do-not-call list, and a page of its history, newest first. */
+  public record Timeline(Optional<Customer> customer, boolean doNotCall, List<TimelineStore.Entry> entries) {}
+
   private final CustomerStore store;
   private final DoNotCallStore doNotCall;
   private final TimelineStore timeline;
   private final Privacy privacy;
+  private final Clock clock;
+  private final RingbackMetrics metrics;
 
-  public Customers(CustomerStore store, DoNotCallStore doNotCall, TimelineStore timeline, Privacy privacy) {
+  public Customers(CustomerStore store, DoNotCallStore doNotCall, TimelineStore timeline, Privacy privacy, Clock clock,
+                   RingbackMetrics metrics) {
     this.store = store;
     this.doNotCall = doNotCall;
     this.timeline = timeline;
     this.privacy = privacy;
+    this.clock = clock;
+    this.metrics = metrics;
   }
 
   /** The customer a phone number (E.164) belongs to, if the business knows it. */
   public Future<Optional<Customer>> findByPhone(long businessId, String phone) {
     return store.findByPhone(businessId, phone);
+  }
+
+  /** The business's customers after the one with key {@code afterId}, in the order they were added. */
+  public Future<List<Customer>> list(long businessId, long afterId, int limit) {
+    return store.list(businessId, afterId, limit);
+  }
+
+  /** Adds a customer; empty when the business has a customer with that phone already. */
+  public Future<Optional<Customer>> create(long businessId, CustomerData data) {
+    return store.create(businessId, data);
+  }
+
+  /** Adds the customer at this phone, or replaces everything the business holds on them. */
+  public Future<CustomerStore.Saved> replace(long businessId, CustomerData data) {
+    return store.replace(businessId, data);
+  }
+
+  /** Forgets the customer record (the number's history stays); false when there was none. */
+  public Future<Boolean> delete(long businessId, String phone) {
+    return store.delete(businessId, phone);
+  }
+
+  /**
+   * Erases everything the business holds about the number; its recordings are then deleted at
+   * Twilio. Refused while a call with the number may be going on.
+   */
+  public Future<ErasureStore.Erasure> erase(Business business, String phone) {
+    return privacy.erase(business, phone);
+  }
+
+  /**
+   * The number's file, a page of history after {@code after} (null: from the newest); empty when
+   * the business knows nothing of the number.
+   */
+  public Future<Optional<Timeline>> timeline(long businessId, String phone, TimelineStore.Cursor after, int limit) {
+    Future<Optional<Customer>> customer = store.findByPhone(businessId, phone);
+    Future<List<TimelineStore.Entry>> entries = timeline.timeline(businessId, phone, after, limit);
+    Future<Optional<DoNotCallStore.Listing>> listing = doNotCall.find(businessId, phone);
+    return Future.all(customer, entries, listing).map(v -> customer.result().isEmpty() && entries.result().isEmpty() && after == null
+        ? Optional.empty()
+        : Optional.of(new Timeline(customer.result(), listing.result().isPresent(), entries.result())));
+  }
+
+  /**
+   * Puts the number on the do-not-call list (no line of the business dials it again, its waiting
+   * callbacks are cancelled, the refusal goes into its file) or takes it off. An agent may do so
+   * only for a number with a call or callback on one of their lines.
+   *
+   * @param agentLines the lines of the agent asking; empty for the admin, who may list any number
+   * @return how many waiting callbacks were cancelled; empty when the agent's lines never had the number
+   */
+  public Future<Optional<Integer>> setDoNotCall(long businessId, String phone, boolean listed, String reason,
+                                                Optional<List<Long>> agentLines) {
+    Future<Boolean> allowed = agentLines.map(lines -> doNotCall.knownOnLines(businessId, phone, lines))
+        .orElse(Future.succeededFuture(true));
+    return allowed.compose(known -> {
+      if (!known) {
+        return Future.succeededFuture(Optional.empty());
+      }
+      Future<Integer> cancelled = listed
+          ? doNotCall.add(businessId, phone, clock.instant(), reason).map(callbacks -> {
+            callbacks.forEach(c -> metrics.callbackFinished(c.business(), c.trigger(), c.line(), AttemptOutcome.CANCELLED));
+            return callbacks.size();
+          })
+          : doNotCall.remove(businessId, phone).map(removed -> 0);
+      return cancelled.map(count -> {
+        LOG.info("customer {} {}{}", PhoneNumbers.mask(phone), listed ? "put on the do-not-call list" : "may be called again",
+            count > 0 ? ", " + count + " waiting callback(s) cancelled" : "");
+        return Optional.of(count);
+      });
+    });
+  }
+
+  /**
+   * Merges an import's customers in one transaction, whole or not at all: each batch is asked for
+   * once the one before is merged, so a large file never sits in memory. Cells left empty keep
+   * what is stored; a phone an earlier row gave is rejected.
+   */
+  public Future<Imported> importCustomers(long businessId, Supplier<Future<ImportBatch>> nextBatch) {
+    return store.importing(businessId, target -> merge(target, nextBatch, new ImportTotals()));
+  }
+
+  private static Future<Imported> merge(CustomerStore.Import target, Supplier<Future<ImportBatch>> nextBatch, ImportTotals totals) {
+    return nextBatch.get().compose(batch -> target.merge(batch.accepted()).compose(merged -> {
+      totals.add(merged, batch.rejected());
+      return batch.last() ? Future.succeededFuture(totals.imported()) : merge(target, nextBatch, totals);
+    }));
+  }
+
+  /** What an import did so far; rejections beyond the first thousand are only counted. */
+  private static final class ImportTotals {
+    private int added;
+    private int updated;
+    private long rejectedCount;
+    private final List<Rejection> rejected = new ArrayList<>();
+
+    void add(CustomerStore.Batch merged, List<Rejection> refused) {
+      added += merged.added();
+      updated += merged.updated();
+      List<Rejection> all = new ArrayList<>(refused);
+      merged.repeated().forEach(r -> all.add(new Rejection(r.line(), "phone " + r.phone() + " is already on line " + r.firstLine())));
+      all.sort(Comparator.comparingLong(Rejection::line));
+      rejectedCount += all.size();
+      all.stream().limit(Math.max(0, MAX_LISTED_REJECTIONS - rejected.size())).forEach(rejected::add);
+    }
+
+    Imported imported() {
+      return new Imported(added, updated, List.copyOf(rejected), rejectedCount);
+    }
   }
 }

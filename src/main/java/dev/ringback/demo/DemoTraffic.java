@@ -55,7 +55,7 @@ public final class DemoTraffic extends VerticleBase {
     web = WebClient.create(vertx);
     List<Future<?>> seeded = new ArrayList<>();
     for (int i = 0; i < NAMES.size(); i++) {
-      seeded.add(services.customerStore().replace(services.businesses().defaultBusiness().id(),
+      seeded.add(services.customers().replace(services.businesses().defaultBusiness().id(),
           new CustomerData(caller(i), NAMES.get(i), i == 0 ? Customer.Tier.VIP : Customer.Tier.STANDARD, null, null, "demo customer")));
     }
     return Future.all(seeded).onSuccess(v -> {

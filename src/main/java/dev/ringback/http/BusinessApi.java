@@ -1,26 +1,19 @@
 package dev.ringback.http;
 
 import dev.ringback.app.Business;
-import dev.ringback.app.Businesses;
 import dev.ringback.app.Services;
-import dev.ringback.app.Tokens;
 import dev.ringback.config.ConfigException;
 import dev.ringback.config.RingbackConfig;
 import dev.ringback.domain.Line;
 import dev.ringback.store.BusinessStore;
-import dev.ringback.store.SecretBox;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * /api/businesses, for the server's admin token only: the businesses this server serves. Those
@@ -30,15 +23,6 @@ import org.slf4j.LoggerFactory;
  * A new business's own admin token is in the answer to its creation, once.
  */
 final class BusinessApi {
-  private static final Logger LOG = LoggerFactory.getLogger(BusinessApi.class);
-  /** The secrets of a business: where each sits in the body (kebab case) and its name in the database. */
-  private static final Map<String, String> SECRETS = Map.of(
-      "twilio.auth-token", "twilio_auth_token",
-      "twilio.api-secret", "twilio_api_secret",
-      "orders.generic.secret", "order_generic",
-      "orders.shopify.secret", "order_shopify",
-      "orders.woocommerce.secret", "order_woocommerce");
-
   private final Services services;
 
   BusinessApi(Services services) {
@@ -60,19 +44,10 @@ final class BusinessApi {
   /** 201 with the business and its admin token, which is never shown again. */
   void create(RoutingContext ctx) {
     Caller.requireServerAdmin(ctx);
-    Map<String, Object> values = values(Requests.jsonBody(ctx), null);
-    RingbackConfig.BusinessConfig parsed = parse(values);
-    SecretBox box = secretBox();
-    String token = "rbb_" + Tokens.random(32);
-    BusinessStore store = services.businesses().store();
-    store.nextId()
-        .compose(id -> store.create(id, write(id, parsed, values, box), Tokens.sha256(token)).map(id))
-        .compose(id -> services.businesses().reload().map(id))
-        .map(id -> services.businesses().byId(id).orElseThrow(() -> new IllegalStateException("business " + parsed.slug() + " not served")))
-        .onSuccess(business -> {
-          LOG.info("business '{}' created through the API with {} line(s)", business.slug(), business.lines().size());
-          ctx.response().putHeader("Location", "/api/businesses/" + business.slug());
-          Responses.json(ctx, 201, toJson(business).put("api_token", token));
+    services.businesses().create(values(Requests.jsonBody(ctx), null))
+        .onSuccess(created -> {
+          ctx.response().putHeader("Location", "/api/businesses/" + created.business().slug());
+          Responses.json(ctx, 201, toJson(created.business()).put("api_token", created.token()));
         })
         .onFailure(e -> ctx.fail(refused(e)));
   }
@@ -87,18 +62,10 @@ final class BusinessApi {
     if (current.fromConfig()) {
       throw new HttpException(409, "business '" + current.slug() + "' is declared in the configuration; change it there");
     }
-    Map<String, Object> values = values(Requests.jsonBody(ctx), current.slug());
-    keepSecrets(values, current);
-    RingbackConfig.BusinessConfig parsed = parse(values);
-    SecretBox box = secretBox();
-    services.businesses().store().update(write(current.id(), parsed, values, box))
-        .compose(updated -> updated.isEmpty() ? Future.failedFuture(HttpFailure.notFound("no business " + current.slug()))
-            : services.businesses().reload())
-        .map(v -> served(current.slug()))
-        .onSuccess(business -> {
-          LOG.info("business '{}' changed through the API ({} line(s))", business.slug(), business.lines().size());
-          Responses.json(ctx, 200, toJson(business));
-        })
+    services.businesses().replace(current, values(Requests.jsonBody(ctx), current.slug()))
+        .onSuccess(replaced -> replaced.ifPresentOrElse(
+            business -> Responses.json(ctx, 200, toJson(business)),
+            () -> ctx.fail(HttpFailure.notFound("no business " + current.slug()))))
         .onFailure(e -> ctx.fail(refused(e)));
   }
 
@@ -109,14 +76,10 @@ final class BusinessApi {
     if (current.fromConfig()) {
       throw new HttpException(409, "business '" + current.slug() + "' is declared in the configuration; its token is set there");
     }
-    String token = "rbb_" + Tokens.random(32);
-    services.businesses().store().replaceToken(current.slug(), Tokens.sha256(token))
-        .compose(replaced -> replaced ? services.businesses().reload() : Future.failedFuture(HttpFailure.notFound("no business " + current.slug())))
-        .map(v -> served(current.slug()))
-        .onSuccess(business -> {
-          LOG.info("business '{}' has a new admin token; the old one no longer works", business.slug());
-          Responses.json(ctx, 200, toJson(business).put("api_token", token));
-        })
+    services.businesses().newToken(current)
+        .onSuccess(given -> given.ifPresentOrElse(
+            with -> Responses.json(ctx, 200, toJson(with.business()).put("api_token", with.token())),
+            () -> ctx.fail(HttpFailure.notFound("no business " + current.slug()))))
         .onFailure(ctx::fail);
   }
 
@@ -127,11 +90,13 @@ final class BusinessApi {
     if (current.fromConfig()) {
       throw new HttpException(409, "business '" + current.slug() + "' is declared in the configuration; remove it there");
     }
-    services.businesses().store().delete(current.slug())
-        .compose(deleted -> deleted ? services.businesses().reload() : Future.failedFuture(HttpFailure.notFound("no business " + current.slug())))
-        .onSuccess(v -> {
-          LOG.info("business '{}' deleted through the API", current.slug());
-          ctx.response().setStatusCode(204).end();
+    services.businesses().delete(current)
+        .onSuccess(deleted -> {
+          if (deleted) {
+            ctx.response().setStatusCode(204).end();
+          } else {
+            ctx.fail(HttpFailure.notFound("no business " + current.slug()));
+          }
         })
         .onFailure(ctx::fail);
   }
@@ -143,12 +108,6 @@ final class BusinessApi {
   /** The business this server serves under {@code slug}; 404 when there is none. */
   private Business served(String slug) {
     return services.businesses().bySlug(slug).orElseThrow(() -> HttpFailure.notFound("no business " + slug));
-  }
-
-  private SecretBox secretBox() {
-    return services.businesses().secretBox().orElseThrow(() -> HttpFailure.unprocessable("twilio.auth_token: cannot be stored: "
-        + "secrets are kept encrypted in the database and " + SecretBox.VARIABLE + " is not set on the server (base64 of 32 random "
-        + "bytes, e.g. openssl rand -base64 32)"));
   }
 
   /**
@@ -199,52 +158,16 @@ final class BusinessApi {
     return value;
   }
 
-  /** Checked as the configuration is; a problem is a 422 naming the field as the API spells it. */
-  private RingbackConfig.BusinessConfig parse(Map<String, Object> values) {
-    try {
-      return services.config().business(values);
-    } catch (ConfigException e) {
+  /**
+   * Another business's slug or number is a 409; a setting the configuration would refuse is a 422
+   * naming the field as the API spells it.
+   */
+  private Throwable refused(Throwable e) {
+    if (e instanceof ConfigException) {
       String message = e.getMessage();
       int colon = message.indexOf(": ");
-      throw HttpFailure.unprocessable(colon < 0 ? message : message.substring(0, colon).replace('-', '_') + message.substring(colon));
+      return HttpFailure.unprocessable(colon < 0 ? message : message.substring(0, colon).replace('-', '_') + message.substring(colon));
     }
-  }
-
-  /** A replace that leaves a secret out keeps the business's current one. */
-  private static void keepSecrets(Map<String, Object> values, Business current) {
-    Map<String, String> now = new HashMap<>();
-    now.put("twilio.auth-token", current.twilio().authToken());
-    now.put("twilio.api-secret", current.twilio().apiSecret());
-    current.orders().shops().forEach((source, shop) -> now.put("orders." + source + ".secret", shop.secret()));
-    if (!has(values, "twilio.api-key")) {
-      // No API key any more: its secret goes with it.
-      now.remove("twilio.api-secret");
-    }
-    now.forEach((key, secret) -> {
-      if (!has(values, key) && !secret.isEmpty()) {
-        RingbackConfig.setDotted(values, key, secret);
-      }
-    });
-  }
-
-  /** What the database keeps: the settings without any secret, and each secret sealed for this business (empty: removed). */
-  private static BusinessStore.Write write(long id, RingbackConfig.BusinessConfig parsed, Map<String, Object> values, SecretBox box) {
-    Map<String, byte[]> sealed = new HashMap<>();
-    Map<String, String> plain = new HashMap<>();
-    plain.put("twilio.auth-token", parsed.twilio().authToken());
-    plain.put("twilio.api-secret", parsed.twilio().apiSecret());
-    parsed.orders().shops().forEach((source, shop) -> plain.put("orders." + source + ".secret", shop.secret()));
-    plain.forEach((key, secret) -> {
-      String name = SECRETS.get(key);
-      sealed.put(name, secret.isEmpty() ? null : box.seal(secret, Businesses.context(id, name)));
-      remove(values, key);
-    });
-    values.remove("slug");
-    values.remove("name");
-    return new BusinessStore.Write(parsed.slug(), parsed.name(), new JsonObject(values), sealed, parsed.lines());
-  }
-
-  private Throwable refused(Throwable e) {
     if (e instanceof BusinessStore.SlugTaken) {
       return new HttpException(409, e.getMessage());
     }
@@ -254,38 +177,6 @@ final class BusinessApi {
     }
     return e;
   }
-
-  @SuppressWarnings("unchecked")
-  private static boolean has(Map<String, Object> values, String dottedKey) {
-    Object node = values;
-    for (String part : dottedKey.split("\\.")) {
-      if (!(node instanceof Map)) {
-        return false;
-      }
-      Map<String, Object> map = (Map<String, Object>) node;
-      if (!map.containsKey(part)) {
-        return false;
-      }
-      node = map.get(part);
-    }
-    return true;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static void remove(Map<String, Object> values, String dottedKey) {
-    String[] parts = dottedKey.split("\\.");
-    Object node = values;
-    for (int i = 0; i < parts.length - 1; i++) {
-      if (!(node instanceof Map)) {
-        return;
-      }
-      node = ((Map<String, Object>) node).get(parts[i]);
-    }
-    if (node instanceof Map) {
-      ((Map<String, Object>) node).remove(parts[parts.length - 1]);
-    }
-  }
-
 
   /** A business as the API shows it: never a secret, only whether each is set. */
   JsonObject toJson(Business b) {

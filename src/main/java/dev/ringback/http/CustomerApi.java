@@ -1,14 +1,12 @@
 package dev.ringback.http;
 
-import dev.ringback.app.Privacy;
+import dev.ringback.app.Customers;
 import dev.ringback.app.Services;
 import dev.ringback.domain.Agent;
-import dev.ringback.domain.AttemptOutcome;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.CustomerData;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.store.CustomerStore;
-import dev.ringback.store.DoNotCallStore;
 import dev.ringback.store.TimelineStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -30,7 +28,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -40,12 +37,9 @@ import java.util.Set;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** /api/customers: create, read, replace, delete, list and import customers. */
 final class CustomerApi {
-  private static final Logger LOG = LoggerFactory.getLogger(CustomerApi.class);
   static final Set<String> FIELDS = Set.of("phone", "name", "tier", "language", "time_zone", "notes");
   private static final int DEFAULT_PAGE = 50;
   private static final int MAX_PAGE = 500;
@@ -53,19 +47,19 @@ final class CustomerApi {
   private static final int MAX_NOTES = 4000;
 
   private final Services services;
-  private final Privacy privacy;
+  private final Customers customers;
   private final Admission admission;
 
   CustomerApi(Services services, Admission admission) {
     this.services = services;
-    this.privacy = new Privacy(services.pool(), services.businesses(), services.clock(), services.config().retention());
+    this.customers = services.customers();
     this.admission = admission;
   }
 
   void list(RoutingContext ctx) {
     int limit = Requests.intParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
     long after = Requests.cursor(ctx.request().getParam("cursor"));
-    services.customerStore().list(Caller.business(ctx).id(), after, limit + 1)
+    customers.list(Caller.business(ctx).id(), after, limit + 1)
         .onSuccess(found -> {
           boolean more = found.size() > limit;
           List<Customer> page = more ? found.subList(0, limit) : found;
@@ -80,7 +74,7 @@ final class CustomerApi {
 
   void get(RoutingContext ctx) {
     String phone = pathPhone(ctx);
-    services.customerStore().findByPhone(Caller.business(ctx).id(), phone)
+    customers.findByPhone(Caller.business(ctx).id(), phone)
         .onSuccess(found -> found.ifPresentOrElse(
             c -> Responses.json(ctx, 200, toJson(c)),
             () -> ctx.fail(HttpFailure.notFound("no customer with phone " + phone))))
@@ -95,16 +89,14 @@ final class CustomerApi {
     String phone = pathPhone(ctx);
     int limit = Requests.intParam(ctx, "limit", 50, 1, 500);
     TimelineStore.Cursor after = timelineCursor(ctx.request().getParam("cursor"));
-    Future<Optional<Customer>> customer = services.customerStore().findByPhone(Caller.business(ctx).id(), phone);
-    Future<List<TimelineStore.Entry>> entries = services.timelineStore().timeline(Caller.business(ctx).id(), phone, after, limit + 1);
-    Future<Optional<DoNotCallStore.Listing>> listing = services.doNotCallStore().find(Caller.business(ctx).id(), phone);
-    Future.all(customer, entries, listing).onSuccess(v -> {
-      if (customer.result().isEmpty() && entries.result().isEmpty() && after == null) {
+    customers.timeline(Caller.business(ctx).id(), phone, after, limit + 1).onSuccess(found -> {
+      if (found.isEmpty()) {
         ctx.fail(HttpFailure.notFound("no customer and no history for " + phone));
         return;
       }
-      boolean more = entries.result().size() > limit;
-      List<TimelineStore.Entry> page = more ? entries.result().subList(0, limit) : entries.result();
+      Customers.Timeline timeline = found.get();
+      boolean more = timeline.entries().size() > limit;
+      List<TimelineStore.Entry> page = more ? timeline.entries().subList(0, limit) : timeline.entries();
       JsonArray items = new JsonArray();
       int ringSeconds = services.config().metrics().ringSeconds();
       Caller caller = Caller.of(ctx);
@@ -113,8 +105,8 @@ final class CustomerApi {
       TimelineStore.Entry last = page.isEmpty() ? null : page.get(page.size() - 1);
       Responses.json(ctx, 200, new JsonObject()
           .put("phone", phone)
-          .put("do_not_call", listing.result().isPresent())
-          .put("customer", customer.result().map(CustomerApi::toJson).orElse(null))
+          .put("do_not_call", timeline.doNotCall())
+          .put("customer", timeline.customer().map(CustomerApi::toJson).orElse(null))
           .put("items", items)
           .put("next_cursor", more ? Base64.getUrlEncoder().withoutPadding().encodeToString(
               (last.at() + "|" + last.kind() + "|" + last.ref()).getBytes(StandardCharsets.UTF_8)) : null));
@@ -172,27 +164,19 @@ final class CustomerApi {
     if (!listed && !caller.isAdmin() && !Agent.SUPERVISOR.equals(caller.agent().role())) {
       throw new HttpException(403, "only the admin and supervisors take a number off the do-not-call list");
     }
-    Future<Void> allowed = caller.isAdmin() ? Future.succeededFuture()
-        : services.doNotCallStore().knownOnLines(caller.business().id(), phone, caller.lineKeys()).compose(known -> known
-            ? Future.succeededFuture()
-            : Future.failedFuture(new HttpException(403, phone + " has no call or callback on your lines")));
-    Future<Integer> changed = allowed.compose(v -> listed
-        ? services.doNotCallStore().add(Caller.business(ctx).id(), phone, services.clock().instant(), reason).map(cancelled -> {
-          cancelled.forEach(c -> services.metrics().callbackFinished(c.business(), c.trigger(), c.line(), AttemptOutcome.CANCELLED));
-          return cancelled.size();
-        })
-        : services.doNotCallStore().remove(Caller.business(ctx).id(), phone).map(removed -> 0));
-    changed.onSuccess(cancelled -> {
-      LOG.info("customer {} {}{}", PhoneNumbers.mask(phone), listed ? "put on the do-not-call list" : "may be called again",
-          cancelled > 0 ? ", " + cancelled + " waiting callback(s) cancelled" : "");
-      Responses.json(ctx, 200, new JsonObject().put("phone", phone).put("do_not_call", listed).put("cancelled_callbacks", cancelled));
-    }).onFailure(ctx::fail);
+    Optional<List<Long>> agentLines = caller.isAdmin() ? Optional.empty() : Optional.of(caller.lineKeys());
+    customers.setDoNotCall(caller.business().id(), phone, listed, reason, agentLines)
+        .onSuccess(changed -> changed.ifPresentOrElse(
+            cancelled -> Responses.json(ctx, 200,
+                new JsonObject().put("phone", phone).put("do_not_call", listed).put("cancelled_callbacks", cancelled)),
+            () -> ctx.fail(new HttpException(403, phone + " has no call or callback on your lines"))))
+        .onFailure(ctx::fail);
   }
 
   void create(RoutingContext ctx) {
     JsonObject body = Requests.jsonBody(ctx);
     CustomerData data = fromJson(body, null);
-    services.customerStore().create(Caller.business(ctx).id(), data)
+    customers.create(Caller.business(ctx).id(), data)
         .onSuccess(created -> created.ifPresentOrElse(
             c -> {
               ctx.response().putHeader("Location", "/api/customers/" + c.phone());
@@ -206,7 +190,7 @@ final class CustomerApi {
   void replace(RoutingContext ctx) {
     String phone = pathPhone(ctx);
     CustomerData data = fromJson(Requests.jsonBody(ctx), phone);
-    services.customerStore().replace(Caller.business(ctx).id(), data)
+    customers.replace(Caller.business(ctx).id(), data)
         .onSuccess(saved -> Responses.json(ctx, saved.created() ? 201 : 200, toJson(saved.customer())))
         .onFailure(ctx::fail);
   }
@@ -222,7 +206,7 @@ final class CustomerApi {
       return;
     }
     String phone = pathPhone(ctx);
-    services.customerStore().delete(Caller.business(ctx).id(), phone)
+    customers.delete(Caller.business(ctx).id(), phone)
         .onSuccess(deleted -> {
           if (deleted) {
             ctx.response().setStatusCode(204).end();
@@ -241,7 +225,7 @@ final class CustomerApi {
   private void erase(RoutingContext ctx) {
     Caller.requireAdmin(ctx);
     String phone = pathPhone(ctx);
-    privacy.erase(Caller.business(ctx), phone)
+    customers.erase(Caller.business(ctx), phone)
         .onSuccess(erased -> {
           switch (erased.result()) {
             case ERASED -> ctx.response().setStatusCode(204).end();
@@ -312,53 +296,22 @@ final class CustomerApi {
   /** Reads the file on worker threads a batch at a time, each batch merged before the next is read. */
   private Future<JsonObject> merge(Vertx vertx, long businessId, Path file) {
     return vertx.executeBlocking(() -> new CsvRows(file), false).compose(rows ->
-        services.customerStore().importing(businessId, target -> nextBatch(vertx, rows, target, new ImportTotals()))
+        customers.importCustomers(businessId, () -> vertx.executeBlocking(() -> rows.next(IMPORT_BATCH), false))
+            .map(CustomerApi::toJson)
             .eventually(() -> vertx.executeBlocking(() -> {
               rows.close();
               return null;
             }, false)));
   }
 
-  private Future<JsonObject> nextBatch(Vertx vertx, CsvRows rows, CustomerStore.Import target, ImportTotals totals) {
-    return vertx.executeBlocking(() -> rows.next(IMPORT_BATCH), false).compose(batch -> target.merge(batch.accepted()).compose(merged -> {
-      totals.add(merged, batch.rejected());
-      return batch.last() ? Future.succeededFuture(totals.toJson()) : nextBatch(vertx, rows, target, totals);
-    }));
-  }
-
   private static final int IMPORT_BATCH = 500;
-  /** Rejections listed in the answer; all of them are counted. */
-  private static final int MAX_LISTED_REJECTIONS = 1000;
 
-  /** What an import did so far; rejections beyond the first thousand are only counted. */
-  private static final class ImportTotals {
-    private int added;
-    private int updated;
-    private long rejectedCount;
-    private final List<JsonObject> rejected = new ArrayList<>();
-
-    void add(CustomerStore.Batch merged, List<JsonObject> refused) {
-      added += merged.added();
-      updated += merged.updated();
-      List<JsonObject> all = new ArrayList<>(refused);
-      merged.repeated().forEach(r -> all.add(rejection(r.line(), "phone " + r.phone() + " is already on line " + r.firstLine())));
-      all.sort(Comparator.comparingLong(j -> j.getLong("line")));
-      rejectedCount += all.size();
-      all.stream().limit(Math.max(0, MAX_LISTED_REJECTIONS - rejected.size())).forEach(rejected::add);
-    }
-
-    JsonObject toJson() {
-      return new JsonObject().put("added", added).put("updated", updated).put("rejected", new JsonArray(new ArrayList<>(rejected)))
-          .put("rejected_count", rejectedCount);
-    }
+  private static JsonObject toJson(Customers.Imported imported) {
+    JsonArray rejected = new JsonArray();
+    imported.rejected().forEach(r -> rejected.add(new JsonObject().put("line", r.line()).put("reason", r.reason())));
+    return new JsonObject().put("added", imported.added()).put("updated", imported.updated()).put("rejected", rejected)
+        .put("rejected_count", imported.rejectedCount());
   }
-
-  private static JsonObject rejection(long line, String reason) {
-    return new JsonObject().put("line", line).put("reason", reason);
-  }
-
-  /** One import's batch: valid rows whose phones differ, and the rows refused while reading it. */
-  private record CsvBatch(List<CustomerStore.ImportRow> accepted, List<JsonObject> rejected, boolean last) {}
 
   /** An uploaded CSV file read a batch at a time; used by one worker thread after another, never at once. */
   private final class CsvRows implements Closeable {
@@ -388,9 +341,9 @@ final class CustomerApi {
       }
     }
 
-    CsvBatch next(int size) {
+    Customers.ImportBatch next(int size) {
       List<CustomerStore.ImportRow> accepted = new ArrayList<>();
-      List<JsonObject> rejected = new ArrayList<>();
+      List<Customers.Rejection> rejected = new ArrayList<>();
       Map<String, Long> seen = new HashMap<>();
       try {
         while (accepted.size() < size && records.hasNext()) {
@@ -413,10 +366,10 @@ final class CustomerApi {
             }
             accepted.add(new CustomerStore.ImportRow(line, data));
           } catch (HttpException e) {
-            rejected.add(rejection(line, e.getPayload()));
+            rejected.add(new Customers.Rejection(line, e.getPayload()));
           }
         }
-        return new CsvBatch(accepted, rejected, !records.hasNext());
+        return new Customers.ImportBatch(accepted, rejected, !records.hasNext());
       } catch (UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
         throw HttpFailure.badRequest("not readable as CSV: " + e.getMessage());
       }

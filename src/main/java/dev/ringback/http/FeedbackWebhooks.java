@@ -6,18 +6,11 @@ import static dev.ringback.http.TwilioForms.required;
 
 import dev.ringback.app.Business;
 import dev.ringback.app.Services;
-import dev.ringback.domain.Feedback;
 import dev.ringback.domain.Line;
-import dev.ringback.domain.PhoneNumbers;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
-import java.util.OptionalInt;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The question after a conversation, by voice or SMS, and the answers: {@code /twilio/feedback}
@@ -25,7 +18,6 @@ import org.slf4j.LoggerFactory;
  * asked about once more, then let go; it is never stored as a score.
  */
 final class FeedbackWebhooks {
-  private static final Logger LOG = LoggerFactory.getLogger(FeedbackWebhooks.class);
   static final String FEEDBACK = "/twilio/feedback";
   static final String SMS = "/twilio/sms";
   private static final String SAY_AGAIN = "Sorry, that is not one of the choices.";
@@ -45,33 +37,8 @@ final class FeedbackWebhooks {
    * @param customerStillThere Twilio's CallStatus for the customer's call is still in progress
    */
   Future<TwimlElement> afterConversation(Business business, String callSid, Line line, boolean customerStillThere, String agentLegSid) {
-    String channel = line.feedbackChannel();
-    if (channel.equals(Feedback.VOICE) && !customerStillThere || channel.equals(Feedback.NONE)) {
-      return Future.succeededFuture(Twiml.hangup());
-    }
-    Instant now = services.clock().instant();
-    return services.feedbackStore().ask(business.id(), callSid, channel, now, agentLegSid)
-        .compose(asked -> {
-          if (asked.isEmpty()) {
-            return Future.succeededFuture(Twiml.hangup());
-          }
-          if (channel.equals(Feedback.VOICE)) {
-            LOG.info("feedback CallSid={} -> asked by voice", callSid);
-            return Future.succeededFuture(Twiml.askFeedback(line, TwilioGuard.url(services, business, FEEDBACK), null));
-          }
-          String text = services.config().feedback().smsText().replace("{line}", line.name());
-          // The call is over either way: a failed SMS is logged, and the customer hears nothing of it.
-          business.telephony().sendMessage(line.number(), asked.get(), text)
-              .compose(messageSid -> services.feedbackStore().messageSent(business.id(), callSid, messageSid))
-              .onSuccess(v -> LOG.info("feedback CallSid={} -> asked by SMS to {}", callSid, PhoneNumbers.mask(asked.get())))
-              .onFailure(e -> LOG.warn("feedback CallSid={}: the SMS to {} failed: {}", callSid, PhoneNumbers.mask(asked.get()),
-                  e.getMessage()));
-          return Future.succeededFuture(Twiml.hangup());
-        })
-        .recover(e -> {
-          LOG.error("feedback CallSid={}: could not ask: {}", callSid, e.getMessage());
-          return Future.succeededFuture(Twiml.hangup());
-        });
+    return services.feedback().askAfterConversation(business, callSid, line, customerStillThere, agentLegSid)
+        .map(byVoice -> byVoice ? Twiml.askFeedback(line, TwilioGuard.url(services, business, FEEDBACK), null) : Twiml.hangup());
   }
 
   /** The key the customer pressed after the question. */
@@ -86,21 +53,11 @@ final class FeedbackWebhooks {
       return;
     }
     Line line = found.get();
-    OptionalInt score = Feedback.keyed(digits);
-    services.feedbackStore().waitingOnCall(business.id(), callSid)
-        .compose(waiting -> {
-          if (waiting.isEmpty()) {
-            return Future.succeededFuture(Twiml.feedbackThanks(line.language(), false));
-          }
-          if (score.isPresent()) {
-            return scored(waiting.get(), score.getAsInt(), "CallSid=" + callSid)
-                .map(poor -> Twiml.feedbackThanks(line.language(), poor));
-          }
-          return services.feedbackStore().notAScore(waiting.get()).map(again -> {
-            LOG.info("feedback CallSid={} Digits={} -> no score; {}", callSid, digits, again ? "asked again" : "let go");
-            return again ? Twiml.askFeedback(line, TwilioGuard.url(services, business, FEEDBACK), SAY_AGAIN)
-                : Twiml.feedbackThanks(line.language(), false);
-          });
+    services.feedback().answerByKey(business.id(), callSid, digits)
+        .map(answer -> switch (answer) {
+          case ASK_AGAIN -> Twiml.askFeedback(line, TwilioGuard.url(services, business, FEEDBACK), SAY_AGAIN);
+          case SCORED_POOR -> Twiml.feedbackThanks(line.language(), true);
+          case NO_QUESTION, SCORED, LET_GO -> Twiml.feedbackThanks(line.language(), false);
         })
         .onSuccess(twiml -> Responses.twiml(ctx, 200, twiml))
         .onFailure(ctx::fail);
@@ -116,39 +73,15 @@ final class FeedbackWebhooks {
       Responses.twiml(ctx, 200, Twiml.message(null));
       return;
     }
-    Instant since = services.clock().instant().minus(Duration.ofHours(services.config().feedback().replyHours()));
-    OptionalInt score = Feedback.texted(body);
-    services.feedbackStore().waitingForSms(business.id(), from.get(), since)
-        .compose(waiting -> {
-          if (waiting.isEmpty()) {
-            LOG.info("sms from {} -> no question waiting; not answered", PhoneNumbers.mask(from.get()));
-            return Future.succeededFuture((String) null);
-          }
-          if (score.isPresent()) {
-            return scored(waiting.get(), score.getAsInt(), "sms from " + PhoneNumbers.mask(from.get()))
-                .map(poor -> poor ? "Thank you, and we are sorry we let you down. Someone will call you about it soon."
-                    : "Thank you for your answer!");
-          }
-          return services.feedbackStore().notAScore(waiting.get()).map(again -> {
-            LOG.info("sms from {} -> no score; {}", PhoneNumbers.mask(from.get()), again ? "asked again" : "let go");
-            return again ? TEXT_AGAIN : null;
-          });
+    services.feedback().answerByText(business.id(), from.get(), body)
+        .map(answer -> switch (answer) {
+          case SCORED -> "Thank you for your answer!";
+          case SCORED_POOR -> "Thank you, and we are sorry we let you down. Someone will call you about it soon.";
+          case ASK_AGAIN -> TEXT_AGAIN;
+          case NO_QUESTION, LET_GO -> (String) null;
         })
         .onSuccess(reply -> Responses.twiml(ctx, 200, Twiml.message(reply)))
         .onFailure(ctx::fail);
-  }
-
-  /** Stores the score, counts it and, for a poor one, its recovery task; true when it was poor. */
-  private Future<Boolean> scored(long id, int score, String who) {
-    return services.feedbackStore().score(id, score, services.clock().instant()).map(stored -> {
-      stored.ifPresent(s -> {
-        services.metrics().feedbackScored(s.business(), s.score());
-        s.recovery().filter(task -> task.created())
-            .ifPresent(task -> services.metrics().callbackScheduled(task.business(), task.trigger(), task.line()));
-        LOG.info("feedback {} -> score {}{}", who, s.score(), s.recovery().map(t -> ", service-recovery task #" + t.id()).orElse(""));
-      });
-      return Feedback.isPoor(score);
-    });
   }
 
   /** The line of a call in either direction: the number called (inbound) or calling (a callback). */

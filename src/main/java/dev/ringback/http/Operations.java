@@ -9,11 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
-import java.util.concurrent.TimeUnit;
 
 /** What load balancers and operators ask: health, and the API description. */
 public final class Operations {
-  private static final long HEALTH_TIMEOUT_MS = 2000;
   /** Read once when the class loads, at start-up on the main thread, never on an event loop. */
   private static final Buffer OPENAPI = load("/openapi.yaml");
 
@@ -57,8 +55,7 @@ public final class Operations {
   }
 
   private void health(RoutingContext ctx, boolean detailed) {
-    services.pool().query("SELECT 1").execute()
-        .timeout(HEALTH_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+    services.reports().databaseAnswers()
         .onComplete(result -> {
           // Any business's telephony held back makes the instance degraded; another business's is named.
           var degraded = services.businesses().all().stream()

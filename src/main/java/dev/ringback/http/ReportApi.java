@@ -1,5 +1,6 @@
 package dev.ringback.http;
 
+import dev.ringback.app.Reports;
 import dev.ringback.app.Services;
 import dev.ringback.domain.Agent;
 import dev.ringback.store.ReportStore;
@@ -42,11 +43,11 @@ final class ReportApi {
       "speed_to_callback_p90_seconds", "feedback_average", "feedback_count", "feedback_poor");
 
   private final Services services;
-  private final ReportStore reports;
+  private final Reports reports;
 
   ReportApi(Services services) {
     this.services = services;
-    this.reports = new ReportStore(services.pool());
+    this.reports = services.reports();
   }
 
   void agents(RoutingContext ctx) {
@@ -64,7 +65,7 @@ final class ReportApi {
   }
 
   private interface Query {
-    Future<List<ReportStore.Figures>> run(long businessId, Instant from, Instant to, int targetSeconds);
+    Future<List<ReportStore.Figures>> run(long businessId, Instant from, Instant to);
   }
 
   private void report(RoutingContext ctx, String name, List<String> columns, Query query,
@@ -82,8 +83,7 @@ final class ReportApi {
       throw HttpFailure.unprocessable("from-to: a report covers at most 366 days");
     }
     var metrics = services.config().metrics();
-    int targetSeconds = (int) metrics.target().toSeconds();
-    query.run(Caller.business(ctx).id(), from, to, targetSeconds)
+    query.run(Caller.business(ctx).id(), from, to)
         .map(figures -> figures.stream().map(f -> identity.apply(f).mergeIn(figures(f, metrics.ringSeconds()))).toList())
         .onSuccess(rows -> {
           String accept = ctx.request().getHeader("Accept");
