@@ -292,30 +292,23 @@ public final class Ringback implements AutoCloseable {
           CallbackStore callbacks = new CallbackStore(pool);
           OrderStore orders = new OrderStore(pool, config.callbacks().policy());
           AgentStore agents = new AgentStore(pool);
-          CustomerStore customerStore = new CustomerStore(pool);
-          TaskStore taskStore = new TaskStore(pool);
-          TimelineStore timelineStore = new TimelineStore(pool);
-          DoNotCallStore doNotCallStore = new DoNotCallStore(pool);
-          FeedbackStore feedbackStore = new FeedbackStore(pool);
+          DoNotCallStore doNotCall = new DoNotCallStore(pool);
           Agents agentDesk = new Agents(agents, businesses);
-          Tasks taskQueue = new Tasks(taskStore, config, clock, metrics);
-          Customers customers = new Customers(customerStore, doNotCallStore, timelineStore,
+          Tasks taskQueue = new Tasks(new TaskStore(pool), config, clock, metrics);
+          Customers customers = new Customers(new CustomerStore(pool), doNotCall, new TimelineStore(pool),
               new Privacy(pool, businesses, clock, config.retention()), clock, metrics);
-          Feedback feedback = new Feedback(feedbackStore, config.feedback(), clock, metrics);
+          Feedback feedback = new Feedback(new FeedbackStore(pool), config.feedback(), clock, metrics);
           Reports reports = new Reports(new ReportStore(pool), pool, config.metrics());
           CallEvents callEvents = new CallEvents(calls,
               new CallEventStore(pool, config.callbacks().policy(), config.dialer().policy()), agents, config.phoneNumbers(), metrics);
-          Callbacks callbackQueue = new Callbacks(callbacks, calls, orders, doNotCallStore, customers, metrics, config, clock);
+          Callbacks callbackQueue = new Callbacks(callbacks, calls, orders, doNotCall, customers, metrics, config, clock);
           Orders orderDesk = new Orders(orders, metrics, id -> businesses.byId(id).map(Business::slug).orElse("unknown"));
           Attempts attempts = new Attempts(new DialStore(pool), businesses, metrics, config, clock);
           Triggers triggers = new Triggers(vertx, journal, callEvents, callbackQueue, orderDesk, metrics,
               config.database().writeDeadlineMillis());
           metrics.journalBacklog(triggers::backlog);
-          return new Services(config, clock, pool, config.phoneNumbers(), customerStore,
-              calls, callbacks, orders, agents, taskStore,
-              timelineStore, doNotCallStore, feedbackStore, metrics, registry, telephony,
-              main.adminTokenHash(), businesses, triggers, agentDesk, taskQueue, customers, feedback, reports, callEvents, callbackQueue,
-              orderDesk, attempts);
+          return new Services(config, clock, config.phoneNumbers(), metrics, registry, telephony, main.adminTokenHash(), businesses,
+              triggers, agentDesk, taskQueue, customers, feedback, reports, callEvents, callbackQueue, orderDesk, attempts);
         });
   }
 

@@ -4,9 +4,12 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.ringback.store.DatabaseFailures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +33,8 @@ class ArchitectureTest {
       "telephony", Set.of("domain", "config", "metrics"),
       "app", Set.of("domain", "config", "store", "metrics", "telephony"),
       "dialer", Set.of("app", "domain", "config", "store", "metrics", "telephony"),
-      // The API's plain reads and writes reach the stores directly, without a use case between.
       "http", Set.of("app", "domain", "config", "store", "metrics", "telephony"),
-      "demo", Set.of("app", "domain", "config", "store", "http"));
+      "demo", Set.of("app", "domain", "config", "http"));
 
   static JavaClasses main;
 
@@ -52,6 +54,21 @@ class ArchitectureTest {
           .because(entry.getKey() + " may use only " + (entry.getValue().isEmpty() ? "nothing of ours" : entry.getValue()))
           .check(main);
     }
+  }
+
+  /**
+   * Handlers, the dialler and the demo go through the application layer: of the store they see
+   * only the values it hands back (records, enums, exceptions), and how a failure is classified.
+   */
+  @Test
+  void theOuterPackagesReachTheStoreOnlyThroughTheApplicationLayer() {
+    DescribedPredicate<JavaClass> storeAtWork = DescribedPredicate.describe("a store class that does work (not a record, an enum or an exception)",
+        c -> c.getPackageName().equals("dev.ringback.store") && !c.isRecord() && !c.isEnum() && !c.isAssignableTo(Throwable.class)
+            && !c.getName().equals(DatabaseFailures.class.getName()));
+    noClasses().that().resideInAnyPackage("dev.ringback.http..", "dev.ringback.dialer..", "dev.ringback.demo..")
+        .should().dependOnClassesThat(storeAtWork)
+        .because("http, dialer and demo call the use cases in app, which call the stores")
+        .check(main);
   }
 
   @Test

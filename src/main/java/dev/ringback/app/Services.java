@@ -3,18 +3,8 @@ package dev.ringback.app;
 import dev.ringback.config.RingbackConfig;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.metrics.RingbackMetrics;
-import dev.ringback.store.AgentStore;
-import dev.ringback.store.CallStore;
-import dev.ringback.store.CallbackStore;
-import dev.ringback.store.CustomerStore;
-import dev.ringback.store.DoNotCallStore;
-import dev.ringback.store.FeedbackStore;
-import dev.ringback.store.OrderStore;
-import dev.ringback.store.TaskStore;
-import dev.ringback.store.TimelineStore;
 import dev.ringback.telephony.Telephony;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 
 /**
@@ -25,21 +15,12 @@ import java.time.Clock;
  * @param adminTokenSha256 hash of the default business's admin bearer token, the server admin's
  * @param businesses every business served, the default one first
  * @param triggers where every webhook that may lead to a callback is written
+ * @param agents the use cases the handlers and the dialler call, from here on: none of them reaches a store itself
  */
 public record Services(
     RingbackConfig config,
     Clock clock,
-    Pool pool,
     PhoneNumbers phoneNumbers,
-    CustomerStore customerStore,
-    CallStore callStore,
-    CallbackStore callbackStore,
-    OrderStore orderStore,
-    AgentStore agentStore,
-    TaskStore taskStore,
-    TimelineStore timelineStore,
-    DoNotCallStore doNotCallStore,
-    FeedbackStore feedbackStore,
     RingbackMetrics metrics,
     PrometheusMeterRegistry registry,
     Telephony telephony,
