@@ -352,7 +352,8 @@ public final class SuiteBenchmark {
           figures.put(label + "/twilio/status.wrk", w[0]);
           cpuFigures(label + "/twilio/status.wrk", w);
           rows.add(List.of("/twilio/status", "wrk, closed loop, 64 connections, 10 s (max throughput; its latencies are not "
-              + "open-loop)", String.format("%.0f", w[0]), String.format("%.0f", w[1]), "", "", "", ""));
+              + "open-loop); CPU µs per request in the last column: server / PostgreSQL / wrk", String.format("%.0f", w[0]),
+              String.format("%.0f", w[1]), "", "", "", String.format("%.0f / %.0f / %.0f", w[2], w[3], w[4])));
         }
       }
       report.table("Webhooks" + (label.isEmpty() ? "" : " (" + label + ")")
