@@ -9,12 +9,14 @@ import static dev.ringback.domain.Feedback.texted;
 import dev.ringback.config.RingbackConfig;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
+import dev.ringback.domain.Speech;
 import dev.ringback.metrics.RingbackMetrics;
 import dev.ringback.store.FeedbackStore;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,9 +56,10 @@ public final class Feedback {
    * hear the question now; a failure to ask is logged and the call simply ends.
    *
    * @param callSid the customer's call
+   * @param speech how the customer is spoken to: the SMS is written in its language
    * @param agentLegSid the {@code <Dial>}'s answered leg, if known
    */
-  public Future<Boolean> askAfterConversation(Business business, String callSid, Line line, boolean customerStillThere,
+  public Future<Boolean> askAfterConversation(Business business, String callSid, Line line, Speech speech, boolean customerStillThere,
                                               String agentLegSid) {
     String channel = line.feedbackChannel();
     if (channel.equals(VOICE) && !customerStillThere || channel.equals(NONE)) {
@@ -71,7 +74,7 @@ public final class Feedback {
             LOG.info("feedback CallSid={} -> asked by voice", callSid);
             return true;
           }
-          String text = config.smsText().replace("{line}", line.name());
+          String text = speech.text("sms.feedback.question", Map.of("business", line.name()));
           // The call is over either way: a failed SMS is logged, and the customer hears nothing of it.
           business.telephony().sendMessage(line.number(), asked.get(), text)
               .compose(messageSid -> store.messageSent(business.id(), callSid, messageSid))

@@ -5,9 +5,12 @@ import dev.ringback.config.RingbackConfig.Feedback;
 import dev.ringback.config.RingbackConfig.Orders;
 import dev.ringback.config.RingbackConfig.Shop;
 import dev.ringback.config.RingbackConfig.TwilioAccount;
+import dev.ringback.domain.Catalog;
+import dev.ringback.domain.Catalogs;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.OpeningHours;
 import dev.ringback.domain.PhoneNumbers;
+import dev.ringback.domain.Prompt;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -27,12 +30,15 @@ final class BusinessReader {
   private final PhoneNumbers numbers;
   /** A line's feedback settings when it has none of its own. */
   private final Feedback feedback;
+  /** The languages a line may speak, and the sentences its own may replace. */
+  private final Catalogs catalogs;
   /** Each number read so far and its owner, for the error naming both. */
   private final Map<String, String> numberOwners = new HashMap<>();
 
-  BusinessReader(PhoneNumbers numbers, Feedback feedback) {
+  BusinessReader(PhoneNumbers numbers, Feedback feedback, Catalogs catalogs) {
     this.numbers = numbers;
     this.feedback = feedback;
+    this.catalogs = catalogs;
   }
 
   /** The entries of {@code businesses:}: slugs unique, and no shop address claimed by two of them. */
@@ -129,9 +135,14 @@ final class BusinessReader {
     } catch (DateTimeException e) {
       throw new ConfigException(line.key("time-zone"), "'" + zone + "' is not a time zone such as Europe/Berlin");
     }
-    String language = line.string("language", "en-US");
-    String greeting = line.string("greeting", "Thank you for calling " + name + ".");
-    String greetingKnown = line.string("greeting-known", "Hello {name}, thank you for calling " + name + ".");
+    String language = language(line);
+    String voice = line.string("voice", "");
+    if (!voice.isEmpty()) {
+      SayVoices.problem(voice, language).ifPresent(problem -> {
+        throw new ConfigException(line.key("voice"), problem);
+      });
+    }
+    Map<String, Prompt> prompts = prompts(line, catalogs.forLanguage(language).orElseThrow());
     List<String> agents = new ArrayList<>();
     List<String> rawAgents = line.strings("agents");
     for (int i = 0; i < rawAgents.size(); i++) {
@@ -146,14 +157,87 @@ final class BusinessReader {
     }
     int ringTimeout = line.integer("ring-timeout-seconds", 20, 5, 600);
     OpeningHours hours = hours(line, timeZone);
-    String afterHours = line.string("after-hours-message",
-        "Thank you for calling " + name + ". We are closed right now. Please leave a message after the tone, and we will call you back"
-            + " as soon as we open.");
     String channel = Sections.feedbackChannel(line, "feedback-channel", feedback.channel());
-    String question = line.string("feedback-question", feedback.question());
     line.rejectUnknownKeys();
-    return new Line(id, number, name, timeZone, language, greeting, greetingKnown, agents, ringTimeout, hours, afterHours, channel,
-        question);
+    return new Line(id, number, name, timeZone, language, voice.isEmpty() ? null : voice, agents, ringTimeout, hours, channel, prompts);
+  }
+
+  /** A line's language: one Twilio's {@code <Say>} speaks, and one a catalog has the sentences of. */
+  private String language(ConfigNode line) {
+    String raw = line.string("language", Catalogs.REFERENCE);
+    String language = SayVoices.language(raw).orElseThrow(() -> new ConfigException(line.key("language"),
+        "'" + raw + "' is not a language Twilio's <Say> speaks, such as en-US, es-MX, ro-RO, ru-RU or cmn-CN"));
+    if (catalogs.forLanguage(language).isEmpty()) {
+      throw new ConfigException(line.key("language"), "no catalog has the sentences of " + language + " (Ringback ships "
+          + String.join(", ", catalogs.all().stream().map(Catalog::language).toList()) + "); add " + language
+          + ".properties to languages.catalog-dir");
+    }
+    return language;
+  }
+
+  /**
+   * The line's own sentences: those of {@code prompts:} (a text, or {@code {play: url}}), and the
+   * older keys that name one sentence each. Every one must be a sentence of the catalogs and use
+   * only its placeholders.
+   */
+  private Map<String, Prompt> prompts(ConfigNode line, Catalog catalog) {
+    Map<String, Prompt> prompts = new LinkedHashMap<>();
+    Map<String, String> single = new LinkedHashMap<>(Map.of("greeting", "greeting", "greeting-known", "greeting.known",
+        "after-hours-message", "after-hours", "feedback-question", "feedback.question"));
+    for (var entry : single.entrySet()) {
+      String text = line.string(entry.getKey(), "");
+      if (!text.isEmpty()) {
+        prompts.put(entry.getValue(), checked(line.key(entry.getKey()), entry.getValue(), text, catalog));
+      }
+    }
+    if (!prompts.containsKey("feedback.question") && !feedback.question().isEmpty()) {
+      prompts.put("feedback.question", checked("feedback.question", "feedback.question", feedback.question(), catalog));
+    }
+    if (!feedback.smsText().isEmpty()) {
+      prompts.put("sms.feedback.question", checked("feedback.sms-text", "sms.feedback.question",
+          // This key names the line {line}; the catalogs call it {business}.
+          feedback.smsText().replace("{line}", "{business}"), catalog));
+    }
+    ConfigNode own = line.child("prompts");
+    for (String key : own.names()) {
+      if (own.isMapping(key)) {
+        ConfigNode recording = own.child(key);
+        if (!recording.has("play")) {
+          throw new ConfigException(recording.key("play"), "missing; a recording is {play: <https URL>}");
+        }
+        String url = recording.httpUrl("play", "");
+        recording.rejectUnknownKeys();
+        sentenceOf(own.key(key), key);
+        prompts.put(key, Prompt.play(url));
+      } else {
+        prompts.put(key, checked(own.key(key), key, own.string(key, ""), catalog));
+      }
+    }
+    own.rejectUnknownKeys();
+    return prompts;
+  }
+
+  private Prompt checked(String configKey, String key, String text, Catalog catalog) {
+    String reference = sentenceOf(configKey, key);
+    try {
+      catalog.compile(key, text);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(configKey, e.getMessage());
+    }
+    Set<String> unknown = Catalog.unknownPlaceholders(text, reference);
+    if (!unknown.isEmpty()) {
+      throw new ConfigException(configKey, String.join(", ", unknown.stream().map(n -> "{" + n + "}").toList())
+          + " is not a placeholder of '" + key + "', which has " + Catalog.placeholders(reference));
+    }
+    return Prompt.text(text);
+  }
+
+  /** The reference catalog's sentence of a key an owner replaces. */
+  private String sentenceOf(String configKey, String key) {
+    if (!catalogs.reference().keys().contains(key)) {
+      throw new ConfigException(configKey, "'" + key + "' is not a sentence of the catalogs (the README's Languages section lists them)");
+    }
+    return catalogs.reference().pattern(key);
   }
 
   /** {@code hours: {mon: ["09:00-17:00"], ...}} and {@code closed: ["2026-12-25"]}; no hours: always open. */

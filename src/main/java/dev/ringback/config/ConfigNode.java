@@ -186,6 +186,15 @@ final class ConfigNode {
     return out;
   }
 
+  /** The keys of this mapping, in the file's order. */
+  List<String> names() {
+    return List.copyOf(values.keySet());
+  }
+
+  boolean isMapping(String name) {
+    return values.get(name) instanceof Map;
+  }
+
   /** Call after every read: anything left over is a key this version does not know. */
   void rejectUnknownKeys() {
     for (String name : values.keySet()) {

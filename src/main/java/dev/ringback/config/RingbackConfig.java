@@ -1,6 +1,7 @@
 package dev.ringback.config;
 
 import dev.ringback.domain.CallbackPolicy;
+import dev.ringback.domain.Catalogs;
 import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
@@ -40,7 +41,8 @@ public record RingbackConfig(
     List<Line> lines,
     List<BusinessConfig> businesses,
     Secrets secrets,
-    Retention retention) {
+    Retention retention,
+    Catalogs catalogs) {
 
   public static final Path DEFAULT_FILE = Path.of("config", "ringback.yaml");
 
@@ -286,13 +288,13 @@ public record RingbackConfig(
     return new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, dialer.withAllowedHours(QuietHours.ALL_DAY),
         new Orders(Map.copyOf(shops)), agents,
         new Feedback(feedback.channel(), true, feedback.question(), feedback.smsText(), feedback.replyHours()), new Demo(true, demo.callsPerMinute(), demo.ordersPerMinute()), lines,
-        businesses, secrets, retention);
+        businesses, secrets, retention, catalogs);
   }
 
   /** This configuration with other dialler settings. */
   public RingbackConfig withDialer(Dialer other) {
     return new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, other, orders, agents, feedback, demo, lines,
-        businesses, secrets, retention);
+        businesses, secrets, retention, catalogs);
   }
 
   public Optional<Line> lineByNumber(String number) {
@@ -357,7 +359,8 @@ public record RingbackConfig(
     Callbacks callbacks = Sections.callbacks(root);
     Dialer dialer = Sections.dialer(root);
     Feedback feedback = Sections.feedback(root);
-    BusinessReader businessReader = new BusinessReader(new PhoneNumbers(phone.defaultRegion()), feedback);
+    Catalogs catalogs = Sections.catalogs(root);
+    BusinessReader businessReader = new BusinessReader(new PhoneNumbers(phone.defaultRegion()), feedback, catalogs);
     List<Line> lines = businessReader.lines(root, DEFAULT_BUSINESS);
     Orders orders = BusinessReader.orders(root.child("orders"), lines, false);
     Secrets secrets = Sections.secrets(root);
@@ -367,7 +370,7 @@ public record RingbackConfig(
     Demo demo = Sections.demo(root);
     root.rejectUnknownKeys();
     RingbackConfig config = new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, dialer, orders, agents,
-        feedback, new Demo(false, demo.callsPerMinute(), demo.ordersPerMinute()), lines, businesses, secrets, retention);
+        feedback, new Demo(false, demo.callsPerMinute(), demo.ordersPerMinute()), lines, businesses, secrets, retention, catalogs);
     return demo.enabled() ? config.withDemo() : config;
   }
 
@@ -385,6 +388,6 @@ public record RingbackConfig(
    * @throws ConfigException naming the first key that is not valid
    */
   public BusinessConfig business(Map<String, Object> values) {
-    return new BusinessReader(phoneNumbers(), feedback).business(new ConfigNode("", values, Map.of()));
+    return new BusinessReader(phoneNumbers(), feedback, catalogs).business(new ConfigNode("", values, Map.of()));
   }
 }

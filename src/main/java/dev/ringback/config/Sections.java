@@ -13,6 +13,7 @@ import dev.ringback.config.RingbackConfig.Retention;
 import dev.ringback.config.RingbackConfig.Secrets;
 import dev.ringback.config.RingbackConfig.Twilio;
 import dev.ringback.domain.CallbackPolicy;
+import dev.ringback.domain.Catalogs;
 import dev.ringback.domain.Feedback;
 import dev.ringback.domain.OpeningHours;
 import dev.ringback.domain.PhoneNumbers;
@@ -33,9 +34,6 @@ import java.util.OptionalInt;
  * business has of its own (lines, orders, businesses) are in {@link BusinessReader}.
  */
 final class Sections {
-  private static final String DEFAULT_FEEDBACK_QUESTION =
-      "Before you go: how did we do today? Press a number from 1 for poor to 5 for excellent.";
-
   private Sections() {}
 
   static Http http(ConfigNode root) {
@@ -234,12 +232,21 @@ final class Sections {
     }
   }
 
+  /** {@code languages.catalog-dir}: the owner's own catalogs beside the shipped ones. */
+  static Catalogs catalogs(ConfigNode root) {
+    ConfigNode node = root.child("languages");
+    Catalogs catalogs = CatalogReader.read(node.key("catalog-dir"), node.string("catalog-dir", ""));
+    node.rejectUnknownKeys();
+    return catalogs;
+  }
+
   static RingbackConfig.Feedback feedback(ConfigNode root) {
     ConfigNode node = root.child("feedback");
     RingbackConfig.Feedback feedback = new RingbackConfig.Feedback(feedbackChannel(node, "channel", Feedback.VOICE),
         node.bool("after-inbound", false),
-        node.string("question", DEFAULT_FEEDBACK_QUESTION),
-        node.string("sms-text", "Thank you for talking to {line}. How did we do? Reply with a number from 1 (poor) to 5 (excellent)."),
+        // Empty: each line's language's sentence (feedback.question, sms.feedback.question).
+        node.string("question", ""),
+        node.string("sms-text", ""),
         node.integer("reply-hours", 48, 1, 720));
     node.rejectUnknownKeys();
     return feedback;

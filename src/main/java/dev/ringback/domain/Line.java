@@ -2,6 +2,7 @@ package dev.ringback.domain;
 
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A Twilio number that belongs to a business, as declared in the configuration.
@@ -10,8 +11,10 @@ import java.util.List;
  * @param number the Twilio number in E.164
  * @param agents E.164 numbers or {@code sip:} URIs rung for inbound calls
  * @param hours when the line is open; outside them callers leave a message and are called back at the opening
+ * @param language the language its callers are spoken to in, as Twilio's {@code <Say>} names it (ru-RU)
+ * @param voice the {@code <Say>} voice, or null for Twilio's default for the language
  * @param feedbackChannel how this line's customers are asked for a score: voice, sms or none
- * @param feedbackQuestion the spoken 1-5 question after a call
+ * @param prompts the line's own sentences, by catalog key, instead of its language's
  */
 public record Line(
     String id,
@@ -19,17 +22,16 @@ public record Line(
     String name,
     ZoneId timeZone,
     String language,
-    String greeting,
-    String greetingKnown,
+    String voice,
     List<String> agents,
     int ringTimeoutSeconds,
     OpeningHours hours,
-    String afterHoursMessage,
     String feedbackChannel,
-    String feedbackQuestion) {
+    Map<String, Prompt> prompts) {
 
   public Line {
     agents = List.copyOf(agents);
+    prompts = Map.copyOf(prompts);
   }
 
   public static boolean isSipUri(String agent) {

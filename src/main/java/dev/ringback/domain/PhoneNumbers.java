@@ -4,6 +4,8 @@ import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -101,6 +103,27 @@ public final class PhoneNumbers {
       last = m.end();
     }
     return out == null ? text : out.append(text, last, text.length()).toString();
+  }
+
+  /**
+   * A number to be read out, digit by digit in the groups its country writes it in: "4 1 5, 5 5 5,
+   * 0 1 2 3" for +14155550123 (the country code is left out: the caller dials from its country).
+   * Spaces make any voice say each digit, not "four hundred fifteen"; commas are the pauses.
+   */
+  public static String spoken(String e164) {
+    String grouped;
+    try {
+      grouped = UTIL.format(UTIL.parse(e164, "ZZ"), PhoneNumberFormat.NATIONAL);
+    } catch (NumberParseException e) {
+      grouped = e164;
+    }
+    List<String> groups = new ArrayList<>();
+    for (String group : grouped.split("\\D+")) {
+      if (!group.isEmpty()) {
+        groups.add(String.join(" ", group.split("")));
+      }
+    }
+    return String.join(", ", groups);
   }
 
   /** A number as it may appear in logs: only the last four digits are shown. */

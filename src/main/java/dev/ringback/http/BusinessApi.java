@@ -4,7 +4,10 @@ import dev.ringback.app.Business;
 import dev.ringback.app.Services;
 import dev.ringback.config.ConfigException;
 import dev.ringback.config.RingbackConfig;
+import dev.ringback.domain.Catalog;
+import dev.ringback.domain.Catalogs;
 import dev.ringback.domain.Line;
+import dev.ringback.domain.Prompt;
 import dev.ringback.store.BusinessStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * /api/businesses, for the server's admin token only: the businesses this server serves. Those
@@ -181,7 +186,7 @@ final class BusinessApi {
   /** A business as the API shows it: never a secret, only whether each is set. */
   JsonObject toJson(Business b) {
     JsonArray lines = new JsonArray();
-    b.lines().forEach(line -> lines.add(lineJson(line)));
+    b.lines().forEach(line -> lines.add(lineJson(line, services.config().catalogs())));
     JsonObject orders = new JsonObject();
     b.orders().shops().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
       String source = entry.getKey();
@@ -213,19 +218,28 @@ final class BusinessApi {
         .put("orders", orders);
   }
 
-  static JsonObject lineJson(Line line) {
+  /** A line, with the sentences it speaks as written (its own, else its language's catalog's), placeholders and all. */
+  static JsonObject lineJson(Line line, Catalogs catalogs) {
+    Catalog catalog = catalogs.forLanguage(line.language()).orElse(catalogs.reference());
+    JsonObject prompts = new JsonObject();
+    line.prompts().forEach((key, prompt) -> prompts.put(key, prompt.isRecording() ? new JsonObject().put("play", prompt.play())
+        : prompt.text()));
+    Function<String, String> sentence = key -> Optional.ofNullable(line.prompts().get(key)).filter(p -> !p.isRecording())
+        .map(Prompt::text).orElseGet(() -> catalog.pattern(key));
     return new JsonObject()
         .put("id", line.id())
         .put("number", line.number())
         .put("name", line.name())
         .put("time_zone", line.timeZone().getId())
         .put("language", line.language())
-        .put("greeting", line.greeting())
-        .put("greeting_known", line.greetingKnown())
+        .put("voice", line.voice())
+        .put("greeting", sentence.apply("greeting"))
+        .put("greeting_known", sentence.apply("greeting.known"))
         .put("agents", new JsonArray(line.agents()))
         .put("ring_timeout_seconds", line.ringTimeoutSeconds())
-        .put("after_hours_message", line.afterHoursMessage())
+        .put("after_hours_message", sentence.apply("after-hours"))
         .put("feedback_channel", line.feedbackChannel())
-        .put("feedback_question", line.feedbackQuestion());
+        .put("feedback_question", sentence.apply("feedback.question"))
+        .put("prompts", prompts);
   }
 }

@@ -4,10 +4,8 @@ import static dev.ringback.app.WebhookPaths.CONNECT;
 import static dev.ringback.app.WebhookPaths.DIAL;
 import static dev.ringback.app.WebhookPaths.GATHER;
 import static dev.ringback.app.WebhookPaths.STATUS;
-import static dev.ringback.http.Twiml.CLOCK_TIME;
 import static dev.ringback.http.TwilioForms.blankToNull;
 import static dev.ringback.http.TwilioForms.customerStillThere;
-import static dev.ringback.http.TwilioForms.lineCalled;
 import static dev.ringback.http.TwilioForms.lineCalling;
 import static dev.ringback.http.TwilioForms.longParam;
 import static dev.ringback.http.TwilioForms.required;
@@ -21,10 +19,13 @@ import dev.ringback.domain.Customer;
 import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.InboundCalls;
 import dev.ringback.domain.Line;
+import dev.ringback.domain.PhoneNumbers;
+import dev.ringback.domain.Speech;
 import dev.ringback.store.CallbackStore;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +67,7 @@ final class CallbackCallWebhooks {
         .compose(found -> {
           Optional<Line> line = found.flatMap(a -> business.lineOfKey(a.callback().lineId()));
           if (line.isEmpty()) {
-            return Future.succeededFuture(Twiml.apology());
+            return Future.succeededFuture(Twiml.goodbye("apology", Speaking.ofBusiness(services, business)));
           }
           Callbacks.Answered a = found.get();
           return answerCallback(business, callSid, callbackId, a.callback(), line.get(), a.customer(), a.spokenOrderNumber(), machine);
@@ -81,21 +82,22 @@ final class CallbackCallWebhooks {
 
   private Future<TwimlElement> answerCallback(Business business, String callSid, long callbackId, CallbackStore.Callback cb, Line line,
                                               Optional<Customer> customer, Optional<String> orderNumber, boolean machine) {
+    Speech speech = Speaking.on(services, line, customer);
     if (machine) {
-      return Future.succeededFuture(Twiml.callbackMachine(line, customer, orderNumber));
+      return Future.succeededFuture(Twiml.callbackMachine(speech, line, customer, orderNumber, PhoneNumbers.spoken(line.number())));
     }
     return whomToRing.on(business, line).compose(ring -> {
       if (ring.contacts().isEmpty()) {
         if (orderNumber.isPresent()) {
           // Confirming the order is the call's purpose: nobody is left waiting for an agent.
-          return Future.succeededFuture(Twiml.orderWithoutAgents(line, customer, orderNumber.get(),
+          return Future.succeededFuture(Twiml.orderWithoutAgents(speech, line, customer, orderNumber.get(),
               url(business, GATHER + "?callback=" + callbackId)));
         }
         return services.callbacks().noAgentFree(business.id(), callbackId, callSid, ring.registered())
-            .map(queued -> queued ? Twiml.callbackToAgentQueue(line, customer) : Twiml.callbackWithoutAgents(line, customer));
+            .map(queued -> queued ? Twiml.callbackToAgentQueue(speech, line, customer) : Twiml.callbackWithoutAgents(speech, line, customer));
       }
-      String when = CLOCK_TIME.format(cb.triggeredAt().atZone(line.timeZone()));
-      return Future.succeededFuture(Twiml.callback(line, customer, Twiml.why(cb.trigger(), when, orderNumber), ring.contacts(),
+      String when = speech.time(cb.triggeredAt(), line.timeZone());
+      return Future.succeededFuture(Twiml.callback(speech, line, customer, Twiml.why(cb.trigger(), when, orderNumber), ring.contacts(),
           services.config().callbacks().agentAnswerSeconds(), url(business, DIAL + "?callback=" + callbackId),
           url(business, STATUS), url(business, GATHER + "?callback=" + callbackId)));
     });
@@ -110,15 +112,17 @@ final class CallbackCallWebhooks {
       // A callback's call goes from the line to the customer.
       Optional<Line> line = lineCalling(services.phoneNumbers(), business, form);
       Future<TwimlElement> next = line.isPresent()
-          ? feedback.afterConversation(business, callSid, line.get(), customerStillThere(form), form.get("DialCallSid"))
+          ? feedback.afterConversation(business, callSid, line.get(), services.phoneNumbers().normalize(form.get("To")),
+              customerStillThere(form), form.get("DialCallSid"))
           : Future.succeededFuture(Twiml.hangup());
       next.onSuccess(twiml -> Responses.twiml(ctx, 200, twiml));
       return;
     }
     services.triggers().noAgent(new Trigger.NoAgent(business.id(), callbackId, callSid))
-        .onSuccess(v -> {
+        .compose(v -> customersSpeech(business, form))
+        .onSuccess(speech -> {
           LOG.info("dial CallSid={} (callback) DialCallStatus={} -> no agent took it; the callback will be retried", callSid, dialStatus);
-          Responses.twiml(ctx, 200, Twiml.noAgent());
+          Responses.twiml(ctx, 200, Twiml.goodbye("callback.no-agent", speech));
         })
         .onFailure(ctx::fail);
   }
@@ -133,33 +137,33 @@ final class CallbackCallWebhooks {
     String callSid = required(form, "CallSid");
     long callbackId = requiredCallbackParam(ctx);
     String digits = blankToNull(form.get("Digits"));
-    String language = languageOf(business, form);
     if ("9".equals(digits)) {
       services.callbacks().stopCalling(business.id(), callbackId, callSid)
-          .onSuccess(listed -> {
+          .compose(listed -> customersSpeech(business, form).map(speech -> Map.entry(listed, speech)))
+          .onSuccess(done -> {
+            boolean listed = done.getKey();
             // The same key press again (a Twilio retry, a replay) is answered alike and lists nothing.
             LOG.info("gather CallSid={} callback=#{} Digits=9 -> {}", callSid, callbackId,
                 listed ? "the number is on the do-not-call list"
                     : "no such callback, or pressed before in this call: nothing changed");
-            Responses.twiml(ctx, 200, Twiml.stoppedCalling(language));
+            Responses.twiml(ctx, 200, Twiml.goodbye("callback.stopped", done.getValue()));
           })
           .onFailure(ctx::fail);
       return;
     }
     boolean wantsAgent = "1".equals(digits);
     Future<Boolean> handed = wantsAgent ? services.callbacks().askedForAgent(business.id(), callbackId) : Future.succeededFuture(false);
-    handed.onSuccess(queued -> {
+    handed.compose(queued -> customersSpeech(business, form).map(speech -> Map.entry(queued, speech))).onSuccess(done -> {
       LOG.info("gather CallSid={} callback=#{} Digits={} -> {}", callSid, callbackId, digits == null ? "-" : digits,
-          queued ? "waiting for an agent" : "order confirmed");
-      Responses.twiml(ctx, 200, Twiml.orderGathered(wantsAgent, language));
+          done.getKey() ? "waiting for an agent" : "order confirmed");
+      Responses.twiml(ctx, 200, Twiml.orderGathered(done.getValue(), wantsAgent));
     }).onFailure(ctx::fail);
   }
 
-  /** The language of the line a call is on, by its number. */
-  private String languageOf(Business business, MultiMap form) {
-    return lineCalling(services.phoneNumbers(), business, form)
-        .or(() -> lineCalled(services.phoneNumbers(), business, form))
-        .map(Line::language).orElse("en-US");
+  /** How the customer on a callback's call is spoken to: the call goes from the line to them. */
+  private Future<Speech> customersSpeech(Business business, MultiMap form) {
+    return Speaking.forCaller(services, business, lineCalling(services.phoneNumbers(), business, form),
+        services.phoneNumbers().normalize(form.get("To")));
   }
 
   /**
@@ -173,32 +177,36 @@ final class CallbackCallWebhooks {
     String callSid = required(form, "CallSid");
     long taskId = longParam(ctx, "task");
     long agentId = longParam(ctx, "agent");
+    // The agent is called from the task's line, and spoken to in its language.
+    Speech toAgent = lineCalling(services.phoneNumbers(), business, form).map(l -> Speaking.on(services, l))
+        .orElseGet(() -> Speaking.ofBusiness(services, business));
     if (ctx.request().getParam("ended") != null) {
       String dialStatus = blankToNull(form.get("DialCallStatus"));
       boolean talked = InboundCalls.dialAnswered(dialStatus);
       LOG.info("connect CallSid={} task=#{} DialCallStatus={}", callSid, taskId, dialStatus == null ? "-" : dialStatus);
-      Responses.twiml(ctx, 200, talked ? Twiml.hangup() : Twiml.customerNotReached());
+      Responses.twiml(ctx, 200, talked ? Twiml.hangup() : Twiml.goodbye("agent.customer-not-reached", toAgent));
       return;
     }
     services.tasks().find(business.id(), taskId)
         .compose(found -> {
           if (found.isEmpty() || found.get().holder() == null || found.get().holder() != agentId) {
-            return Future.succeededFuture(Twiml.taskGone());
+            return Future.succeededFuture(Twiml.goodbye("agent.task-gone", toAgent));
           }
           var task = found.get();
           Optional<Line> line = business.lineById(task.line());
           if (line.isEmpty()) {
-            return Future.succeededFuture(Twiml.taskGone());
+            return Future.succeededFuture(Twiml.goodbye("agent.task-gone", toAgent));
           }
-          String when = CLOCK_TIME.format(task.triggeredAt().atZone(line.get().timeZone()));
+          Speech speech = Speaking.on(services, line.get());
+          String when = speech.time(task.triggeredAt(), line.get().timeZone());
           return services.callbacks().spokenOrderNumber(taskId)
               .compose(order -> services.tasks().startAttempt(business.id(), agentId, taskId, callSid).map(started -> started
-                  ? Twiml.whisperAndConnect(line.get(), task.customerName(), "vip".equals(task.customerTier()),
-                      Twiml.whisperReason(task.trigger(), task.reason(), when, order), task.phone(),
+                  ? Twiml.whisperAndConnect(speech, task.customerName(), "vip".equals(task.customerTier()),
+                      Twiml.whisperReason(task.trigger(), task.reason(), when, order), task.phone(), line.get().number(),
                       services.config().dialer().ringTimeoutSeconds(),
                       url(business, CONNECT + "?task=" + taskId + "&agent=" + agentId + "&ended=1"),
                       url(business, STATUS + "?callback=" + taskId))
-                  : Twiml.taskGone()));
+                  : Twiml.goodbye("agent.task-gone", speech)));
         })
         .onSuccess(twiml -> {
           LOG.info("connect CallSid={} task=#{} agent=#{} -> whisper, dialling the customer", callSid, taskId, agentId);

@@ -1,5 +1,6 @@
 package dev.ringback.http;
 
+import dev.ringback.app.Services;
 import dev.ringback.app.Triggers;
 import dev.ringback.store.DatabaseFailures;
 import io.netty.handler.codec.DecoderException;
@@ -24,15 +25,15 @@ final class Failures {
 
   private Failures() {}
 
-  static void json(RoutingContext ctx) {
+  static void json(Services services, RoutingContext ctx) {
     if (clientGone(ctx)) {
       return;
     }
     Outcome outcome = outcome(ctx);
-    render(ctx, outcome.status, outcome.message);
+    render(services, ctx, outcome.status, outcome.message);
   }
 
-  static void twiml(RoutingContext ctx) {
+  static void twiml(Services services, RoutingContext ctx) {
     if (clientGone(ctx)) {
       return;
     }
@@ -41,15 +42,15 @@ final class Failures {
       return;
     }
     LOG.info("{} {} -> {} {}", ctx.request().method(), ctx.request().path(), outcome.status, outcome.message);
-    Responses.twiml(ctx, outcome.status, Twiml.apology());
+    Responses.twiml(ctx, outcome.status, Twiml.goodbye("apology", Speaking.ofRequest(services, ctx)));
   }
 
-  static void render(RoutingContext ctx, int status, String message) {
+  static void render(Services services, RoutingContext ctx, int status, String message) {
     if (ctx.response().ended()) {
       return;
     }
     if (isTwilio(ctx.request().path())) {
-      Responses.twiml(ctx, status, Twiml.apology());
+      Responses.twiml(ctx, status, Twiml.goodbye("apology", Speaking.ofRequest(services, ctx)));
     } else {
       Responses.error(ctx, status, message);
     }

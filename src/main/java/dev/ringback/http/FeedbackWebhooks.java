@@ -7,6 +7,7 @@ import static dev.ringback.http.TwilioForms.required;
 import dev.ringback.app.Business;
 import dev.ringback.app.Services;
 import dev.ringback.domain.Line;
+import dev.ringback.domain.Speech;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
@@ -20,8 +21,6 @@ import java.util.Optional;
 final class FeedbackWebhooks {
   static final String FEEDBACK = "/twilio/feedback";
   static final String SMS = "/twilio/sms";
-  private static final String SAY_AGAIN = "Sorry, that is not one of the choices.";
-  private static final String TEXT_AGAIN = "Sorry, we did not understand. Please reply with one number from 1 (poor) to 5 (excellent).";
 
   private final Services services;
 
@@ -31,14 +30,18 @@ final class FeedbackWebhooks {
 
   /**
    * The {@code <Dial>} to the agents ended after a conversation: by voice the customer, still on
-   * the line, hears the question; by SMS it is sent and the call ends.
+   * the line, hears the question; by SMS it is sent and the call ends. Either is in the
+   * customer's language.
    *
    * @param callSid the customer's call
+   * @param customer the customer's number
    * @param customerStillThere Twilio's CallStatus for the customer's call is still in progress
    */
-  Future<TwimlElement> afterConversation(Business business, String callSid, Line line, boolean customerStillThere, String agentLegSid) {
-    return services.feedback().askAfterConversation(business, callSid, line, customerStillThere, agentLegSid)
-        .map(byVoice -> byVoice ? Twiml.askFeedback(line, TwilioGuard.url(services, business, FEEDBACK), null) : Twiml.hangup());
+  Future<TwimlElement> afterConversation(Business business, String callSid, Line line, Optional<String> customer,
+                                         boolean customerStillThere, String agentLegSid) {
+    return Speaking.forCaller(services, business, Optional.of(line), customer).compose(speech -> services.feedback()
+        .askAfterConversation(business, callSid, line, speech, customerStillThere, agentLegSid)
+        .map(byVoice -> byVoice ? Twiml.askFeedback(speech, TwilioGuard.url(services, business, FEEDBACK), false) : Twiml.hangup()));
   }
 
   /** The key the customer pressed after the question. */
@@ -47,18 +50,21 @@ final class FeedbackWebhooks {
     MultiMap form = ctx.request().formAttributes();
     String callSid = required(form, "CallSid");
     String digits = Optional.ofNullable(form.get("Digits")).orElse("").trim();
-    Optional<Line> found = lineOfCall(business, form);
-    if (found.isEmpty()) {
+    Optional<Line> called = lineCalled(services.phoneNumbers(), business, form);
+    Optional<Line> calling = lineCalling(services.phoneNumbers(), business, form);
+    if (called.isEmpty() && calling.isEmpty()) {
       Responses.twiml(ctx, 200, Twiml.hangup());
       return;
     }
-    Line line = found.get();
+    // The customer called the line, or the line called the customer back.
+    Optional<String> customer = services.phoneNumbers().normalize(called.isPresent() ? form.get("From") : form.get("To"));
+    Future<Speech> speech = Speaking.forCaller(services, business, called.or(() -> calling), customer);
     services.feedback().answerByKey(business.id(), callSid, digits)
-        .map(answer -> switch (answer) {
-          case ASK_AGAIN -> Twiml.askFeedback(line, TwilioGuard.url(services, business, FEEDBACK), SAY_AGAIN);
-          case SCORED_POOR -> Twiml.feedbackThanks(line.language(), true);
-          case NO_QUESTION, SCORED, LET_GO -> Twiml.feedbackThanks(line.language(), false);
-        })
+        .compose(answer -> speech.map(s -> switch (answer) {
+          case ASK_AGAIN -> Twiml.askFeedback(s, TwilioGuard.url(services, business, FEEDBACK), true);
+          case SCORED_POOR -> Twiml.feedbackThanks(s, true);
+          case NO_QUESTION, SCORED, LET_GO -> Twiml.feedbackThanks(s, false);
+        }))
         .onSuccess(twiml -> Responses.twiml(ctx, 200, twiml))
         .onFailure(ctx::fail);
   }
@@ -73,19 +79,15 @@ final class FeedbackWebhooks {
       Responses.twiml(ctx, 200, Twiml.message(null));
       return;
     }
+    Future<Speech> speech = Speaking.forCaller(services, business, lineCalled(services.phoneNumbers(), business, form), from);
     services.feedback().answerByText(business.id(), from.get(), body)
-        .map(answer -> switch (answer) {
-          case SCORED -> "Thank you for your answer!";
-          case SCORED_POOR -> "Thank you, and we are sorry we let you down. Someone will call you about it soon.";
-          case ASK_AGAIN -> TEXT_AGAIN;
+        .compose(answer -> speech.map(s -> switch (answer) {
+          case SCORED -> s.text("sms.feedback.thanks");
+          case SCORED_POOR -> s.text("sms.feedback.sorry");
+          case ASK_AGAIN -> s.text("sms.feedback.again");
           case NO_QUESTION, LET_GO -> (String) null;
-        })
+        }))
         .onSuccess(reply -> Responses.twiml(ctx, 200, Twiml.message(reply)))
         .onFailure(ctx::fail);
-  }
-
-  /** The line of a call in either direction: the number called (inbound) or calling (a callback). */
-  private Optional<Line> lineOfCall(Business business, MultiMap form) {
-    return lineCalled(services.phoneNumbers(), business, form).or(() -> lineCalling(services.phoneNumbers(), business, form));
   }
 }

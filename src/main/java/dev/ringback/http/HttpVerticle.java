@@ -62,14 +62,14 @@ public final class HttpVerticle extends VerticleBase {
     Operations operations = new Operations(services);
     router.get("/health").handler(operations::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
-    errors(router);
+    errors(router, services);
     return router;
   }
 
-  private static void errors(Router router) {
-    router.route().failureHandler(Failures::json);
-    router.errorHandler(404, ctx -> Failures.render(ctx, 404, "no such resource: " + ctx.request().method() + " " + ctx.request().path()));
-    router.errorHandler(405, ctx -> Failures.render(ctx, 405, "method " + ctx.request().method() + " is not allowed here"));
+  private static void errors(Router router, Services services) {
+    router.route().failureHandler(ctx -> Failures.json(services, ctx));
+    router.errorHandler(404, ctx -> Failures.render(services, ctx, 404, "no such resource: " + ctx.request().method() + " " + ctx.request().path()));
+    router.errorHandler(405, ctx -> Failures.render(services, ctx, 405, "method " + ctx.request().method() + " is not allowed here"));
   }
 
   /** All routes, with limits from the configuration; public so tests can compare them with openapi.yaml. */
@@ -130,7 +130,7 @@ public final class HttpVerticle extends VerticleBase {
 
     // Who may send a body is settled before any of it is read: a stranger's upload costs nothing.
     router.route("/api/*").handler(api::authenticate);
-    router.route("/twilio/*").handler(guard::precheck).failureHandler(Failures::twiml);
+    router.route("/twilio/*").handler(guard::precheck).failureHandler(ctx -> Failures.twiml(services, ctx));
     router.post(OrderWebhooks.GENERIC).handler(orders.precheck("generic"));
     router.post(OrderWebhooks.SHOPIFY).handler(orders.precheck("shopify"));
     router.post(OrderWebhooks.WOOCOMMERCE).handler(orders.precheck("woocommerce"));
@@ -227,7 +227,7 @@ public final class HttpVerticle extends VerticleBase {
     }
     router.get("/openapi.yaml").handler(operations::openapi);
 
-    errors(router);
+    errors(router, services);
     return router;
   }
 }

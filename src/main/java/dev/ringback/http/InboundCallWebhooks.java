@@ -28,6 +28,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -63,22 +64,13 @@ final class InboundCallWebhooks {
     if (line.isEmpty()) {
       LOG.warn("voice CallSid={} to={} -> not a configured line: told the number is not in service",
           callSid, PhoneNumbers.mask(form.get("To")));
-      Responses.twiml(ctx, 200, Twiml.notInService());
+      Responses.twiml(ctx, 200, Twiml.goodbye("not-in-service", Speaking.ofBusiness(services, business)));
       return;
     }
     Optional<String> caller = numbers.normalize(form.get("From"));
     Instant arrivedAt = services.clock().instant();
     String from = caller.orElse(Optional.ofNullable(form.get("From")).orElse("unknown"));
-    Future<Optional<Customer>> customer = caller
-        .map(phone -> services.customers().findByPhone(business.id(), phone))
-        .orElse(Future.succeededFuture(Optional.empty()))
-        // A caller must never be cut off or kept waiting because the database is slow or down.
-        .timeout(WhomToRing.LOOKUP_MILLIS, TimeUnit.MILLISECONDS)
-        .recover(e -> {
-          // The database's trouble is logged where it is noticed first; each call says "greeted generically".
-          LOG.debug("voice CallSid={}: customer lookup failed, greeting without a name: {}", callSid, e.getMessage());
-          return Future.succeededFuture(Optional.empty());
-        });
+    Future<Optional<Customer>> customer = customer(business, callSid, caller);
     if (!business.openingHours(line.get()).isOpen(arrivedAt)) {
       afterHours(ctx, business, callSid, line.get(), from, caller, customer, arrivedAt);
       return;
@@ -98,10 +90,26 @@ final class InboundCallWebhooks {
           LOG.info("voice CallSid={} line={} from={} -> greeted {}, ringing {} agent(s)", callSid, line.get().id(),
               PhoneNumbers.mask(from), known.filter(Customer::hasName).isPresent() ? "by name" : "generically",
               ring.result().contacts().size());
-          Responses.twiml(ctx, 200, Twiml.inbound(line.get(), known, ring.result().contacts(), ring.result().registered(), url(business, DIAL),
-              url(business, STATUS)));
+          Responses.twiml(ctx, 200, Twiml.inbound(Speaking.on(services, line.get(), known), line.get(), known,
+              ring.result().contacts(), ring.result().registered(), url(business, DIAL), url(business, STATUS)));
         })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The caller, if the business knows them: to greet them by name, in their language. A caller
+   * must never be cut off or kept waiting because the database is slow or down.
+   */
+  private Future<Optional<Customer>> customer(Business business, String callSid, Optional<String> caller) {
+    return caller
+        .map(phone -> services.customers().findByPhone(business.id(), phone))
+        .orElse(Future.succeededFuture(Optional.empty()))
+        .timeout(WhomToRing.LOOKUP_MILLIS, TimeUnit.MILLISECONDS)
+        .recover(e -> {
+          // The database's trouble is logged where it is noticed first; each call says "greeted generically".
+          LOG.debug("CallSid={}: customer lookup failed, spoken to without a name: {}", callSid, e.getMessage());
+          return Future.succeededFuture(Optional.empty());
+        });
   }
 
   private AfterHoursSpread afterHoursSpread(Business business, Line line) {
@@ -131,7 +139,8 @@ final class InboundCallWebhooks {
               LOG.error("voice CallSid={}: could not record the after-hours call: {}", callSid, e.getMessage());
               return Future.succeededFuture((Long) null);
             })
-            .map(callbackId -> Twiml.afterHours(line, known, services.config().callbacks().voicemailMaxSeconds(),
+            .map(callbackId -> Twiml.afterHours(Speaking.on(services, line, known), line, known,
+                services.config().callbacks().voicemailMaxSeconds(),
                 url(business, forCallback(RECORDING, callbackId)), url(business, forCallback(WHEN, callbackId)))))
         .onSuccess(twiml -> Responses.twiml(ctx, 200, twiml))
         .onFailure(ctx::fail);
@@ -164,26 +173,32 @@ final class InboundCallWebhooks {
         caller.orElse(Optional.ofNullable(form.get("From")).orElse("unknown")), caller.orElse(null), l.number())).orElse(null);
     Trigger.DialEnded ended = new Trigger.DialEnded(business.id(), callSid, dialStatus, services.clock().instant(), nobodyAvailable, call);
     services.triggers().dialEnded(ended)
-        .onSuccess(outcome -> {
+        .compose(outcome -> (InboundCalls.dialAnswered(dialStatus) || line.isEmpty() ? Future.succeededFuture(Optional.<Customer>empty())
+            : customer(business, callSid, caller)).map(known -> Map.entry(outcome, known)))
+        .onSuccess(written -> {
+          var outcome = written.getKey();
+          Optional<Customer> known = written.getValue();
           Optional<CallbackStore.Scheduled> scheduled = outcome.value().flatMap(s -> s);
           if (InboundCalls.dialAnswered(dialStatus)) {
             LOG.info("dial CallSid={} DialCallStatus={} -> conversation over", callSid, dialStatus);
             Future<TwimlElement> next = line.isPresent() && services.config().feedback().afterInbound()
-                ? feedback.afterConversation(business, callSid, line.get(), customerStillThere(form), form.get("DialCallSid"))
+                ? feedback.afterConversation(business, callSid, line.get(), caller, customerStillThere(form),
+                    form.get("DialCallSid"))
                 : Future.succeededFuture(Twiml.hangup());
             next.onSuccess(twiml -> Responses.twiml(ctx, 200, twiml));
           } else if (line.isEmpty()) {
-            Responses.twiml(ctx, 200, Twiml.apology());
+            Responses.twiml(ctx, 200, Twiml.goodbye("apology", Speaking.ofBusiness(services, business)));
           } else if (!callable) {
             LOG.info("dial CallSid={} DialCallStatus={} -> caller cannot be called back: apologised", callSid, dialStatus);
-            Responses.twiml(ctx, 200, Twiml.notAnswered(line.get()));
+            Responses.twiml(ctx, 200, Twiml.goodbye("not-answered", Speaking.on(services, line.get(), known)));
           } else {
             LOG.info("dial CallSid={} DialCallStatus={} -> callback {}, voicemail offered", callSid, dialStatus,
                 outcome.journalled() ? "kept in the journal" : scheduled.map(s -> "#" + s.id() + " due " + s.dueAt()).orElse("already promised"));
             var callbacks = services.config().callbacks();
             // A Twilio retry finds the dial status set and no callback to name: its URLs go without one.
             Long promised = scheduled.map(CallbackStore.Scheduled::id).orElse(null);
-            Responses.twiml(ctx, 200, Twiml.missed(line.get(), callbacks.promiseMinutes(), callbacks.voicemailMaxSeconds(),
+            Responses.twiml(ctx, 200, Twiml.missed(Speaking.on(services, line.get(), known), callbacks.promiseMinutes(),
+                callbacks.voicemailMaxSeconds(),
                 url(business, forCallback(RECORDING, promised)), url(business, forCallback(WHEN, promised))));
           }
         })
@@ -208,13 +223,19 @@ final class InboundCallWebhooks {
     Future<Triggers.Outcome<Boolean>> attached = usable
         ? services.triggers().recording(new Trigger.Recording(business.id(), callSid, callbackId, url))
         : Future.succeededFuture(new Triggers.Outcome<>(false, false));
-    attached.onSuccess(outcome -> {
+    // The caller still on the line hears the thanks in their language; the status callback needs no words.
+    Future<Optional<Customer>> known = status == null
+        ? customer(business, callSid, services.phoneNumbers().normalize(form.get("From")))
+        : Future.succeededFuture(Optional.empty());
+    attached.compose(outcome -> known.map(outcome)).onSuccess(outcome -> {
       LOG.info("recording CallSid={} callback={} RecordingStatus={} -> {}", callSid, callbackId == null ? "-" : "#" + callbackId,
           status == null ? "-" : status, !offered ? "nothing to attach"
               : !usable ? "not stored: RecordingUrl is not on Twilio's media hosts (https, api.twilio.com or a regional api host)"
               : outcome.journalled() ? "kept in the journal" : outcome.written() ? "attached to the callback" : "kept with the call");
       // Only the <Record> action is heard by the caller; the status callback gets an empty document.
-      Responses.twiml(ctx, 200, status == null ? Twiml.voicemailThanks() : Twiml.empty());
+      Responses.twiml(ctx, 200, status == null ? Twiml.goodbye("voicemail.thanks", lineCalled(services.phoneNumbers(), business, form)
+          .map(line -> Speaking.on(services, line, known.result())).orElseGet(() -> Speaking.ofBusiness(services, business)))
+          : Twiml.empty());
     }).onFailure(ctx::fail);
   }
 }

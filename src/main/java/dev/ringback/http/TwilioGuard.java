@@ -3,6 +3,7 @@ package dev.ringback.http;
 import dev.ringback.app.Business;
 import dev.ringback.app.Services;
 import dev.ringback.domain.PhoneNumbers;
+import dev.ringback.domain.Speech;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 final class TwilioGuard {
   private static final Logger LOG = LoggerFactory.getLogger(TwilioGuard.class);
-  private static final String BUSINESS = "ringback.business";
+  static final String BUSINESS = "ringback.business";
 
   private final Services services;
   private final TrustedProxies proxies;
@@ -77,7 +78,7 @@ final class TwilioGuard {
     if (found.isEmpty()) {
       LOG.warn("{} for a business this server does not serve (business={}, AccountSid={}): told the number is not in service",
           ctx.request().path(), String.join(",", ctx.queryParam("business")), form.get("AccountSid"));
-      Responses.twiml(ctx, 404, Twiml.notInService());
+      Responses.twiml(ctx, 404, Twiml.goodbye("not-in-service", Speech.plain(services.config().catalogs().reference())));
       return;
     }
     Business business = found.get();

@@ -1,39 +1,48 @@
 package dev.ringback.http;
 
-import com.twilio.twiml.voice.Say;
 import dev.ringback.domain.CallbackTrigger;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.Line;
-import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
+import dev.ringback.domain.Speech;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
-/** The words callers hear and the TwiML that carries them ({@link TwimlElement} escapes every value). */
+/**
+ * The TwiML of every answer to Twilio ({@link TwimlElement} escapes every value). Every sentence
+ * comes from the call's {@link Speech}: its language's catalog, or the line's own words or
+ * recordings.
+ */
 final class Twiml {
   /** Every progress event of an agent's or customer's leg goes to the status URL. */
   private static final String LEG_EVENTS = "initiated ringing answered completed";
-  /** The languages {@code <Say>} knows (twilio-java's list), by lower-case name. */
-  private static final Map<String, String> SAY_LANGUAGES = Arrays.stream(Say.Language.values())
-      .map(Say.Language::toString)
-      .collect(Collectors.toMap(l -> l.toLowerCase(Locale.ROOT), Function.identity(), (a, b) -> a));
-
-  /** A time of day as the callers and agents hear it. */
-  static final DateTimeFormatter CLOCK_TIME = DateTimeFormatter.ofPattern("HH:mm");
 
   private Twiml() {}
+
+  /** One sentence of the catalog, by key, with the values of its placeholders. */
+  record Sentence(String key, Map<String, ?> values) {
+    static Sentence of(String key) {
+      return new Sentence(key, Map.of());
+    }
+
+    static Sentence of(String key, String name, Object value) {
+      return new Sentence(key, Map.of(name, value));
+    }
+  }
 
   /**
    * Greets (by name when the caller is known), then rings every agent in {@code ring} at once;
    * with nobody to ring, the call goes straight to the apology and the voicemail.
    */
-  static TwimlElement inbound(Line line, Optional<Customer> caller, List<String> ring, boolean staffed, String dialActionUrl,
-                               String statusUrl) {
-    TwimlElement response = TwimlElement.response().add(say(greeting(line, caller), language(line, caller)));
+  static TwimlElement inbound(Speech speech, Line line, Optional<Customer> caller, List<String> ring, boolean staffed,
+                               String dialActionUrl, String statusUrl) {
+    Sentence greeting = caller.filter(Customer::hasName)
+        .map(c -> new Sentence("greeting.known", withBusiness(line, names(c))))
+        .orElse(new Sentence("greeting", withBusiness(line, Map.of())));
+    TwimlElement response = TwimlElement.response();
+    speak(response, speech, List.of(greeting));
     if (ring.isEmpty()) {
       // On a staffed line, nobody to ring means every agent is busy or offline: a person will call back.
       return response.add(TwimlElement.of("Redirect").attribute("method", "POST")
@@ -75,161 +84,125 @@ final class Twiml {
    * A callback a person answered: who we are, why we call, then every agent rings, but only for
    * {@code agentAnswerSeconds}: a customer we called must not be left waiting for us.
    */
-  static TwimlElement callback(Line line, Optional<Customer> customer, String why, List<String> ring, int agentAnswerSeconds,
-                                String dialActionUrl, String statusUrl, String menuUrl) {
+  static TwimlElement callback(Speech speech, Line line, Optional<Customer> customer, Sentence why, List<String> ring,
+                               int agentAnswerSeconds, String dialActionUrl, String statusUrl, String menuUrl) {
     TwimlElement dial = agentsDial(ring, agentAnswerSeconds, dialActionUrl, statusUrl).attribute("callerId", line.number());
-    String language = language(line, customer);
     // The greeting listens for 9 ("stop these calls"); with no key pressed the agents ring at once.
-    return TwimlElement.response()
-        .add(gather(1, 1, menuUrl, false)
-            .add(say(hello(customer) + line.name() + ". " + why + " Connecting you now.", language))
-            .add(say("To stop these calls, press 9.", language)))
-        .add(dial);
+    TwimlElement menu = gather(1, 1, menuUrl, false);
+    speak(menu, speech, List.of(hello(line, customer), why, Sentence.of("callback.connecting")));
+    speak(menu, speech, List.of(Sentence.of("callback.stop-calls")));
+    return TwimlElement.response().add(menu).add(dial);
   }
 
-  /** The customer pressed 9 during a callback: never called again. */
-  static TwimlElement stoppedCalling(String language) {
-    return sayThenHangUp("Understood. We will not call you again. Goodbye.", language);
-  }
-
-  /** Why we call, in one sentence: the order, or the call we missed. */
-  static String why(CallbackTrigger trigger, String when, Optional<String> orderNumber) {
+  /** Why we call, in one sentence: the order, or the call we missed ({@code time}: when, as the language says it). */
+  static Sentence why(CallbackTrigger trigger, String time, Optional<String> orderNumber) {
     if (orderNumber.isPresent()) {
-      return "Thank you for your order " + orderNumber.get() + ".";
+      return Sentence.of("callback.why.order", "order", orderNumber.get());
     }
     return switch (trigger) {
-      case MISSED, ABANDONED, AFTER_HOURS, VOICEMAIL -> "You called us at " + when + " and we missed you.";
-      case DROPPED -> "Our call at " + when + " was cut off.";
-      default -> "You asked us to call you back.";
+      case MISSED, ABANDONED, AFTER_HOURS, VOICEMAIL -> Sentence.of("callback.why.missed", "time", time);
+      case DROPPED -> Sentence.of("callback.why.dropped", "time", time);
+      default -> Sentence.of("callback.why.asked");
     };
   }
 
-  static TwimlElement callbackMachine(Line line, Optional<Customer> customer, Optional<String> orderNumber) {
-    String thanks = orderNumber.map(n -> ", thanking you for your order " + n).orElse(" returning your call");
-    return sayThenHangUp(hello(customer) + line.name() + thanks + ". Please call us back at " + spelled(line.number())
-            + ". Thank you, goodbye.", language(line, customer));
+  /** A callback an answering machine took: who called, and the number to call back. */
+  static TwimlElement callbackMachine(Speech speech, Line line, Optional<Customer> customer, Optional<String> orderNumber,
+                                      String spokenNumber) {
+    Sentence purpose = orderNumber.map(n -> Sentence.of("callback.machine.order", "order", n))
+        .orElse(Sentence.of("callback.machine.returning"));
+    return speakThenHangUp(speech, hello(line, customer), purpose, Sentence.of("callback.machine.call-us", "number", spokenNumber));
   }
 
-  static TwimlElement callbackWithoutAgents(Line line, Optional<Customer> customer) {
-    String hello = hello(customer);
-    return sayThenHangUp(hello + line.name() + " returning your call. Nobody can take it just now; we will call you again shortly. Goodbye.",
-            language(line, customer));
+  static TwimlElement callbackWithoutAgents(Speech speech, Line line, Optional<Customer> customer) {
+    return speakThenHangUp(speech, hello(line, customer), Sentence.of("callback.no-agents"));
   }
 
   /** A callback answered while every agent of the line is busy or offline: a person will call back. */
-  static TwimlElement callbackToAgentQueue(Line line, Optional<Customer> customer) {
-    return sayThenHangUp(hello(customer) + line.name() + " returning your call. All of our team are busy just now; one of them will call you"
-            + " back personally as soon as they are free. Goodbye.", language(line, customer));
+  static TwimlElement callbackToAgentQueue(Speech speech, Line line, Optional<Customer> customer) {
+    return speakThenHangUp(speech, hello(line, customer), Sentence.of("callback.agents-busy"));
   }
 
   /** An order call on a line with no agents to ring: the order is confirmed, and 1 asks for a person. */
-  static TwimlElement orderWithoutAgents(Line line, Optional<Customer> customer, String orderNumber, String gatherActionUrl) {
-    String language = language(line, customer);
-    return TwimlElement.response()
-        .add(gather(1, 6, gatherActionUrl, null)
-            .add(say(hello(customer) + line.name() + ". Thank you for your order " + orderNumber
-                + ". It is confirmed. To talk to someone about it, press 1. Otherwise, you can simply hang up.", language))
-            .add(say("To stop these calls, press 9.", language)))
-        .add(say("Thank you for your order. Goodbye.", language))
-        .add(hangupVerb());
+  static TwimlElement orderWithoutAgents(Speech speech, Line line, Optional<Customer> customer, String orderNumber,
+                                         String gatherActionUrl) {
+    TwimlElement menu = gather(1, 6, gatherActionUrl, null);
+    speak(menu, speech, List.of(hello(line, customer), Sentence.of("order.confirmed", "order", orderNumber)));
+    speak(menu, speech, List.of(Sentence.of("callback.stop-calls")));
+    TwimlElement response = TwimlElement.response().add(menu);
+    speak(response, speech, List.of(Sentence.of("order.goodbye")));
+    return response.add(hangupVerb());
   }
 
   /** The answer to the order call's question: 1 hands the buyer to an agent. */
-  static TwimlElement orderGathered(boolean wantsAgent, String language) {
-    String text = wantsAgent ? "Thank you. Someone from our team will call you back shortly. Goodbye."
-        : "Thank you for your order. Goodbye.";
-    return sayThenHangUp(text, language);
+  static TwimlElement orderGathered(Speech speech, boolean wantsAgent) {
+    return speakThenHangUp(speech, Sentence.of(wantsAgent ? "order.agent-will-call" : "order.goodbye"));
   }
 
-  /** What an agent hears before the customer is dialled: "Callback to Nikolay, VIP, missed call at 14:05." */
-  static TwimlElement whisperAndConnect(Line line, String customerName, boolean vip, String reason, String customerPhone,
-                                         int timeoutSeconds, String dialActionUrl, String customerStatusUrl) {
-    String who = customerName == null || customerName.isBlank() ? "a caller we do not know yet" : customerName.trim();
-    TwimlElement dial = dial(timeoutSeconds, dialActionUrl).attribute("callerId", line.number())
+  /** What an agent hears before the customer is dialled: "Callback to Nikolay, VIP customer, missed call at 14:05." */
+  static TwimlElement whisperAndConnect(Speech speech, String customerName, boolean vip, Sentence reason, String customerPhone,
+                                        String callerId, int timeoutSeconds, String dialActionUrl, String customerStatusUrl) {
+    String why = speech.text(reason.key(), reason.values());
+    boolean known = customerName != null && !customerName.isBlank();
+    Sentence whisper = !known ? Sentence.of("whisper.unknown", "reason", why)
+        : new Sentence(vip ? "whisper.vip" : "whisper", Map.of("name", customerName.trim(), "reason", why));
+    TwimlElement dial = dial(timeoutSeconds, dialActionUrl).attribute("callerId", callerId)
         .add(leg("Number", customerPhone, customerStatusUrl));
-    return TwimlElement.response()
-        .add(say("Callback to " + who + (vip ? ", VIP" : "") + ", " + reason + ". Connecting now.", line.language()))
-        .add(dial);
+    TwimlElement response = TwimlElement.response();
+    speak(response, speech, List.of(whisper));
+    return response.add(dial);
   }
 
-  /** Why the task exists, in a few words for the whisper. */
-  static String whisperReason(CallbackTrigger trigger, String reason, String when, Optional<String> orderNumber) {
+  /** Why the task exists, in a few words for the whisper ({@code time}: when, as the language says it). */
+  static Sentence whisperReason(CallbackTrigger trigger, String taskReason, String time, Optional<String> orderNumber) {
     if (orderNumber.isPresent()) {
-      return "order " + orderNumber.get();
+      return Sentence.of("whisper.reason.order", "order", orderNumber.get());
     }
-    if ("voicemail".equals(reason)) {
-      return "left a voicemail at " + when;
+    if ("voicemail".equals(taskReason)) {
+      return Sentence.of("whisper.reason.voicemail", "time", time);
     }
     return switch (trigger) {
-      case MISSED -> "missed call at " + when;
-      case ABANDONED -> "hung up waiting at " + when;
-      case DROPPED -> "dropped call at " + when;
-      default -> "asked to be called back";
+      case MISSED -> Sentence.of("whisper.reason.missed", "time", time);
+      case ABANDONED -> Sentence.of("whisper.reason.abandoned", "time", time);
+      case DROPPED -> Sentence.of("whisper.reason.dropped", "time", time);
+      default -> Sentence.of("whisper.reason.asked");
     };
   }
 
-  static TwimlElement customerNotReached() {
-    return sayThenHangUp("The customer did not answer. The task is still yours. Goodbye.", "en-US");
-  }
-
-  static TwimlElement taskGone() {
-    return sayThenHangUp("This task is no longer yours, so nobody will be dialled. Goodbye.", "en-US");
-  }
-
-  static TwimlElement noAgent() {
-    return sayThenHangUp("Sorry, nobody is free to take your call right now. We will call you again shortly. Goodbye.", "en-US");
-  }
-
-  /** "Hello Nikolay, this is " for a known name, "Hello, this is " otherwise. */
-  private static String hello(Optional<Customer> customer) {
-    return customer.filter(Customer::hasName).map(c -> "Hello " + firstName(c.name()) + ", this is ").orElse("Hello, this is ");
-  }
-
-  /** Digits one by one, so a number is read out as a number, not as billions. */
-  private static String spelled(String number) {
-    return String.join(" ", number.replace("+", "").split(""));
-  }
-
-  static String greeting(Line line, Optional<Customer> caller) {
-    return caller.filter(Customer::hasName)
-        .map(c -> line.greetingKnown()
-            .replace("{first-name}", firstName(c.name()))
-            .replace("{name}", c.name().trim()))
-        .orElse(line.greeting());
-  }
-
-  /** The agents did not take the call. */
-  static TwimlElement notAnswered(Line line) {
-    return sayThenHangUp("Sorry, nobody could take your call right now. Please try again a little later. Goodbye.", line.language());
+  /** "Hello Nikolay, this is Acme." for a known name, "Hello, this is Acme." otherwise. */
+  private static Sentence hello(Line line, Optional<Customer> customer) {
+    return customer.filter(Customer::hasName)
+        .map(c -> new Sentence("callback.hello.known", withBusiness(line, names(c))))
+        .orElse(new Sentence("callback.hello", withBusiness(line, Map.of())));
   }
 
   /** Nobody answered: apologise, promise the callback, offer to choose its time, then a voicemail. */
-  static TwimlElement missed(Line line, int promiseMinutes, int voicemailMaxSeconds, String recordingUrl, String chooseUrl) {
-    return messageThenVoicemail(line.language(), "Sorry, nobody could take your call right now. We will call you back within "
-            + promiseMinutes + (promiseMinutes == 1 ? " minute." : " minutes."),
-        voicemailMaxSeconds, recordingUrl, chooseUrl, "We will call you back soon. Goodbye.");
+  static TwimlElement missed(Speech speech, int promiseMinutes, int voicemailMaxSeconds, String recordingUrl, String chooseUrl) {
+    return messageThenVoicemail(speech, List.of(Sentence.of("missed", "minutes", promiseMinutes)), voicemailMaxSeconds, recordingUrl,
+        chooseUrl, Sentence.of("missed.goodbye"));
   }
 
   /** Outside opening hours: the line's message, by name when the caller is known, then a voicemail. */
-  static TwimlElement afterHours(Line line, Optional<Customer> caller, int voicemailMaxSeconds, String recordingUrl, String chooseUrl) {
-    String hello = caller.filter(Customer::hasName).map(c -> "Hello " + firstName(c.name()) + ". ").orElse("");
-    return messageThenVoicemail(language(line, caller), hello + line.afterHoursMessage(), voicemailMaxSeconds, recordingUrl, chooseUrl,
-        "We will call you back when we open. Goodbye.");
+  static TwimlElement afterHours(Speech speech, Line line, Optional<Customer> caller, int voicemailMaxSeconds, String recordingUrl,
+                                 String chooseUrl) {
+    List<Sentence> message = new ArrayList<>();
+    caller.filter(Customer::hasName).ifPresent(c -> message.add(new Sentence("after-hours.hello", names(c))));
+    message.add(new Sentence("after-hours", withBusiness(line, Map.of())));
+    return messageThenVoicemail(speech, message, voicemailMaxSeconds, recordingUrl, chooseUrl, Sentence.of("after-hours.goodbye"));
   }
 
   /**
    * The message (listening for 2: "choose when we call you back"), then a voicemail after the
    * tone; with no key pressed the recording starts at once.
    */
-  private static TwimlElement messageThenVoicemail(String language, String message, int voicemailMaxSeconds, String recordingUrl,
-                                                    String chooseUrl, String closing) {
-    return TwimlElement.response()
-        .add(gather(1, 2, chooseUrl, false)
-            .add(say(message, language))
-            .add(say("To choose when we call you back, press 2. Or leave a message after the tone, then hang up.", language)))
-        .add(voicemail(voicemailMaxSeconds, recordingUrl))
-        .add(say(closing, language))
-        .add(hangupVerb());
+  private static TwimlElement messageThenVoicemail(Speech speech, List<Sentence> message, int voicemailMaxSeconds, String recordingUrl,
+                                                   String chooseUrl, Sentence goodbye) {
+    TwimlElement menu = gather(1, 2, chooseUrl, false);
+    speak(menu, speech, message);
+    speak(menu, speech, List.of(Sentence.of("choose-or-leave-message")));
+    TwimlElement response = TwimlElement.response().add(menu).add(voicemail(voicemailMaxSeconds, recordingUrl));
+    speak(response, speech, List.of(goodbye));
+    return response.add(hangupVerb());
   }
 
   private static TwimlElement voicemail(int voicemailMaxSeconds, String recordingUrl) {
@@ -244,66 +217,70 @@ final class Twiml {
   }
 
   /** Choosing the time, step 1: which day. */
-  static TwimlElement askDay(String language, String actionUrl) {
-    return TwimlElement.response()
-        .add(gather(1, 6, actionUrl, null)
-            .add(say("For today, press 1. For tomorrow, press 2. For the day after tomorrow, press 3.", language)))
-        .add(say("We will call you back as soon as we can. Goodbye.", language))
-        .add(hangupVerb());
+  static TwimlElement askDay(Speech speech, String actionUrl) {
+    TwimlElement menu = gather(1, 6, actionUrl, null);
+    speak(menu, speech, List.of(Sentence.of("picker.ask-day")));
+    TwimlElement response = TwimlElement.response().add(menu);
+    speak(response, speech, List.of(Sentence.of("picker.as-soon-as-we-can")));
+    return response.add(hangupVerb());
   }
 
-  /** Choosing the time, step 2: the time as four digits; {@code problem} says why the last one could not be taken. */
-  static TwimlElement askTime(String language, String actionUrl, String problem) {
-    return TwimlElement.response()
-        .add(gather(4, 8, actionUrl, null)
-            .add(say((problem == null ? "" : problem + " ")
-                + "Enter the time as four digits, for example 1 4 3 0 for half past two in the afternoon.", language)))
-        .add(say("We will call you back as soon as we can. Goodbye.", language))
-        .add(hangupVerb());
+  /**
+   * Choosing the time, step 2: the time as four digits; {@code problem} says why the last one
+   * could not be taken; {@code example} is 14:30 as the language says it.
+   */
+  static TwimlElement askTime(Speech speech, String actionUrl, Sentence problem, String example) {
+    TwimlElement menu = gather(4, 8, actionUrl, null);
+    List<Sentence> said = new ArrayList<>();
+    if (problem != null) {
+      said.add(problem);
+    }
+    said.add(Sentence.of("picker.ask-time", "time", example));
+    speak(menu, speech, said);
+    TwimlElement response = TwimlElement.response().add(menu);
+    speak(response, speech, List.of(Sentence.of("picker.as-soon-as-we-can")));
+    return response.add(hangupVerb());
   }
 
   /** The chosen time, read back. */
-  static TwimlElement timeChosen(String language, String when) {
-    return sayThenHangUp("Thank you. We will call you back " + when + ". Goodbye.", language);
+  static TwimlElement timeChosen(Speech speech, Sentence chosen) {
+    return speakThenHangUp(speech, chosen);
   }
 
-  static TwimlElement timeNotChosen(String language, String why) {
-    return sayThenHangUp(why + " We will call you back as soon as we can. Goodbye.", language);
-  }
-
-  static TwimlElement voicemailThanks() {
-    return sayThenHangUp("Thank you for your message. We will call you back soon. Goodbye.", "en-US");
-  }
-
-  static TwimlElement notInService() {
-    return sayThenHangUp("Sorry, this number is not in service. Goodbye.", "en-US");
-  }
-
-  /** Ends a call politely when a request could not be handled. */
-  static TwimlElement apology() {
-    return sayThenHangUp("Sorry, we cannot take your call right now. Please try again later. Goodbye.", "en-US");
+  /** No time was chosen: why, then the promise to call as soon as we can. */
+  static TwimlElement timeNotChosen(Speech speech, Sentence why) {
+    return speakThenHangUp(speech, why, Sentence.of("picker.as-soon-as-we-can"));
   }
 
   /**
    * The satisfaction question, once the agent has hung up and the customer is still on the line.
    *
-   * @param problem said first when the previous answer was no score
+   * @param again said first when the previous answer was no score
    */
-  static TwimlElement askFeedback(Line line, String actionUrl, String problem) {
-    TwimlElement gather = gather(1, 8, actionUrl, false);
-    if (problem != null) {
-      gather.add(say(problem, line.language()));
+  static TwimlElement askFeedback(Speech speech, String actionUrl, boolean again) {
+    TwimlElement menu = gather(1, 8, actionUrl, false);
+    List<Sentence> said = new ArrayList<>();
+    if (again) {
+      said.add(Sentence.of("feedback.not-a-choice"));
     }
-    return TwimlElement.response()
-        .add(gather.add(say(line.feedbackQuestion(), line.language())))
-        .add(say("Thank you for calling. Goodbye.", line.language()))
-        .add(hangupVerb());
+    said.add(Sentence.of("feedback.question"));
+    speak(menu, speech, said);
+    TwimlElement response = TwimlElement.response().add(menu);
+    speak(response, speech, List.of(Sentence.of("feedback.goodbye")));
+    return response.add(hangupVerb());
   }
 
   /** The score is in; a poor one is answered with the promise that someone will follow it up. */
-  static TwimlElement feedbackThanks(String language, boolean poor) {
-    return sayThenHangUp(poor ? "Thank you, and we are sorry we let you down. Someone will call you about it soon. Goodbye."
-            : "Thank you for your answer. Goodbye.", language);
+  static TwimlElement feedbackThanks(Speech speech, boolean poor) {
+    return speakThenHangUp(speech, Sentence.of(poor ? "feedback.sorry" : "feedback.thanks"));
+  }
+
+  /**
+   * One sentence, then the call ends: an apology ({@code apology}), a number not in service, the
+   * thanks for a voicemail, "we will not call you again", what an agent hears of a task gone.
+   */
+  static TwimlElement goodbye(String key, Speech speech) {
+    return speakThenHangUp(speech, Sentence.of(key));
   }
 
   /** A reply to an SMS; no text: no reply at all. */
@@ -324,24 +301,51 @@ final class Twiml {
     return TwimlElement.response();
   }
 
-  private static String firstName(String name) {
-    String trimmed = name.trim();
-    int space = trimmed.indexOf(' ');
-    return space < 0 ? trimmed : trimmed.substring(0, space);
+  /** A customer's names for the catalogs' {@code {name}} and {@code {first-name}}. */
+  static Map<String, Object> names(Customer customer) {
+    String name = customer.name().trim();
+    int space = name.indexOf(' ');
+    return Map.of("name", name, "first-name", space < 0 ? name : name.substring(0, space));
   }
 
-  private static String language(Line line, Optional<Customer> caller) {
-    return caller.map(Customer::language).filter(l -> l != null && !l.isBlank()).orElse(line.language());
+  private static Map<String, Object> withBusiness(Line line, Map<String, Object> values) {
+    Map<String, Object> all = new HashMap<>(values);
+    all.put("business", line.name());
+    return all;
   }
 
-  /** Speech in the given language when {@code <Say>} knows it, else in Twilio's default. */
-  private static TwimlElement say(String text, String language) {
-    return TwimlElement.of("Say")
-        .attribute("language", language == null ? null : SAY_LANGUAGES.get(language.toLowerCase(Locale.ROOT)))
-        .text(text);
+  /**
+   * The sentences in order: those in text in one {@code <Say>} (one voice, no pause between
+   * them), a line's recording of one as a {@code <Play>} between them.
+   */
+  private static void speak(TwimlElement parent, Speech speech, List<Sentence> sentences) {
+    StringBuilder text = new StringBuilder();
+    for (Sentence sentence : sentences) {
+      Optional<String> recording = speech.recording(sentence.key());
+      if (recording.isPresent()) {
+        flush(parent, speech, text);
+        parent.add(TwimlElement.of("Play").text(recording.get()));
+      } else {
+        String said = speech.text(sentence.key(), sentence.values());
+        if (!said.isEmpty()) {
+          text.append(text.length() == 0 ? "" : " ").append(said);
+        }
+      }
+    }
+    flush(parent, speech, text);
   }
 
-  private static TwimlElement sayThenHangUp(String text, String language) {
-    return TwimlElement.response().add(say(text, language)).add(hangupVerb());
+  private static void flush(TwimlElement parent, Speech speech, StringBuilder text) {
+    if (text.length() > 0) {
+      parent.add(TwimlElement.of("Say").attribute("language", speech.sayLanguage()).attribute("voice", speech.voice())
+          .text(text.toString()));
+      text.setLength(0);
+    }
+  }
+
+  private static TwimlElement speakThenHangUp(Speech speech, Sentence... sentences) {
+    TwimlElement response = TwimlElement.response();
+    speak(response, speech, List.of(sentences));
+    return response.add(hangupVerb());
   }
 }

@@ -1,12 +1,13 @@
 package dev.ringback.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigTest {
   static final String LINE = """
@@ -43,6 +44,7 @@ class ConfigTest {
     assertThat(shipped.callbacks()).isEqualTo(defaults.callbacks());
     assertThat(shipped.dialer()).isEqualTo(defaults.dialer());
     assertThat(shipped.retention()).isEqualTo(defaults.retention());
+    assertThat(shipped.feedback()).isEqualTo(defaults.feedback());
     assertThat(shipped.orders().shops().values()).allSatisfy(shop -> assertThat(shop).isEqualTo(new RingbackConfig.Shop("", "main")));
     assertThat(defaults.callbacks().agentAnswerSeconds()).isEqualTo(2);
     assertThat(defaults.callbacks().delaySeconds()).containsEntry("order", 0);
@@ -97,8 +99,60 @@ class ConfigTest {
     assertThat(line.number()).isEqualTo("+442079460000");
     assertThat(line.agents()).containsExactly("+447911123456", "sip:desk@acme.sip.twilio.com");
     assertThat(line.timeZone()).isEqualTo(ZoneId.of("Europe/London"));
-    assertThat(line.greeting()).isEqualTo("Thank you for calling Acme UK.");
+    assertThat(line.language()).isEqualTo("en-US");
+    assertThat(line.voice()).isNull();
+    assertThat(line.prompts()).as("every sentence is the catalog's").isEmpty();
     assertThat(line.ringTimeoutSeconds()).isEqualTo(20);
+  }
+
+  @Test
+  void aLinesLanguageVoiceAndOwnSentencesAreChecked() {
+    String line = """
+        lines:
+          - id: main
+            number: "+14155550100"
+            name: Acme
+        """;
+    RingbackConfig config = parse(line + """
+            language: ro-ro
+            voice: Polly.Carmen
+            greeting: "Bună ziua, mulțumim că ați sunat la {business}."
+            prompts:
+              missed: "Vă sunăm înapoi în {minutes} minute."
+              callback.stop-calls: {play: "https://example.com/stop.mp3"}
+        """, Map.of());
+    var parsed = config.lines().get(0);
+    assertThat(parsed.language()).as("as Twilio spells it").isEqualTo("ro-RO");
+    assertThat(parsed.voice()).isEqualTo("Polly.Carmen");
+    assertThat(parsed.prompts().get("greeting").text()).isEqualTo("Bună ziua, mulțumim că ați sunat la {business}.");
+    assertThat(parsed.prompts().get("missed").text()).isEqualTo("Vă sunăm înapoi în {minutes} minute.");
+    assertThat(parsed.prompts().get("callback.stop-calls").play()).isEqualTo("https://example.com/stop.mp3");
+
+    assertThat(problem(line + "    language: xx-XX\n", Map.of()))
+        .startsWith("lines[0].language: 'xx-XX' is not a language Twilio's <Say> speaks");
+    assertThat(problem(line + "    language: fr-FR\n", Map.of()))
+        .startsWith("lines[0].language: no catalog has the sentences of fr-FR");
+    assertThat(problem(line + "    voice: Polly.Nobody\n", Map.of()))
+        .startsWith("lines[0].voice: 'Polly.Nobody' is not a voice of Twilio's <Say>");
+    assertThat(problem(line + "    language: ru-RU\n    voice: Polly.Carmen\n", Map.of()))
+        .isEqualTo("lines[0].voice: the voice Polly.Carmen speaks ro-RO, not ru-RU");
+    assertThat(parse(line + "    language: ru-RU\n    voice: Google.ru-RU-Wavenet-A\n", Map.of()).lines().get(0).voice())
+        .isEqualTo("Google.ru-RU-Wavenet-A");
+    assertThat(problem(line + "    prompts:\n      missed: \"Back within {minutes} minutes, {city}.\"\n", Map.of()))
+        .isEqualTo("lines[0].prompts.missed: {city} is not a placeholder of 'missed', which has [minutes]");
+    assertThat(problem(line + "    greeting-known: \"Hi {nickname}\"\n", Map.of()))
+        .startsWith("lines[0].greeting-known: {nickname} is not a placeholder of 'greeting.known'");
+    assertThat(problem(line + "    prompts:\n      goodbye: \"Bye.\"\n", Map.of()))
+        .startsWith("lines[0].prompts.goodbye: 'goodbye' is not a sentence of the catalogs");
+    assertThat(problem(line + "    prompts:\n      missed: \"Within {minutes, plural, one {# minute}\"\n", Map.of()))
+        .startsWith("lines[0].prompts.missed: missed: not a valid message");
+  }
+
+  @Test
+  void anOwnersCatalogThatIsNotWholeStopsStartUpNamingItsFileAndKey(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("fr-FR.properties"), "greeting = Merci d'avoir appelé {business}.\n");
+    assertThat(problem("languages:\n  catalog-dir: " + dir + "\n", Map.of()))
+        .startsWith("languages.catalog-dir (" + dir + "): the fr-FR catalog: ").contains("missed: missing");
   }
 
   @Test

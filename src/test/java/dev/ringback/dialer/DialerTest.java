@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,7 +130,8 @@ class DialerTest {
     assertThat(greeting.getAttribute("action")).isEqualTo(PUBLIC_URL + "/twilio/gather?callback=" + id);
     assertThat(greeting.getAttribute("timeout")).as("the agents ring a second later at most").isEqualTo("1");
     assertThat(greeting.getTextContent()).contains("To stop these calls, press 9.");
-    String when = DateTimeFormatter.ofPattern("HH:mm").format(clock.instant().minusSeconds(61).atZone(java.time.ZoneId.of("America/Los_Angeles")));
+    // The line speaks en-US: "11:36 PM".
+    String when = DateTimeFormatter.ofPattern("h:mm a", Locale.US).format(clock.instant().minusSeconds(61).atZone(java.time.ZoneId.of("America/Los_Angeles")));
     assertThat(Xml.child(greeting, "Say").getTextContent())
         .isEqualTo("Hello Nikolay, this is Acme. You called us at " + when + " and we missed you. Connecting you now.");
     Element agents = Xml.child(twiml, "Dial");
@@ -198,7 +200,7 @@ class DialerTest {
     var answer = server.twilio("/twilio/callback?callback=" + id, "CallSid", sid, "AnsweredBy", "machine_end_beep");
     Element twiml = Xml.parse(answer.body());
     assertThat(Xml.childNames(twiml)).containsExactly("Say", "Hangup");
-    assertThat(Xml.child(twiml, "Say").getTextContent()).contains("Acme").contains("1 4 1 5 5 5 5 0 1 0 0");
+    assertThat(Xml.child(twiml, "Say").getTextContent()).contains("Acme").contains("4 1 5, 5 5 5, 0 1 0 0");
     status(id, sid, "in-progress", 5, "AnsweredBy", "machine_end_beep");
     status(id, sid, "completed", 30);
     assertThat(callback(phone)).containsEntry("state", "done").containsEntry("outcome", "machine");

@@ -300,7 +300,7 @@ class AfterHoursTest {
     // Tuesday is open: choose from a new menu on Monday night, for the day after tomorrow at 10:15.
     clock.set(la("2026-11-30T20:00"));
     var chosen = server.twilio("/twilio/when?step=time&day=2&" + callback, "CallSid", sid, "From", caller, "To", LINE, "Digits", "1015");
-    assertThat(say(chosen.body())).contains("We will call you back tomorrow at 10:15.");
+    assertThat(say(chosen.body())).contains("We will call you back tomorrow at 10:15 AM.");
     assertThat(callback(caller)).containsEntry("trigger", "scheduled");
     assertThat(due(caller)).isEqualTo(la("2026-12-01T10:15"));
     assertThat(db.count("SELECT count(*) FROM callbacks WHERE customer_phone = ?", caller)).as("moved, not added").isEqualTo(1);

@@ -211,7 +211,7 @@ class AgentPresenceTest {
     var connect = server.twilio("/twilio/connect?task=" + task + "&agent=" + nina, "CallSid", agentSid, "To", "+14155550151");
     Element root = Xml.parse(connect.body());
     assertThat(Xml.childNames(root)).containsExactly("Say", "Dial");
-    assertThat(Xml.child(root, "Say").getTextContent()).isEqualTo("Callback to Nikolay Petrov, VIP, asked to be called back. Connecting now.");
+    assertThat(Xml.child(root, "Say").getTextContent()).isEqualTo("Callback to Nikolay Petrov, VIP customer, asked to be called back. Connecting now.");
     Element dial = Xml.child(root, "Dial");
     assertThat(dial.getAttribute("callerId")).isEqualTo(RingbackServer.LINE_NUMBER);
     Element number = Xml.child(dial, "Number");

@@ -1,7 +1,6 @@
 package dev.ringback.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.twilio.http.HttpMethod;
@@ -18,12 +17,19 @@ import com.twilio.twiml.voice.Record;
 import com.twilio.twiml.voice.Redirect;
 import com.twilio.twiml.voice.Say;
 import com.twilio.twiml.voice.Sip;
+import dev.ringback.config.RingbackConfig;
+import dev.ringback.domain.CallbackTrigger;
+import dev.ringback.domain.Catalog;
+import dev.ringback.domain.Catalogs;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.Line;
+import dev.ringback.domain.Prompt;
+import dev.ringback.domain.Speech;
 import dev.ringback.support.Xml;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Element;
@@ -36,11 +42,19 @@ import org.w3c.dom.Element;
 class TwimlTest {
   private static final String DIAL = "https://rb.example.com/twilio/dial";
   private static final String STATUS = "https://rb.example.com/twilio/status";
-  private static final Line LINE = new Line("main", "+14155550100", "Acme & Sons", ZoneId.of("America/Los_Angeles"), "en-GB",
-      "Thank you for calling <Acme>.", "Hello {first-name}, thank you for calling.", List.of("+14155550101"), 20, null,
-      "We are closed.", "voice", "How did we do? Press 1 to 5.");
-  private static final Customer ZOE = new Customer(7, "+14155550123", "Zoë \"Z\" O'Brien <&>", Customer.Tier.VIP, "fr-FR", null,
+  private static final Catalogs CATALOGS = RingbackConfig.parse("empty.yaml", "", Map.of()).catalogs();
+  private static final Line LINE = new Line("main", "+14155550100", "Acme & Sons", ZoneId.of("America/Los_Angeles"), "en-GB", null,
+      List.of("+14155550101"), 20, null, "voice", Map.of("greeting", Prompt.text("Thank you for calling <Acme>."),
+      "greeting.known", Prompt.text("Hello {first-name}, thank you for calling.")));
+  /** A customer whose own language is one Ringback speaks: spoken to in it, not in the line's. */
+  private static final Customer ZOE = new Customer(7, "+14155550123", "Zoë \"Z\" O'Brien <&>", Customer.Tier.VIP, "es-ES", null,
       null, Instant.EPOCH, Instant.EPOCH);
+  private static final Catalog SPANISH = CATALOGS.forLanguage("es-ES").orElseThrow();
+  private static final Catalog BRITISH = CATALOGS.forLanguage("en-GB").orElseThrow();
+
+  private static Speech speech(Optional<Customer> customer) {
+    return Speech.on(CATALOGS, LINE, customer.map(Customer::language));
+  }
 
   private static void assertSameDocument(TwiML expected, TwimlElement actual) {
     Element want = Xml.parse(expected.toXml());
@@ -63,15 +77,16 @@ class TwimlTest {
             .statusCallbackEvents(List.of(Sip.Event.INITIATED, Sip.Event.RINGING, Sip.Event.ANSWERED, Sip.Event.COMPLETED)).build())
         .build();
     VoiceResponse expected = new VoiceResponse.Builder()
-        .say(say("Hello Zoë, thank you for calling.", Say.Language.FR_FR)).dial(dial).build();
-    assertSameDocument(expected, Twiml.inbound(LINE, Optional.of(ZOE), List.of("+14155550101", "sip:desk@acme.sip.twilio.com"),
-        true, DIAL, STATUS));
+        .say(say(SPANISH.text("greeting.known", Map.of("first-name", "Zoë", "name", "Zoë \"Z\" O'Brien <&>", "business", "Acme & Sons")),
+            Say.Language.ES_ES)).dial(dial).build();
+    assertSameDocument(expected, Twiml.inbound(speech(Optional.of(ZOE)), LINE, Optional.of(ZOE),
+        List.of("+14155550101", "sip:desk@acme.sip.twilio.com"), true, DIAL, STATUS));
 
     VoiceResponse nobody = new VoiceResponse.Builder()
         .say(say("Thank you for calling <Acme>.", Say.Language.EN_GB))
         .redirect(new Redirect.Builder(DIAL + "?DialCallStatus=no-answer&nobody=available").method(HttpMethod.POST).build())
         .build();
-    assertSameDocument(nobody, Twiml.inbound(LINE, Optional.empty(), List.of(), true, DIAL, STATUS));
+    assertSameDocument(nobody, Twiml.inbound(speech(Optional.empty()), LINE, Optional.empty(), List.of(), true, DIAL, STATUS));
   }
 
   @Test
@@ -80,8 +95,10 @@ class TwimlTest {
     VoiceResponse expected = new VoiceResponse.Builder()
         .gather(new Gather.Builder().numDigits(1).timeout(1).action(menu).method(HttpMethod.POST).actionOnEmptyResult(false)
             .inputs(List.of(Gather.Input.DTMF))
-            .say(say("Hello Zoë, this is Acme & Sons. Thank you for your order #1001. Connecting you now.", Say.Language.FR_FR))
-            .say(say("To stop these calls, press 9.", Say.Language.FR_FR))
+            .say(say(SPANISH.text("callback.hello.known", Map.of("first-name", "Zoë", "name", "Zoë", "business", "Acme & Sons")) + " "
+                + SPANISH.text("callback.why.order", Map.of("order", "#1001")) + " " + SPANISH.text("callback.connecting", Map.of()),
+                Say.Language.ES_ES))
+            .say(say(SPANISH.text("callback.stop-calls", Map.of()), Say.Language.ES_ES))
             .build())
         .dial(new Dial.Builder().timeout(15).action(DIAL).method(HttpMethod.POST).callerId("+14155550100")
             .number(new Number.Builder("+14155550101").statusCallback(STATUS).statusCallbackMethod(HttpMethod.POST)
@@ -89,8 +106,8 @@ class TwimlTest {
                     Number.Event.COMPLETED)).build())
             .build())
         .build();
-    assertSameDocument(expected, Twiml.callback(LINE, Optional.of(ZOE), "Thank you for your order #1001.", List.of("+14155550101"),
-        15, DIAL, STATUS, menu));
+    assertSameDocument(expected, Twiml.callback(speech(Optional.of(ZOE)), LINE, Optional.of(ZOE),
+        Twiml.why(CallbackTrigger.ORDER, "14:05", Optional.of("#1001")), List.of("+14155550101"), 15, DIAL, STATUS, menu));
   }
 
   @Test
@@ -100,16 +117,28 @@ class TwimlTest {
     VoiceResponse expected = new VoiceResponse.Builder()
         .gather(new Gather.Builder().numDigits(1).timeout(2).action(choose).method(HttpMethod.POST).actionOnEmptyResult(false)
             .inputs(List.of(Gather.Input.DTMF))
-            .say(say("Sorry, nobody could take your call right now. We will call you back within 5 minutes.", Say.Language.EN_GB))
-            .say(say("To choose when we call you back, press 2. Or leave a message after the tone, then hang up.",
-                Say.Language.EN_GB))
+            .say(say(BRITISH.text("missed", Map.of("minutes", 5)), Say.Language.EN_GB))
+            .say(say(BRITISH.text("choose-or-leave-message", Map.of()), Say.Language.EN_GB))
             .build())
         .record(new Record.Builder().maxLength(120).playBeep(true).timeout(5).action(recording).method(HttpMethod.POST)
             .recordingStatusCallback(recording).recordingStatusCallbackMethod(HttpMethod.POST).build())
-        .say(say("We will call you back soon. Goodbye.", Say.Language.EN_GB))
+        .say(say(BRITISH.text("missed.goodbye", Map.of()), Say.Language.EN_GB))
         .hangup(new Hangup.Builder().build())
         .build();
-    assertSameDocument(expected, Twiml.missed(LINE, 5, 120, recording, choose));
+    assertSameDocument(expected, Twiml.missed(speech(Optional.empty()), 5, 120, recording, choose));
+  }
+
+  @Test
+  void aLinesRecordingIsPlayedInsteadOfItsSentenceAndItsVoiceSpeaksTheRest() {
+    Line recorded = new Line("main", "+14155550100", "Acme", ZoneId.of("UTC"), "en-US", "Polly.Joanna", List.of(), 20, null, "voice",
+        Map.of("missed", Prompt.play("https://example.com/missed.mp3")));
+    Element twiml = Xml.parse(Twiml.missed(Speech.on(CATALOGS, recorded, Optional.empty()), 5, 120, "https://rb/rec", "https://rb/when")
+        .toXml());
+    Element gather = Xml.child(twiml, "Gather");
+    assertEquals(List.of("Play", "Say"), Xml.childNames(gather));
+    assertEquals("https://example.com/missed.mp3", Xml.child(gather, "Play").getTextContent());
+    assertEquals("Polly.Joanna", Xml.child(gather, "Say").getAttribute("voice"));
+    assertEquals("en-US", Xml.child(gather, "Say").getAttribute("language"));
   }
 
   @Test
@@ -122,12 +151,12 @@ class TwimlTest {
   }
 
   @Test
-  void aLanguageSayDoesNotKnowIsLeftOutAndForbiddenCharactersAreDropped() {
+  void aCustomersLanguageWithoutACatalogIsSpokenToInTheLinesAndForbiddenCharactersAreDropped() {
     Customer odd = new Customer(8, "+14155550124", "Bob\u0001\u0007 \uD800Smith\uD83D\uDE00", Customer.Tier.STANDARD, "xx-YY",
         null, null, Instant.EPOCH, Instant.EPOCH);
-    Element say = Xml.child(Xml.parse(Twiml.inbound(LINE, Optional.of(odd), List.of("+14155550101"), true, DIAL, STATUS).toXml()),
-        "Say");
-    assertFalse(say.hasAttribute("language"), "xx-YY is no language of <Say>: Twilio's default voice speaks");
+    Element say = Xml.child(Xml.parse(Twiml.inbound(speech(Optional.of(odd)), LINE, Optional.of(odd), List.of("+14155550101"), true,
+        DIAL, STATUS).toXml()), "Say");
+    assertEquals("en-GB", say.getAttribute("language"), "xx-YY has no catalog: the line's language is spoken");
     assertEquals("Hello Bob, thank you for calling.", say.getTextContent());
     Element known = Xml.child(Xml.parse(TwimlElement.response().add(TwimlElement.of("Say").attribute("x", "a\"b\tc\u0002")
         .text(odd.name())).toXml()), "Say");

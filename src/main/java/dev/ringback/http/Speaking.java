@@ -1,0 +1,50 @@
+package dev.ringback.http;
+
+import dev.ringback.app.Business;
+import dev.ringback.app.Services;
+import dev.ringback.domain.Customer;
+import dev.ringback.domain.Line;
+import dev.ringback.domain.Speech;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** The language an answer to Twilio is spoken in: the customer's, else the line's, else the business's first line's. */
+final class Speaking {
+  private Speaking() {}
+
+  static Speech on(Services services, Line line, Optional<Customer> customer) {
+    return Speech.on(services.config().catalogs(), line, customer.map(Customer::language));
+  }
+
+  static Speech on(Services services, Line line) {
+    return on(services, line, Optional.empty());
+  }
+
+  /**
+   * How the caller on {@code line} is spoken to, once the business's record of them (their
+   * language) is looked up; a slow or failed lookup falls back to the line's language.
+   */
+  static Future<Speech> forCaller(Services services, Business business, Optional<Line> line, Optional<String> phone) {
+    if (line.isEmpty()) {
+      return Future.succeededFuture(ofBusiness(services, business));
+    }
+    return phone.map(p -> services.customers().findByPhone(business.id(), p))
+        .orElse(Future.succeededFuture(Optional.empty()))
+        .timeout(WhomToRing.LOOKUP_MILLIS, TimeUnit.MILLISECONDS)
+        .recover(e -> Future.succeededFuture(Optional.empty()))
+        .map(customer -> on(services, line.get(), customer));
+  }
+
+  /** A call that is on none of the business's lines (a number no longer configured, a request that failed). */
+  static Speech ofBusiness(Services services, Business business) {
+    return business.lines().isEmpty() ? Speech.plain(services.config().catalogs().reference()) : on(services, business.lines().get(0));
+  }
+
+  /** An answer to a request whose business is not known yet, or is known from the request. */
+  static Speech ofRequest(Services services, RoutingContext ctx) {
+    Business business = ctx.get(TwilioGuard.BUSINESS);
+    return business == null ? Speech.plain(services.config().catalogs().reference()) : ofBusiness(services, business);
+  }
+}
