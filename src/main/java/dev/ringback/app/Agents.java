@@ -6,6 +6,7 @@ import dev.ringback.domain.Presence;
 import dev.ringback.domain.Ringing;
 import dev.ringback.store.AgentStore;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +21,8 @@ public final class Agents {
 
   private final AgentStore store;
   private final Businesses businesses;
+  /** The lines that ring nobody, as last read ("business/line"), for /health. */
+  private volatile List<String> ringingNobody = List.of();
 
   public Agents(AgentStore store, Businesses businesses) {
     this.store = store;
@@ -73,6 +76,39 @@ public final class Agents {
   /** Whom a call on the line rings: its available agents, or its configured numbers when it has no agents. */
   public Future<Ringing> ringing(Business business, Line line) {
     return store.staff(business.lineKey(line)).map(staff -> Ringing.forLine(line.agents(), staff.registered(), staff.available()));
+  }
+
+  /**
+   * Reads every served line's staffing: which lines ring nobody now ({@link Ringing#ringsNobody}). Kept for {@link #linesRingingNobody}, and each line's verdict is handed
+   * to {@code each}.
+   */
+  public Future<List<String>> checkLinesRingNobody(LineVerdict each) {
+    return store.staffingByLine().map(byLine -> {
+      List<String> nobody = new ArrayList<>();
+      for (Business business : businesses.all()) {
+        for (Line line : business.lines()) {
+          AgentStore.Staffing staffing = byLine.getOrDefault(business.lineKey(line), AgentStore.Staffing.NONE);
+          boolean ringsNobody = Ringing.ringsNobody(line.agents(), staffing.registered(), staffing.available());
+          each.ringsNobody(business.slug(), line.id(), ringsNobody);
+          if (ringsNobody) {
+            nobody.add(business.slug() + "/" + line.id());
+          }
+        }
+      }
+      ringingNobody = List.copyOf(nobody);
+      return ringingNobody;
+    });
+  }
+
+  /** What {@link #checkLinesRingNobody} found of one line. */
+  @FunctionalInterface
+  public interface LineVerdict {
+    void ringsNobody(String business, String line, boolean nobody);
+  }
+
+  /** The lines ("business/line") that rang nobody when last checked. */
+  public List<String> linesRingingNobody() {
+    return ringingNobody;
   }
 
   /** Each business's agents (by its key) by presence; a business without agents is absent. */

@@ -5,7 +5,7 @@ import dev.ringback.domain.Presence;
 import dev.ringback.store.DialStore;
 import io.vertx.core.Future;
 
-/** Reads the queue and the agents' presence of every business into their gauges. */
+/** Reads the queue, the agents' presence and the lines that ring nobody of every business into their gauges. */
 final class QueueGauges {
   private final Services services;
 
@@ -22,6 +22,7 @@ final class QueueGauges {
         .compose(v -> services.agents().countByPresence())
         .onSuccess(counts -> services.businesses().all().forEach(b ->
             services.metrics().agents(b.slug(), counts.getOrDefault(b.id(), Presence.NO_AGENTS))))
+        .compose(v -> services.agents().checkLinesRingNobody(services.metrics()::ringsNobody))
         .mapEmpty();
   }
 }

@@ -25,6 +25,15 @@ public record Ringing(boolean registered, List<String> contacts) {
     return registered ? new Ringing(true, available) : new Ringing(false, configured);
   }
 
+  /**
+   * Whether a call on a line rings nobody at all: none of its registered agents is available, or,
+   * with no registered agent, it has no number of its own in the configuration. Such a line only
+   * promises callbacks; operators are told.
+   */
+  public static boolean ringsNobody(List<String> configured, long registeredAgents, long availableAgents) {
+    return forLine(configured, registeredAgents > 0, availableAgents > 0 ? List.of("available") : List.of()).contacts().isEmpty();
+  }
+
   /** The agents' presence is unknown (the database did not answer in time). */
   public static Ringing presenceUnknown(List<String> configured) {
     return new Ringing(false, configured);

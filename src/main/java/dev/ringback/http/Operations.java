@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
+import java.util.List;
 
 /** What load balancers and operators ask: health, and the API description. */
 public final class Operations {
@@ -62,10 +63,13 @@ public final class Operations {
               .flatMap(b -> b.telephony().degraded().map(why -> b.isDefault() ? why : "business " + b.slug() + ": " + why).stream())
               .findFirst();
           long waiting = services.triggers().backlog();
+          List<String> nobody = services.agents().linesRingingNobody();
           JsonObject checks = new JsonObject()
               .put("database", result.succeeded() ? "up" : "down: " + result.cause().getMessage())
               .put("telephony", services.telephony().name() + degraded.map(why -> " degraded: " + why).orElse(" up"))
-              .put("journal", waiting == 0 ? "empty" : waiting + " trigger(s) waiting to be written to the database");
+              .put("journal", waiting == 0 ? "empty" : waiting + " trigger(s) waiting to be written to the database")
+              .put("lines", nobody.isEmpty() ? "every line rings somebody"
+                  : "ringing nobody (no agent of theirs available): " + String.join(", ", nobody));
           boolean up = result.succeeded();
           // A failing telephony provider fails every instance alike: report it, but keep taking webhooks.
           String status = !up ? "down" : degraded.isPresent() || waiting > 0 ? "degraded" : "up";

@@ -48,6 +48,7 @@ public final class RingbackMetrics {
           100, 250, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000)
       .mapToObj(Duration::ofMillis).toArray(Duration[]::new);
 
+  private final Map<String, AtomicLong> ringingNobody = new ConcurrentHashMap<>();
   private final MeterRegistry registry;
   private final Duration[] ringBuckets;
   private final Duration target;
@@ -228,6 +229,20 @@ public final class RingbackMetrics {
         value.set(n);
       }
     });
+  }
+
+  /**
+   * Whether a line rings nobody (none of its registered agents available, or no agent at all):
+   * its callers only hear the callback promise.
+   */
+  public void ringsNobody(String business, String line, boolean nobody) {
+    ringingNobody.computeIfAbsent(business + "\u0000" + line, key -> {
+      AtomicLong value = new AtomicLong();
+      Gauge.builder("ringback.line.rings.nobody", value, AtomicLong::get)
+          .description("1 while a line rings nobody (no agent of it available): its callers are only promised callbacks")
+          .tags("business", business, "line", line).register(registry);
+      return value;
+    }).set(nobody ? 1 : 0);
   }
 
   /** An order webhook's delivery, by what became of it. */

@@ -53,6 +53,10 @@ public final class AgentStore {
   static final String OF_LINE = """
       SELECT a.contact, a.presence FROM agents a JOIN agent_lines al ON al.agent_id = a.id
       WHERE al.line_id = $1 ORDER BY a.presence_changed_at""";
+  /** Each line's registered agents, and how many of them are available now. */
+  static final String STAFF_BY_LINE = """
+      SELECT al.line_id, count(*) AS registered, count(*) FILTER (WHERE a.presence = 'available') AS available
+      FROM agent_lines al JOIN agents a ON a.id = al.agent_id GROUP BY al.line_id""";
   static final String COUNT_BY_PRESENCE = "SELECT business_id, presence, count(*) AS n FROM agents GROUP BY business_id, presence";
 
   /** The agents of a line: whom to ring now, and whether the line is staffed through agents at all. */
@@ -155,6 +159,20 @@ public final class AgentStore {
         }
       });
       return new Staff(rows.size() > 0, available);
+    });
+  }
+
+  /** A line's registered agents, and how many of them are available. */
+  public record Staffing(long registered, long available) {
+    public static final Staffing NONE = new Staffing(0, 0);
+  }
+
+  /** Each line's staffing, by the line's key; a line without registered agents is absent. */
+  public Future<Map<Long, Staffing>> staffingByLine() {
+    return pool.query(STAFF_BY_LINE).execute().map(rows -> {
+      Map<Long, Staffing> byLine = new HashMap<>();
+      rows.forEach(row -> byLine.put(row.getLong("line_id"), new Staffing(row.getLong("registered"), row.getLong("available"))));
+      return byLine;
     });
   }
 

@@ -32,6 +32,19 @@ class RingingTest {
     assertThat(ringing.contacts()).containsExactlyElementsOf(contacts(rung));
   }
 
+  @ParameterizedTest(name = "configured {0}, {1} registered, {2} available: rings nobody {3}")
+  @CsvSource({
+      "+14155550101, 0, 0, false",
+      "-,            0, 0, true",
+      "-,            2, 0, true",
+      "-,            2, 1, false",
+      // Registered agents take over from the configuration, also when none of them is available.
+      "+14155550101, 2, 0, true",
+  })
+  void ringsNobody(String configured, long registered, long available, boolean nobody) {
+    assertThat(Ringing.ringsNobody(contacts(configured), registered, available)).isEqualTo(nobody);
+  }
+
   @ParameterizedTest(name = "presence unknown, configured {0}: rings {0}")
   @CsvSource({
       "+14155550101 +14155550102",
