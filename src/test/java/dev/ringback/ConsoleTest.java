@@ -43,7 +43,7 @@ class ConsoleTest {
 
   static String agent(RingbackServer server, String name, String contact) {
     var created = server.api("POST", "/api/agents", "application/json",
-        new JsonObject().put("name", name).put("contact", contact).put("lines", List.of("main")).encode());
+        new JsonObject().put("name", name).put("contact", contact).put("lines", List.of("main")).put("presence", "offline").encode());
     assertThat(created.statusCode()).isEqualTo(201);
     return new JsonObject(created.body()).getString("token");
   }
@@ -68,8 +68,9 @@ class ConsoleTest {
         .isTrue();
     TestDatabase db = TestDatabase.create();
     List<WebDriver> browsers = new ArrayList<>();
-    try (RingbackServer server = RingbackServer.start(RingbackServer.LINES_YAML, RingbackServer.environment(db, "http://127.0.0.1:9"),
-        Clock.systemUTC())) {
+    // The line has no numbers of its own: while Ana and Ben are away, a caller rings nobody.
+    try (RingbackServer server = RingbackServer.start(RingbackServer.LINES_YAML_AGENTS_ONLY, RingbackServer.environment(db,
+        "http://127.0.0.1:9"), Clock.systemUTC())) {
       String ana = agent(server, "Ana", "+14155550121");
       String ben = agent(server, "Ben", "+14155550122");
       WebDriver anaConsole = browser();
@@ -163,7 +164,7 @@ class ConsoleTest {
     TestDatabase db = TestDatabase.create();
     WebDriver console = null;
     try (TwilioStandIn twilio = TwilioStandIn.start(RingbackServer.ACCOUNT_SID, RingbackServer.AUTH_TOKEN);
-         RingbackServer server = RingbackServer.start(RingbackServer.LINES_YAML, RingbackServer.environment(db, twilio.baseUrl()),
+         RingbackServer server = RingbackServer.start(RingbackServer.LINES_YAML_AGENTS_ONLY, RingbackServer.environment(db, twilio.baseUrl()),
              Clock.systemUTC())) {
       String recording = twilio.addRecording(RingbackServer.ACCOUNT_SID, "RE" + "c0".repeat(16), silence());
       String cy = agent(server, "Cy", "+14155550123");

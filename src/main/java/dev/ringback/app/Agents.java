@@ -40,9 +40,12 @@ public final class Agents {
   }
 
   /** Registers an agent with a token of their own (role and lines, when null: agent, every line); empty when the contact is taken. */
-  public Future<Optional<Issued>> create(Business business, String name, String contact, String role, List<String> lines) {
+  public Future<Optional<Issued>> create(Business business, String name, String contact, String role, List<String> lines,
+                                         Presence presence) {
     String token = newToken();
-    return store.create(business.id(), name, contact, roleOrAgent(role), linesOrEvery(business, lines), Tokens.sha256(token))
+    // A new agent's phone is reachable: unless told otherwise, they take calls at once.
+    return store.create(business.id(), name, contact, roleOrAgent(role), linesOrEvery(business, lines), Tokens.sha256(token),
+            presence == null ? Presence.AVAILABLE : presence)
         .map(created -> created.map(agent -> new Issued(agent, token)));
   }
 

@@ -50,8 +50,11 @@ final class AgentApi {
   /** {@code {"name", "contact", "lines"?, "role"?}}: 201 with the agent and its token, which is never shown again. */
   void create(RoutingContext ctx) {
     Caller.requireAdmin(ctx);
-    Input input = input(Caller.business(ctx), Requests.jsonBody(ctx));
-    services.agents().create(Caller.business(ctx), input.name, input.contact, input.role, input.lines)
+    JsonObject body = Requests.jsonBody(ctx);
+    Presence presence = body.getValue("presence") == null ? null : presence(body);
+    body.remove("presence");
+    Input input = input(Caller.business(ctx), body);
+    services.agents().create(Caller.business(ctx), input.name, input.contact, input.role, input.lines, presence)
         .map(created -> created.orElseThrow(() -> new HttpException(409, "contact: another agent has " + input.contact)))
         .onSuccess(issued -> {
           Agent agent = issued.agent();
@@ -100,8 +103,7 @@ final class AgentApi {
     }
     JsonObject body = Requests.jsonBody(ctx);
     Requests.onlyFields(body, Set.of("presence"));
-    Presence presence = Presence.parse(Requests.text(body, "presence", true, 16)).orElseThrow(() -> HttpFailure.unprocessable(
-        "presence: must be one of " + String.join(", ", Stream.of(Presence.values()).map(Presence::value).toList())));
+    Presence presence = presence(body);
     services.agents().setPresence(Caller.business(ctx).id(), id, presence)
         .map(found -> found.orElseThrow(() -> HttpFailure.notFound("no agent " + id)))
         .onSuccess(agent -> {
@@ -148,6 +150,11 @@ final class AgentApi {
       throw HttpFailure.unprocessable("role: must be agent or supervisor");
     }
     return new Input(name, contact, role, lines);
+  }
+
+  private static Presence presence(JsonObject body) {
+    return Presence.parse(Requests.text(body, "presence", true, 16)).orElseThrow(() -> HttpFailure.unprocessable(
+        "presence: must be one of " + String.join(", ", Stream.of(Presence.values()).map(Presence::value).toList())));
   }
 
   /** The agent id in the path; {@code me} is the calling agent. */

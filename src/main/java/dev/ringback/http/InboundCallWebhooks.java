@@ -88,7 +88,7 @@ final class InboundCallWebhooks {
             .map(known))
         .onSuccess(known -> {
           if (ring.result().contacts().isEmpty()) {
-            LOG.warn("voice CallSid={}: line {} rings nobody (no agent of it available): the caller is only promised"
+            LOG.warn("voice CallSid={}: line {} rings nobody (no agent of it available, no number of its own): the caller is only promised"
                 + " a callback", callSid, line.get().id());
           }
           LOG.info("voice CallSid={} line={} from={} -> greeted {}, ringing {} agent(s)", callSid, line.get().id(),

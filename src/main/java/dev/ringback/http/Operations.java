@@ -69,7 +69,7 @@ public final class Operations {
               .put("telephony", services.telephony().name() + degraded.map(why -> " degraded: " + why).orElse(" up"))
               .put("journal", waiting == 0 ? "empty" : waiting + " trigger(s) waiting to be written to the database")
               .put("lines", nobody.isEmpty() ? "every line rings somebody"
-                  : "ringing nobody (no agent of theirs available): " + String.join(", ", nobody));
+                  : "ringing nobody (no agent of theirs available, no number of their own): " + String.join(", ", nobody));
           boolean up = result.succeeded();
           // A failing telephony provider fails every instance alike: report it, but keep taking webhooks.
           String status = !up ? "down" : degraded.isPresent() || waiting > 0 ? "degraded" : "up";

@@ -232,14 +232,14 @@ public final class RingbackMetrics {
   }
 
   /**
-   * Whether a line rings nobody (none of its registered agents available, or no agent at all):
-   * its callers only hear the callback promise.
+   * Whether a line rings nobody (no agent of it available, no number of its own): its callers
+   * only hear the callback promise.
    */
   public void ringsNobody(String business, String line, boolean nobody) {
     ringingNobody.computeIfAbsent(business + "\u0000" + line, key -> {
       AtomicLong value = new AtomicLong();
       Gauge.builder("ringback.line.rings.nobody", value, AtomicLong::get)
-          .description("1 while a line rings nobody (no agent of it available): its callers are only promised callbacks")
+          .description("1 while a line rings nobody (no agent of it available, no number of its own): its callers are only promised callbacks")
           .tags("business", business, "line", line).register(registry);
       return value;
     }).set(nobody ? 1 : 0);

@@ -22,7 +22,7 @@ public final class AgentStore {
       a.id, a.name, a.contact, a.presence, a.presence_changed_at, a.role,
       ARRAY(SELECT l.slug FROM agent_lines al JOIN lines l ON l.id = al.line_id WHERE al.agent_id = a.id ORDER BY l.slug) AS lines""";
   static final String INSERT = """
-      INSERT INTO agents (business_id, name, contact, token_sha256, role) VALUES ($1, $2, $3, $4, $5)
+      INSERT INTO agents (business_id, name, contact, token_sha256, role, presence) VALUES ($1, $2, $3, $4, $5, $6)
       ON CONFLICT (business_id, contact) DO NOTHING RETURNING id""";
   static final String UPDATE = "UPDATE agents SET name = $3, contact = $4, role = $5, updated_at = now() WHERE business_id = $1 AND id = $2";
   static final String CLEAR_LINES = "DELETE FROM agent_lines WHERE agent_id = $1";
@@ -70,9 +70,9 @@ public final class AgentStore {
 
   /** Empty when another agent already has this contact. */
   public Future<Optional<Agent>> create(long businessId, String name, String contact, String role, List<String> lines,
-                                       byte[] tokenHash) {
+                                       byte[] tokenHash, Presence presence) {
     return pool.withTransaction(conn -> conn.preparedQuery(INSERT)
-        .execute(Tuple.of(businessId, name, contact, Buffer.buffer(tokenHash), role))
+        .execute(Tuple.of(businessId, name, contact, Buffer.buffer(tokenHash), role, presence.value()))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.succeededFuture(Optional.<Agent>empty());

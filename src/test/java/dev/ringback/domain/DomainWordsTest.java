@@ -110,7 +110,7 @@ class DomainWordsTest {
       found++;
       assertThat(words(Presence.values(), Presence::value)).containsExactlyElementsOf(List.of(m.group(1).split(",\\s*")));
     }
-    assertThat(found).as("the agent and the presence request").isEqualTo(2);
+    assertThat(found).as("the agent, the presence request and a new agent").isEqualTo(3);
   }
 
   private static <E> List<String> words(E[] constants, Function<E, String> word) {

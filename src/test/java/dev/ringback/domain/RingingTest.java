@@ -23,8 +23,10 @@ class RingingTest {
       // Registered agents take over from the configuration, in the order the store gives them.
       "+14155550101,                  true,       sip:ann@example.com +14155550199, true,     sip:ann@example.com +14155550199",
       "-,                             true,       +14155550199,                  true,        +14155550199",
-      // All registered agents busy or offline: nobody is rung, and the configuration is not a fallback.
-      "+14155550101,                  true,       -,                             true,        -",
+      // All registered agents busy or offline: the configured numbers ring, so agents never silence a line.
+      "+14155550101,                  true,       -,                             true,        +14155550101",
+      // ...and with none configured, nobody is rung: a person calls back.
+      "-,                             true,       -,                             true,        -",
   })
   void forLine(String configured, boolean registered, String available, boolean staffed, String rung) {
     Ringing ringing = Ringing.forLine(contacts(configured), registered, contacts(available));
@@ -38,8 +40,7 @@ class RingingTest {
       "-,            0, 0, true",
       "-,            2, 0, true",
       "-,            2, 1, false",
-      // Registered agents take over from the configuration, also when none of them is available.
-      "+14155550101, 2, 0, true",
+      "+14155550101, 2, 0, false",
   })
   void ringsNobody(String configured, long registered, long available, boolean nobody) {
     assertThat(Ringing.ringsNobody(contacts(configured), registered, available)).isEqualTo(nobody);

@@ -41,7 +41,7 @@ class AgentPresenceTest {
     twilio = TwilioStandIn.start(RingbackServer.ACCOUNT_SID, RingbackServer.AUTH_TOKEN);
     clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     String yaml = "dialer:\n  calls-per-second: 0\n  poll-millis: 100\n"
-        + "  max-attempts: 1\n" + RingbackServer.LINES_YAML;
+        + "  max-attempts: 1\n" + RingbackServer.LINES_YAML_AGENTS_ONLY;
     server = RingbackServer.start(yaml, RingbackServer.environment(db, twilio.baseUrl()), clock);
     nina = agent("Nina", "+14155550151");
     ninaToken = lastToken;
@@ -99,7 +99,7 @@ class AgentPresenceTest {
     presence(nina, "available");
     presence(omar, "offline");
     var voice = server.twilio("/twilio/voice", "CallSid", "CApres0001", "From", "+14155550191", "To", RingbackServer.LINE_NUMBER);
-    assertThat(ringing(voice.body())).as("the configured agents give way to the registered ones").containsExactly("+14155550151");
+    assertThat(ringing(voice.body())).as("only the available registered agent").containsExactly("+14155550151");
 
     leg("CApres0001", "CApresleg01", "in-progress", "+14155550151");
     assertThat(presenceOf(nina)).isEqualTo("busy");

@@ -72,7 +72,7 @@ class AgentsAndTasksTest {
     var me = as(ana, "GET", "/api/agents/me", null);
     assertThat(me.statusCode()).isEqualTo(200);
     assertThat(new JsonObject(me.body()).getMap()).containsEntry("name", "Ana Lima").containsEntry("contact", "+14155550131")
-        .containsEntry("presence", "offline");
+        .containsEntry("presence", "available");
     assertThat(new JsonObject(me.body()).getJsonArray("lines").getList()).containsExactly("main");
     assertThat(me.body()).doesNotContain("token");
     assertThat(db.query("SELECT token_sha256 FROM agents WHERE id = ?", ana.id()).get(0).toString()).doesNotContain(ana.token());
@@ -119,6 +119,7 @@ class AgentsAndTasksTest {
   void presenceIsSetByTheAgentOrTheAdmin() {
     Agent cy = agent("Cy", "+14155550136");
     Agent di = agent("Di", "+14155550137");
+    assertThat(as(di, "PUT", "/api/agents/me/presence", "{\"presence\":\"offline\"}").statusCode()).isEqualTo(200);
     var available = as(cy, "PUT", "/api/agents/me/presence", "{\"presence\":\"available\"}");
     assertThat(available.statusCode()).isEqualTo(200);
     assertThat(new JsonObject(available.body()).getString("presence")).isEqualTo("available");

@@ -54,6 +54,10 @@ public final class RingbackServer implements AutoCloseable {
           agents: []
       """;
 
+  /** {@link #LINES_YAML} with no numbers of main's own: a call rings its registered agents only, and nobody while they are away. */
+  public static final String LINES_YAML_AGENTS_ONLY = LINES_YAML.replace(
+      "agents: [\"+14155550101\", \"sip:front-desk@acme.sip.twilio.com\"]", "agents: []");
+
   /** A second business on the same server, with a Twilio account of its own. */
   public static final String BRAVO = "bravo";
   public static final String BRAVO_ACCOUNT_SID = "ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
