@@ -1,7 +1,7 @@
 package dev.ringback.dialer;
 
-import dev.ringback.app.Business;
 import dev.ringback.app.Attempts;
+import dev.ringback.app.Business;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -2,7 +2,6 @@ package dev.ringback.bench;
 
 import dev.ringback.config.RingbackConfig;
 import dev.ringback.domain.Catalogs;
-import dev.ringback.domain.Customer;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.Speech;
 import java.time.Instant;
