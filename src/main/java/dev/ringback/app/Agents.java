@@ -3,6 +3,7 @@ package dev.ringback.app;
 import dev.ringback.domain.Agent;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.Presence;
+import dev.ringback.domain.RingStrategy;
 import dev.ringback.domain.Ringing;
 import dev.ringback.store.AgentStore;
 import io.vertx.core.Future;
@@ -76,9 +77,13 @@ public final class Agents {
         businesses.byId(holder.businessId()).map(business -> new Bearer(holder.agent(), business))));
   }
 
-  /** Whom a call on the line rings: its available agents, or its configured numbers when it has no agents. */
+  /**
+   * Whom a call on the line rings ({@link Ringing#forLine}): its available agents, in the order its
+   * ring strategy takes them, else its configured numbers.
+   */
   public Future<Ringing> ringing(Business business, Line line) {
-    return store.staff(business.lineKey(line)).map(staff -> Ringing.forLine(line.agents(), staff.registered(), staff.available()));
+    return store.staff(business.lineKey(line)).map(staff -> Ringing.forLine(line.agents(), staff.registered(),
+        line.ringStrategy() == RingStrategy.SEQUENTIAL ? staff.availableByRegistration() : staff.available()));
   }
 
   /**

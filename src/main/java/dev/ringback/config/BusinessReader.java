@@ -11,6 +11,8 @@ import dev.ringback.domain.Line;
 import dev.ringback.domain.OpeningHours;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.domain.Prompt;
+import dev.ringback.domain.RingStep;
+import dev.ringback.domain.RingStrategy;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -156,10 +158,15 @@ final class BusinessReader {
       }
     }
     int ringTimeout = line.integer("ring-timeout-seconds", 20, 5, 600);
+    String rawStrategy = line.string("ring-strategy", RingStrategy.SIMULTANEOUS.value());
+    RingStrategy strategy = RingStrategy.parse(rawStrategy).orElseThrow(() -> new ConfigException(line.key("ring-strategy"),
+        "'" + rawStrategy + "' is not simultaneous, sequential or longest-idle"));
+    int ringSeconds = line.integer("ring-seconds", Math.min(15, ringTimeout), RingStep.SHORTEST_RING_SECONDS, ringTimeout);
     OpeningHours hours = hours(line, timeZone);
     String channel = Sections.feedbackChannel(line, "feedback-channel", feedback.channel());
     line.rejectUnknownKeys();
-    return new Line(id, number, name, timeZone, language, voice.isEmpty() ? null : voice, agents, ringTimeout, hours, channel, prompts);
+    return new Line(id, number, name, timeZone, language, voice.isEmpty() ? null : voice, agents, ringTimeout, strategy, ringSeconds,
+        hours, channel, prompts);
   }
 
   /** A line's language: one Twilio's {@code <Say>} speaks, and one a catalog has the sentences of. */

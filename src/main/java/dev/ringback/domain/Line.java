@@ -13,6 +13,9 @@ import java.util.Map;
  * @param hours when the line is open; outside them callers leave a message and are called back at the opening
  * @param language the language its callers are spoken to in, as Twilio's {@code <Say>} names it (ru-RU)
  * @param voice the {@code <Say>} voice, or null for Twilio's default for the language
+ * @param ringTimeoutSeconds how long a call rings in all before it counts as missed
+ * @param ringStrategy whether the agents ring all at once or one after another
+ * @param ringSeconds how long each agent rings when they ring one after another
  * @param feedbackChannel how this line's customers are asked for a score: voice, sms or none
  * @param prompts the line's own sentences, by catalog key, instead of its language's
  */
@@ -25,6 +28,8 @@ public record Line(
     String voice,
     List<String> agents,
     int ringTimeoutSeconds,
+    RingStrategy ringStrategy,
+    int ringSeconds,
     OpeningHours hours,
     String feedbackChannel,
     Map<String, Prompt> prompts) {

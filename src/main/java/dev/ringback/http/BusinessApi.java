@@ -237,6 +237,8 @@ final class BusinessApi {
         .put("greeting_known", sentence.apply("greeting.known"))
         .put("agents", new JsonArray(line.agents()))
         .put("ring_timeout_seconds", line.ringTimeoutSeconds())
+        .put("ring_strategy", line.ringStrategy().value())
+        .put("ring_seconds", line.ringSeconds())
         .put("after_hours_message", sentence.apply("after-hours"))
         .put("feedback_channel", line.feedbackChannel())
         .put("feedback_question", sentence.apply("feedback.question"))

@@ -21,13 +21,16 @@ import dev.ringback.domain.InboundCalls;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.domain.RecordingUrls;
+import dev.ringback.domain.RingStep;
 import dev.ringback.domain.Ringing;
 import dev.ringback.store.CallStore;
 import dev.ringback.store.CallbackStore;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -94,10 +97,39 @@ final class InboundCallWebhooks {
           LOG.info("voice CallSid={} line={} from={} -> greeted {}, ringing {} agent(s)", callSid, line.get().id(),
               PhoneNumbers.mask(from), known.filter(Customer::hasName).isPresent() ? "by name" : "generically",
               ring.result().contacts().size());
-          Responses.twiml(ctx, 200, Twiml.inbound(Speaking.on(services, line.get(), known), line.get(), known,
-              ring.result().contacts(), ring.result().registered(), url(business, DIAL), url(business, STATUS)));
+          Line l = line.get();
+          Optional<RingStep> first = RingStep.first(l.ringStrategy(), ring.result().contacts(), l.ringTimeoutSeconds(), l.ringSeconds());
+          Responses.twiml(ctx, 200, Twiml.inbound(Speaking.on(services, l, known), l, known,
+              first.map(RingStep::contacts).orElse(List.of()), first.map(RingStep::timeoutSeconds).orElse(0),
+              ring.result().registered(), url(business, ringing(first, arrivedAt)), url(business, STATUS)));
         })
         .onFailure(ctx::fail);
+  }
+
+  /** The {@code <Dial>} action of a step: one that is followed by another names it, and when the call began. */
+  private static String ringing(Optional<RingStep> step, Instant arrivedAt) {
+    return step.filter(s -> s.next() >= 0).map(s -> DIAL + "?ring=" + s.next() + "&started=" + arrivedAt.toEpochMilli()).orElse(DIAL);
+  }
+
+  /**
+   * Nobody answered one step of a call that rings its agents one after another: the next agent,
+   * while the line's ring budget lasts and the caller is still there. Empty when the call is missed.
+   */
+  private Future<Optional<TwimlElement>> nextRing(RoutingContext ctx, Business business, Optional<Line> line, MultiMap form,
+                                                  String dialStatus) {
+    String next = ctx.request().getParam("ring");
+    String started = ctx.request().getParam("started");
+    boolean callerStillThere = !"completed".equals(form.get("CallStatus")) && !"canceled".equals(form.get("CallStatus"));
+    if (next == null || started == null || line.isEmpty() || !callerStillThere || !InboundCalls.dialNotAnswered(dialStatus)
+        || !next.matches("\\d{1,3}") || !started.matches("\\d{1,15}")) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    Line l = line.get();
+    long elapsed = Math.max(0, Duration.between(Instant.ofEpochMilli(Long.parseLong(started)), services.clock().instant()).toSeconds());
+    return whomToRing.on(business, l).map(ring -> RingStep.after(l.ringStrategy(), ring.contacts(), Integer.parseInt(next), elapsed,
+            l.ringTimeoutSeconds(), l.ringSeconds())
+        .map(step -> Twiml.ringNext(step.contacts(), step.timeoutSeconds(),
+            url(business, ringing(Optional.of(step), Instant.ofEpochMilli(Long.parseLong(started)))), url(business, STATUS))));
   }
 
   /**
@@ -170,12 +202,24 @@ final class InboundCallWebhooks {
     }
     Optional<Line> line = lineCalled(services.phoneNumbers(), business, form);
     Optional<String> caller = services.phoneNumbers().normalize(form.get("From"));
-    boolean callable = caller.isPresent();
     // Rung nobody because no registered agent was available: a person calls back, not the dialler.
     boolean nobodyAvailable = "available".equals(ctx.request().getParam("nobody"));
     CallStore.DialedCall call = line.map(l -> new CallStore.DialedCall(business.lineKey(l),
         caller.orElse(Optional.ofNullable(form.get("From")).orElse("unknown")), caller.orElse(null), l.number())).orElse(null);
     Trigger.DialEnded ended = new Trigger.DialEnded(business.id(), callSid, dialStatus, services.clock().instant(), nobodyAvailable, call);
+    nextRing(ctx, business, line, form, dialStatus).onSuccess(next -> {
+      if (next.isPresent()) {
+        LOG.info("dial CallSid={} DialCallStatus={} -> ringing the next agent", callSid, dialStatus);
+        Responses.twiml(ctx, 200, next.get());
+      } else {
+        missedOrEnded(ctx, business, callSid, dialStatus, line, caller, form, ended);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private void missedOrEnded(RoutingContext ctx, Business business, String callSid, String dialStatus, Optional<Line> line,
+                             Optional<String> caller, MultiMap form, Trigger.DialEnded ended) {
+    boolean callable = caller.isPresent();
     services.triggers().dialEnded(ended)
         .compose(outcome -> (InboundCalls.dialAnswered(dialStatus) || line.isEmpty() ? Future.succeededFuture(Optional.<Customer>empty())
             : customer(business, callSid, caller)).map(known -> Map.entry(outcome, known)))

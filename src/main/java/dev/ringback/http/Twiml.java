@@ -33,10 +33,11 @@ final class Twiml {
   }
 
   /**
-   * Greets (by name when the caller is known), then rings every agent in {@code ring} at once;
-   * with nobody to ring, the call goes straight to the apology and the voicemail.
+   * Greets (by name when the caller is known), then rings the agents of the call's first step
+   * ({@code ring}, for {@code ringSeconds}); with nobody to ring, the call goes straight to the
+   * apology and the voicemail.
    */
-  static TwimlElement inbound(Speech speech, Line line, Optional<Customer> caller, List<String> ring, boolean staffed,
+  static TwimlElement inbound(Speech speech, Line line, Optional<Customer> caller, List<String> ring, int ringSeconds, boolean staffed,
                                String dialActionUrl, String statusUrl) {
     Sentence greeting = caller.filter(Customer::hasName)
         .map(c -> new Sentence("greeting.known", withBusiness(line, names(c))))
@@ -48,7 +49,12 @@ final class Twiml {
       return response.add(TwimlElement.of("Redirect").attribute("method", "POST")
           .text(dialActionUrl + "?DialCallStatus=no-answer" + (staffed ? "&nobody=available" : "")));
     }
-    return response.add(agentsDial(ring, line.ringTimeoutSeconds(), dialActionUrl, statusUrl));
+    return response.add(agentsDial(ring, ringSeconds, dialActionUrl, statusUrl));
+  }
+
+  /** Nobody answered the last agent: the next one rings, the caller still hearing the ringing. */
+  static TwimlElement ringNext(List<String> ring, int ringSeconds, String dialActionUrl, String statusUrl) {
+    return TwimlElement.response().add(agentsDial(ring, ringSeconds, dialActionUrl, statusUrl));
   }
 
   /** Rings every agent at once; each leg reports its progress to the status URL. */

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** Agents, their lines and their presence. Tokens are kept only as SHA-256 hashes. */
 public final class AgentStore {
@@ -51,7 +52,7 @@ public final class AgentStore {
       WHERE business_id = $1 AND contact = $2 AND presence = 'busy' AND busy_on_call = $3 RETURNING id""";
   /** Whom to ring on a line: every agent of the line who is available; and whether the line has agents at all. */
   static final String OF_LINE = """
-      SELECT a.contact, a.presence FROM agents a JOIN agent_lines al ON al.agent_id = a.id
+      SELECT a.id, a.contact, a.presence FROM agents a JOIN agent_lines al ON al.agent_id = a.id
       WHERE al.line_id = $1 ORDER BY a.presence_changed_at""";
   /** Each line's registered agents, and how many of them are available now. */
   static final String STAFF_BY_LINE = """
@@ -59,8 +60,13 @@ public final class AgentStore {
       FROM agent_lines al JOIN agents a ON a.id = al.agent_id GROUP BY al.line_id""";
   static final String COUNT_BY_PRESENCE = "SELECT business_id, presence, count(*) AS n FROM agents GROUP BY business_id, presence";
 
-  /** The agents of a line: whom to ring now, and whether the line is staffed through agents at all. */
-  public record Staff(boolean registered, List<String> available) {}
+  /**
+   * The agents of a line: whom to ring now, and whether the line is staffed through agents at all.
+   *
+   * @param available the available agents' contacts, the one available longest first
+   * @param availableByRegistration the same, in the order they were registered
+   */
+  public record Staff(boolean registered, List<String> available, List<String> availableByRegistration) {}
 
   private final Pool pool;
 
@@ -153,12 +159,14 @@ public final class AgentStore {
   public Future<Staff> staff(long lineKey) {
     return pool.preparedQuery(OF_LINE).execute(Tuple.of(lineKey)).map(rows -> {
       List<String> available = new ArrayList<>();
+      Map<Long, String> byId = new TreeMap<>();
       rows.forEach(row -> {
         if (presence(row) == Presence.AVAILABLE) {
           available.add(row.getString("contact"));
+          byId.put(row.getLong("id"), row.getString("contact"));
         }
       });
-      return new Staff(rows.size() > 0, available);
+      return new Staff(rows.size() > 0, available, List.copyOf(byId.values()));
     });
   }
 

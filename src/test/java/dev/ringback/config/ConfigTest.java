@@ -128,6 +128,10 @@ class ConfigTest {
     assertThat(parsed.prompts().get("missed").text()).isEqualTo("Vă sunăm înapoi în {minutes} minute.");
     assertThat(parsed.prompts().get("callback.stop-calls").play()).isEqualTo("https://example.com/stop.mp3");
 
+    assertThat(problem(line + "    ring-strategy: round-robin\n", Map.of()))
+        .isEqualTo("lines[0].ring-strategy: 'round-robin' is not simultaneous, sequential or longest-idle");
+    assertThat(problem(line + "    ring-timeout-seconds: 20\n    ring-seconds: 30\n", Map.of()))
+        .isEqualTo("lines[0].ring-seconds: 30 is out of range 5-20");
     assertThat(problem(line + "    language: xx-XX\n", Map.of()))
         .startsWith("lines[0].language: 'xx-XX' is not a language Twilio's <Say> speaks");
     assertThat(problem(line + "    language: fr-FR\n", Map.of()))

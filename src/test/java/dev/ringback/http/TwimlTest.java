@@ -24,6 +24,7 @@ import dev.ringback.domain.Catalogs;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.Prompt;
+import dev.ringback.domain.RingStrategy;
 import dev.ringback.domain.Speech;
 import dev.ringback.support.Xml;
 import java.time.Instant;
@@ -44,8 +45,8 @@ class TwimlTest {
   private static final String STATUS = "https://rb.example.com/twilio/status";
   private static final Catalogs CATALOGS = RingbackConfig.parse("empty.yaml", "", Map.of()).catalogs();
   private static final Line LINE = new Line("main", "+14155550100", "Acme & Sons", ZoneId.of("America/Los_Angeles"), "en-GB", null,
-      List.of("+14155550101"), 20, null, "voice", Map.of("greeting", Prompt.text("Thank you for calling <Acme>."),
-      "greeting.known", Prompt.text("Hello {first-name}, thank you for calling.")));
+      List.of("+14155550101"), 20, RingStrategy.SIMULTANEOUS, 15, null, "voice",
+      Map.of("greeting", Prompt.text("Thank you for calling <Acme>."), "greeting.known", Prompt.text("Hello {first-name}, thank you for calling.")));
   /** A customer whose own language is one Ringback speaks: spoken to in it, not in the line's. */
   private static final Customer ZOE = new Customer(7, "+14155550123", "Zoë \"Z\" O'Brien <&>", Customer.Tier.VIP, "es-ES", null,
       null, Instant.EPOCH, Instant.EPOCH);
@@ -80,13 +81,13 @@ class TwimlTest {
         .say(say(SPANISH.text("greeting.known", Map.of("first-name", "Zoë", "name", "Zoë \"Z\" O'Brien <&>", "business", "Acme & Sons")),
             Say.Language.ES_ES)).dial(dial).build();
     assertSameDocument(expected, Twiml.inbound(speech(Optional.of(ZOE)), LINE, Optional.of(ZOE),
-        List.of("+14155550101", "sip:desk@acme.sip.twilio.com"), true, DIAL, STATUS));
+        List.of("+14155550101", "sip:desk@acme.sip.twilio.com"), 20, true, DIAL, STATUS));
 
     VoiceResponse nobody = new VoiceResponse.Builder()
         .say(say("Thank you for calling <Acme>.", Say.Language.EN_GB))
         .redirect(new Redirect.Builder(DIAL + "?DialCallStatus=no-answer&nobody=available").method(HttpMethod.POST).build())
         .build();
-    assertSameDocument(nobody, Twiml.inbound(speech(Optional.empty()), LINE, Optional.empty(), List.of(), true, DIAL, STATUS));
+    assertSameDocument(nobody, Twiml.inbound(speech(Optional.empty()), LINE, Optional.empty(), List.of(), 20, true, DIAL, STATUS));
   }
 
   @Test
@@ -130,8 +131,8 @@ class TwimlTest {
 
   @Test
   void aLinesRecordingIsPlayedInsteadOfItsSentenceAndItsVoiceSpeaksTheRest() {
-    Line recorded = new Line("main", "+14155550100", "Acme", ZoneId.of("UTC"), "en-US", "Polly.Joanna", List.of(), 20, null, "voice",
-        Map.of("missed", Prompt.play("https://example.com/missed.mp3")));
+    Line recorded = new Line("main", "+14155550100", "Acme", ZoneId.of("UTC"), "en-US", "Polly.Joanna", List.of(), 20,
+        RingStrategy.SIMULTANEOUS, 15, null, "voice", Map.of("missed", Prompt.play("https://example.com/missed.mp3")));
     Element twiml = Xml.parse(Twiml.missed(Speech.on(CATALOGS, recorded, Optional.empty()), 5, 120, "https://rb/rec", "https://rb/when")
         .toXml());
     Element gather = Xml.child(twiml, "Gather");
@@ -154,8 +155,8 @@ class TwimlTest {
   void aCustomersLanguageWithoutACatalogIsSpokenToInTheLinesAndForbiddenCharactersAreDropped() {
     Customer odd = new Customer(8, "+14155550124", "Bob\u0001\u0007 \uD800Smith\uD83D\uDE00", Customer.Tier.STANDARD, "xx-YY",
         null, null, Instant.EPOCH, Instant.EPOCH);
-    Element say = Xml.child(Xml.parse(Twiml.inbound(speech(Optional.of(odd)), LINE, Optional.of(odd), List.of("+14155550101"), true,
-        DIAL, STATUS).toXml()), "Say");
+    Element say = Xml.child(Xml.parse(Twiml.inbound(speech(Optional.of(odd)), LINE, Optional.of(odd), List.of("+14155550101"), 20,
+        true, DIAL, STATUS).toXml()), "Say");
     assertEquals("en-GB", say.getAttribute("language"), "xx-YY has no catalog: the line's language is spoken");
     assertEquals("Hello Bob, thank you for calling.", say.getTextContent());
     Element known = Xml.child(Xml.parse(TwimlElement.response().add(TwimlElement.of("Say").attribute("x", "a\"b\tc\u0002")
