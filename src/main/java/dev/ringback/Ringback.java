@@ -300,7 +300,8 @@ public final class Ringback implements AutoCloseable {
           Feedback feedback = new Feedback(new FeedbackStore(pool), config.feedback(), clock, metrics);
           Reports reports = new Reports(new ReportStore(pool), pool, config.metrics());
           CallEvents callEvents = new CallEvents(calls,
-              new CallEventStore(pool, config.callbacks().policy(), config.dialer().policy()), agents, config.phoneNumbers(), metrics);
+              new CallEventStore(pool, config.callbacks().policy(), config.dialer().policy()), agents, config.phoneNumbers(), metrics,
+              config.agents().awayAfterMissed(), id -> businesses.byId(id).map(Business::slug).orElse("unknown"));
           Callbacks callbackQueue = new Callbacks(callbacks, calls, orders, doNotCall, customers, metrics, config, clock);
           Orders orderDesk = new Orders(orders, metrics, id -> businesses.byId(id).map(Business::slug).orElse("unknown"));
           Attempts attempts = new Attempts(new DialStore(pool), businesses, metrics, config, clock);

@@ -2,6 +2,7 @@ package dev.ringback.app;
 
 import dev.ringback.domain.AttemptOutcome;
 import dev.ringback.domain.CallEvent;
+import dev.ringback.domain.CallStatus;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.metrics.RingbackMetrics;
@@ -11,6 +12,7 @@ import dev.ringback.store.CallStore;
 import dev.ringback.store.CallbackStore;
 import io.vertx.core.Future;
 import java.util.Optional;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,13 +31,22 @@ public final class CallEvents {
   private final AgentStore agents;
   private final PhoneNumbers phoneNumbers;
   private final RingbackMetrics metrics;
+  private final int awayAfterMissed;
+  private final LongFunction<String> businessSlug;
 
-  public CallEvents(CallStore calls, CallEventStore events, AgentStore agents, PhoneNumbers phoneNumbers, RingbackMetrics metrics) {
+  /**
+   * @param awayAfterMissed calls in a row an agent's phone may leave unanswered before they are set away (0: never)
+   * @param businessSlug a business's slug by its id, for the metrics' labels
+   */
+  public CallEvents(CallStore calls, CallEventStore events, AgentStore agents, PhoneNumbers phoneNumbers, RingbackMetrics metrics,
+                    int awayAfterMissed, LongFunction<String> businessSlug) {
     this.calls = calls;
     this.events = events;
     this.agents = agents;
     this.phoneNumbers = phoneNumbers;
     this.metrics = metrics;
+    this.awayAfterMissed = awayAfterMissed;
+    this.businessSlug = businessSlug;
   }
 
   /** An inbound call during opening hours, whose agents are being rung. */
@@ -103,7 +114,8 @@ public final class CallEvents {
 
   /**
    * An agent's leg answered: the agent is busy on that call; it ended: available again. Agents
-   * who set their presence meanwhile keep it. Presence is never worth failing the event for.
+   * who set their presence meanwhile keep it. A leg that rang unanswered counts toward setting
+   * the agent away. Presence is never worth failing the event for.
    */
   private Future<Void> presence(long businessId, CallEvent event) {
     boolean toSomeone = event.isChildLeg() || "outbound-api".equals(event.direction());
@@ -111,6 +123,18 @@ public final class CallEvents {
       return Future.succeededFuture();
     }
     String contact = Line.isSipUri(event.to()) ? event.to().split(";", 2)[0] : phoneNumbers.normalize(event.to()).orElse(event.to());
+    if (event.isChildLeg() && (event.status() == CallStatus.NO_ANSWER || event.status() == CallStatus.BUSY)) {
+      return agents.legNotAnswered(businessId, contact, awayAfterMissed).<Void>map(away -> {
+        if (away) {
+          LOG.info("agent {} is away: {} calls in a row rang unanswered", PhoneNumbers.mask(contact), awayAfterMissed);
+          metrics.agentSetAway(businessSlug.apply(businessId));
+        }
+        return null;
+      }).recover(e -> {
+        LOG.warn("unanswered leg {} not counted: {}", event.callSid(), e.getMessage());
+        return Future.succeededFuture();
+      });
+    }
     Future<Boolean> changed = event.status().isAnswer()
         ? agents.busyOnCall(businessId, contact, event.callSid())
         : agents.callEnded(businessId, contact, event.callSid());

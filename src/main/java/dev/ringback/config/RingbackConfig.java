@@ -261,7 +261,8 @@ public record RingbackConfig(
   public record Retention(int callEventsDays, int recordingsDays) {}
 
   /** @param taskLeaseSeconds how long an agent holds a claimed task without renewing it */
-  public record Agents(int taskLeaseSeconds) {}
+  /** @param awayAfterMissed calls in a row an agent's phone may leave unanswered before they are set away (0: never) */
+  public record Agents(int taskLeaseSeconds, int awayAfterMissed) {}
 
   /**
    * Generated traffic for a newcomer's first look: simulated inbound calls and orders.

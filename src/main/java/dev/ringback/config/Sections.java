@@ -288,7 +288,7 @@ final class Sections {
 
   static Agents agents(ConfigNode root) {
     ConfigNode node = root.child("agents");
-    Agents agents = new Agents(node.integer("task-lease-seconds", 300, 30, 86400));
+    Agents agents = new Agents(node.integer("task-lease-seconds", 300, 30, 86400), node.integer("away-after-missed", 3, 0, 100));
     node.rejectUnknownKeys();
     return agents;
   }

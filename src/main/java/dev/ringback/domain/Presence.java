@@ -7,7 +7,9 @@ import java.util.Optional;
 public enum Presence {
   AVAILABLE("available"),
   BUSY("busy"),
-  OFFLINE("offline");
+  OFFLINE("offline"),
+  /** Set by Ringback when the agent's phone left agents.away-after-missed calls in a row unanswered. */
+  AWAY("away");
 
   private final String value;
 
@@ -16,7 +18,7 @@ public enum Presence {
   }
 
   /** The count of each presence in a business with no agents: every presence is there, at zero. */
-  public static final Map<Presence, Long> NO_AGENTS = Map.of(AVAILABLE, 0L, BUSY, 0L, OFFLINE, 0L);
+  public static final Map<Presence, Long> NO_AGENTS = Map.of(AVAILABLE, 0L, BUSY, 0L, OFFLINE, 0L, AWAY, 0L);
 
   public String value() {
     return value;

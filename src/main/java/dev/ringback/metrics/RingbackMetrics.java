@@ -245,6 +245,12 @@ public final class RingbackMetrics {
     }).set(nobody ? 1 : 0);
   }
 
+  /** Ringback set an agent away: their phone left agents.away-after-missed calls in a row unanswered. */
+  public void agentSetAway(String business) {
+    Counter.builder("ringback.agents.set.away").description("Agents Ringback set away after calls in a row rang unanswered")
+        .tags("business", business).register(registry).increment();
+  }
+
   /** An order webhook's delivery, by what became of it. */
   public void order(String business, String source, String result) {
     orders(business, source, result).increment();

@@ -36,12 +36,12 @@ public final class AgentStore {
   static final String SET_TOKEN = "UPDATE agents SET token_sha256 = $3, updated_at = now() WHERE business_id = $1 AND id = $2";
   /** Set by the agent or an admin: whatever call made them busy no longer decides. */
   static final String SET_PRESENCE = """
-      UPDATE agents SET presence = $3, busy_on_call = NULL,
+      UPDATE agents SET presence = $3, busy_on_call = NULL, missed_in_row = 0,
                         presence_changed_at = CASE WHEN presence = $3 THEN presence_changed_at ELSE now() END
       WHERE business_id = $1 AND id = $2""";
   /** A call reached the agent: busy, remembering the call, unless they are offline. */
   static final String BUSY_ON_CALL = """
-      UPDATE agents SET presence = 'busy', busy_on_call = $3, presence_changed_at = now()
+      UPDATE agents SET presence = 'busy', busy_on_call = $3, presence_changed_at = now(), missed_in_row = 0
       WHERE business_id = $1 AND contact = $2 AND presence = 'available'
         AND NOT EXISTS (SELECT 1 FROM call_events e WHERE e.call_sid = $3 AND e.business_id = $1
                         AND e.call_status IN ('completed', 'busy', 'no-answer', 'failed', 'canceled'))
@@ -50,6 +50,17 @@ public final class AgentStore {
   static final String CALL_ENDED = """
       UPDATE agents SET presence = 'available', busy_on_call = NULL, presence_changed_at = now()
       WHERE business_id = $1 AND contact = $2 AND presence = 'busy' AND busy_on_call = $3 RETURNING id""";
+  /**
+   * A call rang the agent and nobody answered: one more in a row; the one that makes
+   * {@code $3} sets an available agent away ($3 = 0: never). Answers whether it did.
+   */
+  static final String LEG_NOT_ANSWERED = """
+      UPDATE agents SET missed_in_row = missed_in_row + 1,
+                        presence = CASE WHEN $3 > 0 AND missed_in_row + 1 = $3 AND presence = 'available' THEN 'away' ELSE presence END,
+                        presence_changed_at = CASE WHEN $3 > 0 AND missed_in_row + 1 = $3 AND presence = 'available' THEN now()
+                                                   ELSE presence_changed_at END
+      WHERE business_id = $1 AND contact = $2
+      RETURNING presence = 'away' AND missed_in_row = $3 AS set_away""";
   /** Whom to ring on a line: every agent of the line who is available; and whether the line has agents at all. */
   static final String OF_LINE = """
       SELECT a.id, a.contact, a.presence FROM agents a JOIN agent_lines al ON al.agent_id = a.id
@@ -149,6 +160,12 @@ public final class AgentStore {
   /** @return whether an agent became busy */
   public Future<Boolean> busyOnCall(long businessId, String contact, String callSid) {
     return pool.preparedQuery(BUSY_ON_CALL).execute(Tuple.of(businessId, contact, callSid)).map(rows -> rows.size() > 0);
+  }
+
+  /** A call rang the agent unanswered; true when that set them away, after {@code awayAfter} in a row (0: never). */
+  public Future<Boolean> legNotAnswered(long businessId, String contact, int awayAfter) {
+    return pool.preparedQuery(LEG_NOT_ANSWERED).execute(Tuple.of(businessId, contact, awayAfter))
+        .map(rows -> rows.size() > 0 && rows.iterator().next().getBoolean("set_away"));
   }
 
   /** @return whether an agent became available again */

@@ -73,7 +73,7 @@ class DomainWordsTest {
       "AttemptOutcome  | connected, no_answer, busy, machine, no_agent, failed, cancelled, expired, api_error",
       // The outcome labels of ringback_calls_total.
       "CallOutcome     | answered, missed, abandoned, dropped, busy, failed, voicemail, machine",
-      "Presence        | available, busy, offline",
+      "Presence        | available, busy, offline, away",
   })
   void theWordsAreTheseInThisOrder(String type, String expected) {
     Words<?> words = ALL.stream().filter(w -> w.type().getSimpleName().equals(type)).findFirst().orElseThrow();

@@ -234,4 +234,33 @@ class AgentPresenceTest {
     assertThat(presenceOf(nina)).isEqualTo("available");
     assertThat(db.query("SELECT state FROM callbacks WHERE id = ?", task).get(0)).as("the agent completes it").containsEntry("state", "agent_queue");
   }
+
+  @Test
+  void anAgentWhoseCallsRingUnansweredThreeTimesInARowIsSetAway() {
+    // Pia serves the support line only: the other tests ring main.
+    var created = server.api("POST", "/api/agents", "application/json",
+        new JsonObject().put("name", "Pia").put("contact", "+14155550155").put("lines", List.of("support")).encode());
+    assertThat(created.statusCode()).isEqualTo(201);
+    long pia = new JsonObject(created.body()).getLong("id");
+    double setAway = server.registryHas("ringback_agents_set_away_total") ? server.metric("ringback_agents_set_away_total") : 0;
+    leg("CAaway01", "CAawayleg01", "no-answer", "+14155550155");
+    leg("CAaway02", "CAawayleg02", "busy", "+14155550155");
+    // An answered call starts the count again.
+    leg("CAaway03", "CAawayleg03", "in-progress", "+14155550155");
+    leg("CAaway03", "CAawayleg03", "completed", "+14155550155");
+    leg("CAaway04", "CAawayleg04", "no-answer", "+14155550155");
+    leg("CAaway05", "CAawayleg05", "no-answer", "+14155550155");
+    // Another agent's leg cancelled because a colleague answered first does not count.
+    leg("CAaway06", "CAawayleg06", "canceled", "+14155550155");
+    assertThat(presenceOf(pia)).isEqualTo("available");
+    leg("CAaway07", "CAawayleg07", "no-answer", "+14155550155");
+    assertThat(presenceOf(pia)).isEqualTo("away");
+    assertThat(server.metric("ringback_agents_set_away_total")).isEqualTo(setAway + 1);
+    // The same event again (a Twilio retry) changes nothing; the agent comes back by choice.
+    leg("CAaway07", "CAawayleg07", "no-answer", "+14155550155");
+    assertThat(server.metric("ringback_agents_set_away_total")).isEqualTo(setAway + 1);
+    presence(pia, "available");
+    leg("CAaway08", "CAawayleg08", "no-answer", "+14155550155");
+    assertThat(presenceOf(pia)).as("counted afresh").isEqualTo("available");
+  }
 }
