@@ -301,9 +301,9 @@ public final class Ringback implements AutoCloseable {
           Reports reports = new Reports(new ReportStore(pool), pool, config.metrics());
           CallEvents callEvents = new CallEvents(calls,
               new CallEventStore(pool, config.callbacks().policy(), config.dialer().policy()), agents, config.phoneNumbers(), metrics,
-              config.agents().awayAfterMissed(), id -> businesses.byId(id).map(Business::slug).orElse("unknown"));
+              config.agents().awayAfterMissed(), businesses::slugOf);
           Callbacks callbackQueue = new Callbacks(callbacks, calls, orders, doNotCall, customers, metrics, config, clock);
-          Orders orderDesk = new Orders(orders, metrics, id -> businesses.byId(id).map(Business::slug).orElse("unknown"));
+          Orders orderDesk = new Orders(orders, metrics, businesses::slugOf);
           Attempts attempts = new Attempts(new DialStore(pool), businesses, metrics, config, clock);
           Triggers triggers = new Triggers(vertx, journal, callEvents, callbackQueue, orderDesk, metrics,
               config.database().writeDeadlineMillis());

@@ -85,7 +85,7 @@ public final class Attempts {
   /** The network took the call: its speed to callback is counted, and its CallSid kept with the lease released. */
   public Future<Void> placed(String owner, Business business, DialStore.Claimed c, String callSid) {
     Instant now = clock.instant();
-    metrics.callbackPlaced(business.slug(), c.trigger(), lineName(c.lineId()), Duration.between(c.triggeredAt(), now));
+    metrics.callbackPlaced(business.slug(), c.trigger(), businesses.lineIdOf(c.lineId()), Duration.between(c.triggeredAt(), now));
     return store.placed(new DialStore.Placement(c.id(), c.attemptId(), callSid, now), owner, checkAfterSeconds());
   }
 
@@ -98,7 +98,7 @@ public final class Attempts {
     Instant now = clock.instant();
     return switch (error.kind()) {
       case PERMANENT -> store.failed(c.id(), c.attemptId(), owner, error.code(), error.getMessage(), now)
-          .onSuccess(v -> metrics.callbackFinished(businessName(c.businessId()), c.trigger(), lineName(c.lineId()), AttemptOutcome.FAILED));
+          .onSuccess(v -> metrics.callbackFinished(businesses.slugOf(c.businessId()), c.trigger(), businesses.lineIdOf(c.lineId()), AttemptOutcome.FAILED));
       case RETRYABLE -> store.retryLater(c.id(), c.attemptId(), owner, error.code(), error.getMessage(), now,
           now.plus(DialPolicy.apiBackoff(c.errorStreak())));
       case AMBIGUOUS -> store.ambiguous(c.id(), owner, error.getMessage());
@@ -146,13 +146,5 @@ public final class Attempts {
   /** A call that rang out and still has not reported its end this much later is looked up. */
   private int checkAfterSeconds() {
     return config.dialer().ringTimeoutSeconds() + config.dialer().statusCheckSeconds();
-  }
-
-  private String businessName(long id) {
-    return businesses.byId(id).map(Business::slug).orElse("unknown");
-  }
-
-  private String lineName(long key) {
-    return businesses.byLineKey(key).flatMap(b -> b.lineId(key)).orElse("unknown");
   }
 }

@@ -229,6 +229,16 @@ public final class Businesses {
     return accountSid == null ? List.of() : current.get().byAccount().getOrDefault(accountSid, List.of());
   }
 
+  /** A business's slug by its id, for the metrics' labels: "unknown" for one no longer served. */
+  public String slugOf(long id) {
+    return byId(id).map(Business::slug).orElse("unknown");
+  }
+
+  /** A line's id by its database key, for the metrics' labels: "unknown" for one no longer served. */
+  public String lineIdOf(long key) {
+    return byLineKey(key).flatMap(b -> b.lineId(key)).orElse("unknown");
+  }
+
   /** The business a line's database key belongs to. */
   public Optional<Business> byLineKey(long key) {
     return Optional.ofNullable(current.get().byLineKey().get(key));

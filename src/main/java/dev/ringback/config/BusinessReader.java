@@ -189,9 +189,8 @@ final class BusinessReader {
    */
   private Map<String, Prompt> prompts(ConfigNode line, Catalog catalog) {
     Map<String, Prompt> prompts = new LinkedHashMap<>();
-    Map<String, String> single = new LinkedHashMap<>(Map.of("greeting", "greeting", "greeting-known", "greeting.known",
-        "after-hours-message", "after-hours", "feedback-question", "feedback.question"));
-    for (var entry : single.entrySet()) {
+    for (var entry : List.of(Map.entry("greeting", "greeting"), Map.entry("greeting-known", "greeting.known"),
+        Map.entry("after-hours-message", "after-hours"), Map.entry("feedback-question", "feedback.question"))) {
       String text = line.string(entry.getKey(), "");
       if (!text.isEmpty()) {
         prompts.put(entry.getValue(), checked(line.key(entry.getKey()), entry.getValue(), text, catalog));

@@ -16,7 +16,6 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -87,10 +86,6 @@ public final class Catalog {
 
   public String language() {
     return language;
-  }
-
-  public Locale locale() {
-    return locale.toLocale();
   }
 
   public Set<String> keys() {

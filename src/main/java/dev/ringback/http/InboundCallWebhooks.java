@@ -33,7 +33,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +72,7 @@ final class InboundCallWebhooks {
     Optional<String> caller = numbers.normalize(form.get("From"));
     Instant arrivedAt = services.clock().instant();
     String from = caller.orElse(Optional.ofNullable(form.get("From")).orElse("unknown"));
-    Future<Optional<Customer>> customer = customer(business, callSid, caller);
+    Future<Optional<Customer>> customer = Speaking.customer(services, business, caller);
     if (!business.openingHours(line.get()).isOpen(arrivedAt)) {
       afterHours(ctx, business, callSid, line.get(), from, caller, customer, arrivedAt);
       return;
@@ -125,27 +124,12 @@ final class InboundCallWebhooks {
       return Future.succeededFuture(Optional.empty());
     }
     Line l = line.get();
-    long elapsed = Math.max(0, Duration.between(Instant.ofEpochMilli(Long.parseLong(started)), services.clock().instant()).toSeconds());
+    Instant callStarted = Instant.ofEpochMilli(Long.parseLong(started));
+    long elapsed = Math.max(0, Duration.between(callStarted, services.clock().instant()).toSeconds());
     return whomToRing.on(business, l).map(ring -> RingStep.after(l.ringStrategy(), ring.contacts(), Integer.parseInt(next), elapsed,
             l.ringTimeoutSeconds(), l.ringSeconds())
-        .map(step -> Twiml.ringNext(step.contacts(), step.timeoutSeconds(),
-            url(business, ringing(Optional.of(step), Instant.ofEpochMilli(Long.parseLong(started)))), url(business, STATUS))));
-  }
-
-  /**
-   * The caller, if the business knows them: to greet them by name, in their language. A caller
-   * must never be cut off or kept waiting because the database is slow or down.
-   */
-  private Future<Optional<Customer>> customer(Business business, String callSid, Optional<String> caller) {
-    return caller
-        .map(phone -> services.customers().findByPhone(business.id(), phone))
-        .orElse(Future.succeededFuture(Optional.empty()))
-        .timeout(WhomToRing.LOOKUP_MILLIS, TimeUnit.MILLISECONDS)
-        .recover(e -> {
-          // The database's trouble is logged where it is noticed first; each call says "greeted generically".
-          LOG.debug("CallSid={}: customer lookup failed, spoken to without a name: {}", callSid, e.getMessage());
-          return Future.succeededFuture(Optional.empty());
-        });
+        .map(step -> Twiml.ringNext(step.contacts(), step.timeoutSeconds(), url(business, ringing(Optional.of(step), callStarted)),
+            url(business, STATUS))));
   }
 
   private AfterHoursSpread afterHoursSpread(Business business, Line line) {
@@ -222,7 +206,7 @@ final class InboundCallWebhooks {
     boolean callable = caller.isPresent();
     services.triggers().dialEnded(ended)
         .compose(outcome -> (InboundCalls.dialAnswered(dialStatus) || line.isEmpty() ? Future.succeededFuture(Optional.<Customer>empty())
-            : customer(business, callSid, caller)).map(known -> Map.entry(outcome, known)))
+            : Speaking.customer(services, business, caller)).map(known -> Map.entry(outcome, known)))
         .onSuccess(written -> {
           var outcome = written.getKey();
           Optional<Customer> known = written.getValue();
@@ -273,7 +257,7 @@ final class InboundCallWebhooks {
         : Future.succeededFuture(new Triggers.Outcome<>(false, false));
     // The caller still on the line hears the thanks in their language; the status callback needs no words.
     Future<Optional<Customer>> known = status == null
-        ? customer(business, callSid, services.phoneNumbers().normalize(form.get("From")))
+        ? Speaking.customer(services, business, services.phoneNumbers().normalize(form.get("From")))
         : Future.succeededFuture(Optional.empty());
     attached.compose(outcome -> known.map(outcome)).onSuccess(outcome -> {
       LOG.info("recording CallSid={} callback={} RecordingStatus={} -> {}", callSid, callbackId == null ? "-" : "#" + callbackId,

@@ -9,9 +9,13 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The language an answer to Twilio is spoken in: the customer's, else the line's, else the business's first line's. */
 final class Speaking {
+  private static final Logger LOG = LoggerFactory.getLogger(Speaking.class);
+
   private Speaking() {}
 
   static Speech on(Services services, Line line, Optional<Customer> customer) {
@@ -30,11 +34,23 @@ final class Speaking {
     if (line.isEmpty()) {
       return Future.succeededFuture(ofBusiness(services, business));
     }
+    return customer(services, business, phone).map(customer -> on(services, line.get(), customer));
+  }
+
+  /**
+   * The caller, if the business knows them: to speak to them by name, in their language. A caller
+   * must never be cut off or kept waiting because the database is slow or down: a lookup that
+   * fails or takes longer than {@link WhomToRing#LOOKUP_MILLIS} finds nobody.
+   */
+  static Future<Optional<Customer>> customer(Services services, Business business, Optional<String> phone) {
     return phone.map(p -> services.customers().findByPhone(business.id(), p))
         .orElse(Future.succeededFuture(Optional.empty()))
         .timeout(WhomToRing.LOOKUP_MILLIS, TimeUnit.MILLISECONDS)
-        .recover(e -> Future.succeededFuture(Optional.empty()))
-        .map(customer -> on(services, line.get(), customer));
+        .recover(e -> {
+          // The database's trouble is logged where it is noticed first.
+          LOG.debug("customer lookup failed, spoken to without a name: {}", e.getMessage());
+          return Future.succeededFuture(Optional.empty());
+        });
   }
 
   /** A call that is on none of the business's lines (a number no longer configured, a request that failed). */

@@ -83,6 +83,7 @@ class ShippedCatalogsTest {
   void theTimePickersReadBackParsesToTheChosenInstantAcrossAClockChange(Catalog catalog) throws ParseException {
     ZoneId zone = ZoneId.of("Europe/Bucharest");
     OpeningHours always = OpeningHours.parse(zone, null, List.of());
+    int checked = 0;
     for (LocalDate day : List.of(LocalDate.of(2027, 3, 28), LocalDate.of(2027, 10, 31))) {
       Instant now = day.minusDays(1).atStartOfDay(zone).toInstant();
       for (String digits : List.of("0000", "0230", "0300", "0330", "0345", "0400", "0430", "1405", "2359")) {
@@ -95,8 +96,10 @@ class ShippedCatalogsTest {
         LocalTime heard = format.parse(said).toInstant().atZone(zone).toLocalTime();
         Instant understood = ZonedDateTime.ofLocal(day.atTime(heard), zone, null).toInstant();
         assertThat(understood).as(catalog.language() + " " + day + " " + digits + " read back as '" + said + "'").isEqualTo(choice.at());
+        checked++;
       }
     }
+    assertThat(checked).as("times taken and read back on the two days").isGreaterThanOrEqualTo(12);
   }
 
   @Test
