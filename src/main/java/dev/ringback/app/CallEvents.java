@@ -73,8 +73,34 @@ public final class CallEvents {
    * presence either; one replayed from the journal ({@code live} false) is too old to.
    */
   Future<CallEventStore.Applied> status(Trigger.Status t, boolean live) {
-    return events.apply(t.event(), t.callbackId(), t.businessId())
-        .compose(applied -> applied.duplicate() || !live ? Future.succeededFuture(applied) : presence(t.businessId(), t.event()).map(applied))
+    Future<CallEventStore.Applied> applied = t.callbackId() == null && !changesTheCall(t)
+        ? events.keepOnly(t.event(), t.businessId())
+        : events.apply(t.event(), t.callbackId(), t.businessId());
+    return applied
+        .compose(a -> a.duplicate() || !live ? Future.succeededFuture(a) : presence(t.businessId(), t.event(), t.screened()).map(a))
+        .onSuccess(this::counted);
+  }
+
+  /**
+   * Whether a status event does more than be kept. A screened agent's leg answering is not the
+   * caller's answer (it may be the agent's voicemail): only the agent's 1 is ({@link #screened}).
+   */
+  static boolean changesTheCall(Trigger.Status t) {
+    return !(t.screened() && t.event().isChildLeg()) && t.event().changesTheCall();
+  }
+
+  /**
+   * A screened agent's leg decided: 1 answers the call, then and there, and the agent's count of
+   * calls left unanswered starts again; another key only declines this leg.
+   */
+  Future<CallEventStore.Applied> screened(Trigger.Screened t, boolean live) {
+    String contact = contact(t.contact());
+    return events.screened(t.businessId(), t.parentCallSid(), t.legSid(), t.contact(), t.accepted(), t.at())
+        .compose(applied -> applied.duplicate() || !live || !t.accepted() ? Future.succeededFuture(applied)
+            : agents.tookCall(t.businessId(), contact).map(applied).recover(e -> {
+              LOG.warn("agent {} took call {}, not counted: {}", PhoneNumbers.mask(contact), t.parentCallSid(), e.getMessage());
+              return Future.succeededFuture(applied);
+            }))
         .onSuccess(this::counted);
   }
 
@@ -117,28 +143,19 @@ public final class CallEvents {
    * who set their presence meanwhile keep it. A leg that rang unanswered counts toward setting
    * the agent away. Presence is never worth failing the event for.
    */
-  private Future<Void> presence(long businessId, CallEvent event) {
+  private Future<Void> presence(long businessId, CallEvent event, boolean screened) {
     boolean toSomeone = event.isChildLeg() || "outbound-api".equals(event.direction());
     if (!toSomeone || event.to() == null || !(event.status().isAnswer() || event.status().isFinal())) {
       return Future.succeededFuture();
     }
-    String contact = Line.isSipUri(event.to()) ? event.to().split(";", 2)[0] : phoneNumbers.normalize(event.to()).orElse(event.to());
+    String contact = contact(event.to());
     if (event.isChildLeg() && (event.status() == CallStatus.NO_ANSWER || event.status() == CallStatus.BUSY)) {
-      return agents.legNotAnswered(businessId, contact, awayAfterMissed).<Void>map(away -> {
-        if (away) {
-          LOG.info("agent {} is away: {} calls in a row rang unanswered", PhoneNumbers.mask(contact), awayAfterMissed);
-          metrics.agentSetAway(businessSlug.apply(businessId));
-        }
-        return null;
-      }).recover(e -> {
-        LOG.warn("unanswered leg {} not counted: {}", event.callSid(), e.getMessage());
-        return Future.succeededFuture();
-      });
+      return notAnswered(businessId, contact, event);
     }
     Future<Boolean> changed = event.status().isAnswer()
-        ? agents.busyOnCall(businessId, contact, event.callSid())
+        ? agents.busyOnCall(businessId, contact, event.callSid(), !screened)
         : agents.callEnded(businessId, contact, event.callSid());
-    return changed.<Void>map(c -> {
+    Future<Void> done = changed.<Void>map(c -> {
       if (c) {
         LOG.info("agent {} is {}", PhoneNumbers.mask(contact), event.status().isAnswer() ? "busy on call " + event.callSid() : "available again");
       }
@@ -147,5 +164,34 @@ public final class CallEvents {
       LOG.warn("presence after {} of {} not updated: {}", event.status().value(), event.callSid(), e.getMessage());
       return Future.succeededFuture();
     });
+    if (!(screened && event.isChildLeg() && event.status().isFinal())) {
+      return done;
+    }
+    // A screened leg that ended without the agent pressing a key was a voicemail, or nobody.
+    return done.compose(v -> events.screening(businessId, event.callSid()))
+        .compose(decision -> decision.isPresent() ? Future.<Void>succeededFuture() : notAnswered(businessId, contact, event))
+        .recover(e -> {
+          LOG.warn("screened leg {} not counted: {}", event.callSid(), e.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  /** One more call in a row the agent's phone left unanswered; the one that makes {@code awayAfterMissed} sets them away. */
+  private Future<Void> notAnswered(long businessId, String contact, CallEvent event) {
+    return agents.legNotAnswered(businessId, contact, awayAfterMissed).<Void>map(away -> {
+      if (away) {
+        LOG.info("agent {} is away: {} calls in a row rang unanswered", PhoneNumbers.mask(contact), awayAfterMissed);
+        metrics.agentSetAway(businessSlug.apply(businessId));
+      }
+      return null;
+    }).recover(e -> {
+      LOG.warn("unanswered leg {} not counted: {}", event.callSid(), e.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
+  /** An agent as the agents' table knows them: a SIP URI without its parameters, a number in E.164. */
+  private String contact(String to) {
+    return Line.isSipUri(to) ? to.split(";", 2)[0] : phoneNumbers.normalize(to).orElse(to);
   }
 }

@@ -62,6 +62,11 @@ public final class Customers {
     return store.findByPhone(businessId, phone);
   }
 
+  /** The customer on the call {@code callSid} (an inbound call's caller), or on the callback {@code callbackId}, if known. */
+  public Future<Optional<Customer>> onCall(long businessId, String callSid, Long callbackId) {
+    return store.findOnCall(businessId, callSid, callbackId);
+  }
+
   /** The business's customers after the one with key {@code afterId}, in the order they were added. */
   public Future<List<Customer>> list(long businessId, long afterId, int limit) {
     return store.list(businessId, afterId, limit);

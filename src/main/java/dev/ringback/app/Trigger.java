@@ -38,8 +38,22 @@ public sealed interface Trigger {
   record DialEnded(long businessId, String callSid, String dialStatus, Instant at, boolean nobodyAvailable, CallStore.DialedCall call)
       implements Trigger {}
 
-  /** A status callback of a call leg; {@code callbackId} for the legs of Ringback's own callbacks. */
-  record Status(long businessId, CallEvent event, Long callbackId) implements Trigger {}
+  /**
+   * A status callback of a call leg; {@code callbackId} for the legs of Ringback's own callbacks;
+   * {@code screened} for an agent's leg that must press 1 before its answer counts.
+   */
+  record Status(long businessId, CallEvent event, Long callbackId, boolean screened) implements Trigger {
+    public Status(long businessId, CallEvent event, Long callbackId) {
+      this(businessId, event, callbackId, false);
+    }
+  }
+
+  /**
+   * A screened agent's leg decided: pressed 1 ({@code accepted}, the caller is put through) or
+   * another key; {@code callbackId} when the leg rang for a callback the customer is on.
+   */
+  record Screened(long businessId, String parentCallSid, String legSid, String contact, boolean accepted, Instant at, Long callbackId)
+      implements Trigger {}
 
   /** A voicemail, for the callback named in its URL (null: a URL without one). */
   record Recording(long businessId, String callSid, Long callbackId, String url) implements Trigger {}
@@ -64,6 +78,8 @@ public sealed interface Trigger {
       return "recording";
     } else if (this instanceof NoAgent) {
       return "no_agent";
+    } else if (this instanceof Screened) {
+      return "screened";
     }
     return "order";
   }
@@ -85,11 +101,14 @@ public sealed interface Trigger {
           .put("nobody_available", t.nobodyAvailable()).put("dialed", t.call() == null ? null : new JsonObject()
               .put("line", t.call().lineId()).put("from", t.call().from()).put("caller", t.call().callerPhone()).put("to", t.call().to()));
     } else if (trigger instanceof Status t) {
-      json.put("callback", t.callbackId()).put("event", event(t.event()));
+      json.put("callback", t.callbackId()).put("event", event(t.event())).put("screened", t.screened());
     } else if (trigger instanceof Recording t) {
       json.put("call", t.callSid()).put("callback", t.callbackId()).put("url", t.url());
     } else if (trigger instanceof NoAgent t) {
       json.put("callback", t.callbackId()).put("call", t.callSid());
+    } else if (trigger instanceof Screened t) {
+      json.put("call", t.parentCallSid()).put("leg", t.legSid()).put("contact", t.contact()).put("accepted", t.accepted())
+          .put("at", t.at().toString()).put("callback", t.callbackId());
     } else if (trigger instanceof OrderPlaced t) {
       json.put("order", order(t.order())).put("phone", t.phone()).put("line", t.lineId())
           .put("at", t.receivedAt().toString());
@@ -118,7 +137,10 @@ public sealed interface Trigger {
             json.getBoolean("nobody_available"), dialed == null ? null : new CallStore.DialedCall(dialed.getLong("line"),
                 dialed.getString("from"), dialed.getString("caller"), dialed.getString("to")));
       }
-      case "status" -> new Status(business, event(json.getJsonObject("event")), json.getLong("callback"));
+      case "status" -> new Status(business, event(json.getJsonObject("event")), json.getLong("callback"),
+          json.getBoolean("screened", false));
+      case "screened" -> new Screened(business, json.getString("call"), json.getString("leg"), json.getString("contact"),
+          json.getBoolean("accepted"), Instant.parse(json.getString("at")), json.getLong("callback"));
       case "recording" -> new Recording(business, json.getString("call"), json.getLong("callback"), json.getString("url"));
       case "no_agent" -> new NoAgent(business, json.getLong("callback"), json.getString("call"));
       case "order" -> new OrderPlaced(business, order(json.getJsonObject("order")), json.getString("phone"), json.getLong("line"),

@@ -126,10 +126,14 @@ public final class Triggers implements AutoCloseable {
    * only kept (a call's initiated, ringing, in-progress) goes to the database in time or fails.
    */
   public Future<Outcome<CallEventStore.Applied>> status(Trigger.Status t) {
-    if (t.callbackId() == null && !t.event().changesTheCall()) {
+    if (t.callbackId() == null && !CallEvents.changesTheCall(t)) {
       return callEvents.status(t, true).timeout(deadlineMillis, TimeUnit.MILLISECONDS).map(applied -> new Outcome<>(applied, false));
     }
     return durably(t, () -> callEvents.status(t, true));
+  }
+
+  public Future<Outcome<CallEventStore.Applied>> screened(Trigger.Screened t) {
+    return durably(t, () -> callEvents.screened(t, true));
   }
 
   public Future<Outcome<Boolean>> recording(Trigger.Recording t) {
@@ -183,6 +187,8 @@ public final class Triggers implements AutoCloseable {
       return callEvents.dialEnded(t);
     } else if (trigger instanceof Trigger.Status t) {
       return callEvents.status(t, live);
+    } else if (trigger instanceof Trigger.Screened t) {
+      return callEvents.screened(t, live);
     } else if (trigger instanceof Trigger.Recording t) {
       return callEvents.recording(t);
     } else if (trigger instanceof Trigger.NoAgent t) {

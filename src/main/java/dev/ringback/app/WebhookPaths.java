@@ -13,6 +13,10 @@ public final class WebhookPaths {
   public static final String GATHER = "/twilio/gather";
   public static final String CONNECT = "/twilio/connect";
   public static final String WHEN = "/twilio/when";
+  /** A screened agent's phone answered: the whisper, and "press 1". */
+  public static final String SCREEN = "/twilio/screen";
+  /** The screened agent's key: 1 takes the call. */
+  public static final String SCREENED = "/twilio/screened";
 
   private WebhookPaths() {}
 

@@ -13,6 +13,7 @@ import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.domain.Prompt;
 import dev.ringback.domain.RingStep;
 import dev.ringback.domain.RingStrategy;
+import dev.ringback.domain.Screening;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -162,11 +163,14 @@ final class BusinessReader {
     RingStrategy strategy = RingStrategy.parse(rawStrategy).orElseThrow(() -> new ConfigException(line.key("ring-strategy"),
         "'" + rawStrategy + "' is not simultaneous, sequential or longest-idle"));
     int ringSeconds = line.integer("ring-seconds", Math.min(15, ringTimeout), RingStep.SHORTEST_RING_SECONDS, ringTimeout);
+    String rawScreening = line.string("screening", Screening.AUTO.value());
+    Screening screening = Screening.parse(rawScreening).orElseThrow(() -> new ConfigException(line.key("screening"),
+        "'" + rawScreening + "' is not auto, always or never"));
     OpeningHours hours = hours(line, timeZone);
     String channel = Sections.feedbackChannel(line, "feedback-channel", feedback.channel());
     line.rejectUnknownKeys();
     return new Line(id, number, name, timeZone, language, voice.isEmpty() ? null : voice, agents, ringTimeout, strategy, ringSeconds,
-        hours, channel, prompts);
+        screening, hours, channel, prompts);
   }
 
   /** A line's language: one Twilio's {@code <Say>} speaks, and one a catalog has the sentences of. */

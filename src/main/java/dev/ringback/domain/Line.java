@@ -16,6 +16,7 @@ import java.util.Map;
  * @param ringTimeoutSeconds how long a call rings in all before it counts as missed
  * @param ringStrategy whether the agents ring all at once or one after another
  * @param ringSeconds how long each agent rings when they ring one after another
+ * @param screening which agents' legs must press 1 before the caller is put through
  * @param feedbackChannel how this line's customers are asked for a score: voice, sms or none
  * @param prompts the line's own sentences, by catalog key, instead of its language's
  */
@@ -30,6 +31,7 @@ public record Line(
     int ringTimeoutSeconds,
     RingStrategy ringStrategy,
     int ringSeconds,
+    Screening screening,
     OpeningHours hours,
     String feedbackChannel,
     Map<String, Prompt> prompts) {

@@ -99,7 +99,8 @@ final class CallbackCallWebhooks {
       String when = speech.time(cb.triggeredAt(), line.timeZone());
       return Future.succeededFuture(Twiml.callback(speech, line, customer, Twiml.why(cb.trigger(), when, orderNumber), ring.contacts(),
           services.config().callbacks().agentAnswerSeconds(), url(business, DIAL + "?callback=" + callbackId),
-          url(business, STATUS), url(business, GATHER + "?callback=" + callbackId)));
+          ScreeningWebhooks.legs(services, business, line, callSid, callbackId, url(business, STATUS)),
+          url(business, GATHER + "?callback=" + callbackId)));
     });
   }
 

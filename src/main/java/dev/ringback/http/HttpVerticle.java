@@ -86,6 +86,7 @@ public final class HttpVerticle extends VerticleBase {
     InboundCallWebhooks inboundCalls = new InboundCallWebhooks(services, whomToRing, callbackCalls, feedback);
     TimePickerWebhooks timePicker = new TimePickerWebhooks(services);
     StatusWebhooks statuses = new StatusWebhooks(services);
+    ScreeningWebhooks screening = new ScreeningWebhooks(services);
     ApiRoutes api = new ApiRoutes(services);
     CustomerApi customers = new CustomerApi(services, admission);
     CallbackApi callbacks = new CallbackApi(services);
@@ -152,6 +153,8 @@ public final class HttpVerticle extends VerticleBase {
     router.post(WebhookPaths.GATHER).handler(callbackCalls::gather);
     router.post(WebhookPaths.CONNECT).handler(callbackCalls::connect);
     router.post(WebhookPaths.WHEN).handler(timePicker::when);
+    router.post(WebhookPaths.SCREEN).handler(screening::whisper);
+    router.post(WebhookPaths.SCREENED).handler(screening::decided);
     router.post(FeedbackWebhooks.FEEDBACK).handler(feedback::keyed);
     router.post(FeedbackWebhooks.SMS).handler(feedback::texted);
 

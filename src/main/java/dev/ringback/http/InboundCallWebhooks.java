@@ -100,7 +100,8 @@ final class InboundCallWebhooks {
           Optional<RingStep> first = RingStep.first(l.ringStrategy(), ring.result().contacts(), l.ringTimeoutSeconds(), l.ringSeconds());
           Responses.twiml(ctx, 200, Twiml.inbound(Speaking.on(services, l, known), l, known,
               first.map(RingStep::contacts).orElse(List.of()), first.map(RingStep::timeoutSeconds).orElse(0),
-              ring.result().registered(), url(business, ringing(first, arrivedAt)), url(business, STATUS)));
+              ring.result().registered(), url(business, ringing(first, arrivedAt)),
+              ScreeningWebhooks.legs(services, business, l, callSid, null, url(business, STATUS))));
         })
         .onFailure(ctx::fail);
   }
@@ -126,10 +127,10 @@ final class InboundCallWebhooks {
     Line l = line.get();
     Instant callStarted = Instant.ofEpochMilli(Long.parseLong(started));
     long elapsed = Math.max(0, Duration.between(callStarted, services.clock().instant()).toSeconds());
+    Twiml.Legs legs = ScreeningWebhooks.legs(services, business, l, form.get("CallSid"), null, url(business, STATUS));
     return whomToRing.on(business, l).map(ring -> RingStep.after(l.ringStrategy(), ring.contacts(), Integer.parseInt(next), elapsed,
             l.ringTimeoutSeconds(), l.ringSeconds())
-        .map(step -> Twiml.ringNext(step.contacts(), step.timeoutSeconds(), url(business, ringing(Optional.of(step), callStarted)),
-            url(business, STATUS))));
+        .map(step -> Twiml.ringNext(step.contacts(), step.timeoutSeconds(), url(business, ringing(Optional.of(step), callStarted)), legs)));
   }
 
   private AfterHoursSpread afterHoursSpread(Business business, Line line) {

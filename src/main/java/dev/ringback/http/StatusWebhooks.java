@@ -45,7 +45,8 @@ final class StatusWebhooks {
         blankToNull(form.get("To")),
         integer(form.get("CallDuration")),
         blankToNull(form.get("AnsweredBy")));
-    services.triggers().status(new Trigger.Status(business.id(), event, callbackParam(ctx)))
+    boolean screened = "1".equals(ctx.request().getParam("screened"));
+    services.triggers().status(new Trigger.Status(business.id(), event, callbackParam(ctx), screened))
         .onSuccess(outcome -> {
           String what = outcome.journalled() ? "kept in the journal" : describe(outcome.written());
           // A call sends several events; its outcome is worth a line at INFO, the steps before it at DEBUG.

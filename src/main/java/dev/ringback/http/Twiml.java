@@ -3,6 +3,7 @@ package dev.ringback.http;
 import dev.ringback.domain.CallbackTrigger;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.Line;
+import dev.ringback.domain.Screening;
 import dev.ringback.domain.Speech;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,12 +34,32 @@ final class Twiml {
   }
 
   /**
+   * How the agents' legs of a {@code <Dial>} report and are screened: a screened leg first runs
+   * {@code screenUrl} (the whisper and "press 1") on the agent's phone, and reports to the status
+   * URL with {@code screened=1}, so that its answer alone does not count as the caller's.
+   */
+  record Legs(String statusUrl, Screening screening, String screenUrl) {
+    static Legs unscreened(String statusUrl) {
+      return new Legs(statusUrl, Screening.NEVER, null);
+    }
+
+    TwimlElement leg(String contact) {
+      boolean sip = Line.isSipUri(contact);
+      if (!screening.screens(contact)) {
+        return Twiml.leg(sip ? "Sip" : "Number", contact, statusUrl);
+      }
+      return Twiml.leg(sip ? "Sip" : "Number", contact, statusUrl + (statusUrl.contains("?") ? "&" : "?") + "screened=1")
+          .attribute("method", "POST").attribute("url", screenUrl);
+    }
+  }
+
+  /**
    * Greets (by name when the caller is known), then rings the agents of the call's first step
    * ({@code ring}, for {@code ringSeconds}); with nobody to ring, the call goes straight to the
    * apology and the voicemail.
    */
   static TwimlElement inbound(Speech speech, Line line, Optional<Customer> caller, List<String> ring, int ringSeconds, boolean staffed,
-                               String dialActionUrl, String statusUrl) {
+                               String dialActionUrl, Legs legs) {
     Sentence greeting = caller.filter(Customer::hasName)
         .map(c -> new Sentence("greeting.known", withBusiness(line, names(c))))
         .orElse(new Sentence("greeting", withBusiness(line, Map.of())));
@@ -49,19 +70,19 @@ final class Twiml {
       return response.add(TwimlElement.of("Redirect").attribute("method", "POST")
           .text(dialActionUrl + "?DialCallStatus=no-answer" + (staffed ? "&nobody=available" : "")));
     }
-    return response.add(agentsDial(ring, ringSeconds, dialActionUrl, statusUrl));
+    return response.add(agentsDial(ring, ringSeconds, dialActionUrl, legs));
   }
 
   /** Nobody answered the last agent: the next one rings, the caller still hearing the ringing. */
-  static TwimlElement ringNext(List<String> ring, int ringSeconds, String dialActionUrl, String statusUrl) {
-    return TwimlElement.response().add(agentsDial(ring, ringSeconds, dialActionUrl, statusUrl));
+  static TwimlElement ringNext(List<String> ring, int ringSeconds, String dialActionUrl, Legs legs) {
+    return TwimlElement.response().add(agentsDial(ring, ringSeconds, dialActionUrl, legs));
   }
 
-  /** Rings every agent at once; each leg reports its progress to the status URL. */
-  private static TwimlElement agentsDial(List<String> ring, int timeoutSeconds, String dialActionUrl, String statusUrl) {
+  /** Rings every agent at once; each leg reports its progress to the status URL, and is screened as the line says. */
+  private static TwimlElement agentsDial(List<String> ring, int timeoutSeconds, String dialActionUrl, Legs legs) {
     TwimlElement dial = dial(timeoutSeconds, dialActionUrl);
     for (String agent : ring) {
-      dial.add(leg(Line.isSipUri(agent) ? "Sip" : "Number", agent, statusUrl));
+      dial.add(legs.leg(agent));
     }
     return dial;
   }
@@ -91,13 +112,37 @@ final class Twiml {
    * {@code agentAnswerSeconds}: a customer we called must not be left waiting for us.
    */
   static TwimlElement callback(Speech speech, Line line, Optional<Customer> customer, Sentence why, List<String> ring,
-                               int agentAnswerSeconds, String dialActionUrl, String statusUrl, String menuUrl) {
-    TwimlElement dial = agentsDial(ring, agentAnswerSeconds, dialActionUrl, statusUrl).attribute("callerId", line.number());
+                               int agentAnswerSeconds, String dialActionUrl, Legs legs, String menuUrl) {
+    TwimlElement dial = agentsDial(ring, agentAnswerSeconds, dialActionUrl, legs).attribute("callerId", line.number());
     // The greeting listens for 9 ("stop these calls"); with no key pressed the agents ring at once.
     TwimlElement menu = gather(1, 1, menuUrl, false);
     speak(menu, speech, List.of(hello(line, customer), why, Sentence.of("callback.connecting")));
     speak(menu, speech, List.of(Sentence.of("callback.stop-calls")));
     return TwimlElement.response().add(menu).add(dial);
+  }
+
+  /**
+   * What a screened agent hears on answering, while the caller still hears ringing: who calls,
+   * and "press 1". Silence (a voicemail's greeting) or another key hangs this leg up, and the
+   * others keep ringing.
+   */
+  static TwimlElement screen(Speech speech, Sentence whisper, String decisionUrl) {
+    TwimlElement menu = gather(1, 6, decisionUrl, false);
+    speak(menu, speech, List.of(whisper));
+    return TwimlElement.response().add(menu).add(hangupVerb());
+  }
+
+  /** Who a screened leg's whisper names: the caller by name (as a VIP when they are one), else only the business. */
+  static Sentence screeningWhisper(Line line, Optional<Customer> caller, boolean callback) {
+    String key = callback ? "screening.callback" : "screening.whisper";
+    return caller.filter(Customer::hasName)
+        .map(c -> new Sentence(key + (c.tier() == Customer.Tier.VIP ? ".vip" : ""), withBusiness(line, names(c))))
+        .orElse(new Sentence(key + ".unknown", withBusiness(line, Map.of())));
+  }
+
+  /** The agent pressed 1: an empty document ends the whisper, and Twilio puts the caller through. */
+  static TwimlElement accepted() {
+    return TwimlElement.response();
   }
 
   /** Why we call, in one sentence: the order, or the call we missed ({@code time}: when, as the language says it). */

@@ -39,13 +39,19 @@ public final class AgentStore {
       UPDATE agents SET presence = $3, busy_on_call = NULL, missed_in_row = 0,
                         presence_changed_at = CASE WHEN presence = $3 THEN presence_changed_at ELSE now() END
       WHERE business_id = $1 AND id = $2""";
-  /** A call reached the agent: busy, remembering the call, unless they are offline. */
+  /**
+   * A call reached the agent's phone: busy, remembering the call, unless they are offline. A
+   * screened leg ($4 false) is not yet the agent's answer: their unanswered calls in a row stand.
+   */
   static final String BUSY_ON_CALL = """
-      UPDATE agents SET presence = 'busy', busy_on_call = $3, presence_changed_at = now(), missed_in_row = 0
+      UPDATE agents SET presence = 'busy', busy_on_call = $3, presence_changed_at = now(),
+                        missed_in_row = CASE WHEN $4 THEN 0 ELSE missed_in_row END
       WHERE business_id = $1 AND contact = $2 AND presence = 'available'
         AND NOT EXISTS (SELECT 1 FROM call_events e WHERE e.call_sid = $3 AND e.business_id = $1
                         AND e.call_status IN ('completed', 'busy', 'no-answer', 'failed', 'canceled'))
       RETURNING id""";
+  /** The agent pressed 1 on a screened leg: a person answered. */
+  static final String TOOK_CALL = "UPDATE agents SET missed_in_row = 0 WHERE business_id = $1 AND contact = $2";
   /** That call ended: available again, unless the agent changed their presence meanwhile. */
   static final String CALL_ENDED = """
       UPDATE agents SET presence = 'available', busy_on_call = NULL, presence_changed_at = now()
@@ -157,9 +163,17 @@ public final class AgentStore {
         .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(Optional.empty()) : find(businessId, id));
   }
 
-  /** @return whether an agent became busy */
-  public Future<Boolean> busyOnCall(long businessId, String contact, String callSid) {
-    return pool.preparedQuery(BUSY_ON_CALL).execute(Tuple.of(businessId, contact, callSid)).map(rows -> rows.size() > 0);
+  /**
+   * @param personAnswered false for a screened leg, whose answer may be a voicemail's
+   * @return whether an agent became busy
+   */
+  public Future<Boolean> busyOnCall(long businessId, String contact, String callSid, boolean personAnswered) {
+    return pool.preparedQuery(BUSY_ON_CALL).execute(Tuple.of(businessId, contact, callSid, personAnswered)).map(rows -> rows.size() > 0);
+  }
+
+  /** The agent took a screened call: their count of calls left unanswered starts again. */
+  public Future<Void> tookCall(long businessId, String contact) {
+    return pool.preparedQuery(TOOK_CALL).execute(Tuple.of(businessId, contact)).mapEmpty();
   }
 
   /** A call rang the agent unanswered; true when that set them away, after {@code awayAfter} in a row (0: never). */

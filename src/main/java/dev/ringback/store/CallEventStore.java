@@ -55,6 +55,10 @@ public final class CallEventStore {
   static final String AGENT_ON_ATTEMPT = """
       UPDATE callback_attempts a SET agent_contact = $2 FROM callbacks cb
       WHERE a.call_sid = $1 AND a.agent_contact IS NULL AND cb.id = a.callback_id AND cb.business_id = $3""";
+  static final String INSERT_SCREENED = """
+      INSERT INTO screened_legs (business_id, leg_sid, parent_call_sid, contact, accepted, decided_at) VALUES ($1, $2, $3, $4, $5, $6)
+      ON CONFLICT (business_id, leg_sid) DO NOTHING""";
+  static final String SCREENING = "SELECT accepted FROM screened_legs WHERE business_id = $1 AND leg_sid = $2";
   static final String OPEN_CALL_FOR_UPDATE = "SELECT c.answered_at, c.dial_status, " + CallStore.CALL_FACTS
       + " FROM calls c WHERE call_sid = $1 AND business_id = $2 AND ended_at IS NULL FOR UPDATE OF c";
   static final String MARK_ENDED = "UPDATE calls SET ended_at = $2, outcome = $3, answered_by = COALESCE($4, answered_by) "
@@ -137,13 +141,7 @@ public final class CallEventStore {
    */
   public Future<Applied> apply(CallEvent event, Long callbackId, long businessId) {
     if (callbackId == null && !event.changesTheCall()) {
-      // Most events are only kept (a call's initiated, ringing, in-progress): no transaction, and
-      // under load one statement for all the events that came in while the last one ran.
-      Kept kept = new Kept(businessId, event);
-      return GroupWrite.<Kept, Boolean>onThisEventLoop(this, () -> new GroupWrite<>(this::keep))
-          .map(events -> events.add(kept))
-          .orElseGet(() -> keep(List.of(kept)).map(stored -> stored.get(0)))
-          .map(stored -> Applied.nothing(!stored));
+      return keepOnly(event, businessId);
     }
     Tuple row = Tuple.from(new Object[] {
         event.callSid(), event.parentCallSid(), event.status().value(), event.sequenceNumber(),
@@ -153,6 +151,40 @@ public final class CallEventStore {
         .compose(inserted -> inserted.rowCount() == 0
             ? Future.succeededFuture(Applied.nothing(true))
             : callbackId != null ? applyCallbackLeg(conn, event, callbackId, businessId) : applyNew(conn, event, businessId)));
+  }
+
+  /**
+   * Stores an event that changes nothing (a call's initiated, ringing, in-progress; a screened
+   * leg's answer, which is not yet a person's): no transaction, and under load one statement for
+   * all the events that came in while the last one ran.
+   */
+  public Future<Applied> keepOnly(CallEvent event, long businessId) {
+    Kept kept = new Kept(businessId, event);
+    return GroupWrite.<Kept, Boolean>onThisEventLoop(this, () -> new GroupWrite<>(this::keep))
+        .map(events -> events.add(kept))
+        .orElseGet(() -> keep(List.of(kept)).map(stored -> stored.get(0)))
+        .map(stored -> Applied.nothing(!stored));
+  }
+
+  /**
+   * A screened agent's leg decided, once: a decline is only kept; 1 puts the caller through,
+   * which answers the call at that moment (ring-to-answer runs to it) exactly as an unscreened
+   * leg's answer would.
+   *
+   * @param contact the agent's number as Twilio dialled it
+   */
+  public Future<Applied> screened(long businessId, String parentCallSid, String legSid, String contact, boolean accepted, Instant at) {
+    return pool.withTransaction(conn -> conn.preparedQuery(INSERT_SCREENED)
+        .execute(Tuple.of(businessId, legSid, parentCallSid, contact, accepted, Rows.timestamp(at)))
+        .compose(inserted -> inserted.rowCount() == 0 ? Future.succeededFuture(Applied.nothing(true))
+            : !accepted ? Future.succeededFuture(Applied.nothing(false))
+            : answered(conn, parentCallSid, legSid, at, contact, businessId)));
+  }
+
+  /** A screened leg's decision: accepted or declined; empty while (or when) its agent pressed nothing. */
+  public Future<Optional<Boolean>> screening(long businessId, String legSid) {
+    return pool.preparedQuery(SCREENING).execute(Tuple.of(businessId, legSid))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getBoolean("accepted")));
   }
 
   /** Stores events that are only kept; for each, whether it was new. */
@@ -255,25 +287,33 @@ public final class CallEventStore {
     });
   }
 
+  /**
+   * An agent took the call {@code parentCallSid} on the leg {@code legSid}: the call is answered
+   * (the first leg only), or, for a callback's call, the attempt has its agent.
+   */
+  private static Future<Applied> answered(SqlConnection conn, String parentCallSid, String legSid, Instant at, String contact,
+                                          long businessId) {
+    return conn.preparedQuery(MARK_ANSWERED).execute(Tuple.of(parentCallSid, legSid, Rows.timestamp(at), contact, businessId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return conn.preparedQuery(AGENT_ON_ATTEMPT).execute(Tuple.of(parentCallSid, contact, businessId))
+                .map(r -> Applied.nothing(false));
+          }
+          Row row = rows.iterator().next();
+          Duration waited = InboundCalls.ringToAnswer(Rows.instant(row.getOffsetDateTime("arrived_at")), at);
+          Answer answer = new Answer(row.getString("business"), row.getString("direction"), row.getString("line"), waited);
+          String phone = row.getString("caller_phone");
+          // The customer got through: a callback still waiting for them is no longer needed.
+          Future<Optional<CallbackStore.Cancelled>> cancelled = phone == null
+              ? Future.succeededFuture(Optional.empty())
+              : CallbackStore.cancelScheduled(conn, row.getLong("line_id"), phone);
+          return cancelled.map(c -> new Applied(false, Optional.of(answer), Optional.empty(), Optional.empty(), c, List.of()));
+        });
+  }
+
   private Future<Applied> applyNew(SqlConnection conn, CallEvent event, long businessId) {
     if (event.isChildLeg() && event.status().isAnswer()) {
-      return conn.preparedQuery(MARK_ANSWERED)
-          .execute(Tuple.of(event.parentCallSid(), event.callSid(), Rows.timestamp(event.timestamp()), event.to(), businessId))
-          .compose(rows -> {
-            if (rows.size() == 0) {
-              return conn.preparedQuery(AGENT_ON_ATTEMPT).execute(Tuple.of(event.parentCallSid(), event.to(), businessId))
-                  .map(r -> Applied.nothing(false));
-            }
-            Row row = rows.iterator().next();
-            Duration waited = InboundCalls.ringToAnswer(Rows.instant(row.getOffsetDateTime("arrived_at")), event.timestamp());
-            Answer answer = new Answer(row.getString("business"), row.getString("direction"), row.getString("line"), waited);
-            String phone = row.getString("caller_phone");
-            // The customer got through: a callback still waiting for them is no longer needed.
-            Future<Optional<CallbackStore.Cancelled>> cancelled = phone == null
-                ? Future.succeededFuture(Optional.empty())
-                : CallbackStore.cancelScheduled(conn, row.getLong("line_id"), phone);
-            return cancelled.map(c -> new Applied(false, Optional.of(answer), Optional.empty(), Optional.empty(), c, List.of()));
-          });
+      return answered(conn, event.parentCallSid(), event.callSid(), event.timestamp(), event.to(), businessId);
     }
     if (!event.isChildLeg() && event.status().isFinal()) {
       return conn.preparedQuery(OPEN_CALL_FOR_UPDATE).execute(Tuple.of(event.callSid(), businessId))

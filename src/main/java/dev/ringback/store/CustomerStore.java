@@ -22,6 +22,11 @@ public final class CustomerStore {
   private static final String COLUMNS = "id, phone, name, tier, language, time_zone, notes, created_at, updated_at";
 
   static final String FIND_BY_PHONE = "SELECT " + COLUMNS + " FROM customers WHERE business_id = $1 AND phone = $2";
+  /** The customer on a call: the caller of an inbound call, or the customer a callback calls. */
+  static final String FIND_ON_CALL = "SELECT " + COLUMNS + " FROM customers WHERE business_id = $1 AND phone = " + """
+      (SELECT phone FROM (SELECT caller_phone AS phone FROM calls WHERE business_id = $1 AND call_sid = $2
+                          UNION ALL SELECT customer_phone FROM callbacks WHERE business_id = $1 AND id = $3) known
+       WHERE phone IS NOT NULL LIMIT 1)""";
   static final String INSERT = "INSERT INTO customers (business_id, phone, name, tier, language, time_zone, notes) "
       + "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + COLUMNS;
   static final String REPLACE = "INSERT INTO customers (business_id, phone, name, tier, language, time_zone, notes) "
@@ -49,6 +54,12 @@ public final class CustomerStore {
 
   public CustomerStore(Pool pool) {
     this.pool = pool;
+  }
+
+  /** The customer the call {@code callSid}, or the callback {@code callbackId} (may be null), is with, if the business knows them. */
+  public Future<Optional<Customer>> findOnCall(long businessId, String callSid, Long callbackId) {
+    return pool.preparedQuery(FIND_ON_CALL).execute(Tuple.of(businessId, callSid, callbackId))
+        .map(CustomerStore::first);
   }
 
   public Future<Optional<Customer>> findByPhone(long businessId, String phone) {

@@ -42,8 +42,10 @@ public final class ErasureStore {
       WHERE url ~ '""" + RECORDING_SID + """
       '
       ON CONFLICT (business_id, recording_sid) DO NOTHING RETURNING id""";
-  /** Every status event of the number's calls and of their legs (a leg names its parent). */
-  static final String DELETE_EVENTS = "DELETE FROM call_events WHERE call_sid = ANY($1) OR parent_call_sid = ANY($1)";
+  /** Every status event of the number's calls and of their legs (a leg names its parent), and its legs' screening. */
+  static final String DELETE_EVENTS = """
+      WITH legs AS (DELETE FROM screened_legs WHERE parent_call_sid = ANY($1))
+      DELETE FROM call_events WHERE call_sid = ANY($1) OR parent_call_sid = ANY($1)""";
   /** Another number's rows that point at one of these callbacks (none are expected) let go of it rather than block the erasure. */
   static final String DETACH_CALLBACKS = """
       WITH feedback_detached AS (

@@ -22,7 +22,10 @@ public final class RetentionStore {
       UPDATE retention_run SET next_run_at = $2 + make_interval(secs => $3), last_run_at = $2, owner = NULL, lease_until = NULL
       WHERE id = 1 AND owner = $1""";
   static final String RELEASE_RUN = "UPDATE retention_run SET owner = NULL, lease_until = NULL WHERE id = 1 AND owner = $1";
-  static final String DELETE_EVENTS = "DELETE FROM call_events WHERE id IN (SELECT id FROM call_events WHERE received_at < $1 LIMIT $2)";
+  /** With the events go the screened legs' decisions of the same age (a few rows a call). */
+  static final String DELETE_EVENTS = """
+      WITH legs AS (DELETE FROM screened_legs WHERE decided_at < $1)
+      DELETE FROM call_events WHERE id IN (SELECT id FROM call_events WHERE received_at < $1 LIMIT $2)""";
   /** The end of both statements below: the recordings of the rows in {@code old} are queued for deletion at Twilio. */
   private static final String QUEUE_OLD_RECORDINGS = """
       queued AS (INSERT INTO recording_deletions (business_id, recording_sid)

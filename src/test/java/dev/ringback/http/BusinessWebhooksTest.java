@@ -74,13 +74,14 @@ class BusinessWebhooksTest {
     Element dial = Xml.child(twiml, "Dial");
     assertThat(dial.getAttribute("action")).isEqualTo(PUBLIC_URL + "/twilio/dial?business=bravo");
     assertThat(Xml.child(dial, "Number").getTextContent()).isEqualTo(BRAVO_AGENT);
-    assertThat(Xml.child(dial, "Number").getAttribute("statusCallback")).isEqualTo(PUBLIC_URL + "/twilio/status?business=bravo");
+    assertThat(Xml.child(dial, "Number").getAttribute("statusCallback")).isEqualTo(PUBLIC_URL + "/twilio/status?business=bravo&screened=1");
+    assertThat(Xml.child(dial, "Number").getAttribute("url")).isEqualTo(PUBLIC_URL + "/twilio/screen?call=CAbiz00001&line=main&business=bravo");
     assertThat(db.query("SELECT business_id FROM calls WHERE call_sid = 'CAbiz00001'").get(0)).containsEntry("business_id", bravoId);
 
     HttpResponse<String> acme = voiceAs(AUTH_TOKEN, "CAbiz00002", ACCOUNT_SID, LINE_NUMBER);
     assertThat(Xml.child(Xml.parse(acme.body()), "Say").getTextContent()).startsWith("Hello Anna");
     assertThat(Xml.child(Xml.child(Xml.parse(acme.body()), "Dial"), "Number").getAttribute("statusCallback"))
-        .isEqualTo(PUBLIC_URL + "/twilio/status");
+        .isEqualTo(PUBLIC_URL + "/twilio/status?screened=1");
     assertThat(db.query("SELECT business_id FROM calls WHERE call_sid = 'CAbiz00002'").get(0)).containsEntry("business_id", defaultId);
   }
 

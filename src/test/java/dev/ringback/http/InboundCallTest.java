@@ -63,10 +63,14 @@ class InboundCallTest {
     assertThat(dial.getAttribute("timeout")).isEqualTo("20");
     assertThat(Xml.childNames(dial)).containsExactly("Number", "Sip");
     for (Element leg : Xml.children(dial)) {
-      assertThat(leg.getAttribute("statusCallback")).isEqualTo(PUBLIC_URL + "/twilio/status");
       assertThat(leg.getAttribute("statusCallbackEvent")).isEqualTo("initiated ringing answered completed");
       assertThat(leg.getAttribute("statusCallbackMethod")).isEqualTo("POST");
     }
+    // The phone is screened (its agent presses 1); the SIP softphone answers by itself.
+    assertThat(Xml.child(dial, "Number").getAttribute("statusCallback")).isEqualTo(PUBLIC_URL + "/twilio/status?screened=1");
+    assertThat(Xml.child(dial, "Number").getAttribute("url")).isEqualTo(PUBLIC_URL + "/twilio/screen?call=CAknown0001&line=main");
+    assertThat(Xml.child(dial, "Sip").getAttribute("statusCallback")).isEqualTo(PUBLIC_URL + "/twilio/status");
+    assertThat(Xml.child(dial, "Sip").getAttribute("url")).isEmpty();
     assertThat(Xml.child(dial, "Number").getTextContent()).isEqualTo(AGENT_NUMBER);
     assertThat(Xml.child(dial, "Sip").getTextContent()).isEqualTo(AGENT_SIP);
 

@@ -25,6 +25,7 @@ import dev.ringback.domain.Customer;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.Prompt;
 import dev.ringback.domain.RingStrategy;
+import dev.ringback.domain.Screening;
 import dev.ringback.domain.Speech;
 import dev.ringback.support.Xml;
 import java.time.Instant;
@@ -45,7 +46,7 @@ class TwimlTest {
   private static final String STATUS = "https://rb.example.com/twilio/status";
   private static final Catalogs CATALOGS = RingbackConfig.parse("empty.yaml", "", Map.of()).catalogs();
   private static final Line LINE = new Line("main", "+14155550100", "Acme & Sons", ZoneId.of("America/Los_Angeles"), "en-GB", null,
-      List.of("+14155550101"), 20, RingStrategy.SIMULTANEOUS, 15, null, "voice",
+      List.of("+14155550101"), 20, RingStrategy.SIMULTANEOUS, 15, Screening.AUTO, null, "voice",
       Map.of("greeting", Prompt.text("Thank you for calling <Acme>."), "greeting.known", Prompt.text("Hello {first-name}, thank you for calling.")));
   /** A customer whose own language is one Ringback speaks: spoken to in it, not in the line's. */
   private static final Customer ZOE = new Customer(7, "+14155550123", "Zoë \"Z\" O'Brien <&>", Customer.Tier.VIP, "es-ES", null,
@@ -81,13 +82,37 @@ class TwimlTest {
         .say(say(SPANISH.text("greeting.known", Map.of("first-name", "Zoë", "name", "Zoë \"Z\" O'Brien <&>", "business", "Acme & Sons")),
             Say.Language.ES_ES)).dial(dial).build();
     assertSameDocument(expected, Twiml.inbound(speech(Optional.of(ZOE)), LINE, Optional.of(ZOE),
-        List.of("+14155550101", "sip:desk@acme.sip.twilio.com"), 20, true, DIAL, STATUS));
+        List.of("+14155550101", "sip:desk@acme.sip.twilio.com"), 20, true, DIAL, Twiml.Legs.unscreened(STATUS)));
 
     VoiceResponse nobody = new VoiceResponse.Builder()
         .say(say("Thank you for calling <Acme>.", Say.Language.EN_GB))
         .redirect(new Redirect.Builder(DIAL + "?DialCallStatus=no-answer&nobody=available").method(HttpMethod.POST).build())
         .build();
-    assertSameDocument(nobody, Twiml.inbound(speech(Optional.empty()), LINE, Optional.empty(), List.of(), 20, true, DIAL, STATUS));
+    assertSameDocument(nobody, Twiml.inbound(speech(Optional.empty()), LINE, Optional.empty(), List.of(), 20, true, DIAL, Twiml.Legs.unscreened(STATUS)));
+  }
+
+  @Test
+  void aScreenedPhoneLegRunsTheWhisperFirstAndReportsAsScreenedWhileSipRingsAsItIs() {
+    String screen = "https://rb.example.com/twilio/screen?call=CA1&line=main";
+    Dial dial = new Dial.Builder().timeout(20).action(DIAL).method(HttpMethod.POST)
+        .number(new Number.Builder("+14155550101").statusCallback(STATUS + "?screened=1").statusCallbackMethod(HttpMethod.POST)
+            .statusCallbackEvents(List.of(Number.Event.INITIATED, Number.Event.RINGING, Number.Event.ANSWERED, Number.Event.COMPLETED))
+            .url(screen).method(HttpMethod.POST).build())
+        .sip(new Sip.Builder("sip:desk@acme.sip.twilio.com").statusCallback(STATUS).statusCallbackMethod(HttpMethod.POST)
+            .statusCallbackEvents(List.of(Sip.Event.INITIATED, Sip.Event.RINGING, Sip.Event.ANSWERED, Sip.Event.COMPLETED)).build())
+        .build();
+    VoiceResponse expected = new VoiceResponse.Builder().say(say("Thank you for calling <Acme>.", Say.Language.EN_GB)).dial(dial).build();
+    assertSameDocument(expected, Twiml.inbound(speech(Optional.empty()), LINE, Optional.empty(),
+        List.of("+14155550101", "sip:desk@acme.sip.twilio.com"), 20, true, DIAL, new Twiml.Legs(STATUS, Screening.AUTO, screen)));
+
+    String decided = "https://rb.example.com/twilio/screened?call=CA1&line=main";
+    VoiceResponse whisper = new VoiceResponse.Builder()
+        .gather(new Gather.Builder().numDigits(1).timeout(6).action(decided).method(HttpMethod.POST).actionOnEmptyResult(false)
+            .inputs(List.of(Gather.Input.DTMF))
+            .say(say("Call for Acme & Sons from Zoë \"Z\" O'Brien <&>, VIP customer. Press 1 to take it.", Say.Language.EN_GB)).build())
+        .hangup(new Hangup.Builder().build())
+        .build();
+    assertSameDocument(whisper, Twiml.screen(speech(Optional.empty()), Twiml.screeningWhisper(LINE, Optional.of(ZOE), false), decided));
   }
 
   @Test
@@ -108,7 +133,7 @@ class TwimlTest {
             .build())
         .build();
     assertSameDocument(expected, Twiml.callback(speech(Optional.of(ZOE)), LINE, Optional.of(ZOE),
-        Twiml.why(CallbackTrigger.ORDER, "14:05", Optional.of("#1001")), List.of("+14155550101"), 15, DIAL, STATUS, menu));
+        Twiml.why(CallbackTrigger.ORDER, "14:05", Optional.of("#1001")), List.of("+14155550101"), 15, DIAL, Twiml.Legs.unscreened(STATUS), menu));
   }
 
   @Test
@@ -132,7 +157,7 @@ class TwimlTest {
   @Test
   void aLinesRecordingIsPlayedInsteadOfItsSentenceAndItsVoiceSpeaksTheRest() {
     Line recorded = new Line("main", "+14155550100", "Acme", ZoneId.of("UTC"), "en-US", "Polly.Joanna", List.of(), 20,
-        RingStrategy.SIMULTANEOUS, 15, null, "voice", Map.of("missed", Prompt.play("https://example.com/missed.mp3")));
+        RingStrategy.SIMULTANEOUS, 15, Screening.AUTO, null, "voice", Map.of("missed", Prompt.play("https://example.com/missed.mp3")));
     Element twiml = Xml.parse(Twiml.missed(Speech.on(CATALOGS, recorded, Optional.empty()), 5, 120, "https://rb/rec", "https://rb/when")
         .toXml());
     Element gather = Xml.child(twiml, "Gather");
@@ -156,7 +181,7 @@ class TwimlTest {
     Customer odd = new Customer(8, "+14155550124", "Bob\u0001\u0007 \uD800Smith\uD83D\uDE00", Customer.Tier.STANDARD, "xx-YY",
         null, null, Instant.EPOCH, Instant.EPOCH);
     Element say = Xml.child(Xml.parse(Twiml.inbound(speech(Optional.of(odd)), LINE, Optional.of(odd), List.of("+14155550101"), 20,
-        true, DIAL, STATUS).toXml()), "Say");
+        true, DIAL, Twiml.Legs.unscreened(STATUS)).toXml()), "Say");
     assertEquals("en-GB", say.getAttribute("language"), "xx-YY has no catalog: the line's language is spoken");
     assertEquals("Hello Bob, thank you for calling.", say.getTextContent());
     Element known = Xml.child(Xml.parse(TwimlElement.response().add(TwimlElement.of("Say").attribute("x", "a\"b\tc\u0002")
