@@ -68,10 +68,11 @@ class TwilioOutageTest {
           () -> db.count("SELECT count(*) FROM callbacks WHERE needs_reconcile AND lease_until > ?", leaseRanOut) == 1);
       assertThat(twilio.callCreationCount()).isEqualTo(4);
       // After the pause a probe succeeds and the other two are placed; at the end of the new lease
-      // the hung call is found, not redialled.
+      // the hung call is found, not redialled. (The lookup may itself be that probe: the new lease
+      // is written before the lookup asks the breaker, so the clock can pass the pause in between.)
       clock.advance(Duration.ofSeconds(3));
       RingbackServer.await("the other two to be placed", DEADLINE,
-          () -> db.count("SELECT count(*) FROM callbacks WHERE state = 'dialing' AND NOT needs_reconcile") == 2);
+          () -> db.count("SELECT count(*) FROM callbacks WHERE state = 'dialing' AND NOT needs_reconcile") >= 2);
       clock.advance(Duration.ofSeconds(6));
       RingbackServer.await("every callback to be placed", DEADLINE,
           () -> db.count("SELECT count(*) FROM callbacks WHERE state = 'dialing' AND NOT needs_reconcile") == 3);
