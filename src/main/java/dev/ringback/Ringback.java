@@ -299,12 +299,12 @@ public final class Ringback implements AutoCloseable {
               new Privacy(pool, businesses, clock, config.retention()), clock, metrics);
           Feedback feedback = new Feedback(new FeedbackStore(pool), config.feedback(), clock, metrics);
           Reports reports = new Reports(new ReportStore(pool), pool, config.metrics());
-          CallEvents callEvents = new CallEvents(calls,
-              new CallEventStore(pool, config.callbacks().policy(), config.dialer().policy()), agents, config.phoneNumbers(), metrics,
+          CallEventStore callEventStore = new CallEventStore(pool, config.callbacks().policy(), config.dialer().policy());
+          CallEvents callEvents = new CallEvents(calls, callEventStore, agents, config.phoneNumbers(), metrics,
               config.agents().awayAfterMissed(), businesses::slugOf);
           Callbacks callbackQueue = new Callbacks(callbacks, calls, orders, doNotCall, customers, metrics, config, clock);
           Orders orderDesk = new Orders(orders, metrics, businesses::slugOf);
-          Attempts attempts = new Attempts(new DialStore(pool), businesses, metrics, config, clock);
+          Attempts attempts = new Attempts(new DialStore(pool), callEventStore, agentDesk, businesses, metrics, config, clock);
           Triggers triggers = new Triggers(vertx, journal, callEvents, callbackQueue, orderDesk, metrics,
               config.database().writeDeadlineMillis());
           metrics.journalBacklog(triggers::backlog);

@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The demo drives the real webhooks with the simulator playing the callbacks: every kind of call shows up in the metrics. */
+/**
+ * The demo drives the real webhooks with the simulator playing the callbacks: every kind of call
+ * shows up in the metrics, screened agents press 1, and agents called first take callbacks or not.
+ */
 class DemoTrafficTest {
 
   @Test
@@ -48,7 +51,11 @@ class DemoTrafficTest {
               && server.metric("ringback_orders_total", "source=\"generic\"", "result=\"called\"") > 0
               && server.metric("ringback_callback_delay_seconds_count") > 0
               && server.metric("ringback_ring_to_answer_seconds_count", "direction=\"inbound\"") > 0
-              && server.metric("ringback_feedback_score_count") > 0);
+              && server.metric("ringback_feedback_score_count") > 0
+              // The line's agent is a phone: screened on every call, and called first for every callback.
+              && db.count("SELECT count(*) FROM screened_legs l JOIN calls c ON c.call_sid = l.parent_call_sid WHERE l.accepted") > 0
+              && db.count("SELECT count(*) FROM callback_attempts WHERE agent_accepted_at IS NOT NULL AND outcome = 'connected'") > 0
+              && db.count("SELECT count(*) FROM callback_attempts WHERE outcome = 'agent_not_accepted'") > 0);
       assertThat(db.count("SELECT count(*) FROM customers WHERE notes = 'demo customer' AND tier = 'vip'")).isEqualTo(1);
     }
   }

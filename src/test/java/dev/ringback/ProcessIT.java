@@ -3,15 +3,20 @@ package dev.ringback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ringback.support.RingbackServer;
+import dev.ringback.support.TwilioSigner;
 import dev.ringback.support.TwilioStandIn;
+import dev.ringback.support.Xml;
+import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -111,12 +116,14 @@ class ProcessIT {
 
   /**
    * The shipped config, dialling at once: no calls-per-second limit, 5 s leases, 200 ms polls,
-   * and any time of day (dialling must not depend on when the test runs); plus {@code more}
-   * replacements as (text, replacement) pairs.
+   * any time of day (dialling must not depend on when the test runs), and the customer called
+   * first (the agent-first call has a test of its own); plus {@code more} replacements as (text,
+   * replacement) pairs.
    */
   static void quickDialler(Path dir, String... more) throws Exception {
     Path config = dir.resolve("config/ringback.yaml");
     String yaml = Files.readString(config)
+        .replace("  mode: auto ", "  mode: customer-first ")
         .replace("calls-per-second: 1 ", "calls-per-second: 0 ")
         .replace("lease-seconds: 30", "lease-seconds: 5")
         .replace("poll-millis: 1000", "poll-millis: 200")
@@ -202,6 +209,95 @@ class ProcessIT {
         assertThat(perNumber.values()).as("nobody is called twice").allMatch(n -> n == 1);
       } finally {
         stop(second);
+      }
+    }
+  }
+
+  /** A webhook to the process as Twilio sends it: signed for the public URL it was handed. */
+  static HttpResponse<String> twilio(int port, String url, String... nameValues) {
+    assertThat(url).startsWith(RingbackServer.PUBLIC_URL);
+    String pathAndQuery = url.substring(RingbackServer.PUBLIC_URL.length());
+    List<Map.Entry<String, String>> params = RingbackServer.pairs(nameValues);
+    HttpResponse<String> response = RingbackServer.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+        .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+        .header("X-Twilio-Signature", TwilioSigner.sign(RingbackServer.AUTH_TOKEN, url, params))
+        .POST(HttpRequest.BodyPublishers.ofString(RingbackServer.form(params))).build());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return response;
+  }
+
+  /**
+   * An agent-first callback through two kills: while its request to call the agent hangs at
+   * Twilio, and once the agent pressed 1 (between the agent's call and the customer's). Each
+   * restart takes over; the agent is called once, and the customer dialled once.
+   */
+  @Test
+  void killedAroundAnAgentFirstCallbackNobodyIsDialledTwice() throws Exception {
+    Path dir = workDir();
+    quickDialler(dir, "  mode: customer-first ", "  mode: agent-first ", "request-timeout-seconds: 10", "request-timeout-seconds: 60");
+    Path log = dir.resolve("ringback.log");
+    int port = freePort();
+    String agent = RingbackServer.AGENT_NUMBER;
+    String customer = "+14155554300";
+    try (TwilioStandIn twilio = TwilioStandIn.start(RingbackServer.ACCOUNT_SID, RingbackServer.AUTH_TOKEN)) {
+      String[] env = {"TWILIO_ACCOUNT_SID", RingbackServer.ACCOUNT_SID, "TWILIO_AUTH_TOKEN", RingbackServer.AUTH_TOKEN,
+          "RINGBACK_TWILIO_API_URL", twilio.baseUrl(), "RINGBACK_PUBLIC_URL", RingbackServer.PUBLIC_URL};
+      twilio.hangNext();
+      Process first = startHealthy(dir, log, port, RingbackServer.API_TOKEN, env);
+      var created = RingbackServer.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/callbacks"))
+          .header("Authorization", "Bearer " + RingbackServer.API_TOKEN).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"phone\":\"" + customer + "\"}")).build());
+      assertThat(created.statusCode()).isEqualTo(201);
+      long id = new JsonObject(created.body()).getLong("id");
+      // Killed while its request to call the agent waits for Twilio's answer: the call exists, unknown to Ringback.
+      RingbackServer.await("the agent's call to be requested", Duration.ofSeconds(20), () -> twilio.callCreations().size() == 1);
+      new ProcessBuilder("kill", "-9", Long.toString(first.pid())).start().waitFor();
+      assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      twilio.dropHungRequests();
+      TwilioStandIn.RecordedRequest call = twilio.callCreations().get(0);
+      assertThat(call.param("To")).isEqualTo(agent);
+
+      Process second = startHealthy(dir, log, port, RingbackServer.API_TOKEN, env);
+      String agentSid;
+      try {
+        RingbackServer.await("the restarted server to find the agent's call at Twilio", Duration.ofSeconds(30),
+            () -> logText(log).contains("the unanswered request did place call"));
+        agentSid = twilio.calls().get(0).getString("sid");
+        String whisper = twilio(port, call.param("Url"), "CallSid", agentSid, "From", RingbackServer.LINE_NUMBER, "To", agent,
+            "CallStatus", "in-progress", "Direction", "outbound-api").body();
+        String keyUrl = Xml.child(Xml.parse(whisper), "Gather").getAttribute("action");
+        String dial = twilio(port, keyUrl, "CallSid", agentSid, "From", RingbackServer.LINE_NUMBER, "To", agent, "Digits", "1").body();
+        assertThat(Xml.child(Xml.child(Xml.parse(dial), "Dial"), "Number").getTextContent()).isEqualTo(customer);
+        // Killed once the agent pressed 1: Twilio is dialling the customer.
+        new ProcessBuilder("kill", "-9", Long.toString(second.pid())).start().waitFor();
+        assertThat(second.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      } finally {
+        second.destroyForcibly();
+      }
+
+      Process third = startHealthy(dir, log, port, RingbackServer.API_TOKEN, env);
+      try {
+        // The key again (Twilio's retry after the failed request, or the agent pressing again) dials nobody.
+        String whisper = twilio(port, call.param("Url"), "CallSid", agentSid, "From", RingbackServer.LINE_NUMBER, "To", agent,
+            "CallStatus", "in-progress", "Direction", "outbound-api").body();
+        String keyUrl = Xml.child(Xml.parse(whisper), "Gather").getAttribute("action");
+        String again = twilio(port, keyUrl, "CallSid", agentSid, "From", RingbackServer.LINE_NUMBER, "To", agent, "Digits", "1").body();
+        assertThat(again).doesNotContain("<Dial");
+        String status = RingbackServer.PUBLIC_URL + "/twilio/status?callback=" + id;
+        for (String event : List.of("initiated", "ringing", "in-progress", "completed")) {
+          twilio(port, status, "CallSid", "CAkillcustomer01", "ParentCallSid", agentSid, "CallStatus", event, "From", RingbackServer.LINE_NUMBER,
+              "To", customer, "Direction", "outbound-dial");
+        }
+        twilio(port, call.param("StatusCallback"), "CallSid", agentSid, "CallStatus", "completed", "From", RingbackServer.LINE_NUMBER,
+            "To", agent, "Direction", "outbound-api");
+        JsonObject callback = new JsonObject(RingbackServer.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/api/callbacks/" + id))
+            .header("Authorization", "Bearer " + RingbackServer.API_TOKEN).build()).body());
+        assertThat(callback.getString("state")).isEqualTo("done");
+        assertThat(callback.getString("outcome")).isEqualTo("connected");
+        assertThat(twilio.callCreations()).as("the agent called once; the customer only through the agent's 1").hasSize(1);
+      } finally {
+        stop(third);
       }
     }
   }

@@ -77,13 +77,33 @@ public final class Agents {
         businesses.byId(holder.businessId()).map(business -> new Bearer(holder.agent(), business))));
   }
 
+  /** The agent pressed 1 on a call that rang them: their count of calls left unanswered starts again. */
+  public Future<Void> tookCall(long businessId, String contact) {
+    return store.tookCall(businessId, contact);
+  }
+
   /**
    * Whom a call on the line rings ({@link Ringing#forLine}): its available agents, in the order its
    * ring strategy takes them, else its configured numbers.
    */
   public Future<Ringing> ringing(Business business, Line line) {
-    return store.staff(business.lineKey(line)).map(staff -> Ringing.forLine(line.agents(), staff.registered(),
-        line.ringStrategy() == RingStrategy.SEQUENTIAL ? staff.availableByRegistration() : staff.available()));
+    return store.staff(business.lineKey(line)).map(staff -> ringing(line, staff));
+  }
+
+  private static Ringing ringing(Line line, AgentStore.Staff staff) {
+    return Ringing.forLine(line.agents(), staff.registered(),
+        line.ringStrategy() == RingStrategy.SEQUENTIAL ? staff.availableByRegistration() : staff.available());
+  }
+
+  /** Whom a call on the line rings now, and every agent it has (configured, or registered whether free or not). */
+  public record LineStaff(Ringing ringing, List<String> everyone) {}
+
+  public Future<LineStaff> staff(Business business, Line line) {
+    return store.staff(business.lineKey(line)).map(staff -> {
+      List<String> everyone = new ArrayList<>(line.agents());
+      everyone.addAll(staff.everyone());
+      return new LineStaff(ringing(line, staff), everyone);
+    });
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.ringback.app;
 import dev.ringback.domain.AttemptOutcome;
 import dev.ringback.domain.CallEvent;
 import dev.ringback.domain.CallStatus;
+import dev.ringback.domain.LegKind;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.metrics.RingbackMetrics;
@@ -73,20 +74,26 @@ public final class CallEvents {
    * presence either; one replayed from the journal ({@code live} false) is too old to.
    */
   Future<CallEventStore.Applied> status(Trigger.Status t, boolean live) {
-    Future<CallEventStore.Applied> applied = t.callbackId() == null && !changesTheCall(t)
-        ? events.keepOnly(t.event(), t.businessId())
-        : events.apply(t.event(), t.callbackId(), t.businessId());
-    return applied
-        .compose(a -> a.duplicate() || !live ? Future.succeededFuture(a) : presence(t.businessId(), t.event(), t.screened()).map(a))
+    return applied(t.event(), t.callbackId(), t.businessId(), t.leg())
+        .compose(a -> a.duplicate() || !live ? Future.succeededFuture(a)
+            : presence(t.businessId(), t.event(), t.leg().awaitsKey()).map(a))
         .onSuccess(this::counted);
+  }
+
+  private Future<CallEventStore.Applied> applied(CallEvent event, Long callbackId, long businessId, LegKind leg) {
+    if (leg == LegKind.AGENT_FIRST && callbackId != null) {
+      return events.applyAgentLeg(event, callbackId, businessId);
+    }
+    return callbackId == null && !changesTheCall(event, leg) ? events.keepOnly(event, businessId)
+        : events.apply(event, callbackId, businessId);
   }
 
   /**
    * Whether a status event does more than be kept. A screened agent's leg answering is not the
    * caller's answer (it may be the agent's voicemail): only the agent's 1 is ({@link #screened}).
    */
-  static boolean changesTheCall(Trigger.Status t) {
-    return !(t.screened() && t.event().isChildLeg()) && t.event().changesTheCall();
+  static boolean changesTheCall(CallEvent event, LegKind leg) {
+    return !(leg == LegKind.SCREENED && event.isChildLeg()) && event.changesTheCall();
   }
 
   /**
@@ -115,8 +122,8 @@ public final class CallEvents {
    *
    * @param measured whether the event's time is the real one (an answer time the network does not give is not measured)
    */
-  public Future<Void> settled(CallEvent event, long callbackId, long businessId, boolean measured) {
-    return events.apply(event, callbackId, businessId).map(applied -> {
+  public Future<Void> settled(CallEvent event, long callbackId, long businessId, boolean measured, LegKind leg) {
+    return applied(event, callbackId, businessId, leg).map(applied -> {
       counted(measured ? applied : applied.withoutAnswer());
       return null;
     });
@@ -144,6 +151,7 @@ public final class CallEvents {
    * the agent away. Presence is never worth failing the event for.
    */
   private Future<Void> presence(long businessId, CallEvent event, boolean screened) {
+    // screened: the leg's answer may be a voicemail's; only the agent's key says a person took it.
     boolean toSomeone = event.isChildLeg() || "outbound-api".equals(event.direction());
     if (!toSomeone || event.to() == null || !(event.status().isAnswer() || event.status().isFinal())) {
       return Future.succeededFuture();
@@ -164,7 +172,7 @@ public final class CallEvents {
       LOG.warn("presence after {} of {} not updated: {}", event.status().value(), event.callSid(), e.getMessage());
       return Future.succeededFuture();
     });
-    if (!(screened && event.isChildLeg() && event.status().isFinal())) {
+    if (!(screened && event.status().isFinal())) {
       return done;
     }
     // A screened leg that ended without the agent pressing a key was a voicemail, or nobody.

@@ -4,6 +4,7 @@ import dev.ringback.domain.AfterHoursSpread;
 import dev.ringback.domain.CallEvent;
 import dev.ringback.domain.CallStatus;
 import dev.ringback.domain.Customer;
+import dev.ringback.domain.LegKind;
 import dev.ringback.domain.Order;
 import dev.ringback.store.CallStore;
 import io.vertx.core.json.JsonArray;
@@ -40,11 +41,11 @@ public sealed interface Trigger {
 
   /**
    * A status callback of a call leg; {@code callbackId} for the legs of Ringback's own callbacks;
-   * {@code screened} for an agent's leg that must press 1 before its answer counts.
+   * {@code leg} says whether its answer waits for the agent's key.
    */
-  record Status(long businessId, CallEvent event, Long callbackId, boolean screened) implements Trigger {
+  record Status(long businessId, CallEvent event, Long callbackId, LegKind leg) implements Trigger {
     public Status(long businessId, CallEvent event, Long callbackId) {
-      this(businessId, event, callbackId, false);
+      this(businessId, event, callbackId, LegKind.PLAIN);
     }
   }
 
@@ -101,7 +102,7 @@ public sealed interface Trigger {
           .put("nobody_available", t.nobodyAvailable()).put("dialed", t.call() == null ? null : new JsonObject()
               .put("line", t.call().lineId()).put("from", t.call().from()).put("caller", t.call().callerPhone()).put("to", t.call().to()));
     } else if (trigger instanceof Status t) {
-      json.put("callback", t.callbackId()).put("event", event(t.event())).put("screened", t.screened());
+      json.put("callback", t.callbackId()).put("event", event(t.event())).put("leg", t.leg().value());
     } else if (trigger instanceof Recording t) {
       json.put("call", t.callSid()).put("callback", t.callbackId()).put("url", t.url());
     } else if (trigger instanceof NoAgent t) {
@@ -138,7 +139,7 @@ public sealed interface Trigger {
                 dialed.getString("from"), dialed.getString("caller"), dialed.getString("to")));
       }
       case "status" -> new Status(business, event(json.getJsonObject("event")), json.getLong("callback"),
-          json.getBoolean("screened", false));
+          LegKind.parse(json.getString("leg", LegKind.PLAIN.value())).orElse(LegKind.PLAIN));
       case "screened" -> new Screened(business, json.getString("call"), json.getString("leg"), json.getString("contact"),
           json.getBoolean("accepted"), Instant.parse(json.getString("at")), json.getLong("callback"));
       case "recording" -> new Recording(business, json.getString("call"), json.getLong("callback"), json.getString("url"));

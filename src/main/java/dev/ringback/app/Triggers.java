@@ -126,7 +126,7 @@ public final class Triggers implements AutoCloseable {
    * only kept (a call's initiated, ringing, in-progress) goes to the database in time or fails.
    */
   public Future<Outcome<CallEventStore.Applied>> status(Trigger.Status t) {
-    if (t.callbackId() == null && !CallEvents.changesTheCall(t)) {
+    if (t.callbackId() == null && !CallEvents.changesTheCall(t.event(), t.leg())) {
       return callEvents.status(t, true).timeout(deadlineMillis, TimeUnit.MILLISECONDS).map(applied -> new Outcome<>(applied, false));
     }
     return durably(t, () -> callEvents.status(t, true));

@@ -15,6 +15,8 @@ public final class WebhookPaths {
   public static final String WHEN = "/twilio/when";
   /** A screened agent's phone answered: the whisper, and "press 1". */
   public static final String SCREEN = "/twilio/screen";
+  /** An agent-first callback's agent answered: the whisper, then their key, then the customer's call ({@code step}). */
+  public static final String AGENT_FIRST = "/twilio/agent-first";
   /** The screened agent's key: 1 takes the call. */
   public static final String SCREENED = "/twilio/screened";
 

@@ -5,6 +5,7 @@ import dev.ringback.config.RingbackConfig.Feedback;
 import dev.ringback.config.RingbackConfig.Orders;
 import dev.ringback.config.RingbackConfig.Shop;
 import dev.ringback.config.RingbackConfig.TwilioAccount;
+import dev.ringback.domain.CallbackMode;
 import dev.ringback.domain.Catalog;
 import dev.ringback.domain.Catalogs;
 import dev.ringback.domain.Line;
@@ -35,10 +36,13 @@ final class BusinessReader {
   private final Feedback feedback;
   /** The languages a line may speak, and the sentences its own may replace. */
   private final Catalogs catalogs;
+  /** Whom callbacks call first on a line that does not say. */
+  private final CallbackMode callbackMode;
   /** Each number read so far and its owner, for the error naming both. */
   private final Map<String, String> numberOwners = new HashMap<>();
 
-  BusinessReader(PhoneNumbers numbers, Feedback feedback, Catalogs catalogs) {
+  BusinessReader(PhoneNumbers numbers, Feedback feedback, Catalogs catalogs, CallbackMode callbackMode) {
+    this.callbackMode = callbackMode;
     this.numbers = numbers;
     this.feedback = feedback;
     this.catalogs = catalogs;
@@ -166,11 +170,12 @@ final class BusinessReader {
     String rawScreening = line.string("screening", Screening.AUTO.value());
     Screening screening = Screening.parse(rawScreening).orElseThrow(() -> new ConfigException(line.key("screening"),
         "'" + rawScreening + "' is not auto, always or never"));
+    CallbackMode mode = Sections.callbackMode(line, "callback-mode", callbackMode);
     OpeningHours hours = hours(line, timeZone);
     String channel = Sections.feedbackChannel(line, "feedback-channel", feedback.channel());
     line.rejectUnknownKeys();
     return new Line(id, number, name, timeZone, language, voice.isEmpty() ? null : voice, agents, ringTimeout, strategy, ringSeconds,
-        screening, hours, channel, prompts);
+        screening, mode, hours, channel, prompts);
   }
 
   /** A line's language: one Twilio's {@code <Say>} speaks, and one a catalog has the sentences of. */

@@ -1,5 +1,6 @@
 package dev.ringback.config;
 
+import dev.ringback.domain.CallbackMode;
 import dev.ringback.domain.CallbackPolicy;
 import dev.ringback.domain.Catalogs;
 import dev.ringback.domain.DialPolicy;
@@ -188,9 +189,12 @@ public record RingbackConfig(
   /**
    * @param delaySeconds wait after each trigger before the callback is due
    * @param agentAnswerSeconds how long a customer who answered a callback may wait for an agent
+   * @param mode whom a callback calls first, unless its line says ({@code lines[].callback-mode})
+   * @param agentWaitSeconds how long an agent-first callback with no agent free waits before looking again
    */
   public record Callbacks(Map<String, Integer> delaySeconds, int droppedCallSeconds, int promiseMinutes, int voicemailMaxSeconds,
-                          int agentAnswerSeconds, int afterHoursSecondsPerAgent, int vipDelaySeconds) {
+                          int agentAnswerSeconds, int afterHoursSecondsPerAgent, int vipDelaySeconds, CallbackMode mode,
+                          int agentWaitSeconds) {
     public CallbackPolicy policy() {
       Map<String, Duration> delays = new HashMap<>();
       delaySeconds.forEach((trigger, seconds) -> delays.put(trigger, Duration.ofSeconds(seconds)));
@@ -361,7 +365,7 @@ public record RingbackConfig(
     Dialer dialer = Sections.dialer(root);
     Feedback feedback = Sections.feedback(root);
     Catalogs catalogs = Sections.catalogs(root);
-    BusinessReader businessReader = new BusinessReader(new PhoneNumbers(phone.defaultRegion()), feedback, catalogs);
+    BusinessReader businessReader = new BusinessReader(new PhoneNumbers(phone.defaultRegion()), feedback, catalogs, callbacks.mode());
     List<Line> lines = businessReader.lines(root, DEFAULT_BUSINESS);
     Orders orders = BusinessReader.orders(root.child("orders"), lines, false);
     Secrets secrets = Sections.secrets(root);
@@ -389,6 +393,6 @@ public record RingbackConfig(
    * @throws ConfigException naming the first key that is not valid
    */
   public BusinessConfig business(Map<String, Object> values) {
-    return new BusinessReader(phoneNumbers(), feedback, catalogs).business(new ConfigNode("", values, Map.of()));
+    return new BusinessReader(phoneNumbers(), feedback, catalogs, callbacks.mode()).business(new ConfigNode("", values, Map.of()));
   }
 }

@@ -12,6 +12,7 @@ import dev.ringback.config.RingbackConfig.Phone;
 import dev.ringback.config.RingbackConfig.Retention;
 import dev.ringback.config.RingbackConfig.Secrets;
 import dev.ringback.config.RingbackConfig.Twilio;
+import dev.ringback.domain.CallbackMode;
 import dev.ringback.domain.CallbackPolicy;
 import dev.ringback.domain.Catalogs;
 import dev.ringback.domain.Feedback;
@@ -190,9 +191,18 @@ final class Sections {
         node.integer("voicemail-max-seconds", 120, 5, 3600),
         node.integer("agent-answer-seconds", 2, 1, 120),
         node.integer("after-hours-seconds-per-agent", 120, 0, 3600),
-        node.integer("vip-delay-seconds", 15, 0, 86400));
+        node.integer("vip-delay-seconds", 15, 0, 86400),
+        callbackMode(node, "mode", CallbackMode.AUTO),
+        node.integer("agent-wait-seconds", 30, 5, 3600));
     node.rejectUnknownKeys();
     return callbacks;
+  }
+
+  /** Whom a callback calls first: auto, agent-first or customer-first. */
+  static CallbackMode callbackMode(ConfigNode node, String key, CallbackMode fallback) {
+    String raw = node.string(key, fallback.value());
+    return CallbackMode.parse(raw).orElseThrow(() -> new ConfigException(node.key(key),
+        "'" + raw + "' is not auto, agent-first or customer-first"));
   }
 
   static Dialer dialer(ConfigNode root) {

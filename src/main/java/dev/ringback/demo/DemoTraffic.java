@@ -6,18 +6,21 @@ import dev.ringback.domain.Customer;
 import dev.ringback.domain.CustomerData;
 import dev.ringback.domain.Line;
 import dev.ringback.http.WebhookSignature;
+import dev.ringback.telephony.TwimlText;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,42 +103,91 @@ public final class DemoTraffic extends VerticleBase {
     Line line = lines.get(random.nextInt(lines.size()));
     String from = caller(random.nextInt(CALLERS));
     String parent = sid();
-    String leg = sid();
-    String agent = line.agents().isEmpty() ? null : line.agents().get(0);
-    long ring = services.config().metrics().ringSeconds() * 1000L;
-    int roll = random.nextInt(100);
-    post("/twilio/voice", form(parent, null, "ringing", from, line.number(), "inbound"));
-    if (agent == null) {
+    web.postAbs(localBaseUrl + "/twilio/voice").sendForm(form(parent, null, "ringing", from, line.number(), "inbound"))
+        .onSuccess(answer -> agentsRing(line, from, parent, Optional.ofNullable(answer.bodyAsString()).orElse("")))
+        .onFailure(e -> LOG.debug("Demo call {} not answered: {}", parent, e.getMessage()));
+  }
+
+  /**
+   * The first agent the TwiML rings answers, lets it ring out, or the caller hangs up first. A
+   * screened phone hears the whisper: its agent mostly presses 1, sometimes it is their voicemail.
+   */
+  private void agentsRing(Line line, String from, String parent, String twiml) {
+    Optional<String> agent = TwimlText.element(twiml, "Number").or(() -> TwimlText.element(twiml, "Sip"));
+    if (agent.isEmpty()) {
       vertx.setTimer(8000, t -> post("/twilio/status", form(parent, null, "completed", from, line.number(), "inbound")));
       return;
     }
-    vertx.setTimer(300, t -> post("/twilio/status", form(leg, parent, "ringing", from, agent, "outbound-dial")));
+    String noun = TwimlText.element(twiml, "Number").isPresent() ? "Number" : "Sip";
+    String statusPath = TwimlText.attribute(twiml, noun, "statusCallback").map(DemoTraffic::local).orElse("/twilio/status");
+    Optional<String> screen = TwimlText.attribute(twiml, noun, "url").map(DemoTraffic::local);
+    String leg = sid();
+    String to = agent.get();
+    long ring = services.config().metrics().ringSeconds() * 1000L;
+    int roll = random.nextInt(100);
+    vertx.setTimer(300, t -> post(statusPath, form(leg, parent, "ringing", from, to, "outbound-dial")));
     if (roll < 65 || roll >= 92) {
       // Answered after one to six rings; 8% of them are cut off within seconds (dropped).
       boolean dropped = roll >= 92;
+      boolean voicemail = screen.isPresent() && random.nextInt(100) < 10;
       long answerAt = (long) (ring * (0.5 + random.nextDouble() * 5.5));
       long talk = dropped ? 3000 + random.nextInt(12_000) : 40_000 + random.nextInt(140_000);
-      vertx.setTimer(answerAt, t -> post("/twilio/status", form(leg, parent, "in-progress", from, agent, "outbound-dial")));
-      vertx.setTimer(answerAt + talk, t -> post("/twilio/status", form(leg, parent, "completed", from, agent, "outbound-dial"))
-          .compose(v -> stopped ? Future.failedFuture("stopped") : web.postAbs(localBaseUrl + "/twilio/dial")
-              .sendForm(form(parent, null, "in-progress", from, line.number(), "inbound").add("DialCallStatus", "completed")))
-          .compose(asked -> asked.bodyAsString() != null && asked.bodyAsString().contains("/twilio/feedback")
-              ? post("/twilio/feedback", form(parent, null, "in-progress", from, line.number(), "inbound").add("Digits", score()))
-              : Future.<Void>succeededFuture())
-          .compose(v -> post("/twilio/status", form(parent, null, "completed", from, line.number(), "inbound")))
-          .onFailure(e -> LOG.debug("Demo call {} not played to its end: {}", parent, e.getMessage())));
+      vertx.setTimer(answerAt, t -> post(statusPath, form(leg, parent, "in-progress", from, to, "outbound-dial"))
+          .compose(v -> screen.isPresent() ? whisper(screen.get(), leg, parent, from, to, voicemail) : Future.succeededFuture())
+          .onSuccess(v -> {
+            if (voicemail) {
+              // The agent's voicemail heard the whisper and pressed nothing: that leg hangs up, and the caller is missed.
+              vertx.setTimer(6000, x -> post(statusPath, form(leg, parent, "completed", from, to, "outbound-dial")));
+              missed(line, from, parent, leg, to, statusPath, false);
+            } else {
+              vertx.setTimer(talk, x -> conversationOver(line, from, parent, leg, to, statusPath));
+            }
+          }));
     } else if (roll < 80) {
-      // Missed: nobody answers before the line's ring timeout; the caller hears the apology, then hangs up.
-      long timeout = line.ringTimeoutSeconds() * 1000L;
-      vertx.setTimer(timeout, t -> post("/twilio/status", form(leg, parent, "no-answer", from, agent, "outbound-dial"))
-          .compose(v -> post("/twilio/dial", form(parent, null, "in-progress", from, line.number(), "inbound").add("DialCallStatus", "no-answer"))));
-      vertx.setTimer(timeout + 9000, t -> post("/twilio/status", form(parent, null, "completed", from, line.number(), "inbound")));
+      missed(line, from, parent, leg, to, statusPath, true);
     } else {
       // Abandoned: the caller hangs up while the agents ring.
       long hangUp = 2000 + random.nextInt((int) Math.max(1000, line.ringTimeoutSeconds() * 1000L - 3000));
       vertx.setTimer(hangUp, t -> post("/twilio/status", form(parent, null, "completed", from, line.number(), "inbound"))
-          .compose(v -> post("/twilio/status", form(leg, parent, "canceled", from, agent, "outbound-dial"))));
+          .compose(v -> post(statusPath, form(leg, parent, "canceled", from, to, "outbound-dial"))));
     }
+  }
+
+  /** The screened agent's phone plays the whisper; the agent presses 1, or their voicemail stays silent. */
+  private Future<Void> whisper(String screenPath, String leg, String parent, String from, String to, boolean voicemail) {
+    return web.postAbs(localBaseUrl + screenPath).sendForm(form(leg, parent, "in-progress", from, to, "outbound-dial"))
+        .compose(heard -> {
+          Optional<String> keyUrl = TwimlText.attribute(Optional.ofNullable(heard.bodyAsString()).orElse(""), "Gather", "action");
+          return voicemail || keyUrl.isEmpty() ? Future.<Void>succeededFuture()
+              : post(local(keyUrl.get()), form(leg, parent, "in-progress", from, to, "outbound-dial").add("Digits", "1"));
+        });
+  }
+
+  /** Nobody took the call before the line's ring timeout: the caller hears the apology, then hangs up. */
+  private void missed(Line line, String from, String parent, String leg, String to, String statusPath, boolean legRangOut) {
+    long timeout = line.ringTimeoutSeconds() * 1000L;
+    vertx.setTimer(timeout, t -> (legRangOut ? post(statusPath, form(leg, parent, "no-answer", from, to, "outbound-dial"))
+            : Future.<Void>succeededFuture())
+        .compose(v -> post("/twilio/dial", form(parent, null, "in-progress", from, line.number(), "inbound").add("DialCallStatus", "no-answer"))));
+    vertx.setTimer(timeout + 9000, t -> post("/twilio/status", form(parent, null, "completed", from, line.number(), "inbound")));
+  }
+
+  /** The agent hangs up: the caller may be asked for a score, then the call ends. */
+  private void conversationOver(Line line, String from, String parent, String leg, String to, String statusPath) {
+    post(statusPath, form(leg, parent, "completed", from, to, "outbound-dial"))
+        .compose(v -> stopped ? Future.failedFuture("stopped") : web.postAbs(localBaseUrl + "/twilio/dial")
+            .sendForm(form(parent, null, "in-progress", from, line.number(), "inbound").add("DialCallStatus", "completed")))
+        .compose(asked -> asked.bodyAsString() != null && asked.bodyAsString().contains("/twilio/feedback")
+            ? post("/twilio/feedback", form(parent, null, "in-progress", from, line.number(), "inbound").add("Digits", score()))
+            : Future.<Void>succeededFuture())
+        .compose(v -> post("/twilio/status", form(parent, null, "completed", from, line.number(), "inbound")))
+        .onFailure(e -> LOG.debug("Demo call {} not played to its end: {}", parent, e.getMessage()));
+  }
+
+  /** A URL Ringback handed Twilio, as a path on this server: the demo never leaves the machine. */
+  private static String local(String url) {
+    URI target = URI.create(url);
+    return target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
   }
 
   /** One order through the generic order webhook, signed with its secret. */

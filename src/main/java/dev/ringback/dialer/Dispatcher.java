@@ -4,6 +4,7 @@ import dev.ringback.app.Attempts;
 import dev.ringback.app.Business;
 import dev.ringback.app.Services;
 import dev.ringback.config.RingbackConfig;
+import dev.ringback.domain.AgentFirst;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.store.DialStore;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -234,25 +236,48 @@ public final class Dispatcher extends VerticleBase {
       LOG.info("callback #{} to {}: quiet hours where the customer is; waits until {}", c.id(), PhoneNumbers.mask(c.phone()), held.get());
       return attempts.holdUntil(owner, c, held.get());
     }
-    OutboundCall call = attempts.call(business, line, c);
+    return attempts.agentFirst(business, line, c).compose(agentFirst -> {
+      if (agentFirst.isEmpty()) {
+        return place(business, c, attempts.call(business, line, c), placed -> {
+          LOG.info("callback #{} attempt {} to {} -> placed as {}", c.id(), c.attempt(), PhoneNumbers.mask(c.phone()), placed);
+          return attempts.placed(owner, business, c, placed);
+        }, error -> attempts.notTaken(owner, c, error));
+      }
+      AgentFirst choice = agentFirst.get();
+      if (choice.waitForAgent()) {
+        LOG.info("callback #{}: agent first, and no agent of its line is free; waits for one", c.id());
+        return attempts.waitForAgent(owner, c);
+      }
+      if (choice.toAgentQueue()) {
+        LOG.info("callback #{}: every agent of its line declined it or let it ring; handed to the agents' queue", c.id());
+        return attempts.toAgents(owner, c);
+      }
+      String agent = choice.agent().orElseThrow();
+      return attempts.agentCall(business, line, c, agent).compose(call -> place(business, c, call, placed -> {
+        LOG.info("callback #{} attempt {} -> rings agent {} first, as {}", c.id(), c.attempt(), PhoneNumbers.mask(agent), placed);
+        return attempts.agentPlaced(owner, c, placed);
+      }, error -> attempts.agentNotTaken(owner, c, agent, error)));
+    });
+  }
+
+  /** Places one call in the business's next pacing slot; {@code placed} records its CallSid, {@code refused} the network's refusal. */
+  private Future<Void> place(Business business, DialStore.Claimed c, OutboundCall call, Function<String, Future<Void>> placed,
+                             Function<TelephonyException, Future<Void>> refused) {
     return pacer.slotFor(business)
         .compose(v -> {
           if (stopped) {
             LOG.info("callback #{}: shutting down before it was placed; handed back to the queue", c.id());
             return attempts.handBack(owner, c);
           }
-          return business.telephony().placeCall(call).compose(placed -> {
-            LOG.info("callback #{} attempt {} to {} -> placed as {}", c.id(), c.attempt(), PhoneNumbers.mask(c.phone()), placed.callSid());
-            return attempts.placed(owner, business, c, placed.callSid());
-          }, failure -> failed(c, failure));
+          return business.telephony().placeCall(call).compose(done -> placed.apply(done.callSid()), failure -> failed(c, failure, refused));
         });
   }
 
-  private Future<Void> failed(DialStore.Claimed c, Throwable failure) {
+  private Future<Void> failed(DialStore.Claimed c, Throwable failure, Function<TelephonyException, Future<Void>> refused) {
     TelephonyException error = failure instanceof TelephonyException t ? t
         : new TelephonyException(TelephonyException.Kind.RETRYABLE, null, String.valueOf(failure.getMessage()), failure);
     LOG.warn("callback #{} attempt {} to {} -> {}: {}", c.id(), c.attempt(), PhoneNumbers.mask(c.phone()), error.kind(), error.getMessage());
-    return attempts.notTaken(owner, c, error);
+    return refused.apply(error);
   }
 
   /** Work whose lease ran out while a call was being placed: look the call up, then keep it or requeue it. */
@@ -267,7 +292,8 @@ public final class Dispatcher extends VerticleBase {
       return attempts.notPlaced(owner, u);
     }
     Line line = line(business.get(), u.lineId());
-    return business.get().telephony().findCalls(line.number(), u.phone(), u.since())
+    // An agent-first attempt's request called its agent, not the customer.
+    return business.get().telephony().findCalls(line.number(), u.agent() != null ? u.agent() : u.phone(), u.since())
         .compose(found -> {
           if (found.isEmpty()) {
             LOG.info("callback #{}: no call was placed by the unanswered request; due again", u.id());

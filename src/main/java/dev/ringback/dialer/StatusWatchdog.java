@@ -4,6 +4,7 @@ import dev.ringback.app.Business;
 import dev.ringback.app.Services;
 import dev.ringback.domain.CallEvent;
 import dev.ringback.domain.CallStatus;
+import dev.ringback.domain.LegKind;
 import dev.ringback.store.DialStore;
 import dev.ringback.telephony.CallProgress;
 import dev.ringback.telephony.Telephony;
@@ -66,7 +67,7 @@ final class StatusWatchdog {
   }
 
   private Future<Void> apply(DialStore.Unfinished u, CallEvent event, boolean timed) {
-    return services.callEvents().settled(event, u.callbackId(), u.businessId(), timed);
+    return services.callEvents().settled(event, u.callbackId(), u.businessId(), timed, u.agentLeg() ? LegKind.AGENT_FIRST : LegKind.PLAIN);
   }
 
   private static CallEvent event(String callSid, CallStatus status, Instant at, Integer duration, String answeredBy) {

@@ -17,7 +17,12 @@ public enum AttemptOutcome {
   CANCELLED("cancelled"),
   EXPIRED("expired"),
   /** The network refused the request: no call was made, so the callback is tried again and never finishes this way. */
-  API_ERROR("api_error");
+  API_ERROR("api_error"),
+  /**
+   * An agent-first callback's agent did not press 1 (declined, silent, or not reached): the
+   * customer was not called, so the callback is tried again with another agent and never finishes this way.
+   */
+  AGENT_NOT_ACCEPTED("agent_not_accepted");
 
   private final String value;
 
@@ -31,7 +36,7 @@ public enum AttemptOutcome {
 
   /** Whether a callback can finish this way (and so be counted with it). */
   public boolean finishesCallback() {
-    return this != API_ERROR;
+    return this != API_ERROR && this != AGENT_NOT_ACCEPTED;
   }
 
   public static Optional<AttemptOutcome> parse(String value) {

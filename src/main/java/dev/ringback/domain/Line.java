@@ -17,6 +17,7 @@ import java.util.Map;
  * @param ringStrategy whether the agents ring all at once or one after another
  * @param ringSeconds how long each agent rings when they ring one after another
  * @param screening which agents' legs must press 1 before the caller is put through
+ * @param callbackMode whether a callback rings an agent first, or the customer first
  * @param feedbackChannel how this line's customers are asked for a score: voice, sms or none
  * @param prompts the line's own sentences, by catalog key, instead of its language's
  */
@@ -32,6 +33,7 @@ public record Line(
     RingStrategy ringStrategy,
     int ringSeconds,
     Screening screening,
+    CallbackMode callbackMode,
     OpeningHours hours,
     String feedbackChannel,
     Map<String, Prompt> prompts) {

@@ -240,6 +240,7 @@ final class BusinessApi {
         .put("ring_strategy", line.ringStrategy().value())
         .put("ring_seconds", line.ringSeconds())
         .put("screening", line.screening().value())
+        .put("callback_mode", line.callbackMode().value())
         .put("after_hours_message", sentence.apply("after-hours"))
         .put("feedback_channel", line.feedbackChannel())
         .put("feedback_question", sentence.apply("feedback.question"))

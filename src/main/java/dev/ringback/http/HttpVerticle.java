@@ -87,6 +87,7 @@ public final class HttpVerticle extends VerticleBase {
     TimePickerWebhooks timePicker = new TimePickerWebhooks(services);
     StatusWebhooks statuses = new StatusWebhooks(services);
     ScreeningWebhooks screening = new ScreeningWebhooks(services);
+    AgentFirstWebhooks agentFirst = new AgentFirstWebhooks(services, feedback);
     ApiRoutes api = new ApiRoutes(services);
     CustomerApi customers = new CustomerApi(services, admission);
     CallbackApi callbacks = new CallbackApi(services);
@@ -155,6 +156,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post(WebhookPaths.WHEN).handler(timePicker::when);
     router.post(WebhookPaths.SCREEN).handler(screening::whisper);
     router.post(WebhookPaths.SCREENED).handler(screening::decided);
+    router.post(WebhookPaths.AGENT_FIRST).handler(agentFirst::handle);
     router.post(FeedbackWebhooks.FEEDBACK).handler(feedback::keyed);
     router.post(FeedbackWebhooks.SMS).handler(feedback::texted);
 

@@ -11,6 +11,7 @@ import dev.ringback.app.Services;
 import dev.ringback.app.Trigger;
 import dev.ringback.domain.CallEvent;
 import dev.ringback.domain.CallStatus;
+import dev.ringback.domain.LegKind;
 import dev.ringback.store.CallEventStore;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
@@ -45,8 +46,9 @@ final class StatusWebhooks {
         blankToNull(form.get("To")),
         integer(form.get("CallDuration")),
         blankToNull(form.get("AnsweredBy")));
-    boolean screened = "1".equals(ctx.request().getParam("screened"));
-    services.triggers().status(new Trigger.Status(business.id(), event, callbackParam(ctx), screened))
+    LegKind leg = "1".equals(ctx.request().getParam("screened")) ? LegKind.SCREENED
+        : "1".equals(ctx.request().getParam("agent")) ? LegKind.AGENT_FIRST : LegKind.PLAIN;
+    services.triggers().status(new Trigger.Status(business.id(), event, callbackParam(ctx), leg))
         .onSuccess(outcome -> {
           String what = outcome.journalled() ? "kept in the journal" : describe(outcome.written());
           // A call sends several events; its outcome is worth a line at INFO, the steps before it at DEBUG.

@@ -204,6 +204,28 @@ final class Twiml {
     return response.add(dial);
   }
 
+  /**
+   * What the agent of an agent-first callback hears on answering: who is to be called and why,
+   * and "press 1". Silence (their voicemail) or another key hangs up; nobody is dialled.
+   */
+  static TwimlElement agentFirstWhisper(Speech speech, Optional<Customer> customer, Sentence reason, String decisionUrl) {
+    String why = speech.text(reason.key(), reason.values());
+    Sentence whisper = customer.filter(Customer::hasName)
+        .map(c -> new Sentence(c.tier() == Customer.Tier.VIP ? "agent-first.whisper.vip" : "agent-first.whisper",
+            Map.of("name", c.name().trim(), "reason", why)))
+        .orElse(Sentence.of("agent-first.whisper.unknown", "reason", why));
+    TwimlElement menu = gather(1, 6, decisionUrl, false);
+    speak(menu, speech, List.of(whisper));
+    return TwimlElement.response().add(menu).add(hangupVerb());
+  }
+
+  /** The agent pressed 1: the customer is dialled from the line's number, the agent hearing it ring. */
+  static TwimlElement dialCustomer(String customerPhone, String callerId, int timeoutSeconds, String dialActionUrl,
+                                   String customerStatusUrl) {
+    return TwimlElement.response().add(dial(timeoutSeconds, dialActionUrl).attribute("callerId", callerId)
+        .add(leg("Number", customerPhone, customerStatusUrl)));
+  }
+
   /** Why the task exists, in a few words for the whisper ({@code time}: when, as the language says it). */
   static Sentence whisperReason(CallbackTrigger trigger, String taskReason, String time, Optional<String> orderNumber) {
     if (orderNumber.isPresent()) {

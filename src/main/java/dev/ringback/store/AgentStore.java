@@ -83,7 +83,8 @@ public final class AgentStore {
    * @param available the available agents' contacts, the one available longest first
    * @param availableByRegistration the same, in the order they were registered
    */
-  public record Staff(boolean registered, List<String> available, List<String> availableByRegistration) {}
+  /** @param everyone every registered agent's contact, free or not */
+  public record Staff(boolean registered, List<String> available, List<String> availableByRegistration, List<String> everyone) {}
 
   private final Pool pool;
 
@@ -190,14 +191,16 @@ public final class AgentStore {
   public Future<Staff> staff(long lineKey) {
     return pool.preparedQuery(OF_LINE).execute(Tuple.of(lineKey)).map(rows -> {
       List<String> available = new ArrayList<>();
+      List<String> everyone = new ArrayList<>();
       Map<Long, String> byId = new TreeMap<>();
       rows.forEach(row -> {
+        everyone.add(row.getString("contact"));
         if (presence(row) == Presence.AVAILABLE) {
           available.add(row.getString("contact"));
           byId.put(row.getLong("id"), row.getString("contact"));
         }
       });
-      return new Staff(rows.size() > 0, available, List.copyOf(byId.values()));
+      return new Staff(rows.size() > 0, available, List.copyOf(byId.values()), everyone);
     });
   }
 

@@ -59,6 +59,33 @@ public final class CallEventStore {
       INSERT INTO screened_legs (business_id, leg_sid, parent_call_sid, contact, accepted, decided_at) VALUES ($1, $2, $3, $4, $5, $6)
       ON CONFLICT (business_id, leg_sid) DO NOTHING""";
   static final String SCREENING = "SELECT accepted FROM screened_legs WHERE business_id = $1 AND leg_sid = $2";
+  /**
+   * The agent of an agent-first attempt pressed 1, once: only an attempt still open, of a
+   * callback of this business still being dialled, whose customer has not been dialled.
+   */
+  static final String AGENT_ACCEPTED = """
+      UPDATE callback_attempts a SET agent_accepted_at = $3
+      FROM callbacks cb
+      WHERE a.callback_id = $1 AND a.agent_call_sid = $2 AND a.agent_accepted_at IS NULL AND a.ended_at IS NULL AND a.call_sid IS NULL
+        AND cb.id = a.callback_id AND cb.business_id = $4 AND cb.state = 'dialing'
+      RETURNING cb.id, cb.line_id, cb.customer_phone, cb.trigger, cb.triggered_at""";
+  /**
+   * The call to an agent-first attempt's agent ended before they pressed 1 (declined, silent, or
+   * not reached): the customer was never called, so the attempt does not count, the agent is not
+   * tried again for this callback, and the callback is due again at once for the next agent.
+   */
+  static final String AGENT_CALL_ENDED = """
+      WITH attempt AS (
+        UPDATE callback_attempts a SET ended_at = $3, outcome = 'agent_not_accepted'
+        WHERE a.callback_id = $1 AND a.agent_call_sid = $2 AND a.agent_accepted_at IS NULL AND a.call_sid IS NULL AND a.ended_at IS NULL
+          AND EXISTS (SELECT 1 FROM callbacks cb WHERE cb.id = $1 AND cb.business_id = $4)
+        RETURNING a.agent_contact)
+      UPDATE callbacks cb SET state = 'scheduled', owner = NULL, lease_until = NULL, check_at = NULL, needs_reconcile = false,
+                              attempts = cb.attempts - 1, due_at = $3, updated_at = now(),
+                              tried_agents = CASE WHEN attempt.agent_contact IS NULL THEN cb.tried_agents
+                                                  ELSE array_append(cb.tried_agents, attempt.agent_contact) END
+      FROM attempt WHERE cb.id = $1 AND cb.state = 'dialing'
+      RETURNING cb.id""";
   static final String OPEN_CALL_FOR_UPDATE = "SELECT c.answered_at, c.dial_status, " + CallStore.CALL_FACTS
       + " FROM calls c WHERE call_sid = $1 AND business_id = $2 AND ended_at IS NULL FOR UPDATE OF c";
   static final String MARK_ENDED = "UPDATE calls SET ended_at = $2, outcome = $3, answered_by = COALESCE($4, answered_by) "
@@ -143,10 +170,7 @@ public final class CallEventStore {
     if (callbackId == null && !event.changesTheCall()) {
       return keepOnly(event, businessId);
     }
-    Tuple row = Tuple.from(new Object[] {
-        event.callSid(), event.parentCallSid(), event.status().value(), event.sequenceNumber(),
-        Rows.timestamp(event.timestamp()), event.direction(), event.from(), event.to(),
-        event.callDuration(), event.answeredBy(), businessId});
+    Tuple row = eventRow(event, businessId);
     return pool.withTransaction(conn -> conn.preparedQuery(INSERT_EVENT).execute(row)
         .compose(inserted -> inserted.rowCount() == 0
             ? Future.succeededFuture(Applied.nothing(true))
@@ -181,10 +205,55 @@ public final class CallEventStore {
             : answered(conn, parentCallSid, legSid, at, contact, businessId)));
   }
 
+  /** An agent-first callback whose agent pressed 1: the customer to dial now, from the line. */
+  public record AgentAccepted(long callbackId, long lineId, String customerPhone, CallbackTrigger trigger, Instant triggeredAt) {}
+
+  /**
+   * The agent of an agent-first attempt (on the call {@code agentCallSid}) pressed 1: recorded
+   * once, so the customer is dialled once. Empty when the attempt was accepted before, has ended,
+   * or its callback is no longer being dialled (cancelled meanwhile): then nobody is dialled.
+   */
+  public Future<Optional<AgentAccepted>> agentAccepted(long businessId, long callbackId, String agentCallSid, String contact, Instant at) {
+    return pool.withTransaction(conn -> conn.preparedQuery(INSERT_SCREENED)
+        .execute(Tuple.of(businessId, agentCallSid, agentCallSid, contact, true, Rows.timestamp(at)))
+        .compose(v -> conn.preparedQuery(AGENT_ACCEPTED).execute(Tuple.of(callbackId, agentCallSid, Rows.timestamp(at), businessId)))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.<AgentAccepted>empty();
+          }
+          Row row = rows.iterator().next();
+          return Optional.of(new AgentAccepted(row.getLong("id"), row.getLong("line_id"), row.getString("customer_phone"),
+              CallbackStore.trigger(row), Rows.instant(row.getOffsetDateTime("triggered_at"))));
+        }));
+  }
+
+  /**
+   * An event of an agent-first attempt's call to its agent. Its end, before the agent pressed 1,
+   * sends the callback on to the next agent; once they pressed 1 the customer's leg decides.
+   */
+  public Future<Applied> applyAgentLeg(CallEvent event, long callbackId, long businessId) {
+    if (!event.status().isFinal()) {
+      return keepOnly(event, businessId);
+    }
+    Tuple row = eventRow(event, businessId);
+    return pool.withTransaction(conn -> conn.preparedQuery(INSERT_EVENT).execute(row)
+        .compose(inserted -> inserted.rowCount() == 0 ? Future.succeededFuture(Applied.nothing(true))
+            : conn.preparedQuery(AGENT_CALL_ENDED).execute(Tuple.of(callbackId, event.callSid(), Rows.timestamp(event.timestamp()), businessId))
+                .map(v -> Applied.nothing(false))));
+  }
+
   /** A screened leg's decision: accepted or declined; empty while (or when) its agent pressed nothing. */
   public Future<Optional<Boolean>> screening(long businessId, String legSid) {
     return pool.preparedQuery(SCREENING).execute(Tuple.of(businessId, legSid))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getBoolean("accepted")));
+  }
+
+  /** {@link #INSERT_EVENT}'s values. */
+  private static Tuple eventRow(CallEvent event, long businessId) {
+    return Tuple.from(new Object[] {
+        event.callSid(), event.parentCallSid(), event.status().value(), event.sequenceNumber(),
+        Rows.timestamp(event.timestamp()), event.direction(), event.from(), event.to(),
+        event.callDuration(), event.answeredBy(), businessId});
   }
 
   /** Stores events that are only kept; for each, whether it was new. */

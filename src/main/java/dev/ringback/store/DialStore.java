@@ -36,6 +36,7 @@ public final class DialStore {
                           AND c.business_id = ANY($5)
                         ORDER BY priority DESC, due_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
         RETURNING cb.id, cb.business_id, cb.line_id, cb.customer_phone, cb.trigger, cb.triggered_at, cb.attempts, cb.error_streak,
+                  cb.tried_agents,
                   (SELECT c.time_zone FROM customers c WHERE c.business_id = cb.business_id AND c.phone = cb.customer_phone)
                     AS customer_zone),
       started AS (
@@ -66,6 +67,7 @@ public final class DialStore {
                       ORDER BY lease_until LIMIT $4 FOR UPDATE SKIP LOCKED)
       RETURNING cb.id, cb.business_id, cb.line_id, cb.customer_phone,
                 (SELECT max(a.id) FROM callback_attempts a WHERE a.callback_id = cb.id) AS attempt_id,
+                (SELECT a.agent_contact FROM callback_attempts a WHERE a.callback_id = cb.id ORDER BY a.id DESC LIMIT 1) AS agent,
                 (SELECT min(a.started_at) FROM callback_attempts a WHERE a.callback_id = cb.id AND a.call_sid IS NULL
                    AND a.outcome IS DISTINCT FROM 'api_error') AS since""";
   /** One row for the deployment: each caller takes the next free slot, 1/cps apart (the default business's account). */
@@ -99,8 +101,11 @@ public final class DialStore {
       UPDATE callbacks cb SET check_at = $1 + make_interval(secs => $2)
       WHERE cb.id IN (SELECT id FROM callbacks WHERE state = 'dialing' AND lease_until IS NULL AND check_at <= $1
                       ORDER BY check_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-      RETURNING cb.id, cb.business_id, (SELECT a.call_sid FROM callback_attempts a WHERE a.callback_id = cb.id AND a.ended_at IS NULL
-                        ORDER BY a.id DESC LIMIT 1) AS call_sid""";
+      RETURNING cb.id, cb.business_id,
+                (SELECT COALESCE(a.call_sid, a.agent_call_sid) FROM callback_attempts a WHERE a.callback_id = cb.id AND a.ended_at IS NULL
+                 ORDER BY a.id DESC LIMIT 1) AS call_sid,
+                (SELECT a.call_sid IS NULL AND a.agent_call_sid IS NOT NULL FROM callback_attempts a
+                 WHERE a.callback_id = cb.id AND a.ended_at IS NULL ORDER BY a.id DESC LIMIT 1) AS agent_leg""";
   static final String ATTEMPT_ERROR = "UPDATE callback_attempts SET outcome = $2, error_code = $3, error_message = $4, ended_at = $5 WHERE id = $1";
   static final String CALLBACK_FAILED = """
       UPDATE callbacks SET state = 'failed', outcome = 'failed', error_code = $3, error_message = $4,
@@ -166,12 +171,19 @@ public final class DialStore {
   }
 
   /** A claimed callback, ready to dial. */
-  /** @param customerZone the customer's own time zone, when their record has one */
+  /**
+   * @param customerZone the customer's own time zone, when their record has one
+   * @param triedAgents the agents an agent-first call already rang for this callback
+   */
   public record Claimed(long id, long businessId, long lineId, String phone, CallbackTrigger trigger, Instant triggeredAt, int attempt, long attemptId,
-                        int errorStreak, String customerZone) {}
+                        int errorStreak, String customerZone, List<String> triedAgents) {}
 
-  /** A callback whose call may or may not exist: look it up before anything else. */
-  public record Unsettled(long id, long businessId, long lineId, String phone, Long attemptId, Instant since) {}
+  /**
+   * A callback whose call may or may not exist: look it up before anything else.
+   *
+   * @param agent the agent an agent-first attempt was calling (its call is the one to look for), else null
+   */
+  public record Unsettled(long id, long businessId, long lineId, String phone, Long attemptId, Instant since, String agent) {}
 
   private final Pool pool;
 
@@ -188,7 +200,8 @@ public final class DialStore {
           for (Row row : rows) {
             claimed.add(new Claimed(row.getLong("id"), row.getLong("business_id"), row.getLong("line_id"), row.getString("customer_phone"),
                 CallbackStore.trigger(row), Rows.instant(row.getOffsetDateTime("triggered_at")), row.getInteger("attempts"),
-                row.getLong("attempt_id"), row.getInteger("error_streak"), row.getString("customer_zone")));
+                row.getLong("attempt_id"), row.getInteger("error_streak"), row.getString("customer_zone"),
+                List.of(row.getArrayOfStrings("tried_agents"))));
           }
           return claimed;
         });
@@ -214,7 +227,7 @@ public final class DialStore {
     List<Unsettled> out = new ArrayList<>();
     for (Row row : rows) {
       out.add(new Unsettled(row.getLong("id"), row.getLong("business_id"), row.getLong("line_id"), row.getString("customer_phone"), row.getLong("attempt_id"),
-          Rows.instant(row.getOffsetDateTime("since"))));
+          Rows.instant(row.getOffsetDateTime("since")), row.getString("agent")));
     }
     return out;
   }
@@ -278,15 +291,59 @@ public final class DialStore {
         .orElseGet(() -> placed(List.of(placement), owner, checkAfterSeconds));
   }
 
-  /** A placed call whose end was not reported in time. */
-  public record Unfinished(long callbackId, long businessId, String callSid) {}
+  /** The agent an agent-first attempt rings, kept before the call is placed so that a crash can look the call up. */
+  static final String AGENT_CHOSEN = "UPDATE callback_attempts SET agent_contact = $2 WHERE id = $1";
+  /** The agent's call was placed: the attempt keeps its CallSid; the customer's comes once the agent presses 1. */
+  static final String AGENT_PLACED = """
+      WITH attempt AS (UPDATE callback_attempts SET agent_call_sid = $3, placed_at = $4 WHERE id = $2)
+      UPDATE callbacks SET lease_until = NULL, needs_reconcile = false, error_streak = 0,
+                           check_at = $4 + make_interval(secs => $5), updated_at = now()
+      WHERE id = $1 AND owner = $6""";
+  /** Every agent the line rings declined this callback or let it ring out: a person takes it from the queue. */
+  static final String CALLBACK_TO_AGENTS = "UPDATE callbacks SET " + CLAIM_UNDONE.replace("state = 'scheduled'", "state = 'agent_queue'") + """
+      , task_reason = 'no_agent_available', waiting_for = NULL, updated_at = now()
+      WHERE id = $1 AND owner = $2""";
+
+  /** The agent's number cannot be called (refused for good): the claim is undone, and the next agent is tried at once. */
+  static final String CALLBACK_AGENT_UNREACHABLE = "UPDATE callbacks SET " + CLAIM_UNDONE + """
+      , needs_reconcile = false, due_at = $3, tried_agents = array_append(tried_agents, $4), updated_at = now()
+      WHERE id = $1 AND owner = $2""";
+
+  public Future<Void> agentUnreachable(long callbackId, long attemptId, String owner, String agent, Integer code, String message,
+                                       Instant at) {
+    return pool.withTransaction(conn -> conn.preparedQuery(ATTEMPT_ERROR).execute(Tuple.of(attemptId, AttemptOutcome.API_ERROR.value(), code,
+            message, Rows.timestamp(at)))
+        .compose(v -> conn.preparedQuery(CALLBACK_AGENT_UNREACHABLE).execute(Tuple.of(callbackId, owner, Rows.timestamp(at), agent)))
+        .mapEmpty());
+  }
+
+  public Future<Void> agentChosen(long attemptId, String agent) {
+    return pool.preparedQuery(AGENT_CHOSEN).execute(Tuple.of(attemptId, agent)).mapEmpty();
+  }
+
+  /** Records the agent-first call placed by {@code owner} and releases its lease; looked up at {@code checkAfterSeconds} if it never ends. */
+  public Future<Void> agentPlaced(Placement placement, String owner, int checkAfterSeconds) {
+    return pool.preparedQuery(AGENT_PLACED).execute(Tuple.of(placement.callbackId(), placement.attemptId(), placement.callSid(),
+        Rows.timestamp(placement.at()), (double) checkAfterSeconds, owner)).mapEmpty();
+  }
+
+  /** The claim is undone, its attempt never started, and the callback waits in the agents' queue. */
+  public Future<Void> toAgents(long callbackId, long attemptId, String owner) {
+    return pool.withTransaction(conn -> conn.preparedQuery(ATTEMPT_NOT_STARTED).execute(Tuple.of(attemptId))
+        .compose(v -> conn.preparedQuery(CALLBACK_TO_AGENTS).execute(Tuple.of(callbackId, owner)))
+        .mapEmpty());
+  }
+
+  /** A placed call whose end was not reported in time: the customer's, or ({@code agentLeg}) an agent-first call to the agent. */
+  public record Unfinished(long callbackId, long businessId, String callSid, boolean agentLeg) {}
 
   public Future<List<Unfinished>> claimUnfinished(Instant now, int recheckSeconds, int limit) {
     return pool.preparedQuery(CLAIM_UNFINISHED).execute(Tuple.of(Rows.timestamp(now), (double) recheckSeconds, limit))
         .map(rows -> {
           List<Unfinished> out = new ArrayList<>();
           for (Row row : rows) {
-            out.add(new Unfinished(row.getLong("id"), row.getLong("business_id"), row.getString("call_sid")));
+            out.add(new Unfinished(row.getLong("id"), row.getLong("business_id"), row.getString("call_sid"),
+                Boolean.TRUE.equals(row.getBoolean("agent_leg"))));
           }
           return out;
         });

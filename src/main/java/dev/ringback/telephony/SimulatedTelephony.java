@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Plays outbound calls when no Twilio account is configured: each call rings for 1-5 rings,
  * then a person answers, nobody does, or a machine picks up, and every event is reported to
- * this server's own {@code /twilio/*} endpoints exactly as Twilio would report it.
+ * this server's own {@code /twilio/*} endpoints exactly as Twilio would report it. An agent
+ * called first for a callback presses 1 (and the customer's leg is played as Twilio dials it),
+ * declines, or is their voicemail.
  */
 public final class SimulatedTelephony implements Telephony {
   private static final Logger LOG = LoggerFactory.getLogger(SimulatedTelephony.class);
@@ -63,11 +65,15 @@ public final class SimulatedTelephony implements Telephony {
     return "simulator";
   }
 
-  @Override
-  public Future<PlacedCall> placeCall(OutboundCall call) {
+  private String sid(String prefix) {
     byte[] id = new byte[16];
     random.nextBytes(id);
-    String callSid = "CA" + HexFormat.of().formatHex(id);
+    return prefix + HexFormat.of().formatHex(id);
+  }
+
+  @Override
+  public Future<PlacedCall> placeCall(OutboundCall call) {
+    String callSid = sid("CA");
     SimulatedCall simulated = new SimulatedCall(call, callSid);
     vertx.runOnContext(v -> simulated.play());
     return Future.succeededFuture(new PlacedCall(callSid, "queued"));
@@ -76,9 +82,7 @@ public final class SimulatedTelephony implements Telephony {
   /** Nobody reads the simulator's messages: logged, and answered nothing. */
   @Override
   public Future<String> sendMessage(String from, String to, String body) {
-    byte[] id = new byte[16];
-    random.nextBytes(id);
-    String sid = "SM" + HexFormat.of().formatHex(id);
+    String sid = sid("SM");
     LOG.info("simulated SMS {} from {} to {}: {}", sid, from, PhoneNumbers.mask(to), body);
     return Future.succeededFuture(sid);
   }
@@ -129,10 +133,87 @@ public final class SimulatedTelephony implements Telephony {
     private void answer(String answeredBy, int talkSeconds) {
       report("in-progress", answeredBy, null)
           .compose(v -> post(call.twimlUrl(), params("in-progress", answeredBy, null)))
-          .onComplete(v -> vertx.setTimer(talkSeconds * 1000L, t -> report("completed", answeredBy, talkSeconds)));
+          .onComplete(answered -> {
+            if (answered.succeeded() && call.twimlUrl().contains("/twilio/agent-first")) {
+              agentDecides(answered.result());
+            } else {
+              vertx.setTimer(talkSeconds * 1000L, t -> report("completed", answeredBy, talkSeconds));
+            }
+          });
     }
 
-    private Future<Void> report(String status, String answeredBy, Integer duration) {
+    /**
+     * An agent-first callback's agent heard the whisper: most press 1 and the customer is dialled
+     * as Twilio would dial the {@code <Dial>}; some decline, and some are their voicemail, silent.
+     */
+    private void agentDecides(String whisper) {
+      Optional<String> keyUrl = TwimlText.attribute(whisper, "Gather", "action");
+      int roll = random.nextInt(100);
+      if (keyUrl.isEmpty() || roll >= 90) {
+        vertx.setTimer(6000, t -> report("completed", null, 8));
+        return;
+      }
+      String digits = roll < 80 ? "1" : "2";
+      vertx.setTimer(1000 + random.nextInt(2000), t -> post(keyUrl.get(), params("in-progress", null, null).add("Digits", digits))
+          .onComplete(dialled -> {
+            Optional<String> customer = dialled.succeeded() ? TwimlText.element(dialled.result(), "Number") : Optional.empty();
+            if (customer.isEmpty()) {
+              report("completed", null, 4);
+              return;
+            }
+            new CustomerLeg(customer.get(), TwimlText.attribute(dialled.result(), "Number", "statusCallback").orElseThrow(),
+                TwimlText.attribute(dialled.result(), "Dial", "action").orElseThrow()).play();
+          }));
+    }
+
+    /** The customer leg an agent's 1 dials: it rings, then the customer answers and talks, or nobody answers. */
+    private final class CustomerLeg {
+      private final String to;
+      private final String statusUrl;
+      private final String dialActionUrl;
+      private final String legSid = sid("CA");
+      private int legSequence;
+
+      CustomerLeg(String to, String statusUrl, String dialActionUrl) {
+        this.to = to;
+        this.statusUrl = statusUrl;
+        this.dialActionUrl = dialActionUrl;
+      }
+
+      void play() {
+        long rings = 1 + random.nextInt(4);
+        boolean answers = random.nextInt(100) < 70;
+        int talk = 20 + random.nextInt(100);
+        leg("initiated", null).compose(v -> leg("ringing", null)).onComplete(v -> vertx.setTimer(rings * ringMillis, t -> {
+          if (!answers) {
+            leg("no-answer", 0).compose(x -> post(dialActionUrl, params("in-progress", null, null).add("DialCallStatus", "no-answer")))
+                .onComplete(x -> report("completed", null, (int) (rings * ringMillis / 1000) + 8));
+            return;
+          }
+          leg("in-progress", null).onComplete(x -> vertx.setTimer(talk * 1000L, e -> leg("completed", talk)
+              .compose(y -> post(dialActionUrl, params("in-progress", null, null).add("DialCallStatus", "completed")))
+              .onComplete(y -> report("completed", null, talk + 10))));
+        }));
+      }
+
+      private Future<String> leg(String status, Integer duration) {
+        MultiMap form = MultiMap.caseInsensitiveMultiMap()
+            .add("CallSid", legSid)
+            .add("ParentCallSid", callSid)
+            .add("CallStatus", status)
+            .add("Direction", "outbound-dial")
+            .add("From", call.from())
+            .add("To", to)
+            .add("Timestamp", TWILIO_TIMESTAMP.format(clock.instant()))
+            .add("SequenceNumber", Integer.toString(legSequence++));
+        if (duration != null) {
+          form.add("CallDuration", duration.toString());
+        }
+        return post(statusUrl, form);
+      }
+    }
+
+    private Future<String> report(String status, String answeredBy, Integer duration) {
       Instant now = clock.instant();
       recent.compute(callSid, (sid, before) -> {
         CallStatus parsed = CallStatus.parse(status).orElseThrow();
@@ -160,12 +241,12 @@ public final class SimulatedTelephony implements Telephony {
       return form;
     }
 
-    /** Sends to this server whatever host the URL names: the simulator never leaves the machine. */
-    private Future<Void> post(String url, MultiMap form) {
+    /** Sends to this server whatever host the URL names (the simulator never leaves the machine); answers the TwiML it got back. */
+    private Future<String> post(String url, MultiMap form) {
       URI target = URI.create(url);
       String local = localBaseUrl.get() + target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
       return web.postAbs(local).sendForm(form)
-          .<Void>mapEmpty()
+          .map(response -> Optional.ofNullable(response.bodyAsString()).orElse(""))
           .onFailure(e -> LOG.warn("Simulated call {} could not report {}: {}", callSid, form.get("CallStatus"), e.getMessage()));
     }
   }

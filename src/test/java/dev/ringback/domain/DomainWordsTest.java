@@ -70,7 +70,7 @@ class DomainWordsTest {
       "CallbackState   | scheduled, dialing, agent_queue, done, cancelled, expired, failed",
       "CallbackTrigger | order, missed, abandoned, dropped, voicemail, after_hours, scheduled, manual, feedback",
       // The outcome labels of ringback_callbacks_finished_total, and api_error, which only an attempt has.
-      "AttemptOutcome  | connected, no_answer, busy, machine, no_agent, failed, cancelled, expired, api_error",
+      "AttemptOutcome  | connected, no_answer, busy, machine, no_agent, failed, cancelled, expired, api_error, agent_not_accepted",
       // The outcome labels of ringback_calls_total.
       "CallOutcome     | answered, missed, abandoned, dropped, busy, failed, voicemail, machine",
       "Presence        | available, busy, offline, away",

@@ -48,6 +48,7 @@ class AfterHoursTest {
     String yaml = """
         callbacks:
           after-hours-seconds-per-agent: 20
+          mode: customer-first
         dialer:
           calls-per-second: 0
           poll-millis: 100

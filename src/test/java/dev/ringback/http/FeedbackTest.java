@@ -45,6 +45,8 @@ class FeedbackTest {
     twilio = TwilioStandIn.start(RingbackServer.ACCOUNT_SID, RingbackServer.AUTH_TOKEN);
     clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     String yaml = """
+        callbacks:
+          mode: customer-first
         dialer:
           calls-per-second: 0
           poll-millis: 100

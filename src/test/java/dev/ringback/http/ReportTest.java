@@ -41,6 +41,8 @@ class ReportTest {
     twilio = TwilioStandIn.start(RingbackServer.ACCOUNT_SID, RingbackServer.AUTH_TOKEN);
     clock = new MutableClock(T0);
     String yaml = """
+        callbacks:
+          mode: customer-first
         dialer:
           calls-per-second: 0
           poll-millis: 100

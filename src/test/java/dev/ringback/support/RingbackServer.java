@@ -37,7 +37,7 @@ public final class RingbackServer implements AutoCloseable {
   public static final String AGENT_SIP = "sip:front-desk@acme.sip.twilio.com";
   public static final String SUPPORT_NUMBER = "+14155550200";
 
-  /** Two lines: one with agents, one without. */
+  /** Two lines: one with agents (its callbacks ring the customer first, then the agents), one without. */
   public static final String LINES_YAML = """
       lines:
         - id: main
@@ -48,6 +48,7 @@ public final class RingbackServer implements AutoCloseable {
           greeting-known: "Hello {first-name}, thank you for calling Acme."
           agents: ["+14155550101", "sip:front-desk@acme.sip.twilio.com"]
           ring-timeout-seconds: 20
+          callback-mode: customer-first
         - id: support
           number: "+14155550200"
           name: Acme Support
@@ -90,6 +91,7 @@ public final class RingbackServer implements AutoCloseable {
               greeting: "Thank you for calling Bravo."
               greeting-known: "Hello {first-name}, Bravo here."
               agents: ["+14155550301"]
+              callback-mode: customer-first
       """;
 
   /**
