@@ -54,6 +54,7 @@ class DemoTrafficTest {
               && server.metric("ringback_feedback_score_count") > 0
               // The line's agent is a phone: screened on every call, and called first for every callback.
               && db.count("SELECT count(*) FROM screened_legs l JOIN calls c ON c.call_sid = l.parent_call_sid WHERE l.accepted") > 0
+              && db.count("SELECT count(*) FROM screened_legs l JOIN calls c ON c.call_sid = l.parent_call_sid WHERE NOT l.accepted") > 0
               && db.count("SELECT count(*) FROM callback_attempts WHERE agent_accepted_at IS NOT NULL AND outcome = 'connected'") > 0
               && db.count("SELECT count(*) FROM callback_attempts WHERE outcome = 'agent_not_accepted'") > 0);
       assertThat(db.count("SELECT count(*) FROM customers WHERE notes = 'demo customer' AND tier = 'vip'")).isEqualTo(1);

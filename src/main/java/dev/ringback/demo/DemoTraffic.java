@@ -110,7 +110,8 @@ public final class DemoTraffic extends VerticleBase {
 
   /**
    * The first agent the TwiML rings answers, lets it ring out, or the caller hangs up first. A
-   * screened phone hears the whisper: its agent mostly presses 1, sometimes it is their voicemail.
+   * screened phone hears the whisper: its agent mostly presses 1; now and then it is their voicemail,
+   * which stays silent, or the agent declines with another key.
    */
   private void agentsRing(Line line, String from, String parent, String twiml) {
     Optional<String> agent = TwimlText.element(twiml, "Number").or(() -> TwimlText.element(twiml, "Sip"));
@@ -129,14 +130,16 @@ public final class DemoTraffic extends VerticleBase {
     if (roll < 65 || roll >= 92) {
       // Answered after one to six rings; 8% of them are cut off within seconds (dropped).
       boolean dropped = roll >= 92;
-      boolean voicemail = screen.isPresent() && random.nextInt(100) < 10;
+      int screenRoll = random.nextInt(100);
+      // The key a screened agent presses: none (their voicemail answered), 2 (declined) or 1.
+      Optional<String> key = screen.isPresent() && screenRoll < 10 ? Optional.empty() : Optional.of(screenRoll < 15 ? "2" : "1");
       long answerAt = (long) (ring * (0.5 + random.nextDouble() * 5.5));
       long talk = dropped ? 3000 + random.nextInt(12_000) : 40_000 + random.nextInt(140_000);
       vertx.setTimer(answerAt, t -> post(statusPath, form(leg, parent, "in-progress", from, to, "outbound-dial"))
-          .compose(v -> screen.isPresent() ? whisper(screen.get(), leg, parent, from, to, voicemail) : Future.succeededFuture())
+          .compose(v -> screen.isPresent() ? whisper(screen.get(), leg, parent, from, to, key) : Future.succeededFuture())
           .onSuccess(v -> {
-            if (voicemail) {
-              // The agent's voicemail heard the whisper and pressed nothing: that leg hangs up, and the caller is missed.
+            if (screen.isPresent() && !key.equals(Optional.of("1"))) {
+              // Silence or a decline hangs up that leg; with nobody else to ring, the caller is missed.
               vertx.setTimer(6000, x -> post(statusPath, form(leg, parent, "completed", from, to, "outbound-dial")));
               missed(line, from, parent, leg, to, statusPath, false);
             } else {
@@ -153,13 +156,13 @@ public final class DemoTraffic extends VerticleBase {
     }
   }
 
-  /** The screened agent's phone plays the whisper; the agent presses 1, or their voicemail stays silent. */
-  private Future<Void> whisper(String screenPath, String leg, String parent, String from, String to, boolean voicemail) {
+  /** The screened agent's phone plays the whisper; the agent presses {@code key}, or their voicemail stays silent (none). */
+  private Future<Void> whisper(String screenPath, String leg, String parent, String from, String to, Optional<String> key) {
     return web.postAbs(localBaseUrl + screenPath).sendForm(form(leg, parent, "in-progress", from, to, "outbound-dial"))
         .compose(heard -> {
           Optional<String> keyUrl = TwimlText.attribute(Optional.ofNullable(heard.bodyAsString()).orElse(""), "Gather", "action");
-          return voicemail || keyUrl.isEmpty() ? Future.<Void>succeededFuture()
-              : post(local(keyUrl.get()), form(leg, parent, "in-progress", from, to, "outbound-dial").add("Digits", "1"));
+          return key.isEmpty() || keyUrl.isEmpty() ? Future.<Void>succeededFuture()
+              : post(local(keyUrl.get()), form(leg, parent, "in-progress", from, to, "outbound-dial").add("Digits", key.get()));
         });
   }
 
