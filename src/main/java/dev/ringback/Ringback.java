@@ -69,11 +69,13 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,6 +118,11 @@ public final class Ringback implements AutoCloseable {
 
   /** Starts everything and returns once the HTTP server listens; blocking, so not for an event loop. */
   public static Ringback start(RingbackConfig config, Clock clock) throws Exception {
+    // A port another process holds fails the start before anything is built or stored.
+    requireFree(config.http().port());
+    if (config.http().managementPort().isPresent()) {
+      requireFree(config.http().managementPort().getAsInt());
+    }
     // PostgreSQL starts (embedded: a child process) and migrates while this thread builds Vert.x
     // and loads what the first requests need: the two together decide how soon we are healthy.
     CompletableFuture<Database> ready = CompletableFuture.supplyAsync(() -> {
@@ -130,7 +137,10 @@ public final class Ringback implements AutoCloseable {
     }, onThread("ringback-database-start"));
     Vertx vertx = null;
     Database database = null;
+    Pool pool = null;
     Journal journal = null;
+    // Admin tokens this start generated: shown once it listens, removed again when it fails.
+    List<GeneratedToken> generated = Collections.synchronizedList(new ArrayList<>());
     try {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       registry.config().meterFilter(RingbackMetrics.httpLatencyBuckets());
@@ -154,7 +164,7 @@ public final class Ringback implements AutoCloseable {
       vertx.exceptionHandler(Ringback::uncaught);
       int port = config.http().port() == 0 ? freePort() : config.http().port();
       database = await(ready);
-      Pool pool = database.createPool(vertx, config.database());
+      pool = database.createPool(vertx, config.database());
       // The first connection opens while the services are built; start-up then queries at once.
       pool.query("SELECT 1").execute();
       Optional<TwilioTelephony> twilio = config.twilio().configured()
@@ -165,7 +175,7 @@ public final class Ringback implements AutoCloseable {
               config.metrics().ringSeconds() * 1000L);
       OptionalInt managementPort = config.http().managementPort().stream().map(p -> p == 0 ? freePort() : p).findFirst();
       journal = Journal.open(config.database().journalDir());
-      Services services = bootstrap(vertx, config, clock, pool, registry, network, journal)
+      Services services = bootstrap(vertx, config, clock, pool, registry, network, journal, generated)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       services.metrics().databaseRestarts(database::restarts);
       services.triggers().start();
@@ -192,8 +202,12 @@ public final class Ringback implements AutoCloseable {
       LOG.info("Ringback listens on port {} (public URL {}), {} line(s), telephony: {}{}",
           port, config.http().publicUrl(), config.lines().size(), services.telephony().name(),
           managementPort.isPresent() ? "; /health and /metrics on port " + managementPort.getAsInt() : "");
+      generated.forEach(GeneratedToken::announce);
       return new Ringback(database, vertx, services, port, managementPort, privacy, stopOrder);
     } catch (Exception e) {
+      if (pool != null) {
+        forget(new TokenStore(pool), generated);
+      }
       if (vertx != null) {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
@@ -237,7 +251,8 @@ public final class Ringback implements AutoCloseable {
   }
 
   private static Future<Services> bootstrap(Vertx vertx, RingbackConfig config, Clock clock, Pool pool,
-                                            PrometheusMeterRegistry registry, Telephony network, Journal journal) {
+                                            PrometheusMeterRegistry registry, Telephony network, Journal journal,
+                                            List<GeneratedToken> generated) {
     LineStore lines = new LineStore(pool);
     TokenStore tokens = new TokenStore(pool);
     BusinessStore businessStore = new BusinessStore(pool);
@@ -259,13 +274,13 @@ public final class Ringback implements AutoCloseable {
     return lines.businessId(RingbackConfig.DEFAULT_BUSINESS).compose(businessId -> lines.sync(businessId, config.lines())
         .compose(lineKeys -> {
           LineHours hours = new LineHours(pool, businessId, config.lines());
-          return adminTokenHash(tokens, businessId, config.api().token(), RingbackConfig.DEFAULT_BUSINESS).map(tokenHash -> {
+          return adminTokenHash(tokens, businessId, config.api().token(), RingbackConfig.DEFAULT_BUSINESS, generated).map(tokenHash -> {
             Business main = new Business(businessId, RingbackConfig.DEFAULT_BUSINESS, "Default business", true, config.twilio().account(),
                 config.dialer().callsPerSecond(), config.orders(), config.lines(), lineKeys, tokenHash, telephony, hours);
             return main;
           });
         }))
-        .compose(main -> configBusinesses(config, pool, lines, tokens, businessStore, businesses).map(others -> {
+        .compose(main -> configBusinesses(config, pool, lines, tokens, businessStore, businesses, generated).map(others -> {
           List<Business> all = new ArrayList<>(List.of(main));
           all.addAll(others);
           return all;
@@ -332,12 +347,13 @@ public final class Ringback implements AutoCloseable {
 
   /** The businesses under {@code businesses:}, each with its row, line keys, token and telephony, one after the other. */
   private static Future<List<Business>> configBusinesses(RingbackConfig config, Pool pool, LineStore lines, TokenStore tokens,
-                                                         BusinessStore store, Businesses businesses) {
+                                                         BusinessStore store, Businesses businesses,
+                                                         List<GeneratedToken> generated) {
     Future<List<Business>> done = Future.succeededFuture(new ArrayList<>());
     for (RingbackConfig.BusinessConfig bc : config.businesses()) {
       done = done.compose(list -> store.syncConfig(bc.slug(), bc.name())
           .compose(id -> lines.sync(id, bc.lines())
-              .compose(keys -> adminTokenHash(tokens, id, bc.apiToken(), bc.slug())
+              .compose(keys -> adminTokenHash(tokens, id, bc.apiToken(), bc.slug(), generated)
                   .map(hash -> new Business(id, bc.slug(), bc.name(), true, bc.twilio(), bc.callsPerSecond(), bc.orders(), bc.lines(),
                       keys, hash, businesses.telephony(bc.slug(), bc.twilio()), new LineHours(pool, id, bc.lines())))))
           .map(business -> {
@@ -357,27 +373,74 @@ public final class Ringback implements AutoCloseable {
         + " business only");
   }
 
-  /** The configured token, else the one generated at first start (stored hashed, logged once). */
-  private static Future<byte[]> adminTokenHash(TokenStore tokens, long businessId, String configured, String business) {
-    String whose = business.equals(RingbackConfig.DEFAULT_BUSINESS) ? "" : " of business '" + business + "'";
+  /**
+   * The configured token, else the one generated at first start: stored hashed at once (so that
+   * instances starting together agree on one), shown by {@link GeneratedToken#announce} once this
+   * start succeeded, and removed by {@link #forget} when it failed.
+   */
+  private static Future<byte[]> adminTokenHash(TokenStore tokens, long businessId, String configured, String business,
+                                               List<GeneratedToken> generated) {
     if (!configured.isEmpty()) {
       return Future.succeededFuture(Tokens.sha256(configured));
     }
     return tokens.findHash(businessId, ADMIN_TOKEN).compose(found -> {
       if (found.isPresent()) {
-        LOG.info("API token{}: the one generated at first start (set {} to choose your own)", whose,
-            business.equals(RingbackConfig.DEFAULT_BUSINESS) ? "RINGBACK_API_TOKEN" : RingbackConfig.businessVariablePrefix(business) + "API_TOKEN");
+        LOG.info("API token{}: the one generated at first start (set {} to choose your own)", whose(business), tokenVariable(business));
         return Future.succeededFuture(found.get());
       }
       String token = Tokens.random(32);
-      return tokens.insertHash(businessId, ADMIN_TOKEN, Tokens.sha256(token)).compose(inserted -> {
+      byte[] hash = Tokens.sha256(token);
+      return tokens.insertHash(businessId, ADMIN_TOKEN, hash).compose(inserted -> {
         if (!inserted) {
           return tokens.findHash(businessId, ADMIN_TOKEN).map(again -> again.orElseThrow());
         }
-        LOG.warn("Generated the API token{} for /api/* and the console; it is shown only this once: {}", whose, token);
-        return Future.succeededFuture(Tokens.sha256(token));
+        generated.add(new GeneratedToken(businessId, business, token, hash));
+        return Future.succeededFuture(hash);
       });
     });
+  }
+
+  private static String whose(String business) {
+    return business.equals(RingbackConfig.DEFAULT_BUSINESS) ? "" : " of business '" + business + "'";
+  }
+
+  private static String tokenVariable(String business) {
+    return business.equals(RingbackConfig.DEFAULT_BUSINESS) ? "RINGBACK_API_TOKEN" : RingbackConfig.businessVariablePrefix(business) + "API_TOKEN";
+  }
+
+  /** An admin token this start generated and stored; nobody has seen it yet. */
+  private record GeneratedToken(long businessId, String business, String token, byte[] hash) {
+    void announce() {
+      LOG.warn("Generated the API token{} for /api/*, shown only this once: {} (the admin's token; the console takes an"
+          + " agent's token, which POST /api/agents answers with; set {} to choose your own)", whose(business), token,
+          tokenVariable(business));
+    }
+  }
+
+  /**
+   * A start that failed removes the admin tokens it generated, so that the next start generates
+   * and shows them again; one it cannot remove (the database failed too) is shown now instead.
+   */
+  private static void forget(TokenStore tokens, List<GeneratedToken> generated) {
+    for (GeneratedToken token : List.copyOf(generated)) {
+      try {
+        tokens.deleteHash(token.businessId(), ADMIN_TOKEN, token.hash()).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        token.announce();
+      }
+    }
+  }
+
+  /** Start-up fails at once, naming the port, when another process listens on it. */
+  private static void requireFree(int port) throws BindException {
+    if (port == 0) {
+      return;
+    }
+    try {
+      new ServerSocket(port).close();
+    } catch (IOException e) {
+      throw HttpVerticle.cannotListen(port, e);
+    }
   }
 
   /**

@@ -69,6 +69,21 @@ class ProcessIT {
         "ringback: configuration error: nowhere.yaml: no such file (pass another with --config FILE)");
   }
 
+  @Test
+  void aTakenPortStopsStartUpWithOneLineNamingItBeforeAnythingStarts() throws Exception {
+    Path dir = workDir();
+    try (ServerSocket taken = new ServerSocket(0)) {
+      ProcessBuilder builder = ringback(dir).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      builder.environment().put("RINGBACK_HTTP_PORT", Integer.toString(taken.getLocalPort()));
+      Process process = builder.start();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).isEqualTo(1);
+      assertThat(new String(process.getErrorStream().readAllBytes()).strip())
+          .isEqualTo("ringback: could not start: port " + taken.getLocalPort() + " is in use");
+      assertThat(Files.exists(dir.resolve("data"))).as("no database was made, no token generated").isFalse();
+    }
+  }
+
   /** Starts the jar in {@code dir} with the shipped config on a free port and waits until it is healthy. */
   static Process startHealthy(Path dir, Path log, int port, String apiToken, String... env) throws Exception {
     ProcessBuilder builder = ringback(dir).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -12,6 +12,7 @@ import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.net.BindException;
 import java.util.OptionalInt;
 
 /** The HTTP face of Ringback: every route, wired in one place. */
@@ -42,7 +43,8 @@ public final class HttpVerticle extends VerticleBase {
             .setIdleTimeout(http.idleTimeoutSeconds()))
         .invalidRequestHandler(Failures::invalidRequest)
         .requestHandler(router)
-        .listen();
+        .listen()
+        .recover(e -> Future.failedFuture(cannotListen(port, e)));
     if (managementPort.isEmpty()) {
       return main;
     }
@@ -50,8 +52,16 @@ public final class HttpVerticle extends VerticleBase {
             .setIdleTimeout(http.idleTimeoutSeconds()))
         .invalidRequestHandler(Failures::invalidRequest)
         .requestHandler(managementRouter(vertx, services))
-        .listen();
+        .listen()
+        .recover(e -> Future.failedFuture(cannotListen(managementPort.getAsInt(), e)));
     return Future.all(main, management);
+  }
+
+  /** Why the server cannot listen on {@code port}, in one line naming it ({@code port 8080 is in use}), without a cause. */
+  public static BindException cannotListen(int port, Throwable failure) {
+    String reason = String.valueOf(failure.getMessage());
+    return new BindException("port " + port + (reason.contains("in use") ? " is in use"
+        : reason.contains("ermission denied") ? " needs privileges this process lacks" : " cannot be opened: " + reason));
   }
 
   /** /health and /metrics on a port of their own, for load balancers and Prometheus inside the network. */

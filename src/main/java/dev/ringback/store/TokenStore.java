@@ -12,6 +12,7 @@ public final class TokenStore {
   static final String INSERT_HASH = """
       INSERT INTO api_tokens (business_id, name, token_sha256) VALUES ($1, $2, $3)
       ON CONFLICT (business_id, name) DO NOTHING""";
+  static final String DELETE_HASH = "DELETE FROM api_tokens WHERE business_id = $1 AND name = $2 AND token_sha256 = $3";
 
   private final Pool pool;
 
@@ -28,5 +29,10 @@ public final class TokenStore {
   public Future<Boolean> insertHash(long businessId, String name, byte[] hash) {
     return pool.preparedQuery(INSERT_HASH).execute(Tuple.of(businessId, name, Buffer.buffer(hash)))
         .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Removes the token only while it is still this hash. */
+  public Future<Void> deleteHash(long businessId, String name, byte[] hash) {
+    return pool.preparedQuery(DELETE_HASH).execute(Tuple.of(businessId, name, Buffer.buffer(hash))).mapEmpty();
   }
 }

@@ -1,0 +1,108 @@
+package dev.ringback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.ringback.support.LogCapture;
+import dev.ringback.support.RingbackServer;
+import dev.ringback.support.TestDatabase;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** What a newcomer's first start shows: the generated admin token once the server listens, and why a start failed. */
+class FirstStartTest {
+  static final Pattern GENERATED = Pattern.compile("Generated the API token for /api/\\*, shown only this once: (\\S+) ");
+
+  /** The test database, and no admin token of the operator's own: the first start generates one. */
+  static Map<String, String> noToken(TestDatabase db) {
+    Map<String, String> env = new HashMap<>(RingbackServer.environment(db, null));
+    env.remove("RINGBACK_API_TOKEN");
+    return env;
+  }
+
+  static String rootMessage(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage();
+  }
+
+  /** The token the log showed as generated; fails unless exactly one was. */
+  static String generatedToken(LogCapture log) {
+    List<String> shown = log.containing("Generated the API token");
+    assertThat(shown).hasSize(1);
+    Matcher m = GENERATED.matcher(shown.get(0));
+    assertThat(m.find()).as(shown.get(0)).isTrue();
+    return m.group(1);
+  }
+
+  static void assertAdminToken(RingbackServer server, String token) {
+    HttpResponse<String> lines = server.request("GET", "/api/lines", null, null, "Bearer " + token);
+    assertThat(lines.statusCode()).as(lines.body()).isEqualTo(200);
+  }
+
+  @Test
+  void aFirstStartOnATakenPortNamesThePortAndTheStartThatListensShowsTheToken() throws Exception {
+    TestDatabase db = TestDatabase.create();
+    try (ServerSocket taken = new ServerSocket(0)) {
+      Map<String, String> env = noToken(db);
+      env.put("RINGBACK_HTTP_PORT", Integer.toString(taken.getLocalPort()));
+      try (LogCapture log = LogCapture.start()) {
+        Exception failure = assertThrows(Exception.class, () -> RingbackServer.start(RingbackServer.LINES_YAML, env, Clock.systemUTC()));
+        assertThat(rootMessage(failure)).isEqualTo("port " + taken.getLocalPort() + " is in use");
+        assertThat(log.containing("API token")).as("no token was made, none shown").isEmpty();
+      }
+    }
+    try (LogCapture log = LogCapture.start();
+         RingbackServer server = RingbackServer.start(RingbackServer.LINES_YAML, noToken(db), Clock.systemUTC())) {
+      assertThat(log.containing("the one generated at first start")).isEmpty();
+      String token = generatedToken(log);
+      assertThat(log.containing("Generated the API token").get(0)).startsWith("WARN ")
+          .contains("the console takes an agent's token, which POST /api/agents answers with");
+      assertAdminToken(server, token);
+    }
+  }
+
+  @Test
+  void aStartThatFailsAfterMakingTheTokenForgetsItAndTheNextStartShowsANewOne() {
+    TestDatabase db = TestDatabase.create();
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    Map<String, String> withKey = new HashMap<>(RingbackServer.environment(db, null));
+    withKey.put("RINGBACK_SECRET_KEY", Base64.getEncoder().encodeToString(key));
+    try (RingbackServer server = RingbackServer.start(RingbackServer.LINES_YAML, withKey, Clock.systemUTC())) {
+      HttpResponse<String> created = server.api("POST", "/api/businesses", "application/json", """
+          {"slug": "bravo", "name": "Bravo Plumbing",
+           "twilio": {"account_sid": "%s", "auth_token": "%s"},
+           "lines": [{"id": "main", "number": "+14155550300", "name": "Bravo"}]}
+          """.formatted(RingbackServer.BRAVO_ACCOUNT_SID, RingbackServer.BRAVO_AUTH_TOKEN));
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    }
+
+    // The configuration claims Bravo's number: start-up fails after the admin token was made and stored.
+    Map<String, String> env = noToken(db);
+    env.put("RINGBACK_SECRET_KEY", withKey.get("RINGBACK_SECRET_KEY"));
+    String claimsBravosNumber = RingbackServer.LINES_YAML.replace("number: \"+14155550200\"", "number: \"+14155550300\"");
+    try (LogCapture log = LogCapture.start()) {
+      Exception failure = assertThrows(Exception.class, () -> RingbackServer.start(claimsBravosNumber, env, Clock.systemUTC()));
+      assertThat(rootMessage(failure)).contains("claimed by two businesses");
+      assertThat(log.containing("Generated the API token")).as("never shown, since that start failed").isEmpty();
+    }
+
+    try (LogCapture log = LogCapture.start();
+         RingbackServer server = RingbackServer.start(RingbackServer.LINES_YAML, env, Clock.systemUTC())) {
+      assertThat(log.containing("the one generated at first start")).as("the failed start's token is gone").isEmpty();
+      assertAdminToken(server, generatedToken(log));
+    }
+  }
+}
