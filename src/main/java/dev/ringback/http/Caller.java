@@ -76,7 +76,8 @@ record Caller(Agent agent, Business business) {
   static Agent requireAgent(RoutingContext ctx) {
     Caller caller = of(ctx);
     if (caller.isAdmin()) {
-      throw new HttpException(403, "only an agent's token may do this");
+      throw new HttpException(403, "this needs an agent's token, not the admin token: the console and the task queue are for"
+          + " agents; create an agent with POST /api/agents and sign in with the token it answers with");
     }
     return caller.agent();
   }

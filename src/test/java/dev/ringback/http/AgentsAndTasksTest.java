@@ -115,6 +115,17 @@ class AgentsAndTasksTest {
     assertThat(server.api("GET", "/api/agents/me", null, null).statusCode()).as("the admin is no agent").isEqualTo(403);
   }
 
+  /** The console signs in with /api/agents/me and shows the error it gets: an admin token is told what the console needs. */
+  @Test
+  void theAdminTokenIsToldThatTheConsoleNeedsAnAgentsTokenAndWhereToGetOne() {
+    for (String[] request : new String[][] {{"GET", "/api/agents/me"}, {"POST", "/api/tasks/next"}}) {
+      var refused = server.api(request[0], request[1], null, null);
+      assertThat(refused.statusCode()).isEqualTo(403);
+      assertThat(new JsonObject(refused.body()).getString("error")).as(request[1])
+          .contains("needs an agent's token, not the admin token").contains("the console").contains("POST /api/agents");
+    }
+  }
+
   @Test
   void presenceIsSetByTheAgentOrTheAdmin() {
     Agent cy = agent("Cy", "+14155550136");
