@@ -22,6 +22,7 @@ import dev.ringback.config.RingbackConfig;
 import dev.ringback.demo.DemoTraffic;
 import dev.ringback.dialer.Dispatcher;
 import dev.ringback.domain.Line;
+import dev.ringback.domain.PublicUrl;
 import dev.ringback.domain.TimeZones;
 import dev.ringback.http.Admission;
 import dev.ringback.http.HttpVerticle;
@@ -117,12 +118,14 @@ public final class Ringback implements AutoCloseable {
   }
 
   /** Starts everything and returns once the HTTP server listens; blocking, so not for an event loop. */
-  public static Ringback start(RingbackConfig config, Clock clock) throws Exception {
+  public static Ringback start(RingbackConfig configured, Clock clock) throws Exception {
     // A port another process holds fails the start before anything is built or stored.
-    requireFree(config.http().port());
-    if (config.http().managementPort().isPresent()) {
-      requireFree(config.http().managementPort().getAsInt());
+    requireFree(configured.http().port());
+    if (configured.http().managementPort().isPresent()) {
+      requireFree(configured.http().managementPort().getAsInt());
     }
+    int port = configured.http().port() == 0 ? freePort() : configured.http().port();
+    RingbackConfig config = configured.listeningOn(port);
     // PostgreSQL starts (embedded: a child process) and migrates while this thread builds Vert.x
     // and loads what the first requests need: the two together decide how soon we are healthy.
     CompletableFuture<Database> ready = CompletableFuture.supplyAsync(() -> {
@@ -162,7 +165,6 @@ public final class Ringback implements AutoCloseable {
           .withMetrics(new GuardedMetricsFactory(new MicrometerMetricsFactory(registry)))
           .build();
       vertx.exceptionHandler(Ringback::uncaught);
-      int port = config.http().port() == 0 ? freePort() : config.http().port();
       database = await(ready);
       pool = database.createPool(vertx, config.database());
       // The first connection opens while the services are built; start-up then queries at once.
@@ -202,6 +204,9 @@ public final class Ringback implements AutoCloseable {
       LOG.info("Ringback listens on port {} (public URL {}), {} line(s), telephony: {}{}",
           port, config.http().publicUrl(), config.lines().size(), services.telephony().name(),
           managementPort.isPresent() ? "; /health and /metrics on port " + managementPort.getAsInt() : "");
+      PublicUrl.cannotReach(config.http().publicUrl(), port).ifPresent(why -> LOG.warn(
+          "The public URL {} cannot be this server's: {}. Twilio and shops are sent there; set RINGBACK_PUBLIC_URL (http.public-url)"
+              + " to the address they reach this server at, or leave it empty for http://localhost:{}", config.http().publicUrl(), why, port));
       generated.forEach(GeneratedToken::announce);
       return new Ringback(database, vertx, services, port, managementPort, privacy, stopOrder);
     } catch (Exception e) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.ringback.support.LogCapture;
 import dev.ringback.support.RingbackServer;
 import dev.ringback.support.TestDatabase;
+import dev.ringback.support.Xml;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
@@ -103,6 +104,52 @@ class FirstStartTest {
          RingbackServer server = RingbackServer.start(RingbackServer.LINES_YAML, env, Clock.systemUTC())) {
       assertThat(log.containing("the one generated at first start")).as("the failed start's token is gone").isEmpty();
       assertAdminToken(server, generatedToken(log));
+    }
+  }
+
+  static String dialAction(RingbackServer server) {
+    HttpResponse<String> voice = server.twilio("/twilio/voice", "AccountSid", RingbackServer.ACCOUNT_SID, "CallSid", "CApublic0001",
+        "From", "+14155550177", "To", RingbackServer.LINE_NUMBER, "CallStatus", "ringing", "Direction", "inbound");
+    assertThat(voice.statusCode()).as(voice.body()).isEqualTo(200);
+    return Xml.child(Xml.parse(voice.body()), "Dial").getAttribute("action");
+  }
+
+  @Test
+  void withoutAPublicUrlTwilioIsSentToThePortTheServerListensOn() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    Map<String, String> env = new HashMap<>(RingbackServer.environment(TestDatabase.create(), null));
+    env.remove("RINGBACK_PUBLIC_URL");
+    env.put("RINGBACK_HTTP_PORT", Integer.toString(port));
+    try (LogCapture log = LogCapture.start();
+         RingbackServer server = RingbackServer.start(RingbackServer.LINES_YAML, env, Clock.systemUTC())) {
+      assertThat(dialAction(server)).isEqualTo("http://localhost:" + port + "/twilio/dial");
+      assertThat(log.containing("listens on port " + port + " (public URL http://localhost:" + port + ")")).hasSize(1);
+      assertThat(log.containing("cannot be this server's")).isEmpty();
+    }
+
+    // A free port picked at start (0) is known only then: the URL follows it.
+    env.put("RINGBACK_HTTP_PORT", "0");
+    env.put("RINGBACK_DATABASE_URL", TestDatabase.create().url());
+    try (RingbackServer server = RingbackServer.start(RingbackServer.LINES_YAML, env, Clock.systemUTC())) {
+      assertThat(dialAction(server)).isEqualTo("http://localhost:" + server.ringback().port() + "/twilio/dial");
+    }
+  }
+
+  @Test
+  void aPublicUrlOnThisMachineWithAnotherPortIsWarnedAboutOnceAtStart() {
+    Map<String, String> env = new HashMap<>(RingbackServer.environment(TestDatabase.create(), null));
+    env.put("RINGBACK_PUBLIC_URL", "http://localhost:8080");
+    try (LogCapture log = LogCapture.start();
+         RingbackServer server = RingbackServer.start(RingbackServer.LINES_YAML, env, Clock.systemUTC())) {
+      int port = server.ringback().port();
+      assertThat(log.containing("cannot be this server's")).containsExactly("WARN The public URL http://localhost:8080 cannot be"
+          + " this server's: it names port 8080 on this machine, and this server listens on port " + port + ". Twilio and shops"
+          + " are sent there; set RINGBACK_PUBLIC_URL (http.public-url) to the address they reach this server at, or leave it"
+          + " empty for http://localhost:" + port);
+      assertThat(dialAction(server)).as("what was set is used").isEqualTo("http://localhost:8080/twilio/dial");
     }
   }
 }

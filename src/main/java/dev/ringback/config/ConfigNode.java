@@ -111,6 +111,11 @@ final class ConfigNode {
     return parsed;
   }
 
+  /** {@link #httpUrl}, or empty when unset or empty. */
+  String optionalHttpUrl(String name) {
+    return string(name, "").isEmpty() ? "" : httpUrl(name, "");
+  }
+
   /** An absolute http(s) URL without query or fragment, returned without a trailing slash. */
   String httpUrl(String name, String fallback) {
     String value = string(name, fallback);

@@ -54,7 +54,12 @@ public record RingbackConfig(
    */
   public record Http(int port, String publicUrl, int maxBodyBytes, int maxImportBytes, List<String> trustedProxies,
                      OptionalInt managementPort, int idleTimeoutSeconds, int bodyTimeoutSeconds, long maxBufferedBytes,
-                     int maxConcurrentImports, int responseTimeoutSeconds, int maxInFlight) {}
+                     int maxConcurrentImports, int responseTimeoutSeconds, int maxInFlight) {
+    Http withPublicUrl(String url) {
+      return new Http(port, url, maxBodyBytes, maxImportBytes, trustedProxies, managementPort, idleTimeoutSeconds, bodyTimeoutSeconds,
+          maxBufferedBytes, maxConcurrentImports, responseTimeoutSeconds, maxInFlight);
+    }
+  }
 
   /**
    * @param url the external database URL, or empty for the embedded PostgreSQL
@@ -294,6 +299,20 @@ public record RingbackConfig(
         new Orders(Map.copyOf(shops)), agents,
         new Feedback(feedback.channel(), true, feedback.question(), feedback.smsText(), feedback.replyHours()), new Demo(true, demo.callsPerMinute(), demo.ordersPerMinute()), lines,
         businesses, secrets, retention, catalogs);
+  }
+
+  /** The public URL of a server nobody gave one: itself, on this machine. */
+  public static String localUrl(int port) {
+    return "http://localhost:" + port;
+  }
+
+  /** This configuration as the server listening on {@code port} runs it: without a public URL, the URL is its own. */
+  public RingbackConfig listeningOn(int port) {
+    if (!http.publicUrl().isEmpty()) {
+      return this;
+    }
+    return new RingbackConfig(http.withPublicUrl(localUrl(port)), database, twilio, api, phone, metrics, callbacks, dialer, orders,
+        agents, feedback, demo, lines, businesses, secrets, retention, catalogs);
   }
 
   /** This configuration with other dialler settings. */

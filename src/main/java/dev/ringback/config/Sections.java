@@ -39,9 +39,12 @@ final class Sections {
 
   static Http http(ConfigNode root) {
     ConfigNode node = root.child("http");
+    int port = node.integer("port", 8080, 0, 65535);
+    // Empty: this server on its own port; a free port (0) is known only once chosen (RingbackConfig.listeningOn).
+    String publicUrl = node.optionalHttpUrl("public-url");
     Http http = new Http(
-        node.integer("port", 8080, 0, 65535),
-        node.httpUrl("public-url", "http://localhost:8080"),
+        port,
+        publicUrl.isEmpty() && port != 0 ? RingbackConfig.localUrl(port) : publicUrl,
         node.integer("max-body-bytes", 65536, 1024, 16 * 1024 * 1024),
         node.integer("max-import-bytes", 10 * 1024 * 1024, 1024, 512 * 1024 * 1024),
         node.listOrCommaSeparated("trusted-proxies"),

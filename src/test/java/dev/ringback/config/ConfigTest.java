@@ -84,6 +84,18 @@ class ConfigTest {
   }
 
   @Test
+  void withoutAPublicUrlTheServerIsItsOwnOnTheConfiguredPort() throws Exception {
+    RingbackConfig shipped = RingbackConfig.load(Path.of("config", "ringback.yaml"), Map.of("RINGBACK_HTTP_PORT", "18580"));
+    assertThat(shipped.http().publicUrl()).isEqualTo("http://localhost:18580");
+    assertThat(parse("http:\n  port: 9100\n  public-url: \"\"\n", Map.of()).http().publicUrl()).isEqualTo("http://localhost:9100");
+    RingbackConfig freePort = parse("http:\n  port: 0\n", Map.of());
+    assertThat(freePort.http().publicUrl()).as("known once the port is chosen").isEmpty();
+    assertThat(freePort.listeningOn(41234).http().publicUrl()).isEqualTo("http://localhost:41234");
+    RingbackConfig set = parse("http:\n  port: 0\n  public-url: https://calls.example.com/\n", Map.of());
+    assertThat(set.listeningOn(41234).http().publicUrl()).isEqualTo("https://calls.example.com");
+  }
+
+  @Test
   void linesAreNormalisedAndGetSensibleDefaults() {
     RingbackConfig config = parse("""
         phone:
