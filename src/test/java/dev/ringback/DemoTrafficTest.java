@@ -2,11 +2,20 @@ package dev.ringback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ringback.support.LogCapture;
 import dev.ringback.support.RingbackServer;
+import dev.ringback.support.ShopSigner;
 import dev.ringback.support.TestDatabase;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,6 +67,44 @@ class DemoTrafficTest {
               && db.count("SELECT count(*) FROM callback_attempts WHERE agent_accepted_at IS NOT NULL AND outcome = 'connected'") > 0
               && db.count("SELECT count(*) FROM callback_attempts WHERE outcome = 'agent_not_accepted'") > 0);
       assertThat(db.count("SELECT count(*) FROM customers WHERE notes = 'demo customer' AND tier = 'vip'")).isEqualTo(1);
+    }
+  }
+
+  static final String QUIET_DEMO = """
+      demo:
+        enabled: true
+        calls-per-minute: 1
+        orders-per-minute: 0
+      """ + RingbackServer.LINES_YAML;
+
+  /** The README's signed curl example, as a person runs it against the demo: signed with the secret its log showed. */
+  @Test
+  void theDemosOrderSecretIsShownOnceSoThatAPersonCanSignOrdersToo() {
+    Map<String, String> env = RingbackServer.environment(TestDatabase.create(), null);
+    try (LogCapture log = LogCapture.start(); RingbackServer server = RingbackServer.start(QUIET_DEMO, env, Clock.systemUTC())) {
+      RingbackServer.await("the demo to start", Duration.ofSeconds(10), () -> !log.containing("Demo traffic").isEmpty());
+      List<String> shown = log.containing("RINGBACK_ORDER_SECRET=");
+      assertThat(shown).hasSize(1);
+      Matcher secret = Pattern.compile("RINGBACK_ORDER_SECRET=(\\S+) ").matcher(shown.get(0));
+      assertThat(secret.find()).isTrue();
+      assertThat(secret.group(1)).isEqualTo(server.ringback().services().config().orders().shop("generic").orElseThrow().secret());
+
+      byte[] body = "{\"order_id\":\"A-1001\",\"phone\":\"+14155550177\",\"name\":\"Anna Smith\"}".getBytes(StandardCharsets.UTF_8);
+      HttpResponse<String> order = server.post("/orders", Map.of("Content-Type", "application/json",
+          "X-Ringback-Signature", ShopSigner.generic(secret.group(1), body)), body);
+      assertThat(order.statusCode()).as(order.body()).isEqualTo(200);
+      assertThat(new JsonObject(order.body()).getString("result")).isEqualTo("called");
+    }
+  }
+
+  @Test
+  void aConfiguredOrderSecretIsNeverLogged() {
+    Map<String, String> env = new HashMap<>(RingbackServer.environment(TestDatabase.create(), null));
+    env.put("RINGBACK_ORDER_SECRET", "the-shops-own-secret-0123");
+    try (LogCapture log = LogCapture.start(); RingbackServer server = RingbackServer.start(QUIET_DEMO, env, Clock.systemUTC())) {
+      RingbackServer.await("the demo to start", Duration.ofSeconds(10), () -> !log.containing("Demo traffic").isEmpty());
+      assertThat(log.containing("RINGBACK_ORDER_SECRET=")).isEmpty();
+      assertThat(log.lines()).noneMatch(line -> line.contains("the-shops-own-secret-0123"));
     }
   }
 }

@@ -277,12 +277,25 @@ public record RingbackConfig(
    * Generated traffic for a newcomer's first look: simulated inbound calls and orders.
    *
    * @param enabled only with the call simulator: demo callers must never be dialled for real
+   * @param generatedOrderSecret the generic order webhook's secret made for this run when none was
+   *     configured, to be shown so that a person can sign orders too; empty otherwise
    */
-  public record Demo(boolean enabled, int callsPerMinute, int ordersPerMinute) {}
+  public record Demo(boolean enabled, int callsPerMinute, int ordersPerMinute, String generatedOrderSecret) {
+    public Demo(boolean enabled, int callsPerMinute, int ordersPerMinute) {
+      this(enabled, callsPerMinute, ordersPerMinute, "");
+    }
+
+    @Override
+    public String toString() {
+      return "Demo[enabled=" + enabled + ", callsPerMinute=" + callsPerMinute + ", ordersPerMinute=" + ordersPerMinute
+          + ", generated order secret " + (generatedOrderSecret.isEmpty() ? "none" : "masked") + "]";
+    }
+  }
 
   /**
    * This configuration with the demo traffic on. The demo's orders need the generic order
-   * webhook: without a secret of its own, it gets a random one for this run.
+   * webhook: without a secret of its own, it gets a random one for this run (kept when the demo
+   * is switched on twice, by the file and by {@code --demo}).
    */
   public RingbackConfig withDemo() {
     if (twilio.configured()) {
@@ -290,14 +303,16 @@ public record RingbackConfig(
     }
     Map<String, Shop> shops = new HashMap<>(orders.shops());
     Shop generic = shops.get("generic");
+    String generated = demo.generatedOrderSecret();
     if (!generic.enabled()) {
-      shops.put("generic", new Shop(UUID.randomUUID().toString(), generic.line()));
+      generated = UUID.randomUUID().toString();
+      shops.put("generic", new Shop(generated, generic.line()));
     }
     // The simulator rings nobody real, so the demo's callbacks need not wait for the morning;
     // its answered calls are scored too, so the feedback panel moves.
     return new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, dialer.withAllowedHours(QuietHours.ALL_DAY),
         new Orders(Map.copyOf(shops)), agents,
-        new Feedback(feedback.channel(), true, feedback.question(), feedback.smsText(), feedback.replyHours()), new Demo(true, demo.callsPerMinute(), demo.ordersPerMinute()), lines,
+        new Feedback(feedback.channel(), true, feedback.question(), feedback.smsText(), feedback.replyHours()), new Demo(true, demo.callsPerMinute(), demo.ordersPerMinute(), generated), lines,
         businesses, secrets, retention, catalogs);
   }
 

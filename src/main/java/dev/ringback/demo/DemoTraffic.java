@@ -64,6 +64,12 @@ public final class DemoTraffic extends VerticleBase {
     return Future.all(seeded).onSuccess(v -> {
       LOG.warn("Demo traffic: about {} simulated call(s) and {} order(s) a minute; the call simulator plays the callbacks",
           demo.callsPerMinute(), demo.ordersPerMinute());
+      if (!demo.generatedOrderSecret().isEmpty()) {
+        LOG.warn("Demo: POST /orders takes orders signed with this run's order secret, shown only here:"
+            + " RINGBACK_ORDER_SECRET={} (export it to sign orders of your own as the README's curl example does:"
+            + " X-Ringback-Signature: sha256=<hex HMAC-SHA256 of the body with it>; set it before starting to keep it across restarts)",
+            demo.generatedOrderSecret());
+      }
       scheduleCall();
       scheduleOrder();
     });
