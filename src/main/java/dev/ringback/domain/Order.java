@@ -17,12 +17,15 @@ import java.util.Optional;
  */
 public record Order(String source, String orderId, String displayNumber, String name, List<Phone> phones,
                    BigDecimal total, String currency, Integer itemCount, Instant orderedAt, String line, Instant callAt) {
+  /** The buyer is called now (as soon as orders are called back). */
   public static final String CALLED = "called";
+  /** The buyer is called later, at the time they asked for. */
+  public static final String SCHEDULED = "scheduled";
   public static final String DUPLICATE = "duplicate";
   public static final String NO_PHONE = "no_phone";
   public static final String INVALID_PHONE = "invalid_phone";
   public static final String REJECTED = "rejected";
-  public static final List<String> RESULTS = List.of(CALLED, DUPLICATE, NO_PHONE, INVALID_PHONE, REJECTED);
+  public static final List<String> RESULTS = List.of(CALLED, SCHEDULED, DUPLICATE, NO_PHONE, INVALID_PHONE, REJECTED);
   public static final List<String> SOURCES = List.of("generic", "shopify", "woocommerce");
 
   /**
@@ -39,6 +42,14 @@ public record Order(String source, String orderId, String displayNumber, String 
   /** The first number that can be dialled, in E.164; empty when none can. */
   public Optional<String> callablePhone(PhoneNumbers numbers) {
     return phones.stream().map(p -> numbers.normalize(p.raw(), p.region())).flatMap(Optional::stream).findFirst();
+  }
+
+  /**
+   * What an order whose buyer will be called says: {@link #CALLED} when its callback is due by the
+   * time orders are called back ({@code dueAtOnce}), {@link #SCHEDULED} when it is due later.
+   */
+  public static String callbackResult(Instant callbackDue, Instant dueAtOnce) {
+    return callbackDue.isAfter(dueAtOnce) ? SCHEDULED : CALLED;
   }
 
   /** Why an order without a callable number gets no callback. */

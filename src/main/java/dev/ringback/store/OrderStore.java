@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
@@ -50,7 +51,8 @@ public final class OrderStore {
   /**
    * What recording an order did.
    *
-   * @param result one of {@link Order#RESULTS}
+   * @param result one of {@link Order#RESULTS}, as the answer and the metrics say it (the table keeps
+   *     {@code called} for a buyer called now or later)
    * @param callback the callback it landed on, when the buyer can be called
    */
   public record Recorded(String result, Optional<Long> orderRowId, Optional<CallbackStore.Scheduled> callback) {}
@@ -69,12 +71,13 @@ public final class OrderStore {
    */
   public Future<Recorded> record(long businessId, Order order, Optional<String> phone, long lineId, Instant receivedAt) {
     String result = phone.isPresent() ? Order.CALLED : order.unreachableResult();
+    // To the microsecond PostgreSQL keeps, so that the callback read back compares equal.
+    Instant dueAtOnce = policy.dueAt(CallbackTrigger.ORDER, receivedAt).truncatedTo(ChronoUnit.MICROS);
     String storedPhone = phone.orElse(order.phones().isEmpty() ? null : clip(order.phones().get(0).raw()));
     return pool.preparedQuery(RECORD).execute(Tuple.from(new Object[] {
             businessId, order.source(), order.orderId(), clip(order.displayNumber()), storedPhone, order.name(), order.total(),
             order.currency(), order.itemCount(), lineId, result, Rows.timestamp(order.orderedAt()), Rows.timestamp(receivedAt),
-            Rows.timestamp(order.callAt() != null && order.callAt().isAfter(receivedAt) ? order.callAt()
-                : policy.dueAt(CallbackTrigger.ORDER, receivedAt)),
+            Rows.timestamp(order.callAt() != null && order.callAt().isAfter(receivedAt) ? order.callAt() : dueAtOnce),
             policy.priority(CallbackTrigger.ORDER, Customer.Tier.STANDARD), policy.priority(CallbackTrigger.ORDER, Customer.Tier.VIP)}))
         .map(rows -> {
           Row row = rows.iterator().next();
@@ -84,7 +87,8 @@ public final class OrderStore {
           }
           Optional<CallbackStore.Scheduled> callback = row.getLong("id") == null ? Optional.empty()
               : Optional.of(CallbackStore.scheduled(row));
-          return new Recorded(result, Optional.of(orderRow), callback);
+          return new Recorded(callback.map(c -> Order.callbackResult(c.dueAt(), dueAtOnce)).orElse(result), Optional.of(orderRow),
+              callback);
         });
   }
 

@@ -383,10 +383,13 @@ class OrderWebhooksTest {
 
   @Test
   void aBuyerWhoAskedForATimeIsCalledThen() {
+    double scheduled = metric("ringback_orders_total", "source=\"generic\"", "result=\"scheduled\"");
     java.time.Instant at = java.time.Instant.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     HttpResponse<String> response = generic("{\"order_id\": \"A-2003\", \"phone\": \"+14155550183\", \"call_at\": \"" + at + "\"}");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(new JsonObject(response.body()).getString("result")).as("not called now").isEqualTo("scheduled");
     assertThat(new JsonObject(response.body()).getString("due_at")).isEqualTo(at.toString());
+    assertThat(metric("ringback_orders_total", "source=\"generic\"", "result=\"scheduled\"")).isEqualTo(scheduled + 1);
     assertThat(dialsTo("+14155550183")).isEmpty();
     assertThat(generic("{\"order_id\": \"A-2004\", \"call_at\": \"tomorrow\"}").statusCode()).isEqualTo(422);
   }
@@ -400,6 +403,7 @@ class OrderWebhooksTest {
             .add(new JsonObject().put("name", "callback_at").put("value", at.toString())));
     HttpResponse<String> response = shopify(shop.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8), "orders/create");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(new JsonObject(response.body()).getString("result")).isEqualTo("scheduled");
     long shopifyCallback = new JsonObject(response.body()).getLong("callback_id");
     assertThat(db.query("SELECT due_at FROM callbacks WHERE id = ?", shopifyCallback).get(0).get("due_at"))
         .isEqualTo(java.sql.Timestamp.from(at));
@@ -419,6 +423,7 @@ class OrderWebhooksTest {
     woo.put("meta_data", new io.vertx.core.json.JsonArray().add(new JsonObject().put("key", "callback_at").put("value", "after lunch")));
     response = woocommerce("/orders/woocommerce?line=support", woo.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(new JsonObject(response.body()).getString("result")).isEqualTo("called");
     awaitDial("+14155550186");
   }
 }
