@@ -241,6 +241,7 @@ public final class HttpVerticle extends VerticleBase {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
     }
     router.get("/openapi.yaml").handler(operations::openapi);
+    router.get("/").handler(new HomePage(http.managementPort().isEmpty())::serve);
 
     errors(router, services);
     return router;
