@@ -7,19 +7,23 @@ import dev.ringback.support.LogCapture;
 import dev.ringback.support.RingbackServer;
 import dev.ringback.support.TestDatabase;
 import dev.ringback.support.Xml;
+import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** What a newcomer's first start shows: the generated admin token once the server listens, and why a start failed. */
+/** What a newcomer's first start shows: the admin token once it listens, why a start failed, the URL Twilio is given, /health as the README has it. */
 class FirstStartTest {
   static final Pattern GENERATED = Pattern.compile("Generated the API token for /api/\\*, shown only this once: (\\S+) ");
 
@@ -150,6 +154,22 @@ class FirstStartTest {
           + " are sent there; set RINGBACK_PUBLIC_URL (http.public-url) to the address they reach this server at, or leave it"
           + " empty for http://localhost:" + port);
       assertThat(dialAction(server)).as("what was set is used").isEqualTo("http://localhost:8080/twilio/dial");
+    }
+  }
+
+  /** The README shows /health's details as a newcomer sees them: the shipped configuration, on the simulator. */
+  @Test
+  void theReadmesHealthDetailsAreWhatTheShippedConfigurationReportsOnTheSimulator() throws Exception {
+    List<String> shown = Pattern.compile("\\{\"status\":\"up\",\"checks\":\\{[^}]*\\}\\}")
+        .matcher(Files.readString(Path.of("README.md"))).results().map(MatchResult::group).toList();
+    assertThat(shown).hasSizeGreaterThanOrEqualTo(2);
+    String shipped = Files.readString(Path.of("config", "ringback.yaml"));
+    try (RingbackServer server = RingbackServer.start(shipped, RingbackServer.environment(TestDatabase.create(), null),
+        Clock.systemUTC())) {
+      JsonObject actual = new JsonObject(server.healthDetails().body());
+      for (String example : shown) {
+        assertThat(new JsonObject(example)).isEqualTo(actual);
+      }
     }
   }
 }
