@@ -60,8 +60,7 @@ public final class HttpVerticle extends VerticleBase {
   /** Why the server cannot listen on {@code port}, in one line naming it ({@code port 8080 is in use}), without a cause. */
   public static BindException cannotListen(int port, Throwable failure) {
     String reason = String.valueOf(failure.getMessage());
-    return new BindException("port " + port + (reason.contains("in use") ? " is in use"
-        : reason.contains("ermission denied") ? " needs privileges this process lacks" : " cannot be opened: " + reason));
+    return new BindException("port " + port + (reason.contains("in use") ? " is in use" : " cannot be opened: " + reason));
   }
 
   /** /health and /metrics on a port of their own, for load balancers and Prometheus inside the network. */
