@@ -18,10 +18,13 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -238,9 +241,10 @@ final class CustomerApi {
   }
 
   /**
-   * CSV with a header row naming any of {@link #FIELDS} ({@code phone} is required). The upload
-   * goes to a temporary file as it arrives (never into memory), then is read and merged a batch
-   * at a time in one transaction; each rejected row is reported with its reason.
+   * CSV with a header row naming any of {@link #FIELDS} ({@code phone} is required), separated
+   * by commas or, as spreadsheets in many locales save it, semicolons. The upload goes to a
+   * temporary file as it arrives (never into memory), then is read and merged a batch at a time
+   * in one transaction; each rejected row is reported with its reason.
    */
   void importCsv(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
@@ -265,6 +269,23 @@ final class CustomerApi {
             .eventually(() -> files.delete(path)))
         .onSuccess(body -> Responses.json(ctx, 200, body))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * A file to start from: every column, and rows that import as they are (a number as people
+   * write it, a quoted name with a comma, empty cells); CRLF as spreadsheets write it.
+   */
+  static final String IMPORT_SAMPLE = """
+      phone,name,tier,language,time_zone,notes\r
+      +14155550123,Ada Lovelace,vip,en-US,America/Los_Angeles,Prefers mornings\r
+      (415) 555-0124,"Babbage, Charles",standard,en-GB,Europe/London,"After 5 pm, he goes by ""Charlie"" on the phone"\r
+      +34 912 345 678,Lucía García,,es-ES,Europe/Madrid,\r
+      """;
+
+  /** {@code GET /api/customers/import/sample.csv}: the import's columns, as a file a spreadsheet opens. */
+  void importSample(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Disposition", "attachment; filename=\"ringback-customers-sample.csv\"");
+    Responses.end(ctx, 200, "text/csv; charset=utf-8", IMPORT_SAMPLE);
   }
 
   /** Writes the request's body to the file, with back-pressure; more than {@code maxBytes} is a 413. */
@@ -320,14 +341,24 @@ final class CustomerApi {
     private final List<String> header;
 
     CsvRows(Path file) throws IOException {
-      CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
-          .setIgnoreEmptyLines(true).setTrim(true).get();
+      BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
       try {
-        this.parser = CSVParser.parse(file, StandardCharsets.UTF_8, format);
+        skipByteOrderMark(reader);
+        String headerLine = firstLine(reader);
+        if (headerLine == null) {
+          throw HttpFailure.badRequest("empty file");
+        }
+        CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(separator(headerLine)).setHeader().setSkipHeaderRecord(true)
+            .setIgnoreEmptyLines(true).setTrim(true).get();
+        this.parser = CSVParser.builder().setReader(reader).setFormat(format).get();
         this.header = parser.getHeaderNames();
         this.records = parser.iterator();
       } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-        throw HttpFailure.badRequest("not readable as CSV: " + e.getMessage());
+        reader.close();
+        throw unreadable(e);
+      } catch (HttpException e) {
+        reader.close();
+        throw e;
       }
       for (String column : header) {
         if (!FIELDS.contains(column)) {
@@ -371,7 +402,7 @@ final class CustomerApi {
         }
         return new Customers.ImportBatch(accepted, rejected, !records.hasNext());
       } catch (UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-        throw HttpFailure.badRequest("not readable as CSV: " + e.getMessage());
+        throw unreadable(e);
       }
     }
 
@@ -379,6 +410,71 @@ final class CustomerApi {
     public void close() throws IOException {
       parser.close();
     }
+  }
+
+  /** Spreadsheets save "CSV UTF-8" with a byte-order mark first; it is not part of the first column's name. */
+  private static void skipByteOrderMark(BufferedReader reader) throws IOException {
+    reader.mark(1);
+    if (reader.read() != '\uFEFF') {
+      reader.reset();
+    }
+  }
+
+  /** How far the header line is looked for; a header is a few dozen characters. */
+  private static final int HEADER_LOOKAHEAD = 64 * 1024;
+
+  /** The first line that is not blank, or null when the file holds nothing else; the reader is left where it was. */
+  private static String firstLine(BufferedReader reader) throws IOException {
+    reader.mark(HEADER_LOOKAHEAD);
+    StringBuilder line = new StringBuilder();
+    try {
+      for (int read = 0; read < HEADER_LOOKAHEAD; read++) {
+        int c = reader.read();
+        if (c == -1 || c == '\n' || c == '\r') {
+          if (!line.toString().isBlank()) {
+            return line.toString();
+          }
+          if (c == -1) {
+            return null;
+          }
+          line.setLength(0);
+        } else {
+          line.append((char) c);
+        }
+      }
+      return line.toString();
+    } finally {
+      reader.reset();
+    }
+  }
+
+  /**
+   * The header line's separator: a semicolon when it has more of them than commas outside quotes
+   * (as spreadsheets export CSV where the comma is the decimal mark), else a comma.
+   */
+  private static char separator(String headerLine) {
+    int commas = 0;
+    int semicolons = 0;
+    boolean quoted = false;
+    for (char c : headerLine.toCharArray()) {
+      if (c == '"') {
+        quoted = !quoted;
+      } else if (!quoted && c == ',') {
+        commas++;
+      } else if (!quoted && c == ';') {
+        semicolons++;
+      }
+    }
+    return semicolons > commas ? ';' : ',';
+  }
+
+  /** A file that is not UTF-8 text says so, since a spreadsheet can save it as such. */
+  private static HttpException unreadable(Exception e) {
+    Throwable cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : e;
+    if (cause instanceof CharacterCodingException) {
+      return HttpFailure.badRequest("not UTF-8 text: save the file as CSV UTF-8");
+    }
+    return HttpFailure.badRequest("not readable as CSV: " + e.getMessage());
   }
 
   private String pathPhone(RoutingContext ctx) {

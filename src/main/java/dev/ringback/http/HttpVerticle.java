@@ -177,6 +177,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post(OrderWebhooks.WOOCOMMERCE_OF).handler(orders::woocommerce);
 
     router.get("/api/customers").handler(customers::list);
+    router.get("/api/customers/import/sample.csv").handler(customers::importSample);
     router.post("/api/customers").handler(ApiRoutes.requireContentType("application/json")).handler(customers::create);
     router.get("/api/customers/:phone").handler(customers::get);
     router.get("/api/customers/:phone/timeline").handler(customers::timeline);

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -136,6 +137,67 @@ class CustomerApiTest {
     assertThat(response.statusCode()).isEqualTo(422);
     assertThat(json(response).getString("error")).contains("email");
     assertThat(db.count("SELECT count(*) FROM customers")).isEqualTo(before);
+  }
+
+  @Test
+  void aSpreadsheetsSemicolonFileWithAByteOrderMarkImports() {
+    // As Excel saves "CSV UTF-8" where the comma is the decimal mark: BOM, semicolons, CRLF.
+    String csv = "\uFEFFphone;name;tier;notes\r\n"
+        + "+14155550190;\"Weber; Jonas\";vip;Rechnung, bitte\r\n"
+        + "+14155550191;Lena Vogel;;\r\n";
+    HttpResponse<String> response = server.api("POST", "/api/customers/import", "text/csv; charset=utf-8", csv);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(json(response).getInteger("added")).isEqualTo(2);
+    assertThat(json(response).getJsonArray("rejected")).isEmpty();
+    JsonObject weber = json(api("GET", "/api/customers/+14155550190", null));
+    assertThat(weber.getString("name")).isEqualTo("Weber; Jonas");
+    assertThat(weber.getString("tier")).isEqualTo("vip");
+    assertThat(weber.getString("notes")).isEqualTo("Rechnung, bitte");
+    assertThat(json(api("GET", "/api/customers/+14155550191", null)).getString("name")).isEqualTo("Lena Vogel");
+  }
+
+  @Test
+  void aCommaFileWithAByteOrderMarkImportsAndItsRejectionsKeepTheirLineNumbers() {
+    String csv = "\uFEFFphone,name\n+14155550192,Ines Roth\n12345,Bad Phone\n";
+    HttpResponse<String> response = server.api("POST", "/api/customers/import", "text/csv", csv);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(json(response).getInteger("added")).isEqualTo(1);
+    assertThat(json(response).getJsonArray("rejected").getJsonObject(0).getLong("line")).isEqualTo(3);
+    assertThat(json(api("GET", "/api/customers/+14155550192", null)).getString("name")).isEqualTo("Ines Roth");
+  }
+
+  @Test
+  void anEmptyFileIs400() {
+    for (String empty : List.of("", "\uFEFF", "\r\n\n  \n")) {
+      HttpResponse<String> response = server.api("POST", "/api/customers/import", "text/csv", empty);
+      assertThat(response.statusCode()).as("'" + empty + "'").isEqualTo(400);
+      assertThat(json(response).getString("error")).isEqualTo("empty file");
+    }
+  }
+
+  @Test
+  void aFileThatIsNotUtf8SaysSo() {
+    byte[] latin1 = "phone,name\n+14155550193,Jos\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    HttpResponse<String> response = server.post("/api/customers/import",
+        Map.of("Content-Type", "text/csv", "Authorization", "Bearer " + RingbackServer.API_TOKEN), latin1);
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(json(response).getString("error")).contains("UTF-8");
+    assertThat(api("GET", "/api/customers/+14155550193", null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void theSampleFileImportsCleanly() {
+    HttpResponse<String> sample = server.request("GET", "/api/customers/import/sample.csv", null, null, "Bearer " + RingbackServer.API_TOKEN);
+    assertThat(sample.statusCode()).isEqualTo(200);
+    assertThat(sample.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/csv"));
+    assertThat(sample.body()).startsWith("phone,name,tier,language,time_zone,notes");
+    assertThat(server.request("GET", "/api/customers/import/sample.csv", null, null, null).statusCode()).isEqualTo(401);
+
+    HttpResponse<String> imported = server.api("POST", "/api/customers/import", "text/csv", sample.body());
+    assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
+    long rows = sample.body().lines().count() - 1;
+    assertThat(json(imported).getInteger("added") + json(imported).getInteger("updated")).isEqualTo((int) rows);
+    assertThat(json(imported).getJsonArray("rejected")).isEmpty();
   }
 
   // --- bad input ---

@@ -113,12 +113,12 @@ class MalformedRequestTest {
   }
 
   @Test
-  void anEmptyCsvImportIs422() {
+  void anEmptyCsvImportIs400() {
     // An empty body reads as null, and the CSV reader was handed that null.
     RawHttp.Response response = send("POST", "/api/customers/import", List.of(Map.entry("Authorization", "Bearer " + RingbackServer.API_TOKEN),
         Map.entry("Content-Type", "text/csv")), new byte[0]);
-    assertThat(response.status()).isEqualTo(422);
-    assertThat(jsonError(response)).contains("phone");
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(jsonError(response)).isEqualTo("empty file");
   }
 
   @Test
