@@ -123,7 +123,7 @@ final class ReportApi {
     return value == null ? null : Math.round(value * scale) / (double) scale;
   }
 
-  /** Text cells quoted, figures not; empty cells left empty. */
+  /** Text cells quoted, figures not; a missing value (null or empty text) is an empty field, never {@code ""}. */
   static String csv(List<String> columns, List<JsonObject> rows) {
     StringWriter out = new StringWriter();
     try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(columns.toArray(String[]::new))
@@ -147,7 +147,10 @@ final class ReportApi {
       return value;
     }
     String text = value.toString();
-    return !text.isEmpty() && FORMULA_STARTS.indexOf(text.charAt(0)) >= 0 ? "'" + text : text;
+    if (text.isEmpty()) {
+      return null;
+    }
+    return FORMULA_STARTS.indexOf(text.charAt(0)) >= 0 ? "'" + text : text;
   }
 
   /**

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -192,6 +193,8 @@ class ReportTest {
     assertThat(cy.getLong("calls_answered")).as("a registered agent with nothing to show is listed").isZero();
   }
 
+  static final Pattern EMPTY_QUOTED_FIELD = Pattern.compile("(^|,)\"\"(,|$)");
+
   @Test
   void csvHasTheSameColumnsAndFigures() {
     HttpResponse<String> response = server.request("GET", "/api/reports/agents?from=2026-11-23&to=2026-11-23", null, null,
@@ -206,7 +209,20 @@ class ReportTest {
     assertThat(response.body().lines()).contains("1,\"Ana Ruiz\",\"'" + ANA + "\",2,2.5,3.7,0.5,0,,,4.5,2,0");
     // A contact beginning with + is text to a spreadsheet too: escaped as every such cell is.
     assertThat(records).contains(List.of("", "", "'" + BO, "1", "2.0", "2.0", "1.0", "1", "61.0", "61.0", "2.5", "2", "1"));
+    // A configured number is no registered agent: no id and no name, as empty fields, not as "".
+    assertThat(response.body().lines()).contains(",,\"'" + BO + "\",1,2.0,2.0,1.0,1,61.0,61.0,2.5,2,1");
+    assertThat(response.body().lines()).noneMatch(EMPTY_QUOTED_FIELD.asPredicate());
+    HttpResponse<String> lines = server.request("GET", "/api/reports/lines?from=2026-11-23&to=2026-11-23", null, null,
+        "Bearer " + RingbackServer.API_TOKEN, "Accept", "text/csv");
+    assertThat(lines.body().lines()).contains("\"shop\",\"Acme Shop\",0,0,,,,0,,,,0,0");
+    assertThat(lines.body().lines()).noneMatch(EMPTY_QUOTED_FIELD.asPredicate());
     assertThat(records).contains(List.of("1", "Ana Ruiz", "'" + ANA, "2", "2.5", "3.7", "0.5", "0", "", "", "4.5", "2", "0"));
+  }
+
+  @Test
+  void emptyTextIsAnEmptyFieldLikeAMissingValue() {
+    String csv = ReportApi.csv(List.of("key", "name", "figure"), List.of(new JsonObject().put("key", "a").put("name", "").putNull("figure")));
+    assertThat(csv.lines()).containsExactly("\"key\",\"name\",\"figure\"", "\"a\",,");
   }
 
   @Test
