@@ -1,8 +1,10 @@
 package dev.ringback.http;
 
+import dev.ringback.app.Business;
 import dev.ringback.app.Reports;
 import dev.ringback.app.Services;
 import dev.ringback.domain.Agent;
+import dev.ringback.domain.ReportPeriod;
 import dev.ringback.store.ReportStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -12,14 +14,10 @@ import io.vertx.ext.web.handler.HttpException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -27,13 +25,10 @@ import org.apache.commons.csv.QuoteMode;
 
 /**
  * {@code GET /api/reports/agents} and {@code /api/reports/lines}: each agent's and each line's
- * figures over {@code from}-{@code to}, as JSON or, with {@code Accept: text/csv}, as CSV with
- * the same columns. For the admin and supervisors.
+ * figures over {@code from}-{@code to} (days of {@code tz}), as JSON or, with {@code Accept: text/csv},
+ * as CSV with the same columns. For the admin and supervisors.
  */
 final class ReportApi {
-  /** The longest period one report covers. */
-  static final Duration MAX_RANGE = Duration.ofDays(366);
-  private static final Duration DEFAULT_RANGE = Duration.ofDays(7);
   private static final String FORMULA_STARTS = "=+-@\t\r";
   private static final List<String> AGENT_COLUMNS = List.of("agent_id", "name", "contact", "calls_answered",
       "rings_to_answer_median", "rings_to_answer_p90", "service_level", "callbacks_connected", "speed_to_callback_median_seconds",
@@ -74,14 +69,9 @@ final class ReportApi {
     if (!caller.isAdmin() && !Agent.SUPERVISOR.equals(caller.agent().role())) {
       throw new HttpException(403, "reports are for the admin and supervisors");
     }
-    Instant to = instant(ctx, "to", true).orElse(services.clock().instant());
-    Instant from = instant(ctx, "from", false).orElse(to.minus(DEFAULT_RANGE));
-    if (!from.isBefore(to)) {
-      throw HttpFailure.unprocessable("from: " + from + " is not before to: " + to);
-    }
-    if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
-      throw HttpFailure.unprocessable("from-to: a report covers at most 366 days");
-    }
+    ReportPeriod period = period(ctx, Caller.business(ctx));
+    Instant from = period.from();
+    Instant to = period.to();
     var metrics = services.config().metrics();
     query.run(Caller.business(ctx).id(), from, to)
         .map(figures -> figures.stream().map(f -> identity.apply(f).mergeIn(figures(f, metrics.ringSeconds()))).toList())
@@ -93,7 +83,7 @@ final class ReportApi {
                 .end(csv(columns, rows));
           } else {
             Responses.json(ctx, 200, new JsonObject().put("from", from.toString()).put("to", to.toString())
-                .put("target_rings", metrics.targetRings()).put("ring_seconds", metrics.ringSeconds())
+                .put("time_zone", period.zone().getId()).put("target_rings", metrics.targetRings()).put("ring_seconds", metrics.ringSeconds())
                 .put("items", new JsonArray(rows)));
           }
         })
@@ -154,22 +144,19 @@ final class ReportApi {
   }
 
   /**
-   * An instant ({@code 2026-11-01T00:00:00Z}) or a UTC date; a date as {@code to} includes that
-   * whole day.
+   * {@code from}, {@code to} and {@code tz} as sent: days of the {@code tz} zone, by default the
+   * zone of the business's first line (a business's lines mostly share one; with lines in several
+   * zones, {@code tz} says which day is meant).
    */
-  private static Optional<Instant> instant(RoutingContext ctx, String name, boolean endOfDay) {
-    String value = ctx.request().getParam(name);
-    if (value == null || value.isBlank()) {
-      return Optional.empty();
-    }
+  private ReportPeriod period(RoutingContext ctx, Business business) {
+    var params = ctx.request().params();
+    ZoneId lineZone = business.lines().isEmpty() ? ZoneOffset.UTC : business.lines().get(0).timeZone();
     try {
-      if (value.length() == 10) {
-        LocalDate day = LocalDate.parse(value);
-        return Optional.of((endOfDay ? day.plusDays(1) : day).atStartOfDay().toInstant(ZoneOffset.UTC));
-      }
-      return Optional.of(OffsetDateTime.parse(value).toInstant());
-    } catch (DateTimeParseException e) {
-      throw HttpFailure.badRequest(name + ": '" + value + "' is neither a date (2026-11-01) nor a date and time (2026-11-01T09:00:00Z)");
+      ZoneId zone = ReportPeriod.zone(params.get("tz"), lineZone);
+      return ReportPeriod.of(params.get("from"), params.get("to"), zone, services.clock().instant());
+    } catch (ReportPeriod.Refused e) {
+      throw e.malformed() ? HttpFailure.badRequest(e.getMessage()) : HttpFailure.unprocessable(e.getMessage());
     }
   }
+
 }

@@ -669,6 +669,7 @@ class HostileInputTest {
       new Route("GET", "/api/customers", null),
       new Route("POST", "/api/customers", "customer"),
       new Route("POST", "/api/customers/import", "csv"),
+      new Route("GET", "/api/customers/import/sample.csv", null),
       new Route("GET", "/api/customers/{phone}", null),
       new Route("GET", "/api/customers/{phone}/timeline", null),
       new Route("PUT", "/api/customers/{phone}/do-not-call", "dnc"),
@@ -709,8 +710,8 @@ class HostileInputTest {
       "/api/customers/{phone}/timeline", List.of("limit", "cursor"),
       "/api/callbacks", List.of("state", "trigger", "phone", "line", "from", "to", "limit", "cursor"),
       "/api/tasks", List.of("limit"),
-      "/api/reports/agents", List.of("from", "to"),
-      "/api/reports/lines", List.of("from", "to"));
+      "/api/reports/agents", List.of("from", "to", "tz"),
+      "/api/reports/lines", List.of("from", "to", "tz"));
 
   static Case apiCase() {
     Route route = pick(ROUTES);
@@ -786,7 +787,9 @@ class HostileInputTest {
       case "trigger" -> pick(List.of("missed", "order", "manual", "x", ""));
       case "phone" -> phone();
       case "line" -> pick(List.of("main", "support", "nope", ""));
-      case "from", "to" -> pick(List.of("2026-11-23T00:00:00Z", "2026-11-24T00:00:00Z", "2026-13-01T00:00:00Z", "yesterday", ""));
+      case "from", "to" -> pick(List.of("2026-11-23T00:00:00Z", "2026-11-24T00:00:00Z", "2026-13-01T00:00:00Z", "yesterday", "",
+          "2026-11-23", "2026-11-23T09:00", "+999999999-12-31", "-999999999-01-01T00:00"));
+      case "tz" -> pick(List.of("Europe/Berlin", "UTC", "Mars/Base", "+18:00", "GMT+25", "", anyText()));
       default -> anyText();
     };
   }
