@@ -2,9 +2,11 @@ package dev.ringback.app;
 
 import dev.ringback.config.RingbackConfig;
 import dev.ringback.domain.Agent;
+import dev.ringback.domain.AttemptOutcome;
 import dev.ringback.domain.CallbackState;
 import dev.ringback.domain.CallbackTrigger;
 import dev.ringback.domain.Customer;
+import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Line;
 import dev.ringback.metrics.RingbackMetrics;
 import dev.ringback.store.TaskStore.Task;
@@ -118,9 +120,34 @@ public final class Tasks {
     return orRefused(store.release(businessId, now(), agent.id(), id), businessId, agent, id);
   }
 
-  /** The agent closes the task they hold with an outcome, the note (if not blank) going into the customer's file; or {@link Refused}. */
-  public Future<Task> complete(long businessId, Agent agent, long id, String outcome, String note) {
-    return store.complete(businessId, now(), agent.id(), id, outcome, note == null || note.isEmpty() ? null : note).compose(done -> {
+  /**
+   * The agent closes the task they hold with an outcome, the note (if not blank) going into the
+   * customer's file; or {@link Refused}. Nobody answering ({@code no_answer}) does not close the
+   * callback: it goes back to the dialler, after the wait an unanswered attempt gets or at
+   * {@code retryAt}, and expires when its attempts are used up.
+   *
+   * @param retryAt for {@code no_answer}: when to try again, if the agent chose
+   */
+  public Future<Task> complete(long businessId, Agent agent, long id, String outcome, String note, Optional<Instant> retryAt) {
+    String noted = note == null || note.isEmpty() ? null : note;
+    Instant now = now();
+    if (outcome.equals(Agent.NO_ANSWER)) {
+      DialPolicy policy = config.dialer().policy();
+      return store.noAnswer(businessId, now, agent.id(), id, noted, attempts -> policy.afterPersonNoAnswer(attempts, now, retryAt))
+          .compose(retried -> {
+            if (retried.isEmpty()) {
+              return refused(businessId, agent, id);
+            }
+            TaskStore.Completed task = retried.get().task();
+            metrics.callbackFinished(task.business(), task.trigger(), task.line(), AttemptOutcome.NO_ANSWER);
+            // A callback the dialler handed over with its attempts used up was counted expired then.
+            if (retried.get().next().attemptsUsedUp() && !DialPolicy.RETRIES_EXHAUSTED.equals(retried.get().reason())) {
+              metrics.callbackFinished(task.business(), task.trigger(), task.line(), AttemptOutcome.EXPIRED);
+            }
+            return store.find(businessId, now(), id).map(Optional::orElseThrow);
+          });
+    }
+    return store.complete(businessId, now, agent.id(), id, outcome, noted).compose(done -> {
       if (done.isEmpty()) {
         return refused(businessId, agent, id);
       }

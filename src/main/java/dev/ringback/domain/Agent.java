@@ -17,14 +17,16 @@ public record Agent(long id, String name, String contact, Presence presence, Lis
   public static final String SUPERVISOR = "supervisor";
   public static final List<String> ROLES = List.of(AGENT, SUPERVISOR);
 
+  /** The task outcome that sends the callback back to the dialler instead of closing it. */
+  public static final String NO_ANSWER = "no_answer";
   /** How an agent completes a task. */
-  public static final List<String> TASK_OUTCOMES = List.of("reached", "no_answer", "wrong_number", "resolved_other_way");
+  public static final List<String> TASK_OUTCOMES = List.of("reached", NO_ANSWER, "wrong_number", "resolved_other_way");
 
   /** The {@code ringback_callbacks_finished_total} outcome of a task an agent completed. */
   public static AttemptOutcome callbackOutcome(String taskOutcome) {
     return switch (taskOutcome) {
       case "reached" -> AttemptOutcome.CONNECTED;
-      case "no_answer" -> AttemptOutcome.NO_ANSWER;
+      case NO_ANSWER -> AttemptOutcome.NO_ANSWER;
       case "wrong_number" -> AttemptOutcome.FAILED;
       default -> AttemptOutcome.CANCELLED;
     };

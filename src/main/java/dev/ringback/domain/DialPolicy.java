@@ -12,6 +12,10 @@ import java.util.Optional;
  */
 public record DialPolicy(int maxAttempts, List<Duration> retryDelays) {
   private static final Duration MAX_API_BACKOFF = Duration.ofMinutes(5);
+  /** Why a callback is in the agents' queue when the dialler used up its attempts on a staffed line. */
+  public static final String RETRIES_EXHAUSTED = "retries_exhausted";
+  /** The furthest ahead a person may have a callback tried again. */
+  public static final Duration MAX_RETRY_AHEAD = Duration.ofDays(30);
 
   public DialPolicy {
     retryDelays = List.copyOf(retryDelays);
@@ -89,8 +93,28 @@ public record DialPolicy(int maxAttempts, List<Duration> retryDelays) {
     if (wait.isPresent()) {
       return new AfterAttempt(CallbackState.SCHEDULED, null, endedAt.plus(wait.get()), null, false);
     }
-    return staffed ? new AfterAttempt(CallbackState.AGENT_QUEUE, null, null, "retries_exhausted", true)
+    return staffed ? new AfterAttempt(CallbackState.AGENT_QUEUE, null, null, RETRIES_EXHAUSTED, true)
         : new AfterAttempt(CallbackState.EXPIRED, AttemptOutcome.EXPIRED, null, null, true);
+  }
+
+  /**
+   * A person of the agents' queue called the customer and nobody answered: as after an
+   * unanswered attempt of the dialler, the callback is due again after {@link #nextAttemptDelay},
+   * and expires once the attempts are used up (a person has just tried, so it does not go back to
+   * the agents). A time the person chose is kept, even past the attempts: the dialler then tries
+   * once more, and hands the callback to the agents when that goes unanswered too.
+   *
+   * @param attemptsSoFar the callback's attempts, the person's call included
+   * @param retryAt when the person asked for the next try, if they did
+   */
+  public AfterAttempt afterPersonNoAnswer(int attemptsSoFar, Instant endedAt, Optional<Instant> retryAt) {
+    return retryAt.map(at -> new AfterAttempt(CallbackState.SCHEDULED, null, at, null, false))
+        .orElseGet(() -> afterAttempt(AttemptOutcome.NO_ANSWER, attemptsSoFar, false, endedAt));
+  }
+
+  /** Whether a person may have the callback tried again at {@code at}: later than now, and at most {@link #MAX_RETRY_AHEAD} ahead. */
+  public static boolean mayRetryAt(Instant at, Instant now) {
+    return at.isAfter(now) && !at.isAfter(now.plus(MAX_RETRY_AHEAD));
   }
 
   /** Backoff after the network refused a request (rate limit, outage): 5 s, doubling, at most 5 minutes. */

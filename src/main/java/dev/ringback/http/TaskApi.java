@@ -4,7 +4,9 @@ import dev.ringback.app.Business;
 import dev.ringback.app.Services;
 import dev.ringback.app.Tasks;
 import dev.ringback.domain.Agent;
+import dev.ringback.domain.CallbackState;
 import dev.ringback.domain.Customer;
+import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Line;
 import dev.ringback.store.TaskStore;
 import io.vertx.core.Future;
@@ -12,6 +14,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -116,23 +121,55 @@ final class TaskApi {
         .onFailure(e -> ctx.fail(refusal(e, id, claiming)));
   }
 
-  /** {@code {"outcome", "note"?}}: done; the note goes into the customer's file. */
+  /**
+   * {@code {"outcome", "note"?, "retry_at"?}}: done; the note goes into the customer's file. With
+   * {@code no_answer} the callback goes back to the dialler (at {@code retry_at} when given) or,
+   * its attempts used up, expires.
+   */
   void complete(RoutingContext ctx) {
     Agent agent = Caller.requireAgent(ctx);
     long id = id(ctx);
     JsonObject body = Requests.jsonBody(ctx);
-    Requests.onlyFields(body, Set.of("outcome", "note"));
+    Requests.onlyFields(body, Set.of("outcome", "note", "retry_at"));
     String outcome = Requests.text(body, "outcome", true, 32);
     if (!Agent.TASK_OUTCOMES.contains(outcome)) {
       throw HttpFailure.unprocessable("outcome: must be one of " + String.join(", ", Agent.TASK_OUTCOMES));
     }
     String note = Requests.text(body, "note", false, 4000);
-    services.tasks().complete(Caller.business(ctx).id(), agent, id, outcome, note)
+    Optional<Instant> retryAt = retryAt(body, outcome);
+    services.tasks().complete(Caller.business(ctx).id(), agent, id, outcome, note, retryAt)
         .onSuccess(task -> {
-          LOG.info("task #{} completed by agent #{}: {}", id, agent.id(), outcome);
+          LOG.info("task #{} completed by agent #{}: {}{}", id, agent.id(), outcome,
+              task.state() == CallbackState.SCHEDULED ? ", tried again at " + task.dueAt() : "");
           Responses.json(ctx, 200, toJson(task, Caller.of(ctx)));
         })
         .onFailure(e -> ctx.fail(refusal(e, id, false)));
+  }
+
+  /** When the agent wants the customer tried again: a time with an offset, later than now and within 30 days. */
+  private Optional<Instant> retryAt(JsonObject body, String outcome) {
+    Object value = body.getValue("retry_at");
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof String text)) {
+      throw HttpFailure.badRequest("retry_at: " + value + " is not a time such as 2026-11-24T09:30:00+01:00");
+    }
+    if (!outcome.equals(Agent.NO_ANSWER)) {
+      throw HttpFailure.badRequest("retry_at: '" + text + "' goes with the outcome " + Agent.NO_ANSWER + " only, not " + outcome);
+    }
+    Instant at;
+    try {
+      at = OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      throw HttpFailure.badRequest("retry_at: '" + text + "' is not a time such as 2026-11-24T09:30:00+01:00");
+    }
+    Instant now = services.clock().instant();
+    if (!DialPolicy.mayRetryAt(at, now)) {
+      throw HttpFailure.badRequest("retry_at: '" + text + "' is " + (at.isAfter(now) ? "more than "
+          + DialPolicy.MAX_RETRY_AHEAD.toDays() + " days ahead" : "not in the future") + " (now: " + now + ")");
+    }
+    return Optional.of(at);
   }
 
   /**
@@ -194,6 +231,7 @@ final class TaskApi {
         .put("recording_url", t.recordingUrl() == null ? null : RecordingApi.ofCallback(t.id()))
         .put("state", t.state().value())
         .put("outcome", t.outcome())
+        .put("due_at", t.state() == CallbackState.SCHEDULED ? t.dueAt().toString() : null)
         .put("created_at", t.createdAt().toString())
         .put("holder", t.holder())
         .put("mine", t.holder() != null && !caller.isAdmin() && t.holder() == caller.agent().id())

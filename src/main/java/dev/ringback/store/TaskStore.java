@@ -2,6 +2,7 @@ package dev.ringback.store;
 
 import dev.ringback.domain.CallbackState;
 import dev.ringback.domain.CallbackTrigger;
+import dev.ringback.domain.DialPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
  * The agent queue: callbacks that need a person. One agent holds a task at a time, for a
@@ -24,7 +26,7 @@ public final class TaskStore {
       (SELECT c.name FROM customers c WHERE c.business_id = cb.business_id AND c.phone = cb.customer_phone) AS customer_name,
       (SELECT c.tier FROM customers c WHERE c.business_id = cb.business_id AND c.phone = cb.customer_phone) AS customer_tier,
       cb.trigger, cb.task_reason, cb.triggered_at, cb.last_triggered_at, cb.trigger_count, cb.priority, cb.attempts,
-      cb.recording_url, cb.state, cb.outcome, cb.created_at, cb.for_role,
+      cb.recording_url, cb.state, cb.outcome, cb.due_at, cb.created_at, cb.for_role,
       (SELECT jsonb_build_object('score', f.score, 'channel', f.channel, 'answered_at', f.answered_at, 'call_sid', f.call_sid,
                                  'callback_id', f.callback_id,
                                  'agent', COALESCE((SELECT a.name FROM agents a WHERE a.business_id = f.business_id
@@ -45,15 +47,19 @@ public final class TaskStore {
       + "\nORDER BY cb.priority DESC, cb.created_at, cb.id LIMIT $4";
   static final String FIND = "SELECT " + COLUMNS + " FROM callbacks cb WHERE cb.business_id = $1 AND cb.id = $3";
   static final String CLAIM_NEXT = """
-      UPDATE callbacks cb SET task_agent_id = $3, task_lease_until = $2 + make_interval(secs => $4), updated_at = now()
+      UPDATE callbacks cb SET task_agent_id = $3, task_lease_until = $2 + make_interval(secs => $4), task_claimed_at = $2,
+                              updated_at = now()
       WHERE cb.id = (SELECT cb.id FROM callbacks cb WHERE cb.business_id = $1 AND cb.state = 'agent_queue' AND\s""" + FREE
       + " AND " + AGENT_LINES + """
 
                      ORDER BY cb.priority DESC, cb.created_at, cb.id LIMIT 1 FOR UPDATE SKIP LOCKED)
       RETURNING\s""" + COLUMNS;
-  /** The chosen task, when it is free or already this agent's; a held task stays with its holder. */
+  /** The chosen task, when it is free or already this agent's; a held task stays with its holder (and its hold keeps its start). */
   static final String CLAIM = """
-      UPDATE callbacks cb SET task_agent_id = $3, task_lease_until = $2 + make_interval(secs => $4), updated_at = now()
+      UPDATE callbacks cb SET task_agent_id = $3, task_lease_until = $2 + make_interval(secs => $4),
+                              task_claimed_at = CASE WHEN cb.task_agent_id = $3 AND cb.task_lease_until > $2 THEN cb.task_claimed_at
+                                                     ELSE $2 END,
+                              updated_at = now()
       WHERE cb.business_id = $1 AND cb.id = $5 AND cb.state = 'agent_queue' AND\s""" + AGENT_LINES + """
        AND (""" + FREE + " OR cb.task_agent_id = $3)\nRETURNING " + COLUMNS;
   static final String RENEW = """
@@ -61,13 +67,14 @@ public final class TaskStore {
       WHERE cb.business_id = $1 AND cb.id = $5 AND cb.state = 'agent_queue' AND cb.task_agent_id = $3 AND cb.task_lease_until > $2
         AND\s""" + HOLDER_SERVES + "\nRETURNING " + COLUMNS;
   static final String RELEASE = """
-      UPDATE callbacks cb SET task_agent_id = NULL, task_lease_until = NULL, updated_at = now()
+      UPDATE callbacks cb SET task_agent_id = NULL, task_lease_until = NULL, task_claimed_at = NULL, updated_at = now()
       WHERE cb.business_id = $1 AND cb.id = $3 AND cb.state = 'agent_queue' AND cb.task_agent_id = $4 AND cb.task_lease_until > $2
       RETURNING\s""" + COLUMNS;
   /** Done, with the agent's outcome, and the note in the customer's file; in one statement. */
   static final String COMPLETE = """
       WITH done AS (
-        UPDATE callbacks cb SET state = 'done', outcome = $5, completed_by = $4, task_lease_until = NULL, updated_at = now()
+        UPDATE callbacks cb SET state = 'done', outcome = $5, completed_by = $4, task_lease_until = NULL, task_claimed_at = NULL,
+                                updated_at = now()
         WHERE cb.business_id = $1 AND cb.id = $3 AND cb.state = 'agent_queue' AND cb.task_agent_id = $4 AND cb.task_lease_until > $2
           AND\s""" + HOLDER_SERVES + """
 
@@ -76,6 +83,34 @@ public final class TaskStore {
         INSERT INTO customer_notes (business_id, customer_phone, agent_id, callback_id, outcome, note)
         SELECT business_id, customer_phone, $4, id, $5, $6::text FROM done WHERE $6::text IS NOT NULL)
       SELECT done.id, done.trigger,\s""" + Rows.lineSlug("done.line_id") + " FROM done";
+  /**
+   * The task the agent holds, locked while its next try is decided: its attempts, and whether a
+   * click-to-connect call placed during this hold already counted as one of them.
+   */
+  static final String HELD_FOR_RETRY = """
+      SELECT cb.id, cb.trigger, cb.attempts, cb.task_reason,
+             EXISTS (SELECT 1 FROM callback_attempts a WHERE a.callback_id = cb.id AND a.agent_call_sid IS NOT NULL
+                       AND a.started_at >= cb.task_claimed_at) AS called,\s""" + Rows.lineSlug("cb.line_id") + """
+
+      FROM callbacks cb
+      WHERE cb.business_id = $1 AND cb.id = $3 AND cb.state = 'agent_queue' AND cb.task_agent_id = $4 AND cb.task_lease_until > $2
+        AND\s""" + HOLDER_SERVES + "\nFOR UPDATE";
+  /**
+   * Nobody answered the agent $3: the callback $2 goes back to the dialler ($4 'scheduled', due $6,
+   * a new round of agents for an agent-first line) or ends ($4 'expired', outcome $5, by the
+   * agent), its attempts counting the agent's call ($7); the note $8 goes into the customer's file.
+   */
+  static final String RETRY = """
+      WITH retried AS (
+        UPDATE callbacks cb SET state = $4, outcome = $5, due_at = COALESCE($6, cb.due_at), attempts = $7,
+                                completed_by = CASE WHEN $4 = 'scheduled' THEN NULL ELSE $3::bigint END,
+                                task_reason = CASE WHEN $4 = 'scheduled' THEN NULL ELSE cb.task_reason END,
+                                tried_agents = CASE WHEN $4 = 'scheduled' THEN '{}' ELSE cb.tried_agents END,
+                                task_agent_id = NULL, task_lease_until = NULL, task_claimed_at = NULL, updated_at = now()
+        WHERE cb.business_id = $1 AND cb.id = $2
+        RETURNING cb.id, cb.business_id, cb.customer_phone)
+      INSERT INTO customer_notes (business_id, customer_phone, agent_id, callback_id, outcome, note)
+      SELECT business_id, customer_phone, $3, id, 'no_answer', $8::text FROM retried WHERE $8::text IS NOT NULL""";
   static final String CREATE = """
       INSERT INTO callbacks (business_id, line_id, customer_phone, customer_id, trigger, triggered_at, last_triggered_at, due_at,
                              priority, state, task_reason)
@@ -108,17 +143,21 @@ public final class TaskStore {
    * A task as the agents see it.
    *
    * @param holder the agent holding it now, or null when it is free
+   * @param dueAt when the dialler tries the callback (again); meaningful while it is scheduled
    * @param forRole only agents of this role may take it (null: any agent of the line)
    * @param feedback for a service-recovery task, the poor score that created it
    */
   public record Task(long id, String line, String phone, String customerName, String customerTier, CallbackTrigger trigger,
                      String reason,
                      Instant triggeredAt, Instant lastTriggeredAt, int triggerCount, int priority, int attempts, String recordingUrl,
-                     CallbackState state, String outcome, Instant createdAt, Long holder, Instant leaseUntil, String forRole,
-                     JsonObject feedback) {}
+                     CallbackState state, String outcome, Instant dueAt, Instant createdAt, Long holder, Instant leaseUntil,
+                     String forRole, JsonObject feedback) {}
 
   /** A completed task, for the metrics. */
   public record Completed(long id, CallbackTrigger trigger, String line, String business) {}
+
+  /** A task whose customer did not answer the agent, why it was in the queue, and what became of its callback. */
+  public record Retried(Completed task, String reason, DialPolicy.AfterAttempt next) {}
 
   private final Pool pool;
 
@@ -162,6 +201,28 @@ public final class TaskStore {
             rows.iterator().next().getString("business"))));
   }
 
+  /**
+   * Nobody answered the agent holding the task: {@code next} decides, from the callback's attempts
+   * with the agent's call counted once, whether it goes back to the dialler or ends; in one
+   * transaction with the note. Empty when the agent does not hold the task.
+   */
+  public Future<Optional<Retried>> noAnswer(long businessId, Instant now, long agentId, long id, String note,
+                                            IntFunction<DialPolicy.AfterAttempt> next) {
+    return pool.withTransaction(conn -> conn.preparedQuery(HELD_FOR_RETRY).execute(Tuple.of(businessId, Rows.timestamp(now), id, agentId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(Optional.<Retried>empty());
+          }
+          Row row = rows.iterator().next();
+          int attempts = row.getInteger("attempts") + (row.getBoolean("called") ? 0 : 1);
+          DialPolicy.AfterAttempt after = next.apply(attempts);
+          Completed task = new Completed(id, CallbackStore.trigger(row), row.getString("line"), row.getString("business"));
+          return conn.preparedQuery(RETRY).execute(Tuple.of(businessId, id, agentId, after.state().value(),
+                  after.outcome() == null ? null : after.outcome().value(), Rows.timestamp(after.dueAt()), attempts, note))
+              .map(v -> Optional.of(new Retried(task, row.getString("task_reason"), after)));
+        }));
+  }
+
   /** @return whether the agent still holds the task and an attempt was started for this agent call, now or before */
   public Future<Boolean> startAttempt(long businessId, Instant now, long agentId, long id, String agentCallSid) {
     return pool.preparedQuery(START_ATTEMPT).execute(Tuple.of(businessId, Rows.timestamp(now), id, agentId, agentCallSid))
@@ -191,7 +252,8 @@ public final class TaskStore {
         row.getString("customer_tier"), CallbackStore.trigger(row), row.getString("task_reason"),
         Rows.instant(row.getOffsetDateTime("triggered_at")), Rows.instant(row.getOffsetDateTime("last_triggered_at")),
         row.getInteger("trigger_count"), row.getInteger("priority"), row.getInteger("attempts"), row.getString("recording_url"),
-        CallbackState.parse(row.getString("state")).orElseThrow(), row.getString("outcome"), Rows.instant(row.getOffsetDateTime("created_at")), row.getLong("holder"),
+        CallbackState.parse(row.getString("state")).orElseThrow(), row.getString("outcome"), Rows.instant(row.getOffsetDateTime("due_at")),
+        Rows.instant(row.getOffsetDateTime("created_at")), row.getLong("holder"),
         Rows.instant(row.getOffsetDateTime("lease_until")), row.getString("for_role"), Rows.json(row.getValue("feedback")));
   }
 }

@@ -113,6 +113,43 @@ class DialPolicyTest {
             dueMinutes == null ? null : ended.plus(Duration.ofMinutes(dueMinutes)), taskReason, usedUp));
   }
 
+  @ParameterizedTest(name = "a person's unanswered call, {0} of 3 attempts, retry at {1}: {2}")
+  @CsvSource(nullValues = "null", value = {
+      // attempts so far (the person's call included), the time the person chose (minutes after the end);
+      // callback state, its outcome, due (minutes after the end), used up
+      "1, null, scheduled, null,    1,    false",
+      "2, null, scheduled, null,    5,    false",
+      "3, null, expired,   expired, null, true",
+      "4, null, expired,   expired, null, true",
+      "1, 90,   scheduled, null,    90,   false",
+      "3, 90,   scheduled, null,    90,   false",
+      "4, 1440, scheduled, null,    1440, false",
+  })
+  void afterPersonNoAnswer(int attempts, Integer retryMinutes, String state, String callbackOutcome, Integer dueMinutes,
+                           boolean usedUp) {
+    Instant ended = Instant.parse("2026-11-24T15:00:00Z");
+    DialPolicy policy = new DialPolicy(3, List.of(Duration.ofMinutes(1), Duration.ofMinutes(5)));
+    java.util.Optional<Instant> retryAt = java.util.Optional.ofNullable(retryMinutes).map(m -> ended.plus(Duration.ofMinutes(m)));
+    assertThat(policy.afterPersonNoAnswer(attempts, ended, retryAt))
+        .isEqualTo(new DialPolicy.AfterAttempt(CallbackState.parse(state).orElseThrow(),
+            callbackOutcome == null ? null : AttemptOutcome.parse(callbackOutcome).orElseThrow(),
+            dueMinutes == null ? null : ended.plus(Duration.ofMinutes(dueMinutes)), null, usedUp));
+  }
+
+  @ParameterizedTest(name = "retry {0} s after now: {1}")
+  @CsvSource({
+      "-60,     false",
+      "0,       false",
+      "1,       true",
+      "3600,    true",
+      "2592000, true",
+      "2592001, false",
+  })
+  void mayRetryAt(long secondsAhead, boolean allowed) {
+    Instant now = Instant.parse("2026-11-24T15:00:00Z");
+    assertThat(DialPolicy.mayRetryAt(now.plusSeconds(secondsAhead), now)).isEqualTo(allowed);
+  }
+
   @ParameterizedTest(name = "streak {0}: {1} s")
   @CsvSource({
       "0,   5",

@@ -835,7 +835,11 @@ class HostileInputTest {
       default -> {
         body = new JsonObject().put("outcome", pick(List.of("reached", "no_answer", "wrong_number", "resolved_other_way", "called")))
             .put("note", anyText());
-        fields = List.of("outcome", "note");
+        if (chance(0.3)) {
+          body.put("retry_at", pick(List.of("2026-11-24T10:00:00Z", "2099-01-01T00:00:00+01:00", "+999999999-12-31T23:59:59Z",
+              "2026-11-24T10:00", "soon", "")));
+        }
+        fields = List.of("outcome", "note", "retry_at");
       }
     }
     for (int i = random.nextInt(3); i > 0; i--) {
