@@ -65,7 +65,7 @@ public record DialPolicy(int maxAttempts, List<Duration> retryDelays) {
     if (retryDelays.isEmpty()) {
       return Optional.of(Duration.ZERO);
     }
-    return Optional.of(retryDelays.get(Math.min(attemptsSoFar, retryDelays.size()) - 1));
+    return Optional.of(retryDelays.get(Math.max(1, Math.min(attemptsSoFar, retryDelays.size())) - 1));
   }
 
   /**

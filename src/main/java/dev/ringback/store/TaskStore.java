@@ -47,18 +47,18 @@ public final class TaskStore {
       + "\nORDER BY cb.priority DESC, cb.created_at, cb.id LIMIT $4";
   static final String FIND = "SELECT " + COLUMNS + " FROM callbacks cb WHERE cb.business_id = $1 AND cb.id = $3";
   static final String CLAIM_NEXT = """
-      UPDATE callbacks cb SET task_agent_id = $3, task_lease_until = $2 + make_interval(secs => $4), task_claimed_at = $2,
+      UPDATE callbacks cb SET task_agent_id = $3, task_lease_until = $2 + make_interval(secs => $4), task_call_counted = false,
                               updated_at = now()
       WHERE cb.id = (SELECT cb.id FROM callbacks cb WHERE cb.business_id = $1 AND cb.state = 'agent_queue' AND\s""" + FREE
       + " AND " + AGENT_LINES + """
 
                      ORDER BY cb.priority DESC, cb.created_at, cb.id LIMIT 1 FOR UPDATE SKIP LOCKED)
       RETURNING\s""" + COLUMNS;
-  /** The chosen task, when it is free or already this agent's; a held task stays with its holder (and its hold keeps its start). */
+  /** The chosen task, when it is free or already this agent's; a held task stays with its holder (and what their hold counted). */
   static final String CLAIM = """
       UPDATE callbacks cb SET task_agent_id = $3, task_lease_until = $2 + make_interval(secs => $4),
-                              task_claimed_at = CASE WHEN cb.task_agent_id = $3 AND cb.task_lease_until > $2 THEN cb.task_claimed_at
-                                                     ELSE $2 END,
+                              task_call_counted = CASE WHEN cb.task_agent_id = $3 AND cb.task_lease_until > $2 THEN cb.task_call_counted
+                                                       ELSE false END,
                               updated_at = now()
       WHERE cb.business_id = $1 AND cb.id = $5 AND cb.state = 'agent_queue' AND\s""" + AGENT_LINES + """
        AND (""" + FREE + " OR cb.task_agent_id = $3)\nRETURNING " + COLUMNS;
@@ -67,13 +67,13 @@ public final class TaskStore {
       WHERE cb.business_id = $1 AND cb.id = $5 AND cb.state = 'agent_queue' AND cb.task_agent_id = $3 AND cb.task_lease_until > $2
         AND\s""" + HOLDER_SERVES + "\nRETURNING " + COLUMNS;
   static final String RELEASE = """
-      UPDATE callbacks cb SET task_agent_id = NULL, task_lease_until = NULL, task_claimed_at = NULL, updated_at = now()
+      UPDATE callbacks cb SET task_agent_id = NULL, task_lease_until = NULL, task_call_counted = false, updated_at = now()
       WHERE cb.business_id = $1 AND cb.id = $3 AND cb.state = 'agent_queue' AND cb.task_agent_id = $4 AND cb.task_lease_until > $2
       RETURNING\s""" + COLUMNS;
   /** Done, with the agent's outcome, and the note in the customer's file; in one statement. */
   static final String COMPLETE = """
       WITH done AS (
-        UPDATE callbacks cb SET state = 'done', outcome = $5, completed_by = $4, task_lease_until = NULL, task_claimed_at = NULL,
+        UPDATE callbacks cb SET state = 'done', outcome = $5, completed_by = $4, task_lease_until = NULL, task_call_counted = false,
                                 updated_at = now()
         WHERE cb.business_id = $1 AND cb.id = $3 AND cb.state = 'agent_queue' AND cb.task_agent_id = $4 AND cb.task_lease_until > $2
           AND\s""" + HOLDER_SERVES + """
@@ -88,9 +88,7 @@ public final class TaskStore {
    * click-to-connect call placed during this hold already counted as one of them.
    */
   static final String HELD_FOR_RETRY = """
-      SELECT cb.id, cb.trigger, cb.attempts, cb.task_reason,
-             EXISTS (SELECT 1 FROM callback_attempts a WHERE a.callback_id = cb.id AND a.agent_call_sid IS NOT NULL
-                       AND a.started_at >= cb.task_claimed_at) AS called,\s""" + Rows.lineSlug("cb.line_id") + """
+      SELECT cb.id, cb.trigger, cb.attempts, cb.task_reason, cb.task_call_counted,\s""" + Rows.lineSlug("cb.line_id") + """
 
       FROM callbacks cb
       WHERE cb.business_id = $1 AND cb.id = $3 AND cb.state = 'agent_queue' AND cb.task_agent_id = $4 AND cb.task_lease_until > $2
@@ -106,7 +104,7 @@ public final class TaskStore {
                                 completed_by = CASE WHEN $4 = 'scheduled' THEN NULL ELSE $3::bigint END,
                                 task_reason = CASE WHEN $4 = 'scheduled' THEN NULL ELSE cb.task_reason END,
                                 tried_agents = CASE WHEN $4 = 'scheduled' THEN '{}' ELSE cb.tried_agents END,
-                                task_agent_id = NULL, task_lease_until = NULL, task_claimed_at = NULL, updated_at = now()
+                                task_agent_id = NULL, task_lease_until = NULL, task_call_counted = false, updated_at = now()
         WHERE cb.business_id = $1 AND cb.id = $2
         RETURNING cb.id, cb.business_id, cb.customer_phone)
       INSERT INTO customer_notes (business_id, customer_phone, agent_id, callback_id, outcome, note)
@@ -131,7 +129,7 @@ public final class TaskStore {
         FOR UPDATE),
       seen AS (SELECT a.id FROM callback_attempts a JOIN held ON held.id = a.callback_id WHERE a.agent_call_sid = $5),
       counted AS (
-        UPDATE callbacks cb SET attempts = cb.attempts + 1, updated_at = now()
+        UPDATE callbacks cb SET attempts = cb.attempts + 1, task_call_counted = true, updated_at = now()
         FROM held WHERE cb.id = held.id AND NOT EXISTS (SELECT 1 FROM seen)
         RETURNING cb.id, cb.attempts),
       started AS (
@@ -214,7 +212,7 @@ public final class TaskStore {
             return Future.succeededFuture(Optional.<Retried>empty());
           }
           Row row = rows.iterator().next();
-          int attempts = row.getInteger("attempts") + (row.getBoolean("called") ? 0 : 1);
+          int attempts = row.getInteger("attempts") + (row.getBoolean("task_call_counted") ? 0 : 1);
           DialPolicy.AfterAttempt after = next.apply(attempts);
           Completed task = new Completed(id, CallbackStore.trigger(row), row.getString("line"), row.getString("business"));
           return conn.preparedQuery(RETRY).execute(Tuple.of(businessId, id, agentId, after.state().value(),

@@ -67,6 +67,7 @@ class DialPolicyTest {
   @ParameterizedTest(name = "{0} attempts of {1}, delays {2} min: next after {3} min")
   @CsvSource(nullValues = "null", value = {
       // attempts so far, max attempts, retry delays (minutes, ';'), next delay (minutes) or give up
+      "0, 3, 1;5, 1",
       "1, 3, 1;5, 1",
       "2, 3, 1;5, 5",
       "3, 3, 1;5, null",

@@ -46,10 +46,16 @@ class TaskNoAnswerTest {
           calls-per-second: 0
           poll-millis: 100
           max-attempts: 2
-        """ + RingbackServer.LINES_YAML;
+        """ + RingbackServer.LINES_YAML + """
+          - id: first
+            number: "+14155550500"
+            name: Acme Agent First
+            callback-mode: agent-first
+            agents: []
+        """;
     server = RingbackServer.start(yaml, RingbackServer.environment(db, twilio.baseUrl()), clock);
     var created = server.api("POST", "/api/agents", "application/json",
-        new JsonObject().put("name", "Ana").put("contact", ANA_CONTACT).put("lines", List.of("main")).encode());
+        new JsonObject().put("name", "Ana").put("contact", ANA_CONTACT).put("lines", List.of("main", "first")).encode());
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     ana = new JsonObject(created.body()).getLong("id");
     anaToken = new JsonObject(created.body()).getString("token");
@@ -164,6 +170,35 @@ class TaskNoAnswerTest {
     JsonObject ended = complete(id, new JsonObject().put("outcome", "no_answer"));
     assertThat(ended.getMap()).containsEntry("state", "expired").containsEntry("outcome", "expired").containsEntry("attempts", 2);
     assertThat(finished("expired")).isEqualTo(expired + 1);
+  }
+
+  @Test
+  void onAnAgentFirstLineTheRetryRingsTheAgentsAgain() {
+    String phone = "+14155550175";
+    var created = server.api("POST", "/api/callbacks", "application/json", "{\"phone\":\"" + phone + "\",\"line\":\"first\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    long id = new JsonObject(created.body()).getLong("id");
+    // Ana, the line's only agent, lets her call ring out: nobody is left to try, a person takes it.
+    RingbackServer.await("Ana to be called first", DEADLINE, () -> dialsTo(ANA_CONTACT).stream()
+        .anyMatch(r -> r.param("StatusCallback").endsWith("callback=" + id + "&agent=1")));
+    RingbackServer.await("her call to be recorded", DEADLINE, () -> db.count(
+        "SELECT count(*) FROM callback_attempts WHERE callback_id = ? AND agent_call_sid IS NOT NULL", id) == 1);
+    String agentSid = (String) db.query("SELECT agent_call_sid FROM callback_attempts WHERE callback_id = ?", id).get(0).get("agent_call_sid");
+    server.twilio("/twilio/status?callback=" + id + "&agent=1", "CallSid", agentSid, "CallStatus", "no-answer", "To", ANA_CONTACT,
+        "Direction", "outbound-api", "Timestamp", TWILIO.format(clock.instant()));
+    RingbackServer.await("the callback to reach the agents' queue", DEADLINE,
+        () -> "agent_queue".equals(db.query("SELECT state FROM callbacks WHERE id = ?", id).get(0).get("state")));
+    assertThat(db.query("SELECT task_reason, array_to_string(tried_agents, ',') AS tried FROM callbacks WHERE id = ?", id).get(0))
+        .containsEntry("task_reason", "no_agent_available").containsEntry("tried", ANA_CONTACT);
+
+    assertThat(asAna("POST", "/api/tasks/" + id + "/claim", null).statusCode()).isEqualTo(200);
+    assertThat(complete(id, new JsonObject().put("outcome", "no_answer")).getMap()).containsEntry("state", "scheduled")
+        .containsEntry("attempts", 1).containsEntry("reason", null);
+    assertThat(db.query("SELECT array_to_string(tried_agents, ',') AS tried FROM callbacks WHERE id = ?", id).get(0))
+        .as("a new round of agents").containsEntry("tried", "");
+    clock.advance(Duration.ofMinutes(2));
+    RingbackServer.await("Ana to be called first again", DEADLINE, () -> dialsTo(ANA_CONTACT).stream()
+        .filter(r -> r.param("StatusCallback").endsWith("callback=" + id + "&agent=1")).count() == 2);
   }
 
   @Test
