@@ -3,6 +3,7 @@ package dev.ringback.app;
 import dev.ringback.domain.AttemptOutcome;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.CustomerData;
+import dev.ringback.domain.CustomerQuery;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.metrics.RingbackMetrics;
 import dev.ringback.store.CustomerStore;
@@ -70,6 +71,11 @@ public final class Customers {
   /** The business's customers after the one with key {@code afterId}, in the order they were added. */
   public Future<List<Customer>> list(long businessId, long afterId, int limit) {
     return store.list(businessId, afterId, limit);
+  }
+
+  /** The business's customers the query finds (by name or number) after the one with key {@code afterId}, in the order they were added. */
+  public Future<List<Customer>> search(long businessId, CustomerQuery query, long afterId, int limit) {
+    return store.search(businessId, query, afterId, limit);
   }
 
   /** Adds a customer; empty when the business has a customer with that phone already. */

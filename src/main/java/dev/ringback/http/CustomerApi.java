@@ -5,6 +5,7 @@ import dev.ringback.app.Services;
 import dev.ringback.domain.Agent;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.CustomerData;
+import dev.ringback.domain.CustomerQuery;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.store.CustomerStore;
 import dev.ringback.store.TimelineStore;
@@ -59,10 +60,17 @@ final class CustomerApi {
     this.admission = admission;
   }
 
+  /** A page of the business's customers; with {@code q}, of those whose name or number holds what was typed. */
   void list(RoutingContext ctx) {
     int limit = Requests.intParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
     long after = Requests.cursor(ctx.request().getParam("cursor"));
-    customers.list(Caller.business(ctx).id(), after, limit + 1)
+    String typed = ctx.request().getParam("q");
+    if (typed != null && typed.length() > CustomerQuery.MAX_LENGTH) {
+      throw HttpFailure.badRequest("q: at most " + CustomerQuery.MAX_LENGTH + " characters");
+    }
+    long businessId = Caller.business(ctx).id();
+    CustomerQuery.parse(typed).map(query -> customers.search(businessId, query, after, limit + 1))
+        .orElseGet(() -> customers.list(businessId, after, limit + 1))
         .onSuccess(found -> {
           boolean more = found.size() > limit;
           List<Customer> page = more ? found.subList(0, limit) : found;

@@ -2,6 +2,7 @@ package dev.ringback.store;
 
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.CustomerData;
+import dev.ringback.domain.CustomerQuery;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -43,6 +44,9 @@ public final class CustomerStore {
       + "RETURNING (xmax = 0) AS inserted";
   static final String DELETE = "DELETE FROM customers WHERE business_id = $1 AND phone = $2";
   static final String LIST = "SELECT " + COLUMNS + " FROM customers WHERE business_id = $1 AND id > $2 ORDER BY id LIMIT $3";
+  /** Customers whose name holds $3 (a LIKE pattern, any case), or whose number holds the digits $4. */
+  static final String SEARCH = "SELECT " + COLUMNS + " FROM customers WHERE business_id = $1 AND id > $2"
+      + " AND (name ILIKE $3 OR phone LIKE $4) ORDER BY id LIMIT $5";
 
   /** What a replace did. */
   public record Saved(Customer customer, boolean created) {}
@@ -93,6 +97,23 @@ public final class CustomerStore {
           rows.forEach(row -> out.add(toCustomer(row)));
           return out;
         });
+  }
+
+  /** A page of the customers the query finds, after the given id, in id order. */
+  public Future<List<Customer>> search(long businessId, CustomerQuery query, long afterId, int limit) {
+    String name = query.name() == null ? null : "%" + literally(query.name()) + "%";
+    String digits = query.digits() == null ? null : "%" + query.digits() + "%";
+    return pool.preparedQuery(SEARCH).execute(Tuple.of(businessId, afterId, name, digits, limit))
+        .map(rows -> {
+          List<Customer> out = new ArrayList<>();
+          rows.forEach(row -> out.add(toCustomer(row)));
+          return out;
+        });
+  }
+
+  /** Typed text as a LIKE pattern that matches it literally: its % and _ are no wildcards. */
+  private static String literally(String text) {
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 
   /** A row of an import and the line of the file it ends on. */
