@@ -10,6 +10,12 @@ public final class Changes {
   public static final String TASKS = "ringback.tasks.changed";
   /** Opening hours set through the API: every verticle of this instance reloads them. */
   public static final String LINES = "ringback.lines.changed";
+  /**
+   * An agent's token was replaced or the agent deleted (the message is the agent's id; empty when
+   * any may have been, while nobody was listening): the consoles opened with a token that no
+   * longer works are signed out.
+   */
+  public static final String TOKENS = "ringback.tokens.changed";
   /** A business was created, changed or deleted through the API. */
   public static final String BUSINESSES = "ringback.businesses.changed";
 

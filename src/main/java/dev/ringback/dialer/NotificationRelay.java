@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hears PostgreSQL's NOTIFYs on a connection of its own and passes them on: work that became
- * due wakes the dispatcher; changes to tasks, opening hours and businesses go to this
+ * due wakes the dispatcher; changes to tasks, agents' tokens, opening hours and businesses go to this
  * instance's verticles over the event bus ({@link Changes}). A lost connection is opened
  * again; meanwhile the dispatcher's poll is the safety net.
  */
@@ -22,13 +22,17 @@ final class NotificationRelay {
   private static final String CALLBACKS_CHANNEL = "ringback_callbacks";
   /** Task changes, relayed to every console of this instance. */
   private static final String TASKS_CHANNEL = "ringback_tasks";
+  /** An agent's token replaced or the agent deleted, relayed so this instance's consoles with the old token are signed out. */
+  private static final String TOKENS_CHANNEL = "ringback_tokens";
   /** Opening hours set through the API, relayed so every verticle of this instance reloads them. */
   private static final String LINES_CHANNEL = "ringback_lines";
   /** A business was created, changed or deleted through the API on some instance. */
   private static final String BUSINESSES_CHANNEL = "ringback_businesses";
-  private static final List<String> CHANNELS = List.of(CALLBACKS_CHANNEL, TASKS_CHANNEL, LINES_CHANNEL, BUSINESSES_CHANNEL);
+  private static final List<String> CHANNELS = List.of(CALLBACKS_CHANNEL, TASKS_CHANNEL, TOKENS_CHANNEL, LINES_CHANNEL,
+      BUSINESSES_CHANNEL);
   private static final Map<String, String> ADDRESSES = Map.of(
       TASKS_CHANNEL, Changes.TASKS,
+      TOKENS_CHANNEL, Changes.TOKENS,
       LINES_CHANNEL, Changes.LINES,
       BUSINESSES_CHANNEL, Changes.BUSINESSES);
   /** A connection that was lost is opened again this soon; one that could not be opened, after the longer pause. */
@@ -90,6 +94,7 @@ final class NotificationRelay {
           // Changes made while not listening are picked up now.
           return listening.onSuccess(v -> {
             outage.succeeded();
+            vertx.eventBus().publish(Changes.TOKENS, "");
             vertx.eventBus().publish(Changes.LINES, "");
             vertx.eventBus().publish(Changes.BUSINESSES, "");
           });

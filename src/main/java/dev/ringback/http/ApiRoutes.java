@@ -16,6 +16,8 @@ import java.util.Optional;
  * data only; and the body types each route accepts.
  */
 final class ApiRoutes {
+  private static final String TOKEN_KEY = "ringback.token-sha256";
+
   private final Services services;
 
   ApiRoutes(Services services) {
@@ -30,6 +32,7 @@ final class ApiRoutes {
       return;
     }
     byte[] presented = Tokens.sha256(header.substring(7).trim());
+    ctx.put(TOKEN_KEY, presented);
     if (MessageDigest.isEqual(presented, services.adminTokenSha256())) {
       Caller.admin(services.businesses().defaultBusiness()).put(ctx);
       ctx.next();
@@ -65,6 +68,11 @@ final class ApiRoutes {
         ctx.fail(new HttpException(401, "invalid bearer token"));
       }
     });
+  }
+
+  /** The hash of the bearer token the request came with, for a stream that must end when that token stops working. */
+  static byte[] tokenSha256(RoutingContext ctx) {
+    return ctx.get(TOKEN_KEY);
   }
 
   /** For routes that read a body: refuses other content types with 415 before any work. */

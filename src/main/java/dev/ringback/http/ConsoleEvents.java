@@ -2,6 +2,7 @@ package dev.ringback.http;
 
 import dev.ringback.app.Changes;
 import dev.ringback.app.Services;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
@@ -13,7 +14,8 @@ import io.vertx.ext.web.RoutingContext;
  * {@code GET /api/events}: the agent queue as server-sent events. Each stream gets the queue (and
  * an agent their own record) at once, then again whenever any instance changes a task or a
  * presence (PostgreSQL NOTIFY, relayed on the event bus), so a new task reaches every open
- * console within a second.
+ * console within a second. An agent's stream ends, with a {@code signed-out} event, as soon as
+ * their token is replaced or they are deleted on any instance.
  */
 final class ConsoleEvents {
   private static final long DEBOUNCE_MILLIS = 100;
@@ -38,12 +40,24 @@ final class ConsoleEvents {
         .putHeader("X-Accel-Buffering", "no");
     Stream stream = new Stream(response, caller);
     MessageConsumer<String> changes = vertx.eventBus().consumer(Changes.TASKS, message -> stream.changed());
-    long ping = vertx.setPeriodic(PING_MILLIS, t -> response.write(": ping\n\n"));
-    response.closeHandler(v -> {
-      changes.unregister();
-      vertx.cancelTimer(ping);
+    // An agent's stream ends when their token stops working, whichever instance replaced it.
+    MessageConsumer<String> tokens = caller.isAdmin() ? null : vertx.eventBus().consumer(Changes.TOKENS, message -> {
+      if (message.body().isEmpty() || message.body().equals(Long.toString(caller.agent().id()))) {
+        stream.checkToken(ApiRoutes.tokenSha256(ctx));
+      }
     });
-    response.write("retry: 2000\n\n");
+    long ping = vertx.setPeriodic(PING_MILLIS, t -> stream.write(": ping\n\n"));
+    Handler<Void> finished = v -> {
+      changes.unregister();
+      if (tokens != null) {
+        tokens.unregister();
+      }
+      vertx.cancelTimer(ping);
+    };
+    // Closed by the console, or ended here (signed out).
+    response.closeHandler(finished);
+    response.endHandler(finished);
+    stream.write("retry: 2000\n\n");
     stream.send();
   }
 
@@ -68,30 +82,41 @@ final class ConsoleEvents {
       }
     }
 
+    /** Ends the stream with a {@code signed-out} event when its token no longer belongs to its agent; a failed look-up keeps it open. */
+    void checkToken(byte[] tokenSha256) {
+      services.agents().bearer(tokenSha256).onSuccess(bearer -> {
+        boolean valid = bearer.isPresent() && bearer.get().agent().id() == caller.agent().id();
+        if (!valid && open()) {
+          response.end("event: signed-out\ndata: " + new JsonObject().put("error", "this token no longer works").encode() + "\n\n");
+        }
+      });
+    }
+
+    private boolean open() {
+      return !response.closed() && !response.ended();
+    }
+
+    void write(String event) {
+      if (open()) {
+        response.write(event);
+      }
+    }
+
     void send() {
-      if (response.closed()) {
+      if (!open()) {
         return;
       }
       services.tasks().list(caller.business().id(), caller.isAdmin() ? null : caller.agent().id(), 200)
           .onSuccess(tasks -> {
             JsonArray items = new JsonArray();
             tasks.forEach(t -> items.add(TaskApi.toJson(t, caller)));
-            if (!response.closed()) {
-              response.write("event: queue\ndata: " + new JsonObject().put("items", items).encode() + "\n\n");
-            }
+            write("event: queue\ndata: " + new JsonObject().put("items", items).encode() + "\n\n");
           })
-          .onFailure(e -> {
-            if (!response.closed()) {
-              response.write("event: error\ndata: " + new JsonObject().put("error", "the queue is unavailable").encode() + "\n\n");
-            }
-          });
+          .onFailure(e -> write("event: error\ndata: " + new JsonObject().put("error", "the queue is unavailable").encode() + "\n\n"));
       if (!caller.isAdmin()) {
         // The agent's own presence, which Ringback changes too (busy while on a call).
-        services.agents().find(caller.business().id(), caller.agent().id()).onSuccess(me -> me.ifPresent(agent -> {
-          if (!response.closed()) {
-            response.write("event: me\ndata: " + AgentApi.toJson(agent).encode() + "\n\n");
-          }
-        }));
+        services.agents().find(caller.business().id(), caller.agent().id()).onSuccess(me -> me.ifPresent(agent ->
+            write("event: me\ndata: " + AgentApi.toJson(agent).encode() + "\n\n")));
       }
     }
   }
