@@ -16,6 +16,8 @@ import dev.ringback.telephony.PlacedCall;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 
@@ -154,6 +156,16 @@ public final class Tasks {
       metrics.callbackFinished(done.get().business(), done.get().trigger(), done.get().line(), Agent.callbackOutcome(outcome));
       return store.find(businessId, now(), id).map(Optional::orElseThrow);
     });
+  }
+
+  /** What an agent completed on one day, in the time zone the day was counted in. */
+  public record Day(LocalDate date, ZoneId zone, TaskStore.AgentWork work) {}
+
+  /** What the agent completed today, the day as it is in {@code zone}. */
+  public Future<Day> today(long businessId, Agent agent, ZoneId zone) {
+    LocalDate today = LocalDate.ofInstant(now(), zone);
+    return store.agentWork(businessId, agent.id(), today.atStartOfDay(zone).toInstant(), today.plusDays(1).atStartOfDay(zone).toInstant())
+        .map(work -> new Day(today, zone, work));
   }
 
   /** Click to connect: calls the holding agent's phone from the task's line, to whisper and then dial the customer. */

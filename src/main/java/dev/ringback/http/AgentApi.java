@@ -10,8 +10,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -110,6 +114,36 @@ final class AgentApi {
           LOG.info("agent #{} is {}", id, presence.value());
           Responses.json(ctx, 200, toJson(agent));
         })
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * The calling agent's own figures for today: tasks completed, how many reached the customer, and
+   * the average from claiming a task to completing it. The day is the one in {@code time_zone}
+   * (the agent's own; by default their first line's).
+   */
+  void today(RoutingContext ctx) {
+    Agent agent = Caller.requireAgent(ctx);
+    Business business = Caller.business(ctx);
+    String asked = ctx.request().getParam("time_zone");
+    ZoneId zone;
+    if (asked != null && !asked.isEmpty()) {
+      try {
+        zone = ZoneId.of(asked);
+      } catch (DateTimeException e) {
+        throw HttpFailure.badRequest("time_zone: '" + asked + "' is not a time zone such as Europe/Madrid");
+      }
+    } else {
+      zone = agent.lines().stream().map(business::lineById).flatMap(Optional::stream).map(Line::timeZone).findFirst().orElse(ZoneOffset.UTC);
+    }
+    services.tasks().today(business.id(), agent, zone)
+        .onSuccess(day -> Responses.json(ctx, 200, new JsonObject()
+            .put("date", day.date().toString())
+            .put("time_zone", day.zone().getId())
+            .put("tasks_completed", day.work().completed())
+            .put("reached", day.work().reached())
+            .put("average_handling_seconds", day.work().averageHandlingSeconds() == null ? null
+                : Math.round(day.work().averageHandlingSeconds()))))
         .onFailure(ctx::fail);
   }
 

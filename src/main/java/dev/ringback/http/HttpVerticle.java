@@ -193,6 +193,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/calls/:callSid/recording").handler(recordings::call);
 
     router.get("/api/agents").handler(agents::list);
+    router.get("/api/agents/me/today").handler(agents::today);
     router.post("/api/agents").handler(ApiRoutes.requireContentType("application/json")).handler(agents::create);
     router.get("/api/agents/:id").handler(agents::get);
     router.put("/api/agents/:id").handler(ApiRoutes.requireContentType("application/json")).handler(agents::replace);

@@ -48,17 +48,23 @@ public final class TaskStore {
   static final String FIND = "SELECT " + COLUMNS + " FROM callbacks cb WHERE cb.business_id = $1 AND cb.id = $3";
   static final String CLAIM_NEXT = """
       UPDATE callbacks cb SET task_agent_id = $3, task_lease_until = $2 + make_interval(secs => $4), task_call_counted = false,
+                              task_claimed_at = $2,
                               updated_at = now()
       WHERE cb.id = (SELECT cb.id FROM callbacks cb WHERE cb.business_id = $1 AND cb.state = 'agent_queue' AND\s""" + FREE
       + " AND " + AGENT_LINES + """
 
                      ORDER BY cb.priority DESC, cb.created_at, cb.id LIMIT 1 FOR UPDATE SKIP LOCKED)
       RETURNING\s""" + COLUMNS;
-  /** The chosen task, when it is free or already this agent's; a held task stays with its holder (and what their hold counted). */
+  /**
+   * The chosen task, when it is free or already this agent's (who keeps the time they took it,
+   * and what their hold counted); a held task stays with its holder.
+   */
   static final String CLAIM = """
       UPDATE callbacks cb SET task_agent_id = $3, task_lease_until = $2 + make_interval(secs => $4),
                               task_call_counted = CASE WHEN cb.task_agent_id = $3 AND cb.task_lease_until > $2 THEN cb.task_call_counted
                                                        ELSE false END,
+                              task_claimed_at = CASE WHEN cb.task_agent_id = $3 AND cb.task_lease_until > $2 THEN cb.task_claimed_at
+                                                     ELSE $2 END,
                               updated_at = now()
       WHERE cb.business_id = $1 AND cb.id = $5 AND cb.state = 'agent_queue' AND\s""" + AGENT_LINES + """
        AND (""" + FREE + " OR cb.task_agent_id = $3)\nRETURNING " + COLUMNS;
@@ -67,13 +73,15 @@ public final class TaskStore {
       WHERE cb.business_id = $1 AND cb.id = $5 AND cb.state = 'agent_queue' AND cb.task_agent_id = $3 AND cb.task_lease_until > $2
         AND\s""" + HOLDER_SERVES + "\nRETURNING " + COLUMNS;
   static final String RELEASE = """
-      UPDATE callbacks cb SET task_agent_id = NULL, task_lease_until = NULL, task_call_counted = false, updated_at = now()
+      UPDATE callbacks cb SET task_agent_id = NULL, task_lease_until = NULL, task_call_counted = false, task_claimed_at = NULL,
+                              updated_at = now()
       WHERE cb.business_id = $1 AND cb.id = $3 AND cb.state = 'agent_queue' AND cb.task_agent_id = $4 AND cb.task_lease_until > $2
       RETURNING\s""" + COLUMNS;
   /** Done, with the agent's outcome, and the note in the customer's file; in one statement. */
   static final String COMPLETE = """
       WITH done AS (
-        UPDATE callbacks cb SET state = 'done', outcome = $5, completed_by = $4, task_lease_until = NULL, task_call_counted = false,
+        UPDATE callbacks cb SET state = 'done', outcome = $5, completed_by = $4, completed_at = $2, task_lease_until = NULL,
+                                task_call_counted = false,
                                 updated_at = now()
         WHERE cb.business_id = $1 AND cb.id = $3 AND cb.state = 'agent_queue' AND cb.task_agent_id = $4 AND cb.task_lease_until > $2
           AND\s""" + HOLDER_SERVES + """
@@ -118,6 +126,12 @@ public final class TaskStore {
 
       RETURNING\s""" + CallbackStore.SCHEDULED_COLUMNS;
 
+  /** The tasks an agent completed between $3 and $4: how many, how many reached the customer, and the average from claim to completion. */
+  static final String AGENT_DAY = """
+      SELECT count(*) AS completed, count(*) FILTER (WHERE outcome = 'reached') AS reached,
+             avg(EXTRACT(EPOCH FROM (completed_at - task_claimed_at))) FILTER (WHERE task_claimed_at IS NOT NULL) AS handling_seconds
+      FROM callbacks WHERE business_id = $1 AND completed_by = $2 AND completed_at >= $3 AND completed_at < $4""";
+
   /**
    * The customer leg of an agent's click-to-connect call is one more attempt of the callback,
    * once per agent call ($5): the same webhook again finds the attempt it started.
@@ -150,6 +164,14 @@ public final class TaskStore {
                      Instant triggeredAt, Instant lastTriggeredAt, int triggerCount, int priority, int attempts, String recordingUrl,
                      CallbackState state, String outcome, Instant dueAt, Instant createdAt, Long holder, Instant leaseUntil,
                      String forRole, JsonObject feedback) {}
+
+  /**
+   * What an agent completed within a span of time.
+   *
+   * @param reached of them, those whose outcome was that the customer was reached
+   * @param averageHandlingSeconds from claiming a task to completing it, on average; null when none was completed
+   */
+  public record AgentWork(long completed, long reached, Double averageHandlingSeconds) {}
 
   /** A completed task, for the metrics. */
   public record Completed(long id, CallbackTrigger trigger, String line, String business) {}
@@ -227,6 +249,17 @@ public final class TaskStore {
         .map(rows -> rows.size() > 0)
         // The same webhook twice at once: the other copy started it.
         .recover(e -> Rows.isUniqueViolation(e) ? Future.succeededFuture(true) : Future.failedFuture(e));
+  }
+
+  /** The tasks the agent completed from {@code from} until {@code until}. */
+  public Future<AgentWork> agentWork(long businessId, long agentId, Instant from, Instant until) {
+    return pool.preparedQuery(AGENT_DAY).execute(Tuple.of(businessId, agentId, Rows.timestamp(from), Rows.timestamp(until)))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          Object average = row.getValue("handling_seconds");
+          return new AgentWork(row.getLong("completed"), row.getLong("reached"),
+              average == null ? null : ((Number) average).doubleValue());
+        });
   }
 
   /** A task by hand; an open callback for the same line and phone becomes the task instead. */
