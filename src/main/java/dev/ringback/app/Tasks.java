@@ -5,6 +5,7 @@ import dev.ringback.domain.Agent;
 import dev.ringback.domain.AttemptOutcome;
 import dev.ringback.domain.CallbackState;
 import dev.ringback.domain.CallbackTrigger;
+import dev.ringback.domain.ClickToConnect;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Line;
@@ -20,9 +21,13 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Callbacks handed to people: the queue agents claim from, renew, release and complete. */
 public final class Tasks {
+  private static final Logger LOG = LoggerFactory.getLogger(Tasks.class);
+
   /** Why an agent may not act on a task. */
   public enum Refusal {
     NO_SUCH_TASK,
@@ -168,7 +173,11 @@ public final class Tasks {
         .map(work -> new Day(today, zone, work));
   }
 
-  /** Click to connect: calls the holding agent's phone from the task's line, to whisper and then dial the customer. */
+  /**
+   * Click to connect: calls the holding agent's phone from the task's line, to whisper and then
+   * dial the customer. The call is the task's attempt from now on, so its progress can be followed
+   * and its end recorded even if the agent never answers.
+   */
   public Future<PlacedCall> callAgentFirst(Business business, Agent agent, long id) {
     return store.find(business.id(), now(), id)
         .compose(found -> found.isPresent() && found.get().state() == CallbackState.AGENT_QUEUE && found.get().holder() != null
@@ -184,13 +193,32 @@ public final class Tasks {
           OutboundCall call = new OutboundCall(line.get().number(), agent.contact(),
               business.url(publicUrl, WebhookPaths.CONNECT + "?task=" + id + "&agent=" + agent.id()),
               business.url(publicUrl, WebhookPaths.STATUS), null, config.dialer().ringTimeoutSeconds());
-          return business.telephony().placeCall(call).recover(e -> Future.failedFuture(new AgentUnreachable(e)));
+          return business.telephony().placeCall(call).recover(e -> Future.failedFuture(new AgentUnreachable(e)))
+              .compose(placed -> store.startAttempt(business.id(), now(), agent.id(), id, placed.callSid(), false)
+                  .<PlacedCall>map(started -> placed)
+                  // The agent's phone rings all the same; their answer starts the attempt then.
+                  .recover(e -> {
+                    LOG.warn("task #{}: the call to agent #{} ({}) is not recorded yet: {}", id, agent.id(), placed.callSid(), e.getMessage());
+                    return Future.succeededFuture(placed);
+                  }));
         });
   }
 
-  /** Starts the customer leg of a click-to-connect call as the task's attempt; false when the agent no longer holds the task. */
-  public Future<Boolean> startAttempt(long businessId, long agentId, long id, String agentCallSid) {
-    return store.startAttempt(businessId, now(), agentId, id, agentCallSid);
+  /** A task's latest call through an agent's phone, and where it stands now. */
+  public record AgentCallNow(TaskStore.AgentCall call, ClickToConnect.Progress progress, Instant now) {}
+
+  /** Where the task's latest call through an agent's phone stands; empty when it had none. */
+  public Future<Optional<AgentCallNow>> agentCall(long businessId, long id) {
+    return store.latestAgentCall(businessId, id).map(found -> found.map(call ->
+        new AgentCallNow(call, ClickToConnect.progress(call.agentLeg(), call.customerLeg(), call.endedAt()), now())));
+  }
+
+  /**
+   * The agent answered their click-to-connect call and the customer is dialled now: recorded as the
+   * task's attempt once; false when the agent no longer holds the task (nobody is dialled).
+   */
+  public Future<Boolean> agentAnswered(long businessId, long agentId, long id, String agentCallSid) {
+    return store.startAttempt(businessId, now(), agentId, id, agentCallSid, true);
   }
 
   private Future<Task> orRefused(Future<Optional<Task>> changed, long businessId, Agent agent, long id) {

@@ -201,7 +201,7 @@ final class CallbackCallWebhooks {
           Speech speech = Speaking.on(services, line.get());
           String when = speech.time(task.triggeredAt(), line.get().timeZone());
           return services.callbacks().spokenOrderNumber(taskId)
-              .compose(order -> services.tasks().startAttempt(business.id(), agentId, taskId, callSid).map(started -> started
+              .compose(order -> services.tasks().agentAnswered(business.id(), agentId, taskId, callSid).map(started -> started
                   ? Twiml.whisperAndConnect(speech, task.customerName(), "vip".equals(task.customerTier()),
                       Twiml.whisperReason(task.trigger(), task.reason(), when, order), task.phone(), line.get().number(),
                       services.config().dialer().ringTimeoutSeconds(),

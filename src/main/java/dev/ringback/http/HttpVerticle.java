@@ -209,6 +209,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/tasks/:id/renew").handler(tasks::renew);
     router.post("/api/tasks/:id/release").handler(tasks::release);
     router.post("/api/tasks/:id/call").handler(tasks::call);
+    router.get("/api/tasks/:id/call").handler(tasks::agentCall);
     router.post("/api/tasks/:id/complete").handler(ApiRoutes.requireContentType("application/json")).handler(tasks::complete);
 
     router.get("/api/events").handler(events::stream);

@@ -5,6 +5,7 @@ import dev.ringback.app.Services;
 import dev.ringback.app.Tasks;
 import dev.ringback.domain.Agent;
 import dev.ringback.domain.CallbackState;
+import dev.ringback.domain.ClickToConnect;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Line;
@@ -14,6 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -186,6 +188,46 @@ final class TaskApi {
         })
         .onFailure(e -> ctx.fail(e instanceof Tasks.AgentUnreachable unreachable
             ? new HttpException(503, "could not call your phone: " + unreachable.getMessage()) : refusal(e, id, false)));
+  }
+
+  /**
+   * Where the task's latest call through an agent's phone stands, for the console to follow it:
+   * the agent's phone ringing, answered, the customer ringing, talking, ended and how.
+   */
+  void agentCall(RoutingContext ctx) {
+    long id = id(ctx);
+    long businessId = Caller.business(ctx).id();
+    services.tasks().find(businessId, id)
+        .map(found -> found.orElseThrow(() -> HttpFailure.notFound("no task " + id)))
+        .compose(task -> {
+          Caller.requireLine(ctx, task.line(), "task " + id);
+          return services.tasks().agentCall(businessId, id);
+        })
+        .map(found -> found.orElseThrow(() -> HttpFailure.notFound("task " + id + " has had no call through an agent's phone")))
+        .onSuccess(now -> Responses.json(ctx, 200, toJson(id, now)))
+        .onFailure(ctx::fail);
+  }
+
+  private static JsonObject toJson(long id, Tasks.AgentCallNow now) {
+    TaskStore.AgentCall call = now.call();
+    ClickToConnect.Progress progress = now.progress();
+    Instant talkedUntil = progress.stage() == ClickToConnect.Stage.ENDED ? progress.since() : now.now();
+    return new JsonObject()
+        .put("task", id)
+        .put("attempt", call.attempt())
+        .put("agent", call.agentName())
+        .put("agent_call_sid", call.agentCallSid())
+        .put("customer_call_sid", call.customerCallSid())
+        .put("started_at", call.startedAt().toString())
+        .put("stage", progress.stage().value())
+        .put("since", progress.since() == null ? null : progress.since().toString())
+        .put("seconds", progress.since() == null ? null : seconds(progress.since(), now.now()))
+        .put("talked_seconds", progress.talkedSince() == null ? null : seconds(progress.talkedSince(), talkedUntil))
+        .put("outcome", call.outcome());
+  }
+
+  private static long seconds(Instant from, Instant until) {
+    return Math.max(0, Duration.between(from, until).toSeconds());
   }
 
   /** Why a task could not be taken or acted on: 404, 403 (another's, or not the agent's line) or 409; other failures as they are. */

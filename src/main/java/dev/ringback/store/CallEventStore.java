@@ -86,6 +86,20 @@ public final class CallEventStore {
                                                   ELSE array_append(cb.tried_agents, attempt.agent_contact) END
       FROM attempt WHERE cb.id = $1 AND cb.state = 'dialing'
       RETURNING cb.id""";
+  /**
+   * An agent's click-to-connect call ended before it dialled the customer (not answered, busy,
+   * refused): its attempt ends so, once, and does not count as one of the customer's attempts
+   * (nor as the call this hold already made).
+   */
+  static final String AGENT_CALL_OF_TASK_ENDED = """
+      WITH attempt AS (
+        UPDATE callback_attempts a SET ended_at = $2, outcome = 'agent_not_accepted'
+        FROM callbacks cb
+        WHERE a.agent_call_sid = $1 AND a.agent_accepted_at IS NULL AND a.call_sid IS NULL AND a.ended_at IS NULL
+          AND cb.id = a.callback_id AND cb.business_id = $3
+        RETURNING a.callback_id)
+      UPDATE callbacks cb SET attempts = cb.attempts - 1, task_call_counted = false, updated_at = now()
+      FROM attempt WHERE cb.id = attempt.callback_id""";
   static final String OPEN_CALL_FOR_UPDATE = "SELECT c.answered_at, c.dial_status, " + CallStore.CALL_FACTS
       + " FROM calls c WHERE call_sid = $1 AND business_id = $2 AND ended_at IS NULL FOR UPDATE OF c";
   static final String MARK_ENDED = "UPDATE calls SET ended_at = $2, outcome = $3, answered_by = COALESCE($4, answered_by) "
@@ -98,7 +112,8 @@ public final class CallEventStore {
   static final String ATTEMPT_OF_EVENT = """
       UPDATE callback_attempts a SET call_sid = COALESCE(a.call_sid, $2)
       WHERE a.id = (SELECT id FROM callback_attempts
-                    WHERE callback_id = $1 AND (call_sid = $2 OR call_sid IS NULL) AND outcome IS DISTINCT FROM 'api_error'
+                    WHERE callback_id = $1 AND (call_sid = $2 OR call_sid IS NULL)
+                      AND outcome IS DISTINCT FROM 'api_error' AND outcome IS DISTINCT FROM 'agent_not_accepted'
                     ORDER BY (call_sid = $2) DESC NULLS LAST, id DESC LIMIT 1)
         AND EXISTS (SELECT 1 FROM callbacks cb WHERE cb.id = $1 AND cb.business_id = $3)
       RETURNING a.id""";
@@ -388,7 +403,10 @@ public final class CallEventStore {
       return conn.preparedQuery(OPEN_CALL_FOR_UPDATE).execute(Tuple.of(event.callSid(), businessId))
           .compose(rows -> {
             if (rows.size() == 0) {
-              return Future.succeededFuture(Applied.nothing(false));
+              // Not a call to a line: perhaps an agent's click-to-connect call.
+              return conn.preparedQuery(AGENT_CALL_OF_TASK_ENDED)
+                  .execute(Tuple.of(event.callSid(), Rows.timestamp(event.timestamp()), businessId))
+                  .map(v -> Applied.nothing(false));
             }
             Row row = rows.iterator().next();
             CallOutcome outcome = InboundCalls.outcome(Rows.instant(row.getOffsetDateTime("answered_at")), row.getString("dial_status"),

@@ -1,5 +1,6 @@
 package dev.ringback.store;
 
+import dev.ringback.domain.CallStatus;
 import dev.ringback.domain.CallbackState;
 import dev.ringback.domain.CallbackTrigger;
 import dev.ringback.domain.DialPolicy;
@@ -10,8 +11,11 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntFunction;
 
@@ -133,8 +137,10 @@ public final class TaskStore {
       FROM callbacks WHERE business_id = $1 AND completed_by = $2 AND completed_at >= $3 AND completed_at < $4""";
 
   /**
-   * The customer leg of an agent's click-to-connect call is one more attempt of the callback,
-   * once per agent call ($5): the same webhook again finds the attempt it started.
+   * An agent's click-to-connect call ($5) is one more attempt of the callback, started once
+   * whichever comes first: the call placed, or the agent's answer ($6 true), which dials the
+   * customer and is recorded as the agent's acceptance. The same webhook again finds the attempt
+   * it started.
    */
   static final String START_ATTEMPT = """
       WITH held AS (
@@ -142,14 +148,42 @@ public final class TaskStore {
         WHERE cb.business_id = $1 AND cb.id = $3 AND cb.state = 'agent_queue' AND cb.task_agent_id = $4 AND cb.task_lease_until > $2
         FOR UPDATE),
       seen AS (SELECT a.id FROM callback_attempts a JOIN held ON held.id = a.callback_id WHERE a.agent_call_sid = $5),
+      accepted AS (
+        UPDATE callback_attempts a SET agent_accepted_at = $2
+        FROM seen WHERE a.id = seen.id AND $6 AND a.agent_accepted_at IS NULL AND a.ended_at IS NULL),
       counted AS (
         UPDATE callbacks cb SET attempts = cb.attempts + 1, task_call_counted = true, updated_at = now()
         FROM held WHERE cb.id = held.id AND NOT EXISTS (SELECT 1 FROM seen)
         RETURNING cb.id, cb.attempts),
       started AS (
-        INSERT INTO callback_attempts (callback_id, attempt, started_at, agent_call_sid, agent_contact)
-        SELECT id, attempts, $2, $5, (SELECT contact FROM agents WHERE id = $4) FROM counted RETURNING id)
+        INSERT INTO callback_attempts (callback_id, attempt, started_at, agent_call_sid, agent_contact, agent_accepted_at)
+        SELECT id, attempts, $2, $5, (SELECT contact FROM agents WHERE id = $4), CASE WHEN $6 THEN $2::timestamptz END FROM counted
+        RETURNING id)
       SELECT id FROM started UNION ALL SELECT id FROM seen""";
+
+  /** The task's latest call through an agent's phone, with each status its two legs reported and its time (Twilio's, else when it came). */
+  static final String LATEST_AGENT_CALL = """
+      SELECT a.attempt, a.started_at, a.agent_call_sid, a.call_sid, a.ended_at, a.outcome,
+             (SELECT ag.name FROM agents ag WHERE ag.business_id = cb.business_id AND ag.contact = a.agent_contact) AS agent_name,
+             (SELECT jsonb_object_agg(e.call_status, COALESCE(e.twilio_timestamp, e.received_at)) FROM call_events e
+              WHERE e.business_id = cb.business_id AND e.call_sid = a.agent_call_sid) AS agent_leg,
+             (SELECT jsonb_object_agg(e.call_status, COALESCE(e.twilio_timestamp, e.received_at)) FROM call_events e
+              WHERE e.business_id = cb.business_id AND (e.parent_call_sid = a.agent_call_sid OR e.call_sid = a.call_sid)) AS customer_leg
+      FROM callback_attempts a JOIN callbacks cb ON cb.id = a.callback_id
+      WHERE cb.business_id = $1 AND cb.id = $2 AND a.agent_call_sid IS NOT NULL
+      ORDER BY a.id DESC LIMIT 1""";
+
+  /**
+   * A call through an agent's phone (click to connect): the agent's call, then the customer's leg.
+   *
+   * @param agentName the agent's name, null when the phone is no registered agent's
+   * @param customerCallSid the customer's leg, once it reported
+   * @param outcome how the attempt ended ({@code agent_not_accepted} when the customer was never dialled), null while it goes on
+   * @param agentLeg each status the agent's call reported, with its time
+   * @param customerLeg each status the customer's leg reported, with its time
+   */
+  public record AgentCall(int attempt, String agentName, String agentCallSid, String customerCallSid, Instant startedAt,
+                          Instant endedAt, String outcome, Map<CallStatus, Instant> agentLeg, Map<CallStatus, Instant> customerLeg) {}
 
   /**
    * A task as the agents see it.
@@ -243,9 +277,12 @@ public final class TaskStore {
         }));
   }
 
-  /** @return whether the agent still holds the task and an attempt was started for this agent call, now or before */
-  public Future<Boolean> startAttempt(long businessId, Instant now, long agentId, long id, String agentCallSid) {
-    return pool.preparedQuery(START_ATTEMPT).execute(Tuple.of(businessId, Rows.timestamp(now), id, agentId, agentCallSid))
+  /**
+   * @param answered whether the agent answered (the customer is dialled now), rather than the call was only placed
+   * @return whether the agent still holds the task and an attempt was started for this agent call, now or before
+   */
+  public Future<Boolean> startAttempt(long businessId, Instant now, long agentId, long id, String agentCallSid, boolean answered) {
+    return pool.preparedQuery(START_ATTEMPT).execute(Tuple.of(businessId, Rows.timestamp(now), id, agentId, agentCallSid, answered))
         .map(rows -> rows.size() > 0)
         // The same webhook twice at once: the other copy started it.
         .recover(e -> Rows.isUniqueViolation(e) ? Future.succeededFuture(true) : Future.failedFuture(e));
@@ -260,6 +297,29 @@ public final class TaskStore {
           return new AgentWork(row.getLong("completed"), row.getLong("reached"),
               average == null ? null : ((Number) average).doubleValue());
         });
+  }
+
+  /** The task's latest call through an agent's phone, if it had one. */
+  public Future<Optional<AgentCall>> latestAgentCall(long businessId, long id) {
+    return pool.preparedQuery(LATEST_AGENT_CALL).execute(Tuple.of(businessId, id)).map(rows -> {
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      Row row = rows.iterator().next();
+      return Optional.of(new AgentCall(row.getInteger("attempt"), row.getString("agent_name"), row.getString("agent_call_sid"),
+          row.getString("call_sid"), Rows.instant(row.getOffsetDateTime("started_at")), Rows.instant(row.getOffsetDateTime("ended_at")),
+          row.getString("outcome"), leg(row.getValue("agent_leg")), leg(row.getValue("customer_leg"))));
+    });
+  }
+
+  private static Map<CallStatus, Instant> leg(Object events) {
+    Map<CallStatus, Instant> leg = new EnumMap<>(CallStatus.class);
+    JsonObject byStatus = Rows.json(events);
+    if (byStatus != null) {
+      byStatus.forEach(e -> CallStatus.parse(e.getKey())
+          .ifPresent(status -> leg.put(status, OffsetDateTime.parse((String) e.getValue()).toInstant())));
+    }
+    return leg;
   }
 
   /** A task by hand; an open callback for the same line and phone becomes the task instead. */
