@@ -28,6 +28,16 @@ final class Rows {
   }
 
   /**
+   * The name of the registered agent of the business in {@code businessColumn} whose contact is in
+   * {@code contactColumn}, as the network wrote it (a SIP URI may carry parameters); null when the
+   * phone is no registered agent's.
+   */
+  static String agentName(String businessColumn, String contactColumn) {
+    return "(SELECT ag.name FROM agents ag WHERE ag.business_id = " + businessColumn
+        + " AND ag.contact = split_part(" + contactColumn + ", ';', 1))";
+  }
+
+  /**
    * Whether the number in {@code phoneColumn} is on the do-not-call list of the business in
    * {@code businessColumn}: in clear, or (once the number was erased) as its salted hash.
    */

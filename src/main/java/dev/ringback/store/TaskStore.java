@@ -25,6 +25,8 @@ import java.util.function.IntFunction;
  * calls), then age.
  */
 public final class TaskStore {
+  /** The agent a score is about: the registered agent's name ({@code agent_name}), else the phone's number. */
+  private static final String FEEDBACK_AGENT = Rows.agentName("f.business_id", "f.agent_contact");
   private static final String COLUMNS = "cb.id, cb.line_id, " + Rows.lineSlug("cb.line_id") + """
       , cb.customer_phone,
       (SELECT c.name FROM customers c WHERE c.business_id = cb.business_id AND c.phone = cb.customer_phone) AS customer_name,
@@ -33,11 +35,10 @@ public final class TaskStore {
       cb.recording_url, cb.state, cb.outcome, cb.due_at, cb.created_at, cb.for_role,
       (SELECT jsonb_build_object('score', f.score, 'channel', f.channel, 'answered_at', f.answered_at, 'call_sid', f.call_sid,
                                  'callback_id', f.callback_id,
-                                 'agent', COALESCE((SELECT a.name FROM agents a WHERE a.business_id = f.business_id
-                                                    AND a.contact = f.agent_contact), f.agent_contact))
+                                 'agent', COALESCE(%1$s, f.agent_contact), 'agent_name', %1$s)
        FROM feedback f WHERE f.recovery_callback_id = cb.id ORDER BY f.answered_at DESC LIMIT 1) AS feedback,
       CASE WHEN cb.task_lease_until > $2 THEN cb.task_agent_id END AS holder,
-      CASE WHEN cb.task_lease_until > $2 THEN cb.task_lease_until END AS lease_until""";
+      CASE WHEN cb.task_lease_until > $2 THEN cb.task_lease_until END AS lease_until""".formatted(FEEDBACK_AGENT);
   /** A lease that ran out counts as no lease: the task is back in the queue. */
   private static final String FREE = "(cb.task_agent_id IS NULL OR cb.task_lease_until <= $2)";
   /** Lines the agent serves, and tasks meant for their role (service recovery for supervisors). */
@@ -164,14 +165,14 @@ public final class TaskStore {
   /** The task's latest call through an agent's phone, with each status its two legs reported and its time (Twilio's, else when it came). */
   static final String LATEST_AGENT_CALL = """
       SELECT a.attempt, a.started_at, a.agent_call_sid, a.call_sid, a.ended_at, a.outcome,
-             (SELECT ag.name FROM agents ag WHERE ag.business_id = cb.business_id AND ag.contact = a.agent_contact) AS agent_name,
+             %s AS agent_name,
              (SELECT jsonb_object_agg(e.call_status, COALESCE(e.twilio_timestamp, e.received_at)) FROM call_events e
               WHERE e.business_id = cb.business_id AND e.call_sid = a.agent_call_sid) AS agent_leg,
              (SELECT jsonb_object_agg(e.call_status, COALESCE(e.twilio_timestamp, e.received_at)) FROM call_events e
               WHERE e.business_id = cb.business_id AND (e.parent_call_sid = a.agent_call_sid OR e.call_sid = a.call_sid)) AS customer_leg
       FROM callback_attempts a JOIN callbacks cb ON cb.id = a.callback_id
       WHERE cb.business_id = $1 AND cb.id = $2 AND a.agent_call_sid IS NOT NULL
-      ORDER BY a.id DESC LIMIT 1""";
+      ORDER BY a.id DESC LIMIT 1""".formatted(Rows.agentName("cb.business_id", "a.agent_contact"));
 
   /**
    * A call through an agent's phone (click to connect): the agent's call, then the customer's leg.

@@ -14,14 +14,17 @@ import java.util.List;
  * number, newest first, so service survives staff changes.
  */
 public final class TimelineStore {
+  /** Who took a call, an attempt, a scored call: the registered agent's name ({@code agent_name}), else the phone's number. */
+  private static final String CALL_AGENT = Rows.agentName("c.business_id", "c.agent_contact");
+  private static final String ATTEMPT_AGENT = Rows.agentName("cb.business_id", "at.agent_contact");
+  private static final String FEEDBACK_AGENT = Rows.agentName("f.business_id", "f.agent_contact");
   static final String TIMELINE = """
       SELECT at, kind, ref, detail FROM (
         SELECT c.arrived_at AS at, 'call' AS kind, c.id AS ref,
                jsonb_build_object('direction', c.direction, 'line', l.slug, 'outcome', c.outcome, 'call_sid', c.call_sid,
                                   'ring_seconds', EXTRACT(EPOCH FROM (c.answered_at - c.arrived_at)),
                                   'ended_at', c.ended_at, 'recording_url', c.recording_url,
-                                  'answered_by_agent', COALESCE((SELECT a.name FROM agents a WHERE a.business_id = c.business_id
-                                                                 AND a.contact = c.agent_contact), c.agent_contact)) AS detail
+                                  'answered_by_agent', COALESCE(%1$s, c.agent_contact), 'agent_name', %1$s) AS detail
         FROM calls c JOIN lines l ON l.id = c.line_id WHERE c.business_id = $1 AND c.caller_phone = $2
         UNION ALL
         SELECT cb.triggered_at, 'callback', cb.id,
@@ -35,8 +38,7 @@ public final class TimelineStore {
                jsonb_build_object('callback_id', at.callback_id, 'attempt', at.attempt, 'outcome', at.outcome,
                                   'answered_by', at.answered_by, 'call_sid', at.call_sid,
                                   'ring_seconds', EXTRACT(EPOCH FROM (at.answered_at - at.ringing_at)), 'error', at.error_message,
-                                  'agent', COALESCE((SELECT a.name FROM agents a WHERE a.business_id = cb.business_id
-                                                     AND a.contact = at.agent_contact), at.agent_contact))
+                                  'agent', COALESCE(%2$s, at.agent_contact), 'agent_name', %2$s)
         FROM callback_attempts at JOIN callbacks cb ON cb.id = at.callback_id
         WHERE cb.business_id = $1 AND cb.customer_phone = $2
         UNION ALL
@@ -53,12 +55,11 @@ public final class TimelineStore {
         SELECT COALESCE(f.answered_at, f.asked_at), 'feedback', f.id,
                jsonb_build_object('line', l.slug, 'channel', f.channel, 'state', f.state, 'score', f.score, 'asked_at', f.asked_at,
                                   'call_sid', f.call_sid, 'callback_id', f.callback_id, 'recovery_task', f.recovery_callback_id,
-                                  'agent', COALESCE((SELECT a.name FROM agents a WHERE a.business_id = f.business_id
-                                                     AND a.contact = f.agent_contact), f.agent_contact))
+                                  'agent', COALESCE(%3$s, f.agent_contact), 'agent_name', %3$s)
         FROM feedback f JOIN lines l ON l.id = f.line_id WHERE f.business_id = $1 AND f.customer_phone = $2
       ) file
       WHERE $3::timestamptz IS NULL OR (at, kind, ref) < ($3::timestamptz, $4::text, $5::bigint)
-      ORDER BY at DESC, kind DESC, ref DESC LIMIT $6""";
+      ORDER BY at DESC, kind DESC, ref DESC LIMIT $6""".formatted(CALL_AGENT, ATTEMPT_AGENT, FEEDBACK_AGENT);
 
   /** One entry of the file; {@code kind} is call, callback, callback_attempt, order, note or feedback. */
   public record Entry(Instant at, String kind, long ref, JsonObject detail) {}
