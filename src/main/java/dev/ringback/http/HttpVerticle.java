@@ -237,6 +237,8 @@ public final class HttpVerticle extends VerticleBase {
       }
     });
     router.get("/console/*").handler(StaticHandler.create("console").setCachingEnabled(false).setIndexPage("index.html"));
+    // Browsers ask the site's root for its icon.
+    router.get("/favicon.ico").handler(ctx -> ctx.redirect("/console/favicon.svg"));
 
     if (http.managementPort().isEmpty()) {
       router.get("/health").handler(operations::publicHealth);
