@@ -309,7 +309,8 @@ class ConsoleTest {
       WebDriverWait wait = new WebDriverWait(console, Duration.ofSeconds(10));
       wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("voicemail")));
       assertThat(console.findElement(By.id("voicemail")).getDomProperty("src")).startsWith("blob:");
-      wait.until(d -> js(d, "return document.getElementById('voicemail').readyState >= 1 && document.getElementById('voicemail').duration > 0.9"));
+      wait.until(d -> js(d, "return document.getElementById('voicemail').readyState >= 1"
+          + " && document.getElementById('voicemail').duration > 0.9"));
       assertThat(twilio.mediaRequests()).isNotEmpty().allSatisfy(r -> assertThat(r.basicUser()).isEqualTo(RingbackServer.ACCOUNT_SID));
 
       // In the customer's file each voicemail loads when asked for.

@@ -198,7 +198,8 @@ public final class Tasks {
                   .<PlacedCall>map(started -> placed)
                   // The agent's phone rings all the same; their answer starts the attempt then.
                   .recover(e -> {
-                    LOG.warn("task #{}: the call to agent #{} ({}) is not recorded yet: {}", id, agent.id(), placed.callSid(), e.getMessage());
+                    LOG.warn("task #{}: the call to agent #{} ({}) is not recorded yet: {}", id, agent.id(), placed.callSid(),
+                        e.getMessage());
                     return Future.succeededFuture(placed);
                   }));
         });

@@ -134,7 +134,8 @@ final class AgentApi {
         throw HttpFailure.badRequest("time_zone: '" + asked + "' is not a time zone such as Europe/Madrid");
       }
     } else {
-      zone = agent.lines().stream().map(business::lineById).flatMap(Optional::stream).map(Line::timeZone).findFirst().orElse(ZoneOffset.UTC);
+      zone = agent.lines().stream().map(business::lineById).flatMap(Optional::stream).map(Line::timeZone).findFirst()
+          .orElse(ZoneOffset.UTC);
     }
     services.tasks().today(business.id(), agent, zone)
         .onSuccess(day -> Responses.json(ctx, 200, new JsonObject()

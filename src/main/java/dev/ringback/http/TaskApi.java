@@ -223,7 +223,7 @@ final class TaskApi {
         .put("since", progress.since() == null ? null : progress.since().toString())
         .put("seconds", progress.since() == null ? null : seconds(progress.since(), now.now()))
         .put("talked_seconds", progress.talkedSince() == null ? null : seconds(progress.talkedSince(), talkedUntil))
-        .put("outcome", call.outcome());
+        .put("outcome", call.outcome() == null ? null : call.outcome().value());
   }
 
   private static long seconds(Instant from, Instant until) {

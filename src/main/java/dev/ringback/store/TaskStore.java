@@ -1,5 +1,6 @@
 package dev.ringback.store;
 
+import dev.ringback.domain.AttemptOutcome;
 import dev.ringback.domain.CallStatus;
 import dev.ringback.domain.CallbackState;
 import dev.ringback.domain.CallbackTrigger;
@@ -184,7 +185,8 @@ public final class TaskStore {
    * @param customerLeg each status the customer's leg reported, with its time
    */
   public record AgentCall(int attempt, String agentName, String agentCallSid, String customerCallSid, Instant startedAt,
-                          Instant endedAt, String outcome, Map<CallStatus, Instant> agentLeg, Map<CallStatus, Instant> customerLeg) {}
+                          Instant endedAt, AttemptOutcome outcome, Map<CallStatus, Instant> agentLeg,
+                          Map<CallStatus, Instant> customerLeg) {}
 
   /**
    * A task as the agents see it.
@@ -309,7 +311,8 @@ public final class TaskStore {
       Row row = rows.iterator().next();
       return Optional.of(new AgentCall(row.getInteger("attempt"), row.getString("agent_name"), row.getString("agent_call_sid"),
           row.getString("call_sid"), Rows.instant(row.getOffsetDateTime("started_at")), Rows.instant(row.getOffsetDateTime("ended_at")),
-          row.getString("outcome"), leg(row.getValue("agent_leg")), leg(row.getValue("customer_leg"))));
+          AttemptOutcome.parse(row.getString("outcome")).orElse(null), leg(row.getValue("agent_leg")),
+          leg(row.getValue("customer_leg"))));
     });
   }
 

@@ -148,7 +148,8 @@ class TaskCallTest {
     JsonObject ended = progress(task);
     assertThat(ended.getString("outcome")).isEqualTo("no_answer");
     assertThat(ended.getValue("talked_seconds")).isNull();
-    assertThat(db.query("SELECT attempts FROM callbacks WHERE id = ?", task).get(0)).as("the customer was called").containsEntry("attempts", 1);
+    assertThat(db.query("SELECT attempts FROM callbacks WHERE id = ?", task).get(0)).as("the customer was called")
+        .containsEntry("attempts", 1);
   }
 
   @Test
