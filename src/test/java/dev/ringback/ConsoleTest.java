@@ -481,9 +481,11 @@ class ConsoleTest {
     assumeBrowser();
     TestDatabase db = TestDatabase.create();
     WebDriver phone = null;
-    try (RingbackServer server = RingbackServer.start(RingbackServer.LINES_YAML_AGENTS_ONLY, RingbackServer.environment(db,
-        "http://127.0.0.1:9"), Clock.systemUTC())) {
-      String eve = token(server, "Evelyn Castellanos-Whitfield", "+14155550125");
+    try (TwilioStandIn twilio = TwilioStandIn.start(RingbackServer.ACCOUNT_SID, RingbackServer.AUTH_TOKEN);
+         RingbackServer server = RingbackServer.start(RingbackServer.LINES_YAML_AGENTS_ONLY, RingbackServer.environment(db,
+             twilio.baseUrl()), Clock.systemUTC())) {
+      String contact = "+14155550125";
+      String eve = token(server, "Evelyn Castellanos-Whitfield", contact);
       customer(server, "+14155550181", "Maximiliano Alejandro Fernández-Rodríguez", "vip",
           "Calls from work between 12:00 and 13:00; his assistant answers otherwise and takes messages.");
       customer(server, "+14155550182", "Анастасия Владимировна Кузнецова", "standard", null);
@@ -517,6 +519,27 @@ class ConsoleTest {
       assertThat(phone.findElement(By.id("task-panel")).getLocation().getY())
           .as("the task in hand comes first").isLessThan(phone.findElement(By.id("queue-panel")).getLocation().getY());
       screenshot(phone, "console-phone.png");
+
+      // A call followed on the phone, to its end.
+      int placed = twilio.calls().size();
+      phone.findElement(By.id("call")).click();
+      String agentSid = placedTo(twilio, contact, placed);
+      agentLeg(server, agentSid, "ringing", contact);
+      waitFor(phone, "call-stage", "Your phone is ringing");
+      assertThat(fitsItsWidth(phone)).as("a call under way at 390 px").isTrue();
+      agentLeg(server, agentSid, "busy", contact);
+      waitFor(phone, "call-stage", "your phone was not answered: the customer was not called");
+      waitFor(phone, "timeline", "Evelyn Castellanos-Whitfield's phone was not answered");
+      assertThat(fitsItsWidth(phone)).as("how the call ended at 390 px").isTrue();
+
+      // The day's figures, and a customer found with their file open.
+      assertThat(phone.findElement(By.id("today-completed")).getText()).isEqualTo("0");
+      phone.findElement(By.id("search")).sendKeys("Кузнецова");
+      phone.findElement(By.cssSelector("#search-form button[type=submit]")).click();
+      waitFor(phone, "search-results", "Анастасия Владимировна Кузнецова");
+      phone.findElement(By.cssSelector("#search-results button.open-file")).click();
+      waitFor(phone, "search-results", "Callback (by hand): in the agents' queue");
+      assertThat(fitsItsWidth(phone)).as("a customer's file found at 390 px").isTrue();
       assertThat(errors(phone)).isEmpty();
     } finally {
       if (phone != null) {
