@@ -466,8 +466,9 @@
     return card;
   }
 
-  function agentOf(name, known) {
-    return name || (known ? 'the phone ' + known : '');
+  // An agent by name; a phone that is no registered agent's by its number.
+  function agentOf(name, nameOrNumber) {
+    return name || (nameOrNumber ? 'the phone ' + nameOrNumber : '');
   }
 
   function describe(entry) {
