@@ -381,6 +381,8 @@
     say('task-message', '');
     $('note').value = '';
     $('outcome').value = '';
+    $('retry-at').value = '';
+    show('retry-at-field', false);
     $('complete').disabled = true;
     $('call').disabled = false;
     show('call', true);
@@ -699,14 +701,24 @@
       Notification.requestPermission().catch(() => {});
     }
   });
-  $('outcome').addEventListener('change', () => { $('complete').disabled = !$('outcome').value; });
+  $('outcome').addEventListener('change', () => {
+    $('complete').disabled = !$('outcome').value;
+    // Nobody answered: the callback goes back to the dialler, at the usual wait or when the agent says.
+    show('retry-at-field', $('outcome').value === 'no_answer');
+  });
   $('complete-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     if (!current || !$('outcome').value) { return; }
     try {
       const note = $('note').value.trim();
-      await api('POST', '/api/tasks/' + current.id + '/complete', Object.assign({ outcome: $('outcome').value }, note ? { note } : {}));
-      closed(current.phone, 'Completed.');
+      const body = { outcome: $('outcome').value };
+      if (note) { body.note = note; }
+      const retryAt = $('outcome').value === 'no_answer' && $('retry-at').value;
+      if (retryAt) { body.retry_at = new Date(retryAt).toISOString(); }
+      const after = (await api('POST', '/api/tasks/' + current.id + '/complete', body)).data;
+      closed(current.phone, after && after.state === 'scheduled' && after.due_at
+        ? 'Back to the dialler: it calls again at ' + new Date(after.due_at).toLocaleString() + '.'
+        : 'Completed.');
     } catch (err) {
       if (!(err instanceof SignedOut)) { say('task-message', err.message, 'error'); }
     }

@@ -394,6 +394,23 @@ class ConsoleTest {
       waitFor(console, "task-message", "Completed.");
       waitFor(console, "today-completed", "1");
       assertThat(text(console, "today-reached")).isEqualTo("0");
+
+      // Nobody answered: the agent says when to try again, and the dialler has it back.
+      long again = task(server, "+14155550195");
+      claim(console, again);
+      waitFor(console, "task-summary", "+14155550195");
+      assertThat(console.findElement(By.id("retry-at-field")).isDisplayed()).isFalse();
+      new Select(console.findElement(By.id("outcome"))).selectByValue("no_answer");
+      assertThat(console.findElement(By.id("retry-at-field")).isDisplayed()).isTrue();
+      js(console, "const at = new Date(Date.now() + 2 * 3600 * 1000); at.setSeconds(0, 0);"
+          + " document.getElementById('retry-at').value = new Date(at - at.getTimezoneOffset() * 60000).toISOString().slice(0, 16);"
+          + " window.retryAt = at.toISOString();");
+      String retryAt = (String) js(console, "return window.retryAt");
+      console.findElement(By.id("complete")).click();
+      waitFor(console, "task-message", "Back to the dialler: it calls again at");
+      Map<String, Object> retried = db.query("SELECT state, due_at FROM callbacks WHERE id = ?", again).get(0);
+      assertThat(retried.get("state")).isEqualTo("scheduled");
+      assertThat(((java.sql.Timestamp) retried.get("due_at")).toInstant()).isEqualTo(java.time.Instant.parse(retryAt));
       assertThat(text(console, "today-average")).matches("\\d+ s");
 
       // The task: who, their tier and notes, then Call and each step of it.
