@@ -92,10 +92,13 @@ public final class TaskStore {
         WHERE cb.business_id = $1 AND cb.id = $3 AND cb.state = 'agent_queue' AND cb.task_agent_id = $4 AND cb.task_lease_until > $2
           AND\s""" + HOLDER_SERVES + """
 
-        RETURNING cb.id, cb.business_id, cb.customer_phone, cb.trigger, cb.line_id),
+        RETURNING cb.id, cb.business_id, cb.customer_phone, cb.trigger, cb.line_id, cb.task_claimed_at),
       noted AS (
         INSERT INTO customer_notes (business_id, customer_phone, agent_id, callback_id, outcome, note)
-        SELECT business_id, customer_phone, $4, id, $5, $6::text FROM done WHERE $6::text IS NOT NULL)
+        SELECT business_id, customer_phone, $4, id, $5, $6::text FROM done WHERE $6::text IS NOT NULL),
+      counted AS (
+        INSERT INTO task_completions (business_id, agent_id, callback_id, outcome, claimed_at, completed_at)
+        SELECT business_id, $4, id, $5, task_claimed_at, $2 FROM done)
       SELECT done.id, done.trigger,\s""" + Rows.lineSlug("done.line_id") + " FROM done";
   /**
    * The task the agent holds, locked while its next try is decided: its attempts, and whether a
@@ -120,7 +123,10 @@ public final class TaskStore {
                                 tried_agents = CASE WHEN $4 = 'scheduled' THEN '{}' ELSE cb.tried_agents END,
                                 task_agent_id = NULL, task_lease_until = NULL, task_call_counted = false, updated_at = now()
         WHERE cb.business_id = $1 AND cb.id = $2
-        RETURNING cb.id, cb.business_id, cb.customer_phone)
+        RETURNING cb.id, cb.business_id, cb.customer_phone, cb.task_claimed_at),
+      counted AS (
+        INSERT INTO task_completions (business_id, agent_id, callback_id, outcome, claimed_at, completed_at)
+        SELECT business_id, $3, id, 'no_answer', task_claimed_at, $9 FROM retried)
       INSERT INTO customer_notes (business_id, customer_phone, agent_id, callback_id, outcome, note)
       SELECT business_id, customer_phone, $3, id, 'no_answer', $8::text FROM retried WHERE $8::text IS NOT NULL""";
   static final String CREATE = """
@@ -135,8 +141,8 @@ public final class TaskStore {
   /** The tasks an agent completed between $3 and $4: how many, how many reached the customer, and the average from claim to completion. */
   static final String AGENT_DAY = """
       SELECT count(*) AS completed, count(*) FILTER (WHERE outcome = 'reached') AS reached,
-             avg(EXTRACT(EPOCH FROM (completed_at - task_claimed_at))) FILTER (WHERE task_claimed_at IS NOT NULL) AS handling_seconds
-      FROM callbacks WHERE business_id = $1 AND completed_by = $2 AND completed_at >= $3 AND completed_at < $4""";
+             avg(EXTRACT(EPOCH FROM (completed_at - claimed_at))) FILTER (WHERE claimed_at IS NOT NULL) AS handling_seconds
+      FROM task_completions WHERE business_id = $1 AND agent_id = $2 AND completed_at >= $3 AND completed_at < $4""";
 
   /**
    * An agent's click-to-connect call ($5) is one more attempt of the callback, started once
@@ -274,8 +280,9 @@ public final class TaskStore {
           int attempts = row.getInteger("attempts") + (row.getBoolean("task_call_counted") ? 0 : 1);
           DialPolicy.AfterAttempt after = next.apply(attempts);
           Completed task = new Completed(id, CallbackStore.trigger(row), row.getString("line"), row.getString("business"));
-          return conn.preparedQuery(RETRY).execute(Tuple.of(businessId, id, agentId, after.state().value(),
-                  after.outcome() == null ? null : after.outcome().value(), Rows.timestamp(after.dueAt()), attempts, note))
+          return conn.preparedQuery(RETRY).execute(Tuple.from(new Object[] {businessId, id, agentId, after.state().value(),
+                  after.outcome() == null ? null : after.outcome().value(), Rows.timestamp(after.dueAt()), attempts, note,
+                  Rows.timestamp(now)}))
               .map(v -> Optional.of(new Retried(task, row.getString("task_reason"), after)));
         }));
   }
