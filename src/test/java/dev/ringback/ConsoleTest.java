@@ -411,6 +411,7 @@ class ConsoleTest {
       Map<String, Object> retried = db.query("SELECT state, due_at FROM callbacks WHERE id = ?", again).get(0);
       assertThat(retried.get("state")).isEqualTo("scheduled");
       assertThat(((java.sql.Timestamp) retried.get("due_at")).toInstant()).isEqualTo(java.time.Instant.parse(retryAt));
+      waitFor(console, "today-completed", "2");
       assertThat(text(console, "today-average")).matches("\\d+ s");
 
       // The task: who, their tier and notes, then Call and each step of it.
@@ -466,7 +467,7 @@ class ConsoleTest {
           .contains("Dora Lindqvist's phone was not answered: the customer was not called")
           .doesNotContain(contact)
           .doesNotContain("_");
-      waitFor(console, "today-completed", "2");
+      waitFor(console, "today-completed", "3");
       assertThat(text(console, "today-reached")).isEqualTo("1");
       assertThat(db.query("SELECT outcome FROM callback_attempts WHERE callback_id = ? ORDER BY id", task))
           .containsExactly(Map.of("outcome", "agent_not_accepted"), Map.of("outcome", "connected"));
