@@ -50,10 +50,10 @@ public sealed interface Trigger {
   }
 
   /**
-   * A screened agent's leg decided: pressed 1 ({@code accepted}, the caller is put through) or
-   * another key; {@code callbackId} when the leg rang for a callback the customer is on.
+   * A screened agent's leg of the call {@code parentCallSid} (a caller's, or a callback's) decided:
+   * pressed 1 ({@code accepted}, the caller is put through) or another key.
    */
-  record Screened(long businessId, String parentCallSid, String legSid, String contact, boolean accepted, Instant at, Long callbackId)
+  record Screened(long businessId, String parentCallSid, String legSid, String contact, boolean accepted, Instant at)
       implements Trigger {}
 
   /** A voicemail, for the callback named in its URL (null: a URL without one). */
@@ -109,7 +109,7 @@ public sealed interface Trigger {
       json.put("callback", t.callbackId()).put("call", t.callSid());
     } else if (trigger instanceof Screened t) {
       json.put("call", t.parentCallSid()).put("leg", t.legSid()).put("contact", t.contact()).put("accepted", t.accepted())
-          .put("at", t.at().toString()).put("callback", t.callbackId());
+          .put("at", t.at().toString());
     } else if (trigger instanceof OrderPlaced t) {
       json.put("order", order(t.order())).put("phone", t.phone()).put("line", t.lineId())
           .put("at", t.receivedAt().toString());
@@ -141,7 +141,7 @@ public sealed interface Trigger {
       case "status" -> new Status(business, event(json.getJsonObject("event")), json.getLong("callback"),
           LegKind.parse(json.getString("leg", LegKind.PLAIN.value())).orElse(LegKind.PLAIN));
       case "screened" -> new Screened(business, json.getString("call"), json.getString("leg"), json.getString("contact"),
-          json.getBoolean("accepted"), Instant.parse(json.getString("at")), json.getLong("callback"));
+          json.getBoolean("accepted"), Instant.parse(json.getString("at")));
       case "recording" -> new Recording(business, json.getString("call"), json.getLong("callback"), json.getString("url"));
       case "no_agent" -> new NoAgent(business, json.getLong("callback"), json.getString("call"));
       case "order" -> new OrderPlaced(business, order(json.getJsonObject("order")), json.getString("phone"), json.getLong("line"),

@@ -9,7 +9,6 @@ import static dev.ringback.http.TwilioForms.required;
 import dev.ringback.app.Business;
 import dev.ringback.app.Services;
 import dev.ringback.app.Trigger;
-import dev.ringback.domain.Customer;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
 import io.vertx.core.Future;
@@ -18,7 +17,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,20 +64,10 @@ final class ScreeningWebhooks {
     Long callbackId = callbackParam(ctx);
     String call = required(ctx.request().params(), "call");
     String decision = SCREENED + query(call, line.get().id(), callbackId);
-    whoIsCalling(business, call, callbackId)
+    Speaking.onCall(services, business, call, callbackId)
         .onSuccess(customer -> Responses.twiml(ctx, 200, Twiml.screen(Speaking.on(services, line.get()),
             Twiml.screeningWhisper(line.get(), customer, callbackId != null), TwilioGuard.url(services, business, decision))))
         .onFailure(ctx::fail);
-  }
-
-  /** The customer on the call, by name when we know them; a slow or failed lookup finds nobody rather than keep the agent waiting. */
-  private Future<Optional<Customer>> whoIsCalling(Business business, String call, Long callbackId) {
-    return services.customers().onCall(business.id(), call, callbackId)
-        .timeout(WhomToRing.LOOKUP_MILLIS, TimeUnit.MILLISECONDS)
-        .recover(e -> {
-          LOG.debug("screen: the caller of {} not looked up: {}", call, e.getMessage());
-          return Future.succeededFuture(Optional.empty());
-        });
   }
 
   /**
@@ -97,8 +85,7 @@ final class ScreeningWebhooks {
     }
     boolean accepted = "1".equals(form.get("Digits"));
     String contact = Optional.ofNullable(blankToNull(form.get("To"))).orElse("unknown");
-    services.triggers().screened(new Trigger.Screened(business.id(), call, legSid, contact, accepted, services.clock().instant(),
-            callbackParam(ctx)))
+    services.triggers().screened(new Trigger.Screened(business.id(), call, legSid, contact, accepted, services.clock().instant()))
         .map(outcome -> outcome.journalled() ? "kept in the journal"
             : outcome.value().filter(a -> a.duplicate()).isPresent() ? "decided before" : "recorded")
         .recover(e -> {

@@ -43,9 +43,17 @@ final class Speaking {
    * fails or takes longer than {@link WhomToRing#LOOKUP_MILLIS} finds nobody.
    */
   static Future<Optional<Customer>> customer(Services services, Business business, Optional<String> phone) {
-    return phone.map(p -> services.customers().findByPhone(business.id(), p))
-        .orElse(Future.succeededFuture(Optional.empty()))
-        .timeout(WhomToRing.LOOKUP_MILLIS, TimeUnit.MILLISECONDS)
+    return withinTheWait(phone.map(p -> services.customers().findByPhone(business.id(), p))
+        .orElse(Future.succeededFuture(Optional.empty())));
+  }
+
+  /** The customer on a call ({@code callSid}) or its callback, looked up within the same wait as {@link #customer}. */
+  static Future<Optional<Customer>> onCall(Services services, Business business, String callSid, Long callbackId) {
+    return withinTheWait(services.customers().onCall(business.id(), callSid, callbackId));
+  }
+
+  private static Future<Optional<Customer>> withinTheWait(Future<Optional<Customer>> lookup) {
+    return lookup.timeout(WhomToRing.LOOKUP_MILLIS, TimeUnit.MILLISECONDS)
         .recover(e -> {
           // The database's trouble is logged where it is noticed first.
           LOG.debug("customer lookup failed, spoken to without a name: {}", e.getMessage());

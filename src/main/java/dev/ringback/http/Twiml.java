@@ -193,15 +193,9 @@ final class Twiml {
   /** What an agent hears before the customer is dialled: "Callback to Nikolay, VIP customer, missed call at 14:05." */
   static TwimlElement whisperAndConnect(Speech speech, String customerName, boolean vip, Sentence reason, String customerPhone,
                                         String callerId, int timeoutSeconds, String dialActionUrl, String customerStatusUrl) {
-    String why = speech.text(reason.key(), reason.values());
-    boolean known = customerName != null && !customerName.isBlank();
-    Sentence whisper = !known ? Sentence.of("whisper.unknown", "reason", why)
-        : new Sentence(vip ? "whisper.vip" : "whisper", Map.of("name", customerName.trim(), "reason", why));
-    TwimlElement dial = dial(timeoutSeconds, dialActionUrl).attribute("callerId", callerId)
-        .add(leg("Number", customerPhone, customerStatusUrl));
     TwimlElement response = TwimlElement.response();
-    speak(response, speech, List.of(whisper));
-    return response.add(dial);
+    speak(response, speech, List.of(whisper("whisper", speech, customerName, vip, reason)));
+    return response.add(customerDial(customerPhone, callerId, timeoutSeconds, dialActionUrl, customerStatusUrl));
   }
 
   /**
@@ -209,21 +203,31 @@ final class Twiml {
    * and "press 1". Silence (their voicemail) or another key hangs up; nobody is dialled.
    */
   static TwimlElement agentFirstWhisper(Speech speech, Optional<Customer> customer, Sentence reason, String decisionUrl) {
-    String why = speech.text(reason.key(), reason.values());
-    Sentence whisper = customer.filter(Customer::hasName)
-        .map(c -> new Sentence(c.tier() == Customer.Tier.VIP ? "agent-first.whisper.vip" : "agent-first.whisper",
-            Map.of("name", c.name().trim(), "reason", why)))
-        .orElse(Sentence.of("agent-first.whisper.unknown", "reason", why));
+    Optional<Customer> named = customer.filter(Customer::hasName);
     TwimlElement menu = gather(1, 6, decisionUrl, false);
-    speak(menu, speech, List.of(whisper));
+    speak(menu, speech, List.of(whisper("agent-first.whisper", speech, named.map(Customer::name).orElse(null),
+        named.filter(c -> c.tier() == Customer.Tier.VIP).isPresent(), reason)));
     return TwimlElement.response().add(menu).add(hangupVerb());
   }
 
   /** The agent pressed 1: the customer is dialled from the line's number, the agent hearing it ring. */
   static TwimlElement dialCustomer(String customerPhone, String callerId, int timeoutSeconds, String dialActionUrl,
                                    String customerStatusUrl) {
-    return TwimlElement.response().add(dial(timeoutSeconds, dialActionUrl).attribute("callerId", callerId)
-        .add(leg("Number", customerPhone, customerStatusUrl)));
+    return TwimlElement.response().add(customerDial(customerPhone, callerId, timeoutSeconds, dialActionUrl, customerStatusUrl));
+  }
+
+  private static TwimlElement customerDial(String customerPhone, String callerId, int timeoutSeconds, String dialActionUrl,
+                                           String customerStatusUrl) {
+    return dial(timeoutSeconds, dialActionUrl).attribute("callerId", callerId).add(leg("Number", customerPhone, customerStatusUrl));
+  }
+
+  /** "Callback to Nikolay Petrov, VIP customer, missed call at 14:05.", by the keys {@code key}, {@code key.vip}, {@code key.unknown}. */
+  private static Sentence whisper(String key, Speech speech, String customerName, boolean vip, Sentence reason) {
+    String why = speech.text(reason.key(), reason.values());
+    if (customerName == null || customerName.isBlank()) {
+      return Sentence.of(key + ".unknown", "reason", why);
+    }
+    return new Sentence(vip ? key + ".vip" : key, Map.of("name", customerName.trim(), "reason", why));
   }
 
   /** Why the task exists, in a few words for the whisper ({@code time}: when, as the language says it). */

@@ -98,14 +98,17 @@ public final class DialStore {
    * forward, so each is looked up by one instance at a time.
    */
   static final String CLAIM_UNFINISHED = """
-      UPDATE callbacks cb SET check_at = $1 + make_interval(secs => $2)
-      WHERE cb.id IN (SELECT id FROM callbacks WHERE state = 'dialing' AND lease_until IS NULL AND check_at <= $1
-                      ORDER BY check_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-      RETURNING cb.id, cb.business_id,
-                (SELECT COALESCE(a.call_sid, a.agent_call_sid) FROM callback_attempts a WHERE a.callback_id = cb.id AND a.ended_at IS NULL
-                 ORDER BY a.id DESC LIMIT 1) AS call_sid,
-                (SELECT a.call_sid IS NULL AND a.agent_call_sid IS NOT NULL FROM callback_attempts a
-                 WHERE a.callback_id = cb.id AND a.ended_at IS NULL ORDER BY a.id DESC LIMIT 1) AS agent_leg""";
+      WITH claimed AS (
+        UPDATE callbacks cb SET check_at = $1 + make_interval(secs => $2)
+        WHERE cb.id IN (SELECT id FROM callbacks WHERE state = 'dialing' AND lease_until IS NULL AND check_at <= $1
+                        ORDER BY check_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+        RETURNING cb.id, cb.business_id)
+      SELECT c.id, c.business_id, latest.call_sid, latest.agent_leg FROM claimed c
+      LEFT JOIN LATERAL (SELECT COALESCE(a.call_sid, a.agent_call_sid) AS call_sid,
+                                a.call_sid IS NULL AND a.agent_call_sid IS NOT NULL AS agent_leg
+                         FROM callback_attempts a WHERE a.callback_id = c.id AND a.ended_at IS NULL
+                         ORDER BY a.id DESC LIMIT 1) latest ON true""";
+
   static final String ATTEMPT_ERROR = "UPDATE callback_attempts SET outcome = $2, error_code = $3, error_message = $4, ended_at = $5 WHERE id = $1";
   static final String CALLBACK_FAILED = """
       UPDATE callbacks SET state = 'failed', outcome = 'failed', error_code = $3, error_message = $4,
