@@ -12,6 +12,8 @@ import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.domain.Speech;
 import dev.ringback.metrics.RingbackMetrics;
 import dev.ringback.store.FeedbackStore;
+import dev.ringback.telephony.OutgoingText;
+import dev.ringback.telephony.SentText;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,7 +78,7 @@ public final class Feedback {
           }
           String text = speech.text("sms.feedback.question", Map.of("business", line.name()));
           // The call is over either way: a failed SMS is logged, and the customer hears nothing of it.
-          business.telephony().sendMessage(line.number(), asked.get(), text)
+          business.telephony().sendText(new OutgoingText(line.number(), null, asked.get(), text, null)).map(SentText::sid)
               .compose(messageSid -> store.messageSent(business.id(), callSid, messageSid))
               .onSuccess(v -> LOG.info("feedback CallSid={} -> asked by SMS to {}", callSid, PhoneNumbers.mask(asked.get())))
               .onFailure(e -> LOG.warn("feedback CallSid={}: the SMS to {} failed: {}", callSid, PhoneNumbers.mask(asked.get()),

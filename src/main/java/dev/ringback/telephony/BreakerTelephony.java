@@ -55,8 +55,13 @@ public final class BreakerTelephony implements Telephony {
   }
 
   @Override
-  public Future<String> sendMessage(String from, String to, String body) {
-    return guarded(() -> telephony.sendMessage(from, to, body));
+  public Future<SentText> sendText(OutgoingText text) {
+    return guarded(() -> telephony.sendText(text));
+  }
+
+  @Override
+  public Future<List<SentText>> findTexts(String to, Instant since) {
+    return guarded(() -> telephony.findTexts(to, since));
   }
 
   @Override

@@ -36,8 +36,13 @@ public final class MeteredTelephony implements Telephony {
   }
 
   @Override
-  public Future<String> sendMessage(String from, String to, String body) {
-    return counted("create_message", telephony.sendMessage(from, to, body));
+  public Future<SentText> sendText(OutgoingText text) {
+    return counted("create_message", telephony.sendText(text));
+  }
+
+  @Override
+  public Future<List<SentText>> findTexts(String to, Instant since) {
+    return counted("list_messages", telephony.findTexts(to, since));
   }
 
   @Override

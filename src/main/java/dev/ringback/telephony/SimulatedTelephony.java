@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -27,11 +28,16 @@ import org.slf4j.LoggerFactory;
  * then a person answers, nobody does, or a machine picks up, and every event is reported to
  * this server's own {@code /twilio/*} endpoints exactly as Twilio would report it. An agent
  * called first for a callback presses 1 (and the customer's leg is played as Twilio dials it),
- * declines, or is their voicemail.
+ * declines, or is their voicemail. Texts are logged and reported sent, then delivered.
  */
 public final class SimulatedTelephony implements Telephony {
   private static final Logger LOG = LoggerFactory.getLogger(SimulatedTelephony.class);
   private static final DateTimeFormatter TWILIO_TIMESTAMP = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+  /** The carrier's done date of a delivery receipt, as Twilio passes it on: YYMMDDhhmm. */
+  private static final DateTimeFormatter DLR_DONE_DATE = DateTimeFormatter.ofPattern("yyMMddHHmm").withZone(ZoneOffset.UTC);
+  private static final String API_VERSION = "2010-04-01";
+  /** The sender of a text sent through a Messaging Service: a number of the service's, as Twilio would pick one. */
+  private static final String SERVICE_SENDER = "+15005550006";
 
   private final Vertx vertx;
   private final WebClient web;
@@ -46,6 +52,15 @@ public final class SimulatedTelephony implements Telephony {
       return size() > 10_000;
     }
   });
+  /** The texts it sent lately, oldest first, so findTexts answers as Twilio's list would. */
+  private final Map<String, SentText> texts = Collections.synchronizedMap(new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, SentText> eldest) {
+      return size() > 10_000;
+    }
+  });
+  /** The account its texts' status callbacks name, as Twilio names the account that sent the text. */
+  private final String accountSid;
 
   /**
    * @param localBaseUrl where this server listens, e.g. {@code http://127.0.0.1:8080}
@@ -58,6 +73,7 @@ public final class SimulatedTelephony implements Telephony {
     this.clock = clock;
     this.random = random;
     this.ringMillis = ringMillis;
+    this.accountSid = sid("AC");
   }
 
   @Override
@@ -79,12 +95,65 @@ public final class SimulatedTelephony implements Telephony {
     return Future.succeededFuture(new PlacedCall(callSid, "queued"));
   }
 
-  /** Nobody reads the simulator's messages: logged, and answered nothing. */
+  /**
+   * Nobody reads the simulator's texts: each is logged, kept for {@link #findTexts}, and reported
+   * {@code sent}, then {@code delivered}, to its status callback as Twilio reports them.
+   */
   @Override
-  public Future<String> sendMessage(String from, String to, String body) {
+  public Future<SentText> sendText(OutgoingText text) {
     String sid = sid("SM");
-    LOG.info("simulated SMS {} from {} to {}: {}", sid, from, PhoneNumbers.mask(to), body);
-    return Future.succeededFuture(sid);
+    String from = text.from() != null ? text.from() : SERVICE_SENDER;
+    // Twilio creates a text sent through a Messaging Service as accepted, any other as queued.
+    SentText sent = new SentText(sid, from, text.to(), text.body(), text.messagingServiceSid() == null ? "queued" : "accepted",
+        clock.instant());
+    texts.put(sid, sent);
+    LOG.info("simulated SMS {} from {} to {}: {}", sid, from, PhoneNumbers.mask(text.to()), text.body());
+    vertx.runOnContext(v -> advance(sent, text, "sent").transform(done -> advance(sent, text, "delivered")));
+    return Future.succeededFuture(sent);
+  }
+
+  @Override
+  public Future<List<SentText>> findTexts(String to, Instant since) {
+    List<SentText> found;
+    synchronized (texts) {
+      found = new ArrayList<>(texts.values().stream().filter(t -> t.to().equals(to) && !t.created().isBefore(since)).toList());
+    }
+    Collections.reverse(found);
+    return Future.succeededFuture(found);
+  }
+
+  /** The text moves on to {@code status}, reported to its status callback, if it has one, with Twilio's parameters. */
+  private Future<Void> advance(SentText sent, OutgoingText text, String status) {
+    texts.computeIfPresent(sent.sid(), (sid, before) ->
+        new SentText(sid, before.from(), before.to(), before.body(), status, before.created()));
+    if (text.statusCallback() == null) {
+      return Future.succeededFuture();
+    }
+    MultiMap form = MultiMap.caseInsensitiveMultiMap()
+        .add("MessageSid", sent.sid())
+        .add("SmsSid", sent.sid())
+        .add("MessageStatus", status)
+        .add("SmsStatus", status)
+        .add("AccountSid", accountSid)
+        .add("From", sent.from())
+        .add("To", sent.to())
+        .add("ApiVersion", API_VERSION);
+    if (text.messagingServiceSid() != null) {
+      form.add("MessagingServiceSid", text.messagingServiceSid());
+    }
+    if (status.equals("delivered")) {
+      form.add("RawDlrDoneDate", DLR_DONE_DATE.format(clock.instant()));
+    }
+    return post(text.statusCallback(), form)
+        .onFailure(e -> LOG.warn("Simulated SMS {} could not report {}: {}", sent.sid(), status, e.getMessage()))
+        .mapEmpty();
+  }
+
+  /** Sends to this server whatever host the URL names (the simulator never leaves the machine); answers the body it got back. */
+  private Future<String> post(String url, MultiMap form) {
+    URI target = URI.create(url);
+    String local = localBaseUrl.get() + target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
+    return web.postAbs(local).sendForm(form).map(response -> Optional.ofNullable(response.bodyAsString()).orElse(""));
   }
 
   /** The simulator records nothing, so there is nothing to delete. */
@@ -241,12 +310,9 @@ public final class SimulatedTelephony implements Telephony {
       return form;
     }
 
-    /** Sends to this server whatever host the URL names (the simulator never leaves the machine); answers the TwiML it got back. */
+    /** Posts to this server; answers the TwiML it got back. */
     private Future<String> post(String url, MultiMap form) {
-      URI target = URI.create(url);
-      String local = localBaseUrl.get() + target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
-      return web.postAbs(local).sendForm(form)
-          .map(response -> Optional.ofNullable(response.bodyAsString()).orElse(""))
+      return SimulatedTelephony.this.post(url, form)
           .onFailure(e -> LOG.warn("Simulated call {} could not report {}: {}", callSid, form.get("CallStatus"), e.getMessage()));
     }
   }

@@ -23,8 +23,15 @@ public interface Telephony {
   /** The call as the network sees it now; empty when it does not know the CallSid. */
   Future<Optional<CallProgress>> fetchCall(String callSid);
 
-  /** Sends an SMS; the message's SID. Fails with a {@link TelephonyException}. */
-  Future<String> sendMessage(String from, String to, String body);
+  /** Sends a text; fails with a TelephonyException that says whether to retry (AMBIGUOUS: it may have been sent). */
+  Future<SentText> sendText(OutgoingText text);
+
+  /**
+   * Texts sent to {@code to} created since {@code since}, newest first: how a request that got no
+   * answer is settled before sending again. Twilio's creation times are whole seconds of its own
+   * clock: a caller that fears clock skew gives an earlier {@code since}.
+   */
+  Future<List<SentText>> findTexts(String to, Instant since);
 
   /**
    * Deletes a recording (its SID, RE...) from the account; succeeds when it is gone, also when

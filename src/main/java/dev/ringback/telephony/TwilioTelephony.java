@@ -1,10 +1,12 @@
 package dev.ringback.telephony;
 
+import com.twilio.base.Page;
 import com.twilio.exception.ApiException;
 import com.twilio.http.HttpMethod;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.rest.api.v2010.account.Message;
+import com.twilio.rest.api.v2010.account.MessageReader;
 import com.twilio.rest.api.v2010.account.Recording;
 import com.twilio.type.PhoneNumber;
 import dev.ringback.config.RingbackConfig;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +34,7 @@ import org.apache.hc.client5.http.HttpHostConnectException;
 import org.apache.hc.core5.http.NoHttpResponseException;
 
 /**
- * Places calls through twilio-java. Its REST calls block, so they run on a dedicated worker
+ * Places calls and sends texts through twilio-java. Its REST calls block, so they run on a dedicated worker
  * pool and their results come back on the caller's context.
  */
 public final class TwilioTelephony implements Telephony {
@@ -39,6 +42,9 @@ public final class TwilioTelephony implements Telephony {
   private static final Set<Integer> PERMANENT_CODES = Set.of(
       13223, 13224, 13225, 13226, 13227, 21201, 21210, 21211, 21212, 21213, 21214, 21215, 21216, 21217, 21218, 21219,
       21220, 21401, 21402, 21403, 21404, 21405, 21406, 21407, 21408, 21421, 21422, 21610);
+
+  /** Pages of 50 that findTexts reads at most: settling looks back minutes, not through a number's history. */
+  private static final int MAX_TEXT_PAGES = 4;
 
   private final WorkerExecutor workers;
   private final RingbackConfig.Twilio config;
@@ -143,14 +149,55 @@ public final class TwilioTelephony implements Telephony {
   }
 
   @Override
-  public Future<String> sendMessage(String from, String to, String body) {
+  public Future<SentText> sendText(OutgoingText text) {
     return workers.executeBlocking(() -> {
+      // Through a Messaging Service Twilio picks the sender from the service's numbers.
+      var creator = text.messagingServiceSid() != null
+          ? Message.creator(new PhoneNumber(text.to()), text.messagingServiceSid(), text.body())
+          : Message.creator(new PhoneNumber(text.to()), new PhoneNumber(text.from()), text.body());
+      if (text.statusCallback() != null) {
+        creator.setStatusCallback(URI.create(text.statusCallback()));
+      }
       try {
-        return Message.creator(new PhoneNumber(to), new PhoneNumber(from), body).create(client()).getSid();
+        return sentText(creator.create(client()));
       } catch (ApiException e) {
         throw classify(e);
       }
     }, false);
+  }
+
+  @Override
+  public Future<List<SentText>> findTexts(String to, Instant since) {
+    return workers.executeBlocking(() -> {
+      try {
+        List<SentText> found = new ArrayList<>();
+        // Twilio lists newest first. A queued text has no DateSent yet, so that filter would miss
+        // it: the cut is made here on date_created, which has whole seconds.
+        Instant cut = since.truncatedTo(ChronoUnit.SECONDS);
+        MessageReader reader = Message.reader().setTo(new PhoneNumber(to)).setPageSize(50L);
+        Page<Message> page = reader.firstPage(client());
+        for (int pages = 1; ; pages++) {
+          for (Message message : page.getRecords()) {
+            Instant created = instant(message.getDateCreated());
+            if (created != null && created.isBefore(cut)) {
+              return found;
+            }
+            found.add(sentText(message));
+          }
+          if (!page.hasNextPage() || pages >= MAX_TEXT_PAGES) {
+            return found;
+          }
+          page = reader.nextPage(page, client());
+        }
+      } catch (ApiException e) {
+        throw classify(e);
+      }
+    }, false);
+  }
+
+  private static SentText sentText(Message message) {
+    return new SentText(message.getSid(), message.getFrom() == null ? null : message.getFrom().toString(), message.getTo(),
+        message.getBody(), message.getStatus() == null ? null : message.getStatus().toString(), instant(message.getDateCreated()));
   }
 
   @Override

@@ -64,8 +64,13 @@ class BreakerTelephonyTest {
     }
 
     @Override
-    public Future<String> sendMessage(String from, String to, String body) {
-      return answer("SM1");
+    public Future<SentText> sendText(OutgoingText text) {
+      return answer(new SentText("SM1", text.from(), text.to(), text.body(), "queued", START));
+    }
+
+    @Override
+    public Future<List<SentText>> findTexts(String to, Instant since) {
+      return answer(List.of());
     }
 
     @Override
@@ -151,7 +156,8 @@ class BreakerTelephonyTest {
     clock.advance(FIRST_PAUSE.minus(JUST_UNDER));
     assertFailsFast();
     List<Function<BreakerTelephony, Future<?>>> all = List.of(b -> b.placeCall(null), b -> b.findCalls("+1", "+2", START),
-        b -> b.fetchCall("CA1"), b -> b.sendMessage("+1", "+2", "hi"), b -> b.deleteRecording("RE1"));
+        b -> b.fetchCall("CA1"), b -> b.sendText(new OutgoingText("+1", null, "+2", "hi", null)), b -> b.findTexts("+2", START),
+        b -> b.deleteRecording("RE1"));
     for (Function<BreakerTelephony, Future<?>> each : all) {
       assertThat(each.apply(breaker).failed()).isTrue();
     }
