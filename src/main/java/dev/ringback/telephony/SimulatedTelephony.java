@@ -102,13 +102,14 @@ public final class SimulatedTelephony implements Telephony {
   @Override
   public Future<SentText> sendText(OutgoingText text) {
     String sid = sid("SM");
-    String from = text.from() != null ? text.from() : SERVICE_SENDER;
-    // Twilio creates a text sent through a Messaging Service as accepted, any other as queued.
-    SentText sent = new SentText(sid, from, text.to(), text.body(), text.messagingServiceSid() == null ? "queued" : "accepted",
+    // Twilio creates a text sent through a Messaging Service as accepted, with no sender until it
+    // picks one of the service's numbers; any other as queued.
+    SentText sent = new SentText(sid, text.from(), text.to(), text.body(), text.messagingServiceSid() == null ? "queued" : "accepted",
         clock.instant());
     texts.put(sid, sent);
-    LOG.info("simulated SMS {} from {} to {}: {}", sid, from, PhoneNumbers.mask(text.to()), text.body());
-    vertx.runOnContext(v -> advance(sent, text, "sent").transform(done -> advance(sent, text, "delivered")));
+    LOG.info("simulated SMS {} from {} to {}: {}", sid, text.from() != null ? text.from() : text.messagingServiceSid(),
+        PhoneNumbers.mask(text.to()), text.body());
+    vertx.runOnContext(v -> advance(sid, text, "sent").transform(done -> advance(sid, text, "delivered")));
     return Future.succeededFuture(sent);
   }
 
@@ -123,10 +124,10 @@ public final class SimulatedTelephony implements Telephony {
   }
 
   /** The text moves on to {@code status}, reported to its status callback, if it has one, with Twilio's parameters. */
-  private Future<Void> advance(SentText sent, OutgoingText text, String status) {
-    texts.computeIfPresent(sent.sid(), (sid, before) ->
-        new SentText(sid, before.from(), before.to(), before.body(), status, before.created()));
-    if (text.statusCallback() == null) {
+  private Future<Void> advance(String sid, OutgoingText text, String status) {
+    SentText sent = texts.computeIfPresent(sid, (key, before) ->
+        new SentText(key, before.from() != null ? before.from() : SERVICE_SENDER, before.to(), before.body(), status, before.created()));
+    if (sent == null || text.statusCallback() == null) {
       return Future.succeededFuture();
     }
     MultiMap form = MultiMap.caseInsensitiveMultiMap()
@@ -145,7 +146,7 @@ public final class SimulatedTelephony implements Telephony {
       form.add("RawDlrDoneDate", DLR_DONE_DATE.format(clock.instant()));
     }
     return post(text.statusCallback(), form)
-        .onFailure(e -> LOG.warn("Simulated SMS {} could not report {}: {}", sent.sid(), status, e.getMessage()))
+        .onFailure(e -> LOG.warn("Simulated SMS {} could not report {}: {}", sid, status, e.getMessage()))
         .mapEmpty();
   }
 
