@@ -1,5 +1,6 @@
 package dev.ringback.support;
 
+import dev.ringback.domain.SmsSegments;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -37,6 +38,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,7 +57,15 @@ import java.util.stream.Collectors;
  *       {@code StartTime>=2024-01-31} or {@code StartTime%3E=2024-01-31}), paged by
  *       {@code PageSize} and {@code Page};</li>
  *   <li>{@code GET /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json} fetches one call;</li>
- *   <li>{@code POST /2010-04-01/Accounts/{AccountSid}/Messages.json} sends an SMS (the Message resource);</li>
+ *   <li>{@code POST /2010-04-01/Accounts/{AccountSid}/Messages.json} sends a text ({@code api.v2010.account.message},
+ *       CreateMessage): 201 and the message resource, status {@code queued}, or {@code accepted} with no
+ *       {@code from} yet when sent through a Messaging Service (the sender is one of the service's numbers,
+ *       {@link #messagingServiceSender}, once the text moves on);</li>
+ *   <li>{@code GET /2010-04-01/Accounts/{AccountSid}/Messages.json} lists texts (ListMessage), newest first,
+ *       filtered by {@code To}, {@code From}, {@code DateSent}, {@code DateSent<}, {@code DateSent>} (on
+ *       {@code date_sent}, which a text has once sent), paged by {@code PageSize}, {@code Page} and
+ *       {@code PageToken};</li>
+ *   <li>{@code GET /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json} fetches one text (FetchMessage);</li>
  *   <li>{@code GET /2010-04-01/Accounts/{AccountSid}/Recordings/{Sid}.mp3} (or {@code .wav}, or no extension: WAV)
  *       fetches a recording's media ({@code api.v2010.account.recording}, "Fetch a Recording media file"),
  *       with HTTP Basic credentials, as when the account enforces HTTP auth on media URLs; a recording
@@ -72,7 +82,8 @@ import java.util.stream.Collectors;
  * sees only its own calls. Errors have Twilio's
  * shape: {@code {"code":21211,"message":"...","more_info":"https://www.twilio.com/docs/errors/21211","status":400}}.
  *
- * <p>Faults for the next call creations are queued with {@link #failNext} and {@link #hangNext}.
+ * <p>Faults for the next call creations are queued with {@link #failNext} and {@link #hangNext}, for
+ * the next text creations with {@link #failNextMessage} and {@link #hangNextMessage}.
  * A queued call has no {@code start_time} yet (Twilio fills it once the call is dialled), so the
  * {@code StartTime} filters compare a call's {@code start_time}, or its {@code date_created}
  * while it has none: a call created just before a reconciliation query is found by it.
@@ -88,6 +99,8 @@ public final class TwilioStandIn implements AutoCloseable {
   private static final Pattern CALLS = Pattern.compile("^/Calls\\.json$");
   private static final Pattern CALL = Pattern.compile("^/Calls/([^/]+)\\.json$");
   private static final Pattern MESSAGES = Pattern.compile("^/Messages\\.json$");
+  private static final Pattern MESSAGE = Pattern.compile("^/Messages/([^/]+)\\.json$");
+  private static final Pattern MESSAGE_CREATION = Pattern.compile("^/2010-04-01/Accounts/[^/]+/Messages\\.json$");
   private static final Pattern RECORDING = Pattern.compile("^/Recordings/(RE[0-9a-fA-F]{32})(\\.mp3|\\.wav)?$");
   private static final Pattern RECORDING_RESOURCE = Pattern.compile("^/Recordings/(RE[0-9a-fA-F]{32})\\.json$");
   private static final Pattern SIGNED_MEDIA = Pattern.compile("^/media/(RE[0-9a-fA-F]{32})\\.(mp3|wav)$");
@@ -99,10 +112,14 @@ public final class TwilioStandIn implements AutoCloseable {
       "user_defined_messages:UserDefinedMessages");
   private static final Set<String> PAGING = Set.of("Page", "PageSize", "PageToken");
   private static final long TIMEOUT_SECONDS = 10;
+  /** The number a Messaging Service sends from unless a test names another. */
+  public static final String DEFAULT_SERVICE_SENDER = "+15017122661";
+  /** Statuses of a text that has left Twilio: it then has a {@code date_sent}. */
+  private static final Set<String> SENT = Set.of("sent", "delivered", "undelivered", "read", "partially_delivered");
 
-  /** One HTTP request as the stand-in received it. */
-  public record RecordedRequest(
-      Instant receivedAt, String method, String path, Map<String, List<String>> form, Map<String, String> headers) {
+  /** One HTTP request as the stand-in received it; {@code query} its decoded query string. */
+  public record RecordedRequest(Instant receivedAt, String method, String path, Map<String, List<String>> form,
+                                Map<String, String> headers, Map<String, List<String>> query) {
 
     /** The first value of a form parameter, or null. */
     public String param(String name) {
@@ -159,6 +176,16 @@ public final class TwilioStandIn implements AutoCloseable {
     }
   }
 
+  /** A created text: its resource, and its place in the order of creation (lists are newest first). */
+  private record StoredMessage(JsonObject resource, long sequence) {
+    String account() {
+      return resource.getString("account_sid");
+    }
+  }
+
+  /** Where a list page starts. */
+  private record Paging(int page, int pageSize) {}
+
   private final Vertx vertx;
   private final boolean ownsVertx;
   private final String accountSid;
@@ -172,6 +199,10 @@ public final class TwilioStandIn implements AutoCloseable {
   private final List<RecordedRequest> creations = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
   private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
   private final Map<String, StoredCall> calls = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<Fault> messageFaults = new ConcurrentLinkedQueue<>();
+  private final Map<String, StoredMessage> messages = new ConcurrentHashMap<>();
+  private final AtomicLong messageSequence = new AtomicLong();
+  private volatile String serviceSender = DEFAULT_SERVICE_SENDER;
   private final Set<HttpConnection> hung = ConcurrentHashMap.newKeySet();
   /** Recording SID to its media. */
   private final Map<String, StoredRecording> recordings = new ConcurrentHashMap<>();
@@ -326,6 +357,63 @@ public final class TwilioStandIn implements AutoCloseable {
     return this;
   }
 
+  /** The next text creation is answered with this Twilio error instead (after the credentials check). */
+  public TwilioStandIn failNextMessage(int httpStatus, int twilioCode, String message) {
+    messageFaults.add(new Fault(httpStatus, twilioCode, message, false));
+    return this;
+  }
+
+  /**
+   * The next text creation is accepted and the text stored (it is listed and fetched) but never
+   * answered: the client can only time out, not knowing whether the text was sent.
+   */
+  public TwilioStandIn hangNextMessage() {
+    messageFaults.add(new Fault(0, 0, null, true));
+    return this;
+  }
+
+  /** The number a Messaging Service sends from, once a text sent through it moves on. */
+  public TwilioStandIn messagingServiceSender(String number) {
+    serviceSender = number;
+    return this;
+  }
+
+  /** The texts created so far, as Twilio would return them, oldest first. */
+  public List<JsonObject> messages() {
+    return messages.values().stream().sorted(Comparator.comparingLong(StoredMessage::sequence))
+        .map(m -> m.resource().copy()).toList();
+  }
+
+  /** Waits until at least {@code n} text creations arrived; returns the n-th. Fails after the deadline. */
+  public RecordedRequest awaitMessageCreations(int n, Duration deadline) {
+    return awaitRequests(TwilioStandIn::isMessageCreation, n, deadline);
+  }
+
+  /**
+   * Moves a created text on, as the network would: its status and error code (null: none). A text
+   * that leaves Twilio gets its {@code date_sent}, and one sent through a Messaging Service its
+   * sender. Status callbacks are the test's business.
+   */
+  public void setMessageStatus(String sid, String status, Integer errorCode) {
+    StoredMessage moved = messages.computeIfPresent(sid, (key, stored) -> {
+      String now = RFC_2822.format(Instant.now());
+      JsonObject resource = stored.resource().copy()
+          .put("status", status)
+          .put("error_code", errorCode)
+          .put("date_updated", now);
+      if (resource.getString("date_sent") == null && SENT.contains(status)) {
+        resource.put("date_sent", now);
+      }
+      if (resource.getString("from") == null && !status.equals("accepted") && !status.equals("scheduled")) {
+        resource.put("from", serviceSender);
+      }
+      return new StoredMessage(resource, stored.sequence());
+    });
+    if (moved == null) {
+      throw new IllegalArgumentException("no text " + sid + " was created");
+    }
+  }
+
   /** Every request received, in order of arrival. */
   public List<RecordedRequest> requests() {
     synchronized (requests) {
@@ -397,9 +485,12 @@ public final class TwilioStandIn implements AutoCloseable {
     });
   }
 
-  /** Forgets requests, calls and queued faults; drops the connections of hung requests. Recordings stay. */
+  /** Forgets requests, calls, texts and queued faults; drops the connections of hung requests. Recordings stay. */
   public void reset() {
     faults.clear();
+    messageFaults.clear();
+    messages.clear();
+    serviceSender = DEFAULT_SERVICE_SENDER;
     recordingFaults.clear();
     requests.clear();
     creations.clear();
@@ -441,6 +532,10 @@ public final class TwilioStandIn implements AutoCloseable {
     return r.method().equals("POST") && CALL_CREATION.matcher(r.path()).matches();
   }
 
+  private static boolean isMessageCreation(RecordedRequest r) {
+    return r.method().equals("POST") && MESSAGE_CREATION.matcher(r.path()).matches();
+  }
+
   private static <T> T await(Future<T> future) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -474,7 +569,7 @@ public final class TwilioStandIn implements AutoCloseable {
       Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
       request.headers().names().forEach(name -> headers.put(name, String.join(", ", request.headers().getAll(name))));
       RecordedRequest recorded = new RecordedRequest(receivedAt, request.method().name(), request.path(), form,
-          Collections.unmodifiableMap(headers));
+          Collections.unmodifiableMap(headers), decode(request.query()));
       synchronized (requests) {
         requests.add(recorded);
         if (isCallCreation(recorded)) {
@@ -513,6 +608,7 @@ public final class TwilioStandIn implements AutoCloseable {
     }
     String rest = account.group(2) == null ? "" : account.group(2);
     Matcher call = CALL.matcher(rest);
+    Matcher message = MESSAGE.matcher(rest);
     if (CALLS.matcher(rest).matches() && request.method() == HttpMethod.POST) {
       create(request, recorded, account0);
     } else if (CALLS.matcher(rest).matches() && request.method() == HttpMethod.GET) {
@@ -526,13 +622,22 @@ public final class TwilioStandIn implements AutoCloseable {
       }
     } else if (MESSAGES.matcher(rest).matches() && request.method() == HttpMethod.POST) {
       createMessage(request, recorded, account0);
+    } else if (MESSAGES.matcher(rest).matches() && request.method() == HttpMethod.GET) {
+      listMessages(request, account0);
+    } else if (message.matches() && request.method() == HttpMethod.GET) {
+      StoredMessage stored = messages.get(message.group(1));
+      if (stored == null || !stored.account().equals(account0)) {
+        notFound(request);
+      } else {
+        json(request, 200, stored.resource());
+      }
     } else if (RECORDING_RESOURCE.matcher(rest).matches() && request.method() == HttpMethod.DELETE) {
       deleteRecording(request, account0, RECORDING_RESOURCE.matcher(rest).replaceFirst("$1"));
     } else if (RECORDING.matcher(rest).matches() && request.method() == HttpMethod.GET) {
       Matcher recording = RECORDING.matcher(rest);
       recording.matches();
       recordingMedia(request, account0, recording.group(1), recording.group(2));
-    } else if (CALLS.matcher(rest).matches() || call.matches()) {
+    } else if (CALLS.matcher(rest).matches() || call.matches() || MESSAGES.matcher(rest).matches() || message.matches()) {
       error(request, 405, 20004, "Method not allowed");
     } else {
       notFound(request);
@@ -580,29 +685,40 @@ public final class TwilioStandIn implements AutoCloseable {
     JsonObject resource = newCall(account, to, from, recorded.receivedAt());
     calls.put(resource.getString("sid"), new StoredCall(resource, recorded.receivedAt()));
     if (fault != null) {
-      // Hang: the call exists, but the answer never leaves; the connection is dropped on close/reset.
-      HttpConnection connection = request.connection();
-      hung.add(connection);
-      connection.closeHandler(v -> hung.remove(connection));
+      hang(request);
       return;
     }
     json(request, 201, resource);
   }
 
+  /** The resource exists, but the answer never leaves; the connection is dropped on close/reset. */
+  private void hang(HttpServerRequest request) {
+    HttpConnection connection = request.connection();
+    hung.add(connection);
+    connection.closeHandler(v -> hung.remove(connection));
+  }
+
   /**
-   * {@code POST .../Messages.json} ({@code api.v2010.account.message}): {@code To} and one of
-   * {@code From}/{@code MessagingServiceSid} and {@code Body}/{@code MediaUrl}/{@code ContentSid}
-   * are required; 201 and the message resource, status {@code queued}.
+   * {@code POST .../Messages.json} ({@code api.v2010.account.message}, CreateMessage): {@code To} and
+   * one of {@code From}/{@code MessagingServiceSid} and {@code Body}/{@code MediaUrl}/{@code ContentSid}
+   * are required; 201 and the message resource. A text is created {@code queued}; through a Messaging
+   * Service {@code accepted}, its sender ({@code from}) chosen later unless {@code From} names one.
    */
   private void createMessage(HttpServerRequest request, RecordedRequest recorded, String accountSid) {
+    Fault fault = messageFaults.poll();
+    if (fault != null && !fault.hang()) {
+      error(request, fault.status(), fault.code(), fault.message());
+      return;
+    }
     String to = recorded.param("To");
     String from = recorded.param("From");
+    String service = recorded.param("MessagingServiceSid");
     String body = recorded.param("Body");
     if (blank(to)) {
       error(request, 400, 21604, "A 'To' phone number is required.");
       return;
     }
-    if (blank(from) && blank(recorded.param("MessagingServiceSid"))) {
+    if (blank(from) && blank(service)) {
       error(request, 400, 21603, "A 'From' phone number is required.");
       return;
     }
@@ -613,7 +729,7 @@ public final class TwilioStandIn implements AutoCloseable {
     String sid = "SM" + hex(16);
     String date = RFC_2822.format(recorded.receivedAt());
     String uri = "/" + API_VERSION + "/Accounts/" + accountSid + "/Messages/" + sid;
-    json(request, 201, new JsonObject()
+    JsonObject resource = new JsonObject()
         .put("account_sid", accountSid)
         .put("api_version", API_VERSION)
         .put("body", body)
@@ -623,17 +739,93 @@ public final class TwilioStandIn implements AutoCloseable {
         .put("direction", "outbound-api")
         .putNull("error_code")
         .putNull("error_message")
-        .put("from", from)
-        .putNull("messaging_service_sid")
-        .put("num_media", "0")
-        .put("num_segments", "1")
+        .put("from", blank(from) ? null : from)
+        .put("messaging_service_sid", blank(service) ? null : service)
+        .put("num_media", Integer.toString(recorded.params("MediaUrl").size()))
+        .put("num_segments", Integer.toString(blank(body) ? 1 : SmsSegments.count(body)))
         .putNull("price")
         .put("price_unit", "USD")
         .put("sid", sid)
-        .put("status", "queued")
-        .put("subresource_uris", new JsonObject().put("media", uri + "/Media.json"))
+        .put("status", blank(service) ? "queued" : "accepted")
+        .put("subresource_uris", new JsonObject().put("media", uri + "/Media.json").put("feedback", uri + "/Feedback.json"))
         .put("to", to)
-        .put("uri", uri + ".json"));
+        .put("uri", uri + ".json");
+    messages.put(sid, new StoredMessage(resource, messageSequence.incrementAndGet()));
+    if (fault != null) {
+      hang(request);
+      return;
+    }
+    json(request, 201, resource);
+  }
+
+  /**
+   * {@code GET .../Messages.json} as {@code twilio_api_v2010.json} describes ListMessage (its
+   * ListMessageResponse): {@code messages}, newest first, in Twilio's page envelope. {@code To} and
+   * {@code From} match exactly; {@code DateSent} (a day, or an instant), {@code DateSent>} (on or after)
+   * and {@code DateSent<} (on or before) compare {@code date_sent}, so a text not yet sent matches none
+   * of them. {@code PageToken} ({@code PA} and the last SID of the page before) goes on after that text
+   * even when newer ones came since; without it {@code Page} counts pages of {@code PageSize}.
+   */
+  private void listMessages(HttpServerRequest request, String account) {
+    Map<String, List<String>> query = decode(request.query());
+    Paging paging = paging(request, query);
+    if (paging == null) {
+      return;
+    }
+    List<Predicate<JsonObject>> filters = new ArrayList<>();
+    filters.add(m -> account.equals(m.getString("account_sid")));
+    field(query, "To", "to", filters);
+    field(query, "From", "from", filters);
+    try {
+      dateSent(query, "DateSent", filters);
+      dateSent(query, "DateSent>", filters);
+      dateSent(query, "DateSent<", filters);
+    } catch (DateTimeParseException e) {
+      error(request, 400, 20001, "Invalid DateSent: " + e.getParsedString());
+      return;
+    }
+    List<JsonObject> matching = messages.values().stream()
+        .sorted(Comparator.comparingLong(StoredMessage::sequence).reversed())
+        .map(StoredMessage::resource)
+        .filter(m -> filters.stream().allMatch(f -> f.test(m)))
+        .toList();
+    int start = Math.min(paging.page() * paging.pageSize(), matching.size());
+    String token = first(query, "PageToken", null);
+    if (token != null && token.startsWith("PA")) {
+      for (int i = 0; i < matching.size(); i++) {
+        if (matching.get(i).getString("sid").equals(token.substring(2))) {
+          start = i + 1;
+        }
+      }
+    }
+    json(request, 200, page(request, query, "messages", matching, paging, start));
+  }
+
+  private static void field(Map<String, List<String>> query, String name, String field, List<Predicate<JsonObject>> filters) {
+    String value = first(query, name, null);
+    if (value != null) {
+      filters.add(m -> value.equals(m.getString(field)));
+    }
+  }
+
+  /** {@code DateSent} on a day or at an instant, {@code DateSent>} on or after, {@code DateSent<} on or before. */
+  private static void dateSent(Map<String, List<String>> query, String name, List<Predicate<JsonObject>> filters) {
+    String value = first(query, name, null);
+    if (value == null) {
+      return;
+    }
+    boolean dateOnly = value.matches("\\d{4}-\\d{2}-\\d{2}");
+    Instant from = dateOnly ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant() : parseInstant(value);
+    Instant to = dateOnly ? from.plus(Duration.ofDays(1)) : from;
+    Predicate<Instant> matches;
+    if (name.endsWith(">")) {
+      matches = sent -> !sent.isBefore(from);
+    } else if (name.endsWith("<")) {
+      matches = sent -> dateOnly ? sent.isBefore(to) : !sent.isAfter(to);
+    } else {
+      matches = sent -> dateOnly ? !sent.isBefore(from) && sent.isBefore(to) : sent.equals(from);
+    }
+    filters.add(m -> m.getString("date_sent") != null && matches.test(ZonedDateTime.parse(m.getString("date_sent"), RFC_2822).toInstant()));
   }
 
   private void deleteRecording(HttpServerRequest request, String account, String sid) {
@@ -696,9 +888,9 @@ public final class TwilioStandIn implements AutoCloseable {
         response.end(io.vertx.core.buffer.Buffer.buffer(java.util.Arrays.copyOfRange(media, half, media.length)))));
   }
 
-  /** Every POST to {@code .../Messages.json}. */
+  /** Every POST to {@code .../Messages.json}, whatever it was answered. */
   public List<RecordedRequest> messageCreations() {
-    return requests().stream().filter(r -> r.method().equals("POST") && r.path().endsWith("/Messages.json")).toList();
+    return requests().stream().filter(TwilioStandIn::isMessageCreation).toList();
   }
 
   private JsonObject newCall(String accountSid, String to, String from, Instant created) {
@@ -741,17 +933,8 @@ public final class TwilioStandIn implements AutoCloseable {
 
   private void list(HttpServerRequest request, String account) {
     Map<String, List<String>> query = decode(request.query());
-    int pageSize;
-    int page;
-    try {
-      pageSize = Integer.parseInt(first(query, "PageSize", "50"));
-      page = Integer.parseInt(first(query, "Page", "0"));
-    } catch (NumberFormatException e) {
-      error(request, 400, 20001, "Invalid PageSize or Page");
-      return;
-    }
-    if (pageSize < 1 || pageSize > 1000 || page < 0) {
-      error(request, 400, 20001, "PageSize must be between 1 and 1000 and Page at least 0");
+    Paging paging = paging(request, query);
+    if (paging == null) {
       return;
     }
     List<Predicate<StoredCall>> filters = new ArrayList<>();
@@ -773,16 +956,40 @@ public final class TwilioStandIn implements AutoCloseable {
         .sorted(Comparator.comparing(StoredCall::created).reversed())
         .map(StoredCall::resource)
         .toList();
-    int start = Math.min(page * pageSize, matching.size());
+    json(request, 200, page(request, query, "calls", matching, paging, Math.min(paging.page() * paging.pageSize(), matching.size())));
+  }
+
+  /** {@code PageSize} (1 to 1000, 50 unless given) and {@code Page}; null once a 400 answered them. */
+  private static Paging paging(HttpServerRequest request, Map<String, List<String>> query) {
+    int pageSize;
+    int page;
+    try {
+      pageSize = Integer.parseInt(first(query, "PageSize", "50"));
+      page = Integer.parseInt(first(query, "Page", "0"));
+    } catch (NumberFormatException e) {
+      error(request, 400, 20001, "Invalid PageSize or Page");
+      return null;
+    }
+    if (pageSize < 1 || pageSize > 1000 || page < 0) {
+      error(request, 400, 20001, "PageSize must be between 1 and 1000 and Page at least 0");
+      return null;
+    }
+    return new Paging(page, pageSize);
+  }
+
+  /** One page of a list from {@code start}, in Twilio's envelope, its URIs keeping the filters asked for. */
+  private static JsonObject page(HttpServerRequest request, Map<String, List<String>> query, String key, List<JsonObject> matching,
+                                 Paging paging, int start) {
+    int pageSize = paging.pageSize();
+    int page = paging.page();
     List<JsonObject> slice = matching.subList(start, Math.min(start + pageSize, matching.size()));
     boolean more = start + pageSize < matching.size();
-
     String filterQuery = query.entrySet().stream().filter(e -> !PAGING.contains(e.getKey()))
         .flatMap(e -> e.getValue().stream().map(v -> encode(e.getKey()) + "=" + encode(v)))
         .collect(Collectors.joining("&"));
     String base = request.path() + "?" + (filterQuery.isEmpty() ? "" : filterQuery + "&") + "PageSize=" + pageSize;
-    JsonObject body = new JsonObject()
-        .put("calls", new JsonArray(new ArrayList<>(slice)))
+    return new JsonObject()
+        .put(key, new JsonArray(new ArrayList<>(slice)))
         .put("end", slice.isEmpty() ? 0 : start + slice.size() - 1)
         .put("first_page_uri", base + "&Page=0")
         .put("next_page_uri", more ? base + "&Page=" + (page + 1) + "&PageToken=PA" + slice.get(slice.size() - 1).getString("sid") : null)
@@ -791,7 +998,6 @@ public final class TwilioStandIn implements AutoCloseable {
         .put("previous_page_uri", page > 0 ? base + "&Page=" + (page - 1) : null)
         .put("start", start)
         .put("uri", base + "&Page=" + page);
-    json(request, 200, body);
   }
 
   private static void exact(Map<String, List<String>> query, String name, String field, List<Predicate<StoredCall>> filters) {
