@@ -95,6 +95,9 @@ public final class TwilioStandIn implements AutoCloseable {
   public static final DateTimeFormatter RFC_2822 =
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.US).withZone(ZoneOffset.UTC);
 
+  /** A date-time as some of Twilio's own examples send it: {@code 2019-06-11 22:05:25.000}. */
+  private static final DateTimeFormatter SPACED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSS]", Locale.US);
+
   private static final Pattern ACCOUNT_PATH = Pattern.compile("^/2010-04-01/Accounts/([^/]+)(/.*)?$");
   private static final Pattern CALLS = Pattern.compile("^/Calls\\.json$");
   private static final Pattern CALL = Pattern.compile("^/Calls/([^/]+)\\.json$");
@@ -795,6 +798,7 @@ public final class TwilioStandIn implements AutoCloseable {
       for (int i = 0; i < matching.size(); i++) {
         if (matching.get(i).getString("sid").equals(token.substring(2))) {
           start = i + 1;
+          break;
         }
       }
     }
@@ -1025,7 +1029,7 @@ public final class TwilioStandIn implements AutoCloseable {
     }
   }
 
-  /** Accepts what clients send: ISO with or without offset (UTC when none), or RFC 2822. */
+  /** Accepts what clients send: ISO with or without offset (UTC when none), RFC 2822, or {@code 2019-06-11 22:05:25.000} (UTC). */
   private static Instant parseInstant(String value) {
     try {
       return OffsetDateTime.parse(value).toInstant();
@@ -1033,7 +1037,11 @@ public final class TwilioStandIn implements AutoCloseable {
       try {
         return LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
       } catch (DateTimeParseException e2) {
-        return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        try {
+          return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e3) {
+          return LocalDateTime.parse(value, SPACED).toInstant(ZoneOffset.UTC);
+        }
       }
     }
   }

@@ -256,9 +256,26 @@ class TwilioTextsTest {
     assertThat(page.getString("uri")).isEqualTo(MESSAGES_PATH + "?To=%2B14155550123&DateSent%3E=2008-01-02&PageSize=1&Page=0");
     assertThat(page.getString("next_page_uri")).isNull();
     assertThat(get(MESSAGES_PATH + "?DateSent%3C=2008-01-02", 200).getJsonArray("messages")).isEmpty();
+    // Other forms of DateSent in Twilio's own examples.
+    assertThat(sids(get(MESSAGES_PATH + "?DateSent%3E=Wed%2C+19+Jun+2019+22%3A04%3A00+-0000", 200))).containsExactly(first.getSid());
+    assertThat(sids(get(MESSAGES_PATH + "?DateSent%3E=2019-06-11+22%3A05%3A25.000", 200))).containsExactly(first.getSid());
+    assertThat(get(MESSAGES_PATH + "?DateSent=yesterday", 400).getInteger("code")).isEqualTo(20001);
+
+    // A page token goes on after the text it names, also when a newer text came in between.
+    JsonObject newest = get(MESSAGES_PATH + "?PageSize=1", 200);
+    assertThat(sids(newest)).containsExactly(second.getSid());
+    Message third = Message.creator(new PhoneNumber(TO), new PhoneNumber(FROM), "third").create(client);
+    JsonObject next = get(newest.getString("next_page_uri"), 200);
+    assertThat(sids(next)).containsExactly(first.getSid());
+    assertThat(next.getString("next_page_uri")).isNull();
+    assertThat(sids(get(MESSAGES_PATH + "?PageSize=1", 200))).containsExactly(third.getSid());
 
     JsonObject missing = get("/2010-04-01/Accounts/" + ACCOUNT_SID + "/Messages/SM00000000000000000000000000000000.json", 404);
     assertThat(missing.getInteger("code")).isEqualTo(20404);
+  }
+
+  static List<String> sids(JsonObject page) {
+    return page.getJsonArray("messages").stream().map(m -> ((JsonObject) m).getString("sid")).toList();
   }
 
   static JsonObject get(String pathAndQuery, int status) throws Exception {
