@@ -34,8 +34,8 @@ import org.apache.hc.client5.http.HttpHostConnectException;
 import org.apache.hc.core5.http.NoHttpResponseException;
 
 /**
- * Places calls and sends texts through twilio-java. Its REST calls block, so they run on a dedicated worker
- * pool and their results come back on the caller's context.
+ * Places calls and sends texts through twilio-java. Its REST calls block, so they run on a
+ * dedicated worker pool and their results come back on the caller's context.
  */
 public final class TwilioTelephony implements Telephony {
   /** Twilio error codes that no retry can fix: bad or unreachable numbers, missing permissions. */
