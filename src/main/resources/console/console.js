@@ -18,12 +18,13 @@
     trigger: {
       order: 'new order', missed: 'missed call', abandoned: 'hung up before an answer', dropped: 'call cut short',
       voicemail: 'voicemail', after_hours: 'called after hours', scheduled: 'asked for a time', manual: 'by hand',
-      feedback: 'poor score',
+      feedback: 'poor score', text: 'texted us',
     },
     // tasks' reason: why a person calls back
     reason: {
       retries_exhausted: 'not reached by the automatic calls', voicemail: 'voicemail', asked_for_agent: 'asked for a person',
       no_agent_available: 'nobody was free', by_hand: 'by hand', service_recovery: 'make it right',
+      text_reply: 'texted us: read their message',
     },
     // how an attempt, a callback or a task ended (attempts' outcomes and the agents' own)
     outcome: {
@@ -43,6 +44,21 @@
     tier: { standard: 'standard', vip: 'VIP' },
     channel: { voice: 'on the phone keypad', sms: 'by text message' },
     feedback: { asked: 'asked', answered: 'answered', ignored: 'no answer' },
+    // texts we sent: why, and what became of them
+    text: {
+      text_back: 'Texted after the missed call', last_attempt: 'Texted after the last attempt', reply: 'Answered their text',
+      feedback: 'Texted the score question',
+    },
+    text_result: {
+      sent: 'sent', delivered: 'delivered', undelivered: 'not delivered', failed: 'failed', refused: 'refused by Twilio',
+      not_mobile: 'not sent: not a mobile number', do_not_call: 'not sent: do not call', opted_out: 'not sent: they replied STOP',
+      unable: 'not sent: texts do not reach this number',
+    },
+    // what a customer's text was read as
+    read_as: {
+      time: 'a time for the callback', now: 'call me now', opt_out: 'STOP: no more texts', opt_in: 'START: texts again',
+      score: 'a score', other: 'for a person to read',
+    },
     // a click-to-connect call as it goes
     stage: {
       calling_agent: 'Calling your phone…', ringing_agent: 'Your phone is ringing: answer it',
@@ -396,6 +412,10 @@
     if (task.attempts > 0) {
       summary.append(element('p', 'quiet', 'Called ' + task.attempts + (task.attempts === 1 ? ' time' : ' times') + ' before.'));
     }
+    if (task.text) {
+      summary.append(element('p', 'recovery', 'They texted (' + new Date(task.text.received_at).toLocaleString() + '): “'
+        + task.text.body + '”'));
+    }
     if (task.feedback) {
       const f = task.feedback;
       const agent = f.agent_name || f.agent;
@@ -440,7 +460,7 @@
       list.append(element('li', '', 'No history yet.'));
       return;
     }
-    card.append(customerCard(file.customer, file.do_not_call));
+    card.append(customerCard(file.customer, file.do_not_call, file.texts));
     file.items.forEach((entry) => {
       const li = element('li', 'entry ' + entry.kind);
       li.append(element('span', 'when', new Date(entry.at).toLocaleString()), describe(entry));
@@ -451,7 +471,7 @@
   }
 
   // What the business knows of the customer beside their name: their tier and notes.
-  function customerCard(customer, doNotCall) {
+  function customerCard(customer, doNotCall, texts) {
     const card = element('div', 'customer');
     if (!customer) {
       card.append(element('p', 'quiet', 'Not a customer on file yet.'));
@@ -465,6 +485,8 @@
       card.append(notes);
     }
     if (doNotCall) { card.append(element('p', 'recovery', 'On the do-not-call list: never call this number.')); }
+    if (texts && texts.opted_out) { card.append(element('p', 'quiet', 'Replied STOP: gets no texts from us (calls are fine).')); }
+    if (texts && texts.unable) { card.append(element('p', 'quiet', 'Texts do not reach this number.')); }
     return card;
   }
 
@@ -500,6 +522,10 @@
         return d.score ? 'Scored ' + d.score + ' of 5' + (agent ? ' after a call with ' + agent : '') + ', ' + word('channel', d.channel)
           : 'Asked for a score ' + word('channel', d.channel) + (d.state === 'ignored' ? ': ' + word('feedback', d.state) : '');
       }
+      case 'text':
+        return word('text', d.kind) + ' (' + word('text_result', d.result || d.state) + (d.error_code ? ', error ' + d.error_code : '')
+          + '): “' + d.body + '”';
+      case 'text_reply': return 'They texted (' + word('read_as', d.read_as) + '): “' + d.body + '”';
       case 'order': return 'Order ' + (d.number || d.order_id) + (d.total ? ' · ' + d.total + ' ' + (d.currency || '') : '');
       case 'note': return 'Note' + (d.agent ? ' by ' + d.agent : '') + (d.outcome ? ' (' + word('outcome', d.outcome) + ')' : '') + ': ' + d.note;
       default: return entry.kind.replace(/_/g, ' ');

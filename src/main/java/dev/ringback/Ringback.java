@@ -5,6 +5,7 @@ import dev.ringback.app.Attempts;
 import dev.ringback.app.Business;
 import dev.ringback.app.Businesses;
 import dev.ringback.app.CallEvents;
+import dev.ringback.app.CallbackTexts;
 import dev.ringback.app.Callbacks;
 import dev.ringback.app.Changes;
 import dev.ringback.app.Customers;
@@ -16,6 +17,9 @@ import dev.ringback.app.Reports;
 import dev.ringback.app.RetentionJob;
 import dev.ringback.app.Services;
 import dev.ringback.app.Tasks;
+import dev.ringback.app.TextJob;
+import dev.ringback.app.TextOutbox;
+import dev.ringback.app.TextReplies;
 import dev.ringback.app.Tokens;
 import dev.ringback.app.Triggers;
 import dev.ringback.config.RingbackConfig;
@@ -45,6 +49,7 @@ import dev.ringback.store.OrderStore;
 import dev.ringback.store.ReportStore;
 import dev.ringback.store.SecretBox;
 import dev.ringback.store.TaskStore;
+import dev.ringback.store.TextStore;
 import dev.ringback.store.TimelineStore;
 import dev.ringback.store.TokenStore;
 import dev.ringback.telephony.BreakerTelephony;
@@ -196,7 +201,9 @@ public final class Ringback implements AutoCloseable {
       Privacy privacy = new Privacy(pool, services.businesses(), clock, config.retention());
       String retention = vertx.deployVerticle(new RetentionJob(privacy))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      List<String> stopOrder = new ArrayList<>(List.of(http, retention, dispatcher));
+      String texts = vertx.deployVerticle(new TextJob(services.textOutbox(), services.callbackTexts(), config.dialer().pollMillis()))
+          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      List<String> stopOrder = new ArrayList<>(List.of(http, texts, retention, dispatcher));
       if (config.demo().enabled()) {
         stopOrder.add(0, vertx.deployVerticle(new DemoTraffic(services, "http://127.0.0.1:" + port))
             .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
@@ -315,21 +322,27 @@ public final class Ringback implements AutoCloseable {
           DoNotCallStore doNotCall = new DoNotCallStore(pool);
           Agents agentDesk = new Agents(agents, businesses);
           Tasks taskQueue = new Tasks(new TaskStore(pool), config, clock, metrics);
-          Customers customers = new Customers(new CustomerStore(pool), doNotCall, new TimelineStore(pool),
+          TextStore textStore = new TextStore(pool);
+          Customers customers = new Customers(new CustomerStore(pool), doNotCall, new TimelineStore(pool), textStore,
               new Privacy(pool, businesses, clock, config.retention()), clock, metrics);
-          Feedback feedback = new Feedback(new FeedbackStore(pool), config.feedback(), clock, metrics);
+          TextOutbox outbox = new TextOutbox(textStore, businesses, config.http().publicUrl(),
+              Duration.ofSeconds(config.dialer().leaseSeconds()), clock, metrics);
+          CallbackTexts callbackTexts = new CallbackTexts(textStore, outbox, businesses, customers, config, clock);
+          Feedback feedback = new Feedback(new FeedbackStore(pool), outbox, config.feedback(), clock, metrics);
+          TextReplies textReplies = new TextReplies(textStore, callbacks, outbox, customers, feedback, config, clock, metrics);
           Reports reports = new Reports(new ReportStore(pool), pool, config.metrics());
           CallEventStore callEventStore = new CallEventStore(pool, config.callbacks().policy(), config.dialer().policy());
           CallEvents callEvents = new CallEvents(calls, callEventStore, agents, config.phoneNumbers(), metrics,
-              config.agents().awayAfterMissed(), businesses::slugOf);
+              config.agents().awayAfterMissed(), businesses::slugOf, callbackTexts);
           Callbacks callbackQueue = new Callbacks(callbacks, calls, orders, doNotCall, customers, metrics, config, clock);
-          Orders orderDesk = new Orders(orders, metrics, businesses::slugOf);
+          Orders orderDesk = new Orders(orders, metrics, businesses::slugOf, callbackTexts);
           Attempts attempts = new Attempts(new DialStore(pool), callEventStore, agentDesk, businesses, metrics, config, clock);
           Triggers triggers = new Triggers(vertx, journal, callEvents, callbackQueue, orderDesk, metrics,
               config.database().writeDeadlineMillis());
           metrics.journalBacklog(triggers::backlog);
           return new Services(config, clock, config.phoneNumbers(), metrics, registry, telephony, main.adminTokenHash(), businesses,
-              triggers, agentDesk, taskQueue, customers, feedback, reports, callEvents, callbackQueue, orderDesk, attempts);
+              triggers, agentDesk, taskQueue, customers, feedback, reports, callEvents, callbackQueue, orderDesk, attempts, outbox,
+              callbackTexts, textReplies);
         });
   }
 

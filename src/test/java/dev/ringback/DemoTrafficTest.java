@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The demo drives the real webhooks with the simulator playing the callbacks: every kind of call
- * shows up in the metrics, screened agents press 1, and agents called first take callbacks or not.
+ * shows up in the metrics, screened agents press 1, agents called first take callbacks or not,
+ * and missed callers are texted back, some of whom answer the text.
  */
 class DemoTrafficTest {
 
@@ -67,6 +68,24 @@ class DemoTrafficTest {
               && db.count("SELECT count(*) FROM callback_attempts WHERE agent_accepted_at IS NOT NULL AND outcome = 'connected'") > 0
               && db.count("SELECT count(*) FROM callback_attempts WHERE outcome = 'agent_not_accepted'") > 0);
       assertThat(db.count("SELECT count(*) FROM customers WHERE notes = 'demo customer' AND tier = 'vip'")).isEqualTo(1);
+
+      // Texted callers answer now and then: each text is kept, read, counted and answered.
+      RingbackServer.await("text-backs delivered, and customers' texts read and answered", Duration.ofSeconds(60), () ->
+          counted(server, "ringback_texts_total", "kind=\"text_back\"", "result=\"delivered\"")
+              && counted(server, "ringback_text_replies_total")
+              && db.count("SELECT count(*) FROM text_replies WHERE customer_phone LIKE '+1415555%'") > 0
+              && counted(server, "ringback_texts_total", "kind=\"reply\"", "result=\"sent\""));
+      assertThat(db.query("SELECT DISTINCT kind FROM text_replies")).extracting(row -> row.get("kind"))
+          .as("a time, now, STOP, START or words for a person").isSubsetOf("time", "now", "opt_out", "opt_in", "other");
+    }
+  }
+
+  /** Whether a counter that appears at its first count has counted yet. */
+  static boolean counted(RingbackServer server, String name, String... labels) {
+    try {
+      return server.metric(name, labels) > 0;
+    } catch (AssertionError none) {
+      return false;
     }
   }
 

@@ -63,7 +63,7 @@ class MonitoringCheckTest {
       Map<String, String> env = new HashMap<>(RingbackServer.environment(db, twilio.baseUrl()));
       env.put("RINGBACK_ORDER_SECRET", ORDER_SECRET);
       String yaml = "callbacks:\n  delay-seconds:\n    missed: 0\ndialer:\n  calls-per-second: 0\n  poll-millis: 100\n"
-          + RingbackServer.LINES_YAML;
+          + "texts:\n  text-back: true\n" + RingbackServer.LINES_YAML;
       try (RingbackServer server = RingbackServer.start(yaml, env, Clock.systemUTC())) {
         script(server, twilio, db);
 
@@ -97,7 +97,10 @@ class MonitoringCheckTest {
     }
   }
 
-  /** Calls, a missed call's callback and an order, through the real webhooks, so every panel has data. */
+  /**
+   * Calls, a missed call's callback and text-back, an order, a customer's text and a landline
+   * that is not texted, through the real webhooks, so every panel has data.
+   */
   static void script(RingbackServer server, TwilioStandIn twilio, TestDatabase db) {
     Instant start = Instant.now();
     String caller = "+14155550161";
@@ -123,6 +126,38 @@ class MonitoringCheckTest {
       server.twilio(query, "CallSid", sid, "CallStatus", "ringing", "Timestamp", TWILIO.format(start.plusSeconds(61)));
       server.twilio(query, "CallSid", sid, "CallStatus", "in-progress", "AnsweredBy", "human", "Timestamp", TWILIO.format(start.plusSeconds(70)));
       server.twilio(query, "CallSid", sid, "CallStatus", "completed", "Timestamp", TWILIO.format(start.plusSeconds(200)));
+    }
+    texts(server, twilio, db, missed);
+  }
+
+  /** The missed caller's text-back delivered and answered with a time; a landline we missed is not texted. */
+  static void texts(RingbackServer server, TwilioStandIn twilio, TestDatabase db, String texted) {
+    TwilioStandIn.RecordedRequest text = twilio.awaitRequests(
+        r -> r.path().endsWith("/Messages.json") && texted.equals(r.param("To")), 1, Duration.ofSeconds(15));
+    RingbackServer.await("the text-back's SID to be kept", Duration.ofSeconds(15),
+        () -> db.count("SELECT count(*) FROM texts WHERE customer_phone = ? AND message_sid IS NOT NULL", texted) > 0);
+    String sid = (String) db.query("SELECT message_sid FROM texts WHERE customer_phone = ?", texted).get(0).get("message_sid");
+    String statusPath = text.param("StatusCallback").substring(RingbackServer.PUBLIC_URL.length());
+    assertThat(server.twilio(statusPath, "MessageSid", sid, "MessageStatus", "delivered", "To", texted).statusCode()).isEqualTo(200);
+    assertThat(server.twilio("/twilio/sms", "MessageSid", "SMmon00001", "From", texted, "To", RingbackServer.LINE_NUMBER,
+        "Body", "tomorrow 10:30").statusCode()).isEqualTo(200);
+
+    String landline = "+442079460958";
+    server.twilio("/twilio/voice", "CallSid", "CAmon00003", "From", landline, "To", RingbackServer.LINE_NUMBER);
+    server.twilio("/twilio/dial", "CallSid", "CAmon00003", "From", landline, "To", RingbackServer.LINE_NUMBER,
+        "DialCallStatus", "no-answer");
+    RingbackServer.await("the texts and the reply to be counted", Duration.ofSeconds(15),
+        () -> counted(server, "ringback_texts_total", "result=\"delivered\"")
+            && counted(server, "ringback_texts_total", "result=\"not_mobile\"")
+            && counted(server, "ringback_text_replies_total", "kind=\"time\""));
+  }
+
+  /** Whether a counter that appears at its first count has counted yet. */
+  static boolean counted(RingbackServer server, String name, String label) {
+    try {
+      return server.metric(name, label) > 0;
+    } catch (AssertionError none) {
+      return false;
     }
   }
 
@@ -156,7 +191,7 @@ class MonitoringCheckTest {
         assertThat(expr).as(title).isNotBlank();
         lineUsed |= expr.contains("$line");
         businessUsed |= expr.contains("$business");
-        if (expr.matches(".*ringback_(calls|callback|callbacks|orders|twilio|agents|feedback|ring_to_answer)\\w*[{\\[(].*")) {
+        if (expr.matches(".*ringback_(calls|callback|callbacks|orders|twilio|agents|feedback|ring_to_answer|texts|text_replies)\\w*[{\\[(].*")) {
           assertThat(expr).as(title + ": a business's meters are filtered by the business variable").contains("$business");
         }
         queries.add(expr.replace("$line", ".*").replace("$business", ".*").replace("$__rate_interval", "1m").replace("$__range", "5m").replace("$__interval", "15s"));

@@ -228,6 +228,44 @@ class ProcessIT {
     }
   }
 
+  /**
+   * A missed caller's text-back through a kill: its request to Twilio hangs (Twilio has the text,
+   * Ringback never hears so), and the process is killed. The next start finds the text at Twilio
+   * and does not send it again.
+   */
+  @Test
+  void killedBetweenTheCallsEndAndItsTextTheTextIsSentOnce() throws Exception {
+    Path dir = workDir();
+    quickDialler(dir, "  text-back: false ", "  text-back: true ", "request-timeout-seconds: 10", "request-timeout-seconds: 60");
+    Path log = dir.resolve("ringback.log");
+    int port = freePort();
+    String caller = "+14155554301";
+    try (TwilioStandIn twilio = TwilioStandIn.start(RingbackServer.ACCOUNT_SID, RingbackServer.AUTH_TOKEN)) {
+      String[] env = {"TWILIO_ACCOUNT_SID", RingbackServer.ACCOUNT_SID, "TWILIO_AUTH_TOKEN", RingbackServer.AUTH_TOKEN,
+          "RINGBACK_TWILIO_API_URL", twilio.baseUrl(), "RINGBACK_PUBLIC_URL", RingbackServer.PUBLIC_URL};
+      twilio.hangNextMessage();
+      Process first = startHealthy(dir, log, port, RingbackServer.API_TOKEN, env);
+      twilio(port, RingbackServer.PUBLIC_URL + "/twilio/voice", "CallSid", "CAkilltext01", "From", caller, "To",
+          RingbackServer.LINE_NUMBER, "AccountSid", RingbackServer.ACCOUNT_SID);
+      twilio(port, RingbackServer.PUBLIC_URL + "/twilio/dial", "CallSid", "CAkilltext01", "From", caller, "To",
+          RingbackServer.LINE_NUMBER, "DialCallStatus", "no-answer", "AccountSid", RingbackServer.ACCOUNT_SID);
+      twilio.awaitMessageCreations(1, Duration.ofSeconds(20));
+      new ProcessBuilder("kill", "-9", Long.toString(first.pid())).start().waitFor();
+      assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      twilio.dropHungRequests();
+
+      Process second = startHealthy(dir, log, port, RingbackServer.API_TOKEN, env);
+      try {
+        RingbackServer.await("the text in doubt to be found at Twilio", Duration.ofSeconds(30),
+            () -> logText(log).contains("was sent before its sender stopped"));
+        assertThat(twilio.messages().stream().filter(m -> caller.equals(m.getString("to")))).hasSize(1);
+        assertThat(twilio.messageCreations()).as("one request, never repeated").hasSize(1);
+      } finally {
+        stop(second);
+      }
+    }
+  }
+
   /** A webhook to the process as Twilio sends it: signed for the public URL it was handed. */
   static HttpResponse<String> twilio(int port, String url, String... nameValues) {
     assertThat(url).startsWith(RingbackServer.PUBLIC_URL);

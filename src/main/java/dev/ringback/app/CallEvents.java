@@ -34,13 +34,16 @@ public final class CallEvents {
   private final RingbackMetrics metrics;
   private final int awayAfterMissed;
   private final LongFunction<String> businessSlug;
+  private final CallbackTexts texts;
 
   /**
    * @param awayAfterMissed calls in a row an agent's phone may leave unanswered before they are set away (0: never)
    * @param businessSlug a business's slug by its id, for the metrics' labels
+   * @param texts texts the customer of a new callback, when its line wants it
    */
   public CallEvents(CallStore calls, CallEventStore events, AgentStore agents, PhoneNumbers phoneNumbers, RingbackMetrics metrics,
-                    int awayAfterMissed, LongFunction<String> businessSlug) {
+                    int awayAfterMissed, LongFunction<String> businessSlug, CallbackTexts texts) {
+    this.texts = texts;
     this.calls = calls;
     this.events = events;
     this.agents = agents;
@@ -129,10 +132,11 @@ public final class CallEvents {
     });
   }
 
-  /** A callback that was created, counted once. */
+  /** A callback that was created, counted once, and its customer texted when the line wants it. */
   void counted(CallbackStore.Scheduled scheduled) {
     if (scheduled.created()) {
       metrics.callbackScheduled(scheduled.business(), scheduled.trigger(), scheduled.line());
+      texts.created(scheduled);
     }
   }
 

@@ -9,6 +9,7 @@ import dev.ringback.metrics.RingbackMetrics;
 import dev.ringback.store.CustomerStore;
 import dev.ringback.store.DoNotCallStore;
 import dev.ringback.store.ErasureStore;
+import dev.ringback.store.TextStore;
 import dev.ringback.store.TimelineStore;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -38,18 +39,25 @@ public final class Customers {
   /** What an import did: customers added and updated, the first thousand rejections in line order, and how many there were. */
   public record Imported(int added, int updated, List<Rejection> rejected, long rejectedCount) {}
 
-  /** A number's file: its customer record if it has one, whether it is on the do-not-call list, and a page of its history, newest first. */
-  public record Timeline(Optional<Customer> customer, boolean doNotCall, List<TimelineStore.Entry> entries) {}
+  /**
+   * A number's file: its customer record if it has one, whether it is on the do-not-call list,
+   * what it showed about texts (STOP, or a text that could never reach it), and a page of its
+   * history, newest first.
+   */
+  public record Timeline(Optional<Customer> customer, boolean doNotCall, Optional<TextStore.TextNumber> texts,
+                         List<TimelineStore.Entry> entries) {}
 
   private final CustomerStore store;
   private final DoNotCallStore doNotCall;
   private final TimelineStore timeline;
+  private final TextStore texts;
   private final Privacy privacy;
   private final Clock clock;
   private final RingbackMetrics metrics;
 
-  public Customers(CustomerStore store, DoNotCallStore doNotCall, TimelineStore timeline, Privacy privacy, Clock clock,
+  public Customers(CustomerStore store, DoNotCallStore doNotCall, TimelineStore timeline, TextStore texts, Privacy privacy, Clock clock,
                    RingbackMetrics metrics) {
+    this.texts = texts;
     this.store = store;
     this.doNotCall = doNotCall;
     this.timeline = timeline;
@@ -109,9 +117,11 @@ public final class Customers {
     Future<Optional<Customer>> customer = store.findByPhone(businessId, phone);
     Future<List<TimelineStore.Entry>> entries = timeline.timeline(businessId, phone, after, limit);
     Future<Optional<DoNotCallStore.Listing>> listing = doNotCall.find(businessId, phone);
-    return Future.all(customer, entries, listing).map(v -> customer.result().isEmpty() && entries.result().isEmpty() && after == null
+    Future<Optional<TextStore.TextNumber>> textNumber = texts.number(businessId, phone);
+    return Future.all(customer, entries, listing, textNumber).map(v -> customer.result().isEmpty() && entries.result().isEmpty()
+        && after == null
         ? Optional.empty()
-        : Optional.of(new Timeline(customer.result(), listing.result().isPresent(), entries.result())));
+        : Optional.of(new Timeline(customer.result(), listing.result().isPresent(), textNumber.result(), entries.result())));
   }
 
   /**

@@ -10,10 +10,10 @@ import dev.ringback.config.RingbackConfig;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.domain.Speech;
+import dev.ringback.domain.TextKind;
 import dev.ringback.metrics.RingbackMetrics;
 import dev.ringback.store.FeedbackStore;
-import dev.ringback.telephony.OutgoingText;
-import dev.ringback.telephony.SentText;
+import dev.ringback.store.TextStore;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,9 +44,11 @@ public final class Feedback {
   private final RingbackConfig.Feedback config;
   private final Clock clock;
   private final RingbackMetrics metrics;
+  private final TextOutbox outbox;
 
-  public Feedback(FeedbackStore store, RingbackConfig.Feedback config, Clock clock, RingbackMetrics metrics) {
+  public Feedback(FeedbackStore store, TextOutbox outbox, RingbackConfig.Feedback config, Clock clock, RingbackMetrics metrics) {
     this.store = store;
+    this.outbox = outbox;
     this.config = config;
     this.clock = clock;
     this.metrics = metrics;
@@ -77,11 +79,12 @@ public final class Feedback {
             return true;
           }
           String text = speech.text("sms.feedback.question", Map.of("business", line.name()));
-          // The call is over either way: a failed SMS is logged, and the customer hears nothing of it.
-          business.telephony().sendText(new OutgoingText(line.number(), null, asked.get(), text, null)).map(SentText::sid)
-              .compose(messageSid -> store.messageSent(business.id(), callSid, messageSid))
+          // The call is over either way: the text goes through the outbox, and the customer hears nothing of it.
+          outbox.queue(business, new TextStore.NewText(business.id(), business.lineKey(line), null, asked.get(), TextKind.FEEDBACK, text,
+                  line.number(), line.textBack().messagingServiceSid(), clock.instant(), PhoneNumbers.canTakeTexts(asked.get()),
+                  false))
               .onSuccess(v -> LOG.info("feedback CallSid={} -> asked by SMS to {}", callSid, PhoneNumbers.mask(asked.get())))
-              .onFailure(e -> LOG.warn("feedback CallSid={}: the SMS to {} failed: {}", callSid, PhoneNumbers.mask(asked.get()),
+              .onFailure(e -> LOG.warn("feedback CallSid={}: the SMS to {} was not written: {}", callSid, PhoneNumbers.mask(asked.get()),
                   e.getMessage()));
           return false;
         })

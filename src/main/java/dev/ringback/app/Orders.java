@@ -12,9 +12,14 @@ public final class Orders {
   private final OrderStore store;
   private final RingbackMetrics metrics;
   private final LongFunction<String> businessSlug;
+  private final CallbackTexts texts;
 
-  /** @param businessSlug a business's slug by its id, for the metrics' labels */
-  public Orders(OrderStore store, RingbackMetrics metrics, LongFunction<String> businessSlug) {
+  /**
+   * @param businessSlug a business's slug by its id, for the metrics' labels
+   * @param texts texts the buyer, when the line wants it
+   */
+  public Orders(OrderStore store, RingbackMetrics metrics, LongFunction<String> businessSlug, CallbackTexts texts) {
+    this.texts = texts;
     this.store = store;
     this.metrics = metrics;
     this.businessSlug = businessSlug;
@@ -23,8 +28,10 @@ public final class Orders {
   Future<OrderStore.Recorded> placed(Trigger.OrderPlaced t) {
     return store.record(t.businessId(), t.order(), Optional.ofNullable(t.phone()), t.lineId(), t.receivedAt()).onSuccess(recorded -> {
       metrics.order(businessSlug.apply(t.businessId()), t.order().source(), recorded.result());
-      recorded.callback().filter(CallbackStore.Scheduled::created)
-          .ifPresent(c -> metrics.callbackScheduled(c.business(), c.trigger(), c.line()));
+      recorded.callback().filter(CallbackStore.Scheduled::created).ifPresent(c -> {
+        metrics.callbackScheduled(c.business(), c.trigger(), c.line());
+        texts.created(c);
+      });
     });
   }
 }

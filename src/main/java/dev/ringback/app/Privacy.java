@@ -103,11 +103,20 @@ public final class Privacy {
             .compose(calls -> batches(cut -> retention.expireCallbackRecordings(cut, BATCH), before, calls))
             .map(recordings -> new long[] {deletedEvents, recordings});
       }).compose(done -> {
+        if (limits.textsDays() == 0) {
+          return Future.succeededFuture(new long[] {done[0], done[1], 0});
+        }
+        Instant before = now.minus(Duration.ofDays(limits.textsDays()));
+        return batches(cut -> retention.deleteTexts(cut, BATCH), before, 0)
+            .compose(texts -> batches(cut -> retention.deleteTextReplies(cut, BATCH), before, texts))
+            .map(texts -> new long[] {done[0], done[1], texts});
+      }).compose(done -> {
         if (stopping) {
           return retention.releaseRun(owner).map(false);
         }
-        LOG.info("Retention: {} call event(s) older than {} day(s) deleted, {} recording(s) older than {} day(s) queued for deletion",
-            done[0], limits.callEventsDays(), done[1], limits.recordingsDays());
+        LOG.info("Retention: {} call event(s) older than {} day(s) deleted, {} recording(s) older than {} day(s) queued for deletion, "
+            + "{} text(s) sent or received older than {} day(s) deleted", done[0], limits.callEventsDays(), done[1],
+            limits.recordingsDays(), done[2], limits.textsDays());
         return retention.finishRun(owner, clock.instant(), RUN_INTERVAL.toSeconds()).map(true);
       });
     });

@@ -35,7 +35,10 @@ public record Services(
     CallEvents callEvents,
     Callbacks callbacks,
     Orders orders,
-    Attempts attempts) {
+    Attempts attempts,
+    TextOutbox textOutbox,
+    CallbackTexts callbackTexts,
+    TextReplies textReplies) {
 
   /** An absolute URL on this server as Twilio and shops reach it. */
   public String publicUrl(String pathAndQuery) {

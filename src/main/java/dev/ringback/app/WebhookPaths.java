@@ -19,6 +19,10 @@ public final class WebhookPaths {
   public static final String AGENT_FIRST = "/twilio/agent-first";
   /** The screened agent's key: 1 takes the call. */
   public static final String SCREENED = "/twilio/screened";
+  /** A text to a line: a reply to ours, a STOP, a score. */
+  public static final String SMS = "/twilio/sms";
+  /** Twilio's report on a text we sent ({@code text} names it). */
+  public static final String TEXT_STATUS = "/twilio/text-status";
 
   private WebhookPaths() {}
 

@@ -15,6 +15,7 @@ import dev.ringback.domain.Prompt;
 import dev.ringback.domain.RingStep;
 import dev.ringback.domain.RingStrategy;
 import dev.ringback.domain.Screening;
+import dev.ringback.domain.TextBack;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -34,6 +35,8 @@ final class BusinessReader {
   private final PhoneNumbers numbers;
   /** A line's feedback settings when it has none of its own. */
   private final Feedback feedback;
+  /** A line's texts when it has no settings of its own. */
+  private final TextBack textBack;
   /** The languages a line may speak, and the sentences its own may replace. */
   private final Catalogs catalogs;
   /** Whom callbacks call first on a line that does not say. */
@@ -41,7 +44,8 @@ final class BusinessReader {
   /** Each number read so far and its owner, for the error naming both. */
   private final Map<String, String> numberOwners = new HashMap<>();
 
-  BusinessReader(PhoneNumbers numbers, Feedback feedback, Catalogs catalogs, CallbackMode callbackMode) {
+  BusinessReader(PhoneNumbers numbers, Feedback feedback, TextBack textBack, Catalogs catalogs, CallbackMode callbackMode) {
+    this.textBack = textBack;
     this.callbackMode = callbackMode;
     this.numbers = numbers;
     this.feedback = feedback;
@@ -173,9 +177,11 @@ final class BusinessReader {
     CallbackMode mode = Sections.callbackMode(line, "callback-mode", callbackMode);
     OpeningHours hours = hours(line, timeZone);
     String channel = Sections.feedbackChannel(line, "feedback-channel", feedback.channel());
+    TextBack texts = new TextBack(line.bool("text-back", textBack.calls()), line.bool("text-back-orders", textBack.orders()),
+        Sections.messagingServiceSid(line, "messaging-service-sid", textBack.messagingServiceSid()));
     line.rejectUnknownKeys();
     return new Line(id, number, name, timeZone, language, voice.isEmpty() ? null : voice, agents, ringTimeout, strategy, ringSeconds,
-        screening, mode, hours, channel, prompts);
+        screening, mode, hours, channel, texts, prompts);
   }
 
   /** A line's language: one Twilio's {@code <Say>} speaks, and one a catalog has the sentences of. */

@@ -24,6 +24,7 @@ final class EnvironmentOverlay {
       Map.entry("TWILIO_AUTH_TOKEN", "twilio.auth-token"),
       Map.entry("TWILIO_API_KEY", "twilio.api-key"),
       Map.entry("TWILIO_API_SECRET", "twilio.api-secret"),
+      Map.entry("TWILIO_MESSAGING_SERVICE_SID", "texts.messaging-service-sid"),
       Map.entry("RINGBACK_SECRET_KEY", "secrets.key"),
       Map.entry("RINGBACK_SECRET_KEY_PREVIOUS", "secrets.previous-key"),
       Map.entry("RINGBACK_TWILIO_API_URL", "twilio.api-url"),

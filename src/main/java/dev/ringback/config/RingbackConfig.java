@@ -7,6 +7,7 @@ import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.domain.QuietHours;
+import dev.ringback.domain.TextBack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ public record RingbackConfig(
     Orders orders,
     Agents agents,
     Feedback feedback,
+    Texts texts,
     Demo demo,
     List<Line> lines,
     List<BusinessConfig> businesses,
@@ -218,6 +220,15 @@ public record RingbackConfig(
    */
   public record Feedback(String channel, boolean afterInbound, String question, String smsText, int replyHours) {}
 
+  /**
+   * Texts to customers.
+   *
+   * @param lineDefaults a line's text-back when it does not say
+   * @param afterLastAttempt text the customer when the last attempt of a callback fails
+   * @param replyHours a customer's text this long after ours is still about that text's callback
+   */
+  public record Texts(TextBack lineDefaults, boolean afterLastAttempt, int replyHours) {}
+
   /** The order webhooks, by source: {@code generic}, {@code shopify}, {@code woocommerce}. */
   public record Orders(Map<String, Shop> shops) {
     public Optional<Shop> shop(String source) {
@@ -266,8 +277,9 @@ public record RingbackConfig(
    *
    * @param callEventsDays Twilio's status callbacks, by when they arrived
    * @param recordingsDays voicemails (at Twilio and their references), by the call they were left on
+   * @param textsDays texts sent to customers and received from them, by when they were written or received; never an opt-out
    */
-  public record Retention(int callEventsDays, int recordingsDays) {}
+  public record Retention(int callEventsDays, int recordingsDays, int textsDays) {}
 
   /** @param taskLeaseSeconds how long an agent holds a claimed task without renewing it */
   /** @param awayAfterMissed calls in a row an agent's phone may leave unanswered before they are set away (0: never) */
@@ -309,11 +321,14 @@ public record RingbackConfig(
       shops.put("generic", new Shop(generated, generic.line()));
     }
     // The simulator rings nobody real, so the demo's callbacks need not wait for the morning;
-    // its answered calls are scored too, so the feedback panel moves.
+    // its answered calls are scored too, and its missed callers and buyers are texted (some
+    // reply), so the feedback and text panels move.
+    List<Line> texting = lines.stream()
+        .map(line -> line.withTextBack(new TextBack(true, true, line.textBack().messagingServiceSid()))).toList();
     return new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, dialer.withAllowedHours(QuietHours.ALL_DAY),
         new Orders(Map.copyOf(shops)), agents,
-        new Feedback(feedback.channel(), true, feedback.question(), feedback.smsText(), feedback.replyHours()), new Demo(true, demo.callsPerMinute(), demo.ordersPerMinute(), generated), lines,
-        businesses, secrets, retention, catalogs);
+        new Feedback(feedback.channel(), true, feedback.question(), feedback.smsText(), feedback.replyHours()), texts,
+        new Demo(true, demo.callsPerMinute(), demo.ordersPerMinute(), generated), texting, businesses, secrets, retention, catalogs);
   }
 
   /** The public URL of a server nobody gave one: itself, on this machine. */
@@ -327,12 +342,12 @@ public record RingbackConfig(
       return this;
     }
     return new RingbackConfig(http.withPublicUrl(localUrl(port)), database, twilio, api, phone, metrics, callbacks, dialer, orders,
-        agents, feedback, demo, lines, businesses, secrets, retention, catalogs);
+        agents, feedback, texts, demo, lines, businesses, secrets, retention, catalogs);
   }
 
   /** This configuration with other dialler settings. */
   public RingbackConfig withDialer(Dialer other) {
-    return new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, other, orders, agents, feedback, demo, lines,
+    return new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, other, orders, agents, feedback, texts, demo, lines,
         businesses, secrets, retention, catalogs);
   }
 
@@ -398,8 +413,10 @@ public record RingbackConfig(
     Callbacks callbacks = Sections.callbacks(root);
     Dialer dialer = Sections.dialer(root);
     Feedback feedback = Sections.feedback(root);
+    Texts texts = Sections.texts(root);
     Catalogs catalogs = Sections.catalogs(root);
-    BusinessReader businessReader = new BusinessReader(new PhoneNumbers(phone.defaultRegion()), feedback, catalogs, callbacks.mode());
+    BusinessReader businessReader = new BusinessReader(new PhoneNumbers(phone.defaultRegion()), feedback, texts.lineDefaults(), catalogs,
+        callbacks.mode());
     List<Line> lines = businessReader.lines(root, DEFAULT_BUSINESS);
     Orders orders = BusinessReader.orders(root.child("orders"), lines, false);
     Secrets secrets = Sections.secrets(root);
@@ -409,7 +426,7 @@ public record RingbackConfig(
     Demo demo = Sections.demo(root);
     root.rejectUnknownKeys();
     RingbackConfig config = new RingbackConfig(http, database, twilio, api, phone, metrics, callbacks, dialer, orders, agents,
-        feedback, new Demo(false, demo.callsPerMinute(), demo.ordersPerMinute()), lines, businesses, secrets, retention, catalogs);
+        feedback, texts, new Demo(false, demo.callsPerMinute(), demo.ordersPerMinute()), lines, businesses, secrets, retention, catalogs);
     return demo.enabled() ? config.withDemo() : config;
   }
 
@@ -427,6 +444,6 @@ public record RingbackConfig(
    * @throws ConfigException naming the first key that is not valid
    */
   public BusinessConfig business(Map<String, Object> values) {
-    return new BusinessReader(phoneNumbers(), feedback, catalogs, callbacks.mode()).business(new ConfigNode("", values, Map.of()));
+    return new BusinessReader(phoneNumbers(), feedback, texts.lineDefaults(), catalogs, callbacks.mode()).business(new ConfigNode("", values, Map.of()));
   }
 }

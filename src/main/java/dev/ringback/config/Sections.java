@@ -19,6 +19,7 @@ import dev.ringback.domain.Feedback;
 import dev.ringback.domain.OpeningHours;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.domain.QuietHours;
+import dev.ringback.domain.TextBack;
 import io.vertx.pgclient.PgConnectOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -265,6 +266,25 @@ final class Sections {
     return feedback;
   }
 
+  static RingbackConfig.Texts texts(ConfigNode root) {
+    ConfigNode node = root.child("texts");
+    TextBack lines = new TextBack(node.bool("text-back", false), node.bool("text-back-orders", false),
+        messagingServiceSid(node, "messaging-service-sid", ""));
+    RingbackConfig.Texts texts = new RingbackConfig.Texts(lines, node.bool("after-last-attempt", true),
+        node.integer("reply-hours", 72, 1, 720));
+    node.rejectUnknownKeys();
+    return texts;
+  }
+
+  /** A Twilio Messaging Service's SID (MG and 32 hex digits), or empty for none. */
+  static String messagingServiceSid(ConfigNode node, String name, String fallback) {
+    String sid = node.string(name, fallback);
+    if (!sid.isEmpty() && !sid.matches("MG[0-9a-fA-F]{32}")) {
+      throw new ConfigException(node.key(name), "'" + sid + "' is not a Messaging Service SID (MG and 32 hex digits)");
+    }
+    return sid;
+  }
+
   /** How a customer is asked for a score: one of {@link Feedback#CHANNELS}. */
   static String feedbackChannel(ConfigNode node, String name, String fallback) {
     String channel = node.string(name, fallback);
@@ -308,7 +328,8 @@ final class Sections {
 
   static Retention retention(ConfigNode root) {
     ConfigNode node = root.child("retention");
-    Retention retention = new Retention(node.integer("call-events-days", 30, 0, 36500), node.integer("recordings-days", 30, 0, 36500));
+    Retention retention = new Retention(node.integer("call-events-days", 30, 0, 36500), node.integer("recordings-days", 30, 0, 36500),
+        node.integer("texts-days", 30, 0, 36500));
     node.rejectUnknownKeys();
     return retention;
   }

@@ -4,6 +4,7 @@ import dev.ringback.app.Services;
 import dev.ringback.config.RingbackConfig;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.CustomerData;
+import dev.ringback.domain.Languages;
 import dev.ringback.domain.Line;
 import dev.ringback.http.WebhookSignature;
 import dev.ringback.telephony.TwimlText;
@@ -18,17 +19,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Demo traffic: inbound calls that are answered, missed, abandoned or dropped, and orders, sent
  * to this server's own webhooks exactly as Twilio and a shop would send them, in real time.
- * The call simulator plays the callbacks they trigger, so every metric and panel moves.
+ * The call simulator plays the callbacks they trigger, so every metric and panel moves. Some of
+ * the callers and buyers the lines text back answer the text.
  */
 public final class DemoTraffic extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DemoTraffic.class);
@@ -37,11 +41,36 @@ public final class DemoTraffic extends VerticleBase {
       "Omar Haddad", "Lena Vogel", "Carlos Silva");
   /** Callers: fictional 555-01xx numbers; the first few are known customers, one of them a VIP. */
   private static final int CALLERS = 50;
+  /** Percent of the customers texted back who answer the text, and of those who said STOP who text START after a missed call. */
+  private static final int REPLYING = 20;
+
+  /**
+   * What demo customers text in one shipped language ({@code language} as {@link #language(Line)}
+   * names it): a time for their callback, "call me now", words for a person to read. STOP and
+   * START are Twilio's words, the same in every language.
+   */
+  record Replies(String language, List<String> times, List<String> now, List<String> forAPerson) {}
+
+  static final List<Replies> REPLIES = List.of(
+      new Replies("en", List.of("tomorrow 10:30", "in 2 hours", "today at 5pm"), List.of("call me now", "Please call me now"),
+          List.of("Are you open on Saturday?", "Is my order ready to pick up?")),
+      new Replies("ro", List.of("mâine la 10:30", "peste 2 ore"), List.of("sunați-mă acum"),
+          List.of("Sunteți deschiși sâmbătă?", "Comanda mea e gata?")),
+      new Replies("ru", List.of("завтра в 10:30", "через 2 часа"), List.of("позвоните сейчас"),
+          List.of("Вы работаете в субботу?", "Мой заказ готов?")),
+      new Replies("es", List.of("mañana a las 10:30", "en 2 horas"), List.of("llámame ahora"),
+          List.of("¿Abren el sábado?", "¿Mi pedido ya está listo?")),
+      new Replies("zh", List.of("明天10:30", "2小时后"), List.of("现在打给我"),
+          List.of("周六营业吗？", "我的订单好了吗？")));
+  static final String STOP = "STOP";
+  static final String START = "START";
 
   private final Services services;
   private final RingbackConfig.Demo demo;
   private final String localBaseUrl;
   private final Random random = new Random();
+  /** The callers who texted STOP: their line does not text them; the demo knows it without asking the database. */
+  private final Set<String> optedOut = new HashSet<>();
   private WebClient web;
   /** Calls in progress have timers left; after a stop they send nothing more. */
   private boolean stopped;
@@ -122,7 +151,9 @@ public final class DemoTraffic extends VerticleBase {
   private void agentsRing(Line line, String from, String parent, String twiml) {
     Optional<String> agent = TwimlText.element(twiml, "Number").or(() -> TwimlText.element(twiml, "Sip"));
     if (agent.isEmpty()) {
-      vertx.setTimer(8000, t -> post("/twilio/status", form(parent, null, "completed", from, line.number(), "inbound")));
+      // After hours, or nobody to ring: the caller hangs up after the message, and is texted back.
+      vertx.setTimer(8000, t -> post("/twilio/status", form(parent, null, "completed", from, line.number(), "inbound"))
+          .onSuccess(v -> textedBack(line, from, line.textBack().calls())));
       return;
     }
     String noun = TwimlText.element(twiml, "Number").isPresent() ? "Number" : "Sip";
@@ -158,6 +189,7 @@ public final class DemoTraffic extends VerticleBase {
       // Abandoned: the caller hangs up while the agents ring.
       long hangUp = 2000 + random.nextInt((int) Math.max(1000, line.ringTimeoutSeconds() * 1000L - 3000));
       vertx.setTimer(hangUp, t -> post("/twilio/status", form(parent, null, "completed", from, line.number(), "inbound"))
+          .onSuccess(v -> textedBack(line, from, line.textBack().calls()))
           .compose(v -> post(statusPath, form(leg, parent, "canceled", from, to, "outbound-dial"))));
     }
   }
@@ -177,7 +209,9 @@ public final class DemoTraffic extends VerticleBase {
     long timeout = line.ringTimeoutSeconds() * 1000L;
     vertx.setTimer(timeout, t -> (legRangOut ? post(statusPath, form(leg, parent, "no-answer", from, to, "outbound-dial"))
             : Future.<Void>succeededFuture())
-        .compose(v -> post("/twilio/dial", form(parent, null, "in-progress", from, line.number(), "inbound").add("DialCallStatus", "no-answer"))));
+        .compose(v -> post("/twilio/dial", form(parent, null, "in-progress", from, line.number(), "inbound")
+            .add("DialCallStatus", "no-answer")))
+        .onSuccess(v -> textedBack(line, from, line.textBack().calls())));
     vertx.setTimer(timeout + 9000, t -> post("/twilio/status", form(parent, null, "completed", from, line.number(), "inbound")));
   }
 
@@ -205,6 +239,9 @@ public final class DemoTraffic extends VerticleBase {
       return;
     }
     int who = random.nextInt(CALLERS);
+    RingbackConfig.Shop shop = services.config().orders().shop("generic").orElseThrow();
+    List<Line> lines = services.config().lines();
+    Line line = lines.stream().filter(l -> l.id().equals(shop.line())).findFirst().orElse(lines.get(0));
     String body = new JsonObject()
         .put("order_id", "demo-" + System.currentTimeMillis() + "-" + (++serial))
         .put("number", Long.toString(1000 + serial))
@@ -214,12 +251,69 @@ public final class DemoTraffic extends VerticleBase {
         .put("currency", "USD")
         .put("items", 1 + random.nextInt(4))
         .encode();
-    String secret = services.config().orders().shop("generic").orElseThrow().secret();
     web.postAbs(localBaseUrl + "/orders")
         .putHeader("Content-Type", "application/json")
-        .putHeader("X-Ringback-Signature", WebhookSignature.generic(secret, body.getBytes(StandardCharsets.UTF_8)))
+        .putHeader("X-Ringback-Signature", WebhookSignature.generic(shop.secret(), body.getBytes(StandardCharsets.UTF_8)))
         .sendBuffer(Buffer.buffer(body))
+        .onSuccess(taken -> textedBack(line, caller(who), taken.statusCode() == 200 && line.textBack().orders()))
         .onFailure(e -> LOG.debug("Demo order not delivered: {}", e.getMessage()));
+  }
+
+  /**
+   * A missed caller or a buyer, whose line texts them when {@code texted}: a few answer the text
+   * a little later, with a time, "call me now", STOP or words for a person, in their line's
+   * language or another. Those who said STOP were not texted; a few of them text START.
+   */
+  private void textedBack(Line line, String caller, boolean texted) {
+    if (!texted || random.nextInt(100) >= REPLYING) {
+      return;
+    }
+    String body;
+    if (optedOut.contains(caller)) {
+      body = START;
+    } else {
+      Replies words = random.nextInt(100) < 70 ? replies(language(line)) : REPLIES.get(random.nextInt(REPLIES.size()));
+      int roll = random.nextInt(100);
+      body = roll < 10 ? STOP : pick(roll < 50 ? words.times() : roll < 70 ? words.now() : words.forAPerson());
+    }
+    // A little later: one to ten of the demo's gaps between calls (5 to 50 s at its default pace), at least 1 s.
+    long gap = 60_000L / Math.max(1, demo.callsPerMinute());
+    vertx.setTimer(Math.max(1000, gap + (long) (random.nextDouble() * 9 * gap)), t -> text(line, caller, body));
+  }
+
+  /** The customer's text to the line, as Twilio posts it. */
+  private void text(Line line, String from, String body) {
+    if (stopped) {
+      return;
+    }
+    if (body.equals(STOP)) {
+      optedOut.add(from);
+    } else if (body.equals(START)) {
+      optedOut.remove(from);
+    }
+    byte[] id = new byte[16];
+    random.nextBytes(id);
+    MultiMap form = MultiMap.caseInsensitiveMultiMap()
+        .add("MessageSid", "SM" + HexFormat.of().formatHex(id))
+        .add("From", from)
+        .add("To", line.number())
+        .add("Body", body)
+        .add("NumMedia", "0");
+    web.postAbs(localBaseUrl + "/twilio/sms").sendForm(form)
+        .onFailure(e -> LOG.debug("Demo text not delivered: {}", e.getMessage()));
+  }
+
+  /** A line's language as {@link #REPLIES} names it: its language subtag, Mandarin as zh. */
+  static String language(Line line) {
+    return Languages.base(Languages.localeTag(line.language()));
+  }
+
+  private static Replies replies(String language) {
+    return REPLIES.stream().filter(r -> r.language().equals(language)).findFirst().orElse(REPLIES.get(0));
+  }
+
+  private String pick(List<String> words) {
+    return words.get(random.nextInt(words.size()));
   }
 
   private MultiMap form(String callSid, String parentSid, String status, String from, String to, String direction) {

@@ -50,4 +50,23 @@ public record CallbackTimeChoice(Instant at, Refusal refusal) {
     }
     return new CallbackTimeChoice(chosen, null);
   }
+
+  /** The step {@link #firstOnDay} looks at, from midnight. */
+  private static final int DAY_STEP_MINUTES = 15;
+
+  /**
+   * A day without a time ("tomorrow"): the first quarter hour of it, far enough ahead, when the
+   * line is open and the caller may be called; refused as {@link Refusal#CLOSED} when there is none.
+   */
+  public static CallbackTimeChoice firstOnDay(LocalDate date, ZoneId lineZone, Instant now, OpeningHours opening,
+                                              QuietHours allowed, List<ZoneId> callerZones) {
+    for (int minute = 0; minute < 24 * 60; minute += DAY_STEP_MINUTES) {
+      String digits = String.format("%02d%02d", minute / 60, minute % 60);
+      CallbackTimeChoice choice = of(digits, date, lineZone, now, opening, allowed, callerZones);
+      if (choice.accepted()) {
+        return choice;
+      }
+    }
+    return new CallbackTimeChoice(null, date.isBefore(now.atZone(lineZone).toLocalDate()) ? Refusal.PASSED : Refusal.CLOSED);
+  }
 }

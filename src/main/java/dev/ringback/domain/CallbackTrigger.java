@@ -18,7 +18,9 @@ public enum CallbackTrigger {
   /** Scheduled by a person through the API or the console. */
   MANUAL("manual"),
   /** A poor feedback score: a service-recovery task. */
-  FEEDBACK("feedback");
+  FEEDBACK("feedback"),
+  /** The customer texted words a person should read, with no callback open. */
+  TEXT("text");
 
   private final String value;
 

@@ -1,6 +1,7 @@
 package dev.ringback.domain;
 
 import com.ibm.icu.text.DateFormat;
+import com.ibm.icu.text.ListFormatter;
 import com.ibm.icu.text.MessageFormat;
 import com.ibm.icu.text.MessagePattern;
 import com.ibm.icu.util.TimeZone;
@@ -179,6 +180,11 @@ public final class Catalog {
   /** A day as this language says it, with its weekday: "Tuesday, December 8", "marți, 8 decembrie". */
   public String date(LocalDate day) {
     return format("MMMMEEEEd", day.atStartOfDay(ZoneOffset.UTC).toInstant(), ZoneId.of("UTC"));
+  }
+
+  /** Items as this language lists them: "14:05 and 14:20", "14:05 и 14:20", "14:05和14:20". */
+  public String list(List<String> items) {
+    return ListFormatter.getInstance(locale).format(items);
   }
 
   /** The time format of {@link #time}, for reading a spoken time back. */

@@ -2,6 +2,7 @@ package dev.ringback.domain;
 
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** A customer of a business, known by their E.164 phone number. */
@@ -35,5 +36,12 @@ public record Customer(
 
   public boolean hasName() {
     return name != null && !name.isBlank();
+  }
+
+  /** The customer's names for the catalogs' {@code {name}} and {@code {first-name}}. */
+  public Map<String, Object> names() {
+    String full = name.trim();
+    int space = full.indexOf(' ');
+    return Map.of("name", full, "first-name", space < 0 ? full : full.substring(0, space));
   }
 }

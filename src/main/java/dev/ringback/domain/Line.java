@@ -19,6 +19,7 @@ import java.util.Map;
  * @param screening which agents' legs must press 1 before the caller is put through
  * @param callbackMode whether a callback rings an agent first, or the customer first
  * @param feedbackChannel how this line's customers are asked for a score: voice, sms or none
+ * @param textBack whether callers and new customers are texted within seconds, and from which sender
  * @param prompts the line's own sentences, by catalog key, instead of its language's
  */
 public record Line(
@@ -36,11 +37,17 @@ public record Line(
     CallbackMode callbackMode,
     OpeningHours hours,
     String feedbackChannel,
+    TextBack textBack,
     Map<String, Prompt> prompts) {
 
   public Line {
     agents = List.copyOf(agents);
     prompts = Map.copyOf(prompts);
+  }
+
+  public Line withTextBack(TextBack texts) {
+    return new Line(id, number, name, timeZone, language, voice, agents, ringTimeoutSeconds, ringStrategy, ringSeconds, screening,
+        callbackMode, hours, feedbackChannel, texts, prompts);
   }
 
   public static boolean isSipUri(String agent) {

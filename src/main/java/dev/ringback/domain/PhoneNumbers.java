@@ -69,6 +69,28 @@ public final class PhoneNumbers {
   }
 
   /**
+   * Whether an E.164 number can take texts by its numbering plan: a mobile number, or one its
+   * country does not tell apart from a landline (the US and Canada). False for anything else.
+   */
+  public static boolean canTakeTexts(String e164) {
+    try {
+      PhoneNumberUtil.PhoneNumberType type = UTIL.getNumberType(UTIL.parse(e164, null));
+      return type == PhoneNumberUtil.PhoneNumberType.MOBILE || type == PhoneNumberUtil.PhoneNumberType.FIXED_LINE_OR_MOBILE;
+    } catch (NumberParseException e) {
+      return false;
+    }
+  }
+
+  /** A number as people write it in texts: {@code +1 415-555-0100}, {@code +40 21 123 4567}. */
+  public static String written(String e164) {
+    try {
+      return UTIL.format(UTIL.parse(e164, null), PhoneNumberFormat.INTERNATIONAL);
+    } catch (NumberParseException e) {
+      return e164;
+    }
+  }
+
+  /**
    * Runs of text that may be a phone number: international ({@code +1 415 555 0123}, or
    * {@code %2B14155550123} in a URL), national with separators ({@code (415) 555-0123}) or bare
    * digits; not inside a word (a CallSid's hex), a decimal or a hyphenated id.

@@ -74,6 +74,15 @@ public record TextReply(Kind kind, Optional<When> time, OptionalInt score) {
   private static final Pattern EVENING = Pattern.compile("вечера|дня|de la tarde|de la noche|seara|după-amiaza|dupa-amiaza|\\bpm\\b");
   private static final Pattern MORNING = Pattern.compile("утра|de la manana|dimineata|\\bam\\b");
 
+  /** The words Twilio itself answers on a long code (its default opt-out and opt-in keywords): we must not answer them twice. */
+  private static final Set<String> TWILIO_KEYWORDS = Set.of("stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke",
+      "optout", "start", "yes", "unstop");
+
+  /** Whether Twilio answers this text itself: it is one of Twilio's own opt-out or opt-in keywords. */
+  public static boolean answeredByTwilio(String body) {
+    return TWILIO_KEYWORDS.contains(normalized(body).replaceAll("[\\s.!,;:¡!]+", " ").trim());
+  }
+
   public static TextReply other() {
     return new TextReply(Kind.OTHER, Optional.empty(), OptionalInt.empty());
   }

@@ -8,6 +8,7 @@ import dev.ringback.domain.CustomerData;
 import dev.ringback.domain.CustomerQuery;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.store.CustomerStore;
+import dev.ringback.store.TextStore;
 import dev.ringback.store.TimelineStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -117,6 +118,7 @@ final class CustomerApi {
       Responses.json(ctx, 200, new JsonObject()
           .put("phone", phone)
           .put("do_not_call", timeline.doNotCall())
+          .put("texts", texts(timeline.texts()))
           .put("customer", timeline.customer().map(CustomerApi::toJson).orElse(null))
           .put("items", items)
           .put("next_cursor", more ? Base64.getUrlEncoder().withoutPadding().encodeToString(
@@ -143,6 +145,17 @@ final class CustomerApi {
       detail.put("rings", Math.round(seconds.doubleValue() / ringSeconds * 10) / 10.0);
     }
     return detail;
+  }
+
+  /** Whether the number takes texts from us: STOP (apart from do-not-call), or a text that could never reach it. */
+  private static JsonObject texts(Optional<TextStore.TextNumber> number) {
+    TextStore.TextNumber n = number.orElse(new TextStore.TextNumber(null, null, null, null, null));
+    return new JsonObject()
+        .put("opted_out", n.optedOutAt() != null)
+        .put("opted_out_at", n.optedOutAt() == null ? null : n.optedOutAt().toString())
+        .put("opted_in_at", n.optedInAt() == null ? null : n.optedInAt().toString())
+        .put("unable", n.unableAt() != null)
+        .put("unable_code", n.unableCode());
   }
 
   private static TimelineStore.Cursor timelineCursor(String value) {

@@ -14,13 +14,12 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 
 /**
- * The question after a conversation, by voice or SMS, and the answers: {@code /twilio/feedback}
- * takes the key pressed, {@code /twilio/sms} the text replied. Anything that is no score 1-5 is
- * asked about once more, then let go; it is never stored as a score.
+ * The question after a conversation, by voice or SMS, and the key pressed in answer
+ * ({@code /twilio/feedback}); a text's answer comes with the other texts ({@link TextWebhooks}).
+ * Anything that is no score 1-5 is asked about once more, then let go; it is never stored as a score.
  */
 final class FeedbackWebhooks {
   static final String FEEDBACK = "/twilio/feedback";
-  static final String SMS = "/twilio/sms";
 
   private final Services services;
 
@@ -66,28 +65,6 @@ final class FeedbackWebhooks {
           case NO_QUESTION, SCORED, LET_GO -> Twiml.feedbackThanks(s, false);
         }))
         .onSuccess(twiml -> Responses.twiml(ctx, 200, twiml))
-        .onFailure(ctx::fail);
-  }
-
-  /** An SMS to one of the lines: the reply to the question, if one is waiting; other texts get no answer. */
-  void texted(RoutingContext ctx) {
-    Business business = TwilioGuard.business(ctx);
-    MultiMap form = ctx.request().formAttributes();
-    Optional<String> from = services.phoneNumbers().normalize(form.get("From"));
-    String body = Optional.ofNullable(form.get("Body")).orElse("");
-    if (from.isEmpty()) {
-      Responses.twiml(ctx, 200, Twiml.message(null));
-      return;
-    }
-    Future<Speech> speech = Speaking.forCaller(services, business, lineCalled(services.phoneNumbers(), business, form), from);
-    services.feedback().answerByText(business.id(), from.get(), body)
-        .compose(answer -> speech.map(s -> switch (answer) {
-          case SCORED -> s.text("sms.feedback.thanks");
-          case SCORED_POOR -> s.text("sms.feedback.sorry");
-          case ASK_AGAIN -> s.text("sms.feedback.again");
-          case NO_QUESTION, LET_GO -> (String) null;
-        }))
-        .onSuccess(reply -> Responses.twiml(ctx, 200, Twiml.message(reply)))
         .onFailure(ctx::fail);
   }
 }

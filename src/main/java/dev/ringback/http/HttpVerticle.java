@@ -95,6 +95,7 @@ public final class HttpVerticle extends VerticleBase {
     InboundCallWebhooks inboundCalls = new InboundCallWebhooks(services, whomToRing, callbackCalls, feedback);
     TimePickerWebhooks timePicker = new TimePickerWebhooks(services);
     StatusWebhooks statuses = new StatusWebhooks(services);
+    TextWebhooks texts = new TextWebhooks(services);
     ScreeningWebhooks screening = new ScreeningWebhooks(services);
     AgentFirstWebhooks agentFirst = new AgentFirstWebhooks(services, feedback);
     ApiRoutes api = new ApiRoutes(services);
@@ -167,7 +168,8 @@ public final class HttpVerticle extends VerticleBase {
     router.post(WebhookPaths.SCREENED).handler(screening::decided);
     router.post(WebhookPaths.AGENT_FIRST).handler(agentFirst::handle);
     router.post(FeedbackWebhooks.FEEDBACK).handler(feedback::keyed);
-    router.post(FeedbackWebhooks.SMS).handler(feedback::texted);
+    router.post(WebhookPaths.SMS).handler(texts::texted);
+    router.post(WebhookPaths.TEXT_STATUS).handler(texts::status);
 
     router.post(OrderWebhooks.GENERIC).handler(orders::generic);
     router.post(OrderWebhooks.SHOPIFY).handler(orders::shopify);

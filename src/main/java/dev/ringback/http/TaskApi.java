@@ -279,6 +279,7 @@ final class TaskApi {
         .put("mine", t.holder() != null && !caller.isAdmin() && t.holder() == caller.agent().id())
         .put("lease_until", t.leaseUntil() == null ? null : t.leaseUntil().toString())
         .put("for_role", t.forRole())
-        .put("feedback", t.feedback());
+        .put("feedback", t.feedback())
+        .put("text", t.text());
   }
 }

@@ -61,7 +61,7 @@ final class Twiml {
   static TwimlElement inbound(Speech speech, Line line, Optional<Customer> caller, List<String> ring, int ringSeconds, boolean staffed,
                                String dialActionUrl, Legs legs) {
     Sentence greeting = caller.filter(Customer::hasName)
-        .map(c -> new Sentence("greeting.known", withBusiness(line, names(c))))
+        .map(c -> new Sentence("greeting.known", withBusiness(line, c.names())))
         .orElse(new Sentence("greeting", withBusiness(line, Map.of())));
     TwimlElement response = TwimlElement.response();
     speak(response, speech, List.of(greeting));
@@ -136,7 +136,7 @@ final class Twiml {
   static Sentence screeningWhisper(Line line, Optional<Customer> caller, boolean callback) {
     String key = callback ? "screening.callback" : "screening.whisper";
     return caller.filter(Customer::hasName)
-        .map(c -> new Sentence(key + (c.tier() == Customer.Tier.VIP ? ".vip" : ""), withBusiness(line, names(c))))
+        .map(c -> new Sentence(key + (c.tier() == Customer.Tier.VIP ? ".vip" : ""), withBusiness(line, c.names())))
         .orElse(new Sentence(key + ".unknown", withBusiness(line, Map.of())));
   }
 
@@ -249,7 +249,7 @@ final class Twiml {
   /** "Hello Nikolay, this is Acme." for a known name, "Hello, this is Acme." otherwise. */
   private static Sentence hello(Line line, Optional<Customer> customer) {
     return customer.filter(Customer::hasName)
-        .map(c -> new Sentence("callback.hello.known", withBusiness(line, names(c))))
+        .map(c -> new Sentence("callback.hello.known", withBusiness(line, c.names())))
         .orElse(new Sentence("callback.hello", withBusiness(line, Map.of())));
   }
 
@@ -263,7 +263,7 @@ final class Twiml {
   static TwimlElement afterHours(Speech speech, Line line, Optional<Customer> caller, int voicemailMaxSeconds, String recordingUrl,
                                  String chooseUrl) {
     List<Sentence> message = new ArrayList<>();
-    caller.filter(Customer::hasName).ifPresent(c -> message.add(new Sentence("after-hours.hello", names(c))));
+    caller.filter(Customer::hasName).ifPresent(c -> message.add(new Sentence("after-hours.hello", c.names())));
     message.add(new Sentence("after-hours", withBusiness(line, Map.of())));
     return messageThenVoicemail(speech, message, voicemailMaxSeconds, recordingUrl, chooseUrl, Sentence.of("after-hours.goodbye"));
   }
@@ -376,13 +376,6 @@ final class Twiml {
   /** An empty document: acknowledges a status callback. */
   static TwimlElement empty() {
     return TwimlElement.response();
-  }
-
-  /** A customer's names for the catalogs' {@code {name}} and {@code {first-name}}. */
-  static Map<String, Object> names(Customer customer) {
-    String name = customer.name().trim();
-    int space = name.indexOf(' ');
-    return Map.of("name", name, "first-name", space < 0 ? name : name.substring(0, space));
   }
 
   private static Map<String, Object> withBusiness(Line line, Map<String, Object> values) {

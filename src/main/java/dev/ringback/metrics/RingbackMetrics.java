@@ -6,6 +6,9 @@ import dev.ringback.domain.CallbackState;
 import dev.ringback.domain.CallbackTrigger;
 import dev.ringback.domain.Order;
 import dev.ringback.domain.Presence;
+import dev.ringback.domain.TextKind;
+import dev.ringback.domain.TextReply;
+import dev.ringback.domain.TextResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -17,6 +20,7 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -254,6 +258,27 @@ public final class RingbackMetrics {
   /** An order webhook's delivery, by what became of it. */
   public void order(String business, String source, String result) {
     orders(business, source, result).increment();
+  }
+
+  /**
+   * A text, by why it was sent and what became of it: once when Ringback hands it to Twilio, or
+   * decides not to send it (and why), and once more when Twilio reports how it ended.
+   */
+  public void text(String business, TextKind kind, TextResult result) {
+    Counter.builder("ringback.texts")
+        .description("Texts by kind: sent, refused or not sent (and why) when sent; delivered, undelivered or failed when Twilio reports")
+        .tags("business", business, "kind", kind.value(), "result", result.value())
+        .register(registry)
+        .increment();
+  }
+
+  /** A customer's text, by what Ringback read in it. */
+  public void textReply(String business, TextReply.Kind kind) {
+    Counter.builder("ringback.text.replies")
+        .description("Texts customers sent, by what they were read as")
+        .tags("business", business, "kind", kind.name().toLowerCase(Locale.ROOT))
+        .register(registry)
+        .increment();
   }
 
   /** A request to the telephony provider's REST API, by operation and how it ended. */

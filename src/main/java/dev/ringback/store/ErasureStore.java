@@ -18,8 +18,9 @@ import java.util.Set;
 /**
  * Erases everything a business holds about one number, in one transaction: its customer record,
  * calls and their status events (the agents' legs too), callbacks and their attempts (tasks
- * included), orders, feedback and notes. A do-not-call listing is kept as a salted hash only, so
- * the number stays unreachable; its recordings are queued for deletion at Twilio (by SID). One
+ * included), orders, feedback, notes, the texts sent to it and those it sent, and what it showed
+ * about texts. A do-not-call listing and a STOP are kept as salted hashes only, so the number
+ * stays uncalled and untexted; its recordings are queued for deletion at Twilio (by SID). One
  * anonymous count per business and day is all that records the erasure.
  */
 public final class ErasureStore {
@@ -59,6 +60,8 @@ public final class ErasureStore {
         AND order_row_id IN (SELECT id FROM orders WHERE business_id = $1 AND phone = $2)""";
   static final String DELETE_FEEDBACK = "DELETE FROM feedback WHERE business_id = $1 AND customer_phone = $2";
   static final String DELETE_NOTES = "DELETE FROM customer_notes WHERE business_id = $1 AND customer_phone = $2";
+  static final String DELETE_TEXTS = "DELETE FROM texts WHERE business_id = $1 AND customer_phone = $2";
+  static final String DELETE_TEXT_REPLIES = "DELETE FROM text_replies WHERE business_id = $1 AND customer_phone = $2";
   static final String DELETE_ATTEMPTS = "DELETE FROM callback_attempts WHERE callback_id = ANY($1)";
   static final String DELETE_CALLBACKS = "DELETE FROM callbacks WHERE id = ANY($1)";
   static final String DELETE_ORDERS = "DELETE FROM orders WHERE business_id = $1 AND phone = $2";
@@ -71,6 +74,14 @@ public final class ErasureStore {
                  SELECT $1, sha256(s.salt || convert_to(u.phone, 'UTF8')) FROM unlisted u JOIN erasure_salts s ON s.business_id = $1
                  ON CONFLICT (business_id, phone_sha256) DO NOTHING)
       SELECT count(*) AS n FROM unlisted""";
+  /** A STOP is kept as a hash, as a do-not-call listing is; a mark that texts cannot reach the number is not kept. */
+  static final String HASH_TEXT_OPT_OUT = """
+      WITH forgotten AS (DELETE FROM text_numbers WHERE business_id = $1 AND phone = $2 RETURNING phone, opted_out_at),
+      hashed AS (INSERT INTO text_opt_outs_erased (business_id, phone_sha256)
+                 SELECT $1, sha256(s.salt || convert_to(f.phone, 'UTF8')) FROM forgotten f JOIN erasure_salts s ON s.business_id = $1
+                 WHERE f.opted_out_at IS NOT NULL
+                 ON CONFLICT (business_id, phone_sha256) DO NOTHING)
+      SELECT count(*) AS n FROM forgotten""";
   /** The agents' consoles drop the number's tasks (the triggers that tell them see updates and inserts only). */
   static final String TASKS_CHANGED = "SELECT pg_notify('ringback_tasks', '')";
   static final String COUNT = """
@@ -107,7 +118,7 @@ public final class ErasureStore {
   /**
    * @param openSince a call that began after this and has not reported its end may still be going on
    * @param day the day the erasure is counted on
-   * @param salt the business's salt for hashing a do-not-call listing, used when it has none yet
+   * @param salt the business's salt for hashing a do-not-call listing and a STOP, used when it has none yet
    */
   public Future<Erasure> erase(long businessId, String phone, Instant openSince, LocalDate day, byte[] salt) {
     return pool.withTransaction(conn -> erase(conn, businessId, phone, openSince, day, salt))
@@ -164,6 +175,8 @@ public final class ErasureStore {
         Map.entry(DELETE_EVENTS, Tuple.of((Object) callSids)),
         Map.entry(DELETE_FEEDBACK, numberOf),
         Map.entry(DELETE_NOTES, numberOf),
+        Map.entry(DELETE_TEXTS, numberOf),
+        Map.entry(DELETE_TEXT_REPLIES, numberOf),
         Map.entry(DELETE_ATTEMPTS, Tuple.of((Object) callbacks)),
         Map.entry(DELETE_CALLBACKS, Tuple.of((Object) callbacks)),
         Map.entry(DELETE_ORDERS, numberOf),
@@ -183,6 +196,7 @@ public final class ErasureStore {
         .compose(sum -> conn.preparedQuery(SALT).execute(Tuple.of(businessId, Buffer.buffer(salt)))
             .compose(v -> conn.preparedQuery(HASH_DO_NOT_CALL).execute(numberOf))
             .map(rows -> sum + rows.iterator().next().getLong("n")))
+        .compose(sum -> conn.preparedQuery(HASH_TEXT_OPT_OUT).execute(numberOf).map(rows -> sum + rows.iterator().next().getLong("n")))
         .compose(sum -> sum == 0 ? Future.<Erasure>failedFuture(new NothingKnown())
             : conn.preparedQuery(COUNT).execute(Tuple.of(businessId, day)).map(v -> new Erasure(Result.ERASED, sum, List.copyOf(queued))));
   }

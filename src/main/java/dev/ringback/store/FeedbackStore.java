@@ -35,7 +35,6 @@ public final class FeedbackStore {
       LIMIT 1
       ON CONFLICT (call_sid) DO NOTHING
       RETURNING id, customer_phone""";
-  static final String MESSAGE_SENT = "UPDATE feedback SET message_sid = $2 WHERE call_sid = $1 AND business_id = $3";
   static final String BY_CALL = "SELECT id FROM feedback WHERE call_sid = $1 AND business_id = $2 AND state = 'asked'";
   /** The newest SMS question still waiting for this number's reply. */
   static final String WAITING_SMS = """
@@ -89,11 +88,6 @@ public final class FeedbackStore {
   public Future<Optional<String>> ask(long businessId, String callSid, String channel, Instant now, String agentLegSid) {
     return pool.preparedQuery(ASK).execute(Tuple.of(callSid, channel, Rows.timestamp(now), agentLegSid, businessId))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString("customer_phone")));
-  }
-
-  public Future<Void> messageSent(long businessId, String callSid, String messageSid) {
-    return pool.preparedQuery(MESSAGE_SENT).execute(Tuple.of(callSid, messageSid, businessId))
-        .mapEmpty();
   }
 
   /** The question asked on this call that still waits for its answer. */

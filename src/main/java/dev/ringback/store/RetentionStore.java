@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Retention: the daily run's claim (one row for the deployment, held with a lease), old call
- * events and recordings deleted a bounded batch at a time (each batch its own short
+ * events, texts and recordings deleted a bounded batch at a time (each batch its own short
  * transaction, so a first run over a long history holds no long locks), and the queue of
  * recordings still to be deleted at Twilio.
  */
@@ -26,6 +26,11 @@ public final class RetentionStore {
   static final String DELETE_EVENTS = """
       WITH legs AS (DELETE FROM screened_legs WHERE decided_at < $1)
       DELETE FROM call_events WHERE id IN (SELECT id FROM call_events WHERE received_at < $1 LIMIT $2)""";
+  /** Texts still to be sent, or being sent, are the outbox's, whatever their age. */
+  static final String DELETE_TEXTS = """
+      DELETE FROM texts WHERE id IN (SELECT id FROM texts WHERE created_at < $1 AND state IN ('sent', 'done') LIMIT $2)""";
+  static final String DELETE_TEXT_REPLIES = """
+      DELETE FROM text_replies WHERE id IN (SELECT id FROM text_replies WHERE received_at < $1 LIMIT $2)""";
   /** The end of both statements below: the recordings of the rows in {@code old} are queued for deletion at Twilio. */
   private static final String QUEUE_OLD_RECORDINGS = """
       queued AS (INSERT INTO recording_deletions (business_id, recording_sid)
@@ -94,6 +99,16 @@ public final class RetentionStore {
   /** @return how many events were deleted (fewer than {@code limit}: none older are left) */
   public Future<Integer> deleteEvents(Instant before, int limit) {
     return pool.preparedQuery(DELETE_EVENTS).execute(Tuple.of(Rows.timestamp(before), limit)).map(rows -> rows.rowCount());
+  }
+
+  /** @return how many texts were deleted (fewer than {@code limit}: none older are left) */
+  public Future<Integer> deleteTexts(Instant before, int limit) {
+    return pool.preparedQuery(DELETE_TEXTS).execute(Tuple.of(Rows.timestamp(before), limit)).map(rows -> rows.rowCount());
+  }
+
+  /** @return how many customers' texts were deleted (fewer than {@code limit}: none older are left) */
+  public Future<Integer> deleteTextReplies(Instant before, int limit) {
+    return pool.preparedQuery(DELETE_TEXT_REPLIES).execute(Tuple.of(Rows.timestamp(before), limit)).map(rows -> rows.rowCount());
   }
 
   /** @return how many calls' recordings were let go (fewer than {@code limit}: none older are left) */

@@ -43,8 +43,27 @@ final class Rows {
    */
   static String doNotCallListed(String businessColumn, String phoneColumn) {
     return "(EXISTS (SELECT 1 FROM do_not_call d WHERE d.business_id = " + businessColumn + " AND d.phone = " + phoneColumn + ")"
-        + " OR EXISTS (SELECT 1 FROM do_not_call_erased e JOIN erasure_salts s ON s.business_id = e.business_id"
-        + " WHERE e.business_id = " + businessColumn + " AND e.phone_sha256 = sha256(s.salt || convert_to(" + phoneColumn + ", 'UTF8'))))";
+        + " OR " + keptAsHash("do_not_call_erased", businessColumn, phoneColumn) + ")";
+  }
+
+  /**
+   * Whether the number in {@code phoneColumn} said STOP to the texts of the business in
+   * {@code businessColumn}: in clear, or (once the number was erased) as its salted hash.
+   */
+  static String textOptedOut(String businessColumn, String phoneColumn) {
+    return "(EXISTS (SELECT 1 FROM text_numbers n WHERE n.business_id = " + businessColumn + " AND n.phone = " + phoneColumn
+        + " AND n.opted_out_at IS NOT NULL) OR " + textOptOutErased(businessColumn, phoneColumn) + ")";
+  }
+
+  /** Whether the number said STOP before it was erased: only its salted hash is kept. */
+  static String textOptOutErased(String businessColumn, String phoneColumn) {
+    return keptAsHash("text_opt_outs_erased", businessColumn, phoneColumn);
+  }
+
+  /** Whether {@code table} (business_id, phone_sha256) holds the number's hash with its business's erasure salt. */
+  private static String keptAsHash(String table, String businessColumn, String phoneColumn) {
+    return "EXISTS (SELECT 1 FROM " + table + " e JOIN erasure_salts s ON s.business_id = e.business_id"
+        + " WHERE e.business_id = " + businessColumn + " AND e.phone_sha256 = sha256(s.salt || convert_to(" + phoneColumn + ", 'UTF8')))";
   }
 
   /** 23505: the row is already there, which for idempotent writes means success. */

@@ -38,6 +38,8 @@ public final class TaskStore {
                                  'callback_id', f.callback_id,
                                  'agent', COALESCE(%1$s, f.agent_contact), 'agent_name', %1$s)
        FROM feedback f WHERE f.recovery_callback_id = cb.id ORDER BY f.answered_at DESC LIMIT 1) AS feedback,
+      (SELECT jsonb_build_object('body', r.body, 'received_at', r.received_at)
+       FROM text_replies r WHERE r.callback_id = cb.id ORDER BY r.received_at DESC LIMIT 1) AS text,
       CASE WHEN cb.task_lease_until > $2 THEN cb.task_agent_id END AS holder,
       CASE WHEN cb.task_lease_until > $2 THEN cb.task_lease_until END AS lease_until""".formatted(FEEDBACK_AGENT);
   /** A lease that ran out counts as no lease: the task is back in the queue. */
@@ -206,7 +208,7 @@ public final class TaskStore {
                      String reason,
                      Instant triggeredAt, Instant lastTriggeredAt, int triggerCount, int priority, int attempts, String recordingUrl,
                      CallbackState state, String outcome, Instant dueAt, Instant createdAt, Long holder, Instant leaseUntil,
-                     String forRole, JsonObject feedback) {}
+                     String forRole, JsonObject feedback, JsonObject text) {}
 
   /**
    * What an agent completed within a span of time.
@@ -356,6 +358,7 @@ public final class TaskStore {
         row.getInteger("trigger_count"), row.getInteger("priority"), row.getInteger("attempts"), row.getString("recording_url"),
         CallbackState.parse(row.getString("state")).orElseThrow(), row.getString("outcome"), Rows.instant(row.getOffsetDateTime("due_at")),
         Rows.instant(row.getOffsetDateTime("created_at")), row.getLong("holder"),
-        Rows.instant(row.getOffsetDateTime("lease_until")), row.getString("for_role"), Rows.json(row.getValue("feedback")));
+        Rows.instant(row.getOffsetDateTime("lease_until")), row.getString("for_role"), Rows.json(row.getValue("feedback")),
+        Rows.json(row.getValue("text")));
   }
 }

@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A customer's file: every call, callback, callback attempt, order, agent note and feedback for their
- * number, newest first, so service survives staff changes.
+ * A customer's file: every call, callback, callback attempt, order, agent note, feedback, text sent
+ * and text received for their number, newest first, so service survives staff changes.
  */
 public final class TimelineStore {
   /** Who took a call, an attempt, a scored call: the registered agent's name ({@code agent_name}), else the phone's number. */
@@ -57,11 +57,22 @@ public final class TimelineStore {
                                   'call_sid', f.call_sid, 'callback_id', f.callback_id, 'recovery_task', f.recovery_callback_id,
                                   'agent', COALESCE(%3$s, f.agent_contact), 'agent_name', %3$s)
         FROM feedback f JOIN lines l ON l.id = f.line_id WHERE f.business_id = $1 AND f.customer_phone = $2
+        UNION ALL
+        SELECT t.created_at, 'text', t.id,
+               jsonb_build_object('line', l.slug, 'kind', t.kind, 'body', t.body, 'state', t.state, 'result', t.result,
+                                  'status', t.status, 'error_code', t.error_code, 'message_sid', t.message_sid,
+                                  'sent_at', t.sent_at, 'status_at', t.status_at, 'callback_id', t.callback_id)
+        FROM texts t JOIN lines l ON l.id = t.line_id WHERE t.business_id = $1 AND t.customer_phone = $2
+        UNION ALL
+        SELECT r.received_at, 'text_reply', r.id,
+               jsonb_build_object('line', l.slug, 'body', r.body, 'read_as', r.kind, 'callback_id', r.callback_id,
+                                  'message_sid', r.message_sid)
+        FROM text_replies r JOIN lines l ON l.id = r.line_id WHERE r.business_id = $1 AND r.customer_phone = $2
       ) file
       WHERE $3::timestamptz IS NULL OR (at, kind, ref) < ($3::timestamptz, $4::text, $5::bigint)
       ORDER BY at DESC, kind DESC, ref DESC LIMIT $6""".formatted(CALL_AGENT, ATTEMPT_AGENT, FEEDBACK_AGENT);
 
-  /** One entry of the file; {@code kind} is call, callback, callback_attempt, order, note or feedback. */
+  /** One entry of the file; {@code kind} is call, callback, callback_attempt, order, note, feedback, text or text_reply. */
   public record Entry(Instant at, String kind, long ref, JsonObject detail) {}
 
   /** Where the previous page ended. */

@@ -16,14 +16,15 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * retention.call-events-days and retention.recordings-days: the daily job, run by a timer
- * shortly after start, deletes call events and recordings (at Twilio, and the references in
- * calls and callbacks) older than the limits and nothing younger, a bounded batch at a time;
+ * retention.call-events-days, retention.recordings-days and retention.texts-days: the daily job,
+ * run by a timer shortly after start, deletes call events, recordings (at Twilio, and the
+ * references in calls and callbacks) and texts older than the limits and nothing younger (nor a
+ * text still to be sent, nor a STOP), a bounded batch at a time;
  * instances sharing the database do not both do the run, and running it again changes nothing.
  */
 class RetentionTest {
   static final Duration DEADLINE = Duration.ofSeconds(45);
-  static final String YAML = "retention:\n  call-events-days: 30\n  recordings-days: 60\n" + RingbackServer.LINES_YAML;
+  static final String YAML = "retention:\n  call-events-days: 30\n  recordings-days: 60\n  texts-days: 45\n" + RingbackServer.LINES_YAML;
   static final String OLD_RECORDING = "RE" + "0a".repeat(16);
   static final String YOUNG_RECORDING = "RE" + "0b".repeat(16);
   static final String CALLBACK_RECORDING = "RE" + "0c".repeat(16);
@@ -36,7 +37,10 @@ class RetentionTest {
     return RingbackServer.start(YAML, RingbackServer.environment(db, twilio.baseUrl()), Clock.systemUTC());
   }
 
-  /** Call events and recordings on either side of the limits; the events older than 30 days are more than a batch. */
+  /**
+   * Call events, recordings and texts on either side of the limits; the events older than 30 days
+   * are more than a batch. An old text still waiting to be sent, and an old STOP, are there too.
+   */
   static void seed(TestDatabase db, TwilioStandIn twilio, int oldEvents) {
     db.query("INSERT INTO call_events (business_id, call_sid, call_status, received_at, from_number, to_number) "
         + "SELECT (SELECT id FROM businesses WHERE slug = 'default'), 'CAold' || n, 'completed', now() - interval '31 days', "
@@ -55,6 +59,27 @@ class RetentionTest {
     for (String sid : List.of(OLD_RECORDING, YOUNG_RECORDING, CALLBACK_RECORDING)) {
       twilio.addRecording(ACCOUNT_SID, sid);
     }
+    insertText(db, "+14155550831", "46 days", "done", "delivered");
+    insertText(db, "+14155550832", "46 days", "sent", "sent");
+    insertText(db, "+14155550833", "44 days", "done", "delivered");
+    insertText(db, "+14155550834", "46 days", "queued", null);
+    insertReply(db, "+14155550831", "46 days", "SMold");
+    insertReply(db, "+14155550833", "44 days", "SMyoung");
+    db.query("INSERT INTO text_numbers (business_id, phone, opted_out_at, opted_out_word) "
+        + "SELECT id, '+14155550835', now() - interval '400 days', 'STOP' FROM businesses WHERE slug = 'default' RETURNING phone");
+  }
+
+  /** A text-back written {@code age} ago; one still queued is due tomorrow, so the outbox leaves it alone here. */
+  static void insertText(TestDatabase db, String phone, String age, String state, String result) {
+    db.query("INSERT INTO texts (business_id, line_id, customer_phone, kind, body, sender, state, result, due_at, created_at) "
+        + "SELECT l.business_id, l.id, ?, 'text_back', 'Sorry we missed your call to Acme.', l.number, ?, ?, "
+        + "now() + interval '1 day', now() - ?::interval FROM lines l WHERE l.slug = 'main' RETURNING id", phone, state, result, age);
+  }
+
+  static void insertReply(TestDatabase db, String phone, String age, String messageSid) {
+    db.query("INSERT INTO text_replies (business_id, line_id, customer_phone, message_sid, body, kind, received_at) "
+        + "SELECT l.business_id, l.id, ?, ?, 'Please call after 5', 'other', now() - ?::interval FROM lines l WHERE l.slug = 'main' "
+        + "RETURNING id", phone, messageSid, age);
   }
 
   static void insertCall(TestDatabase db, String sid, String caller, String age, String recordingUrl) {
@@ -83,7 +108,8 @@ class RetentionTest {
       try (RingbackServer server = start(db, twilio)) {
         RingbackServer.await("the first run after start", DEADLINE,
             () -> db.count("SELECT count(*) FROM call_events") == 3 && !twilio.hasRecording(ACCOUNT_SID, CALLBACK_RECORDING)
-                && !twilio.hasRecording(ACCOUNT_SID, OLD_RECORDING));
+                && !twilio.hasRecording(ACCOUNT_SID, OLD_RECORDING)
+                && db.count("SELECT count(*) FROM retention_run WHERE last_run_at IS NOT NULL") == 1);
         assertThat(db.count("SELECT count(*) FROM call_events WHERE call_sid LIKE 'CAyoung%'")).isEqualTo(3);
         assertThat(db.query("SELECT call_sid, recording_url FROM calls ORDER BY call_sid")).extracting(r -> r.get("recording_url"))
             .containsExactly(null, null, url(YOUNG_RECORDING));
@@ -98,6 +124,10 @@ class RetentionTest {
         assertThat(run.get("owner")).isNull();
         assertThat(Duration.between(((java.sql.Timestamp) run.get("last_run_at")).toInstant(),
             ((java.sql.Timestamp) run.get("next_run_at")).toInstant())).isEqualTo(Duration.ofDays(1));
+        assertThat(db.query("SELECT customer_phone FROM texts ORDER BY customer_phone")).extracting(r -> r.get("customer_phone"))
+            .as("the young text, and the old one still to be sent").containsExactly("+14155550833", "+14155550834");
+        assertThat(db.query("SELECT message_sid FROM text_replies")).extracting(r -> r.get("message_sid")).containsExactly("SMyoung");
+        assertThat(db.count("SELECT count(*) FROM text_numbers WHERE opted_out_at IS NOT NULL")).as("a STOP is kept").isEqualTo(1);
         assertThat(join(server.ringback().privacy().runIfDue())).as("not again the same day").isFalse();
       }
     }
@@ -150,7 +180,7 @@ class RetentionTest {
   void zeroKeepsForever() {
     TestDatabase db = TestDatabase.create();
     try (TwilioStandIn twilio = TwilioStandIn.start(ACCOUNT_SID, AUTH_TOKEN)) {
-      String yaml = "retention:\n  call-events-days: 0\n  recordings-days: 0\n" + RingbackServer.LINES_YAML;
+      String yaml = "retention:\n  call-events-days: 0\n  recordings-days: 0\n  texts-days: 0\n" + RingbackServer.LINES_YAML;
       try (RingbackServer server = RingbackServer.start(yaml, RingbackServer.environment(db, twilio.baseUrl()), Clock.systemUTC())) {
         db.query("UPDATE retention_run SET next_run_at = 'infinity' RETURNING id");
         seed(db, twilio, 10);
@@ -160,6 +190,8 @@ class RetentionTest {
         assertThat(db.count("SELECT count(*) FROM call_events")).isEqualTo(13);
         assertThat(db.count("SELECT count(*) FROM calls WHERE recording_url IS NOT NULL")).isEqualTo(2);
         assertThat(twilio.recordingDeletions()).isEmpty();
+        assertThat(db.count("SELECT count(*) FROM texts")).isEqualTo(4);
+        assertThat(db.count("SELECT count(*) FROM text_replies")).isEqualTo(2);
       }
     }
   }

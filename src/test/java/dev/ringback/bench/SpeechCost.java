@@ -7,6 +7,7 @@ import dev.ringback.domain.Line;
 import dev.ringback.domain.RingStrategy;
 import dev.ringback.domain.Screening;
 import dev.ringback.domain.Speech;
+import dev.ringback.domain.TextBack;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class SpeechCost {
     Catalogs catalogs = RingbackConfig.parse("empty.yaml", "", Map.of()).catalogs();
     System.out.printf("configuration with every catalog read and checked: %.0f ms (first, cold JVM)%n", (System.nanoTime() - start) / 1e6);
     Line line = new Line("main", "+14155550100", "Acme", ZoneId.of("Europe/Bucharest"), "ro-RO", null, List.of(), 20,
-        RingStrategy.SIMULTANEOUS, 15, Screening.AUTO, CallbackMode.AUTO, null, "voice", Map.of());
+        RingStrategy.SIMULTANEOUS, 15, Screening.AUTO, CallbackMode.AUTO, null, "voice", TextBack.OFF, Map.of());
     Optional<String> customer = Optional.of("ru-RU");
     Map<String, Object> names = Map.of("name", "Nikolay Petrov", "first-name", "Nikolay", "business", "Acme");
     Instant at = Instant.parse("2026-12-08T12:05:00Z");

@@ -242,7 +242,9 @@ class ConfigTest {
     RingbackConfig demo = parse(LINE, Map.of("RINGBACK_DEMO", "true"));
     assertThat(demo.demo().enabled()).isTrue();
     assertThat(demo.orders().shop("generic").orElseThrow().enabled()).isTrue();
+    assertThat(demo.lines()).as("the demo's lines text back").allMatch(line -> line.textBack().calls() && line.textBack().orders());
     assertThat(parse(LINE, Map.of()).demo().enabled()).isFalse();
+    assertThat(parse(LINE, Map.of()).lines().get(0).textBack().any()).isFalse();
     assertThat(problem(LINE, Map.of("RINGBACK_DEMO", "true", "TWILIO_ACCOUNT_SID", "AC1", "TWILIO_AUTH_TOKEN", "token")))
         .contains("demo").contains("simulator");
     assertThat(problem(LINE, Map.of("RINGBACK_DEMO", "maybe"))).contains("demo.enabled").contains("not true or false");

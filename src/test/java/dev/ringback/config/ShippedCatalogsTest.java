@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.HashMap;
 import java.util.List;
@@ -58,6 +59,28 @@ class ShippedCatalogsTest {
     for (String key : catalog.keys().stream().filter(k -> k.startsWith("sms.")).toList()) {
       String text = catalog.text(key, sampleValues());
       assertThat(SmsSegments.count(text)).as(catalog.language() + " " + key + ": " + text).isLessThanOrEqualTo(2);
+    }
+  }
+
+  /**
+   * Every text as it is sent: with each day of a year as its language writes it, times listed as
+   * it lists them, and made GSM-7 where lookalikes do ({@link SmsSegments#gsmFriendly}).
+   */
+  @ParameterizedTest
+  @MethodSource("catalogs")
+  void everyTextFitsInTwoMessagesOnEveryDayOfTheYear(Catalog catalog) {
+    Instant afternoon = Instant.parse("2027-01-01T14:05:00Z");
+    Instant evening = Instant.parse("2027-01-01T22:50:00Z");
+    String times = catalog.list(List.of(catalog.time(afternoon, ZoneOffset.UTC), catalog.time(evening, ZoneOffset.UTC)));
+    for (String key : catalog.keys().stream().filter(k -> k.startsWith("sms.")).toList()) {
+      for (LocalDate day = LocalDate.of(2027, 1, 1); day.getYear() == 2027; day = day.plusDays(1)) {
+        Map<String, Object> values = sampleValues();
+        values.put("date", catalog.date(day));
+        values.put("time", catalog.time(evening, ZoneOffset.UTC));
+        values.put("times", times);
+        String sent = SmsSegments.gsmFriendly(catalog.text(key, values));
+        assertThat(SmsSegments.count(sent)).as(catalog.language() + " " + key + ": " + sent).isLessThanOrEqualTo(2);
+      }
     }
   }
 
@@ -132,6 +155,8 @@ class ShippedCatalogsTest {
     values.put("order", "1001");
     values.put("number", "4 1 5, 5 5 5, 0 1 0 0");
     values.put("reason", "missed call at 14:05");
+    values.put("times", "14:05 and 14:20");
+    values.put("phone", "+1 415-555-0100");
     return values;
   }
 }

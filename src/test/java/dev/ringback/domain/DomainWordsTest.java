@@ -40,7 +40,9 @@ class DomainWordsTest {
       new Words<>(CallbackTrigger.class, CallbackTrigger::value, CallbackTrigger::parse),
       new Words<>(AttemptOutcome.class, AttemptOutcome::value, AttemptOutcome::parse),
       new Words<>(CallOutcome.class, CallOutcome::value, CallOutcome::parse),
-      new Words<>(Presence.class, Presence::value, Presence::parse));
+      new Words<>(Presence.class, Presence::value, Presence::parse),
+      new Words<>(TextKind.class, TextKind::value, TextKind::parse),
+      new Words<>(TextResult.class, TextResult::value, TextResult::parse));
 
   @Test
   void everyWordReadsBackAsItsConstant() {
@@ -68,16 +70,24 @@ class DomainWordsTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "CallbackState   | scheduled, dialing, agent_queue, done, cancelled, expired, failed",
-      "CallbackTrigger | order, missed, abandoned, dropped, voicemail, after_hours, scheduled, manual, feedback",
+      "CallbackTrigger | order, missed, abandoned, dropped, voicemail, after_hours, scheduled, manual, feedback, text",
       // The outcome labels of ringback_callbacks_finished_total, and api_error, which only an attempt has.
       "AttemptOutcome  | connected, no_answer, busy, machine, no_agent, failed, cancelled, expired, api_error, agent_not_accepted",
       // The outcome labels of ringback_calls_total.
       "CallOutcome     | answered, missed, abandoned, dropped, busy, failed, voicemail, machine",
       "Presence        | available, busy, offline, away",
+      // The kind and result labels of ringback_texts_total.
+      "TextKind        | text_back, last_attempt, reply, feedback",
+      "TextResult      | sent, refused, delivered, undelivered, failed, not_mobile, do_not_call, opted_out, unable",
   })
   void theWordsAreTheseInThisOrder(String type, String expected) {
     Words<?> words = ALL.stream().filter(w -> w.type().getSimpleName().equals(type)).findFirst().orElseThrow();
     assertThat(words.all()).containsExactly(expected.split(",\\s*"));
+  }
+
+  @Test
+  void textKindsAreTheDatabases() throws IOException {
+    assertThat(words(TextKind.values(), TextKind::value)).containsExactlyInAnyOrderElementsOf(checked("texts", "kind"));
   }
 
   @Test

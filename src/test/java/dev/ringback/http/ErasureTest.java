@@ -33,8 +33,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code DELETE /api/customers/{phone}?erase=true}: afterwards no row of any table names the
  * number (however it was written), its recordings are deleted at Twilio with the business's own
- * credentials, an anonymous count is all that is left, a do-not-call request still holds, and
- * another business's data about the same number is untouched.
+ * credentials, an anonymous count is all that is left, a do-not-call request and a STOP to texts
+ * still hold, and another business's data about the same number is untouched. Acme's main line
+ * texts the callers it missed.
  */
 class ErasureTest {
   static final DateTimeFormatter TWILIO = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
@@ -52,7 +53,8 @@ class ErasureTest {
     db = TestDatabase.create();
     twilio = TwilioStandIn.start(ACCOUNT_SID, AUTH_TOKEN).addAccount(BRAVO_ACCOUNT_SID, BRAVO_AUTH_TOKEN);
     clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    String yaml = "dialer:\n  calls-per-second: 0\n  poll-millis: 100\n" + RingbackServer.BUSINESSES_YAML;
+    String yaml = "dialer:\n  calls-per-second: 0\n  poll-millis: 100\n"
+        + RingbackServer.BUSINESSES_YAML.replace("    ring-timeout-seconds: 20\n", "    ring-timeout-seconds: 20\n    text-back: true\n");
     server = RingbackServer.start(yaml, RingbackServer.environment(db, twilio.baseUrl()), clock);
     acmeId = (Long) db.query("SELECT id FROM businesses WHERE slug = 'default'").get(0).get("id");
     bravoId = (Long) db.query("SELECT id FROM businesses WHERE slug = 'bravo'").get(0).get("id");
@@ -117,6 +119,33 @@ class ErasureTest {
     twilio.addRecording(ACCOUNT_SID, recordingSid);
   }
 
+  /** A call to the main line that nobody answered, and that is over. */
+  static void missedCall(String callSid, String from) {
+    server.twilio("/twilio/voice", "CallSid", callSid, "From", from, "To", LINE_NUMBER, "Direction", "inbound");
+    server.twilio("/twilio/dial", "CallSid", callSid, "From", from, "To", LINE_NUMBER, "DialCallStatus", "no-answer");
+    server.twilio("/twilio/status", "CallSid", callSid, "CallStatus", "completed", "From", from, "To", LINE_NUMBER,
+        "Direction", "inbound", "Timestamp", at());
+  }
+
+  /** A text from the number to the main line. */
+  static void textFrom(String number, String messageSid, String body) {
+    assertThat(server.twilio("/twilio/sms", "MessageSid", messageSid, "AccountSid", ACCOUNT_SID, "From", number, "To", LINE_NUMBER,
+        "Body", body).statusCode()).isEqualTo(200);
+  }
+
+  /** The texts Twilio was asked to send to the number. */
+  static long textedTo(String number) {
+    return twilio.messageCreations().stream().filter(r -> number.equals(r.param("To"))).count();
+  }
+
+  /** The number's newest text-back, once it has a result (sent, or why not). */
+  static String textBackResult(String number) {
+    RingbackServer.await("a text-back to " + number + " with a result", DEADLINE, () -> db.count("SELECT count(*) FROM texts "
+        + "WHERE customer_phone = ? AND kind = 'text_back' AND result IS NOT NULL AND state <> 'sending'", number) > 0);
+    return (String) db.query("SELECT result FROM texts WHERE customer_phone = ? AND kind = 'text_back' ORDER BY id DESC LIMIT 1", number)
+        .get(0).get("result");
+  }
+
   static long dialledByAcme(String number) {
     return twilio.callCreations().stream().filter(r -> number.equals(r.param("To")) && ACCOUNT_SID.equals(r.accountSid())).count();
   }
@@ -132,10 +161,13 @@ class ErasureTest {
     String bravoRecording = "RE" + "b0".repeat(16);
 
     // Acme knows the number from every side: its record, a missed call with a voicemail (a task on the staffed
-    // line), a callback call that was not answered, an order, a feedback score, an agent's note, the do-not-call list.
+    // line) and the text about it, the customer's STOP, a callback call that was not answered, an order, a feedback
+    // score, an agent's note, the do-not-call list.
     assertThat(server.api("PUT", "/api/customers/%2B14155550777", "application/json",
         "{\"name\":\"Erin Example\",\"notes\":\"mobile (415) 555-0777, mornings\"}").statusCode()).isEqualTo(201);
     missedCallWithVoicemail("CAerase0001", number, recording);
+    assertThat(textBackResult(number)).isEqualTo("sent");
+    textFrom(number, "SMerase0001", "STOP");
     long task = (Long) db.query("SELECT id FROM callbacks WHERE customer_phone = ? AND state = 'agent_queue'", number).get(0).get("id");
     assertThat(server.request("POST", "/api/tasks/" + task + "/claim", null, null, "Bearer " + agentToken).statusCode()).isEqualTo(200);
     assertThat(server.request("POST", "/api/tasks/" + task + "/complete", "application/json",
@@ -176,13 +208,18 @@ class ErasureTest {
     List<String> bravos = before.stream().filter(ErasureTest::bravos).toList();
     assertThat(acmes.stream().map(row -> row.substring(0, row.indexOf(' '))).distinct())
         .as("the fixture reaches every table that can name a number: %s", acmes)
-        .contains("customers", "calls", "call_events", "callbacks", "orders", "feedback", "customer_notes", "do_not_call");
+        .contains("customers", "calls", "call_events", "callbacks", "orders", "feedback", "customer_notes", "do_not_call", "texts",
+            "text_replies", "text_numbers");
     assertThat(bravos.stream().map(row -> row.substring(0, row.indexOf(' '))).distinct())
         .contains("customers", "calls", "call_events", "callbacks");
     assertThat(db.count("SELECT count(*) FROM callback_attempts a JOIN callbacks cb ON cb.id = a.callback_id "
         + "WHERE cb.business_id = ?", acmeId)).isEqualTo(1);
 
     assertThat(erase(number, agentToken).statusCode()).as("agents may not erase").isEqualTo(403);
+    // The other tests erase numbers too, in any order: this erasure is one more on the count.
+    java.sql.Date today = java.sql.Date.valueOf(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+    String counted = "SELECT COALESCE(sum(count), 0) FROM erasures WHERE business_id = ? AND day = ?";
+    long erasedBefore = db.count(counted, acmeId, today);
     HttpResponse<String> erased = erase(number, RingbackServer.API_TOKEN);
     assertThat(erased.statusCode()).as(erased.body()).isEqualTo(204);
 
@@ -192,9 +229,11 @@ class ErasureTest {
         + "WHERE cb.business_id = ?", acmeId)).isZero();
     assertThat(db.count("SELECT count(*) FROM call_events WHERE call_sid IN (?, ?, ?)", "CAerase0001", "CAerase0001leg", attemptSid))
         .isZero();
-    assertThat(db.query("SELECT business_id, day, count FROM erasures"))
-        .containsExactly(Map.of("business_id", acmeId, "day", java.sql.Date.valueOf(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)),
-            "count", 1));
+    assertThat(db.count("SELECT count(*) FROM text_opt_outs_erased WHERE business_id = ?", acmeId)).as("the STOP, as a hash")
+        .isEqualTo(1);
+    assertThat(db.query("SELECT * FROM erasures")).allSatisfy(row -> assertThat(row).containsOnlyKeys("business_id", "day", "count")
+        .containsEntry("business_id", acmeId));
+    assertThat(db.count(counted, acmeId, today)).isEqualTo(erasedBefore + 1);
 
     RingbackServer.await("the voicemail to be deleted at Twilio", DEADLINE, () -> !twilio.hasRecording(ACCOUNT_SID, recording));
     List<TwilioStandIn.RecordedRequest> deletions = twilio.recordingDeletions();
@@ -206,7 +245,7 @@ class ErasureTest {
     RingbackServer.await("the deletion to leave the queue", DEADLINE, () -> db.count("SELECT count(*) FROM recording_deletions") == 0);
 
     assertThat(erase(number, RingbackServer.API_TOKEN).statusCode()).as("nothing is known any more").isEqualTo(404);
-    assertThat(db.count("SELECT sum(count) FROM erasures")).isEqualTo(1);
+    assertThat(db.count(counted, acmeId, today)).isEqualTo(erasedBefore + 1);
 
     // The number had asked not to be called: when it calls again and is missed, it is still not called back.
     long dialledBefore = dialledByAcme(number);
@@ -224,6 +263,59 @@ class ErasureTest {
         .statusCode()).isEqualTo(200);
     file = new JsonObject(server.api("GET", "/api/customers/%2B14155550777/timeline", null, null).body());
     assertThat(file.getBoolean("do_not_call")).as("the listing kept as a hash can be lifted").isFalse();
+  }
+
+  @Test
+  void aStopSurvivesErasureAndStillStopsTextsUntilTheNumberSaysStart() {
+    String number = "+14155550783";
+    missedCall("CAerase0501", number);
+    assertThat(textBackResult(number)).isEqualTo("sent");
+    textFrom(number, "SMerase0501", "STOP");
+    assertThat(db.count("SELECT count(*) FROM text_numbers WHERE phone = ? AND opted_out_at IS NOT NULL", number)).isEqualTo(1);
+    assertThat(db.count("SELECT count(*) FROM text_replies WHERE customer_phone = ?", number)).isEqualTo(1);
+    long hashes = db.count("SELECT count(*) FROM text_opt_outs_erased");
+
+    assertThat(erase(number, RingbackServer.API_TOKEN).statusCode()).isEqualTo(204);
+    assertThat(rowsNaming(number)).isEmpty();
+    assertThat(db.count("SELECT count(*) FROM text_opt_outs_erased")).isEqualTo(hashes + 1);
+
+    // Missed again: the new callback's text-back is written as not to be sent, as before the erasure...
+    long texted = textedTo(number);
+    missedCall("CAerase0502", number);
+    assertThat(textBackResult(number)).isEqualTo("opted_out");
+    assertThat(db.count("SELECT count(*) FROM texts WHERE customer_phone = ? AND claimed_at IS NULL", number))
+        .as("decided when it was written").isEqualTo(1);
+    // ...and a text written before the opt-out was known is stopped when it is claimed.
+    var due = clock.instant().atOffset(ZoneOffset.UTC);
+    long written = (Long) db.query("INSERT INTO texts (business_id, line_id, customer_phone, kind, body, sender, due_at, created_at) "
+        + "SELECT business_id, id, ?, 'last_attempt', 'We tried to call you.', number, ?, ? FROM lines WHERE business_id = ? "
+        + "AND slug = 'main' RETURNING id", number, due, due, acmeId).get(0).get("id");
+    RingbackServer.await("the written text to be claimed, with a result", DEADLINE,
+        () -> db.count("SELECT count(*) FROM texts WHERE id = ? AND result IS NOT NULL AND state <> 'sending'", written) == 1);
+    assertThat(db.query("SELECT result, claimed_at IS NOT NULL AS claimed FROM texts WHERE id = ?", written).get(0))
+        .containsEntry("result", "opted_out").containsEntry("claimed", true);
+    assertThat(textedTo(number)).as("nothing was sent to the number").isEqualTo(texted);
+
+    // START lifts the opt-out kept as a hash.
+    textFrom(number, "SMerase0502", "START");
+    assertThat(db.count("SELECT count(*) FROM text_opt_outs_erased")).isEqualTo(hashes);
+    db.query("UPDATE callbacks SET state = 'done' WHERE customer_phone = ? RETURNING id", number);
+    missedCall("CAerase0503", number);
+    assertThat(twilio.awaitRequests(r -> r.path().endsWith("/Messages.json") && number.equals(r.param("To")), (int) texted + 1, DEADLINE)
+        .param("Body")).startsWith("Sorry we missed your call");
+  }
+
+  @Test
+  void aNumberThatTextsCouldNotReachIsForgottenNotKept() {
+    String number = "+14155550784";
+    db.query("INSERT INTO text_numbers (business_id, phone, unable_at, unable_code) VALUES (?, ?, now(), 30006) RETURNING phone",
+        acmeId, number);
+    long hashes = db.count("SELECT count(*) FROM text_opt_outs_erased");
+    assertThat(erase(number, RingbackServer.API_TOKEN).statusCode()).isEqualTo(204);
+    assertThat(rowsNaming(number)).isEmpty();
+    assertThat(db.count("SELECT count(*) FROM text_opt_outs_erased")).isEqualTo(hashes);
+    missedCall("CAerase0601", number);
+    assertThat(textBackResult(number)).as("the mark went with the number").isEqualTo("sent");
   }
 
   @Test

@@ -28,6 +28,7 @@ import dev.ringback.domain.Prompt;
 import dev.ringback.domain.RingStrategy;
 import dev.ringback.domain.Screening;
 import dev.ringback.domain.Speech;
+import dev.ringback.domain.TextBack;
 import dev.ringback.support.Xml;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -47,7 +48,7 @@ class TwimlTest {
   private static final String STATUS = "https://rb.example.com/twilio/status";
   private static final Catalogs CATALOGS = RingbackConfig.parse("empty.yaml", "", Map.of()).catalogs();
   private static final Line LINE = new Line("main", "+14155550100", "Acme & Sons", ZoneId.of("America/Los_Angeles"), "en-GB", null,
-      List.of("+14155550101"), 20, RingStrategy.SIMULTANEOUS, 15, Screening.AUTO, CallbackMode.AUTO, null, "voice",
+      List.of("+14155550101"), 20, RingStrategy.SIMULTANEOUS, 15, Screening.AUTO, CallbackMode.AUTO, null, "voice", TextBack.OFF,
       Map.of("greeting", Prompt.text("Thank you for calling <Acme>."), "greeting.known", Prompt.text("Hello {first-name}, thank you for calling.")));
   /** A customer whose own language is one Ringback speaks: spoken to in it, not in the line's. */
   private static final Customer ZOE = new Customer(7, "+14155550123", "Zoë \"Z\" O'Brien <&>", Customer.Tier.VIP, "es-ES", null,
@@ -158,7 +159,7 @@ class TwimlTest {
   @Test
   void aLinesRecordingIsPlayedInsteadOfItsSentenceAndItsVoiceSpeaksTheRest() {
     Line recorded = new Line("main", "+14155550100", "Acme", ZoneId.of("UTC"), "en-US", "Polly.Joanna", List.of(), 20,
-        RingStrategy.SIMULTANEOUS, 15, Screening.AUTO, CallbackMode.AUTO, null, "voice", Map.of("missed", Prompt.play("https://example.com/missed.mp3")));
+        RingStrategy.SIMULTANEOUS, 15, Screening.AUTO, CallbackMode.AUTO, null, "voice", TextBack.OFF, Map.of("missed", Prompt.play("https://example.com/missed.mp3")));
     Element twiml = Xml.parse(Twiml.missed(Speech.on(CATALOGS, recorded, Optional.empty()), 5, 120, "https://rb/rec", "https://rb/when")
         .toXml());
     Element gather = Xml.child(twiml, "Gather");

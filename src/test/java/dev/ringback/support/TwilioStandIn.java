@@ -203,6 +203,7 @@ public final class TwilioStandIn implements AutoCloseable {
   private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
   private final Map<String, StoredCall> calls = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Fault> messageFaults = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Fault> listFaults = new ConcurrentLinkedQueue<>();
   private final Map<String, StoredMessage> messages = new ConcurrentHashMap<>();
   private final AtomicLong messageSequence = new AtomicLong();
   private volatile String serviceSender = DEFAULT_SERVICE_SENDER;
@@ -366,6 +367,12 @@ public final class TwilioStandIn implements AutoCloseable {
     return this;
   }
 
+  /** The next list of texts is answered with this Twilio error instead (after the credentials check). */
+  public TwilioStandIn failNextList(int httpStatus, int twilioCode, String message) {
+    listFaults.add(new Fault(httpStatus, twilioCode, message, false));
+    return this;
+  }
+
   /**
    * The next text creation is accepted and the text stored (it is listed and fetched) but never
    * answered: the client can only time out, not knowing whether the text was sent.
@@ -492,6 +499,7 @@ public final class TwilioStandIn implements AutoCloseable {
   public void reset() {
     faults.clear();
     messageFaults.clear();
+    listFaults.clear();
     messages.clear();
     serviceSender = DEFAULT_SERVICE_SENDER;
     recordingFaults.clear();
@@ -770,6 +778,11 @@ public final class TwilioStandIn implements AutoCloseable {
    * even when newer ones came since; without it {@code Page} counts pages of {@code PageSize}.
    */
   private void listMessages(HttpServerRequest request, String account) {
+    Fault fault = listFaults.poll();
+    if (fault != null) {
+      error(request, fault.status(), fault.code(), fault.message());
+      return;
+    }
     Map<String, List<String>> query = decode(request.query());
     Paging paging = paging(request, query);
     if (paging == null) {
