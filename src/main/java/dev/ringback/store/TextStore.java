@@ -138,11 +138,16 @@ public final class TextStore {
         AND cb.line_id = ANY($1) AND cb.attempts > 0
         AND NOT EXISTS (SELECT 1 FROM texts t WHERE t.callback_id = cb.id AND t.kind = 'last_attempt')
       LIMIT 100""";
-  /** What a text about a callback says: who, on which line, due when, about which order, tried when. */
+  /**
+   * What a text about a callback says: who, on which line, due when, about which order, and when
+   * the customer's phone was called (not an agent-first call whose agent never took it, nor a
+   * call that could not be placed).
+   */
   static final String ABOUT = """
       SELECT cb.id, cb.business_id, cb.line_id, cb.customer_phone, cb.trigger, cb.due_at, cb.state,
              (SELECT COALESCE(o.display_number, o.order_id) FROM orders o WHERE o.id = cb.order_row_id) AS order_number,
              ARRAY(SELECT a.started_at FROM callback_attempts a WHERE a.callback_id = cb.id AND a.started_at IS NOT NULL
+                     AND a.outcome IS DISTINCT FROM 'agent_not_accepted' AND a.outcome IS DISTINCT FROM 'api_error'
                    ORDER BY a.started_at) AS tried_at
       FROM callbacks cb WHERE cb.id = $1""";
   /** Twilio may post one text twice: it is kept once. */

@@ -9,7 +9,6 @@ import dev.ringback.support.TestDatabase;
 import dev.ringback.support.TwilioStandIn;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

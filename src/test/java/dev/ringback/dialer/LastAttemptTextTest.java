@@ -94,6 +94,10 @@ class LastAttemptTextTest {
     clock.set(la("2026-12-02T14:05"));
     String caller = "+14155550181";
     calledOnceWithoutAnswer("CAlast0001", caller);
+    // An agent's phone that was called first and never took the callback: the customer was not called then.
+    db.query("INSERT INTO callback_attempts (callback_id, attempt, started_at, ended_at, outcome)"
+        + " SELECT id, 0, ?, ?, 'agent_not_accepted' FROM callbacks WHERE customer_phone = ? RETURNING id",
+        Timestamp.from(la("2026-12-02T14:05:30")), Timestamp.from(la("2026-12-02T14:05:50")), caller);
     assertThat(textTo(caller, 2).param("Body"))
         .isEqualTo("This is Acme: we tried to call you back at 2:06 PM. Reply with a good time, or call us at +1 415-555-0100.");
     assertThat(db.count("SELECT count(*) FROM texts WHERE customer_phone = ? AND kind = 'last_attempt'", caller)).isEqualTo(1);
