@@ -24,6 +24,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -75,6 +76,15 @@ import java.util.stream.Collectors;
  *   <li>{@code DELETE /2010-04-01/Accounts/{AccountSid}/Recordings/{Sid}.json} deletes a recording
  *       ({@code api.v2010.account.recording}): 204 with no body, or 404 (error 20404) when the
  *       account has no such recording.</li>
+ *   <li>{@code GET /2010-04-01/Accounts/{Sid}.json} fetches the account (FetchAccount): {@code status}
+ *       {@code active}, {@code type} {@code Full}, its {@code subresource_uris}, and {@code auth_token}
+ *       null (Twilio's answer carries the secret; the stand-in does not echo it).</li>
+ *   <li>{@code GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json} lists the account's phone
+ *       numbers (ListIncomingPhoneNumber), oldest first, filtered by {@code PhoneNumber} (part of a number,
+ *       {@code *} for any digit) and {@code FriendlyName}; numbers are added with {@link #addNumber};</li>
+ *   <li>{@code GET} and {@code POST /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json}
+ *       fetch a number and update the fields sent (FetchIncomingPhoneNumber, UpdateIncomingPhoneNumber),
+ *       or answer 404 (error 20404) when the account has no such number.</li>
  * </ul>
  * Every request needs HTTP Basic credentials {@code accountSid:authToken} (or {@code apiKeySid:apiKeySecret}
  * of a key of that account, {@link #addApiKey}), and the path's AccountSid must be that account;
@@ -83,7 +93,8 @@ import java.util.stream.Collectors;
  * shape: {@code {"code":21211,"message":"...","more_info":"https://www.twilio.com/docs/errors/21211","status":400}}.
  *
  * <p>Faults for the next call creations are queued with {@link #failNext} and {@link #hangNext}, for
- * the next text creations with {@link #failNextMessage} and {@link #hangNextMessage}.
+ * the next text creations with {@link #failNextMessage} and {@link #hangNextMessage}, for the next
+ * number updates with {@link #failNextNumberUpdate}.
  * A queued call has no {@code start_time} yet (Twilio fills it once the call is dialled), so the
  * {@code StartTime} filters compare a call's {@code start_time}, or its {@code date_created}
  * while it has none: a call created just before a reconciliation query is found by it.
@@ -98,7 +109,8 @@ public final class TwilioStandIn implements AutoCloseable {
   /** A date-time as some of Twilio's own examples send it: {@code 2019-06-11 22:05:25.000}. */
   private static final DateTimeFormatter SPACED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSS]", Locale.US);
 
-  private static final Pattern ACCOUNT_PATH = Pattern.compile("^/2010-04-01/Accounts/([^/]+)(/.*)?$");
+  /** An account's own resource ({@code .../Accounts/{Sid}.json}) or one beneath it. */
+  private static final Pattern ACCOUNT_PATH = Pattern.compile("^/2010-04-01/Accounts/([^/.]+)(\\.json|/.*)?$");
   private static final Pattern CALLS = Pattern.compile("^/Calls\\.json$");
   private static final Pattern CALL = Pattern.compile("^/Calls/([^/]+)\\.json$");
   private static final Pattern MESSAGES = Pattern.compile("^/Messages\\.json$");
@@ -107,12 +119,36 @@ public final class TwilioStandIn implements AutoCloseable {
   private static final Pattern RECORDING = Pattern.compile("^/Recordings/(RE[0-9a-fA-F]{32})(\\.mp3|\\.wav)?$");
   private static final Pattern RECORDING_RESOURCE = Pattern.compile("^/Recordings/(RE[0-9a-fA-F]{32})\\.json$");
   private static final Pattern SIGNED_MEDIA = Pattern.compile("^/media/(RE[0-9a-fA-F]{32})\\.(mp3|wav)$");
+  private static final Pattern NUMBERS = Pattern.compile("^/IncomingPhoneNumbers\\.json$");
+  private static final Pattern NUMBER = Pattern.compile("^/IncomingPhoneNumbers/([^/]+)\\.json$");
+  private static final Pattern NUMBER_UPDATE = Pattern.compile("^/2010-04-01/Accounts/[^/]+/IncomingPhoneNumbers/[^/]+\\.json$");
+  private static final Pattern APPLICATION_SID = Pattern.compile("^AP[0-9a-fA-F]{32}$");
   private static final Pattern CALL_CREATION = Pattern.compile("^/2010-04-01/Accounts/[^/]+/Calls\\.json$");
   private static final Pattern NANP = Pattern.compile("^\\+1([2-9]\\d{2})([2-9]\\d{2})(\\d{4})$");
   private static final List<String> SUBRESOURCES = List.of("notifications:Notifications", "recordings:Recordings",
       "payments:Payments", "events:Events", "siprec:Siprec", "streams:Streams", "transcriptions:Transcriptions",
       "user_defined_message_subscriptions:UserDefinedMessageSubscriptions",
       "user_defined_messages:UserDefinedMessages");
+  /** The Account resource's subresources, as FetchAccount's example in {@code twilio_api_v2010.json} lists them. */
+  private static final List<String> ACCOUNT_SUBRESOURCES = List.of("available_phone_numbers:AvailablePhoneNumbers", "calls:Calls",
+      "conferences:Conferences", "incoming_phone_numbers:IncomingPhoneNumbers", "notifications:Notifications",
+      "outgoing_caller_ids:OutgoingCallerIds", "recordings:Recordings", "transcriptions:Transcriptions", "addresses:Addresses",
+      "signing_keys:SigningKeys", "connect_apps:ConnectApps", "sip:SIP", "authorized_connect_apps:AuthorizedConnectApps",
+      "usage:Usage", "keys:Keys", "applications:Applications", "short_codes:SMS/ShortCodes", "queues:Queues",
+      "messages:Messages", "balance:Balance");
+  /** UpdateIncomingPhoneNumber's form parameters and the fields of the resource they set (VoiceCallerIdLookup apart). */
+  private static final Map<String, String> NUMBER_FIELDS = Map.ofEntries(
+      Map.entry("ApiVersion", "api_version"), Map.entry("FriendlyName", "friendly_name"),
+      Map.entry("SmsApplicationSid", "sms_application_sid"), Map.entry("SmsFallbackMethod", "sms_fallback_method"),
+      Map.entry("SmsFallbackUrl", "sms_fallback_url"), Map.entry("SmsMethod", "sms_method"), Map.entry("SmsUrl", "sms_url"),
+      Map.entry("StatusCallback", "status_callback"), Map.entry("StatusCallbackMethod", "status_callback_method"),
+      Map.entry("VoiceApplicationSid", "voice_application_sid"), Map.entry("VoiceFallbackMethod", "voice_fallback_method"),
+      Map.entry("VoiceFallbackUrl", "voice_fallback_url"), Map.entry("VoiceMethod", "voice_method"), Map.entry("VoiceUrl", "voice_url"),
+      Map.entry("EmergencyStatus", "emergency_status"), Map.entry("EmergencyAddressSid", "emergency_address_sid"),
+      Map.entry("TrunkSid", "trunk_sid"), Map.entry("VoiceReceiveMode", "voice_receive_mode"), Map.entry("IdentitySid", "identity_sid"),
+      Map.entry("AddressSid", "address_sid"), Map.entry("BundleSid", "bundle_sid"));
+  private static final List<String> NUMBER_METHODS = List.of("SmsFallbackMethod", "SmsMethod", "StatusCallbackMethod",
+      "VoiceFallbackMethod", "VoiceMethod");
   private static final Set<String> PAGING = Set.of("Page", "PageSize", "PageToken");
   private static final long TIMEOUT_SECONDS = 10;
   /** The number a Messaging Service sends from unless a test names another. */
@@ -186,6 +222,13 @@ public final class TwilioStandIn implements AutoCloseable {
     }
   }
 
+  /** A phone number of an account: its resource, and its place in the order numbers were added (lists are oldest first). */
+  private record StoredNumber(JsonObject resource, long sequence) {
+    String account() {
+      return resource.getString("account_sid");
+    }
+  }
+
   /** Where a list page starts. */
   private record Paging(int page, int pageSize) {}
 
@@ -207,6 +250,12 @@ public final class TwilioStandIn implements AutoCloseable {
   private final Map<String, StoredMessage> messages = new ConcurrentHashMap<>();
   private final AtomicLong messageSequence = new AtomicLong();
   private volatile String serviceSender = DEFAULT_SERVICE_SENDER;
+  /** Phone numbers by SID. */
+  private final Map<String, StoredNumber> numbers = new ConcurrentHashMap<>();
+  private final AtomicLong numberSequence = new AtomicLong();
+  private final ConcurrentLinkedQueue<Fault> numberFaults = new ConcurrentLinkedQueue<>();
+  /** When every account was created, as its resource says. */
+  private final Instant accountsCreated = Instant.now().truncatedTo(ChronoUnit.SECONDS);
   private final Set<HttpConnection> hung = ConcurrentHashMap.newKeySet();
   /** Recording SID to its media. */
   private final Map<String, StoredRecording> recordings = new ConcurrentHashMap<>();
@@ -388,6 +437,43 @@ public final class TwilioStandIn implements AutoCloseable {
     return this;
   }
 
+  /**
+   * A phone number of the account, as bought in Twilio's console: its calls and texts go nowhere
+   * yet (no URLs, no applications). Returns its SID.
+   */
+  public String addNumber(String account, String e164) {
+    String sid = "PN" + hex(16);
+    numbers.put(sid, new StoredNumber(newNumber(account, sid, e164, Instant.now()), numberSequence.incrementAndGet()));
+    return sid;
+  }
+
+  /** The number's resource as Twilio would return it now (a copy), or null when there is no such number. */
+  public JsonObject numberSettings(String sid) {
+    StoredNumber stored = numbers.get(sid);
+    return stored == null ? null : stored.resource().copy();
+  }
+
+  /** Sets fields of the number's resource as the owner would in Twilio's console, e.g. a {@code voice_application_sid}. */
+  public TwilioStandIn configureNumber(String sid, JsonObject fields) {
+    StoredNumber changed = numbers.computeIfPresent(sid, (key, stored) ->
+        new StoredNumber(stored.resource().copy().mergeIn(fields), stored.sequence()));
+    if (changed == null) {
+      throw new IllegalArgumentException("no number " + sid + " was added");
+    }
+    return this;
+  }
+
+  /** Every POST to a number ({@code .../IncomingPhoneNumbers/{Sid}.json}), whatever it was answered. */
+  public List<RecordedRequest> numberUpdates() {
+    return requests().stream().filter(r -> r.method().equals("POST") && NUMBER_UPDATE.matcher(r.path()).matches()).toList();
+  }
+
+  /** The next number update is answered with this Twilio error instead (after the credentials check). */
+  public TwilioStandIn failNextNumberUpdate(int httpStatus, int twilioCode, String message) {
+    numberFaults.add(new Fault(httpStatus, twilioCode, message, false));
+    return this;
+  }
+
   /** The texts created so far, as Twilio would return them, oldest first. */
   public List<JsonObject> messages() {
     return messages.values().stream().sorted(Comparator.comparingLong(StoredMessage::sequence))
@@ -495,9 +581,11 @@ public final class TwilioStandIn implements AutoCloseable {
     });
   }
 
-  /** Forgets requests, calls, texts and queued faults; drops the connections of hung requests. Recordings stay. */
+  /** Forgets requests, calls, texts, numbers and queued faults; drops the connections of hung requests. Recordings stay. */
   public void reset() {
     faults.clear();
+    numbers.clear();
+    numberFaults.clear();
     messageFaults.clear();
     listFaults.clear();
     messages.clear();
@@ -620,6 +708,7 @@ public final class TwilioStandIn implements AutoCloseable {
     String rest = account.group(2) == null ? "" : account.group(2);
     Matcher call = CALL.matcher(rest);
     Matcher message = MESSAGE.matcher(rest);
+    Matcher number = NUMBER.matcher(rest);
     if (CALLS.matcher(rest).matches() && request.method() == HttpMethod.POST) {
       create(request, recorded, account0);
     } else if (CALLS.matcher(rest).matches() && request.method() == HttpMethod.GET) {
@@ -642,13 +731,27 @@ public final class TwilioStandIn implements AutoCloseable {
       } else {
         json(request, 200, stored.resource());
       }
+    } else if (rest.equals(".json") && request.method() == HttpMethod.GET) {
+      json(request, 200, accountResource(account0));
+    } else if (NUMBERS.matcher(rest).matches() && request.method() == HttpMethod.GET) {
+      listNumbers(request, account0);
+    } else if (number.matches() && request.method() == HttpMethod.GET) {
+      StoredNumber stored = numbers.get(number.group(1));
+      if (stored == null || !stored.account().equals(account0)) {
+        notFound(request);
+      } else {
+        json(request, 200, stored.resource());
+      }
+    } else if (number.matches() && request.method() == HttpMethod.POST) {
+      updateNumber(request, recorded, account0, number.group(1));
     } else if (RECORDING_RESOURCE.matcher(rest).matches() && request.method() == HttpMethod.DELETE) {
       deleteRecording(request, account0, RECORDING_RESOURCE.matcher(rest).replaceFirst("$1"));
     } else if (RECORDING.matcher(rest).matches() && request.method() == HttpMethod.GET) {
       Matcher recording = RECORDING.matcher(rest);
       recording.matches();
       recordingMedia(request, account0, recording.group(1), recording.group(2));
-    } else if (CALLS.matcher(rest).matches() || call.matches() || MESSAGES.matcher(rest).matches() || message.matches()) {
+    } else if (CALLS.matcher(rest).matches() || call.matches() || MESSAGES.matcher(rest).matches() || message.matches()
+        || rest.equals(".json") || NUMBERS.matcher(rest).matches() || number.matches()) {
       error(request, 405, 20004, "Method not allowed");
     } else {
       notFound(request);
@@ -843,6 +946,152 @@ public final class TwilioStandIn implements AutoCloseable {
       matches = sent -> dateOnly ? !sent.isBefore(from) && sent.isBefore(to) : sent.equals(from);
     }
     filters.add(m -> m.getString("date_sent") != null && matches.test(ZonedDateTime.parse(m.getString("date_sent"), RFC_2822).toInstant()));
+  }
+
+  /**
+   * {@code GET /2010-04-01/Accounts/{Sid}.json} (FetchAccount, {@code api.v2010.account}). Twilio's
+   * answer carries the account's {@code auth_token}; the stand-in never echoes a secret and answers
+   * it null, which the schema allows.
+   */
+  private JsonObject accountResource(String sid) {
+    String date = RFC_2822.format(accountsCreated);
+    String base = "/" + API_VERSION + "/Accounts/" + sid;
+    JsonObject subresources = new JsonObject();
+    for (String entry : ACCOUNT_SUBRESOURCES) {
+      String[] parts = entry.split(":");
+      subresources.put(parts[0], base + "/" + parts[1] + ".json");
+    }
+    return new JsonObject()
+        .putNull("auth_token")
+        .put("date_created", date)
+        .put("date_updated", date)
+        .put("friendly_name", "My first Twilio account")
+        .put("owner_account_sid", sid)
+        .put("sid", sid)
+        .put("status", "active")
+        .put("subresource_uris", subresources)
+        .put("type", "Full")
+        .put("uri", base + ".json");
+  }
+
+  /** A number's resource ({@code api.v2010.account.incoming_phone_number}) as Twilio's examples show one just bought. */
+  private static JsonObject newNumber(String account, String sid, String e164, Instant created) {
+    String date = RFC_2822.format(created);
+    return new JsonObject()
+        .put("account_sid", account)
+        .put("address_requirements", "none")
+        .putNull("address_sid")
+        .put("api_version", API_VERSION)
+        .put("beta", false)
+        .put("capabilities", new JsonObject().put("voice", true).put("sms", true).put("mms", true).put("fax", false))
+        .put("date_created", date)
+        .put("date_updated", date)
+        .put("emergency_status", "Inactive")
+        .putNull("emergency_address_sid")
+        .put("emergency_address_status", "unregistered")
+        .put("friendly_name", formatted(e164))
+        .putNull("identity_sid")
+        .put("origin", "twilio")
+        .put("phone_number", e164)
+        .put("sid", sid)
+        .put("sms_application_sid", "")
+        .put("sms_fallback_method", "POST")
+        .put("sms_fallback_url", "")
+        .put("sms_method", "POST")
+        .put("sms_url", "")
+        .put("status_callback", "")
+        .put("status_callback_method", "POST")
+        .putNull("trunk_sid")
+        .put("uri", "/" + API_VERSION + "/Accounts/" + account + "/IncomingPhoneNumbers/" + sid + ".json")
+        .put("voice_application_sid", "")
+        .put("voice_caller_id_lookup", false)
+        .put("voice_fallback_method", "POST")
+        .putNull("voice_fallback_url")
+        .put("voice_method", "POST")
+        .putNull("voice_url")
+        .put("voice_receive_mode", "voice")
+        .put("status", "in-use")
+        .putNull("bundle_sid")
+        .put("type", "local");
+  }
+
+  /**
+   * {@code GET .../IncomingPhoneNumbers.json} (ListIncomingPhoneNumber): {@code incoming_phone_numbers},
+   * oldest first, in Twilio's page envelope. {@code PhoneNumber} may be part of a number, {@code *}
+   * standing for any digit, as Twilio documents it; {@code FriendlyName} matches exactly.
+   */
+  private void listNumbers(HttpServerRequest request, String account) {
+    Map<String, List<String>> query = decode(request.query());
+    Paging paging = paging(request, query);
+    if (paging == null) {
+      return;
+    }
+    List<Predicate<JsonObject>> filters = new ArrayList<>();
+    filters.add(n -> account.equals(n.getString("account_sid")));
+    field(query, "FriendlyName", "friendly_name", filters);
+    String pattern = first(query, "PhoneNumber", null);
+    if (pattern != null) {
+      Pattern part = Pattern.compile(Pattern.quote(pattern).replace("*", "\\E\\d\\Q"));
+      filters.add(n -> n.getString("phone_number") != null && part.matcher(n.getString("phone_number")).find());
+    }
+    List<JsonObject> matching = numbers.values().stream()
+        .sorted(Comparator.comparingLong(StoredNumber::sequence))
+        .map(StoredNumber::resource)
+        .filter(n -> filters.stream().allMatch(f -> f.test(n)))
+        .toList();
+    json(request, 200, page(request, query, "incoming_phone_numbers", matching, paging,
+        Math.min(paging.page() * paging.pageSize(), matching.size())));
+  }
+
+  /**
+   * {@code POST .../IncomingPhoneNumbers/{Sid}.json} (UpdateIncomingPhoneNumber): sets the fields sent,
+   * an empty value clearing one (how an application is taken off a number); a Voice application and
+   * a trunk exclude each other. Methods must be GET or POST, an application SID {@code AP...}.
+   */
+  private void updateNumber(HttpServerRequest request, RecordedRequest recorded, String account, String sid) {
+    Fault fault = numberFaults.poll();
+    if (fault != null) {
+      error(request, fault.status(), fault.code(), fault.message());
+      return;
+    }
+    StoredNumber stored = numbers.get(sid);
+    if (stored == null || !stored.account().equals(account)) {
+      notFound(request);
+      return;
+    }
+    for (String name : NUMBER_METHODS) {
+      String method = recorded.param(name);
+      if (method != null && !method.equals("GET") && !method.equals("POST")) {
+        error(request, 400, 20001, "Invalid " + name + ": " + method + " (GET or POST)");
+        return;
+      }
+    }
+    for (String name : List.of("VoiceApplicationSid", "SmsApplicationSid")) {
+      String application = recorded.param(name);
+      if (!blank(application) && !APPLICATION_SID.matcher(application).matches()) {
+        error(request, 400, 22108, "Invalid " + name + ": " + application);
+        return;
+      }
+    }
+    JsonObject resource = stored.resource().copy();
+    recorded.form().forEach((name, values) -> {
+      String field = NUMBER_FIELDS.get(name);
+      if (field != null && !values.isEmpty()) {
+        resource.put(field, values.get(values.size() - 1));
+      }
+    });
+    if (recorded.param("VoiceCallerIdLookup") != null) {
+      resource.put("voice_caller_id_lookup", Boolean.parseBoolean(recorded.param("VoiceCallerIdLookup")));
+    }
+    if (!blank(recorded.param("VoiceApplicationSid"))) {
+      resource.putNull("trunk_sid");
+    }
+    if (!blank(recorded.param("TrunkSid"))) {
+      resource.put("voice_application_sid", "");
+    }
+    resource.put("date_updated", RFC_2822.format(recorded.receivedAt()));
+    numbers.put(sid, new StoredNumber(resource, stored.sequence()));
+    json(request, 200, resource);
   }
 
   private void deleteRecording(HttpServerRequest request, String account, String sid) {
