@@ -70,6 +70,21 @@ public final class BreakerTelephony implements Telephony {
   }
 
   @Override
+  public Future<TwilioAccountInfo> fetchAccount() {
+    return guarded(telephony::fetchAccount);
+  }
+
+  @Override
+  public Future<Optional<NumberSettings>> findNumber(String e164) {
+    return guarded(() -> telephony.findNumber(e164));
+  }
+
+  @Override
+  public Future<NumberSettings> connectNumber(String numberSid, NumberWebhooks webhooks) {
+    return guarded(() -> telephony.connectNumber(numberSid, webhooks));
+  }
+
+  @Override
   public String name() {
     return telephony.name();
   }

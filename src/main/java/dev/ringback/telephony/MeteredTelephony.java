@@ -51,6 +51,21 @@ public final class MeteredTelephony implements Telephony {
   }
 
   @Override
+  public Future<TwilioAccountInfo> fetchAccount() {
+    return counted("fetch_account", telephony.fetchAccount());
+  }
+
+  @Override
+  public Future<Optional<NumberSettings>> findNumber(String e164) {
+    return counted("list_numbers", telephony.findNumber(e164));
+  }
+
+  @Override
+  public Future<NumberSettings> connectNumber(String numberSid, NumberWebhooks webhooks) {
+    return counted("update_number", telephony.connectNumber(numberSid, webhooks));
+  }
+
+  @Override
   public int admits(int wanted) {
     return telephony.admits(wanted);
   }

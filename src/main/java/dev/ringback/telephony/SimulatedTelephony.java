@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * then a person answers, nobody does, or a machine picks up, and every event is reported to
  * this server's own {@code /twilio/*} endpoints exactly as Twilio would report it. An agent
  * called first for a callback presses 1 (and the customer's leg is played as Twilio dials it),
- * declines, or is their voicemail. Texts are logged and reported sent, then delivered.
+ * declines, or is their voicemail. Texts are logged and reported sent, then delivered. Its
+ * account is "Simulator", and every number is one of its own.
  */
 public final class SimulatedTelephony implements Telephony {
   private static final Logger LOG = LoggerFactory.getLogger(SimulatedTelephony.class);
@@ -61,6 +62,13 @@ public final class SimulatedTelephony implements Telephony {
   });
   /** The account its texts' status callbacks name, as Twilio names the account that sent the text. */
   private final String accountSid;
+  /** The numbers asked for, by number, with the webhooks last set on them. */
+  private final Map<String, NumberSettings> numbers = Collections.synchronizedMap(new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, NumberSettings> eldest) {
+      return size() > 10_000;
+    }
+  });
 
   /**
    * @param localBaseUrl where this server listens, e.g. {@code http://127.0.0.1:8080}
@@ -155,6 +163,42 @@ public final class SimulatedTelephony implements Telephony {
     URI target = URI.create(url);
     String local = localBaseUrl.get() + target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
     return web.postAbs(local).sendForm(form).map(response -> Optional.ofNullable(response.bodyAsString()).orElse(""));
+  }
+
+  @Override
+  public Future<TwilioAccountInfo> fetchAccount() {
+    return Future.succeededFuture(new TwilioAccountInfo(accountSid, "Simulator", "active"));
+  }
+
+  /**
+   * Every number is the simulator's: it calls from any number and plays the calls itself, so no
+   * number needs webhooks. Until Connect sets others, a number's URLs are where the simulated
+   * traffic goes: this server's local address, with POST.
+   */
+  @Override
+  public Future<Optional<NumberSettings>> findNumber(String e164) {
+    String local = localBaseUrl.get();
+    return Future.succeededFuture(Optional.of(numbers.computeIfAbsent(e164, number -> new NumberSettings(sid("PN"), number,
+        local + "/twilio/voice", "POST", local + "/twilio/status", "POST", local + "/twilio/sms", "POST", null, null))));
+  }
+
+  /** Records the webhooks, as Twilio would keep them, and answers them; a SID it never gave out is not found (20404). */
+  @Override
+  public Future<NumberSettings> connectNumber(String numberSid, NumberWebhooks webhooks) {
+    NumberSettings connected;
+    synchronized (numbers) {
+      Optional<NumberSettings> number = numbers.values().stream().filter(n -> n.sid().equals(numberSid)).findFirst();
+      if (number.isEmpty()) {
+        return Future.failedFuture(new TelephonyException(TelephonyException.Kind.PERMANENT, 20404,
+            "The simulator has no number " + numberSid, null));
+      }
+      connected = new NumberSettings(numberSid, number.get().phoneNumber(), webhooks.voiceUrl(), "POST", webhooks.statusCallback(),
+          "POST", webhooks.smsUrl(), "POST", null, null);
+      numbers.put(connected.phoneNumber(), connected);
+    }
+    LOG.info("simulated number {} connected: calls to {}, their status to {}, texts to {}", connected.phoneNumber(),
+        webhooks.voiceUrl(), webhooks.statusCallback(), webhooks.smsUrl());
+    return Future.succeededFuture(connected);
   }
 
   /** The simulator records nothing, so there is nothing to delete. */

@@ -39,6 +39,19 @@ public interface Telephony {
    */
   Future<Void> deleteRecording(String recordingSid);
 
+  /** The account the credentials open; fails with a TelephonyException (PERMANENT, error 20003, when they are wrong). */
+  Future<TwilioAccountInfo> fetchAccount();
+
+  /** The account's number {@code e164} (IncomingPhoneNumbers filtered by PhoneNumber); empty when the account has no such number. */
+  Future<Optional<NumberSettings>> findNumber(String e164);
+
+  /**
+   * Sets the number's Voice URL, status callback and SMS URL, each with POST, clearing a Voice or
+   * SMS application that would override them; answers the number as it is now. An unknown SID
+   * fails PERMANENT (error 20404).
+   */
+  Future<NumberSettings> connectNumber(String numberSid, NumberWebhooks webhooks);
+
   /** How many of {@code wanted} requests may be sent now: fewer, or none, while the provider is failing. */
   default int admits(int wanted) {
     return wanted;

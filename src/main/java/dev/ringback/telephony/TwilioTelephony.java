@@ -4,7 +4,9 @@ import com.twilio.base.Page;
 import com.twilio.exception.ApiException;
 import com.twilio.http.HttpMethod;
 import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.api.v2010.Account;
 import com.twilio.rest.api.v2010.account.Call;
+import com.twilio.rest.api.v2010.account.IncomingPhoneNumber;
 import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.rest.api.v2010.account.MessageReader;
 import com.twilio.rest.api.v2010.account.Recording;
@@ -34,8 +36,9 @@ import org.apache.hc.client5.http.HttpHostConnectException;
 import org.apache.hc.core5.http.NoHttpResponseException;
 
 /**
- * Places calls and sends texts through twilio-java. Its REST calls block, so they run on a
- * dedicated worker pool and their results come back on the caller's context.
+ * Places calls, sends texts and reads and connects the account's numbers through twilio-java.
+ * Its REST calls block, so they run on a dedicated worker pool and their results come back on the
+ * caller's context.
  */
 public final class TwilioTelephony implements Telephony {
   /** Twilio error codes that no retry can fix: bad or unreachable numbers, missing permissions. */
@@ -215,6 +218,66 @@ public final class TwilioTelephony implements Telephony {
     }, false);
   }
 
+  @Override
+  public Future<TwilioAccountInfo> fetchAccount() {
+    return workers.executeBlocking(() -> {
+      try {
+        Account fetched = Account.fetcher(account.accountSid()).fetch(client());
+        return new TwilioAccountInfo(fetched.getSid(), fetched.getFriendlyName(),
+            fetched.getStatus() == null ? null : fetched.getStatus().toString());
+      } catch (ApiException e) {
+        throw classifySetUp(e);
+      }
+    }, false);
+  }
+
+  @Override
+  public Future<Optional<NumberSettings>> findNumber(String e164) {
+    return workers.executeBlocking(() -> {
+      try {
+        // PhoneNumber also matches longer numbers that contain it: only the number itself is kept.
+        for (IncomingPhoneNumber number : IncomingPhoneNumber.reader().setPhoneNumber(new PhoneNumber(e164)).setPageSize(20L)
+            .read(client())) {
+          if (number.getPhoneNumber() != null && e164.equals(number.getPhoneNumber().toString())) {
+            return Optional.of(settings(number));
+          }
+        }
+        return Optional.<NumberSettings>empty();
+      } catch (ApiException e) {
+        throw classifySetUp(e);
+      }
+    }, false);
+  }
+
+  @Override
+  public Future<NumberSettings> connectNumber(String numberSid, NumberWebhooks webhooks) {
+    return workers.executeBlocking(() -> {
+      try {
+        // An application's URLs win over the number's own: an empty SID takes it off the number.
+        return settings(IncomingPhoneNumber.updater(numberSid)
+            .setVoiceUrl(URI.create(webhooks.voiceUrl())).setVoiceMethod(HttpMethod.POST)
+            .setStatusCallback(URI.create(webhooks.statusCallback())).setStatusCallbackMethod(HttpMethod.POST)
+            .setSmsUrl(URI.create(webhooks.smsUrl())).setSmsMethod(HttpMethod.POST)
+            .setVoiceApplicationSid("").setSmsApplicationSid("")
+            .update(client()));
+      } catch (ApiException e) {
+        throw classifySetUp(e);
+      }
+    }, false);
+  }
+
+  private static NumberSettings settings(IncomingPhoneNumber number) {
+    return new NumberSettings(number.getSid(), number.getPhoneNumber() == null ? null : number.getPhoneNumber().toString(),
+        setting(number.getVoiceUrl()), setting(number.getVoiceMethod()), setting(number.getStatusCallback()),
+        setting(number.getStatusCallbackMethod()), setting(number.getSmsUrl()), setting(number.getSmsMethod()),
+        setting(number.getVoiceApplicationSid()), setting(number.getSmsApplicationSid()));
+  }
+
+  /** Twilio answers a setting that is not set as null or as an empty string: both become null. */
+  private static String setting(Object value) {
+    return value == null || value.toString().isBlank() ? null : value.toString();
+  }
+
   private static Instant instant(ZonedDateTime time) {
     return time == null ? null : time.toInstant();
   }
@@ -243,6 +306,20 @@ public final class TwilioTelephony implements Telephony {
     } catch (ApiException e) {
       throw classify(e);
     }
+  }
+
+  /**
+   * A set-up request's refusal is the answer the owner asked for: wrong credentials (401, error
+   * 20003) and a key without permission (403) are PERMANENT here, where {@link #classify} keeps
+   * them retryable so that calls go on once an operator fixes the account.
+   */
+  static TelephonyException classifySetUp(ApiException e) {
+    TelephonyException classified = classify(e);
+    Integer status = e.getStatusCode();
+    if (status != null && (status == 401 || status == 403) && classified.kind() != TelephonyException.Kind.PERMANENT) {
+      return new TelephonyException(TelephonyException.Kind.PERMANENT, classified.code(), classified.getMessage(), e);
+    }
+    return classified;
   }
 
   static TelephonyException classify(ApiException e) {

@@ -79,6 +79,22 @@ class BreakerTelephonyTest {
     }
 
     @Override
+    public Future<TwilioAccountInfo> fetchAccount() {
+      return answer(new TwilioAccountInfo("AC1", "Test", "active"));
+    }
+
+    @Override
+    public Future<Optional<NumberSettings>> findNumber(String e164) {
+      return answer(Optional.empty());
+    }
+
+    @Override
+    public Future<NumberSettings> connectNumber(String numberSid, NumberWebhooks webhooks) {
+      return answer(new NumberSettings(numberSid, "+1", webhooks.voiceUrl(), "POST", webhooks.statusCallback(), "POST",
+          webhooks.smsUrl(), "POST", null, null));
+    }
+
+    @Override
     public String name() {
       return "test";
     }
@@ -157,7 +173,8 @@ class BreakerTelephonyTest {
     assertFailsFast();
     List<Function<BreakerTelephony, Future<?>>> all = List.of(b -> b.placeCall(null), b -> b.findCalls("+1", "+2", START),
         b -> b.fetchCall("CA1"), b -> b.sendText(new OutgoingText("+1", null, "+2", "hi", null)), b -> b.findTexts("+2", START),
-        b -> b.deleteRecording("RE1"));
+        b -> b.deleteRecording("RE1"), BreakerTelephony::fetchAccount, b -> b.findNumber("+2"),
+        b -> b.connectNumber("PN1", new NumberWebhooks("https://a/v", "https://a/s", "https://a/m")));
     for (Function<BreakerTelephony, Future<?>> each : all) {
       assertThat(each.apply(breaker).failed()).isTrue();
     }
