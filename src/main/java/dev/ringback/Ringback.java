@@ -89,6 +89,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -342,7 +343,7 @@ public final class Ringback implements AutoCloseable {
           metrics.journalBacklog(triggers::backlog);
           return new Services(config, clock, config.phoneNumbers(), metrics, registry, telephony, main.adminTokenHash(), businesses,
               triggers, agentDesk, taskQueue, customers, feedback, reports, callEvents, callbackQueue, orderDesk, attempts, outbox,
-              callbackTexts, textReplies);
+              callbackTexts, textReplies, UUID.randomUUID().toString());
         });
   }
 

@@ -16,6 +16,7 @@ import java.time.Clock;
  * @param businesses every business served, the default one first
  * @param triggers where every webhook that may lead to a callback is written
  * @param agents the use cases the handlers and the dialler call, from here on: none of them reaches a store itself
+ * @param instanceId this process's random id, on /health: the set-up check asks the public URL for it
  */
 public record Services(
     RingbackConfig config,
@@ -38,7 +39,8 @@ public record Services(
     Attempts attempts,
     TextOutbox textOutbox,
     CallbackTexts callbackTexts,
-    TextReplies textReplies) {
+    TextReplies textReplies,
+    String instanceId) {
 
   /** An absolute URL on this server as Twilio and shops reach it. */
   public String publicUrl(String pathAndQuery) {

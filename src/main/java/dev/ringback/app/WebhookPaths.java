@@ -21,6 +21,8 @@ public final class WebhookPaths {
   public static final String SCREENED = "/twilio/screened";
   /** A text to a line: a reply to ours, a STOP, a score. */
   public static final String SMS = "/twilio/sms";
+  /** A test call from the set-up check answered: the line's greeting ({@code line} names it). */
+  public static final String TEST_CALL = "/twilio/test-call";
   /** Twilio's report on a text we sent ({@code text} names it). */
   public static final String TEXT_STATUS = "/twilio/text-status";
 

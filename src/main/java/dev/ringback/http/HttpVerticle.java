@@ -96,6 +96,7 @@ public final class HttpVerticle extends VerticleBase {
     TimePickerWebhooks timePicker = new TimePickerWebhooks(services);
     StatusWebhooks statuses = new StatusWebhooks(services);
     TextWebhooks texts = new TextWebhooks(services);
+    SetupApi setup = new SetupApi(vertx, services);
     ScreeningWebhooks screening = new ScreeningWebhooks(services);
     AgentFirstWebhooks agentFirst = new AgentFirstWebhooks(services, feedback);
     ApiRoutes api = new ApiRoutes(services);
@@ -170,6 +171,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post(FeedbackWebhooks.FEEDBACK).handler(feedback::keyed);
     router.post(WebhookPaths.SMS).handler(texts::texted);
     router.post(WebhookPaths.TEXT_STATUS).handler(texts::status);
+    router.post(WebhookPaths.TEST_CALL).handler(setup::testCallAnswered);
 
     router.post(OrderWebhooks.GENERIC).handler(orders::generic);
     router.post(OrderWebhooks.SHOPIFY).handler(orders::shopify);
@@ -217,6 +219,10 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/events").handler(events::stream);
     router.get("/api/lines").handler(lines::list);
     router.get("/api/lines/:id/hours").handler(lines::hours);
+    router.get("/api/lines/:id/connect").handler(setup::preview);
+    router.post("/api/lines/:id/connect").handler(setup::connect);
+    router.get("/api/setup").handler(setup::check);
+    router.post("/api/lines/:id/test-call").handler(ApiRoutes.requireContentType("application/json")).handler(setup::testCall);
     router.put("/api/lines/:id/hours").handler(ApiRoutes.requireContentType("application/json")).handler(lines::setHours);
     router.delete("/api/lines/:id/hours").handler(lines::clearHours);
     router.get("/api/reports/agents").handler(reports::agents);

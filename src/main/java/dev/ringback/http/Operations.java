@@ -73,7 +73,7 @@ public final class Operations {
           boolean up = result.succeeded();
           // A failing telephony provider fails every instance alike: report it, but keep taking webhooks.
           String status = !up ? "down" : degraded.isPresent() || waiting > 0 ? "degraded" : "up";
-          JsonObject body = new JsonObject().put("status", status);
+          JsonObject body = new JsonObject().put("status", status).put("instance", services.instanceId());
           Responses.json(ctx, up ? 200 : 503, detailed ? body.put("checks", checks) : body);
         });
   }

@@ -360,13 +360,11 @@ final class Twiml {
     return speakThenHangUp(speech, Sentence.of(key));
   }
 
-  /** A reply to an SMS; no text: no reply at all. */
-  static TwimlElement message(String text) {
+  /** A test call from the set-up page: the line's greeting as its callers hear it, then what this call was. */
+  static TwimlElement testCall(Speech speech, Line line) {
     TwimlElement response = TwimlElement.response();
-    if (text != null) {
-      response.add(TwimlElement.of("Message").add(TwimlElement.of("Body").text(text)));
-    }
-    return response;
+    speak(response, speech, List.of(new Sentence("greeting", withBusiness(line, Map.of())), Sentence.of("test-call")));
+    return response.add(hangupVerb());
   }
 
   static TwimlElement hangup() {
