@@ -245,6 +245,15 @@ public final class HttpVerticle extends VerticleBase {
       }
     });
     router.get("/console/*").handler(StaticHandler.create("console").setCachingEnabled(false).setIndexPage("index.html"));
+    // The owner's pages: the same, signed in with the business's admin token.
+    router.get("/admin").handler(ctx -> {
+      if (ctx.request().path().endsWith("/")) {
+        ctx.next();
+      } else {
+        ctx.redirect("/admin/");
+      }
+    });
+    router.get("/admin/*").handler(StaticHandler.create("admin").setCachingEnabled(false).setIndexPage("index.html"));
     // Browsers ask the site's root for its icon.
     router.get("/favicon.ico").handler(ctx -> ctx.redirect("/console/favicon.svg"));
 

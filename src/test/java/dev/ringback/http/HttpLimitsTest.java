@@ -231,8 +231,14 @@ class HttpLimitsTest {
       assertThat(headers.firstValue("Cache-Control")).as(answer.uri().toString()).isPresent();
     }
     assertThat(server.api("GET", "/api/customers", null, null).headers().firstValue("Cache-Control")).hasValue("no-store");
-    assertThat(server.get("/console/").headers().firstValue("Content-Security-Policy")).get().asString()
-        .contains("script-src 'self'").doesNotContain("unsafe-inline");
+    for (String page : List.of("/console/", "/admin/")) {
+      var headers = server.get(page).headers();
+      assertThat(headers.firstValue("Content-Security-Policy")).as(page).get().asString()
+          .contains("script-src 'self'").contains("style-src 'self'").doesNotContain("unsafe-inline");
+      assertThat(headers.firstValue("Cache-Control")).as(page).hasValue("no-cache");
+    }
+    // Only the pages load scripts: a path that merely begins like one is data.
+    assertThat(server.get("/administrator").headers().firstValue("Content-Security-Policy")).hasValue(SecurityHeaders.DATA_POLICY);
   }
 
   @Test
