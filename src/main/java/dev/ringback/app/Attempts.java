@@ -4,6 +4,7 @@ import dev.ringback.config.RingbackConfig;
 import dev.ringback.domain.AgentFirst;
 import dev.ringback.domain.AttemptOutcome;
 import dev.ringback.domain.CallbackMode;
+import dev.ringback.domain.CallbackWhy;
 import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.TimeZones;
@@ -76,7 +77,7 @@ public final class Attempts {
 
   /** The callback waits, without counting an attempt, until the hours we may call. */
   public Future<Void> holdUntil(String owner, DialStore.Claimed c, Instant until) {
-    return store.waitUntil(c.id(), c.attemptId(), owner, until, "quiet_hours");
+    return store.waitUntil(c.id(), c.attemptId(), owner, until, CallbackWhy.QUIET_HOURS);
   }
 
   /** The call that calls a claimed callback's customer from its line, with Ringback's webhooks. */
@@ -122,7 +123,7 @@ public final class Attempts {
 
   /** No agent the line rings is free: the callback waits, without using an attempt, and says it waits for an agent. */
   public Future<Void> waitForAgent(String owner, DialStore.Claimed c) {
-    return store.waitUntil(c.id(), c.attemptId(), owner, clock.instant().plusSeconds(config.callbacks().agentWaitSeconds()), "agent");
+    return store.waitUntil(c.id(), c.attemptId(), owner, clock.instant().plusSeconds(config.callbacks().agentWaitSeconds()), CallbackWhy.AGENT);
   }
 
   /** Every agent the line rings declined the callback or let it ring out: a person takes it from the agents' queue. */

@@ -65,9 +65,13 @@ public final class Callbacks {
     return store.events(businessId, callback.triggerCallSid());
   }
 
-  /** Cancels a callback still waiting; empty when there is none, or it is past cancelling. */
-  public Future<Optional<CallbackStore.Callback>> cancel(Business business, long id) {
-    return store.cancel(business.id(), id).onSuccess(cancelled -> cancelled.ifPresent(c -> metrics.callbackFinished(business.slug(),
+  /**
+   * Cancels a callback still waiting; empty when there is none, or it is past cancelling.
+   *
+   * @param agentId the agent who cancels it, kept as its cause; null for the admin
+   */
+  public Future<Optional<CallbackStore.Callback>> cancel(Business business, long id, Long agentId) {
+    return store.cancel(business.id(), id, agentId).onSuccess(cancelled -> cancelled.ifPresent(c -> metrics.callbackFinished(business.slug(),
         c.trigger(), business.lineId(c.lineId()).orElse("unknown"), AttemptOutcome.CANCELLED)));
   }
 

@@ -4,6 +4,7 @@ import dev.ringback.app.Business;
 import dev.ringback.app.Services;
 import dev.ringback.domain.CallbackState;
 import dev.ringback.domain.CallbackTrigger;
+import dev.ringback.domain.CallbackWhy;
 import dev.ringback.domain.Line;
 import dev.ringback.store.CallbackStore;
 import io.vertx.core.Future;
@@ -91,7 +92,8 @@ final class CallbackApi {
     long id = id(ctx);
     Future<?> allowed = Caller.of(ctx).isAdmin() ? Future.succeededFuture()
         : services.callbacks().find(Caller.business(ctx).id(), id).map(found -> yours(ctx, found, id));
-    allowed.compose(v -> services.callbacks().cancel(Caller.business(ctx), id))
+    Caller caller = Caller.of(ctx);
+    allowed.compose(v -> services.callbacks().cancel(Caller.business(ctx), id, caller.isAdmin() ? null : caller.agent().id()))
         .compose(cancelled -> {
           if (cancelled.isPresent()) {
             return Future.succeededFuture(cancelled.get());
@@ -165,6 +167,23 @@ final class CallbackApi {
     }
   }
 
+  /** Why the callback is where it is, with what that reason names: a time, the task's reason, the call, who, the attempts. */
+  static JsonObject why(CallbackStore.Callback c) {
+    CallbackWhy why = CallbackWhy.of(c.state(), c.waitingFor(), c.cancelCause());
+    JsonObject json = new JsonObject().put("reason", why.value());
+    if (why.namesATime()) {
+      json.put("until", c.dueAt().toString());
+    }
+    switch (why) {
+      case WITH_AGENTS -> json.put("task_reason", c.taskReason());
+      case CANCELLED_GOT_THROUGH -> json.put("call_sid", c.cancelledByCall());
+      case CANCELLED_BY_HAND -> json.put("by", c.cancelledBy());
+      case EXPIRED, FAILED, DONE -> json.put("outcome", c.outcome()).put("attempts", new JsonArray(c.attemptOutcomes()));
+      default -> { }
+    }
+    return json;
+  }
+
   private static JsonObject toJson(RoutingContext ctx, CallbackStore.Callback c) {
     return new JsonObject()
         .put("id", c.id())
@@ -182,6 +201,7 @@ final class CallbackApi {
         .put("state", c.state().value())
         .put("outcome", c.outcome())
         .put("waiting_for", c.waitingFor())
+        .put("why", why(c))
         .put("recording_url", c.recordingUrl() == null ? null : RecordingApi.ofCallback(c.id()))
         .put("created_at", c.createdAt().toString())
         .put("updated_at", c.updatedAt().toString());

@@ -53,7 +53,7 @@ public final class BusinessStore {
   static final String DELETE_SECRETS = "DELETE FROM business_secrets WHERE business_id = $1";
   static final String DELETE_TOKENS = "DELETE FROM api_tokens WHERE business_id = $1";
   static final String CANCEL_OPEN_WORK = """
-      UPDATE callbacks SET state = 'cancelled', outcome = 'cancelled', updated_at = now()
+      UPDATE callbacks SET state = 'cancelled', outcome = 'cancelled', cancel_cause = 'business_deleted', updated_at = now()
       WHERE business_id = $1 AND state IN ('scheduled', 'agent_queue')""";
   static final String PUT_SECRET = """
       INSERT INTO business_secrets (business_id, name, sealed) VALUES ($1, $2, $3)

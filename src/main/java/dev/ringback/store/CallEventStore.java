@@ -390,7 +390,7 @@ public final class CallEventStore {
           // The customer got through: a callback still waiting for them is no longer needed.
           Future<Optional<CallbackStore.Cancelled>> cancelled = phone == null
               ? Future.succeededFuture(Optional.empty())
-              : CallbackStore.cancelScheduled(conn, row.getLong("line_id"), phone);
+              : CallbackStore.cancelScheduled(conn, row.getLong("line_id"), phone, parentCallSid);
           return cancelled.map(c -> new Applied(false, Optional.of(answer), Optional.empty(), Optional.empty(), c, List.of()));
         });
   }

@@ -61,9 +61,10 @@ public final class CallbackStore {
       """ + MERGE_INTO_OPEN + """
 
       RETURNING\s""" + SCHEDULED_COLUMNS;
-  /** Only work not yet being dialled is cancelled; a call in progress finishes on its own. */
+  /** Only work not yet being dialled is cancelled; a call in progress finishes on its own. $3: the call that got through. */
   static final String CANCEL_SCHEDULED = """
-      UPDATE callbacks SET state = 'cancelled', outcome = 'cancelled', updated_at = now()
+      UPDATE callbacks SET state = 'cancelled', outcome = 'cancelled', cancel_cause = 'got_through', cancelled_by_call = $3,
+                           updated_at = now()
       WHERE line_id = $1 AND customer_phone = $2 AND state = 'scheduled'
       RETURNING id, trigger,\s""" + LINE_SLUG;
   /** A new voicemail on a waiting callback of a staffed line; against the row's current recording and state. */
@@ -108,7 +109,10 @@ public final class CallbackStore {
 
   private static final String COLUMNS = """
       id, line_id, customer_phone, customer_id, trigger, trigger_call_sid, triggered_at, last_triggered_at,
-      trigger_count, due_at, priority, attempts, state, recording_url, outcome, created_at, updated_at, waiting_for""";
+      trigger_count, due_at, priority, attempts, state, recording_url, outcome, created_at, updated_at, waiting_for, task_reason,
+      cancel_cause, cancelled_by_call, (SELECT a.name FROM agents a WHERE a.id = cancelled_by_agent) AS cancelled_by,
+      ARRAY(SELECT COALESCE(at.outcome, '') FROM callback_attempts at WHERE at.callback_id = callbacks.id ORDER BY at.attempt, at.id)
+        AS attempt_outcomes""";
   /** Optional filters: a NULL parameter matches everything. */
   static final String LIST = "SELECT " + COLUMNS + """
        FROM callbacks
@@ -128,7 +132,8 @@ public final class CallbackStore {
       ORDER BY twilio_timestamp, sequence_number""";
   /** Work being dialled right now is not pulled from under the dialler. */
   static final String CANCEL = """
-      UPDATE callbacks SET state = 'cancelled', outcome = 'cancelled', updated_at = now()
+      UPDATE callbacks SET state = 'cancelled', outcome = 'cancelled', cancel_cause = 'by_hand', cancelled_by_agent = $3,
+                           updated_at = now()
       WHERE business_id = $1 AND id = $2 AND state IN ('scheduled', 'agent_queue')
       RETURNING\s""" + COLUMNS;
 
@@ -137,7 +142,8 @@ public final class CallbackStore {
   public record Callback(long id, long lineId, String phone, Long customerId, CallbackTrigger trigger, String triggerCallSid,
                          Instant triggeredAt, Instant lastTriggeredAt, int triggerCount, Instant dueAt, int priority,
                          int attempts, CallbackState state, String recordingUrl, String outcome, Instant createdAt, Instant updatedAt,
-                         String waitingFor) {}
+                         String waitingFor, String taskReason, String cancelCause, String cancelledByCall, String cancelledBy,
+                         List<String> attemptOutcomes) {}
 
   /**
    * Filters of the callback list; null means any.
@@ -188,8 +194,9 @@ public final class CallbackStore {
   }
 
   /** Empty when there is no such callback or it is no longer waiting. */
-  public Future<Optional<Callback>> cancel(long businessId, long id) {
-    return pool.preparedQuery(CANCEL).execute(Tuple.of(businessId, id))
+  /** @param agentId the agent who cancels it; null for the admin */
+  public Future<Optional<Callback>> cancel(long businessId, long id, Long agentId) {
+    return pool.preparedQuery(CANCEL).execute(Tuple.of(businessId, id, agentId))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toCallback(rows.iterator().next())));
   }
 
@@ -269,7 +276,8 @@ public final class CallbackStore {
         Rows.instant(row.getOffsetDateTime("due_at")), row.getInteger("priority"), row.getInteger("attempts"),
         CallbackState.parse(row.getString("state")).orElseThrow(), row.getString("recording_url"), row.getString("outcome"),
         Rows.instant(row.getOffsetDateTime("created_at")), Rows.instant(row.getOffsetDateTime("updated_at")),
-        row.getString("waiting_for"));
+        row.getString("waiting_for"), row.getString("task_reason"), row.getString("cancel_cause"), row.getString("cancelled_by_call"),
+        row.getString("cancelled_by"), List.of(row.getArrayOfStrings("attempt_outcomes")));
   }
 
   static Future<Scheduled> schedule(SqlClient client, Trigger t) {
@@ -285,8 +293,8 @@ public final class CallbackStore {
         row.getBoolean("created"), row.getString("line"), row.getString("business"));
   }
 
-  static Future<Optional<Cancelled>> cancelScheduled(SqlClient client, long lineId, String phone) {
-    return client.preparedQuery(CANCEL_SCHEDULED).execute(Tuple.of(lineId, phone))
+  static Future<Optional<Cancelled>> cancelScheduled(SqlClient client, long lineId, String phone, String callSid) {
+    return client.preparedQuery(CANCEL_SCHEDULED).execute(Tuple.of(lineId, phone, callSid))
         .map(rows -> rows.size() == 0 ? Optional.empty()
             : Optional.of(cancelled(rows.iterator().next())));
   }

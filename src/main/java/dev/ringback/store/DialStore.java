@@ -46,7 +46,8 @@ public final class DialStore {
       SELECT c.*, s.attempt_id FROM claimed c JOIN started s ON s.callback_id = c.id""";
   /** Due callbacks to numbers on the do-not-call list (listed after they were scheduled) are cancelled, never dialled. */
   static final String CANCEL_DO_NOT_CALL = """
-      UPDATE callbacks cb SET state = 'cancelled', outcome = 'cancelled', waiting_for = 'do_not_call', updated_at = now()
+      UPDATE callbacks cb SET state = 'cancelled', outcome = 'cancelled', waiting_for = 'do_not_call', cancel_cause = 'do_not_call',
+                          updated_at = now()
       WHERE cb.state = 'scheduled' AND cb.due_at <= $1
         AND\s""" + Rows.doNotCallListed("cb.business_id", "cb.customer_phone") + """
       RETURNING cb.id, cb.trigger,\s""" + Rows.lineSlug("cb.line_id");

@@ -23,7 +23,8 @@ public final class DoNotCallStore {
         ON CONFLICT (business_id, phone) DO UPDATE SET reason = COALESCE(EXCLUDED.reason, do_not_call.reason)
         RETURNING phone, (xmax = 0) AS added),
       cancelled AS (
-        UPDATE callbacks cb SET state = 'cancelled', outcome = 'cancelled', waiting_for = 'do_not_call', owner = NULL,
+        UPDATE callbacks cb SET state = 'cancelled', outcome = 'cancelled', waiting_for = 'do_not_call', cancel_cause = 'do_not_call',
+                                owner = NULL,
                                 lease_until = NULL, task_agent_id = NULL, task_lease_until = NULL, updated_at = now()
         WHERE cb.business_id = $1 AND cb.customer_phone = $2 AND cb.state IN ('scheduled', 'agent_queue')
         RETURNING cb.id, cb.trigger,\s""" + Rows.lineSlug("cb.line_id") + """
