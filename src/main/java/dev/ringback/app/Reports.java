@@ -1,10 +1,13 @@
 package dev.ringback.app;
 
 import dev.ringback.config.RingbackConfig;
+import dev.ringback.domain.TodaySpans;
 import dev.ringback.store.ReportStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -31,6 +34,23 @@ public final class Reports {
   /** Each line's calls offered and answered, rings to answer, service level, callbacks and feedback from {@code from} until {@code to}. */
   public Future<List<ReportStore.Figures>> lines(long businessId, Instant from, Instant to) {
     return store.lines(businessId, from, to, targetSeconds());
+  }
+
+  /**
+   * The owner's day where the business is ({@code zone}): the queue now, today so far, and the
+   * inbound calls of the last 24 hours hour by hour and of the last 7 days day by day.
+   */
+  public record Today(ZoneId zone, LocalDate day, ReportStore.Span today, ReportStore.Now now, List<ReportStore.Span> hours,
+                      List<ReportStore.Span> days, int targetSeconds, double serviceLevelObjective) {}
+
+  public Future<Today> today(long businessId, ZoneId zone, Instant now) {
+    List<Instant> day = TodaySpans.today(now, zone);
+    Future<List<ReportStore.Span>> today = store.spans(businessId, day, targetSeconds());
+    Future<ReportStore.Now> queue = store.now(businessId, day.get(0), day.get(1));
+    Future<List<ReportStore.Span>> hours = store.spans(businessId, TodaySpans.hours(now, zone), targetSeconds());
+    Future<List<ReportStore.Span>> days = store.spans(businessId, TodaySpans.days(now, zone), targetSeconds());
+    return Future.all(today, queue, hours, days).map(v -> new Today(zone, now.atZone(zone).toLocalDate(), today.result().get(0),
+        queue.result(), hours.result(), days.result(), targetSeconds(), metrics.serviceLevelObjective()));
   }
 
   /** Succeeds when the database answers a query within two seconds; fails with what went wrong. */

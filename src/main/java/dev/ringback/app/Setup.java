@@ -11,7 +11,6 @@ import dev.ringback.telephony.TelephonyException;
 import dev.ringback.telephony.TwilioAccountInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.util.ArrayList;
@@ -25,6 +24,8 @@ import java.util.Optional;
  */
 public final class Setup {
   private static final int PROBE_TIMEOUT_MILLIS = 5_000;
+  /** The header /health names the process that answered in. */
+  public static final String INSTANCE_HEADER = "X-Ringback-Instance";
   private static final int TEST_CALL_RING_SECONDS = 30;
 
   /** One check: its result, what was found, and what to do when it failed. */
@@ -203,12 +204,7 @@ public final class Setup {
     String fix = "Set RINGBACK_PUBLIC_URL (http.public-url) to the address Twilio reaches this server at, and make sure that address"
         + " is reachable from the internet (a reverse proxy or a tunnel), then restart Ringback";
     return client.getAbs(url + "/health").timeout(PROBE_TIMEOUT_MILLIS).send().map(response -> {
-      String instance = null;
-      try {
-        instance = new JsonObject(response.bodyAsString()).getString("instance");
-      } catch (RuntimeException e) {
-        // Not a Ringback's answer: the check fails below.
-      }
+      String instance = response.getHeader(INSTANCE_HEADER);
       if (instance == null) {
         return Check.fail(url + "/health answered " + response.statusCode() + ", not as Ringback does", fix);
       }

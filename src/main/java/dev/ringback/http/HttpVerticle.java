@@ -222,6 +222,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/lines/:id/connect").handler(setup::preview);
     router.post("/api/lines/:id/connect").handler(setup::connect);
     router.get("/api/setup").handler(setup::check);
+    router.get("/api/today").handler(reports::today);
     router.post("/api/lines/:id/test-call").handler(ApiRoutes.requireContentType("application/json")).handler(setup::testCall);
     router.put("/api/lines/:id/hours").handler(ApiRoutes.requireContentType("application/json")).handler(lines::setHours);
     router.delete("/api/lines/:id/hours").handler(lines::clearHours);

@@ -1,6 +1,7 @@
 package dev.ringback.http;
 
 import dev.ringback.app.Services;
+import dev.ringback.app.Setup;
 import dev.ringback.app.Tokens;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -73,7 +74,9 @@ public final class Operations {
           boolean up = result.succeeded();
           // A failing telephony provider fails every instance alike: report it, but keep taking webhooks.
           String status = !up ? "down" : degraded.isPresent() || waiting > 0 ? "degraded" : "up";
-          JsonObject body = new JsonObject().put("status", status).put("instance", services.instanceId());
+          JsonObject body = new JsonObject().put("status", status);
+          // Which process answered: the set-up check asks the public URL for it, to know the URL reaches this server.
+          ctx.response().putHeader(Setup.INSTANCE_HEADER, services.instanceId());
           Responses.json(ctx, up ? 200 : 503, detailed ? body.put("checks", checks) : body);
         });
   }

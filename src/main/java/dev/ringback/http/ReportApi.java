@@ -14,6 +14,7 @@ import io.vertx.ext.web.handler.HttpException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -57,6 +58,56 @@ final class ReportApi {
         .put("line", f.key())
         .put("name", f.name())
         .put("calls_offered", f.callsOffered()));
+  }
+
+  /**
+   * {@code GET /api/today?tz=}: the owner's day where the business is (the first line's zone, or
+   * {@code tz}): calls offered, answered and missed today with the service level against its
+   * target; the callbacks waiting and how long the customer waiting longest has waited; speed to callback; orders;
+   * scores; and the inbound calls hour by hour over 24 hours and day by day over 7 days.
+   */
+  void today(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    if (!caller.isAdmin() && !Agent.SUPERVISOR.equals(caller.agent().role())) {
+      throw new HttpException(403, "today's figures are for the admin and supervisors");
+    }
+    Business business = Caller.business(ctx);
+    ZoneId zone;
+    try {
+      zone = ReportPeriod.zone(ctx.request().getParam("tz"), business.lines().isEmpty() ? ZoneOffset.UTC
+          : business.lines().get(0).timeZone());
+    } catch (ReportPeriod.Refused e) {
+      throw HttpFailure.badRequest(e.getMessage());
+    }
+    Instant now = services.clock().instant();
+    services.reports().today(business.id(), zone, now).onSuccess(t -> {
+      ReportStore.Now q = t.now();
+      Responses.json(ctx, 200, new JsonObject()
+          .put("time_zone", zone.getId())
+          .put("day", t.day().toString())
+          .put("calls", calls(t.today()).put("target_seconds", t.targetSeconds()).put("service_level_objective", t.serviceLevelObjective()))
+          .put("callbacks", new JsonObject().put("waiting", q.waiting()).put("with_agents", q.withAgents())
+              .put("oldest_waiting_seconds", q.oldestWaiting() == null ? null
+                  : Math.max(0, Duration.between(q.oldestWaiting(), now).toSeconds())))
+          .put("speed_to_callback_median_seconds", q.speedMedianSeconds() == null ? null : round(q.speedMedianSeconds(), 10))
+          .put("orders", new JsonObject().put("received", q.orders()).put("called", q.ordersCalled()))
+          .put("feedback", new JsonObject().put("scores", q.scores())
+              .put("average", q.scoreAverage() == null ? null : round(q.scoreAverage(), 100)))
+          .put("hours", spans(t.hours()))
+          .put("days", spans(t.days())));
+    }).onFailure(ctx::fail);
+  }
+
+  private static JsonObject calls(ReportStore.Span s) {
+    return new JsonObject().put("offered", s.offered()).put("answered", s.answered()).put("missed", Math.max(0, s.offered() - s.answered()))
+        .put("within_target", s.withinTarget())
+        .put("service_level", s.offered() == 0 ? null : round((double) s.withinTarget() / s.offered(), 1000));
+  }
+
+  private static JsonArray spans(List<ReportStore.Span> spans) {
+    JsonArray out = new JsonArray();
+    spans.forEach(s -> out.add(calls(s).put("start", s.start().toString())));
+    return out;
   }
 
   private interface Query {

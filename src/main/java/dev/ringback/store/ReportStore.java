@@ -5,6 +5,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -142,6 +143,72 @@ public final class ReportStore {
                 row.getDouble("score_average"), row.getLong("scores"), row.getLong("poor_scores")));
           }
           return out;
+        });
+  }
+
+  /**
+   * Inbound calls per span, $2 the spans' boundaries in order, $3 target seconds: offered (not
+   * after hours), answered, and answered within the target, as {@link #LINES} counts them.
+   */
+  static final String SPANS = """
+      WITH bounds AS (SELECT b AS start, lead(b) OVER (ORDER BY b) AS stop FROM unnest($2::timestamptz[]) AS b)
+      SELECT s.start,
+             count(c.id) FILTER (WHERE c.dial_status IS DISTINCT FROM 'after_hours') AS offered,
+             count(c.id) FILTER (WHERE c.answered_at IS NOT NULL) AS answered,
+             count(c.id) FILTER (WHERE c.answered_at - c.arrived_at <= make_interval(secs => $3)) AS within_target
+      FROM bounds s LEFT JOIN calls c ON c.business_id = $1 AND c.direction = 'inbound' AND c.arrived_at >= s.start
+                                     AND c.arrived_at < s.stop
+      WHERE s.stop IS NOT NULL
+      GROUP BY s.start ORDER BY s.start""";
+  /**
+   * The queue now and the day so far ($2 to $3): callbacks waiting for the dialler (or being
+   * dialled) and for a person, and since when the customer waiting longest has waited; speed to callback of the day's first attempts; the
+   * day's orders and how many had a number to call; the day's scores.
+   */
+  static final String NOW = """
+      SELECT (SELECT count(*) FROM callbacks WHERE business_id = $1 AND state IN ('scheduled', 'dialing')) AS waiting,
+             (SELECT count(*) FROM callbacks WHERE business_id = $1 AND state = 'agent_queue') AS with_agents,
+             (SELECT min(triggered_at) FROM callbacks WHERE business_id = $1 AND state IN\s""" + CallbackStore.OPEN_STATES + """
+      ) AS oldest_waiting,
+             (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY\s""" + SPEED + """
+      )
+              FROM callback_attempts a JOIN callbacks cb ON cb.id = a.callback_id
+              WHERE cb.business_id = $1 AND a.attempt = 1 AND a.placed_at >= $2 AND a.placed_at < $3) AS speed_median,
+             (SELECT count(*) FROM orders WHERE business_id = $1 AND received_at >= $2 AND received_at < $3) AS orders,
+             (SELECT count(*) FROM orders WHERE business_id = $1 AND received_at >= $2 AND received_at < $3 AND result = 'called')
+               AS orders_called,
+             (SELECT avg(score)::float8 FROM feedback WHERE business_id = $1 AND answered_at >= $2 AND answered_at < $3
+                AND score IS NOT NULL) AS score_average,
+             (SELECT count(*) FROM feedback WHERE business_id = $1 AND answered_at >= $2 AND answered_at < $3
+                AND score IS NOT NULL) AS scores""";
+
+  /** Inbound calls in one span, from {@code start}. */
+  public record Span(Instant start, long offered, long answered, long withinTarget) {}
+
+  /** The queue now and the day so far. */
+  public record Now(long waiting, long withAgents, Instant oldestWaiting, Double speedMedianSeconds, long orders, long ordersCalled,
+                    Double scoreAverage, long scores) {}
+
+  /** @param boundaries the spans' starts, then the last one's end, in order */
+  public Future<List<Span>> spans(long businessId, List<Instant> boundaries, int targetSeconds) {
+    OffsetDateTime[] bounds = boundaries.stream().map(Rows::timestamp).toArray(OffsetDateTime[]::new);
+    return pool.preparedQuery(SPANS).execute(Tuple.of(businessId, bounds, (double) targetSeconds)).map(rows -> {
+      List<Span> out = new ArrayList<>();
+      for (Row row : rows) {
+        out.add(new Span(Rows.instant(row.getOffsetDateTime("start")), row.getLong("offered"), row.getLong("answered"),
+            row.getLong("within_target")));
+      }
+      return out;
+    });
+  }
+
+  public Future<Now> now(long businessId, Instant dayStart, Instant dayEnd) {
+    return pool.preparedQuery(NOW).execute(Tuple.of(businessId, Rows.timestamp(dayStart), Rows.timestamp(dayEnd)))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new Now(row.getLong("waiting"), row.getLong("with_agents"), Rows.instant(row.getOffsetDateTime("oldest_waiting")),
+              row.getDouble("speed_median"), row.getLong("orders"), row.getLong("orders_called"), row.getDouble("score_average"),
+              row.getLong("scores"));
         });
   }
 }
