@@ -16,6 +16,7 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 
@@ -153,6 +154,32 @@ public final class Callbacks {
               AttemptOutcome.CANCELLED)));
           return listed.isPresent();
         });
+  }
+
+  /**
+   * A time the owner chose for a waiting callback: refused as the caller's own choice would be
+   * (passed, the line closed, outside the customer's calling hours), or the callback as moved
+   * (empty when it is no longer waiting for the dialler).
+   */
+  public record MovedByHand(CallbackTimeChoice choice, Optional<CallbackStore.Callback> callback) {}
+
+  public Future<MovedByHand> move(Business business, CallbackStore.Callback callback, Instant at) {
+    Optional<Line> line = business.lineOfKey(callback.lineId());
+    if (line.isEmpty()) {
+      return Future.succeededFuture(new MovedByHand(new CallbackTimeChoice(null, CallbackTimeChoice.Refusal.CLOSED), Optional.empty()));
+    }
+    ZoneId zone = line.get().timeZone();
+    return customers.findByPhone(business.id(), callback.phone()).compose(c -> {
+      Instant now = clock.instant();
+      var local = at.atZone(zone);
+      CallbackTimeChoice choice = CallbackTimeChoice.of(String.format("%02d%02d", local.getHour(), local.getMinute()), local.toLocalDate(),
+          zone, now, business.openingHours(line.get()), config.dialer().allowedHours(),
+          TimeZones.forCustomer(c.map(Customer::timeZone).orElse(null), callback.phone(), zone));
+      if (!choice.accepted()) {
+        return Future.succeededFuture(new MovedByHand(choice, Optional.empty()));
+      }
+      return store.move(business.id(), callback.id(), choice.at()).map(moved -> new MovedByHand(choice, moved));
+    });
   }
 
   /** A time the caller keyed in, and what became of their waiting callback. */

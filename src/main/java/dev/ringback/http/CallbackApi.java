@@ -5,6 +5,7 @@ import dev.ringback.app.Services;
 import dev.ringback.domain.CallbackState;
 import dev.ringback.domain.CallbackTrigger;
 import dev.ringback.domain.CallbackWhy;
+import dev.ringback.domain.DialPolicy;
 import dev.ringback.domain.Line;
 import dev.ringback.store.CallbackStore;
 import io.vertx.core.Future;
@@ -101,6 +102,51 @@ final class CallbackApi {
           return services.callbacks().find(Caller.business(ctx).id(), id).compose(found -> Future.failedFuture(found.isEmpty()
               ? HttpFailure.notFound("no callback " + id)
               : new HttpException(409, "callback " + id + " is " + found.get().state().value() + " and cannot be cancelled")));
+        })
+        .onSuccess(c -> Responses.json(ctx, 200, toJson(ctx, c)))
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code {"due_at"}}: a waiting callback moves there, refused (422, saying why) as a caller's own
+   * choice would be: passed, the line closed then, the customer not to be called then, or more
+   * than 30 days ahead. 409 once it is being dialled or has ended.
+   */
+  void move(RoutingContext ctx) {
+    long id = id(ctx);
+    JsonObject body = Requests.jsonBody(ctx);
+    Requests.onlyFields(body, Set.of("due_at"));
+    if (!(body.getValue("due_at") instanceof String raw)) {
+      throw HttpFailure.unprocessable("due_at: required, a time such as 2026-11-24T09:30:00+01:00");
+    }
+    Instant at = Requests.instant("due_at", raw);
+    if (at == null) {
+      throw HttpFailure.unprocessable("due_at: required, a time such as 2026-11-24T09:30:00+01:00");
+    }
+    Instant now = services.clock().instant();
+    if (!DialPolicy.mayRetryAt(at, now) && at.isAfter(now)) {
+      throw HttpFailure.unprocessable("due_at: '" + raw + "' is more than " + DialPolicy.MAX_RETRY_AHEAD.toDays() + " days ahead");
+    }
+    Business business = Caller.business(ctx);
+    services.callbacks().find(business.id(), id)
+        .compose(found -> {
+          if (found.isEmpty()) {
+            return Future.failedFuture(HttpFailure.notFound("no callback " + id));
+          }
+          if (!Caller.of(ctx).isAdmin()) {
+            yours(ctx, found, id);
+          }
+          return services.callbacks().move(business, found.get(), at).compose(moved -> {
+            if (!moved.choice().accepted()) {
+              return Future.failedFuture(HttpFailure.unprocessable("due_at: '" + raw + "' " + switch (moved.choice().refusal()) {
+                case NOT_A_TIME, PASSED -> "has passed";
+                case CLOSED -> "is when the line is closed";
+                case NOT_CALLING_HOURS -> "is outside the hours the customer may be called";
+              }));
+            }
+            return moved.callback().map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(new HttpException(409,
+                "callback " + id + " is " + found.get().state().value() + " and cannot be moved")));
+          });
         })
         .onSuccess(c -> Responses.json(ctx, 200, toJson(ctx, c)))
         .onFailure(ctx::fail);

@@ -193,6 +193,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/callbacks").handler(ApiRoutes.requireContentType("application/json")).handler(callbacks::create);
     router.get("/api/callbacks/:id").handler(callbacks::get);
     router.post("/api/callbacks/:id/cancel").handler(callbacks::cancel);
+    router.post("/api/callbacks/:id/move").handler(ApiRoutes.requireContentType("application/json")).handler(callbacks::move);
     router.get("/api/callbacks/:id/recording").handler(recordings::callback);
     router.get("/api/calls/:callSid/recording").handler(recordings::call);
 

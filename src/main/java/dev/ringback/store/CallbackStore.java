@@ -130,6 +130,11 @@ public final class CallbackStore {
       SELECT call_sid, parent_call_sid, call_status, sequence_number, twilio_timestamp, answered_by
       FROM call_events WHERE (call_sid = $1 OR parent_call_sid = $1) AND business_id = $2
       ORDER BY twilio_timestamp, sequence_number""";
+  /** The owner moves a callback waiting for the dialler to another time; one being dialled or done stays as it is. */
+  static final String MOVE = """
+      UPDATE callbacks SET due_at = $3, waiting_for = NULL, updated_at = now()
+      WHERE business_id = $1 AND id = $2 AND state = 'scheduled'
+      RETURNING\s""" + COLUMNS;
   /** Work being dialled right now is not pulled from under the dialler. */
   static final String CANCEL = """
       UPDATE callbacks SET state = 'cancelled', outcome = 'cancelled', cancel_cause = 'by_hand', cancelled_by_agent = $3,
@@ -194,6 +199,12 @@ public final class CallbackStore {
   }
 
   /** Empty when there is no such callback or it is no longer waiting. */
+  /** Moves a callback still waiting for the dialler to {@code at}; empty when there is none, or it is past moving. */
+  public Future<Optional<Callback>> move(long businessId, long id, Instant at) {
+    return pool.preparedQuery(MOVE).execute(Tuple.of(businessId, id, Rows.timestamp(at)))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toCallback(rows.iterator().next())));
+  }
+
   /** @param agentId the agent who cancels it; null for the admin */
   public Future<Optional<Callback>> cancel(long businessId, long id, Long agentId) {
     return pool.preparedQuery(CANCEL).execute(Tuple.of(businessId, id, agentId))
