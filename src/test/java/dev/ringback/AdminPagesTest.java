@@ -93,6 +93,13 @@ class AdminPagesTest {
     field.sendKeys(token + Keys.ENTER);
   }
 
+  /** The owner lands on Today; Set-up is one link away. */
+  static void openSetUp(WebDriver browser) {
+    new WebDriverWait(browser, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("today-title")));
+    browser.findElement(By.cssSelector("#pages a[data-page='set-up']")).click();
+    new WebDriverWait(browser, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("set-up-title")));
+  }
+
   @Test
   void theOwnerSeesTheLineRedConnectsItAndSeesItGreen() {
     assumeBrowser();
@@ -119,6 +126,7 @@ class AdminPagesTest {
 
       signIn(browser, server, RingbackServer.API_TOKEN);
       waitFor(browser, "business", "Business: " + RingbackConfig.DEFAULT_BUSINESS);
+      openSetUp(browser);
       By webhooks = check("main", "webhooks");
       waitForState(browser, webhooks, "Needs fixing");
       assertThat(state(browser, By.cssSelector("#general tr[data-check='public_url']"))).endsWith("OK");
@@ -133,9 +141,10 @@ class AdminPagesTest {
       assertThat(browser.findElements(By.cssSelector(".line[data-line='support'] button.connect-start"))).isEmpty();
       assertThat(text(browser, "set-up")).doesNotContain("_").doesNotContain("skipped").doesNotContain("pass");
 
-      // The pages to come are named, and only Set-up is a link.
-      assertThat(browser.findElements(By.cssSelector("#pages a"))).extracting(WebElement::getText).containsExactly("Set-up");
-      assertThat(text(browser, "pages")).contains("Today", "Lines", "Agents", "Customers", "Callbacks", "Reports", "coming");
+      // The pages to come are named, and only Today and Set-up are links.
+      assertThat(browser.findElements(By.cssSelector("#pages a"))).extracting(WebElement::getText).containsExactly("Today", "Set-up");
+      assertThat(browser.findElement(By.cssSelector("#pages a[aria-current=page]")).getText()).isEqualTo("Set-up");
+      assertThat(text(browser, "pages")).contains("Lines", "Agents", "Customers", "Callbacks", "Reports", "coming");
 
       // The keyboard reaches the page, and what has the focus shows it.
       assertThat(js(browser, "return document.activeElement.id")).isEqualTo("set-up-title");
@@ -210,6 +219,7 @@ class AdminPagesTest {
     try (Setting setting = Setting.start()) {
       phone = browser(390, 844);
       signIn(phone, setting.server(), RingbackServer.API_TOKEN);
+      openSetUp(phone);
       By webhooks = check("main", "webhooks");
       waitForState(phone, webhooks, "Needs fixing");
       assertThat(js(phone, "return window.innerWidth")).isEqualTo(390L);

@@ -32,8 +32,8 @@ final class HomePage {
         <ul>
           <li><a href="/console/">The agents' console</a>: agents sign in with their own token
             (the admin creates an agent, and its token, with <code>POST /api/agents</code>)</li>
-          <li><a href="/admin/">The owner's pages</a>: the business's admin signs in with the admin token; the set-up
-            check is there now, the other pages are coming (until then, the API)</li>
+          <li><a href="/admin/">The owner's pages</a>: the business's admin signs in with the admin token; today's calls and
+            callbacks, and the set-up check, are there now, the other pages are coming (until then, the API)</li>
           <li><a href="/openapi.yaml">The API</a> (OpenAPI description): every <code>/api/*</code> route,
             with <code>Authorization: Bearer &lt;token&gt;</code></li>
         """ + operations + """
