@@ -9,6 +9,8 @@ import static dev.ringback.ConsoleTest.js;
 import static dev.ringback.ConsoleTest.screenshot;
 import static dev.ringback.ConsoleTest.text;
 import static dev.ringback.ConsoleTest.waitFor;
+import static dev.ringback.support.LosAngeles.TWILIO;
+import static dev.ringback.support.LosAngeles.la;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ringback.config.RingbackConfig;
@@ -17,11 +19,6 @@ import dev.ringback.support.RingbackServer;
 import dev.ringback.support.TestDatabase;
 import dev.ringback.support.TwilioStandIn;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -42,13 +39,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * saves the screenshot the README shows.
  */
 class AdminTodayTest {
-  static final ZoneId LA = ZoneId.of("America/Los_Angeles");
-  static final DateTimeFormatter TWILIO = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
   static final String MAIN = RingbackServer.LINE_NUMBER;
-
-  static Instant la(String local) {
-    return LocalDateTime.parse(local).atZone(LA).toInstant();
-  }
 
   static void answered(RingbackServer server, MutableClock clock, String callSid, String caller) {
     server.twilio("/twilio/voice", "CallSid", callSid, "From", caller, "To", MAIN);

@@ -1,5 +1,7 @@
 package dev.ringback.dialer;
 
+import static dev.ringback.support.LosAngeles.TWILIO;
+import static dev.ringback.support.LosAngeles.la;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ringback.support.MutableClock;
@@ -8,11 +10,6 @@ import dev.ringback.support.TestDatabase;
 import dev.ringback.support.TwilioStandIn;
 import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,18 +21,12 @@ import org.junit.jupiter.api.Test;
  * disturbed. One attempt per callback here; Los Angeles, with calls allowed 08:00-21:00.
  */
 class LastAttemptTextTest {
-  static final ZoneId LA = ZoneId.of("America/Los_Angeles");
-  static final DateTimeFormatter TWILIO = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
   static final Duration DEADLINE = Duration.ofSeconds(30);
   static final String MAIN = "+14155550100";
   static TestDatabase db;
   static TwilioStandIn twilio;
   static MutableClock clock;
   static RingbackServer server;
-
-  static Instant la(String local) {
-    return LocalDateTime.parse(local).atZone(LA).toInstant();
-  }
 
   @BeforeAll
   static void start() {
@@ -70,8 +61,7 @@ class LastAttemptTextTest {
 
   /** A missed call whose callback is dialled once and not answered. */
   static void calledOnceWithoutAnswer(String callSid, String caller) {
-    server.twilio("/twilio/voice", "CallSid", callSid, "From", caller, "To", MAIN);
-    server.twilio("/twilio/dial", "CallSid", callSid, "From", caller, "To", MAIN, "DialCallStatus", "no-answer");
+    server.missedCall(callSid, caller, MAIN);
     clock.advance(Duration.ofSeconds(61));
     RingbackServer.await("the callback to be dialled", DEADLINE, () -> db.count(
         "SELECT count(*) FROM callback_attempts a JOIN callbacks c ON c.id = a.callback_id WHERE c.customer_phone = ?"

@@ -57,8 +57,7 @@ class TextOutboxTest {
   }
 
   static void missed(String callSid, String caller) {
-    server.twilio("/twilio/voice", "CallSid", callSid, "From", caller, "To", MAIN);
-    server.twilio("/twilio/dial", "CallSid", callSid, "From", caller, "To", MAIN, "DialCallStatus", "no-answer");
+    server.missedCall(callSid, caller, MAIN);
   }
 
   static Map<String, Object> sent(String caller) {
@@ -70,7 +69,7 @@ class TextOutboxTest {
   @Test
   void aTextInDoubtWhoseLookupFailsIsLookedUpAgainAndNotSentTwice() {
     String caller = "+14155550191";
-    twilio.hangNextMessage();
+    twilio.hangNextMessageTo(caller);
     twilio.failNextList(500, 20500, "Internal Server Error");
     missed("CAoutbox001", caller);
     Map<String, Object> row = sent(caller);
@@ -82,7 +81,7 @@ class TextOutboxTest {
   @Test
   void aTextInDoubtFoundAtTwilioIsNotSentAgain() {
     String caller = "+14155550192";
-    twilio.hangNextMessage();
+    twilio.hangNextMessageTo(caller);
     missed("CAoutbox002", caller);
     Map<String, Object> row = sent(caller);
     assertThat(twilio.messageCreations().stream().filter(r -> caller.equals(r.param("To")))).hasSize(1);
@@ -92,7 +91,7 @@ class TextOutboxTest {
   @Test
   void aTextTwilioCouldNotTakeForNowIsSentAgainOnce() {
     String caller = "+14155550193";
-    twilio.failNextMessage(503, 20503, "Service Unavailable");
+    twilio.failNextMessageTo(caller, 503, 20503, "Service Unavailable");
     missed("CAoutbox003", caller);
     sent(caller);
     assertThat(twilio.messageCreations().stream().filter(r -> caller.equals(r.param("To")))).hasSize(2);

@@ -1,5 +1,6 @@
 package dev.ringback.http;
 
+import static dev.ringback.support.LosAngeles.la;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ringback.support.MutableClock;
@@ -8,8 +9,6 @@ import dev.ringback.support.TestDatabase;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,13 +19,8 @@ import org.junit.jupiter.api.Test;
  * (08:00-21:00 in Los Angeles), at most 30 days ahead. The clock stands on Wednesday 14:05.
  */
 class CallbackMoveTest {
-  static final ZoneId LA = ZoneId.of("America/Los_Angeles");
   static MutableClock clock;
   static RingbackServer server;
-
-  static Instant la(String local) {
-    return LocalDateTime.parse(local).atZone(LA).toInstant();
-  }
 
   @BeforeAll
   static void start() {

@@ -1,5 +1,7 @@
 package dev.ringback.http;
 
+import static dev.ringback.support.LosAngeles.TWILIO;
+import static dev.ringback.support.LosAngeles.la;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ringback.support.MutableClock;
@@ -9,10 +11,6 @@ import dev.ringback.support.TwilioStandIn;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -26,18 +24,12 @@ import org.junit.jupiter.api.Test;
  * of its attempts. One attempt per callback, customers called 08:00-21:00 in Los Angeles.
  */
 class CallbackWhyTest {
-  static final ZoneId LA = ZoneId.of("America/Los_Angeles");
-  static final DateTimeFormatter TWILIO = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
   static final Duration DEADLINE = Duration.ofSeconds(20);
   static final String MAIN = RingbackServer.LINE_NUMBER;
   static TestDatabase db;
   static TwilioStandIn twilio;
   static MutableClock clock;
   static RingbackServer server;
-
-  static Instant la(String local) {
-    return LocalDateTime.parse(local).atZone(LA).toInstant();
-  }
 
   @BeforeAll
   static void start() {
@@ -66,8 +58,7 @@ class CallbackWhyTest {
   }
 
   static long missed(String callSid, String caller) {
-    server.twilio("/twilio/voice", "CallSid", callSid, "From", caller, "To", MAIN);
-    server.twilio("/twilio/dial", "CallSid", callSid, "From", caller, "To", MAIN, "DialCallStatus", "no-answer");
+    server.missedCall(callSid, caller, MAIN);
     return (Long) db.query("SELECT id FROM callbacks WHERE customer_phone = ? ORDER BY id DESC LIMIT 1", caller).get(0).get("id");
   }
 

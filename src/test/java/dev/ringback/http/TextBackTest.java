@@ -1,5 +1,6 @@
 package dev.ringback.http;
 
+import static dev.ringback.support.LosAngeles.la;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ringback.support.MutableClock;
@@ -9,9 +10,6 @@ import dev.ringback.support.TestDatabase;
 import dev.ringback.support.TwilioStandIn;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -26,7 +24,6 @@ import org.junit.jupiter.api.Test;
  * Twilio's reports on each text are kept. The clock stands on a Wednesday afternoon in Los Angeles.
  */
 class TextBackTest {
-  static final ZoneId LA = ZoneId.of("America/Los_Angeles");
   static final Duration DEADLINE = Duration.ofSeconds(20);
   static final String MAIN = "+14155550100";
   static final String SHOP = "+14155550200";
@@ -36,10 +33,6 @@ class TextBackTest {
   static TwilioStandIn twilio;
   static MutableClock clock;
   static RingbackServer server;
-
-  static Instant la(String local) {
-    return LocalDateTime.parse(local).atZone(LA).toInstant();
-  }
 
   @BeforeAll
   static void start() {
@@ -97,8 +90,7 @@ class TextBackTest {
   }
 
   static void missed(String callSid, String caller) {
-    server.twilio("/twilio/voice", "CallSid", callSid, "From", caller, "To", MAIN);
-    server.twilio("/twilio/dial", "CallSid", callSid, "From", caller, "To", MAIN, "DialCallStatus", "no-answer");
+    server.missedCall(callSid, caller, MAIN);
   }
 
   static List<TwilioStandIn.RecordedRequest> textsTo(String phone) {
@@ -300,7 +292,7 @@ class TextBackTest {
   @Test
   void twilioRefusingAnUnsubscribedRecipientOptsTheNumberOut() {
     String caller = "+14155550172";
-    twilio.failNextMessage(400, 21610, "Attempt to send to unsubscribed recipient");
+    twilio.failNextMessageTo(caller, 400, 21610, "Attempt to send to unsubscribed recipient");
     missed("CAtext0012", caller);
     assertThat(textRow(caller, "text_back")).containsEntry("result", "refused").containsEntry("error_code", 21610);
     assertThat(db.query("SELECT opted_out_word FROM text_numbers WHERE phone = ?", caller).get(0))

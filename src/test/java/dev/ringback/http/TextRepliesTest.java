@@ -1,5 +1,6 @@
 package dev.ringback.http;
 
+import static dev.ringback.support.LosAngeles.la;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ringback.support.MutableClock;
@@ -11,8 +12,6 @@ import io.vertx.core.json.JsonObject;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +29,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Thursday, and closed on Friday 4 December; customers may be called 08:00-21:00.
  */
 class TextRepliesTest {
-  static final ZoneId LA = ZoneId.of("America/Los_Angeles");
   static final Duration DEADLINE = Duration.ofSeconds(20);
   static final String MAIN = "+14155550100";
   static final AtomicInteger CALLERS = new AtomicInteger(300);
@@ -38,10 +36,6 @@ class TextRepliesTest {
   static TwilioStandIn twilio;
   static MutableClock clock;
   static RingbackServer server;
-
-  static Instant la(String local) {
-    return LocalDateTime.parse(local).atZone(LA).toInstant();
-  }
 
   @BeforeAll
   static void start() {
@@ -94,8 +88,7 @@ class TextRepliesTest {
       assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
     }
     String sid = "CAreply" + caller.substring(1);
-    server.twilio("/twilio/voice", "CallSid", sid, "From", caller, "To", MAIN);
-    server.twilio("/twilio/dial", "CallSid", sid, "From", caller, "To", MAIN, "DialCallStatus", "no-answer");
+    server.missedCall(sid, caller, MAIN);
     textTo(caller, 1);
     return caller;
   }

@@ -1,5 +1,7 @@
 package dev.ringback.http;
 
+import static dev.ringback.support.LosAngeles.TWILIO;
+import static dev.ringback.support.LosAngeles.la;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ringback.support.MutableClock;
@@ -12,10 +14,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,18 +25,12 @@ import org.junit.jupiter.api.Test;
  * still open at 14:45 (the customer's calling hours end at 14:30).
  */
 class TodayTest {
-  static final ZoneId LA = ZoneId.of("America/Los_Angeles");
-  static final DateTimeFormatter TWILIO = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
   static final String MAIN = RingbackServer.LINE_NUMBER;
   static final String SECRET = "today-order-secret-0123456789";
   static TestDatabase db;
   static TwilioStandIn twilio;
   static MutableClock clock;
   static RingbackServer server;
-
-  static Instant la(String local) {
-    return LocalDateTime.parse(local).atZone(LA).toInstant();
-  }
 
   @BeforeAll
   static void start() {

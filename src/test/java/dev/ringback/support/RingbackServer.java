@@ -168,6 +168,12 @@ public final class RingbackServer implements AutoCloseable {
     ringback.close();
   }
 
+  /** A call to {@code line} that nobody answered, as Twilio reports it: the call comes in, then its {@code <Dial>} ends unanswered. */
+  public void missedCall(String callSid, String caller, String line) {
+    twilio("/twilio/voice", "CallSid", callSid, "From", caller, "To", line);
+    twilio("/twilio/dial", "CallSid", callSid, "From", caller, "To", line, "DialCallStatus", "no-answer");
+  }
+
   /** A webhook exactly as Twilio sends it: form-encoded and signed for the public URL. */
   public HttpResponse<String> twilio(String pathAndQuery, String... nameValues) {
     List<Map.Entry<String, String>> params = pairs(nameValues);

@@ -246,6 +246,8 @@ public final class TwilioStandIn implements AutoCloseable {
   private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
   private final Map<String, StoredCall> calls = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Fault> messageFaults = new ConcurrentLinkedQueue<>();
+  /** Faults for the next texts to one number, before the queue for any number: other texts may be sent meanwhile. */
+  private final Map<String, ConcurrentLinkedQueue<Fault>> messageFaultsTo = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Fault> listFaults = new ConcurrentLinkedQueue<>();
   private final Map<String, StoredMessage> messages = new ConcurrentHashMap<>();
   private final AtomicLong messageSequence = new AtomicLong();
@@ -407,6 +409,18 @@ public final class TwilioStandIn implements AutoCloseable {
    */
   public TwilioStandIn hangNext() {
     faults.add(new Fault(0, 0, null, true));
+    return this;
+  }
+
+  /** The next text to {@code to} is answered with this Twilio error instead, whatever other texts are sent meanwhile. */
+  public TwilioStandIn failNextMessageTo(String to, int httpStatus, int twilioCode, String message) {
+    messageFaultsTo.computeIfAbsent(to, k -> new ConcurrentLinkedQueue<>()).add(new Fault(httpStatus, twilioCode, message, false));
+    return this;
+  }
+
+  /** The next text to {@code to} is stored but never answered ({@link #hangNextMessage}), whatever other texts are sent meanwhile. */
+  public TwilioStandIn hangNextMessageTo(String to) {
+    messageFaultsTo.computeIfAbsent(to, k -> new ConcurrentLinkedQueue<>()).add(new Fault(0, 0, null, true));
     return this;
   }
 
@@ -587,6 +601,7 @@ public final class TwilioStandIn implements AutoCloseable {
     numbers.clear();
     numberFaults.clear();
     messageFaults.clear();
+    messageFaultsTo.clear();
     listFaults.clear();
     messages.clear();
     serviceSender = DEFAULT_SERVICE_SENDER;
@@ -819,7 +834,8 @@ public final class TwilioStandIn implements AutoCloseable {
    * Service {@code accepted}, its sender ({@code from}) chosen later unless {@code From} names one.
    */
   private void createMessage(HttpServerRequest request, RecordedRequest recorded, String accountSid) {
-    Fault fault = messageFaults.poll();
+    ConcurrentLinkedQueue<Fault> toThisNumber = recorded.param("To") == null ? null : messageFaultsTo.get(recorded.param("To"));
+    Fault fault = toThisNumber != null && !toThisNumber.isEmpty() ? toThisNumber.poll() : messageFaults.poll();
     if (fault != null && !fault.hang()) {
       error(request, fault.status(), fault.code(), fault.message());
       return;
