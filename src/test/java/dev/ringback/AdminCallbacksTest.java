@@ -32,7 +32,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The owner's Callbacks page in a real headless browser, on Wednesday 2 December 2026 in Los
  * Angeles with customers called 08:00-21:00: each callback says in words why it is where it is
  * (due, held overnight for the customer's calling hours, the caller got through, cancelled by the
- * admin, on the do-not-call list, with the agents); the owner cancels one, moves one, and is told
+ * admin, on the do-not-call list, with the agents, given up after an unanswered attempt); the owner cancels one, moves one, and is told
  * why a move to 23:00 is refused. At a desktop's width and a phone's, with no error in the browser's log.
  */
 class AdminCallbacksTest {
@@ -100,6 +100,18 @@ class AdminCallbacksTest {
       RingbackServer.await("the callback to be held for the morning", WAIT,
           () -> db.count("SELECT count(*) FROM callbacks WHERE id = ? AND waiting_for = 'quiet_hours'", night) == 1);
 
+      // Called once at 13:01, not answered: given up (one attempt; no agent registered to hand it to).
+      clock.set(la("2026-12-02T13:00"));
+      long givenUp = missed(server, db, "CAcbs0009", "+14155550409");
+      clock.advance(Duration.ofMinutes(2));
+      RingbackServer.await("the callback to be dialled", WAIT,
+          () -> db.count("SELECT count(*) FROM callback_attempts WHERE callback_id = ? AND call_sid IS NOT NULL", givenUp) == 1);
+      String sid = (String) db.query("SELECT call_sid FROM callback_attempts WHERE callback_id = ?", givenUp).get(0).get("call_sid");
+      server.twilio("/twilio/status?callback=" + givenUp, "CallSid", sid, "CallStatus", "no-answer",
+          "Timestamp", TWILIO.format(clock.instant().plusSeconds(25)), "Direction", "outbound-api");
+      RingbackServer.await("the callback to be given up", WAIT,
+          () -> db.count("SELECT count(*) FROM callbacks WHERE id = ? AND state = 'expired'", givenUp) == 1);
+
       clock.set(la("2026-12-02T14:05"));
       long due = missed(server, db, "CAcbs0002", "+14155550402");
 
@@ -135,6 +147,7 @@ class AdminCallbacksTest {
       waitForWhy(browser, byAdmin, "Cancelled by hand by the admin");
       waitForWhy(browser, doNotCall, "Cancelled: on the do-not-call list");
       waitForWhy(browser, withAgents, "With the agents: given to them by hand");
+      waitForWhy(browser, givenUp, "Given up after 1 attempt: no answer");
       WebElement first = browser.findElement(row(due));
       assertThat(first.getText()).contains("+14155550402").contains("Line main").contains("Missed call").contains("Waiting");
       assertThat(browser.findElement(row(withAgents)).getText()).contains("By hand").contains("With the agents");
@@ -180,6 +193,7 @@ class AdminCallbacksTest {
       browser.findElement(By.cssSelector("#callbacks-filter button[type='submit']")).click();
       new WebDriverWait(browser, WAIT).until(d -> d.findElements(row(due)).isEmpty());
       assertThat(browser.findElements(By.cssSelector("#callback-list li.callback"))).hasSize(4);
+      assertThat(browser.findElements(row(givenUp))).isEmpty();
       assertThat(errors(browser)).isEmpty();
 
       phone = browser(390, 844);
