@@ -625,6 +625,7 @@
       if (value) { query.set(name, value); }
     });
     query.set('limit', '50');
+    query.set('order', 'newest');
     return query;
   }
 

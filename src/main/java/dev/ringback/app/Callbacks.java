@@ -52,9 +52,10 @@ public final class Callbacks {
     this.clock = clock;
   }
 
-  /** A page of the business's callbacks, oldest first, after the one with id {@code afterId}. */
-  public Future<List<CallbackStore.Callback>> list(long businessId, CallbackStore.Filter filter, long afterId, int limit) {
-    return store.list(businessId, filter, afterId, limit);
+  /** A page of the business's callbacks, oldest (or newest) first, after the one with id {@code afterId} (0: from the start). */
+  public Future<List<CallbackStore.Callback>> list(long businessId, CallbackStore.Filter filter, long afterId, int limit,
+                                                   boolean newestFirst) {
+    return store.list(businessId, filter, afterId, limit, newestFirst);
   }
 
   public Future<Optional<CallbackStore.Callback>> find(long businessId, long id) {

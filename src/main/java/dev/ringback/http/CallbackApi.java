@@ -55,8 +55,12 @@ final class CallbackApi {
     }
     int limit = Requests.intParam(ctx, "limit", 50, 1, 500);
     long after = Requests.cursor(params.get("cursor"));
+    String order = Optional.ofNullable(params.get("order")).orElse("oldest");
+    if (!order.equals("oldest") && !order.equals("newest")) {
+      throw HttpFailure.unprocessable("order: must be oldest or newest");
+    }
     services.callbacks().list(Caller.business(ctx).id(), new CallbackStore.Filter(state, trigger, phone, lineKey, lineKeys, from, to), after,
-            limit + 1)
+            limit + 1, order.equals("newest"))
         .onSuccess(found -> {
           boolean more = found.size() > limit;
           List<CallbackStore.Callback> page = more ? found.subList(0, limit) : found;

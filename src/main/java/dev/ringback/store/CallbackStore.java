@@ -113,18 +113,26 @@ public final class CallbackStore {
       cancel_cause, cancelled_by_call, (SELECT a.name FROM agents a WHERE a.id = cancelled_by_agent) AS cancelled_by,
       ARRAY(SELECT COALESCE(at.outcome, '') FROM callback_attempts at WHERE at.callback_id = callbacks.id ORDER BY at.attempt, at.id)
         AS attempt_outcomes""";
-  /** Optional filters: a NULL parameter matches everything. */
-  static final String LIST = "SELECT " + COLUMNS + """
-       FROM callbacks
-      WHERE business_id = $1 AND id > $2
-        AND ($3::text IS NULL OR state = $3)
-        AND ($4::text IS NULL OR trigger = $4)
-        AND ($5::text IS NULL OR customer_phone = $5)
-        AND ($6::bigint IS NULL OR line_id = $6)
-        AND ($7::timestamptz IS NULL OR created_at >= $7)
-        AND ($8::timestamptz IS NULL OR created_at < $8)
-        AND ($10::bigint[] IS NULL OR line_id = ANY($10))
-      ORDER BY id LIMIT $9""";
+  /** Optional filters: a NULL parameter matches everything. Oldest first, after the cursor's id ($2). */
+  static final String LIST = list("id > $2", "id");
+  /** Newest first, before the cursor's id ($2; 0 for the first page). */
+  static final String LIST_NEWEST = list("($2 = 0 OR id < $2)", "id DESC");
+
+  private static String list(String afterCursor, String order) {
+    return "SELECT " + COLUMNS + """
+         FROM callbacks
+        WHERE business_id = $1 AND\s""" + afterCursor + """
+
+          AND ($3::text IS NULL OR state = $3)
+          AND ($4::text IS NULL OR trigger = $4)
+          AND ($5::text IS NULL OR customer_phone = $5)
+          AND ($6::bigint IS NULL OR line_id = $6)
+          AND ($7::timestamptz IS NULL OR created_at >= $7)
+          AND ($8::timestamptz IS NULL OR created_at < $8)
+          AND ($10::bigint[] IS NULL OR line_id = ANY($10))
+        ORDER BY\s""" + order + " LIMIT $9";
+  }
+
   static final String FIND = "SELECT " + COLUMNS + " FROM callbacks WHERE business_id = $1 AND id = $2";
   static final String EVENTS_OF_CALL = """
       SELECT call_sid, parent_call_sid, call_status, sequence_number, twilio_timestamp, answered_by
@@ -167,8 +175,9 @@ public final class CallbackStore {
     this.pool = pool;
   }
 
-  public Future<List<Callback>> list(long businessId, Filter f, long afterId, int limit) {
-    return pool.preparedQuery(LIST).execute(Tuple.from(new Object[] {businessId, afterId, wordOf(f.state()), wordOf(f.trigger()), f.phone(),
+  /** @param newestFirst newest first, {@code afterId} then the last one of the page before (0: the first page) */
+  public Future<List<Callback>> list(long businessId, Filter f, long afterId, int limit, boolean newestFirst) {
+    return pool.preparedQuery(newestFirst ? LIST_NEWEST : LIST).execute(Tuple.from(new Object[] {businessId, afterId, wordOf(f.state()), wordOf(f.trigger()), f.phone(),
             f.lineId(), Rows.timestamp(f.from()), Rows.timestamp(f.to()), limit,
             f.lineIds() == null ? null : f.lineIds().toArray(new Long[0])}))
         .map(rows -> {

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,7 +86,23 @@ class CallbackApiTest {
       cursor = page.getString("next_cursor");
       pages++;
     } while (cursor != null && pages < 50);
-    assertThat(ids).doesNotHaveDuplicates().hasSize((int) db.count("SELECT count(*) FROM callbacks"));
+    assertThat(ids).doesNotHaveDuplicates().hasSize((int) db.count("SELECT count(*) FROM callbacks")).isSorted();
+
+    // Newest first, paged the same way.
+    List<Long> newest = new ArrayList<>();
+    cursor = null;
+    pages = 0;
+    do {
+      JsonObject page = json(server.api("GET", "/api/callbacks?order=newest&limit=2" + (cursor == null ? "" : "&cursor=" + cursor), null,
+          null));
+      page.getJsonArray("items").forEach(item -> newest.add(((JsonObject) item).getLong("id")));
+      cursor = page.getString("next_cursor");
+      pages++;
+    } while (cursor != null && pages < 50);
+    List<Long> reversed = new ArrayList<>(ids);
+    Collections.reverse(reversed);
+    assertThat(newest).isEqualTo(reversed);
+    assertThat(server.api("GET", "/api/callbacks?order=random", null, null).statusCode()).isEqualTo(422);
 
     String window = "from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z";
     assertThat(json(server.api("GET", "/api/callbacks?" + window, null, null)).getJsonArray("items")).isEmpty();
