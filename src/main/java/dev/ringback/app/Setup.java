@@ -142,7 +142,7 @@ public final class Setup {
   private static String describe(List<NumberWiring.Change> changes) {
     List<String> parts = new ArrayList<>();
     for (NumberWiring.Change c : changes) {
-      parts.add(c.field().value() + " is " + (c.now().isEmpty() ? "not set" : "'" + c.now() + "'"));
+      parts.add(c.field().label() + " is " + (c.now().isEmpty() ? "not set" : "'" + c.now() + "'"));
     }
     return String.join("; ", parts);
   }

@@ -18,25 +18,32 @@ public record NumberWiring(String voiceUrl, String statusCallback, String smsUrl
   /** One webhook of the number that is not as it should be. */
   public record Change(Field field, String now, String wanted) {}
 
-  /** The number's settings Connect sets, by the names the API uses. */
+  /** The number's settings Connect sets, by the names the API uses and as Twilio's console shows them. */
   public enum Field {
-    VOICE_URL("voice_url"),
-    VOICE_METHOD("voice_method"),
-    STATUS_CALLBACK("status_callback"),
-    STATUS_CALLBACK_METHOD("status_callback_method"),
-    SMS_URL("sms_url"),
-    SMS_METHOD("sms_method"),
-    VOICE_APPLICATION("voice_application_sid"),
-    SMS_APPLICATION("sms_application_sid");
+    VOICE_URL("voice_url", "\"A call comes in\" URL"),
+    VOICE_METHOD("voice_method", "\"A call comes in\" method"),
+    STATUS_CALLBACK("status_callback", "\"Call status changes\" URL"),
+    STATUS_CALLBACK_METHOD("status_callback_method", "\"Call status changes\" method"),
+    SMS_URL("sms_url", "\"A message comes in\" URL"),
+    SMS_METHOD("sms_method", "\"A message comes in\" method"),
+    VOICE_APPLICATION("voice_application_sid", "the Voice application (it overrides the URLs)"),
+    SMS_APPLICATION("sms_application_sid", "the Messaging application (it overrides the URL)");
 
     private final String value;
+    private final String label;
 
-    Field(String value) {
+    Field(String value, String label) {
       this.value = value;
+      this.label = label;
     }
 
     public String value() {
       return value;
+    }
+
+    /** The setting as Twilio's console names it, for an owner reading what was found. */
+    public String label() {
+      return label;
     }
   }
 

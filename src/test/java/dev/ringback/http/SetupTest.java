@@ -88,6 +88,9 @@ class SetupTest {
     assertThat(main.getString("number_sid")).isEqualTo(mainSid);
     assertThat(main.getJsonObject("webhooks").getString("result")).isEqualTo("fail");
     assertThat(main.getJsonObject("webhooks").getString("fix")).startsWith("Press Connect").contains(publicUrl + "/twilio/voice");
+    assertThat(main.getJsonObject("webhooks").getString("detail")).isEqualTo("\"A call comes in\" URL is"
+        + " 'https://old-host.example.com/voice'; \"Call status changes\" URL is not set; \"A message comes in\" URL is not set;"
+        + " the Voice application (it overrides the URLs) is 'AP0123456789abcdef0123456789abcdef'");
     JsonObject support = line(before, "support");
     assertThat(support.getJsonObject("number_in_account").getString("result")).isEqualTo("fail");
     assertThat(support.getJsonObject("number_in_account").getString("fix")).contains("+14155550200");
