@@ -26,9 +26,4 @@ public enum TextFailure {
       default -> PASSING;
     };
   }
-
-  /** The result a text gets when Twilio refuses or fails it for this reason. */
-  public TextResult numberMark() {
-    return this == OPTED_OUT ? TextResult.OPTED_OUT : TextResult.UNABLE;
-  }
 }

@@ -23,11 +23,6 @@ public enum TextKind {
     return value;
   }
 
-  /** Texts Ringback starts itself wait for the hours a customer may be disturbed; answers to a customer do not. */
-  public boolean waitsForCallingHours() {
-    return this == LAST_ATTEMPT;
-  }
-
   public static Optional<TextKind> parse(String value) {
     for (TextKind kind : values()) {
       if (kind.value.equals(value)) {

@@ -1,7 +1,6 @@
 package dev.ringback.domain;
 
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What became of a text: decided by Ringback (not sent, and why), by Twilio's answer to the
@@ -24,9 +23,6 @@ public enum TextResult {
   OPTED_OUT("opted_out"),
   /** Not sent: a text to this number failed for good before. */
   UNABLE("unable");
-
-  /** The results that end a text without sending it. */
-  public static final Set<TextResult> NOT_SENT = Set.of(NOT_MOBILE, DO_NOT_CALL, OPTED_OUT, UNABLE);
 
   private final String value;
 

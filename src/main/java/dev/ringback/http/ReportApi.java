@@ -67,15 +67,11 @@ final class ReportApi {
    * scores; and the inbound calls hour by hour over 24 hours and day by day over 7 days.
    */
   void today(RoutingContext ctx) {
-    Caller caller = Caller.of(ctx);
-    if (!caller.isAdmin() && !Agent.SUPERVISOR.equals(caller.agent().role())) {
-      throw new HttpException(403, "today's figures are for the admin and supervisors");
-    }
+    requireAdminOrSupervisor(ctx, "today's figures");
     Business business = Caller.business(ctx);
     ZoneId zone;
     try {
-      zone = ReportPeriod.zone(ctx.request().getParam("tz"), business.lines().isEmpty() ? ZoneOffset.UTC
-          : business.lines().get(0).timeZone());
+      zone = ReportPeriod.zone(ctx.request().getParam("tz"), firstLineZone(business));
     } catch (ReportPeriod.Refused e) {
       throw HttpFailure.badRequest(e.getMessage());
     }
@@ -116,10 +112,7 @@ final class ReportApi {
 
   private void report(RoutingContext ctx, String name, List<String> columns, Query query,
                       Function<ReportStore.Figures, JsonObject> identity) {
-    Caller caller = Caller.of(ctx);
-    if (!caller.isAdmin() && !Agent.SUPERVISOR.equals(caller.agent().role())) {
-      throw new HttpException(403, "reports are for the admin and supervisors");
-    }
+    requireAdminOrSupervisor(ctx, "reports");
     ReportPeriod period = period(ctx, Caller.business(ctx));
     Instant from = period.from();
     Instant to = period.to();
@@ -194,6 +187,18 @@ final class ReportApi {
     return FORMULA_STARTS.indexOf(text.charAt(0)) >= 0 ? "'" + text : text;
   }
 
+  private static void requireAdminOrSupervisor(RoutingContext ctx, String what) {
+    Caller caller = Caller.of(ctx);
+    if (!caller.isAdmin() && !Agent.SUPERVISOR.equals(caller.agent().role())) {
+      throw new HttpException(403, what + " are for the admin and supervisors");
+    }
+  }
+
+  /** Whose days a report counts when it does not say: the business's first line's zone. */
+  private static ZoneId firstLineZone(Business business) {
+    return business.lines().isEmpty() ? ZoneOffset.UTC : business.lines().get(0).timeZone();
+  }
+
   /**
    * {@code from}, {@code to} and {@code tz} as sent: days of the {@code tz} zone, by default the
    * zone of the business's first line (a business's lines mostly share one; with lines in several
@@ -201,9 +206,8 @@ final class ReportApi {
    */
   private ReportPeriod period(RoutingContext ctx, Business business) {
     var params = ctx.request().params();
-    ZoneId lineZone = business.lines().isEmpty() ? ZoneOffset.UTC : business.lines().get(0).timeZone();
     try {
-      ZoneId zone = ReportPeriod.zone(params.get("tz"), lineZone);
+      ZoneId zone = ReportPeriod.zone(params.get("tz"), firstLineZone(business));
       return ReportPeriod.of(params.get("from"), params.get("to"), zone, services.clock().instant());
     } catch (ReportPeriod.Refused e) {
       throw e.malformed() ? HttpFailure.badRequest(e.getMessage()) : HttpFailure.unprocessable(e.getMessage());

@@ -78,13 +78,13 @@ public final class TextStore {
       UPDATE texts SET message_sid = COALESCE(message_sid, $2), sent_at = $3, lease_until = NULL,
                        state = CASE WHEN state = 'sending' THEN 'sent' ELSE state END, result = COALESCE(result, 'sent')
       WHERE id = $1 AND sent_at IS NULL
-      RETURNING kind,\s""" + Rows.lineSlug("line_id");
+      RETURNING kind, customer_phone""";
   static final String AGAIN = "UPDATE texts SET state = 'queued', due_at = $2, lease_until = NULL WHERE id = $1 AND state = 'sending'";
   /** Not sent, for good: refused by Twilio, blocked, or given up. */
   static final String ENDED = """
       UPDATE texts SET state = 'done', result = $2, error_code = $3, lease_until = NULL
       WHERE id = $1 AND state IN ('queued', 'sending')
-      RETURNING kind, business_id, customer_phone,\s""" + Rows.lineSlug("line_id");
+      RETURNING kind, business_id, customer_phone""";
   /**
    * Twilio's report on a text of business $7: its status always, its final result once ($6).
    * The report names the text in its URL; a report for another message is not this text's.
@@ -95,14 +95,13 @@ public final class TextStore {
                        result = CASE WHEN $6::text IS NOT NULL THEN $6 ELSE result END, lease_until = NULL
       WHERE id = $1 AND business_id = $7 AND (message_sid IS NULL OR message_sid = $2)
         AND NOT (state = 'done' AND result IN ('delivered', 'undelivered', 'failed'))
-      RETURNING kind, customer_phone, business_id,\s""" + Rows.lineSlug("line_id");
+      RETURNING kind, customer_phone""";
   static final String UNABLE = """
       INSERT INTO text_numbers (business_id, phone, unable_at, unable_code) VALUES ($1, $2, $3, $4)
       ON CONFLICT (business_id, phone) DO UPDATE SET unable_at = EXCLUDED.unable_at, unable_code = EXCLUDED.unable_code""";
   static final String OPT_OUT = """
       INSERT INTO text_numbers (business_id, phone, opted_out_at, opted_out_word) VALUES ($1, $2, $3, $4)
-      ON CONFLICT (business_id, phone) DO UPDATE SET opted_out_at = EXCLUDED.opted_out_at, opted_out_word = EXCLUDED.opted_out_word
-      RETURNING (SELECT opted_out_at FROM text_numbers n WHERE n.business_id = $1 AND n.phone = $2) AS before""";
+      ON CONFLICT (business_id, phone) DO UPDATE SET opted_out_at = EXCLUDED.opted_out_at, opted_out_word = EXCLUDED.opted_out_word""";
   /** Texts still waiting for a number that opted out are not sent; answers to the customer are. */
   static final String DROP_WAITING = """
       UPDATE texts SET state = 'done', result = 'opted_out'
@@ -210,8 +209,8 @@ public final class TextStore {
   public record Claimed(long id, long businessId, long lineId, Long callbackId, String phone, TextKind kind, String body, String sender,
                         String messagingServiceSid, int tries, boolean ambiguous, Instant since, Optional<TextResult> blocked) {}
 
-  /** A text whose state changed: for the metrics' labels, and the number it went to. */
-  public record Changed(TextKind kind, String business, String line, long businessId, String phone) {}
+  /** A text whose state changed: its kind (the metrics' label) and the number it went to. */
+  public record Changed(TextKind kind, String phone) {}
 
   /** What a number showed about texts. */
   public record TextNumber(Instant optedOutAt, String optedOutWord, Instant optedInAt, Instant unableAt, Integer unableCode) {}
@@ -267,7 +266,7 @@ public final class TextStore {
   /** Twilio took the text; empty when it was already known as sent. */
   public Future<Optional<Changed>> sent(long id, String messageSid, Instant now) {
     return pool.preparedQuery(SENT).execute(Tuple.of(id, messageSid, Rows.timestamp(now)))
-        .map(rows -> changed(rows, null, null));
+        .map(TextStore::changed);
   }
 
   /** Sends the text again at {@code at}: its request failed, for now. */
@@ -288,7 +287,7 @@ public final class TextStore {
           Row row = rows.iterator().next();
           long businessId = row.getLong("business_id");
           String phone = row.getString("customer_phone");
-          return mark(conn, businessId, phone, errorCode, now).map(changed(rows, businessId, phone));
+          return mark(conn, businessId, phone, errorCode, now).map(changed(rows));
         }));
   }
 
@@ -309,7 +308,7 @@ public final class TextStore {
           String phone = row.getString("customer_phone");
           Future<Void> marked = result == TextResult.UNDELIVERED || result == TextResult.FAILED
               ? mark(conn, businessId, phone, errorCode, now) : Future.succeededFuture();
-          return marked.map(changed(rows, businessId, phone));
+          return marked.map(changed(rows));
         }));
   }
 
@@ -323,13 +322,12 @@ public final class TextStore {
     };
   }
 
-  private static Optional<Changed> changed(RowSet<Row> rows, Long businessId, String phone) {
+  private static Optional<Changed> changed(RowSet<Row> rows) {
     if (rows.size() == 0) {
       return Optional.empty();
     }
     Row row = rows.iterator().next();
-    return Optional.of(new Changed(TextKind.parse(row.getString("kind")).orElseThrow(), row.getString("business"), row.getString("line"),
-        businessId == null ? -1 : businessId, phone));
+    return Optional.of(new Changed(TextKind.parse(row.getString("kind")).orElseThrow(), row.getString("customer_phone")));
   }
 
   /**
