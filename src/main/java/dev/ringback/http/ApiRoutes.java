@@ -17,6 +17,8 @@ import java.util.Optional;
  */
 final class ApiRoutes {
   private static final String TOKEN_KEY = "ringback.token-sha256";
+  /** The server admin names the business a request is about with it; without it, the default business. */
+  static final String BUSINESS_HEADER = "Ringback-Business";
 
   private final Services services;
 
@@ -33,9 +35,23 @@ final class ApiRoutes {
     }
     byte[] presented = Tokens.sha256(header.substring(7).trim());
     ctx.put(TOKEN_KEY, presented);
+    String named = ctx.request().getHeader(BUSINESS_HEADER);
     if (MessageDigest.isEqual(presented, services.adminTokenSha256())) {
-      Caller.admin(services.businesses().defaultBusiness()).put(ctx);
+      if (named == null || named.isBlank()) {
+        Caller.serverAdmin(services.businesses().defaultBusiness()).put(ctx);
+      } else {
+        Optional<Business> business = services.businesses().bySlug(named.trim());
+        if (business.isEmpty()) {
+          ctx.fail(new HttpException(404, "no business '" + named.trim() + "' (" + BUSINESS_HEADER + ")"));
+          return;
+        }
+        Caller.serverAdmin(business.get()).put(ctx);
+      }
       ctx.next();
+      return;
+    }
+    if (named != null) {
+      ctx.fail(new HttpException(403, "only the server's admin token (RINGBACK_API_TOKEN) may name a business in " + BUSINESS_HEADER));
       return;
     }
     // Another business's admin token: that business's data only.
@@ -53,7 +69,7 @@ final class ApiRoutes {
     }
     services.agents().bearer(presented).onComplete(found -> {
       if (found.succeeded() && found.result().isPresent()) {
-        new Caller(found.result().get().agent(), found.result().get().business()).put(ctx);
+        Caller.agent(found.result().get().agent(), found.result().get().business()).put(ctx);
         ctx.next();
         return;
       }

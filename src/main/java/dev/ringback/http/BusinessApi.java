@@ -41,6 +41,20 @@ final class BusinessApi {
     Responses.json(ctx, 200, new JsonObject().put("items", items));
   }
 
+  /** Who the token is: the business it reaches, and whether it is an admin's, the server admin's or an agent's. */
+  void me(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    Business business = caller.business();
+    JsonObject me = new JsonObject()
+        .put("role", caller.isServerAdmin() ? "server_admin" : caller.isAdmin() ? "admin" : caller.agent().role())
+        .put("business", business.slug())
+        .put("business_name", business.name());
+    if (!caller.isAdmin()) {
+      me.put("agent", new JsonObject().put("id", caller.agent().id()).put("name", caller.agent().name()));
+    }
+    Responses.json(ctx, 200, me);
+  }
+
   void get(RoutingContext ctx) {
     Caller.requireServerAdmin(ctx);
     Responses.json(ctx, 200, toJson(business(ctx)));

@@ -13,12 +13,22 @@ import java.util.Objects;
  *
  * @param agent the agent, or null for the admin
  * @param business the business whose data the request reaches
+ * @param serverAdmin the server admin's token (RINGBACK_API_TOKEN), which reaches any business it names
  */
-record Caller(Agent agent, Business business) {
+record Caller(Agent agent, Business business, boolean serverAdmin) {
   private static final String KEY = "ringback.caller";
 
   static Caller admin(Business business) {
-    return new Caller(null, business);
+    return new Caller(null, business, false);
+  }
+
+  static Caller agent(Agent agent, Business business) {
+    return new Caller(agent, business, false);
+  }
+
+  /** The server admin, acting on the default business or on the one their request names. */
+  static Caller serverAdmin(Business business) {
+    return new Caller(null, business, true);
   }
 
   boolean isAdmin() {
@@ -27,7 +37,7 @@ record Caller(Agent agent, Business business) {
 
   /** The default business's admin token (RINGBACK_API_TOKEN) also manages the businesses. */
   boolean isServerAdmin() {
-    return agent == null && business.isDefault();
+    return serverAdmin;
   }
 
   static void requireServerAdmin(RoutingContext ctx) {

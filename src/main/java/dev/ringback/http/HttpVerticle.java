@@ -230,6 +230,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/reports/agents").handler(reports::agents);
     router.get("/api/reports/lines").handler(reports::lines);
 
+    router.get("/api/me").handler(businesses::me);
     router.get("/api/businesses").handler(businesses::list);
     router.post("/api/businesses").handler(ApiRoutes.requireContentType("application/json")).handler(businesses::create);
     router.get("/api/businesses/:slug").handler(businesses::get);

@@ -369,4 +369,38 @@ class BusinessApiTest {
       assertThat(json(again.api("GET", "/api/businesses/mike", null, null)).getString("slug")).isEqualTo("mike");
     }
   }
+
+  @Test
+  void theServerAdminNamesTheBusinessARequestIsAboutAndNobodyElseMay() {
+    HttpResponse<String> created = server.api("POST", "/api/businesses", "application/json", bravo("sierra", "+14155550470"));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String sierraToken = json(created).getString("api_token");
+
+    JsonObject me = json(server.api("GET", "/api/me", null, null));
+    assertThat(me.getMap()).containsEntry("role", "server_admin").containsEntry("business", "default");
+    HttpResponse<String> named = server.request("GET", "/api/me", null, null, "Bearer " + RingbackServer.API_TOKEN,
+        "Ringback-Business", "sierra");
+    assertThat(json(named).getMap()).containsEntry("role", "server_admin").containsEntry("business", "sierra")
+        .containsEntry("business_name", "Bravo Plumbing");
+    // Naming it reaches its data (its lines), and still manages the businesses.
+    HttpResponse<String> lines = server.request("GET", "/api/lines", null, null, "Bearer " + RingbackServer.API_TOKEN,
+        "Ringback-Business", "sierra");
+    assertThat(json(lines).getJsonArray("items").getJsonObject(0).getString("number")).isEqualTo("+14155550470");
+    assertThat(server.request("GET", "/api/businesses", null, null, "Bearer " + RingbackServer.API_TOKEN,
+        "Ringback-Business", "sierra").statusCode()).isEqualTo(200);
+
+    HttpResponse<String> unknown = server.request("GET", "/api/lines", null, null, "Bearer " + RingbackServer.API_TOKEN,
+        "Ringback-Business", "nobody");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(json(unknown).getString("error")).contains("nobody");
+
+    // A business's own admin is not the server admin: it may not name another business, nor its own.
+    assertThat(json(server.request("GET", "/api/me", null, null, "Bearer " + sierraToken)).getMap())
+        .containsEntry("role", "admin").containsEntry("business", "sierra");
+    HttpResponse<String> other = server.request("GET", "/api/lines", null, null, "Bearer " + sierraToken, "Ringback-Business", "default");
+    assertThat(other.statusCode()).isEqualTo(403);
+    assertThat(json(other).getString("error")).contains("Ringback-Business");
+    assertThat(server.request("DELETE", "/api/businesses/sierra", null, null, "Bearer " + RingbackServer.API_TOKEN).statusCode())
+        .isEqualTo(204);
+  }
 }
