@@ -11,6 +11,7 @@ import dev.ringback.app.Changes;
 import dev.ringback.app.Customers;
 import dev.ringback.app.Feedback;
 import dev.ringback.app.Journal;
+import dev.ringback.app.LineSettings;
 import dev.ringback.app.Orders;
 import dev.ringback.app.Privacy;
 import dev.ringback.app.Reports;
@@ -43,7 +44,7 @@ import dev.ringback.store.Database;
 import dev.ringback.store.DialStore;
 import dev.ringback.store.DoNotCallStore;
 import dev.ringback.store.FeedbackStore;
-import dev.ringback.store.LineHours;
+import dev.ringback.store.LineOverrides;
 import dev.ringback.store.LineStore;
 import dev.ringback.store.OrderStore;
 import dev.ringback.store.ReportStore;
@@ -286,10 +287,10 @@ public final class Ringback implements AutoCloseable {
     served.set(businesses);
     return lines.businessId(RingbackConfig.DEFAULT_BUSINESS).compose(businessId -> lines.sync(businessId, config.lines())
         .compose(lineKeys -> {
-          LineHours hours = new LineHours(pool, businessId, config.lines());
+          LineOverrides overrides = new LineOverrides(pool, businessId, config.lines(), new LineSettings(config));
           return adminTokenHash(tokens, businessId, config.api().token(), RingbackConfig.DEFAULT_BUSINESS, generated).map(tokenHash -> {
             Business main = new Business(businessId, RingbackConfig.DEFAULT_BUSINESS, "Default business", true, config.twilio().account(),
-                config.dialer().callsPerSecond(), config.orders(), config.lines(), lineKeys, tokenHash, telephony, hours);
+                config.dialer().callsPerSecond(), config.orders(), lineKeys, tokenHash, telephony, overrides);
             return main;
           });
         }))
@@ -303,12 +304,12 @@ public final class Ringback implements AutoCloseable {
           configured.forEach(b -> b.lines().forEach(line -> numbers.put(line.number(), b.id())));
           return businessStore.claimConfigNumbers(numbers)
               .recover(e -> Future.failedFuture(e instanceof BusinessStore.NumberTaken taken ? numberTaken(taken, configured) : e))
-              .compose(v -> Future.all(configured.stream().map(b -> b.hours().reload()).toList()))
+              .compose(v -> Future.all(configured.stream().map(b -> b.overrides().reload()).toList()))
               .compose(v -> businesses.start(configured))
               .map(configured.get(0));
         })
         .map(main -> {
-          vertx.eventBus().consumer(Changes.LINES, message -> businesses.reloadHours()
+          vertx.eventBus().consumer(Changes.LINES, message -> businesses.reloadLines()
               .onFailure(e -> LOG.warn("Could not reload the lines' opening hours: {}", e.getMessage())));
           vertx.eventBus().consumer(Changes.BUSINESSES, message -> businesses.reload()
               .onFailure(e -> LOG.warn("Could not reload the businesses: {}", e.getMessage())));
@@ -373,8 +374,8 @@ public final class Ringback implements AutoCloseable {
       done = done.compose(list -> store.syncConfig(bc.slug(), bc.name())
           .compose(id -> lines.sync(id, bc.lines())
               .compose(keys -> adminTokenHash(tokens, id, bc.apiToken(), bc.slug(), generated)
-                  .map(hash -> new Business(id, bc.slug(), bc.name(), true, bc.twilio(), bc.callsPerSecond(), bc.orders(), bc.lines(),
-                      keys, hash, businesses.telephony(bc.slug(), bc.twilio()), new LineHours(pool, id, bc.lines())))))
+                  .map(hash -> new Business(id, bc.slug(), bc.name(), true, bc.twilio(), bc.callsPerSecond(), bc.orders(),
+                      keys, hash, businesses.telephony(bc.slug(), bc.twilio()), new LineOverrides(pool, id, bc.lines(), new LineSettings(config))))))
           .map(business -> {
             list.add(business);
             return list;

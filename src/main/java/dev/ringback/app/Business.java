@@ -3,7 +3,7 @@ package dev.ringback.app;
 import dev.ringback.config.RingbackConfig;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.OpeningHours;
-import dev.ringback.store.LineHours;
+import dev.ringback.store.LineOverrides;
 import dev.ringback.telephony.Telephony;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -18,18 +18,22 @@ import java.util.Optional;
  *
  * @param fromConfig declared in the configuration (the default business, or under {@code businesses:})
  * @param callsPerSecond outbound calls per second on its Twilio account (0: no limit)
- * @param lineKeys line id to its database key
+ * @param lineKeys line id to its database key (of every line, also one no longer configured)
  * @param adminTokenHash SHA-256 of its admin bearer token for /api/*
  * @param telephony places its calls with its own credentials, behind its own circuit breaker
- * @param hours its lines' opening hours (the config's, or those set through the API)
+ * @param overrides its lines as configured, with the hours and settings set through the API in their place
  */
 public record Business(long id, String slug, String name, boolean fromConfig, RingbackConfig.TwilioAccount twilio,
-                       int callsPerSecond, RingbackConfig.Orders orders, List<Line> lines, Map<String, Long> lineKeys,
-                       byte[] adminTokenHash, Telephony telephony, LineHours hours) {
+                       int callsPerSecond, RingbackConfig.Orders orders, Map<String, Long> lineKeys,
+                       byte[] adminTokenHash, Telephony telephony, LineOverrides overrides) {
 
   public Business {
-    lines = List.copyOf(lines);
     lineKeys = Map.copyOf(lineKeys);
+  }
+
+  /** Its lines now: the configuration's, with what was set through the API in its place. */
+  public List<Line> lines() {
+    return overrides.lines();
   }
 
   public boolean isDefault() {
@@ -37,11 +41,11 @@ public record Business(long id, String slug, String name, boolean fromConfig, Ri
   }
 
   public Optional<Line> lineByNumber(String number) {
-    return lines.stream().filter(l -> l.number().equals(number)).findFirst();
+    return lines().stream().filter(l -> l.number().equals(number)).findFirst();
   }
 
   public Optional<Line> lineById(String id) {
-    return lines.stream().filter(l -> l.id().equals(id)).findFirst();
+    return lines().stream().filter(l -> l.id().equals(id)).findFirst();
   }
 
   public long lineKey(Line line) {
@@ -59,17 +63,35 @@ public record Business(long id, String slug, String name, boolean fromConfig, Ri
 
   /** A line's opening hours now: those set through the API, else the configuration's. */
   public OpeningHours openingHours(Line line) {
-    return hours.of(line);
+    return overrides.of(line);
   }
 
   /** Whether a line's opening hours were set through the API (and override the configuration's). */
   public boolean hoursSetThroughApi(Line line) {
-    return hours.setThroughApi(line);
+    return overrides.setThroughApi(line);
   }
 
   /** Sets a line's opening hours ({@code null}: back to the configuration's), for every instance. */
   public Future<Void> setHours(Line line, JsonObject openingHours) {
-    return hours.set(line, openingHours);
+    return overrides.setHours(line, openingHours);
+  }
+
+  /** A line as the configuration declares it, before what was set through the API. */
+  public Optional<Line> configuredLine(String id) {
+    return overrides.configured(id);
+  }
+
+  /** The settings of a line set through the API, in the API's shape (empty: all are the configuration's). */
+  public JsonObject settingsSetThroughApi(Line line) {
+    return overrides.settings(line);
+  }
+
+  /**
+   * Sets a line's settings in the API's shape ({@code null} or empty: back to the configuration's),
+   * for every instance; throws {@link IllegalArgumentException} before anything is stored when one is not valid.
+   */
+  public Future<Void> setSettings(Line line, JsonObject settings) {
+    return overrides.setSettings(line, settings);
   }
 
   /** The configured line of a database key. */
@@ -91,7 +113,7 @@ public record Business(long id, String slug, String name, boolean fromConfig, Ri
 
   @Override
   public String toString() {
-    return "Business[" + slug + " #" + id + ", " + lines.size() + " line(s), " + twilio + "]";
+    return "Business[" + slug + " #" + id + ", " + lines().size() + " line(s), " + twilio + "]";
   }
 
   @Override

@@ -3,7 +3,7 @@ package dev.ringback.app;
 import dev.ringback.config.ConfigException;
 import dev.ringback.config.RingbackConfig;
 import dev.ringback.store.BusinessStore;
-import dev.ringback.store.LineHours;
+import dev.ringback.store.LineOverrides;
 import dev.ringback.store.SecretBox;
 import dev.ringback.telephony.Telephony;
 import io.vertx.core.Future;
@@ -90,9 +90,9 @@ public final class Businesses {
     return reloading;
   }
 
-  /** Every business's lines' opening hours, after an instance changed some. */
-  public Future<Void> reloadHours() {
-    return Future.join(all().stream().map(b -> b.hours().reload()).toList()).mapEmpty();
+  /** Every business's lines' hours and settings, after an instance changed some. */
+  public Future<Void> reloadLines() {
+    return Future.join(all().stream().map(b -> b.overrides().reload()).toList()).mapEmpty();
   }
 
   private Future<Void> load(boolean strict) {
@@ -109,7 +109,7 @@ public final class Businesses {
           LOG.error("business '{}' could not be read and is not served: {}", s.slug(), e.getMessage());
         }
       }
-      return Future.join(loaded.stream().map(b -> b.hours().reload()).toList()).map(loaded);
+      return Future.join(loaded.stream().map(b -> b.overrides().reload()).toList()).map(loaded);
     }).compose(loaded -> {
       if (resealed.isEmpty()) {
         return Future.succeededFuture(loaded);
@@ -151,8 +151,8 @@ public final class Businesses {
       RingbackConfig.setDotted(values, key, plain);
     }
     RingbackConfig.BusinessConfig parsed = config.business(values);
-    return new Business(s.id(), s.slug(), s.name(), false, parsed.twilio(), parsed.callsPerSecond(), parsed.orders(), parsed.lines(),
-        s.lineKeys(), s.tokenHash(), telephony(s.slug(), parsed.twilio()), new LineHours(pool, s.id(), parsed.lines()));
+    return new Business(s.id(), s.slug(), s.name(), false, parsed.twilio(), parsed.callsPerSecond(), parsed.orders(),
+        s.lineKeys(), s.tokenHash(), telephony(s.slug(), parsed.twilio()), new LineOverrides(pool, s.id(), parsed.lines(), new LineSettings(config)));
   }
 
   /** What a sealed secret belongs to, bound into it: a value moved to another business or name does not open. */

@@ -8,7 +8,7 @@ package dev.ringback.app;
 public final class Changes {
   /** Agents' tasks changed: every console of this instance refreshes its queue. */
   public static final String TASKS = "ringback.tasks.changed";
-  /** Opening hours set through the API: every verticle of this instance reloads them. */
+  /** A line's opening hours or settings set through the API: every verticle of this instance reloads them. */
   public static final String LINES = "ringback.lines.changed";
   /**
    * An agent's token was replaced or the agent deleted (the message is the agent's id; empty when

@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -184,7 +185,61 @@ final class BusinessReader {
         screening, mode, hours, channel, texts, prompts);
   }
 
+  /**
+   * The line with the settings an owner set through the API in place of its configuration's:
+   * {@code settings} holds any of the keys {@link #LINE_SETTINGS} names, in the configuration's
+   * shape, each checked as the configuration checks it. A prompt set to an empty text goes back
+   * to the language's own sentence. A voice that cannot speak a newly chosen language is dropped
+   * (Twilio's default for the language speaks instead).
+   */
+  Line lineWith(Line line, Map<String, Object> settings) {
+    ConfigNode node = new ConfigNode("settings", settings, Map.of());
+    String language = node.has("language") ? language(node) : line.language();
+    String voice = node.has("voice") ? node.string("voice", "") : line.voice() == null ? "" : line.voice();
+    if (!voice.isEmpty()) {
+      Optional<String> problem = SayVoices.problem(voice, language);
+      if (problem.isPresent()) {
+        if (node.has("voice")) {
+          throw new ConfigException(node.key("voice"), problem.get());
+        }
+        voice = "";
+      }
+    }
+    int ringTimeout = node.integer("ring-timeout-seconds", line.ringTimeoutSeconds(), 5, 600);
+    String rawStrategy = node.string("ring-strategy", line.ringStrategy().value());
+    RingStrategy strategy = RingStrategy.parse(rawStrategy).orElseThrow(() -> new ConfigException(node.key("ring-strategy"),
+        "'" + rawStrategy + "' is not simultaneous, sequential or longest-idle"));
+    int ringSeconds = node.integer("ring-seconds", Math.min(line.ringSeconds(), ringTimeout), RingStep.SHORTEST_RING_SECONDS, ringTimeout);
+    String rawScreening = node.string("screening", line.screening().value());
+    Screening screening = Screening.parse(rawScreening).orElseThrow(() -> new ConfigException(node.key("screening"),
+        "'" + rawScreening + "' is not auto, always or never"));
+    CallbackMode mode = Sections.callbackMode(node, "callback-mode", line.callbackMode());
+    String channel = Sections.feedbackChannel(node, "feedback-channel", line.feedbackChannel());
+    TextBack texts = new TextBack(node.bool("text-back", line.textBack().calls()), node.bool("text-back-orders", line.textBack().orders()),
+        line.textBack().messagingServiceSid());
+    Map<String, Prompt> prompts = new LinkedHashMap<>(line.prompts());
+    Catalog catalog = catalogs.forLanguage(language).orElseThrow();
+    ConfigNode own = node.child("prompts");
+    for (String key : own.names()) {
+      String text = own.string(key, "");
+      if (text.isEmpty()) {
+        sentenceOf(own.key(key), key);
+        prompts.remove(key);
+      } else {
+        prompts.put(key, checked(own.key(key), key, text, catalog));
+      }
+    }
+    own.rejectUnknownKeys();
+    node.rejectUnknownKeys();
+    return new Line(line.id(), line.number(), line.name(), line.timeZone(), language, voice.isEmpty() ? null : voice, line.agents(),
+        ringTimeout, strategy, ringSeconds, screening, mode, line.hours(), channel, texts, prompts);
+  }
+
   /** A line's language: one Twilio's {@code <Say>} speaks, and one a catalog has the sentences of. */
+  /** The keys of a line an owner may set through the API, in the configuration's shape. */
+  static final List<String> LINE_SETTINGS = List.of("language", "voice", "ring-timeout-seconds", "ring-strategy", "ring-seconds",
+      "screening", "callback-mode", "feedback-channel", "text-back", "text-back-orders", "prompts");
+
   private String language(ConfigNode line) {
     String raw = line.string("language", Catalogs.REFERENCE);
     String language = SayVoices.language(raw).orElseThrow(() -> new ConfigException(line.key("language"),

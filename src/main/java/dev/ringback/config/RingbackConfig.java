@@ -446,4 +446,24 @@ public record RingbackConfig(
   public BusinessConfig business(Map<String, Object> values) {
     return new BusinessReader(phoneNumbers(), feedback, texts.lineDefaults(), catalogs, callbacks.mode()).business(new ConfigNode("", values, Map.of()));
   }
+
+  /** The keys of a line an owner may set through the API ({@link #lineWith}), in the configuration's shape. */
+  public static List<String> lineSettings() {
+    return BusinessReader.LINE_SETTINGS;
+  }
+
+  /**
+   * A line with settings set through the API in place of the configuration's (keys in kebab case,
+   * any of {@link #lineSettings()}), checked exactly as the configuration is.
+   *
+   * @throws ConfigException naming the first key that is not valid
+   */
+  public Line lineWith(Line line, Map<String, Object> settings) {
+    return new BusinessReader(phoneNumbers(), feedback, texts.lineDefaults(), catalogs, callbacks.mode()).lineWith(line, settings);
+  }
+
+  /** The voices of Twilio's {@code <Say>} known to speak a language, by name. */
+  public static List<String> voices(String language) {
+    return SayVoices.voices(language);
+  }
 }

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +49,11 @@ final class SayVoices {
       return Optional.empty();
     }
     return Optional.of("the voice " + voice + " speaks " + speaks + ", not " + language);
+  }
+
+  /** Twilio's voices known to speak a language (the basic ones speak every language), sorted by name. */
+  static List<String> voices(String language) {
+    return VOICES.stream().filter(v -> !BASIC.contains(v) && speaks(v) != null && sameLanguage(speaks(v), language)).sorted().toList();
   }
 
   /** The language a Polly or Google voice speaks; null when it is not known here. */

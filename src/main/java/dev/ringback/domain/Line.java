@@ -45,6 +45,11 @@ public record Line(
     prompts = Map.copyOf(prompts);
   }
 
+  public Line withHours(OpeningHours opening) {
+    return new Line(id, number, name, timeZone, language, voice, agents, ringTimeoutSeconds, ringStrategy, ringSeconds, screening,
+        callbackMode, opening, feedbackChannel, textBack, prompts);
+  }
+
   public Line withTextBack(TextBack texts) {
     return new Line(id, number, name, timeZone, language, voice, agents, ringTimeoutSeconds, ringStrategy, ringSeconds, screening,
         callbackMode, hours, feedbackChannel, texts, prompts);

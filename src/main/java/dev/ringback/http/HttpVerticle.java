@@ -227,6 +227,9 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/lines/:id/test-call").handler(ApiRoutes.requireContentType("application/json")).handler(setup::testCall);
     router.put("/api/lines/:id/hours").handler(ApiRoutes.requireContentType("application/json")).handler(lines::setHours);
     router.delete("/api/lines/:id/hours").handler(lines::clearHours);
+    router.get("/api/lines/:id/settings").handler(lines::settings);
+    router.put("/api/lines/:id/settings").handler(ApiRoutes.requireContentType("application/json")).handler(lines::setSettings);
+    router.delete("/api/lines/:id/settings").handler(lines::clearSettings);
     router.get("/api/reports/agents").handler(reports::agents);
     router.get("/api/reports/lines").handler(reports::lines);
 

@@ -1,9 +1,19 @@
 package dev.ringback.http;
 
 import dev.ringback.app.Business;
+import dev.ringback.app.LineSettings;
 import dev.ringback.app.Services;
+import dev.ringback.config.RingbackConfig;
+import dev.ringback.domain.CallbackMode;
+import dev.ringback.domain.Catalog;
+import dev.ringback.domain.Feedback;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.OpeningHours;
+import dev.ringback.domain.Prompt;
+import dev.ringback.domain.PromptPreview;
+import dev.ringback.domain.RingStrategy;
+import dev.ringback.domain.Screening;
+import dev.ringback.domain.Speech;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +21,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -82,6 +93,123 @@ final class LineApi {
           Responses.json(ctx, 200, hoursJson(Caller.business(ctx), line));
         })
         .onFailure(ctx::fail);
+  }
+
+  /** The line's settings now, each with where it comes from, and every sentence with a preview of it. */
+  void settings(RoutingContext ctx) {
+    Responses.json(ctx, 200, settingsJson(Caller.business(ctx), line(ctx)));
+  }
+
+  /**
+   * (admin) Any of the settings {@link LineSettings#names()} (and {@code prompts}, sentence key
+   * to text); those left out are the configuration's. Applies on every instance until cleared.
+   */
+  void setSettings(RoutingContext ctx) {
+    Caller.requireAdmin(ctx);
+    Line line = line(ctx);
+    JsonObject body = Requests.jsonBody(ctx);
+    Requests.onlyFields(body, Set.copyOf(LineSettings.names()));
+    if (body.getValue("prompts") != null && !(body.getValue("prompts") instanceof JsonObject)) {
+      throw HttpFailure.unprocessable("prompts: must be an object of sentence keys to texts, such as {\"greeting\": \"...\"}");
+    }
+    JsonObject prompts = body.getJsonObject("prompts");
+    if (prompts != null) {
+      prompts.forEach(e -> {
+        if (!(e.getValue() instanceof String)) {
+          throw HttpFailure.unprocessable("prompts." + e.getKey() + ": must be a text (an empty one: the language's own sentence)");
+        }
+      });
+    }
+    Future<Void> saved;
+    try {
+      saved = Caller.business(ctx).setSettings(line, body);
+    } catch (IllegalArgumentException e) {
+      throw HttpFailure.unprocessable(e.getMessage());
+    }
+    saved.onSuccess(v -> {
+          LOG.info("line {}: settings set through the API: {}", line.id(), String.join(", ", body.fieldNames()));
+          Responses.json(ctx, 200, settingsJson(Caller.business(ctx), line));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** (admin) Back to the settings of the config. */
+  void clearSettings(RoutingContext ctx) {
+    Caller.requireAdmin(ctx);
+    Line line = line(ctx);
+    Caller.business(ctx).setSettings(line, null)
+        .onSuccess(v -> {
+          LOG.info("line {}: settings back to the config's", line.id());
+          Responses.json(ctx, 200, settingsJson(Caller.business(ctx), line));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private JsonObject settingsJson(Business business, Line asked) {
+    Line line = business.lineById(asked.id()).orElse(asked);
+    Line configured = business.configuredLine(line.id()).orElse(line);
+    JsonObject set = business.settingsSetThroughApi(line);
+    JsonObject settings = new JsonObject();
+    setting(settings, set, "language", line.language(), configured.language());
+    setting(settings, set, "voice", line.voice(), configured.voice());
+    setting(settings, set, "ring_timeout_seconds", line.ringTimeoutSeconds(), configured.ringTimeoutSeconds());
+    setting(settings, set, "ring_strategy", line.ringStrategy().value(), configured.ringStrategy().value());
+    setting(settings, set, "ring_seconds", line.ringSeconds(), configured.ringSeconds());
+    setting(settings, set, "screening", line.screening().value(), configured.screening().value());
+    setting(settings, set, "callback_mode", line.callbackMode().value(), configured.callbackMode().value());
+    setting(settings, set, "feedback_channel", line.feedbackChannel(), configured.feedbackChannel());
+    setting(settings, set, "text_back", line.textBack().calls(), configured.textBack().calls());
+    setting(settings, set, "text_back_orders", line.textBack().orders(), configured.textBack().orders());
+
+    Speech speech = Speaking.on(services, line);
+    Catalog catalog = speech.catalog();
+    JsonObject ownSet = set.getJsonObject("prompts", new JsonObject());
+    Instant now = services.clock().instant();
+    int promise = services.config().callbacks().promiseMinutes();
+    JsonArray prompts = new JsonArray();
+    for (String key : catalog.keys().stream().sorted().toList()) {
+      Prompt own = line.prompts().get(key);
+      Prompt fromConfig = configured.language().equals(line.language()) ? configured.prompts().get(key) : null;
+      String source = ownSet.containsKey(key) && !ownSet.getString(key, "").isEmpty() ? "api"
+          : own != null ? "config" : "catalog";
+      JsonObject prompt = new JsonObject()
+          .put("key", key)
+          .put("source", source)
+          .put("text", own != null && !own.isRecording() ? own.text() : catalog.pattern(key))
+          .put("default_text", fromConfig != null && !fromConfig.isRecording() ? fromConfig.text() : catalog.pattern(key))
+          .put("placeholders", new JsonArray(List.copyOf(Catalog.placeholders(catalog.pattern(key)))));
+      if (own != null && own.isRecording()) {
+        prompt.put("recording", own.play());
+      } else {
+        prompt.put("preview", PromptPreview.of(speech, line, key, promise, now));
+      }
+      prompts.add(prompt);
+    }
+    JsonObject choices = new JsonObject()
+        .put("language", new JsonArray(services.config().catalogs().all().stream().map(Catalog::language).sorted().toList()))
+        .put("voice", new JsonArray(RingbackConfig.voices(line.language())))
+        .put("ring_strategy", new JsonArray(Arrays.stream(RingStrategy.values()).map(RingStrategy::value).toList()))
+        .put("screening", new JsonArray(Arrays.stream(Screening.values()).map(Screening::value).toList()))
+        .put("callback_mode", new JsonArray(Arrays.stream(CallbackMode.values()).map(CallbackMode::value).toList()))
+        .put("feedback_channel", new JsonArray(Feedback.CHANNELS));
+    return new JsonObject()
+        .put("line", line.id())
+        .put("name", line.name())
+        .put("number", line.number())
+        .put("time_zone", line.timeZone().getId())
+        .put("agents", new JsonArray(line.agents()))
+        .put("hours_source", business.hoursSetThroughApi(line) ? "api" : "config")
+        .put("settings", settings)
+        .put("prompts", prompts)
+        .put("example", new JsonObject().put("name", PromptPreview.EXAMPLE_NAME).put("order", PromptPreview.EXAMPLE_ORDER))
+        .put("choices", choices);
+  }
+
+  private static void setting(JsonObject settings, JsonObject set, String name, Object value, Object configured) {
+    settings.put(name, new JsonObject()
+        .put("value", value)
+        .put("config_value", configured)
+        .put("source", set.containsKey(name) ? "api" : "config"));
   }
 
   private Line line(RoutingContext ctx) {
