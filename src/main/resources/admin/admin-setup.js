@@ -219,7 +219,7 @@
   function draw(setup) {
     const general = $('general').tBodies[0];
     general.replaceChildren(checkRow('public_url', setup.public_url), checkRow('credentials', setup.credentials));
-    $('lines').replaceChildren(...setup.lines.map(lineSection));
+    $('setup-lines').replaceChildren(...setup.lines.map(lineSection));
   }
 
   /** Runs the check and draws it; {@code done} is said once it is drawn. */
@@ -245,7 +245,7 @@
     show() { check(); },
     reset() {
       $('general').tBodies[0].replaceChildren();
-      $('lines').replaceChildren();
+      $('setup-lines').replaceChildren();
       say($('setup-message'), '');
     },
   });

@@ -189,8 +189,9 @@ final class BusinessReader {
    * The line with the settings an owner set through the API in place of its configuration's:
    * {@code settings} holds any of the keys {@link #LINE_SETTINGS} names, in the configuration's
    * shape, each checked as the configuration checks it. A prompt set to an empty text goes back
-   * to the language's own sentence. A voice that cannot speak a newly chosen language is dropped
-   * (Twilio's default for the language speaks instead).
+   * to the language's own sentence. With another language than the file's, the file's sentences
+   * (written in its language) give way to the new language's, and a voice that cannot speak it is
+   * dropped (Twilio's default for the language speaks instead).
    */
   Line lineWith(Line line, Map<String, Object> settings) {
     ConfigNode node = new ConfigNode("settings", settings, Map.of());
@@ -217,7 +218,7 @@ final class BusinessReader {
     String channel = Sections.feedbackChannel(node, "feedback-channel", line.feedbackChannel());
     TextBack texts = new TextBack(node.bool("text-back", line.textBack().calls()), node.bool("text-back-orders", line.textBack().orders()),
         line.textBack().messagingServiceSid());
-    Map<String, Prompt> prompts = new LinkedHashMap<>(line.prompts());
+    Map<String, Prompt> prompts = language.equals(line.language()) ? new LinkedHashMap<>(line.prompts()) : new LinkedHashMap<>();
     Catalog catalog = catalogs.forLanguage(language).orElseThrow();
     ConfigNode own = node.child("prompts");
     for (String key : own.names()) {

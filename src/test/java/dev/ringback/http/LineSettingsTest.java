@@ -102,8 +102,10 @@ class LineSettingsTest {
     assertThat(answer.getJsonObject("settings").getJsonObject("ring_timeout_seconds").getString("source")).isEqualTo("config");
     assertThat(prompt(answer, "greeting").getMap()).containsEntry("source", "api")
         .containsEntry("preview", "Gracias por llamar a Acme, ahora le atendemos.");
-    // The sentences not set are the new language's own.
+    // The sentences not set are the new language's own, also those the file wrote in English.
     assertThat(prompt(answer, "callback.hello").getString("source")).isEqualTo("catalog");
+    assertThat(prompt(answer, "greeting.known").getMap()).containsEntry("source", "catalog")
+        .containsEntry("text", "Hola, {name}, gracias por llamar a {business}.");
     assertThat(answer.getJsonObject("choices").getJsonArray("voice").getList()).contains("Polly.Mia");
 
     RingbackServer.await("the other instance to take the settings", Duration.ofSeconds(10), () ->
