@@ -15,6 +15,8 @@
       noAgents: 'No agents yet. Create the first one below.',
       failed: (why) => 'The agents could not be loaded: ' + why,
       day: (day, zone) => "Today's numbers are for " + day + ' in ' + zone + ", the business's time zone.",
+      date: (day) => new Intl.DateTimeFormat('en-US', { weekday: 'long', month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' })
+        .format(new Date(day + 'T12:00:00Z')),
       noDay: "Today's numbers could not be loaded.",
       lines: (names) => 'Lines: ' + (names.length ? names.join(', ') : 'none'),
       line: (line) => (line.name && line.name !== line.id ? line.name + ' (' + line.id + ')' : line.id),
@@ -437,7 +439,7 @@
       const today = await api('GET', '/api/today');
       const query = new URLSearchParams({ from: today.day, to: today.day, tz: today.time_zone });
       const report = await api('GET', '/api/reports/agents?' + query.toString());
-      say($('agents-day'), W.day(today.day, today.time_zone), 'quiet updated');
+      say($('agents-day'), W.day(W.date(today.day), today.time_zone), 'quiet updated');
       const byAgent = new Map();
       report.items.forEach((numbers) => {
         if (numbers.agent_id !== null) { byAgent.set(numbers.agent_id, numbers); }

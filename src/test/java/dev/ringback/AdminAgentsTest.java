@@ -103,6 +103,9 @@ class AdminAgentsTest {
     server.twilio("/twilio/dial", "CallSid", sid, "From", caller, "To", main, "CallStatus", "in-progress",
         "DialCallStatus", "completed", "DialCallSid", sid + "leg");
     server.twilio("/twilio/feedback", "CallSid", sid, "From", caller, "To", main, "Digits", "4");
+    server.twilio("/twilio/status", "CallSid", sid + "leg", "ParentCallSid", sid, "CallStatus", "completed",
+        "To", BEN, "Direction", "outbound-dial", "Timestamp", TWILIO.format(at.plusSeconds(90)));
+    server.twilio("/twilio/status", "CallSid", sid, "CallStatus", "completed", "Timestamp", TWILIO.format(at.plusSeconds(95)));
   }
 
   @Test
@@ -121,12 +124,13 @@ class AdminAgentsTest {
           .statusCode()).isEqualTo(200);
       benAnswersACall(server, now);
       RingbackServer.await("Ben's score", WAIT, () -> db.count("SELECT count(*) FROM feedback WHERE score = 4") == 1);
+      RingbackServer.await("Ben free again", WAIT, () -> db.count("SELECT count(*) FROM agents WHERE id = ? AND presence = 'available'", benId) == 1);
 
       browser = browser(1280, 1100);
       openAgents(browser, server);
       assertThat(browser.findElement(By.cssSelector("#pages a[aria-current=page]")).getText()).isEqualTo("Agents");
       waitForAgent(browser, benId, "Ben Ode");
-      waitFor(browser, "agents-day", "Today's numbers are for 2026-12-02 in America/Los_Angeles");
+      waitFor(browser, "agents-day", "Today's numbers are for Wednesday, December 2, 2026 in America/Los_Angeles");
       assertThat(browser.findElement(agent(benId)).getText()).contains(BEN).contains("Agent").contains("Available")
           .contains("Lines: Acme (main)").doesNotContain("Cannot sign in");
       assertThat(figures(browser, benId)).containsExactly("1", "100%", "0", "4.0");
