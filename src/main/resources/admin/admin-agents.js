@@ -78,6 +78,8 @@
 
   let lines = [];
   let loading = false;
+  // A drawing asked for while one was under way: done after it, so nothing said is lost.
+  let again = null;
   // The agent whose token is on screen, if any.
   let tokenOf = null;
 
@@ -457,7 +459,11 @@
    * focus goes to the agent's {@code focus} control, so the keyboard stays where it was.
    */
   async function load(agentId, said, focus) {
-    if (loading || !signedInNow()) { return; }
+    if (!signedInNow()) { return; }
+    if (loading) {
+      again = [agentId, said, focus];
+      return;
+    }
     loading = true;
     try {
       const [agents, lineList, numbers] = await Promise.all([
@@ -484,6 +490,11 @@
     } finally {
       loading = false;
     }
+    if (again) {
+      const next = again;
+      again = null;
+      await load(...next);
+    }
   }
 
   admin.page('agents', {
@@ -495,6 +506,7 @@
     hide() { hideToken(); },
     reset() {
       hideToken();
+      again = null;
       lines = [];
       $('agent-list').replaceChildren();
       $('agent-new').replaceChildren();
