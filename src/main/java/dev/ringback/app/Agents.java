@@ -66,6 +66,11 @@ public final class Agents {
     return store.setToken(businessId, id, Tokens.sha256(token)).map(found -> found ? Optional.of(token) : Optional.empty());
   }
 
+  /** Takes the agent's token away, signing out their consoles, with no new one; false when there is no such agent. */
+  public Future<Boolean> revokeToken(long businessId, long id) {
+    return store.revokeToken(businessId, id);
+  }
+
   /** Sets whether the agent takes calls, over whatever call made them busy; the database tells every console. Empty: no such agent. */
   public Future<Optional<Agent>> setPresence(long businessId, long id, Presence presence) {
     return store.setPresence(businessId, id, presence);

@@ -9,9 +9,10 @@ import java.util.List;
  * @param contact what Ringback dials to reach them: an E.164 number or a SIP URI
  * @param lines the ids of the lines they serve
  * @param role agent or supervisor
+ * @param canSignIn false once the admin revoked their token: nobody signs in as them until a new one is made
  */
 public record Agent(long id, String name, String contact, Presence presence, List<String> lines, Instant presenceChangedAt,
-                    String role) {
+                    String role, boolean canSignIn) {
   public static final String AGENT = "agent";
   /** Supervisors also take their lines' service-recovery tasks. */
   public static final String SUPERVISOR = "supervisor";

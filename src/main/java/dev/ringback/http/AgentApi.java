@@ -98,6 +98,19 @@ final class AgentApi {
         .onFailure(ctx::fail);
   }
 
+  /** The agent keeps no token: the old one stops working at once, and nobody signs in as them until {@link #rotateToken}. */
+  void revokeToken(RoutingContext ctx) {
+    Caller.requireAdmin(ctx);
+    long id = id(ctx);
+    services.agents().revokeToken(Caller.business(ctx).id(), id)
+        .map(revoked -> found(revoked, id))
+        .onSuccess(v -> {
+          LOG.info("agent #{}'s token revoked", id);
+          ctx.response().setStatusCode(204).end();
+        })
+        .onFailure(ctx::fail);
+  }
+
   /** {@code {"presence": "available" | "busy" | "offline"}}: an agent for themselves, the admin for anyone. */
   void presence(RoutingContext ctx) {
     long id = id(ctx);
@@ -213,6 +226,7 @@ final class AgentApi {
         .put("presence", a.presence().value())
         .put("presence_changed_at", a.presenceChangedAt().toString())
         .put("role", a.role())
-        .put("lines", new JsonArray(a.lines()));
+        .put("lines", new JsonArray(a.lines()))
+        .put("can_sign_in", a.canSignIn());
   }
 }

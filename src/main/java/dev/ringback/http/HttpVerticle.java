@@ -204,6 +204,7 @@ public final class HttpVerticle extends VerticleBase {
     router.put("/api/agents/:id").handler(ApiRoutes.requireContentType("application/json")).handler(agents::replace);
     router.delete("/api/agents/:id").handler(agents::delete);
     router.post("/api/agents/:id/token").handler(agents::rotateToken);
+    router.delete("/api/agents/:id/token").handler(agents::revokeToken);
     router.put("/api/agents/:id/presence").handler(ApiRoutes.requireContentType("application/json")).handler(agents::presence);
 
     router.get("/api/tasks").handler(tasks::list);

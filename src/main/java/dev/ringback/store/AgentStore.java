@@ -20,7 +20,7 @@ import java.util.TreeMap;
 /** Agents, their lines and their presence. Tokens are kept only as SHA-256 hashes. */
 public final class AgentStore {
   private static final String COLUMNS = """
-      a.id, a.name, a.contact, a.presence, a.presence_changed_at, a.role,
+      a.id, a.name, a.contact, a.presence, a.presence_changed_at, a.role, a.token_sha256 IS NOT NULL AS can_sign_in,
       ARRAY(SELECT l.slug FROM agent_lines al JOIN lines l ON l.id = al.line_id WHERE al.agent_id = a.id ORDER BY l.slug) AS lines""";
   static final String INSERT = """
       INSERT INTO agents (business_id, name, contact, token_sha256, role, presence) VALUES ($1, $2, $3, $4, $5, $6)
@@ -34,6 +34,7 @@ public final class AgentStore {
   static final String BY_TOKEN = "SELECT a.business_id, " + COLUMNS + " FROM agents a WHERE a.token_sha256 = $1";
   static final String DELETE = "DELETE FROM agents WHERE business_id = $1 AND id = $2";
   static final String SET_TOKEN = "UPDATE agents SET token_sha256 = $3, updated_at = now() WHERE business_id = $1 AND id = $2";
+  static final String REVOKE_TOKEN = "UPDATE agents SET token_sha256 = NULL, updated_at = now() WHERE business_id = $1 AND id = $2";
   /** Set by the agent or an admin: whatever call made them busy no longer decides. */
   static final String SET_PRESENCE = """
       UPDATE agents SET presence = $3, busy_on_call = NULL, missed_in_row = 0,
@@ -159,6 +160,11 @@ public final class AgentStore {
     return pool.preparedQuery(SET_TOKEN).execute(Tuple.of(businessId, id, Buffer.buffer(tokenHash))).map(rows -> rows.rowCount() > 0);
   }
 
+  /** The agent keeps no token; false when there is no such agent. */
+  public Future<Boolean> revokeToken(long businessId, long id) {
+    return pool.preparedQuery(REVOKE_TOKEN).execute(Tuple.of(businessId, id)).map(rows -> rows.rowCount() > 0);
+  }
+
   public Future<Optional<Agent>> setPresence(long businessId, long id, Presence presence) {
     return pool.preparedQuery(SET_PRESENCE).execute(Tuple.of(businessId, id, presence.value()))
         .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(Optional.empty()) : find(businessId, id));
@@ -235,7 +241,8 @@ public final class AgentStore {
   private static Agent agent(Row row) {
     String[] lines = row.getArrayOfStrings("lines");
     return new Agent(row.getLong("id"), row.getString("name"), row.getString("contact"), presence(row),
-        lines == null ? List.of() : List.of(lines), Rows.instant(row.getOffsetDateTime("presence_changed_at")), row.getString("role"));
+        lines == null ? List.of() : List.of(lines), Rows.instant(row.getOffsetDateTime("presence_changed_at")), row.getString("role"),
+        row.getBoolean("can_sign_in"));
   }
 
   private static Presence presence(Row row) {

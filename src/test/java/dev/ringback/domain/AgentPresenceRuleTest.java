@@ -19,7 +19,7 @@ class AgentPresenceRuleTest {
   })
   void maySetPresence(String setter, long agent, boolean may) {
     Agent by = setter.equals("-") ? null
-        : new Agent(Long.parseLong(setter), "Nina", "+14155550101", Presence.AVAILABLE, List.of("main"), Instant.EPOCH, Agent.AGENT);
+        : new Agent(Long.parseLong(setter), "Nina", "+14155550101", Presence.AVAILABLE, List.of("main"), Instant.EPOCH, Agent.AGENT, true);
     assertThat(Agent.maySetPresence(by, agent)).isEqualTo(may);
   }
 }

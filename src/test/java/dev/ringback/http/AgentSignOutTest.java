@@ -17,9 +17,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
- * An agent's token that is replaced or whose agent is deleted ends their live queue at once, on
- * every instance: the other instance hears it from the database and closes the agent's streams
- * with a last {@code signed-out} event. The agent's other streams with a valid token, and other
+ * An agent's token that is replaced or revoked, or whose agent is deleted, ends their live queue
+ * at once, on every instance: the other instance hears it from the database and closes the
+ * agent's streams with a last {@code signed-out} event. The agent's other streams with a valid token, and other
  * agents', stay open.
  */
 class AgentSignOutTest {
@@ -47,7 +47,7 @@ class AgentSignOutTest {
   }
 
   @Test
-  void aReplacedTokenOrADeletedAgentEndsTheirStreamsOnEveryInstance() {
+  void aReplacedOrRevokedTokenOrADeletedAgentEndsTheirStreamsOnEveryInstance() {
     TestDatabase db = TestDatabase.create();
     var env = RingbackServer.environment(db, "http://127.0.0.1:9");
     try (RingbackServer first = RingbackServer.start(RingbackServer.LINES_YAML, env, Clock.systemUTC());
@@ -72,7 +72,11 @@ class AgentSignOutTest {
       RingbackServer.await("Ben's stream to end", DEADLINE, () -> benOnSecond.ended().isDone());
       assertThat(benOnSecond.lines()).contains("event: signed-out");
       assertThat(anaAgain.ended()).isNotDone();
-      anaAgain.ended().cancel(true);
+
+      // Her token revoked: signed out again, everywhere, and no token is hers until a new one is made.
+      assertThat(first.api("DELETE", "/api/agents/" + ana.getLong("id") + "/token", null, null).statusCode()).isEqualTo(204);
+      RingbackServer.await("Ana's stream to end once her token is revoked", DEADLINE, () -> anaAgain.ended().isDone());
+      assertThat(anaAgain.lines()).contains("event: signed-out");
     }
   }
 }

@@ -101,6 +101,45 @@ class AgentsAndTasksTest {
   }
 
   @Test
+  void theAdminRevokesAnAgentsTokenAndLaterGivesThemANewOne() {
+    Agent eva = agent("Eva", "+14155550161", "main");
+    assertThat(new JsonObject(server.api("GET", "/api/agents/" + eva.id(), null, null).body()).getBoolean("can_sign_in")).isTrue();
+    assertThat(as(eva, "DELETE", "/api/agents/" + eva.id() + "/token", null).statusCode()).as("an agent revokes no token").isEqualTo(403);
+    assertThat(server.api("DELETE", "/api/agents/999999/token", null, null).statusCode()).isEqualTo(404);
+
+    var revoked = server.api("DELETE", "/api/agents/" + eva.id() + "/token", null, null);
+    assertThat(revoked.statusCode()).isEqualTo(204);
+    assertThat(revoked.body()).isEmpty();
+    assertThat(as(eva, "GET", "/api/agents/me", null).statusCode()).as("the revoked token").isEqualTo(401);
+    JsonObject kept = new JsonObject(server.api("GET", "/api/agents/" + eva.id(), null, null).body());
+    assertThat(kept.getBoolean("can_sign_in")).isFalse();
+    assertThat(kept.getString("presence")).as("the agent stays, as they were").isEqualTo("available");
+    assertThat(kept.getJsonArray("lines").getList()).containsExactly("main");
+    assertThat(server.api("DELETE", "/api/agents/" + eva.id() + "/token", null, null).statusCode()).as("again").isEqualTo(204);
+
+    var renewed = server.api("POST", "/api/agents/" + eva.id() + "/token", null, null);
+    assertThat(renewed.statusCode()).isEqualTo(200);
+    Agent back = new Agent(eva.id(), new JsonObject(renewed.body()).getString("token"));
+    assertThat(as(back, "GET", "/api/agents/me", null).statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(as(back, "GET", "/api/agents/me", null).body()).getBoolean("can_sign_in")).isTrue();
+    assertThat(as(eva, "GET", "/api/agents/me", null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void theAdminChangesAnAgentsRole() {
+    Agent flo = agent("Flo", "+14155550162", "main");
+    var promoted = server.api("PUT", "/api/agents/" + flo.id(), "application/json",
+        "{\"name\":\"Flo\",\"contact\":\"+14155550162\",\"lines\":[\"main\"],\"role\":\"supervisor\"}");
+    assertThat(promoted.statusCode()).as(promoted.body()).isEqualTo(200);
+    assertThat(new JsonObject(as(flo, "GET", "/api/agents/me", null).body()).getString("role")).isEqualTo("supervisor");
+    var refused = server.api("PUT", "/api/agents/" + flo.id(), "application/json",
+        "{\"name\":\"Flo\",\"contact\":\"+14155550162\",\"role\":\"owner\"}");
+    assertThat(refused.statusCode()).isEqualTo(422);
+    assertThat(new JsonObject(refused.body()).getString("error")).isEqualTo("role: must be agent or supervisor");
+    assertThat(new JsonObject(as(flo, "GET", "/api/agents/me", null).body()).getString("role")).isEqualTo("supervisor");
+  }
+
+  @Test
   void badAgentInputIsRefused() {
     agent("Bo", "+14155550134");
     assertThat(server.api("POST", "/api/agents", "application/json", "{\"name\":\"Bo 2\",\"contact\":\"+14155550134\"}").statusCode())
