@@ -16,9 +16,7 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -31,11 +29,7 @@ public final class Customers {
   private static final int MAX_LISTED = 1000;
 
   /** A row of an import file that was not merged, and why. */
-  public record Rejection(long line, String reason) {
-    static Rejection repeated(long line, String phone, long firstLine) {
-      return new Rejection(line, "phone " + phone + " is already on line " + firstLine);
-    }
-  }
+  public record Rejection(long line, String reason) {}
 
   /**
    * A batch read from an import file: its valid rows, whose phones differ from each other; the
@@ -191,27 +185,19 @@ public final class Customers {
 
   /**
    * What an import of the same rows would do, writing nothing: the batches are read and validated
-   * as the import reads them, and each batch's phones are looked up in one query to tell the
-   * customers it would add from those it would update. A phone an earlier row gave is rejected, as
-   * the import rejects it.
+   * as the import reads them, a phone an earlier batch gave is found as the import finds it (in a
+   * transaction rolled back at the end), and each batch's phones are looked up in one query to
+   * tell the customers it would add from those it would update.
    */
   public Future<ImportPreview> previewImport(long businessId, Supplier<Future<ImportBatch>> nextBatch) {
-    return preview(businessId, nextBatch, new ImportTotals(), new PreviewRows());
+    return store.previewing(businessId, source -> preview(source, nextBatch, new ImportTotals(), new PreviewRows()));
   }
 
-  private Future<ImportPreview> preview(long businessId, Supplier<Future<ImportBatch>> nextBatch, ImportTotals totals, PreviewRows rows) {
-    return nextBatch.get().compose(batch -> {
-      List<CustomerStore.ImportRow> fresh = new ArrayList<>();
-      List<Rejection> refused = new ArrayList<>(batch.rejected());
-      for (CustomerStore.ImportRow row : batch.accepted()) {
-        Long first = rows.firstLines.putIfAbsent(row.data().phone(), row.line());
-        if (first == null) {
-          fresh.add(row);
-        } else {
-          refused.add(Rejection.repeated(row.line(), row.data().phone(), first));
-        }
-      }
-      return store.findByPhones(businessId, fresh.stream().map(r -> r.data().phone()).toList()).compose(stored -> {
+  private static Future<ImportPreview> preview(CustomerStore.Import source, Supplier<Future<ImportBatch>> nextBatch, ImportTotals totals,
+                                               PreviewRows rows) {
+    return nextBatch.get().compose(batch -> source.claim(batch.accepted()).compose(claimed -> {
+      List<CustomerStore.ImportRow> fresh = claimed.fresh();
+      return source.stored(fresh.stream().map(r -> r.data().phone()).toList()).compose(stored -> {
         int added = 0;
         for (CustomerStore.ImportRow row : fresh) {
           Customer known = stored.get(row.data().phone());
@@ -222,17 +208,16 @@ public final class Customers {
             rows.add(rows.updates, new Update(row.line(), known, CustomerMerge.changes(known, row.data())));
           }
         }
-        totals.add(added, fresh.size() - added, refused);
+        totals.add(added, fresh.size() - added, batch.rejected(), claimed.repeated());
         return batch.last()
             ? Future.succeededFuture(new ImportPreview(totals.imported(), List.copyOf(rows.additions), List.copyOf(rows.updates)))
-            : preview(businessId, nextBatch, totals, rows);
+            : preview(source, nextBatch, totals, rows);
       });
-    });
+    }));
   }
 
-  /** The rows a preview lists (the first thousand of each kind), and the line each phone was first given on. */
+  /** The rows a preview lists: the first thousand of each kind. */
   private static final class PreviewRows {
-    private final Map<String, Long> firstLines = new HashMap<>();
     private final List<Addition> additions = new ArrayList<>();
     private final List<Update> updates = new ArrayList<>();
 
@@ -251,15 +236,14 @@ public final class Customers {
     private final List<Rejection> rejected = new ArrayList<>();
 
     void add(CustomerStore.Batch merged, List<Rejection> refused) {
-      List<Rejection> all = new ArrayList<>(refused);
-      merged.repeated().forEach(r -> all.add(Rejection.repeated(r.line(), r.phone(), r.firstLine())));
-      add(merged.added(), merged.updated(), all);
+      add(merged.added(), merged.updated(), refused, merged.repeated());
     }
 
-    void add(int addedRows, int updatedRows, List<Rejection> refused) {
+    void add(int addedRows, int updatedRows, List<Rejection> refused, List<CustomerStore.Repeated> repeated) {
       added += addedRows;
       updated += updatedRows;
       List<Rejection> all = new ArrayList<>(refused);
+      repeated.forEach(r -> all.add(new Rejection(r.line(), "phone " + r.phone() + " is already on line " + r.firstLine())));
       all.sort(Comparator.comparingLong(Rejection::line));
       rejectedCount += all.size();
       all.stream().limit(Math.max(0, MAX_LISTED - rejected.size())).forEach(rejected::add);

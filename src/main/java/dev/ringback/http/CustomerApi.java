@@ -267,7 +267,8 @@ final class CustomerApi {
    * CSV with a header row naming any of {@link #FIELDS} ({@code phone} is required), separated
    * by commas or, as spreadsheets in many locales save it, semicolons. The upload goes to a
    * temporary file as it arrives (never into memory), then is read and merged a batch at a time
-   * in one transaction; each rejected row is reported with its reason.
+   * in one transaction; each rejected row is reported with its reason. With {@code preview=true}
+   * the file is read the same way and the answer says what the import would do; nothing is written.
    */
   void importCsv(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
