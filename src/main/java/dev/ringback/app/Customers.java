@@ -3,6 +3,7 @@ package dev.ringback.app;
 import dev.ringback.domain.AttemptOutcome;
 import dev.ringback.domain.Customer;
 import dev.ringback.domain.CustomerData;
+import dev.ringback.domain.CustomerMerge;
 import dev.ringback.domain.CustomerQuery;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.metrics.RingbackMetrics;
@@ -24,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /** The business's customers, the numbers it must not call, and each customer's history. */
 public final class Customers {
   private static final Logger LOG = LoggerFactory.getLogger(Customers.class);
-  /** Rejections an import lists; all of them are counted. */
-  private static final int MAX_LISTED_REJECTIONS = 1000;
+  /** Rejections an import lists, and rows of each kind a preview lists; all of them are counted. */
+  private static final int MAX_LISTED = 1000;
 
   /** A row of an import file that was not merged, and why. */
   public record Rejection(long line, String reason) {}
@@ -38,6 +39,18 @@ public final class Customers {
 
   /** What an import did: customers added and updated, the first thousand rejections in line order, and how many there were. */
   public record Imported(int added, int updated, List<Rejection> rejected, long rejectedCount) {}
+
+  /** A row an import would add: the customer as it would be stored. */
+  public record Addition(long line, CustomerData customer) {}
+
+  /** A row an import would update: the customer as stored, and what would change (nothing when the row repeats it). */
+  public record Update(long line, Customer stored, List<CustomerMerge.Change> changes) {}
+
+  /**
+   * What an import of the file would do, with nothing written: the counts as the import would
+   * answer them, and the first thousand rows of each kind in line order.
+   */
+  public record ImportPreview(Imported counts, List<Addition> additions, List<Update> updates) {}
 
   /**
    * A number's file: its customer record if it has one, whether it is on the do-not-call list,
@@ -170,6 +183,51 @@ public final class Customers {
     }));
   }
 
+  /**
+   * What an import of the same rows would do, writing nothing: the batches are read and validated
+   * as the import reads them, a phone an earlier batch gave is found as the import finds it (in a
+   * transaction rolled back at the end), and each batch's phones are looked up in one query to
+   * tell the customers it would add from those it would update.
+   */
+  public Future<ImportPreview> previewImport(long businessId, Supplier<Future<ImportBatch>> nextBatch) {
+    return store.previewing(businessId, source -> preview(source, nextBatch, new ImportTotals(), new PreviewRows()));
+  }
+
+  private static Future<ImportPreview> preview(CustomerStore.Import source, Supplier<Future<ImportBatch>> nextBatch, ImportTotals totals,
+                                               PreviewRows rows) {
+    return nextBatch.get().compose(batch -> source.claim(batch.accepted()).compose(claimed -> {
+      List<CustomerStore.ImportRow> fresh = claimed.fresh();
+      return source.stored(fresh.stream().map(r -> r.data().phone()).toList()).compose(stored -> {
+        int added = 0;
+        for (CustomerStore.ImportRow row : fresh) {
+          Customer known = stored.get(row.data().phone());
+          if (known == null) {
+            added++;
+            rows.add(rows.additions, new Addition(row.line(), CustomerMerge.added(row.data())));
+          } else {
+            rows.add(rows.updates, new Update(row.line(), known, CustomerMerge.changes(known, row.data())));
+          }
+        }
+        totals.add(added, fresh.size() - added, batch.rejected(), claimed.repeated());
+        return batch.last()
+            ? Future.succeededFuture(new ImportPreview(totals.imported(), List.copyOf(rows.additions), List.copyOf(rows.updates)))
+            : preview(source, nextBatch, totals, rows);
+      });
+    }));
+  }
+
+  /** The rows a preview lists: the first thousand of each kind. */
+  private static final class PreviewRows {
+    private final List<Addition> additions = new ArrayList<>();
+    private final List<Update> updates = new ArrayList<>();
+
+    <T> void add(List<T> listed, T row) {
+      if (listed.size() < MAX_LISTED) {
+        listed.add(row);
+      }
+    }
+  }
+
   /** What an import did so far; rejections beyond the first thousand are only counted. */
   private static final class ImportTotals {
     private int added;
@@ -178,13 +236,17 @@ public final class Customers {
     private final List<Rejection> rejected = new ArrayList<>();
 
     void add(CustomerStore.Batch merged, List<Rejection> refused) {
-      added += merged.added();
-      updated += merged.updated();
+      add(merged.added(), merged.updated(), refused, merged.repeated());
+    }
+
+    void add(int addedRows, int updatedRows, List<Rejection> refused, List<CustomerStore.Repeated> repeated) {
+      added += addedRows;
+      updated += updatedRows;
       List<Rejection> all = new ArrayList<>(refused);
-      merged.repeated().forEach(r -> all.add(new Rejection(r.line(), "phone " + r.phone() + " is already on line " + r.firstLine())));
+      repeated.forEach(r -> all.add(new Rejection(r.line(), "phone " + r.phone() + " is already on line " + r.firstLine())));
       all.sort(Comparator.comparingLong(Rejection::line));
       rejectedCount += all.size();
-      all.stream().limit(Math.max(0, MAX_LISTED_REJECTIONS - rejected.size())).forEach(rejected::add);
+      all.stream().limit(Math.max(0, MAX_LISTED - rejected.size())).forEach(rejected::add);
     }
 
     Imported imported() {

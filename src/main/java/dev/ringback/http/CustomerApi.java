@@ -39,6 +39,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -265,10 +267,16 @@ final class CustomerApi {
    * CSV with a header row naming any of {@link #FIELDS} ({@code phone} is required), separated
    * by commas or, as spreadsheets in many locales save it, semicolons. The upload goes to a
    * temporary file as it arrives (never into memory), then is read and merged a batch at a time
-   * in one transaction; each rejected row is reported with its reason.
+   * in one transaction; each rejected row is reported with its reason. With {@code preview=true}
+   * the file is read the same way and the answer says what the import would do; nothing is written.
    */
   void importCsv(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
+    String previewParam = request.getParam("preview");
+    if (previewParam != null && !previewParam.equals("true") && !previewParam.equals("false")) {
+      throw HttpFailure.badRequest("preview: true or false");
+    }
+    boolean preview = "true".equals(previewParam);
     int maxBytes = services.config().http().maxImportBytes();
     if (Requests.declaredLength(request) > maxBytes) {
       ctx.fail(413);
@@ -286,7 +294,7 @@ final class CustomerApi {
     FileSystem files = ctx.vertx().fileSystem();
     files.createTempFile("ringback-import-", ".csv")
         .compose(path -> spool(request, files, path, maxBytes)
-            .compose(v -> merge(ctx.vertx(), businessId, Path.of(path)))
+            .compose(v -> preview ? preview(ctx.vertx(), businessId, Path.of(path)) : merge(ctx.vertx(), businessId, Path.of(path)))
             .eventually(() -> files.delete(path)))
         .onSuccess(body -> Responses.json(ctx, 200, body))
         .onFailure(ctx::fail);
@@ -337,9 +345,18 @@ final class CustomerApi {
 
   /** Reads the file on worker threads a batch at a time, each batch merged before the next is read. */
   private Future<JsonObject> merge(Vertx vertx, long businessId, Path file) {
+    return readBatches(vertx, file, batches -> customers.importCustomers(businessId, batches).map(CustomerApi::toJson));
+  }
+
+  /** Reads and validates the file exactly as {@link #merge} does, and says what it would do; nothing is written. */
+  private Future<JsonObject> preview(Vertx vertx, long businessId, Path file) {
+    return readBatches(vertx, file, batches -> customers.previewImport(businessId, batches).map(CustomerApi::toJson));
+  }
+
+  /** The file's rows, a batch at a time on worker threads, to {@code use}; the file is closed once it is done. */
+  private <T> Future<T> readBatches(Vertx vertx, Path file, Function<Supplier<Future<Customers.ImportBatch>>, Future<T>> use) {
     return vertx.executeBlocking(() -> new CsvRows(file), false).compose(rows ->
-        customers.importCustomers(businessId, () -> vertx.executeBlocking(() -> rows.next(IMPORT_BATCH), false))
-            .map(CustomerApi::toJson)
+        use.apply(() -> vertx.executeBlocking(() -> rows.next(IMPORT_BATCH), false))
             .eventually(() -> vertx.executeBlocking(() -> {
               rows.close();
               return null;
@@ -353,6 +370,25 @@ final class CustomerApi {
     imported.rejected().forEach(r -> rejected.add(new JsonObject().put("line", r.line()).put("reason", r.reason())));
     return new JsonObject().put("added", imported.added()).put("updated", imported.updated()).put("rejected", rejected)
         .put("rejected_count", imported.rejectedCount());
+  }
+
+  private static JsonObject toJson(Customers.ImportPreview preview) {
+    JsonArray additions = new JsonArray();
+    preview.additions().forEach(a -> additions.add(new JsonObject().put("line", a.line()).put("customer", toJson(a.customer()))));
+    JsonArray updates = new JsonArray();
+    preview.updates().forEach(u -> {
+      JsonArray changes = new JsonArray();
+      u.changes().forEach(c -> changes.add(new JsonObject().put("field", c.field()).put("from", c.from()).put("to", c.to())));
+      updates.add(new JsonObject().put("line", u.line()).put("phone", u.stored().phone()).put("name", u.stored().name())
+          .put("changes", changes));
+    });
+    return toJson(preview.counts()).put("preview", true).put("added_rows", additions).put("updated_rows", updates);
+  }
+
+  /** A customer an import would add, as it would be stored. */
+  private static JsonObject toJson(CustomerData c) {
+    return new JsonObject().put("phone", c.phone()).put("name", c.name()).put("tier", c.tier().value()).put("language", c.language())
+        .put("time_zone", c.timeZone()).put("notes", c.notes());
   }
 
   /** An uploaded CSV file read a batch at a time; used by one worker thread after another, never at once. */

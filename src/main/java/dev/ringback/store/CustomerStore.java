@@ -42,6 +42,7 @@ public final class CustomerStore {
       + "tier = COALESCE($4, customers.tier), language = COALESCE($5, customers.language), "
       + "time_zone = COALESCE($6, customers.time_zone), notes = COALESCE($7, customers.notes), updated_at = now() "
       + "RETURNING (xmax = 0) AS inserted";
+  static final String FIND_BY_PHONES = "SELECT " + COLUMNS + " FROM customers WHERE business_id = $1 AND phone = ANY($2)";
   static final String DELETE = "DELETE FROM customers WHERE business_id = $1 AND phone = $2";
   static final String LIST = "SELECT " + COLUMNS + " FROM customers WHERE business_id = $1 AND id > $2 ORDER BY id LIMIT $3";
   /** Customers whose name holds $3 (a LIKE pattern, any case), or whose number holds the digits $4. */
@@ -138,6 +139,19 @@ public final class CustomerStore {
     return pool.withTransaction(conn -> conn.query(IMPORT_PHONES).execute().compose(v -> work.apply(new Import(conn, businessId))));
   }
 
+  /**
+   * An import's reading without its writing, for a preview: the same phones seen batch by batch
+   * in the same temporary table, in a transaction that is always rolled back.
+   */
+  public <T> Future<T> previewing(long businessId, Function<Import, Future<T>> work) {
+    return pool.withConnection(conn -> conn.begin().compose(tx -> conn.query(IMPORT_PHONES).execute()
+        .compose(v -> work.apply(new Import(conn, businessId)))
+        .eventually(tx::rollback)));
+  }
+
+  /** A batch's rows whose phones no earlier batch gave, and those it did. */
+  public record Claimed(List<ImportRow> fresh, List<Repeated> repeated) {}
+
   /** An import in progress. */
   public static final class Import {
     private final SqlConnection conn;
@@ -150,8 +164,27 @@ public final class CustomerStore {
 
     /** Merges rows whose phones differ from each other; a phone an earlier batch gave is skipped and reported. */
     public Future<Batch> merge(List<ImportRow> rows) {
+      return claim(rows).compose(claimed -> mergeRows(claimed.fresh())
+          .map(merged -> new Batch(merged.added(), merged.updated(), claimed.repeated())));
+    }
+
+    /** The business's customers among the phones (E.164), by phone; one query. */
+    public Future<Map<String, Customer>> stored(List<String> phones) {
+      if (phones.isEmpty()) {
+        return Future.succeededFuture(Map.of());
+      }
+      return conn.preparedQuery(FIND_BY_PHONES).execute(Tuple.tuple().addLong(businessId).addArrayOfString(phones.toArray(String[]::new)))
+          .map(rows -> {
+            Map<String, Customer> found = new HashMap<>();
+            rows.forEach(row -> found.put(row.getString("phone"), toCustomer(row)));
+            return found;
+          });
+    }
+
+    /** Notes the rows' phones (which differ from each other) as seen; a phone an earlier batch gave is reported with its first line. */
+    public Future<Claimed> claim(List<ImportRow> rows) {
       if (rows.isEmpty()) {
-        return Future.succeededFuture(new Batch(0, 0, List.of()));
+        return Future.succeededFuture(new Claimed(List.of(), List.of()));
       }
       String[] phones = rows.stream().map(r -> r.data().phone()).toArray(String[]::new);
       Long[] lines = rows.stream().map(ImportRow::line).toArray(Long[]::new);
@@ -167,7 +200,7 @@ public final class CustomerStore {
                   found.forEach(row -> first.put(row.getString("phone"), row.getLong("line")));
                   return seen.stream().map(r -> new Repeated(r.line(), r.data().phone(), first.get(r.data().phone()))).toList();
                 });
-        return repeated.compose(skipped -> mergeRows(accepted).map(merged -> new Batch(merged.added(), merged.updated(), skipped)));
+        return repeated.map(skipped -> new Claimed(accepted, skipped));
       });
     }
 

@@ -7,6 +7,9 @@ import dev.ringback.support.TestDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +131,97 @@ class CustomerApiTest {
     assertThat(added.getString("name")).isEqualTo("Doe, Jane");
     assertThat(added.getString("notes")).isEqualTo("says \"hi\"");
     assertThat(api("GET", "/api/customers/+14155550152", null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void aPreviewSaysWhatTheImportWouldDoAndWritesNothing() {
+    api("PUT", "/api/customers/+14155550155", "{\"name\":\"Old Name\",\"tier\":\"standard\",\"notes\":\"keep me\"}");
+    api("PUT", "/api/customers/+14155550156", "{\"name\":\"Same Name\"}");
+    String csv = """
+        phone,name,tier,notes
+        +14155550155,New Name,vip,
+        (415) 555-0157,"Doe, Jane",,
+        12345,Bad Phone,,
+        +14155550156,Same Name,,
+        +14155550157,Again,,
+        """;
+    String before = db.query("SELECT phone, name, tier, notes, updated_at FROM customers ORDER BY id").toString();
+    long sequence = db.count("SELECT last_value FROM customers_id_seq");
+
+    HttpResponse<String> response = server.api("POST", "/api/customers/import?preview=true", "text/csv", csv);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonObject preview = json(response);
+    assertThat(preview.getBoolean("preview")).isTrue();
+    assertThat(preview.getInteger("added")).isEqualTo(1);
+    assertThat(preview.getInteger("updated")).isEqualTo(2);
+    assertThat(preview.getLong("rejected_count")).isEqualTo(2);
+    JsonObject added = preview.getJsonArray("added_rows").getJsonObject(0);
+    assertThat(added.getLong("line")).isEqualTo(3);
+    assertThat(added.getJsonObject("customer").getString("phone")).isEqualTo("+14155550157");
+    assertThat(added.getJsonObject("customer").getString("name")).isEqualTo("Doe, Jane");
+    assertThat(added.getJsonObject("customer").getString("tier")).isEqualTo("standard");
+    JsonArray updates = preview.getJsonArray("updated_rows");
+    assertThat(updates).hasSize(2);
+    assertThat(updates.getJsonObject(0).getLong("line")).isEqualTo(2);
+    assertThat(updates.getJsonObject(0).getString("name")).isEqualTo("Old Name");
+    assertThat(updates.getJsonObject(0).getJsonArray("changes")).isEqualTo(new JsonArray()
+        .add(new JsonObject().put("field", "name").put("from", "Old Name").put("to", "New Name"))
+        .add(new JsonObject().put("field", "tier").put("from", "standard").put("to", "vip")));
+    assertThat(updates.getJsonObject(1).getLong("line")).isEqualTo(5);
+    assertThat(updates.getJsonObject(1).getJsonArray("changes")).isEmpty();
+    JsonArray rejected = preview.getJsonArray("rejected");
+    assertThat(rejected.getJsonObject(0).getLong("line")).isEqualTo(4);
+    assertThat(rejected.getJsonObject(0).getString("reason")).contains("12345");
+    assertThat(rejected.getJsonObject(1).getLong("line")).isEqualTo(6);
+    assertThat(rejected.getJsonObject(1).getString("reason")).isEqualTo("phone +14155550157 is already on line 3");
+
+    // Nothing written: not a row, not a change, not even a number drawn from the sequence.
+    assertThat(db.query("SELECT phone, name, tier, notes, updated_at FROM customers ORDER BY id").toString()).isEqualTo(before);
+    assertThat(db.count("SELECT last_value FROM customers_id_seq")).isEqualTo(sequence);
+
+    // The import of the same file does what the preview said.
+    JsonObject imported = json(server.api("POST", "/api/customers/import?preview=false", "text/csv", csv));
+    assertThat(imported.getInteger("added")).isEqualTo(1);
+    assertThat(imported.getInteger("updated")).isEqualTo(2);
+    assertThat(imported.getJsonArray("rejected")).isEqualTo(rejected);
+    assertThat(json(api("GET", "/api/customers/+14155550155", null)).getString("tier")).isEqualTo("vip");
+  }
+
+  @Test
+  void aPreviewRejectsAPhoneGivenInAnEarlierBatchAsTheImportDoes() throws SQLException {
+    StringBuilder csv = new StringBuilder("phone,name\n");
+    for (int i = 0; i < 520; i++) {
+      csv.append("+1415556").append(String.format("%04d", i)).append(",Batch ").append(i).append('\n');
+    }
+    csv.append("+14155560003,Repeated\n");
+    JsonObject preview = json(server.api("POST", "/api/customers/import?preview=true", "text/csv", csv.toString()));
+    assertThat(preview.getInteger("added")).isEqualTo(520);
+    assertThat(preview.getJsonArray("added_rows")).hasSize(520);
+    assertThat(preview.getJsonArray("rejected")).isEqualTo(new JsonArray()
+        .add(new JsonObject().put("line", 522).put("reason", "phone +14155560003 is already on line 5")));
+    assertThat(db.count("SELECT count(*) FROM customers WHERE phone LIKE '+1415556%'")).isZero();
+
+    JsonObject imported = json(server.api("POST", "/api/customers/import", "text/csv", csv.toString()));
+    assertThat(imported.getInteger("added")).isEqualTo(520);
+    assertThat(imported.getJsonArray("rejected")).isEqualTo(preview.getJsonArray("rejected"));
+    // The other tests page through every customer a few at a time.
+    try (Connection conn = db.connect(); Statement statement = conn.createStatement()) {
+      statement.executeUpdate("DELETE FROM customers WHERE phone LIKE '+1415556%'");
+    }
+  }
+
+  @Test
+  void aPreviewOfAFileItCannotReadIsRefusedAsTheImportIs() {
+    HttpResponse<String> unknown = server.api("POST", "/api/customers/import?preview=true", "text/csv", "phone,email\n+14155550171,a@b.c\n");
+    assertThat(unknown.statusCode()).isEqualTo(422);
+    assertThat(json(unknown).getString("error")).contains("email");
+    HttpResponse<String> empty = server.api("POST", "/api/customers/import?preview=true", "text/csv", "");
+    assertThat(empty.statusCode()).isEqualTo(400);
+    assertThat(json(empty).getString("error")).isEqualTo("empty file");
+    HttpResponse<String> yes = server.api("POST", "/api/customers/import?preview=yes", "text/csv", "phone\n+14155550172\n");
+    assertThat(yes.statusCode()).isEqualTo(400);
+    assertThat(json(yes).getString("error")).isEqualTo("preview: true or false");
+    assertThat(api("GET", "/api/customers/+14155550172", null).statusCode()).isEqualTo(404);
   }
 
   @Test
