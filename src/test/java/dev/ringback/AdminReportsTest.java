@@ -17,14 +17,17 @@ import dev.ringback.support.MutableClock;
 import dev.ringback.support.RingbackServer;
 import dev.ringback.support.TestDatabase;
 import dev.ringback.support.TwilioStandIn;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -47,7 +51,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * (two answered by Ana Lima after 4 and 12 s, one missed), the tables say each line's and each
  * agent's figures in words over the last 7 days of the line's time zone; other days or another
  * line load other figures; each table downloads as the API's CSV under a name that says its
- * days. At a desktop's width and a phone's, with no error in the browser's
+ * days. The server admin chooses another business and sees its lines only; that business's own
+ * admin is offered no choice. At a desktop's width and a phone's, with no error in the browser's
  * log. The run saves the screenshot the README shows.
  */
 class AdminReportsTest {
@@ -66,6 +71,9 @@ class AdminReportsTest {
     twilio = TwilioStandIn.start(RingbackServer.ACCOUNT_SID, RingbackServer.AUTH_TOKEN);
     clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     Map<String, String> env = new HashMap<>(RingbackServer.environment(TestDatabase.create(), twilio.baseUrl()));
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    env.put("RINGBACK_SECRET_KEY", Base64.getEncoder().encodeToString(key));
     server = RingbackServer.start(YAML, env, clock);
     ConsoleTest.agent(server, "Ana Lima", ANA);
     answered("CArep001", "+14155550501", 4);
@@ -234,6 +242,60 @@ class AdminReportsTest {
       }
       if (phone != null) {
         phone.quit();
+      }
+    }
+  }
+
+  @Test
+  void theServerAdminChoosesAnotherBusinessAndItsAdminIsOfferedNone() {
+    assumeBrowser();
+    var created = server.api("POST", "/api/businesses", "application/json", """
+        {"slug": "bravo", "name": "Bravo Plumbing",
+         "twilio": {"account_sid": "%s", "auth_token": "%s"},
+         "lines": [{"id": "front", "number": "+14155550400", "name": "Bravo", "time_zone": "Europe/Berlin", "agents": ["+14155550401"]}]}
+        """.formatted(RingbackServer.BRAVO_ACCOUNT_SID, RingbackServer.BRAVO_AUTH_TOKEN));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String bravoToken = new JsonObject(created.body()).getString("api_token");
+    WebDriver browser = null;
+    try {
+      browser = browser(1280, 1000);
+      openReports(browser, RingbackServer.API_TOKEN);
+      waitForCell(browser, "report-lines", "main", "calls_offered", "3");
+      WebElement choice = browser.findElement(By.id("business-choice"));
+      assertThat(choice.isDisplayed()).isTrue();
+      assertThat(new Select(choice).getFirstSelectedOption().getDomProperty("value")).isEqualTo("default");
+      assertThat(new Select(choice).getOptions()).extracting(WebElement::getText).contains("Bravo Plumbing (bravo)");
+
+      new Select(choice).selectByValue("bravo");
+      waitFor(browser, "business", "Business: bravo");
+      new WebDriverWait(browser, WAIT).until(d -> keys(d, "report-lines").equals(List.of("front")));
+      assertThat(new Select(browser.findElement(By.id("reports-line"))).getOptions()).extracting(WebElement::getText)
+          .containsExactly("All lines", "Bravo (front)");
+      assertThat(text(browser, "reports-zone")).contains("Europe/Berlin");
+      assertThat(text(browser, "report-agents")).doesNotContain("Ana Lima");
+      assertThat(new Select(browser.findElement(By.id("business-choice"))).getFirstSelectedOption().getDomProperty("value"))
+          .isEqualTo("bravo");
+      // The choice holds while the tab is open, through a reload.
+      browser.navigate().refresh();
+      waitFor(browser, "business", "Business: bravo");
+      new WebDriverWait(browser, WAIT).until(d -> keys(d, "report-lines").equals(List.of("front")));
+
+      // Back to the default business: its lines again.
+      new Select(browser.findElement(By.id("business-choice"))).selectByValue("default");
+      waitFor(browser, "business", "Business: default");
+      new WebDriverWait(browser, WAIT).until(d -> keys(d, "report-lines").equals(List.of("main", "support")));
+      assertThat(errors(browser)).isEmpty();
+
+      // The business's own admin sees its own lines, and no choice.
+      browser.findElement(By.id("logout")).click();
+      openReports(browser, bravoToken);
+      waitFor(browser, "business", "Business: bravo");
+      new WebDriverWait(browser, WAIT).until(d -> keys(d, "report-lines").equals(List.of("front")));
+      assertThat(browser.findElement(By.id("switch")).isDisplayed()).isFalse();
+      assertThat(errors(browser)).isEmpty();
+    } finally {
+      if (browser != null) {
+        browser.quit();
       }
     }
   }
