@@ -76,11 +76,12 @@ window.RingbackAdmin = (function () {
   class SignedOut extends Error {}
 
   /**
-   * Calls the API with the token, about the chosen business unless {@code ownBusiness}; a
-   * refused token signs out. Answers the JSON, and throws an Error with the API's own words.
+   * Calls the API with the token, about the chosen business unless {@code ownBusiness}, with
+   * {@code more} headers if any (such as Accept); a refused token signs out. Answers the JSON (or
+   * the text, when it is none), and throws an Error with the API's own words.
    */
-  async function api(method, path, body, ownBusiness) {
-    const headers = { Authorization: 'Bearer ' + token() };
+  async function api(method, path, body, ownBusiness, more) {
+    const headers = Object.assign({}, more, { Authorization: 'Bearer ' + token() });
     if (body) { headers['Content-Type'] = typeof body === 'string' ? 'text/csv; charset=utf-8' : 'application/json'; }
     const business = ownBusiness ? null : chosenBusiness();
     if (business) { headers['Ringback-Business'] = business; }

@@ -63,8 +63,17 @@ class ConsoleTest {
   }
 
   static WebDriver browser(int width, int height) {
+    return browser(width, height, null);
+  }
+
+  /** @param downloads where the browser saves downloads without asking, or null for its own place */
+  static WebDriver browser(int width, int height, Path downloads) {
     ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toString())
         .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=" + width + "," + height);
+    if (downloads != null) {
+      options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toAbsolutePath().toString(),
+          "download.prompt_for_download", false));
+    }
     if (width < 500) {
       // A window is at least 500 px wide: a phone's screen is emulated.
       options.setExperimentalOption("mobileEmulation",

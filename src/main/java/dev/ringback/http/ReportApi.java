@@ -4,6 +4,7 @@ import dev.ringback.app.Business;
 import dev.ringback.app.Reports;
 import dev.ringback.app.Services;
 import dev.ringback.domain.Agent;
+import dev.ringback.domain.Line;
 import dev.ringback.domain.ReportPeriod;
 import dev.ringback.store.ReportStore;
 import io.vertx.core.Future;
@@ -27,7 +28,8 @@ import org.apache.commons.csv.QuoteMode;
 /**
  * {@code GET /api/reports/agents} and {@code /api/reports/lines}: each agent's and each line's
  * figures over {@code from}-{@code to} (days of {@code tz}), as JSON or, with {@code Accept: text/csv},
- * as CSV with the same columns. For the admin and supervisors.
+ * as CSV with the same columns; {@code line} narrows the line report to that line, whose zone its
+ * days are then by default. For the admin and supervisors.
  */
 final class ReportApi {
   private static final String FORMULA_STARTS = "=+-@\t\r";
@@ -47,14 +49,14 @@ final class ReportApi {
   }
 
   void agents(RoutingContext ctx) {
-    report(ctx, "agents", AGENT_COLUMNS, reports::agents, f -> new JsonObject()
+    report(ctx, "agents", AGENT_COLUMNS, false, reports::agents, f -> new JsonObject()
         .put("agent_id", f.agentId())
         .put("name", f.name())
         .put("contact", f.key()));
   }
 
   void lines(RoutingContext ctx) {
-    report(ctx, "lines", LINE_COLUMNS, reports::lines, f -> new JsonObject()
+    report(ctx, "lines", LINE_COLUMNS, true, reports::lines, f -> new JsonObject()
         .put("line", f.key())
         .put("name", f.name())
         .put("calls_offered", f.callsOffered()));
@@ -110,15 +112,19 @@ final class ReportApi {
     Future<List<ReportStore.Figures>> run(long businessId, Instant from, Instant to);
   }
 
-  private void report(RoutingContext ctx, String name, List<String> columns, Query query,
+  /** @param byLine whether {@code line} may name the one line reported */
+  private void report(RoutingContext ctx, String name, List<String> columns, boolean byLine, Query query,
                       Function<ReportStore.Figures, JsonObject> identity) {
     requireAdminOrSupervisor(ctx, "reports");
-    ReportPeriod period = period(ctx, Caller.business(ctx));
+    Business business = Caller.business(ctx);
+    Line only = byLine ? onlyLine(ctx, business) : null;
+    ReportPeriod period = period(ctx, only != null ? only.timeZone() : firstLineZone(business));
     Instant from = period.from();
     Instant to = period.to();
     var metrics = services.config().metrics();
-    query.run(Caller.business(ctx).id(), from, to)
-        .map(figures -> figures.stream().map(f -> identity.apply(f).mergeIn(figures(f, metrics.ringSeconds()))).toList())
+    query.run(business.id(), from, to)
+        .map(figures -> figures.stream().filter(f -> only == null || only.id().equals(f.key()))
+            .map(f -> identity.apply(f).mergeIn(figures(f, metrics.ringSeconds()))).toList())
         .onSuccess(rows -> {
           String accept = ctx.request().getHeader("Accept");
           if (accept != null && accept.contains("text/csv")) {
@@ -199,15 +205,24 @@ final class ReportApi {
     return business.lines().isEmpty() ? ZoneOffset.UTC : business.lines().get(0).timeZone();
   }
 
+  /** The line {@code line} names, or null when it names none. */
+  private static Line onlyLine(RoutingContext ctx, Business business) {
+    String id = ctx.request().getParam("line");
+    if (id == null || id.isBlank()) {
+      return null;
+    }
+    return business.lineById(id).orElseThrow(() -> HttpFailure.unprocessable("line: '" + id + "' is not a configured line"));
+  }
+
   /**
-   * {@code from}, {@code to} and {@code tz} as sent: days of the {@code tz} zone, by default the
-   * zone of the business's first line (a business's lines mostly share one; with lines in several
-   * zones, {@code tz} says which day is meant).
+   * {@code from}, {@code to} and {@code tz} as sent: days of the {@code tz} zone, by default
+   * {@code fallback} (a business's lines mostly share one zone; with lines in several zones,
+   * {@code tz} says which day is meant).
    */
-  private ReportPeriod period(RoutingContext ctx, Business business) {
+  private ReportPeriod period(RoutingContext ctx, ZoneId fallback) {
     var params = ctx.request().params();
     try {
-      ZoneId zone = ReportPeriod.zone(params.get("tz"), firstLineZone(business));
+      ZoneId zone = ReportPeriod.zone(params.get("tz"), fallback);
       return ReportPeriod.of(params.get("from"), params.get("to"), zone, services.clock().instant());
     } catch (ReportPeriod.Refused e) {
       throw e.malformed() ? HttpFailure.badRequest(e.getMessage()) : HttpFailure.unprocessable(e.getMessage());

@@ -57,6 +57,7 @@ class ReportTest {
           - id: shop
             number: "+14155550300"
             name: Acme Shop
+            time-zone: America/New_York
             agents: ["+14155550301"]
         """;
     server = RingbackServer.start(yaml, RingbackServer.environment(db, twilio.baseUrl()), clock);
@@ -167,6 +168,26 @@ class ReportTest {
         "line", "main");
     assertThat(later.getLong("calls_offered")).isZero();
     assertThat(later.getLong("feedback_count")).isZero();
+  }
+
+  @Test
+  void oneLinesReportHasThatLineOnlyInItsOwnDays() {
+    JsonObject main = report("/api/reports/lines?line=main&from=2026-11-23&to=2026-11-23");
+    assertThat(main.getJsonArray("items").stream().map(i -> ((JsonObject) i).getString("line")).toList()).containsExactly("main");
+    assertThat(main.getJsonArray("items").getJsonObject(0).getLong("calls_offered")).isEqualTo(4);
+    // The shop's days are New York's, unless tz says otherwise.
+    JsonObject shop = report("/api/reports/lines?line=shop&from=2026-11-23&to=2026-11-23");
+    assertThat(shop.getString("time_zone")).isEqualTo("America/New_York");
+    assertThat(shop.getString("from")).isEqualTo("2026-11-23T05:00:00Z");
+    assertThat(shop.getJsonArray("items").stream().map(i -> ((JsonObject) i).getString("line")).toList()).containsExactly("shop");
+    assertThat(report("/api/reports/lines?line=shop&tz=UTC&from=2026-11-23&to=2026-11-23").getString("from"))
+        .isEqualTo("2026-11-23T00:00:00Z");
+    HttpResponse<String> csv = server.request("GET", "/api/reports/lines?line=shop&from=2026-11-23&to=2026-11-23", null, null,
+        "Bearer " + RingbackServer.API_TOKEN, "Accept", "text/csv");
+    assertThat(parseCsv(csv.body())).hasSize(2);
+    HttpResponse<String> unknown = server.api("GET", "/api/reports/lines?line=back", null, null);
+    assertThat(unknown.statusCode()).isEqualTo(422);
+    assertThat(new JsonObject(unknown.body()).getString("error")).isEqualTo("line: 'back' is not a configured line");
   }
 
   @Test
