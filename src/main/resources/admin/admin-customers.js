@@ -8,7 +8,7 @@
   const WORDS = admin.words({
     tier: { standard: 'Standard', vip: 'VIP' },
     // the customer fields an import changes
-    field: { name: 'Name', tier: 'Tier', language: 'Language', time_zone: 'Time zone', notes: 'Notes' },
+    customerField: { name: 'Name', tier: 'Tier', language: 'Language', time_zone: 'Time zone', notes: 'Notes' },
     // how an inbound call ended
     call: {
       answered: 'answered', missed: 'missed: nobody answered', abandoned: 'hung up before an answer', dropped: 'cut short',
@@ -384,7 +384,7 @@
 
   function changesSaid(changes) {
     if (!changes.length) { return W.noChange; }
-    return changes.map((c) => W.change(word('field', c.field),
+    return changes.map((c) => W.change(word('customerField', c.field),
       c.field === 'tier' ? word('tier', c.from) : c.from, c.field === 'tier' ? word('tier', c.to) : c.to)).join('; ');
   }
 

@@ -61,6 +61,10 @@ window.RingbackAdmin = (function () {
 
   /** Adds a page's words to the table, and answers the whole table. */
   function words(more) {
+    Object.keys(more).forEach((kind) => {
+      // Two pages with a table of the same name would say each other's words.
+      if (Object.prototype.hasOwnProperty.call(WORDS, kind)) { throw new Error('the words of ' + kind + ' are named twice'); }
+    });
     Object.assign(WORDS, more);
     return WORDS;
   }

@@ -78,7 +78,8 @@ class AdminAgentsTest {
 
   /** The token the page shows, once it shows one other than {@code before}. */
   static String shownToken(WebDriver browser, String before) {
-    new WebDriverWait(browser, WAIT).until(d -> {
+    // The page draws the panel again as the list reloads: an element found just before is gone.
+    new WebDriverWait(browser, WAIT).ignoring(StaleElementReferenceException.class).until(d -> {
       List<WebElement> field = d.findElements(By.id("agent-token-value"));
       return !field.isEmpty() && field.get(0).isDisplayed() && !field.get(0).getDomProperty("value").equals(before);
     });
