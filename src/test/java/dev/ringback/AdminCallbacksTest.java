@@ -6,6 +6,7 @@ import static dev.ringback.ConsoleTest.browser;
 import static dev.ringback.ConsoleTest.errors;
 import static dev.ringback.ConsoleTest.fitsItsWidth;
 import static dev.ringback.ConsoleTest.js;
+import static dev.ringback.ConsoleTest.quit;
 import static dev.ringback.ConsoleTest.text;
 import static dev.ringback.support.LosAngeles.TWILIO;
 import static dev.ringback.support.LosAngeles.la;
@@ -203,12 +204,7 @@ class AdminCallbacksTest {
       assertThat(fitsItsWidth(phone)).as("Callbacks at 390 px").isTrue();
       assertThat(errors(phone)).isEmpty();
     } finally {
-      if (browser != null) {
-        browser.quit();
-      }
-      if (phone != null) {
-        phone.quit();
-      }
+      quit(browser, phone);
     }
   }
 }

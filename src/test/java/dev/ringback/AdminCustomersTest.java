@@ -7,6 +7,7 @@ import static dev.ringback.ConsoleTest.customer;
 import static dev.ringback.ConsoleTest.errors;
 import static dev.ringback.ConsoleTest.fitsItsWidth;
 import static dev.ringback.ConsoleTest.js;
+import static dev.ringback.ConsoleTest.quit;
 import static dev.ringback.ConsoleTest.screenshot;
 import static dev.ringback.ConsoleTest.text;
 import static dev.ringback.ConsoleTest.waitFor;
@@ -190,10 +191,7 @@ class AdminCustomersTest {
       assertThat(fitsItsWidth(phone)).as("Customers at 390 px").isTrue();
       assertThat(errors(phone)).isEmpty();
     } finally {
-      browser.quit();
-      if (phone != null) {
-        phone.quit();
-      }
+      quit(browser, phone);
     }
   }
 
@@ -253,10 +251,7 @@ class AdminCustomersTest {
       assertThat(errors(phone)).isEmpty();
     } finally {
       Files.deleteIfExists(csv);
-      browser.quit();
-      if (phone != null) {
-        phone.quit();
-      }
+      quit(browser, phone);
     }
   }
 }

@@ -6,6 +6,7 @@ import static dev.ringback.ConsoleTest.browser;
 import static dev.ringback.ConsoleTest.errors;
 import static dev.ringback.ConsoleTest.fitsItsWidth;
 import static dev.ringback.ConsoleTest.js;
+import static dev.ringback.ConsoleTest.quit;
 import static dev.ringback.ConsoleTest.screenshot;
 import static dev.ringback.ConsoleTest.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -175,12 +176,7 @@ class AdminLinesTest {
           get(other, "/api/lines/main/settings").getJsonObject("settings").getJsonObject("language").getString("value").equals("en-US"));
       assertThat(errors(browser)).isEmpty();
     } finally {
-      if (browser != null) {
-        browser.quit();
-      }
-      if (phone != null) {
-        phone.quit();
-      }
+      quit(browser, phone);
     }
   }
 }

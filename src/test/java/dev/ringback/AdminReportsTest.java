@@ -6,6 +6,7 @@ import static dev.ringback.ConsoleTest.browser;
 import static dev.ringback.ConsoleTest.errors;
 import static dev.ringback.ConsoleTest.fitsItsWidth;
 import static dev.ringback.ConsoleTest.js;
+import static dev.ringback.ConsoleTest.quit;
 import static dev.ringback.ConsoleTest.screenshot;
 import static dev.ringback.ConsoleTest.text;
 import static dev.ringback.ConsoleTest.waitFor;
@@ -237,12 +238,7 @@ class AdminReportsTest {
           .getDomAttribute("data-label")).isEqualTo("Service level (answered within 3 rings)");
       assertThat(errors(phone)).isEmpty();
     } finally {
-      if (browser != null) {
-        browser.quit();
-      }
-      if (phone != null) {
-        phone.quit();
-      }
+      quit(browser, phone);
     }
   }
 

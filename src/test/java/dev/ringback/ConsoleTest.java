@@ -91,6 +91,15 @@ class ConsoleTest {
   }
 
   /** What the page wrote to the browser's console as errors since last asked. */
+  /** Closes the browsers a test opened (those it got to open). */
+  static void quit(WebDriver... browsers) {
+    for (WebDriver browser : browsers) {
+      if (browser != null) {
+        browser.quit();
+      }
+    }
+  }
+
   static List<String> errors(WebDriver browser) {
     return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
         .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage).toList();

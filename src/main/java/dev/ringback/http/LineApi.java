@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,23 +77,15 @@ final class LineApi {
     } catch (IllegalArgumentException e) {
       throw HttpFailure.unprocessable(e.getMessage());
     }
-    saved.onSuccess(v -> {
-          LOG.info("line {}: opening hours set through the API", line.id());
-          Responses.json(ctx, 200, hoursJson(Caller.business(ctx), line));
-        })
-        .onFailure(ctx::fail);
+    answer(ctx, saved, "line " + line.id() + ": opening hours set through the API", () -> hoursJson(Caller.business(ctx), line));
   }
 
   /** (admin) Back to the hours of the config. */
   void clearHours(RoutingContext ctx) {
     Caller.requireAdmin(ctx);
     Line line = line(ctx);
-    Caller.business(ctx).setHours(line, null)
-        .onSuccess(v -> {
-          LOG.info("line {}: opening hours back to the config's", line.id());
-          Responses.json(ctx, 200, hoursJson(Caller.business(ctx), line));
-        })
-        .onFailure(ctx::fail);
+    answer(ctx, Caller.business(ctx).setHours(line, null), "line " + line.id() + ": opening hours back to the config's",
+        () -> hoursJson(Caller.business(ctx), line));
   }
 
   /** The line's settings now, each with where it comes from, and every sentence with a preview of it. */
@@ -126,23 +119,24 @@ final class LineApi {
     } catch (IllegalArgumentException e) {
       throw HttpFailure.unprocessable(e.getMessage());
     }
-    saved.onSuccess(v -> {
-          LOG.info("line {}: settings set through the API: {}", line.id(), String.join(", ", body.fieldNames()));
-          Responses.json(ctx, 200, settingsJson(Caller.business(ctx), line));
-        })
-        .onFailure(ctx::fail);
+    answer(ctx, saved, "line " + line.id() + ": settings set through the API: " + String.join(", ", body.fieldNames()),
+        () -> settingsJson(Caller.business(ctx), line));
   }
 
   /** (admin) Back to the settings of the config. */
   void clearSettings(RoutingContext ctx) {
     Caller.requireAdmin(ctx);
     Line line = line(ctx);
-    Caller.business(ctx).setSettings(line, null)
-        .onSuccess(v -> {
-          LOG.info("line {}: settings back to the config's", line.id());
-          Responses.json(ctx, 200, settingsJson(Caller.business(ctx), line));
-        })
-        .onFailure(ctx::fail);
+    answer(ctx, Caller.business(ctx).setSettings(line, null), "line " + line.id() + ": settings back to the config's",
+        () -> settingsJson(Caller.business(ctx), line));
+  }
+
+  /** Once a change is stored (and this instance has reloaded it), logs it and answers the line as it is now. */
+  private static void answer(RoutingContext ctx, Future<Void> saved, String logged, Supplier<JsonObject> now) {
+    saved.onSuccess(v -> {
+      LOG.info(logged);
+      Responses.json(ctx, 200, now.get());
+    }).onFailure(ctx::fail);
   }
 
   private JsonObject settingsJson(Business business, Line asked) {
