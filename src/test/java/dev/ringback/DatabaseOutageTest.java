@@ -42,6 +42,10 @@ class DatabaseOutageTest {
         proxy.cut();
         RingbackServer.await("/health to report the database down", DEADLINE, () -> server.get("/health").statusCode() == 503);
         assertThat(new JsonObject(server.healthDetails().body()).getJsonObject("checks").getString("database")).startsWith("down");
+        // Alive all the same: a container's probes keep the instance listed and running, so the journal takes the webhooks.
+        var live = server.get("/health/live");
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(new JsonObject(live.body()).getString("status")).isEqualTo("alive");
 
         var during = server.twilio("/twilio/voice", "CallSid", "CAoutage02", "From", caller, "To", RingbackServer.LINE_NUMBER);
         assertThat(during.statusCode()).isEqualTo(200);

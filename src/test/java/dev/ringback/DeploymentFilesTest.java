@@ -164,7 +164,7 @@ class DeploymentFilesTest {
     assertThat(config.database().url()).as("two replicas need the external PostgreSQL").isPresent();
     for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
       JsonNode get = container.path(probe).path("httpGet");
-      assertThat(get.path("path").asText()).as(probe).isEqualTo("/health");
+      assertThat(get.path("path").asText()).as(probe).isEqualTo("/health/live");
       assertThat(get.path("port").asText()).as(probe).isEqualTo("management");
     }
     JsonNode annotations = pod.path("metadata").path("annotations");

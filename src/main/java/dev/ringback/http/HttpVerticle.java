@@ -70,6 +70,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(Requests::wellFormedQuery);
     Operations operations = new Operations(services);
     router.get("/health").handler(operations::health);
+    router.get("/health/live").handler(Operations::live);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
     errors(router, services);
     return router;
@@ -117,7 +118,7 @@ public final class HttpVerticle extends VerticleBase {
     // Past capacity a request is refused at once, not queued; operators' /health and /metrics always get through.
     router.route().handler(ctx -> {
       String path = ctx.request().path();
-      if (path.equals("/health") || path.equals("/metrics")) {
+      if (path.equals("/health") || path.equals("/health/live") || path.equals("/metrics")) {
         ctx.next();
       } else if (admission.tryEnter()) {
         ctx.addEndHandler(done -> admission.exit());
@@ -266,6 +267,7 @@ public final class HttpVerticle extends VerticleBase {
 
     if (http.managementPort().isEmpty()) {
       router.get("/health").handler(operations::publicHealth);
+      router.get("/health/live").handler(Operations::live);
       router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
     }
     router.get("/openapi.yaml").handler(operations::openapi);

@@ -81,6 +81,15 @@ public final class Operations {
         });
   }
 
+  /**
+   * Whether the process answers, the database not asked: a database outage is the journal's to
+   * ride out (webhooks are still answered and kept), and restarting or unlisting the instance
+   * would only turn it into failed calls. For a container's liveness and readiness.
+   */
+  static void live(RoutingContext ctx) {
+    Responses.json(ctx, 200, new JsonObject().put("status", "alive"));
+  }
+
   void openapi(RoutingContext ctx) {
     ctx.response().putHeader("Content-Type", "application/yaml").end(OPENAPI);
   }

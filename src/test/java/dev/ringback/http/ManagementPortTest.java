@@ -35,7 +35,8 @@ class ManagementPortTest {
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.body()).contains("ringback_calls_total");
 
-      for (String path : new String[] {"/health", "/metrics"}) {
+      assertThat(get(management, "/health/live").statusCode()).isEqualTo(200);
+      for (String path : new String[] {"/health", "/health/live", "/metrics"}) {
         var onPublicPort = server.get(path);
         assertThat(onPublicPort.statusCode()).as(path).isEqualTo(404);
         assertThat(new JsonObject(onPublicPort.body()).getString("error")).contains(path);
