@@ -142,6 +142,15 @@ public final class RingbackMetrics {
         twilio(business, operation, result);
       }
     }
+    // Up front too: increase() does not see the count a series is born with.
+    for (TextKind kind : TextKind.values()) {
+      for (TextResult result : TextResult.values()) {
+        texts(business, kind, result);
+      }
+    }
+    for (TextReply.Kind kind : TextReply.Kind.values()) {
+      replies(business, kind);
+    }
   }
 
   /**
@@ -283,20 +292,26 @@ public final class RingbackMetrics {
    * decides not to send it (and why), and once more when Twilio reports how it ended.
    */
   public void text(String business, TextKind kind, TextResult result) {
-    Counter.builder("ringback.texts")
-        .description("Texts by kind: sent, refused or not sent (and why) when sent; delivered, undelivered or failed when Twilio reports")
-        .tags("business", business, "kind", kind.value(), "result", result.value())
-        .register(registry)
-        .increment();
+    texts(business, kind, result).increment();
   }
 
   /** A customer's text, by what Ringback read in it. */
   public void textReply(String business, TextReply.Kind kind) {
-    Counter.builder("ringback.text.replies")
+    replies(business, kind).increment();
+  }
+
+  private Counter texts(String business, TextKind kind, TextResult result) {
+    return Counter.builder("ringback.texts")
+        .description("Texts by kind: sent, refused or not sent (and why) when sent; delivered, undelivered or failed when Twilio reports")
+        .tags("business", business, "kind", kind.value(), "result", result.value())
+        .register(registry);
+  }
+
+  private Counter replies(String business, TextReply.Kind kind) {
+    return Counter.builder("ringback.text.replies")
         .description("Texts customers sent, by what they were read as")
         .tags("business", business, "kind", kind.name().toLowerCase(Locale.ROOT))
-        .register(registry)
-        .increment();
+        .register(registry);
   }
 
   /** A request to the telephony provider's REST API, by operation and how it ended. */
