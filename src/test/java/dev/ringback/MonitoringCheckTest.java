@@ -31,14 +31,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
  * The monitoring files checked by Prometheus itself: promtool validates the configuration, the
- * alert rules and a live /metrics; then a real Prometheus scrapes a Ringback that has handled
+ * alert rules and a live /metrics, and fires every alert on labelled series (each annotation
+ * naming only labels its alert keeps); then a real Prometheus scrapes a Ringback that has handled
  * a scripted set of calls, and every PromQL expression of the dashboard and of the alert rules
- * is evaluated through its HTTP API. Skipped (with the reason) where Prometheus is not
- * installed; .ci/run installs Debian's package.
+ * is evaluated through its HTTP API: each panel's series named by their labels, none NaN.
+ * Skipped (with the reason) where Prometheus is not installed; .ci/run installs Debian's package.
  */
 class MonitoringCheckTest {
   static final DateTimeFormatter TWILIO = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
@@ -46,6 +49,11 @@ class MonitoringCheckTest {
   /** Lint findings of Micrometer's standard JVM binders, whose names dashboards everywhere rely on. */
   static final Set<String> KNOWN_LINT = Set.of("process_cpu_time_ns_total", "system_cpu_count");
   static final ObjectMapper JSON = new ObjectMapper();
+  static final String ALERT_TESTS = "src/test/resources/monitoring/alerts-test.yml";
+  static final Pattern LEGEND_LABEL = Pattern.compile("\\{\\{\\s*(\\w+)\\s*}}");
+  static final Pattern ANNOTATION_LABEL = Pattern.compile("\\$labels\\.(\\w+)");
+  /** The panels' words for what has no line label. */
+  static final String NO_LINE = "the line filter does not apply";
 
   @Test
   void prometheusAcceptsTheConfigRulesMetricsAndEveryDashboardQuery() throws Exception {
@@ -54,8 +62,11 @@ class MonitoringCheckTest {
 
     assertThat(run(List.of("promtool", "check", "config", "config/prometheus.yml"), null).exit()).isZero();
     assertThat(run(List.of("promtool", "check", "rules", "config/alerts.yml"), null).exit()).isZero();
+    Run alertTests = run(List.of("promtool", "test", "rules", ALERT_TESTS), null);
+    assertThat(alertTests.exit()).as(alertTests.output()).isZero();
+    checkAnnotationsNameKeptLabels();
     JsonNode dashboard = JSON.readTree(Path.of("grafana/dashboards/ringback.json").toFile());
-    List<String> dashboardQueries = checkDashboard(dashboard);
+    List<Query> dashboardQueries = checkDashboard(dashboard);
     checkProvisioning();
 
     TestDatabase db = TestDatabase.create();
@@ -64,7 +75,10 @@ class MonitoringCheckTest {
       env.put("RINGBACK_ORDER_SECRET", ORDER_SECRET);
       String yaml = "callbacks:\n  delay-seconds:\n    missed: 0\ndialer:\n  calls-per-second: 0\n  poll-millis: 100\n"
           + "texts:\n  text-back: true\n" + RingbackServer.LINES_YAML;
-      try (RingbackServer server = RingbackServer.start(yaml, env, Clock.systemUTC())) {
+      try (RingbackServer server = RingbackServer.start(yaml, env, Clock.systemUTC());
+           Prometheus prometheus = Prometheus.start(server)) {
+        // Scraped before the traffic too, as in production: rates and increases see it happen.
+        prometheus.awaitScrapes(2);
         script(server, twilio, db);
 
         Run lint = run(List.of("promtool", "check", "metrics"), server.get("/metrics").body());
@@ -72,27 +86,41 @@ class MonitoringCheckTest {
         assertThat(lint.exit()).as(lint.output()).isIn(0, 3);
         assertThat(findings).as("only the JVM binders' known names").allMatch(l -> KNOWN_LINT.stream().anyMatch(l::startsWith));
 
-        try (Prometheus prometheus = Prometheus.start(server)) {
-          prometheus.awaitScrapes(3);
-          for (String query : dashboardQueries) {
-            JsonNode result = prometheus.query(query);
-            assertThat(result.path("status").asText()).as(query + " -> " + result).isEqualTo("success");
-            assertThat(result.path("data").path("result").size()).as("no data for " + query).isPositive();
-          }
-          JsonNode lines = prometheus.get("/api/v1/label/line/values?match[]=ringback_calls_total");
-          assertThat(lines.path("data").toString()).contains("\"main\"", "\"support\"");
-          JsonNode rules = new YAMLMapper().readTree(Path.of("config/alerts.yml").toFile());
-          int checked = 0;
-          for (JsonNode group : rules.path("groups")) {
-            for (JsonNode rule : group.path("rules")) {
-              JsonNode result = prometheus.query(rule.path("expr").asText());
-              assertThat(result.path("status").asText()).as(rule.path("alert").asText() + " -> " + result).isEqualTo("success");
-              checked++;
+        Set<String> perLine = new HashSet<>();
+        Matcher series = Pattern.compile("^(ringback_\\w+)\\{[^}]*\\bline=", Pattern.MULTILINE).matcher(server.get("/metrics").body());
+        while (series.find()) {
+          perLine.add(series.group(1).replaceAll("_(bucket|count|sum)$", ""));
+        }
+        checkLineFilters(dashboard, perLine);
+
+        // Two samples of every series, those that appeared at their first count included: rates need two.
+        prometheus.awaitScrapeAfter(Instant.now().plusMillis(1500));
+        for (Query query : dashboardQueries) {
+          JsonNode result = prometheus.query(query.promql());
+          assertThat(result.path("status").asText()).as(query + " -> " + result).isEqualTo("success");
+          assertThat(result.path("data").path("result").size()).as("no data for " + query).isPositive();
+          for (JsonNode one : result.path("data").path("result")) {
+            assertThat(one.path("value").get(1).asText()).as(query + ": " + one).isNotIn("NaN", "+Inf", "-Inf");
+            Matcher legend = LEGEND_LABEL.matcher(query.legend());
+            while (legend.find()) {
+              assertThat(one.path("metric").path(legend.group(1)).asText()).as(query + ": a series without " + legend.group(1) + ": " + one)
+                  .isNotBlank();
             }
           }
-          assertThat(checked).isGreaterThanOrEqualTo(5);
-          prometheus.awaitRulesHealthy(checked);
         }
+        JsonNode lines = prometheus.get("/api/v1/label/line/values?match[]=ringback_calls_total");
+        assertThat(lines.path("data").toString()).contains("\"main\"", "\"support\"");
+        JsonNode rules = new YAMLMapper().readTree(Path.of("config/alerts.yml").toFile());
+        int checked = 0;
+        for (JsonNode group : rules.path("groups")) {
+          for (JsonNode rule : group.path("rules")) {
+            JsonNode result = prometheus.query(rule.path("expr").asText());
+            assertThat(result.path("status").asText()).as(rule.path("alert").asText() + " -> " + result).isEqualTo("success");
+            checked++;
+          }
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(5);
+        prometheus.awaitRulesHealthy(checked);
       }
     }
   }
@@ -120,13 +148,26 @@ class MonitoringCheckTest {
 
     RingbackServer.await("both callbacks to be placed", Duration.ofSeconds(15),
         () -> db.count("SELECT count(*) FROM callback_attempts WHERE call_sid IS NOT NULL") == 2);
-    for (Map<String, Object> attempt : db.query("SELECT callback_id, call_sid FROM callback_attempts")) {
-      String query = "/twilio/status?callback=" + attempt.get("callback_id");
+    int score = 4;
+    for (Map<String, Object> attempt : db.query(
+        "SELECT a.callback_id, a.call_sid, c.customer_phone FROM callback_attempts a JOIN callbacks c ON c.id = a.callback_id")) {
+      String query = "?callback=" + attempt.get("callback_id");
       String sid = (String) attempt.get("call_sid");
-      server.twilio(query, "CallSid", sid, "CallStatus", "ringing", "Timestamp", TWILIO.format(start.plusSeconds(61)));
-      server.twilio(query, "CallSid", sid, "CallStatus", "in-progress", "AnsweredBy", "human", "Timestamp", TWILIO.format(start.plusSeconds(70)));
-      server.twilio(query, "CallSid", sid, "CallStatus", "completed", "Timestamp", TWILIO.format(start.plusSeconds(200)));
+      String customer = (String) attempt.get("customer_phone");
+      String agentLeg = sid + "agent";
+      server.twilio("/twilio/status" + query, "CallSid", sid, "CallStatus", "ringing", "Timestamp", TWILIO.format(start.plusSeconds(61)));
+      server.twilio("/twilio/status" + query, "CallSid", sid, "CallStatus", "in-progress", "AnsweredBy", "human",
+          "Timestamp", TWILIO.format(start.plusSeconds(70)));
+      leg(server, sid, agentLeg, "in-progress", start.plusSeconds(75));
+      server.twilio("/twilio/dial" + query, "CallSid", sid, "From", RingbackServer.LINE_NUMBER, "To", customer, "CallStatus", "in-progress",
+          "DialCallStatus", "completed", "DialCallSid", agentLeg, "DialCallDuration", "120");
+      server.twilio("/twilio/feedback", "CallSid", sid, "From", RingbackServer.LINE_NUMBER, "To", customer, "Digits", Integer.toString(score++));
+      server.twilio("/twilio/status" + query, "CallSid", sid, "CallStatus", "completed", "Timestamp", TWILIO.format(start.plusSeconds(200)));
     }
+    RingbackServer.await("both scores to be counted", Duration.ofSeconds(15), () -> server.metric("ringback_feedback_score_count") == 2);
+    // A request without credentials (the HTTP errors panel) and a collection (the GC panel).
+    assertThat(server.get("/api/callbacks").statusCode()).isEqualTo(401);
+    System.gc();
     texts(server, twilio, db, missed);
   }
 
@@ -166,16 +207,39 @@ class MonitoringCheckTest {
         "Direction", "outbound-dial", "To", RingbackServer.AGENT_NUMBER);
   }
 
+  /** A dashboard query as Prometheus takes it, and how the panel names each of its series. */
+  record Query(String panel, String promql, String legend) {
+    @Override
+    public String toString() {
+      return panel + ": " + promql;
+    }
+  }
+
   /**
-   * Unique ids, a datasource and targets on every panel, the business and line variables defined
-   * and used (every business's meter filtered by business); returns every query.
+   * Unique ids; every panel and variable on the datasource variable, which an import sets from
+   * its input; targets, each with a legend, on every panel; the business and line variables
+   * defined and used (every business's meter filtered by business), the HTTP and JVM panels by
+   * job and instance; returns every query.
    */
-  static List<String> checkDashboard(JsonNode dashboard) {
+  static List<Query> checkDashboard(JsonNode dashboard) {
     assertThat(dashboard.path("uid").asText()).isEqualTo("ringback-overview");
+    JsonNode input = dashboard.path("__inputs").get(0);
+    assertThat(input.path("type").asText()).isEqualTo("datasource");
+    assertThat(input.path("pluginId").asText()).isEqualTo("prometheus");
     JsonNode variables = dashboard.path("templating").path("list");
-    assertThat(variables.toString()).contains("\"name\":\"line\"", "\"name\":\"business\"");
+    assertThat(variables.toString()).contains("\"name\":\"line\"", "\"name\":\"business\"", "\"name\":\"job\"", "\"name\":\"instance\"");
+    JsonNode datasource = variables.get(0);
+    assertThat(datasource.path("name").asText()).isEqualTo("datasource");
+    assertThat(datasource.path("type").asText()).isEqualTo("datasource");
+    assertThat(datasource.path("query").asText()).isEqualTo("prometheus");
+    assertThat(datasource.path("current").path("value").asText()).as("set by the import").isEqualTo("${" + input.path("name").asText() + "}");
+    for (JsonNode variable : variables) {
+      if (variable.path("type").asText().equals("query")) {
+        assertThat(variable.path("datasource").path("uid").asText()).as(variable.path("name").asText()).isEqualTo("${datasource}");
+      }
+    }
     Set<Integer> ids = new HashSet<>();
-    List<String> queries = new ArrayList<>();
+    List<Query> queries = new ArrayList<>();
     boolean lineUsed = false;
     boolean businessUsed = false;
     for (JsonNode panel : dashboard.path("panels")) {
@@ -184,17 +248,22 @@ class MonitoringCheckTest {
         continue;
       }
       String title = panel.path("title").asText();
-      assertThat(panel.path("datasource").path("uid").asText()).as(title).isEqualTo("prometheus");
+      assertThat(panel.path("datasource").path("uid").asText()).as(title).isEqualTo("${datasource}");
       assertThat(panel.path("targets").size()).as(title).isPositive();
       for (JsonNode target : panel.path("targets")) {
         String expr = target.path("expr").asText();
         assertThat(expr).as(title).isNotBlank();
+        assertThat(target.path("legendFormat").asText()).as(title + ": each series is named").isNotBlank();
         lineUsed |= expr.contains("$line");
         businessUsed |= expr.contains("$business");
-        if (expr.matches(".*ringback_(calls|callback|callbacks|orders|twilio|agents|feedback|ring_to_answer|texts|text_replies)\\w*[{\\[(].*")) {
+        if (expr.matches(".*ringback_(calls|callback|callbacks|orders|twilio|agents|feedback|ring_to_answer|texts|text_replies|service_level|ring_seconds)\\w*[{\\[(].*")) {
           assertThat(expr).as(title + ": a business's meters are filtered by the business variable").contains("$business");
         }
-        queries.add(expr.replace("$line", ".*").replace("$business", ".*").replace("$__rate_interval", "1m").replace("$__range", "5m").replace("$__interval", "15s"));
+        if (expr.matches(".*\\b(vertx|jvm|process)_\\w+.*")) {
+          assertThat(expr).as(title + ": the server's meters are filtered by job and instance").contains("$job", "$instance");
+        }
+        queries.add(new Query(title, expr.replace("$line", ".*").replace("$business", ".*").replace("$job", ".*").replace("$instance", ".*")
+            .replace("$__rate_interval", "1m").replace("$__range", "5m").replace("$__interval", "15s"), target.path("legendFormat").asText()));
       }
     }
     assertThat(lineUsed).as("the line variable is used").isTrue();
@@ -202,11 +271,66 @@ class MonitoringCheckTest {
     return queries;
   }
 
-  /** The provisioning points at the dashboard folder and at the datasource uid the dashboard uses. */
+  /**
+   * A panel on a meter with a line label filters by line; one whose meters have none says that
+   * the line filter does not apply to it.
+   */
+  static void checkLineFilters(JsonNode dashboard, Set<String> perLine) {
+    assertThat(perLine).contains("ringback_calls_total", "ringback_callback_first_attempt_delay_seconds");
+    for (JsonNode panel : dashboard.path("panels")) {
+      String exprs = panel.path("targets").findValuesAsText("expr").toString();
+      if (!exprs.contains("ringback_")) {
+        continue;
+      }
+      boolean lined = perLine.stream().anyMatch(name -> exprs.matches("(?s).*\\b" + name + "(_bucket|_count|_sum)?\\b.*"));
+      if (lined) {
+        assertThat(exprs).as(panel.path("title").asText()).contains("$line");
+      } else if (exprs.contains("$business")) {
+        assertThat(panel.path("description").asText()).as(panel.path("title").asText() + " has no line label").containsIgnoringCase(NO_LINE);
+      }
+    }
+  }
+
+  /**
+   * Every alert fires in promtool's tests of it, which compare the labels it keeps exactly, and
+   * each label its annotations name is one of them.
+   */
+  static void checkAnnotationsNameKeptLabels() throws IOException {
+    YAMLMapper yaml = new YAMLMapper();
+    JsonNode tests = yaml.readTree(Path.of(ALERT_TESTS).toFile());
+    Map<String, List<JsonNode>> fired = new HashMap<>();
+    for (JsonNode test : tests.path("tests")) {
+      for (JsonNode alert : test.path("alert_rule_test")) {
+        alert.path("exp_alerts").forEach(a -> fired.computeIfAbsent(alert.path("alertname").asText(), n -> new ArrayList<>()).add(a));
+      }
+    }
+    int alerts = 0;
+    for (JsonNode group : yaml.readTree(Path.of("config/alerts.yml").toFile()).path("groups")) {
+      for (JsonNode rule : group.path("rules")) {
+        String name = rule.path("alert").asText();
+        assertThat(fired.get(name)).as(name + " fires in " + ALERT_TESTS).isNotEmpty();
+        Matcher named = ANNOTATION_LABEL.matcher(rule.path("annotations").toString());
+        while (named.find()) {
+          for (JsonNode alert : fired.get(name)) {
+            assertThat(alert.path("exp_labels").has(named.group(1))).as(name + " names " + named.group(1) + ", which it keeps").isTrue();
+          }
+        }
+        alerts++;
+      }
+    }
+    assertThat(alerts).isGreaterThanOrEqualTo(11);
+  }
+
+  /**
+   * The provisioning points at the dashboard folder and provides the one Prometheus datasource,
+   * the default, which the dashboard's datasource variable falls back on when nothing set it.
+   */
   static void checkProvisioning() throws IOException {
     YAMLMapper yaml = new YAMLMapper();
     JsonNode datasources = yaml.readTree(Path.of("grafana/provisioning/datasources/prometheus.yml").toFile());
-    assertThat(datasources.path("datasources").get(0).path("uid").asText()).isEqualTo("prometheus");
+    assertThat(datasources.path("datasources")).hasSize(1);
+    assertThat(datasources.path("datasources").get(0).path("type").asText()).isEqualTo("prometheus");
+    assertThat(datasources.path("datasources").get(0).path("isDefault").asBoolean()).isTrue();
     JsonNode providers = yaml.readTree(Path.of("grafana/provisioning/dashboards/ringback.yml").toFile());
     String path = providers.path("providers").get(0).path("options").path("path").asText();
     assertThat(Files.readString(Path.of("docker-compose.yml"))).contains("./grafana/dashboards:" + path)
@@ -284,6 +408,13 @@ class MonitoringCheckTest {
         JsonNode result = query("count_over_time(up{job=\"ringback\"}[1m])").path("data").path("result");
         return result.size() == 1 && result.get(0).path("value").get(1).asDouble() >= n
             && query("up{job=\"ringback\"}").path("data").path("result").get(0).path("value").get(1).asText().equals("1");
+      });
+    }
+
+    void awaitScrapeAfter(Instant instant) {
+      RingbackServer.await("a scrape of Ringback after " + instant, Duration.ofSeconds(30), () -> {
+        JsonNode result = query("timestamp(up{job=\"ringback\"})").path("data").path("result");
+        return result.size() == 1 && result.get(0).path("value").get(1).asDouble() * 1000 > instant.toEpochMilli();
       });
     }
 

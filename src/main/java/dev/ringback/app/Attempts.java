@@ -141,7 +141,7 @@ public final class Attempts {
     Instant now = clock.instant();
     return events.agentAccepted(businessId, callbackId, agentCallSid, contact, now).compose(accepted -> {
       accepted.ifPresent(a -> metrics.callbackPlaced(businesses.slugOf(businessId), a.trigger(), businesses.lineIdOf(a.lineId()),
-          Duration.between(a.triggeredAt(), now)));
+          Duration.between(a.triggeredAt(), now), a.attempt() == 1));
       return accepted.isEmpty() ? Future.succeededFuture(accepted) : agents.tookCall(businessId, contact).map(accepted).recover(e -> {
         LOG.warn("agent took callback #{}, not counted: {}", callbackId, e.getMessage());
         return Future.succeededFuture(accepted);
@@ -162,7 +162,8 @@ public final class Attempts {
   /** The network took the call: its speed to callback is counted, and its CallSid kept with the lease released. */
   public Future<Void> placed(String owner, Business business, DialStore.Claimed c, String callSid) {
     Instant now = clock.instant();
-    metrics.callbackPlaced(business.slug(), c.trigger(), businesses.lineIdOf(c.lineId()), Duration.between(c.triggeredAt(), now));
+    metrics.callbackPlaced(business.slug(), c.trigger(), businesses.lineIdOf(c.lineId()), Duration.between(c.triggeredAt(), now),
+        c.attempt() == 1);
     return store.placed(new DialStore.Placement(c.id(), c.attemptId(), callSid, now), owner, checkAfterSeconds());
   }
 

@@ -11,6 +11,8 @@ public final class Feedback {
   public static final String SMS = "sms";
   public static final String NONE = "none";
   public static final List<String> CHANNELS = List.of(VOICE, SMS, NONE);
+  public static final int LOWEST = 1;
+  public static final int HIGHEST = 5;
   /** Scores at or below this one create a service-recovery task for the line's supervisor. */
   public static final int POOR = 2;
   /** Why a task is in the queue when a customer scored a call poorly. */

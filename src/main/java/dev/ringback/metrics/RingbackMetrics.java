@@ -4,6 +4,7 @@ import dev.ringback.domain.AttemptOutcome;
 import dev.ringback.domain.CallOutcome;
 import dev.ringback.domain.CallbackState;
 import dev.ringback.domain.CallbackTrigger;
+import dev.ringback.domain.Feedback;
 import dev.ringback.domain.Order;
 import dev.ringback.domain.Presence;
 import dev.ringback.domain.TextKind;
@@ -56,11 +57,15 @@ public final class RingbackMetrics {
   private final MeterRegistry registry;
   private final Duration[] ringBuckets;
   private final Duration target;
+  private final int ringSeconds;
+  private final double serviceLevelObjective;
   /** Business, then state: the gauges read what the database last reported. */
   private final Map<String, Map<String, AtomicLong>> queue = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> oldestDueMillis = new ConcurrentHashMap<>();
   private final Map<String, Map<String, AtomicLong>> agents = new ConcurrentHashMap<>();
   private final Set<String> circuits = ConcurrentHashMap.newKeySet();
+
+  private volatile LongSupplier databaseRestarts = () -> 0;
 
   /**
    * @param ringSeconds one ring cycle
@@ -68,22 +73,13 @@ public final class RingbackMetrics {
    * @param target answered within this long counts towards the service level
    * @param serviceLevelObjective the share of calls that should be answered within the target
    */
-  private volatile LongSupplier databaseRestarts = () -> 0;
-
   public RingbackMetrics(MeterRegistry registry, int ringSeconds, List<Integer> bucketsInRings, Duration target,
                          double serviceLevelObjective) {
     this.registry = registry;
+    this.ringSeconds = ringSeconds;
     this.ringBuckets = bucketsInRings.stream().map(rings -> Duration.ofSeconds((long) rings * ringSeconds)).toArray(Duration[]::new);
     this.target = target;
-    Gauge.builder("ringback.service.level.target.seconds", () -> target.toMillis() / 1000.0)
-        .description("Callers should be answered within this long (target rings times the ring length)")
-        .register(registry);
-    Gauge.builder("ringback.service.level.objective", () -> serviceLevelObjective)
-        .description("The share of offered calls that should be answered within the target")
-        .register(registry);
-    Gauge.builder("ringback.ring.seconds", () -> ringSeconds)
-        .description("One ring cycle, to read ring-to-answer in rings")
-        .register(registry);
+    this.serviceLevelObjective = serviceLevelObjective;
   }
 
   /**
@@ -93,6 +89,16 @@ public final class RingbackMetrics {
   public void serve(String business, List<String> lines) {
     // A line the business no longer has keeps no series.
     remove(id -> business.equals(id.getTag("business")) && id.getTag("line") != null && !lines.contains(id.getTag("line")));
+    // The same for every business, labelled so that a business's panels and alerts find them by its label.
+    Gauge.builder("ringback.service.level.target.seconds", () -> target.toMillis() / 1000.0)
+        .description("Callers should be answered within this long (target rings times the ring length)")
+        .tag("business", business).register(registry);
+    Gauge.builder("ringback.service.level.objective", () -> serviceLevelObjective)
+        .description("The share of offered calls that should be answered within the target")
+        .tag("business", business).register(registry);
+    Gauge.builder("ringback.ring.seconds", () -> ringSeconds)
+        .description("One ring cycle, to read ring-to-answer in rings")
+        .tag("business", business).register(registry);
     for (String line : lines) {
       for (String direction : DIRECTIONS) {
         ringToAnswer(business, direction, line);
@@ -104,6 +110,7 @@ public final class RingbackMetrics {
       for (CallbackTrigger trigger : CallbackTrigger.values()) {
         scheduled(business, trigger, line);
         delay(business, trigger, line);
+        firstDelay(business, trigger, line);
         for (AttemptOutcome outcome : CALLBACK_OUTCOMES) {
           finished(business, trigger, line, outcome);
         }
@@ -122,6 +129,9 @@ public final class RingbackMetrics {
     agents.computeIfAbsent(business, b -> stateGauges("ringback.agents", "Agents by presence", b,
         Stream.of(Presence.values()).map(Presence::value).toList()));
     feedback(business);
+    for (int score = Feedback.LOWEST; score <= Feedback.HIGHEST; score++) {
+      scores(business, score);
+    }
     for (String source : Order.SOURCES) {
       for (String result : Order.RESULTS) {
         orders(business, source, result);
@@ -131,6 +141,15 @@ public final class RingbackMetrics {
       for (String result : TWILIO_RESULTS) {
         twilio(business, operation, result);
       }
+    }
+    // Up front too: increase() does not see the count a series is born with.
+    for (TextKind kind : TextKind.values()) {
+      for (TextResult result : TextResult.values()) {
+        texts(business, kind, result);
+      }
+    }
+    for (TextReply.Kind kind : TextReply.Kind.values()) {
+      replies(business, kind);
     }
   }
 
@@ -183,9 +202,17 @@ public final class RingbackMetrics {
     scheduled(business, trigger, line).increment();
   }
 
-  /** Speed to callback: from the trigger event to the outbound call being placed. */
-  public void callbackPlaced(String business, CallbackTrigger trigger, String line, Duration sinceTrigger) {
-    delay(business, trigger, line).record(sinceTrigger.isNegative() ? Duration.ZERO : sinceTrigger);
+  /**
+   * Speed to callback: from the trigger event to the outbound call being placed. The first
+   * attempt's is also counted apart: how fast we react, unmixed with how long a customer who did
+   * not answer stayed unreached.
+   */
+  public void callbackPlaced(String business, CallbackTrigger trigger, String line, Duration sinceTrigger, boolean firstAttempt) {
+    Duration delay = sinceTrigger.isNegative() ? Duration.ZERO : sinceTrigger;
+    delay(business, trigger, line).record(delay);
+    if (firstAttempt) {
+      firstDelay(business, trigger, line).record(delay);
+    }
   }
 
   public void callbackFinished(String business, CallbackTrigger trigger, String line, AttemptOutcome outcome) {
@@ -265,20 +292,26 @@ public final class RingbackMetrics {
    * decides not to send it (and why), and once more when Twilio reports how it ended.
    */
   public void text(String business, TextKind kind, TextResult result) {
-    Counter.builder("ringback.texts")
-        .description("Texts by kind: sent, refused or not sent (and why) when sent; delivered, undelivered or failed when Twilio reports")
-        .tags("business", business, "kind", kind.value(), "result", result.value())
-        .register(registry)
-        .increment();
+    texts(business, kind, result).increment();
   }
 
   /** A customer's text, by what Ringback read in it. */
   public void textReply(String business, TextReply.Kind kind) {
-    Counter.builder("ringback.text.replies")
+    replies(business, kind).increment();
+  }
+
+  private Counter texts(String business, TextKind kind, TextResult result) {
+    return Counter.builder("ringback.texts")
+        .description("Texts by kind: sent, refused or not sent (and why) when sent; delivered, undelivered or failed when Twilio reports")
+        .tags("business", business, "kind", kind.value(), "result", result.value())
+        .register(registry);
+  }
+
+  private Counter replies(String business, TextReply.Kind kind) {
+    return Counter.builder("ringback.text.replies")
         .description("Texts customers sent, by what they were read as")
         .tags("business", business, "kind", kind.name().toLowerCase(Locale.ROOT))
-        .register(registry)
-        .increment();
+        .register(registry);
   }
 
   /** A request to the telephony provider's REST API, by operation and how it ended. */
@@ -318,6 +351,14 @@ public final class RingbackMetrics {
   private Timer delay(String business, CallbackTrigger trigger, String line) {
     return Timer.builder("ringback.callback.delay")
         .description("From the trigger event to the outbound call being placed")
+        .tags("business", business, "trigger", trigger.value(), "line", line)
+        .serviceLevelObjectives(DELAY_BUCKETS)
+        .register(registry);
+  }
+
+  private Timer firstDelay(String business, CallbackTrigger trigger, String line) {
+    return Timer.builder("ringback.callback.first.attempt.delay")
+        .description("From the trigger event to the first outbound call of its callback being placed")
         .tags("business", business, "trigger", trigger.value(), "line", line)
         .serviceLevelObjectives(DELAY_BUCKETS)
         .register(registry);
@@ -399,6 +440,15 @@ public final class RingbackMetrics {
 
   public void feedbackScored(String business, int score) {
     feedback(business).record(score);
+    scores(business, score).increment();
+  }
+
+  /** Scores by value, as the histogram's buckets are cumulative. */
+  private Counter scores(String business, int score) {
+    return Counter.builder("ringback.feedback.scores")
+        .description("Post-call satisfaction scores by value")
+        .tags("business", business, "score", Integer.toString(score))
+        .register(registry);
   }
 
   private DistributionSummary feedback(String business) {

@@ -68,7 +68,7 @@ public final class CallEventStore {
       FROM callbacks cb
       WHERE a.callback_id = $1 AND a.agent_call_sid = $2 AND a.agent_accepted_at IS NULL AND a.ended_at IS NULL AND a.call_sid IS NULL
         AND cb.id = a.callback_id AND cb.business_id = $4 AND cb.state = 'dialing'
-      RETURNING cb.id, cb.line_id, cb.customer_phone, cb.trigger, cb.triggered_at""";
+      RETURNING cb.id, cb.line_id, cb.customer_phone, cb.trigger, cb.triggered_at, cb.attempts""";
   /**
    * The call to an agent-first attempt's agent ended before they pressed 1 (declined, silent, or
    * not reached): the customer was never called, so the attempt does not count, the agent is not
@@ -220,8 +220,12 @@ public final class CallEventStore {
             : answered(conn, parentCallSid, legSid, at, contact, businessId)));
   }
 
-  /** An agent-first callback whose agent pressed 1: the customer to dial now, from the line. */
-  public record AgentAccepted(long callbackId, long lineId, String customerPhone, CallbackTrigger trigger, Instant triggeredAt) {}
+  /**
+   * An agent-first callback whose agent pressed 1: the customer to dial now, from the line.
+   *
+   * @param attempt the customer's attempt this call is (1: the first call to them for this callback)
+   */
+  public record AgentAccepted(long callbackId, long lineId, String customerPhone, CallbackTrigger trigger, Instant triggeredAt, int attempt) {}
 
   /**
    * The agent of an agent-first attempt (on the call {@code agentCallSid}) pressed 1: recorded
@@ -238,7 +242,7 @@ public final class CallEventStore {
           }
           Row row = rows.iterator().next();
           return Optional.of(new AgentAccepted(row.getLong("id"), row.getLong("line_id"), row.getString("customer_phone"),
-              CallbackStore.trigger(row), Rows.instant(row.getOffsetDateTime("triggered_at"))));
+              CallbackStore.trigger(row), Rows.instant(row.getOffsetDateTime("triggered_at")), row.getInteger("attempts")));
         }));
   }
 

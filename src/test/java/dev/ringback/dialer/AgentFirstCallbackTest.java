@@ -150,6 +150,7 @@ class AgentFirstCallbackTest {
     String phone = "+14155550160";
     server.api("PUT", "/api/customers/%2B14155550160", "application/json", "{\"name\":\"Nikolay Petrov\",\"tier\":\"vip\"}");
     double placed = server.metric("ringback_callback_delay_seconds_count", "trigger=\"manual\"");
+    double first = server.metric("ringback_callback_first_attempt_delay_seconds_count", "trigger=\"manual\"");
     double connected = server.metric("ringback_callbacks_finished_total", "trigger=\"manual\"", "outcome=\"connected\"");
     int anaCalls = dialsTo(ANA).size();
     long id = scheduleByHand(phone, "main");
@@ -173,6 +174,8 @@ class AgentFirstCallbackTest {
     assertThat(Xml.child(dial, "Dial").getAttribute("callerId")).isEqualTo(LINE);
     assertThat(customer.getAttribute("statusCallback")).isEqualTo(PUBLIC_URL + "/twilio/status?callback=" + id);
     assertThat(server.metric("ringback_callback_delay_seconds_count", "trigger=\"manual\"")).as("called back now").isEqualTo(placed + 1);
+    assertThat(server.metric("ringback_callback_first_attempt_delay_seconds_count", "trigger=\"manual\"")).as("a first attempt")
+        .isEqualTo(first + 1);
 
     // The key again (Twilio's retry, a second press): nobody is dialled twice.
     Element again = press(keyUrl, call, agentSid, "1");

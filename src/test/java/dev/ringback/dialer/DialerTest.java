@@ -159,15 +159,27 @@ class DialerTest {
   void unansweredAttemptsAreRetriedWithBackoffThenExpire() {
     String phone = "+14155550141";
     double expired = metric("ringback_callbacks_finished_total", "trigger=\"manual\"", "outcome=\"expired\"");
+    double placed = metric("ringback_callback_delay_seconds_count", "trigger=\"manual\"");
+    double placedSum = metric("ringback_callback_delay_seconds_sum", "trigger=\"manual\"");
+    double first = metric("ringback_callback_first_attempt_delay_seconds_count", "trigger=\"manual\"");
+    double firstSum = metric("ringback_callback_first_attempt_delay_seconds_sum", "trigger=\"manual\"");
     long id = scheduleByHand(phone);
     awaitDials(phone, 1);
     status(id, placedSid(phone, 1), "no-answer", 25);
+    assertThat(metric("ringback_callback_first_attempt_delay_seconds_count", "trigger=\"manual\"")).isEqualTo(first + 1);
+    assertThat(metric("ringback_callback_first_attempt_delay_seconds_sum", "trigger=\"manual\"")).as("dialled at once")
+        .isEqualTo(firstSum);
     assertThat(callback(phone)).containsEntry("state", "scheduled");
     assertThat(((java.sql.Timestamp) callback(phone).get("due_at")).toInstant()).isEqualTo(clock.instant().plusSeconds(25 + 120));
 
     clock.advance(Duration.ofMinutes(3));
     awaitDials(phone, 2);
     status(id, placedSid(phone, 2), "busy", 1);
+    // The retry counts, from the trigger, among every call placed; how fast we first reacted stays as it was.
+    assertThat(metric("ringback_callback_delay_seconds_count", "trigger=\"manual\"")).isEqualTo(placed + 2);
+    assertThat(metric("ringback_callback_delay_seconds_sum", "trigger=\"manual\"")).isEqualTo(placedSum + 180);
+    assertThat(metric("ringback_callback_first_attempt_delay_seconds_count", "trigger=\"manual\"")).isEqualTo(first + 1);
+    assertThat(metric("ringback_callback_first_attempt_delay_seconds_sum", "trigger=\"manual\"")).isEqualTo(firstSum);
     clock.advance(Duration.ofMinutes(11));
     awaitDials(phone, 3);
     status(id, placedSid(phone, 3), "no-answer", 25);
