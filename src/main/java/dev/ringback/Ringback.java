@@ -271,7 +271,7 @@ public final class Ringback implements AutoCloseable {
     TokenStore tokens = new TokenStore(pool);
     BusinessStore businessStore = new BusinessStore(pool);
     RingbackMetrics metrics = new RingbackMetrics(registry, config.metrics().ringSeconds(), config.metrics().ringToAnswerBucketsRings(),
-        config.metrics().target(), config.metrics().serviceLevelObjective());
+        config.metrics().target(), config.metrics().serviceLevelObjective(), config.metrics().perLine());
     if (!config.twilio().configured()) {
       LOG.warn("No Twilio credentials: outbound calls are played by the built-in call simulator, "
           + "and /twilio/* requests are not signature-checked");

@@ -167,8 +167,10 @@ public record RingbackConfig(
   /**
    * @param targetRings callers should be answered within this many rings (the service level's target)
    * @param serviceLevelObjective the share of offered calls that should be answered within the target
+   * @param perLine whether calls and callbacks are counted per line too, or per business only
    */
-  public record Metrics(int ringSeconds, List<Integer> ringToAnswerBucketsRings, int targetRings, double serviceLevelObjective) {
+  public record Metrics(int ringSeconds, List<Integer> ringToAnswerBucketsRings, int targetRings, double serviceLevelObjective,
+                        boolean perLine) {
     public Duration target() {
       return Duration.ofSeconds((long) targetRings * ringSeconds);
     }

@@ -175,7 +175,7 @@ final class Sections {
       buckets.sort(Integer::compare);
     }
     int objectivePercent = node.integer("service-level-percent", 80, 1, 100);
-    Metrics metrics = new Metrics(ringSeconds, List.copyOf(buckets), targetRings, objectivePercent / 100.0);
+    Metrics metrics = new Metrics(ringSeconds, List.copyOf(buckets), targetRings, objectivePercent / 100.0, node.bool("per-line", true));
     node.rejectUnknownKeys();
     return metrics;
   }

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
@@ -39,7 +40,8 @@ import java.util.stream.Stream;
  * ids of that business, which are few too).
  */
 public final class RingbackMetrics {
-  public static final List<String> DIRECTIONS = List.of("inbound", "callback");
+  public static final String INBOUND = "inbound";
+  public static final List<String> DIRECTIONS = List.of(INBOUND, "callback");
   private static final List<AttemptOutcome> CALLBACK_OUTCOMES =
       Stream.of(AttemptOutcome.values()).filter(AttemptOutcome::finishesCallback).toList();
   /** The open states, and {@code due}: scheduled work whose time has come. */
@@ -59,6 +61,8 @@ public final class RingbackMetrics {
   private final Duration target;
   private final int ringSeconds;
   private final double serviceLevelObjective;
+  /** Whether calls and callbacks are counted per line too, or per business only. */
+  private final boolean perLine;
   /** Business, then state: the gauges read what the database last reported. */
   private final Map<String, Map<String, AtomicLong>> queue = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> oldestDueMillis = new ConcurrentHashMap<>();
@@ -72,10 +76,12 @@ public final class RingbackMetrics {
    * @param bucketsInRings histogram bucket bounds, in rings
    * @param target answered within this long counts towards the service level
    * @param serviceLevelObjective the share of calls that should be answered within the target
+   * @param perLine whether calls and callbacks are counted per line too (a {@code line} label), or per business only
    */
   public RingbackMetrics(MeterRegistry registry, int ringSeconds, List<Integer> bucketsInRings, Duration target,
-                         double serviceLevelObjective) {
+                         double serviceLevelObjective, boolean perLine) {
     this.registry = registry;
+    this.perLine = perLine;
     this.ringSeconds = ringSeconds;
     this.ringBuckets = bucketsInRings.stream().map(rings -> Duration.ofSeconds((long) rings * ringSeconds)).toArray(Duration[]::new);
     this.target = target;
@@ -83,8 +89,12 @@ public final class RingbackMetrics {
   }
 
   /**
-   * Registers every series of a business and its lines up front, so dashboards and rates see
-   * zeros instead of gaps. Registering again (the business changed, another instance) is harmless.
+   * Registers a business's series up front, and of each line the inbound calls' counters, so that
+   * a line's first missed call is seen by {@code increase()} and the service level alert; the
+   * rest of a line's series (callbacks by trigger and outcome) appear at their first count, so an
+   * idle line costs a few series, not hundreds. The histograms (ring to answer, speed to
+   * callback) are per business: their buckets per line would cost most of all. Registering
+   * again (the business changed, another instance) is harmless.
    */
   public void serve(String business, List<String> lines) {
     // A line the business no longer has keeps no series.
@@ -99,21 +109,13 @@ public final class RingbackMetrics {
     Gauge.builder("ringback.ring.seconds", () -> ringSeconds)
         .description("One ring cycle, to read ring-to-answer in rings")
         .tag("business", business).register(registry);
+    for (String direction : DIRECTIONS) {
+      ringToAnswer(business, direction);
+    }
     for (String line : lines) {
-      for (String direction : DIRECTIONS) {
-        ringToAnswer(business, direction, line);
-        withinTarget(business, direction, line);
-        for (CallOutcome outcome : CallOutcome.values()) {
-          calls(business, direction, line, outcome);
-        }
-      }
-      for (CallbackTrigger trigger : CallbackTrigger.values()) {
-        scheduled(business, trigger, line);
-        delay(business, trigger, line);
-        firstDelay(business, trigger, line);
-        for (AttemptOutcome outcome : CALLBACK_OUTCOMES) {
-          finished(business, trigger, line, outcome);
-        }
+      withinTarget(business, INBOUND, line);
+      for (CallOutcome outcome : CallOutcome.values()) {
+        calls(business, INBOUND, line, outcome);
       }
     }
     queue.computeIfAbsent(business, b -> stateGauges("ringback.callback.queue",
@@ -188,7 +190,7 @@ public final class RingbackMetrics {
   }
 
   public void answered(String business, String direction, String line, Duration ringToAnswer) {
-    ringToAnswer(business, direction, line).record(ringToAnswer);
+    ringToAnswer(business, direction).record(ringToAnswer);
     if (ringToAnswer.compareTo(target) <= 0) {
       withinTarget(business, direction, line).increment();
     }
@@ -209,9 +211,9 @@ public final class RingbackMetrics {
    */
   public void callbackPlaced(String business, CallbackTrigger trigger, String line, Duration sinceTrigger, boolean firstAttempt) {
     Duration delay = sinceTrigger.isNegative() ? Duration.ZERO : sinceTrigger;
-    delay(business, trigger, line).record(delay);
+    delay(business, trigger).record(delay);
     if (firstAttempt) {
-      firstDelay(business, trigger, line).record(delay);
+      firstDelay(business, trigger).record(delay);
     }
   }
 
@@ -319,10 +321,15 @@ public final class RingbackMetrics {
     twilio(business, operation, result).increment();
   }
 
-  private Timer ringToAnswer(String business, String direction, String line) {
+  /** A line's labels: the business and, counted per line, the line. */
+  private Tags at(String business, String line) {
+    return perLine ? Tags.of("business", business, "line", line) : Tags.of("business", business);
+  }
+
+  private Timer ringToAnswer(String business, String direction) {
     return Timer.builder("ringback.ring.to.answer")
         .description("Time from the first ring to the answer")
-        .tags("business", business, "direction", direction, "line", line)
+        .tags("business", business, "direction", direction)
         .serviceLevelObjectives(ringBuckets)
         .register(registry);
   }
@@ -330,36 +337,36 @@ public final class RingbackMetrics {
   private Counter withinTarget(String business, String direction, String line) {
     return Counter.builder("ringback.calls.answered.within.target")
         .description("Calls answered within the target rings: the service level's numerator")
-        .tags("business", business, "direction", direction, "line", line)
+        .tags(at(business, line)).tag("direction", direction)
         .register(registry);
   }
 
   private Counter calls(String business, String direction, String line, CallOutcome outcome) {
     return Counter.builder("ringback.calls")
         .description("Calls by how they ended")
-        .tags("business", business, "direction", direction, "line", line, "outcome", outcome.value())
+        .tags(at(business, line)).tags("direction", direction, "outcome", outcome.value())
         .register(registry);
   }
 
   private Counter scheduled(String business, CallbackTrigger trigger, String line) {
     return Counter.builder("ringback.callbacks.scheduled")
         .description("Callbacks created, by what triggered them")
-        .tags("business", business, "trigger", trigger.value(), "line", line)
+        .tags(at(business, line)).tag("trigger", trigger.value())
         .register(registry);
   }
 
-  private Timer delay(String business, CallbackTrigger trigger, String line) {
+  private Timer delay(String business, CallbackTrigger trigger) {
     return Timer.builder("ringback.callback.delay")
         .description("From the trigger event to the outbound call being placed")
-        .tags("business", business, "trigger", trigger.value(), "line", line)
+        .tags("business", business, "trigger", trigger.value())
         .serviceLevelObjectives(DELAY_BUCKETS)
         .register(registry);
   }
 
-  private Timer firstDelay(String business, CallbackTrigger trigger, String line) {
+  private Timer firstDelay(String business, CallbackTrigger trigger) {
     return Timer.builder("ringback.callback.first.attempt.delay")
         .description("From the trigger event to the first outbound call of its callback being placed")
-        .tags("business", business, "trigger", trigger.value(), "line", line)
+        .tags("business", business, "trigger", trigger.value())
         .serviceLevelObjectives(DELAY_BUCKETS)
         .register(registry);
   }
@@ -367,7 +374,7 @@ public final class RingbackMetrics {
   private Counter finished(String business, CallbackTrigger trigger, String line, AttemptOutcome outcome) {
     return Counter.builder("ringback.callbacks.finished")
         .description("Callback attempts that ended, by trigger and outcome")
-        .tags("business", business, "trigger", trigger.value(), "line", line, "outcome", outcome.value())
+        .tags(at(business, line)).tags("trigger", trigger.value(), "outcome", outcome.value())
         .register(registry);
   }
 

@@ -129,14 +129,14 @@ class ScreeningTest {
     return db.query("SELECT answered_at, answered_leg_sid, agent_contact FROM calls WHERE call_sid = ?", callSid).get(0);
   }
 
-  static double answeredCount(String line) {
-    return server.metric("ringback_ring_to_answer_seconds_count", "direction=\"inbound\"", "line=\"" + line + "\"");
+  static double answeredCount() {
+    return server.metric("ringback_ring_to_answer_seconds_count", "direction=\"inbound\"");
   }
 
   @Test
   void aPhoneAnswersTheCallerOnlyOnceItsAgentPressesOneAndRingToAnswerRunsToThatMoment() {
-    double answeredBefore = answeredCount("main");
-    double secondsBefore = server.metric("ringback_ring_to_answer_seconds_sum", "direction=\"inbound\"", "line=\"main\"");
+    double answeredBefore = answeredCount();
+    double secondsBefore = server.metric("ringback_ring_to_answer_seconds_sum", "direction=\"inbound\"");
     String parent = "CAscreen0001";
     HttpResponse<String> voice = server.twilio("/twilio/voice", "CallSid", parent, "From", "+14155550181", "To", "+14155550100");
     Map<String, Leg> legs = legs(voice.body());
@@ -154,7 +154,7 @@ class ScreeningTest {
     whisper(legs.get(VOICEMAIL_PHONE), parent, "CAscrleg0001", said);
     legStatus(legs.get(VOICEMAIL_PHONE), parent, "CAscrleg0001", "completed");
     assertThat(call(parent).get("answered_at")).as("a voicemail's answer is not the caller's").isNull();
-    assertThat(answeredCount("main")).isEqualTo(answeredBefore);
+    assertThat(answeredCount()).isEqualTo(answeredBefore);
     assertThat(said.get(0)).isEqualTo("Call for Acme from Nikolay Petrov, VIP customer. Press 1 to take it.");
 
     // Another agent answers, hears who calls, and declines with another key.
@@ -174,13 +174,13 @@ class ScreeningTest {
     Map<String, Object> answered = call(parent);
     assertThat(answered.get("answered_leg_sid")).isEqualTo("CAscrleg0003");
     assertThat(answered.get("agent_contact")).isEqualTo(TAKING_PHONE);
-    assertThat(answeredCount("main")).isEqualTo(answeredBefore + 1);
-    assertThat(server.metric("ringback_ring_to_answer_seconds_sum", "direction=\"inbound\"", "line=\"main\""))
+    assertThat(answeredCount()).isEqualTo(answeredBefore + 1);
+    assertThat(server.metric("ringback_ring_to_answer_seconds_sum", "direction=\"inbound\""))
         .as("from the call's arrival to the agent's 1").isEqualTo(secondsBefore + 12.0);
 
     // Twilio sends the key again (a retry): counted once.
     assertThat(Xml.childNames(Xml.parse(press(takeUrl, legs.get(TAKING_PHONE), parent, "CAscrleg0003", "1").body()))).isEmpty();
-    assertThat(answeredCount("main")).isEqualTo(answeredBefore + 1);
+    assertThat(answeredCount()).isEqualTo(answeredBefore + 1);
 
     HttpResponse<String> over = server.twilio("/twilio/dial", "CallSid", parent, "From", "+14155550181", "To", "+14155550100",
         "DialCallStatus", "completed", "CallStatus", "in-progress");

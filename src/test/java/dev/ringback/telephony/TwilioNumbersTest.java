@@ -214,7 +214,7 @@ class TwilioNumbersTest {
   @Test
   void eachRequestIsCountedByOperationAndResult() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    RingbackMetrics metrics = new RingbackMetrics(registry, 6, List.of(1, 2), Duration.ofSeconds(20), 0.8);
+    RingbackMetrics metrics = new RingbackMetrics(registry, 6, List.of(1, 2), Duration.ofSeconds(20), 0.8, true);
     Telephony metered = new MeteredTelephony(telephony(), metrics, "acme");
     Telephony wrong = new MeteredTelephony(telephony("0000000000000000000000000000dead"), metrics, "acme");
     String sid = twilio.addNumber(ACCOUNT_SID, NUMBER);
