@@ -31,6 +31,7 @@ import dev.ringback.domain.PublicUrl;
 import dev.ringback.domain.TimeZones;
 import dev.ringback.http.Admission;
 import dev.ringback.http.HttpVerticle;
+import dev.ringback.http.Warmup;
 import dev.ringback.http.Operations;
 import dev.ringback.metrics.GuardedMetricsFactory;
 import dev.ringback.metrics.RingbackMetrics;
@@ -196,8 +197,11 @@ public final class Ringback implements AutoCloseable {
       String http = vertx.deployVerticle(() -> new HttpVerticle(services, admission, port, managementPort),
               new DeploymentOptions().setInstances(instances))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      // Webhooks are answered from here on; twilio-java's client, which only calls need, is built now.
+      // Webhooks are answered from here on; twilio-java's client, which only calls need, is built now,
+      // and what the first webhook and order would do for the first time is done beside it.
       twilio.ifPresent(t -> t.prepare().onFailure(e -> LOG.warn("twilio-java's client could not be built: {}", e.toString())));
+      Vertx running = vertx;
+      CompletableFuture<Void> warmed = CompletableFuture.runAsync(() -> Warmup.run(running, services, port), onThread("ringback-warm-up"));
       String dispatcher = vertx.deployVerticle(new Dispatcher(services, database.connectOptions()))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       Privacy privacy = new Privacy(pool, services.businesses(), clock, config.retention());
@@ -210,6 +214,7 @@ public final class Ringback implements AutoCloseable {
         stopOrder.add(0, vertx.deployVerticle(new DemoTraffic(services, "http://127.0.0.1:" + port))
             .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
       }
+      await(warmed);
       LOG.info("Ringback listens on port {} (public URL {}), {} line(s), telephony: {}{}",
           port, config.http().publicUrl(), config.lines().size(), services.telephony().name(),
           managementPort.isPresent() ? "; /health and /metrics on port " + managementPort.getAsInt() : "");
@@ -309,7 +314,7 @@ public final class Ringback implements AutoCloseable {
               .map(configured.get(0));
         })
         .map(main -> {
-          vertx.eventBus().consumer(Changes.LINES, message -> businesses.reloadLines()
+          vertx.eventBus().<String>consumer(Changes.LINES, message -> businesses.reloadLines(message.body())
               .onFailure(e -> LOG.warn("Could not reload the lines' opening hours: {}", e.getMessage())));
           vertx.eventBus().consumer(Changes.BUSINESSES, message -> businesses.reload()
               .onFailure(e -> LOG.warn("Could not reload the businesses: {}", e.getMessage())));

@@ -13,10 +13,12 @@ import io.vertx.sqlclient.Pool;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -39,6 +41,9 @@ public final class Businesses {
   /** A business's telephony, kept while its account stays the same (its breaker and connections with it). */
   private record Wired(RingbackConfig.TwilioAccount account, Telephony telephony) {}
 
+  /** An API business as it was read, kept while its row stays the same: a change to one business rebuilds that one only. */
+  private record Read(String fingerprint, Business business) {}
+
   private final Pool pool;
   private final RingbackConfig config;
   private final BusinessStore store;
@@ -49,6 +54,7 @@ public final class Businesses {
   private final Consumer<String> onRetired;
   private final AtomicReference<Snapshot> current = new AtomicReference<>();
   private final Map<String, Wired> wired = new HashMap<>();
+  private final Map<Long, Read> read = new HashMap<>();
   private List<Business> fromConfig = List.of();
   private Future<Void> reloading = Future.succeededFuture();
 
@@ -90,8 +96,20 @@ public final class Businesses {
     return reloading;
   }
 
-  /** Every business's lines' hours and settings, after an instance changed some. */
-  public Future<Void> reloadLines() {
+  /**
+   * A line's hours and settings after an instance changed them: the business of that line (its
+   * database key, as the notification names it) reads its lines again; without a key (the
+   * notifications were not heard for a while), every business does.
+   */
+  public Future<Void> reloadLines(String lineKey) {
+    try {
+      Optional<Business> owner = byLineKey(Long.parseLong(lineKey));
+      if (owner.isPresent()) {
+        return owner.get().overrides().reload();
+      }
+    } catch (NumberFormatException e) {
+      // No key: every business's.
+    }
     return Future.join(all().stream().map(b -> b.overrides().reload()).toList()).mapEmpty();
   }
 
@@ -99,9 +117,24 @@ public final class Businesses {
     List<BusinessStore.Resealed> resealed = new ArrayList<>();
     return store.loadApi().compose(stored -> {
       List<Business> loaded = new ArrayList<>();
+      List<Business> built = new ArrayList<>();
+      Map<Long, Read> now = new HashMap<>();
       for (BusinessStore.Stored s : stored) {
+        String fingerprint = fingerprint(s);
+        Read before;
+        synchronized (this) {
+          before = read.get(s.id());
+        }
+        if (before != null && before.fingerprint().equals(fingerprint)) {
+          loaded.add(before.business());
+          now.put(s.id(), before);
+          continue;
+        }
         try {
-          loaded.add(business(s, strict ? resealed : new ArrayList<>()));
+          Business business = business(s, strict ? resealed : new ArrayList<>());
+          loaded.add(business);
+          built.add(business);
+          now.put(s.id(), new Read(fingerprint, business));
         } catch (RuntimeException e) {
           if (strict) {
             return Future.failedFuture(new IllegalStateException("business '" + s.slug() + "': " + e.getMessage(), e));
@@ -109,7 +142,12 @@ public final class Businesses {
           LOG.error("business '{}' could not be read and is not served: {}", s.slug(), e.getMessage());
         }
       }
-      return Future.join(loaded.stream().map(b -> b.overrides().reload()).toList()).map(loaded);
+      synchronized (this) {
+        read.clear();
+        read.putAll(now);
+      }
+      // Only the businesses built again read their lines' hours and settings; the others have theirs.
+      return Future.join(built.stream().map(b -> b.overrides().reload()).toList()).map(loaded);
     }).compose(loaded -> {
       if (resealed.isEmpty()) {
         return Future.succeededFuture(loaded);
@@ -153,6 +191,16 @@ public final class Businesses {
     RingbackConfig.BusinessConfig parsed = config.business(values);
     return new Business(s.id(), s.slug(), s.name(), false, parsed.twilio(), parsed.callsPerSecond(), parsed.orders(),
         s.lineKeys(), s.tokenHash(), telephony(s.slug(), parsed.twilio()), new LineOverrides(pool, s.id(), parsed.lines(), new LineSettings(config)));
+  }
+
+  /** Everything of a stored business that its {@link Business} is built from. */
+  private static String fingerprint(BusinessStore.Stored s) {
+    StringBuilder out = new StringBuilder().append(s.slug()).append('\u0000').append(s.name()).append('\u0000')
+        .append(s.settings() == null ? "" : s.settings().encode()).append('\u0000')
+        .append(s.tokenHash() == null ? "" : HexFormat.of().formatHex(s.tokenHash()));
+    new TreeMap<>(s.sealed()).forEach((name, sealed) -> out.append('\u0000').append(name).append('=').append(HexFormat.of().formatHex(sealed)));
+    new TreeMap<>(s.lineKeys()).forEach((line, key) -> out.append('\u0000').append(line).append('=').append(key));
+    return out.toString();
   }
 
   /** What a sealed secret belongs to, bound into it: a value moved to another business or name does not open. */
@@ -199,7 +247,8 @@ public final class Businesses {
     if (before != null) {
       before.bySlug().keySet().stream().filter(slug -> !bySlug.containsKey(slug)).forEach(onRetired);
     }
-    all.forEach(onServed);
+    // A business served as it was before needs nothing: only new and changed ones are told of.
+    all.stream().filter(b -> before == null || before.bySlug().get(b.slug()) != b).forEach(onServed);
   }
 
   /** The business of the top-level configuration. */

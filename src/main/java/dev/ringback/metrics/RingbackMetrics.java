@@ -68,6 +68,8 @@ public final class RingbackMetrics {
   private final Map<String, AtomicLong> oldestDueMillis = new ConcurrentHashMap<>();
   private final Map<String, Map<String, AtomicLong>> agents = new ConcurrentHashMap<>();
   private final Set<String> circuits = ConcurrentHashMap.newKeySet();
+  /** The lines each business was last served with. */
+  private final Map<String, List<String>> servedLines = new ConcurrentHashMap<>();
 
   private volatile LongSupplier databaseRestarts = () -> 0;
 
@@ -97,8 +99,11 @@ public final class RingbackMetrics {
    * again (the business changed, another instance) is harmless.
    */
   public void serve(String business, List<String> lines) {
-    // A line the business no longer has keeps no series.
-    remove(id -> business.equals(id.getTag("business")) && id.getTag("line") != null && !lines.contains(id.getTag("line")));
+    // A line the business no longer has keeps no series (a look through every meter: only when its lines changed).
+    List<String> before = servedLines.put(business, List.copyOf(lines));
+    if (before != null && !before.equals(lines)) {
+      remove(id -> business.equals(id.getTag("business")) && id.getTag("line") != null && !lines.contains(id.getTag("line")));
+    }
     // The same for every business, labelled so that a business's panels and alerts find them by its label.
     Gauge.builder("ringback.service.level.target.seconds", () -> target.toMillis() / 1000.0)
         .description("Callers should be answered within this long (target rings times the ring length)")
@@ -160,6 +165,7 @@ public final class RingbackMetrics {
    * and alerts do not go on reading its last values; served again, it starts from zero.
    */
   public void retire(String business) {
+    servedLines.remove(business);
     queue.remove(business);
     oldestDueMillis.remove(business);
     agents.remove(business);
