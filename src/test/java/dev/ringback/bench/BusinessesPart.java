@@ -221,10 +221,20 @@ final class BusinessesPart {
       }
       suite.databases.put(server.port, database);
       try (server) {
-        if (!api) {
-          heapFor.put(n, heap);
-        }
         measureRunning(n, label, shops, server, heap, startMs, url, config, database);
+      } catch (Exception e) {
+        if (server.process.isAlive() || !logMentions(server.log, "OutOfMemoryError")) {
+          throw e;
+        }
+        // Started, then ran out of memory under the measurements: the next heap is tried.
+        String why = String.format(Locale.ROOT, "healthy in %.0f ms, then OutOfMemoryError (%s)", startMs, e.getMessage());
+        failed.add("-Xmx" + heap + "m: " + why);
+        startRows.add(List.of(label, "-Xmx" + heap + "m", why, "", "", "", ""));
+        System.out.println("businesses " + label + " -Xmx" + heap + "m: " + why);
+        continue;
+      }
+      if (!api) {
+        heapFor.put(n, heap);
       }
       return;
     }
