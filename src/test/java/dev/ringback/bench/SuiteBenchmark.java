@@ -46,7 +46,10 @@ public final class SuiteBenchmark {
   final Report report = new Report();
   final Map<String, Double> figures = new LinkedHashMap<>();
   final int seconds = Integer.getInteger("bench.seconds", 10);
-  /** -Dbench.parts=startup,webhooks,orders,lateness,dispatch,overload,ceilings,peer,scale (default: all). */
+  /**
+   * -Dbench.parts=startup,webhooks,orders,lateness,dispatch,overload,ceilings,peer,scale (the default), also history-ab and
+   * businesses (long: left out of the default).
+   */
   final List<String> parts = List.of(System.getProperty("bench.parts",
       "startup,webhooks,orders,lateness,dispatch,overload,ceilings,peer,scale").split(","));
   final int dispatchCount = Integer.getInteger("bench.callbacks", 5000);
@@ -112,6 +115,9 @@ public final class SuiteBenchmark {
       }
       if (parts.contains("history-ab")) {
         historyAb();
+      }
+      if (parts.contains("businesses")) {
+        new BusinessesPart(this).run();
       }
     } finally {
       twilio.close();
@@ -672,6 +678,11 @@ public final class SuiteBenchmark {
 
   /** @return {rate, p50, p99, max, count, then CPU µs per callback of the servers, PostgreSQL and the Twilio stand-in} */
   double[] dispatchRun(String database, int count, int offset, List<ProcessHandle> servers) throws Exception {
+    return dispatchRun(database, count, offset, servers, false);
+  }
+
+  /** @param everyLine the callbacks spread evenly over every line of every business, not all on the default business's main line */
+  double[] dispatchRun(String database, int count, int offset, List<ProcessHandle> servers, boolean everyLine) throws Exception {
     twilio.reset();
     java.util.Optional<ProcessHandle> postgres = postmaster();
     long serversBefore = servers.stream().mapToLong(SuiteBenchmark::cpuNanos).sum();
@@ -681,7 +692,9 @@ public final class SuiteBenchmark {
     try (Connection c = db.connect(database); var s = c.prepareStatement(
         "INSERT INTO callbacks (business_id, line_id, customer_phone, trigger, triggered_at, last_triggered_at, due_at) "
             + "SELECT l.business_id, l.id, '+1' || (2000000000 + g + ?)::text, 'manual', ?, ?, ? "
-            + "FROM lines l, generate_series(1, ?) g WHERE l.slug = 'main'")) {
+            + (everyLine ? "FROM generate_series(1, ?) g JOIN (SELECT id, business_id, row_number() OVER (ORDER BY id) - 1 AS k, "
+                + "count(*) OVER () AS n FROM lines) l ON l.k = g % l.n"
+                : "FROM lines l, generate_series(1, ?) g WHERE l.slug = 'main'"))) {
       java.sql.Timestamp at = java.sql.Timestamp.from(due);
       s.setInt(1, offset);
       s.setTimestamp(2, at);
