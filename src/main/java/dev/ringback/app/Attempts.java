@@ -52,9 +52,9 @@ public final class Attempts {
     this.clock = clock;
   }
 
-  /** Claims up to {@code limit} due callbacks of the given businesses, each with a new attempt. */
-  public Future<List<DialStore.Claimed>> claimDue(String owner, int limit, List<Long> businessIds) {
-    return store.claimDue(owner, clock.instant(), config.dialer().leaseSeconds(), limit, businessIds);
+  /** Claims up to {@code limit} due callbacks, each with a new attempt, but none of the businesses held back. */
+  public Future<List<DialStore.Claimed>> claimDue(String owner, int limit, List<Long> heldBack) {
+    return store.claimDue(owner, clock.instant(), config.dialer().leaseSeconds(), limit, heldBack);
   }
 
   /** When the next callback falls due, if any is waiting. */

@@ -189,19 +189,22 @@ public final class Dispatcher extends VerticleBase {
     // circuit is open is left in the queue. (While one probes, others may still send.)
     int wanted = config.batchSize() - inFlight;
     int room = 0;
-    List<Long> open = new ArrayList<>();
+    // The claim names the businesses held back (usually none), not the many that send: its cost
+    // does not grow with the number of businesses.
+    List<Long> held = new ArrayList<>();
     for (Business business : services.businesses().all()) {
       int admits = business.telephony().admits(wanted);
       if (admits > 0) {
-        open.add(business.id());
         room = Math.max(room, admits);
+      } else {
+        held.add(business.id());
       }
     }
     if (room <= 0) {
       return Future.succeededFuture();
     }
     int claiming = room;
-    return attempts.claimDue(owner, claiming, open)
+    return attempts.claimDue(owner, claiming, held)
         .map(claimed -> {
           if (claimed.size() == claiming) {
             passAgain = true;

@@ -33,7 +33,7 @@ public final class DialStore {
                                 check_at = NULL, waiting_for = NULL, attempts = cb.attempts + 1, updated_at = now()
         WHERE cb.id IN (SELECT id FROM callbacks c WHERE state = 'scheduled' AND due_at <= $2
                           AND NOT\s""" + Rows.doNotCallListed("c.business_id", "c.customer_phone") + """
-                          AND c.business_id = ANY($5)
+                          AND NOT c.business_id = ANY($5)
                         ORDER BY priority DESC, due_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
         RETURNING cb.id, cb.business_id, cb.line_id, cb.customer_phone, cb.trigger, cb.triggered_at, cb.attempts, cb.error_streak,
                   cb.tried_agents,
@@ -195,10 +195,10 @@ public final class DialStore {
     this.pool = pool;
   }
 
-  /** @param businessIds only the callbacks of these businesses (those whose telephony takes requests now) */
-  public Future<List<Claimed>> claimDue(String owner, Instant now, int leaseSeconds, int limit, List<Long> businessIds) {
+  /** @param heldBack none of the callbacks of these businesses (those whose telephony takes no requests now) */
+  public Future<List<Claimed>> claimDue(String owner, Instant now, int leaseSeconds, int limit, List<Long> heldBack) {
     return pool.preparedQuery(CLAIM_DUE).execute(Tuple.of(owner, Rows.timestamp(now), (double) leaseSeconds, limit,
-            businessIds.toArray(new Long[0])))
+            heldBack.toArray(new Long[0])))
         .map(rows -> {
           List<Claimed> claimed = new ArrayList<>();
           for (Row row : rows) {

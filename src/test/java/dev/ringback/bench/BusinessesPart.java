@@ -190,13 +190,13 @@ final class BusinessesPart {
     List<Shop> shops = shops(n);
     shops.forEach(s -> suite.twilio.addAccount(s.accountSid(), s.authToken()));
     String database = "bench_businesses_" + variant + "_" + n;
-    String url = suite.db.create(database);
+    String firstUrl = suite.db.create(database);
     String label = n + " (" + variant + ")";
     boolean api = variant.equals("api");
     String config = yaml(shops, !api);
     int firstHeap = api ? heapFor.getOrDefault(n, heaps.get(0)) : heaps.get(0);
     if (api) {
-      create(n, shops, config, url, firstHeap);
+      create(n, shops, config, firstUrl, firstHeap);
     }
     List<String> failed = new ArrayList<>();
     for (int heap : heaps) {
@@ -204,6 +204,10 @@ final class BusinessesPart {
         continue;
       }
       String name = "businesses-" + variant + "-" + n + "-" + heap + "m";
+      // A larger heap after a run that ran out of memory starts from a new database, as the first did
+      // (the businesses of the API variant are where they were created).
+      String dbName = api || heap == firstHeap ? database : database + "_" + heap;
+      String url = dbName.equals(database) ? firstUrl : suite.db.create(dbName);
       ServerProcess server = start(config, url, name, heap);
       long startedAt = System.nanoTime();
       double startMs;
@@ -219,9 +223,9 @@ final class BusinessesPart {
         System.out.println("businesses " + label + " -Xmx" + heap + "m: " + why);
         continue;
       }
-      suite.databases.put(server.port, database);
+      suite.databases.put(server.port, dbName);
       try (server) {
-        measureRunning(n, label, shops, server, heap, startMs, url, config, database);
+        measureRunning(n, label, shops, server, heap, startMs, url, config, dbName);
       } catch (Exception e) {
         if (server.process.isAlive() || !logMentions(server.log, "OutOfMemoryError")) {
           throw e;
