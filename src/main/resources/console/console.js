@@ -115,6 +115,8 @@
   let call = null;
   // blob: URLs of the voicemails loaded into the customers' files, released when a file is drawn again.
   let fileVoicemails = [];
+  // Each file list's latest load: an answer to an earlier one is not drawn over it.
+  const fileLoads = new Map();
 
   function token() { return trying || sessionStorage.getItem(TOKEN); }
 
@@ -445,29 +447,33 @@
 
   /** The customer's record (tier, notes) into {@code card}, and their file, newest first, into {@code list}. */
   async function loadFile(phone, list, card) {
-    list.replaceChildren();
-    card.replaceChildren();
-    if (list === $('timeline')) {
-      fileVoicemails.forEach((url) => URL.revokeObjectURL(url));
-      fileVoicemails = [];
-    }
-    let file;
+    // The file on screen stays until the new one is in; a load overtaken by a later one is dropped.
+    const load = (fileLoads.get(list) || 0) + 1;
+    fileLoads.set(list, load);
+    let file = null;
     try {
       file = (await api('GET', '/api/customers/' + encodeURIComponent(phone) + '/timeline?limit=50')).data;
     } catch (e) {
       if (e instanceof SignedOut) { return; }
-      card.append(element('p', 'quiet', 'Not a customer on file yet.'));
-      list.append(element('li', '', 'No history yet.'));
+    }
+    if (fileLoads.get(list) !== load) { return; }
+    if (list === $('timeline')) {
+      fileVoicemails.forEach((url) => URL.revokeObjectURL(url));
+      fileVoicemails = [];
+    }
+    if (!file) {
+      card.replaceChildren(element('p', 'quiet', 'Not a customer on file yet.'));
+      list.replaceChildren(element('li', '', 'No history yet.'));
       return;
     }
-    card.append(customerCard(file.customer, file.do_not_call, file.texts));
-    file.items.forEach((entry) => {
+    card.replaceChildren(customerCard(file.customer, file.do_not_call, file.texts));
+    const items = file.items.map((entry) => {
       const li = element('li', 'entry ' + entry.kind);
       li.append(element('span', 'when', new Date(entry.at).toLocaleString()), describe(entry));
       if (entry.detail.recording_url) { li.append(' ', voicemailButton(entry.detail.recording_url)); }
-      list.append(li);
+      return li;
     });
-    if (file.items.length === 0) { list.append(element('li', 'quiet', 'No history yet.')); }
+    list.replaceChildren(...(items.length ? items : [element('li', 'quiet', 'No history yet.')]));
   }
 
   // What the business knows of the customer beside their name: their tier and notes.
