@@ -190,6 +190,8 @@ public final class Ringback implements AutoCloseable {
       services.metrics().databaseRestarts(database::restarts);
       services.triggers().start();
       await(preloaded); // before any verticle runs: no event loop reads those resources
+      // What the first webhook and order would do for the first time, done before the server answers.
+      Warmup.prepare(services);
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
       Admission admission = new Admission(config.http());
       services.metrics().bufferedRequestBytes(admission::buffered);
@@ -197,11 +199,9 @@ public final class Ringback implements AutoCloseable {
       String http = vertx.deployVerticle(() -> new HttpVerticle(services, admission, port, managementPort),
               new DeploymentOptions().setInstances(instances))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      // Webhooks are answered from here on; twilio-java's client, which only calls need, is built now,
-      // and what the first webhook and order would do for the first time is done beside it.
+      // Webhooks are answered from here on; twilio-java's client, which only calls need, is built now.
       twilio.ifPresent(t -> t.prepare().onFailure(e -> LOG.warn("twilio-java's client could not be built: {}", e.toString())));
-      Vertx running = vertx;
-      CompletableFuture<Void> warmed = CompletableFuture.runAsync(() -> Warmup.run(running, services, port), onThread("ringback-warm-up"));
+      Warmup.askOnce(vertx, port);
       String dispatcher = vertx.deployVerticle(new Dispatcher(services, database.connectOptions()))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       Privacy privacy = new Privacy(pool, services.businesses(), clock, config.retention());
@@ -214,7 +214,6 @@ public final class Ringback implements AutoCloseable {
         stopOrder.add(0, vertx.deployVerticle(new DemoTraffic(services, "http://127.0.0.1:" + port))
             .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
       }
-      await(warmed);
       LOG.info("Ringback listens on port {} (public URL {}), {} line(s), telephony: {}{}",
           port, config.http().publicUrl(), config.lines().size(), services.telephony().name(),
           managementPort.isPresent() ? "; /health and /metrics on port " + managementPort.getAsInt() : "");

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,13 +31,25 @@ public final class Warmup {
 
   private Warmup() {}
 
-  /** Runs on a thread of its own (it blocks while classes load): never on an event loop. */
-  public static void run(Vertx vertx, Services services, int port) {
+  /**
+   * The sentences and payloads, before the server answers (it blocks while classes load: never
+   * on an event loop).
+   */
+  public static void prepare(Services services) {
     long started = System.nanoTime();
     quietly("the sentences", () -> speak(services));
     quietly("the webhooks' payloads", () -> read(services));
-    quietly("a request", () -> ask(vertx, port));
     LOG.debug("Warmed up in {} ms", (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /** Once the server answers: one request through its own HTTP pipeline, as a load balancer's would be. */
+  public static void askOnce(Vertx vertx, int port) {
+    HttpClient client = vertx.createHttpClient();
+    client.request(HttpMethod.GET, port, "127.0.0.1", "/health/live")
+        .compose(request -> request.send())
+        .compose(response -> response.body())
+        .onFailure(e -> LOG.debug("The warm-up's request to port {} failed: {}", port, e.toString()))
+        .onComplete(done -> client.close());
   }
 
   /** A step that fails costs the first request its time, nothing else. */
@@ -85,18 +96,5 @@ public final class Warmup {
         .put("billing", new JsonObject().put("phone", "+14155550100"))));
   }
 
-  /** One request through this server's own HTTP pipeline, as a load balancer's would be. */
-  private static void ask(Vertx vertx, int port) {
-    HttpClient client = vertx.createHttpClient();
-    try {
-      client.request(HttpMethod.GET, port, "127.0.0.1", "/health/live")
-          .compose(request -> request.send())
-          .compose(response -> response.body())
-          .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.debug("The warm-up's request to port {} failed: {}", port, e.toString());
-    } finally {
-      client.close();
-    }
-  }
+
 }
