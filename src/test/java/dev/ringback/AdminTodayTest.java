@@ -153,12 +153,11 @@ class AdminTodayTest {
 
       // A caller lost while the page is open shows up without a reload: here when the tab comes
       // back into view, which loads the figures at once and starts the 30 s refresh again.
-      String updated = text(browser, "today-updated");
       missed(server, "CAadmin003", "+14155550503");
       js(browser, "document.dispatchEvent(new Event('visibilitychange'))");
       waitForValue(browser, "offered", "3", WAIT);
       assertThat(value(browser, "missed")).isEqualTo("2");
-      assertThat(text(browser, "today-updated")).isNotEqualTo(updated);
+      // (The "Updated" stamp is to the second: a reload within the same second reads the same, so the figures are what is checked.)
       assertThat(browser.findElement(By.cssSelector("#chart-hours .summary")).getText())
           .isEqualTo("Last 24 hours: 3 calls, 1 answered, 2 missed.");
 
