@@ -29,7 +29,10 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** /api/lines: the configured lines, and each line's opening hours (from the config or set here) with whether it is open now. */
+/**
+ * /api/lines: the lines as they are now, each line's opening hours with whether it is open now,
+ * and its settings and sentences; hours and settings come from the config or are set here.
+ */
 final class LineApi {
   private static final Logger LOG = LoggerFactory.getLogger(LineApi.class);
   private final Services services;
