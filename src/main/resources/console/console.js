@@ -117,6 +117,8 @@
   let fileVoicemails = [];
   // Each file list's latest load: an answer to an earlier one is not drawn over it.
   const fileLoads = new Map();
+  // Tasks this console closed: a queue sent before the close, arriving after it, does not open them again.
+  const finished = new Set();
 
   function token() { return trying || sessionStorage.getItem(TOKEN); }
 
@@ -331,7 +333,8 @@
       body.append(row);
     });
     announce(items.filter((t) => t.holder === null));
-    const mine = items.find((t) => t.mine);
+    finished.forEach((id) => { if (!all.some((t) => t.id === id)) { finished.delete(id); } });
+    const mine = items.find((t) => t.mine && !finished.has(t.id));
     if (!current && mine) { work(mine); }
     if (current && !items.some((t) => t.id === current.id && t.mine) && !$('completing').hidden) { done(); }
   }
@@ -385,6 +388,7 @@
     try {
       const claimed = await api('POST', path);
       if (claimed.status === 204) { $('queue-news').textContent = 'Nobody is waiting.'; return; }
+      finished.delete(claimed.data.id);
       work(claimed.data);
     } catch (e) {
       if (!(e instanceof SignedOut)) { $('queue-news').textContent = e.message; }
@@ -539,6 +543,7 @@
   }
 
   function done() {
+    if (current) { finished.add(current.id); }
     current = null;
     forgetVoicemail($('voicemail'));
     clearInterval(renewTimer);

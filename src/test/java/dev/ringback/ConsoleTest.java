@@ -288,6 +288,75 @@ class ConsoleTest {
     }
   }
 
+  /**
+   * Holds the live queue's bytes back while {@code heldEvents.hold} is true, so a test can deliver a queue sent before
+   * something the agent did after it: the stream and the API's answers travel on different connections.
+   */
+  static final String HOLD_EVENTS = """
+      (() => {
+        const real = window.fetch.bind(window);
+        const held = window.heldEvents = { hold: false, chunks: [], release: () => {} };
+        window.fetch = async (url, init) => {
+          const response = await real(url, init);
+          if (!String(url).startsWith('/api/events') || !response.ok) { return response; }
+          const reader = response.body.getReader();
+          const body = new ReadableStream({ start(controller) {
+            held.release = () => { held.hold = false; held.chunks.splice(0).forEach((c) => controller.enqueue(c)); };
+            (async () => {
+              for (;;) {
+                const { value, done } = await reader.read();
+                if (done) { controller.close(); return; }
+                if (held.hold) { held.chunks.push(value); } else { controller.enqueue(value); }
+              }
+            })().catch((e) => controller.error(e));
+          } });
+          return new Response(body, { status: response.status, headers: response.headers });
+        };
+      })();
+      """;
+
+  @Test
+  void aQueueSentBeforeTheAgentClosedATaskDoesNotOpenItAgain() {
+    assumeBrowser();
+    TestDatabase db = TestDatabase.create();
+    WebDriver console = null;
+    try (RingbackServer server = RingbackServer.start(RingbackServer.LINES_YAML_AGENTS_ONLY, RingbackServer.environment(db,
+        "http://127.0.0.1:9"), Clock.systemUTC())) {
+      String ana = token(server, "Ana", "+14155550121");
+      console = browser();
+      console.get(server.baseUrl() + "/console");
+      new WebDriverWait(console, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(ana);
+      js(console, HOLD_EVENTS);
+      console.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+      new WebDriverWait(console, WAIT).until(ExpectedConditions.attributeContains(By.id("live"), "class", "on"));
+
+      long task = task(server, "+14155550198");
+      new WebDriverWait(console, WAIT).until(ExpectedConditions.presenceOfElementLocated(row(task)));
+      // From here the queue is held: the one sent after the claim (the task is Ana's) arrives after she has closed it.
+      js(console, "heldEvents.hold = true;");
+      claim(console, task);
+      waitFor(console, "task-summary", "+14155550198");
+      new WebDriverWait(console, WAIT).until(d -> (Boolean) js(d, "const text = new TextDecoder().decode(new Uint8Array("
+          + "heldEvents.chunks.flatMap((c) => Array.from(c)))); return text.includes('\"mine\":true');"));
+      console.findElement(By.id("do-not-call")).click();
+      new WebDriverWait(console, WAIT).until(ExpectedConditions.alertIsPresent()).accept();
+      waitFor(console, "timeline", "not to be called again");
+      // The queue after the cancellation is held too: both arrive now, the older first.
+      new WebDriverWait(console, WAIT).until(d -> (Boolean) js(d, "const text = new TextDecoder().decode(new Uint8Array("
+          + "heldEvents.chunks.flatMap((c) => Array.from(c)))); return text.includes('\"items\":[]');"));
+      js(console, "heldEvents.release();");
+      waitFor(console, "queue-count", "(0)");
+
+      assertThat(console.findElement(By.id("task-panel")).isDisplayed()).as("the closed task's file stays on screen").isTrue();
+      assertThat(text(console, "task-title")).isEqualTo("Last task");
+      assertThat(text(console, "task-message")).isEqualTo("On the do-not-call list.");
+      assertThat(text(console, "timeline")).contains("not to be called again");
+      assertThat(errors(console)).isEmpty();
+    } finally {
+      quit(console);
+    }
+  }
+
   /** One second of silence as 8 kHz, 16-bit mono PCM in a WAV file: audio any browser decodes. */
   static byte[] silence() {
     int samples = 8000;
