@@ -71,6 +71,8 @@ final class BusinessesPart {
   final int startSeconds = Integer.getInteger("bench.businessStartSeconds", 300);
   final int createSeconds = Integer.getInteger("bench.businessCreateSeconds", 900);
   final int callbacks = Integer.getInteger("bench.businessCallbacks", 5000);
+  /** -Dbench.businessProfile=true: a flight recording of each measured dispatcher run, target/bench/dispatch-{label}.jfr. */
+  final boolean profile = Boolean.getBoolean("bench.businessProfile");
 
   final List<List<String>> startRows = new ArrayList<>();
   final List<List<String>> metricRows = new ArrayList<>();
@@ -180,6 +182,10 @@ final class BusinessesPart {
 
   ServerProcess start(String config, String url, String name, int heap) {
     List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap + "m", "-XX:+ExitOnOutOfMemoryError"));
+    String extra = System.getProperty("bench.serverJvm", "");
+    if (!extra.isBlank()) {
+      jvm.addAll(List.of(extra.replace("{name}", name).trim().split("\\s+")));
+    }
     return ServerProcess.start(jvm, List.of("-jar", suite.jar.toString(), "--config", config), env(url, name),
         suite.out.resolve("ringback-" + name + ".log"), ServerProcess.freePort());
   }
@@ -365,7 +371,15 @@ final class BusinessesPart {
     }
     suite.dispatchRun(database, Math.min(2000, callbacks), 1_000_000, List.of(), true); // warm-up
     suite.quiesce(database);
+    if (profile) {
+      jcmd(server, "JFR.start name=dispatch settings=profile");
+    }
     double[] dispatch = suite.dispatchRun(database, callbacks, 2_000_000, List.of(server.process.toHandle()), true);
+    if (profile) {
+      Path recording = suite.out.resolve("dispatch-" + label.replaceAll("[^a-z0-9]+", "-") + heap + ".jfr").toAbsolutePath();
+      System.out.println("businesses " + label + " dispatcher's flight recording: " + recording + " "
+          + jcmd(server, "JFR.stop name=dispatch filename=" + recording).trim());
+    }
     load[4] = String.format(Locale.ROOT, "%.0f", dispatch[0]);
     load[5] = SuiteBenchmark.ms(dispatch[1]) + " / " + SuiteBenchmark.ms(dispatch[2]);
     loadRows.add(List.of(label, "-Xmx" + heap + "m", load[0], load[1], load[2], load[3], load[4], load[5],
