@@ -58,6 +58,7 @@ import dev.ringback.telephony.BreakerTelephony;
 import dev.ringback.telephony.MeteredTelephony;
 import dev.ringback.telephony.SimulatedTelephony;
 import dev.ringback.telephony.Telephony;
+import dev.ringback.telephony.TwilioConnections;
 import dev.ringback.telephony.TwilioTelephony;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -177,15 +178,16 @@ public final class Ringback implements AutoCloseable {
       pool = database.createPool(vertx, config.database());
       // The first connection opens while the services are built; start-up then queries at once.
       pool.query("SELECT 1").execute();
+      TwilioConnections twilioConnections = new TwilioConnections(config.twilio());
       Optional<TwilioTelephony> twilio = config.twilio().configured()
-          ? Optional.of(new TwilioTelephony(vertx, config.twilio())) : Optional.empty();
+          ? Optional.of(new TwilioTelephony(vertx, config.twilio(), config.twilio().account(), twilioConnections)) : Optional.empty();
       Telephony network = twilio.isPresent()
           ? twilio.get()
           : new SimulatedTelephony(vertx, () -> "http://127.0.0.1:" + port, clock, new Random(),
               config.metrics().ringSeconds() * 1000L);
       OptionalInt managementPort = config.http().managementPort().stream().map(p -> p == 0 ? freePort() : p).findFirst();
       journal = Journal.open(config.database().journalDir());
-      Services services = bootstrap(vertx, config, clock, pool, registry, network, journal, generated)
+      Services services = bootstrap(vertx, config, clock, pool, registry, network, twilioConnections, journal, generated)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       services.metrics().databaseRestarts(database::restarts);
       services.triggers().start();
@@ -269,7 +271,8 @@ public final class Ringback implements AutoCloseable {
   }
 
   private static Future<Services> bootstrap(Vertx vertx, RingbackConfig config, Clock clock, Pool pool,
-                                            PrometheusMeterRegistry registry, Telephony network, Journal journal,
+                                            PrometheusMeterRegistry registry, Telephony network, TwilioConnections twilioConnections,
+                                            Journal journal,
                                             List<GeneratedToken> generated) {
     LineStore lines = new LineStore(pool);
     TokenStore tokens = new TokenStore(pool);
@@ -286,7 +289,7 @@ public final class Ringback implements AutoCloseable {
         : Optional.of(SecretBox.of(config.secrets().previousKey()));
     AtomicReference<Businesses> served = new AtomicReference<>();
     Businesses businesses = new Businesses(pool, config, businessStore, secrets, previous,
-        (slug, account) -> breaker(config, clock, new MeteredTelephony(new TwilioTelephony(vertx, config.twilio(), account), metrics, slug)),
+        (slug, account) -> breaker(config, clock, new MeteredTelephony(new TwilioTelephony(vertx, config.twilio(), account, twilioConnections), metrics, slug)),
         business -> served(metrics, served, business), metrics::retire);
     served.set(businesses);
     return lines.businessId(RingbackConfig.DEFAULT_BUSINESS).compose(businessId -> lines.sync(businessId, config.lines())

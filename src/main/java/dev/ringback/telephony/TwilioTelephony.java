@@ -50,23 +50,25 @@ public final class TwilioTelephony implements Telephony {
   private static final int MAX_TEXT_PAGES = 4;
 
   private final WorkerExecutor workers;
-  private final RingbackConfig.Twilio config;
   private final RingbackConfig.TwilioAccount account;
+  private final TwilioConnections connections;
   /** Built on first use, on a worker thread: building it loads twilio-java, Jackson and an HTTP client. */
   private volatile TwilioRestClient client;
 
   public TwilioTelephony(Vertx vertx, RingbackConfig.Twilio config) {
-    this(vertx, config, config.account());
+    this(vertx, config, config.account(), new TwilioConnections(config));
   }
 
   /**
    * A business's own account: REST requests authenticate with its API key and secret when it has
-   * them, else with its account SID and auth token. Every business shares the one worker pool.
+   * them, else with its account SID and auth token. Every business shares the one worker pool and
+   * the one pool of connections.
    */
-  public TwilioTelephony(Vertx vertx, RingbackConfig.Twilio config, RingbackConfig.TwilioAccount account) {
+  public TwilioTelephony(Vertx vertx, RingbackConfig.Twilio config, RingbackConfig.TwilioAccount account,
+                         TwilioConnections connections) {
     this.workers = vertx.createSharedWorkerExecutor("twilio-rest", config.workerThreads());
-    this.config = config;
     this.account = account;
+    this.connections = connections;
   }
 
   /**
@@ -87,7 +89,7 @@ public final class TwilioTelephony implements Telephony {
     if (built == null) {
       synchronized (this) {
         if (client == null) {
-          client = client(config, account);
+          client = client(account, connections);
         }
         built = client;
       }
@@ -95,12 +97,12 @@ public final class TwilioTelephony implements Telephony {
     return built;
   }
 
-  /** twilio-java's client for the account: its HTTP client and JSON mapper, the slow part to build. */
-  private static TwilioRestClient client(RingbackConfig.Twilio config, RingbackConfig.TwilioAccount account) {
+  /** twilio-java's client for the account, on the shared connections; the first one built loads twilio-java and Jackson. */
+  private static TwilioRestClient client(RingbackConfig.TwilioAccount account, TwilioConnections connections) {
     return new TwilioRestClient.Builder(account.usesApiKey() ? account.apiKey() : account.accountSid(),
             account.usesApiKey() ? account.apiSecret() : account.authToken())
         .accountSid(account.accountSid())
-        .httpClient(new RebasedHttpClient(config.apiUrl(), config.requestTimeoutSeconds()))
+        .httpClient(connections.http())
         .build();
   }
 

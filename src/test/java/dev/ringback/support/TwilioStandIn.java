@@ -156,9 +156,12 @@ public final class TwilioStandIn implements AutoCloseable {
   /** Statuses of a text that has left Twilio: it then has a {@code date_sent}. */
   private static final Set<String> SENT = Set.of("sent", "delivered", "undelivered", "read", "partially_delivered");
 
-  /** One HTTP request as the stand-in received it; {@code query} its decoded query string. */
+  /**
+   * One HTTP request as the stand-in received it; {@code query} its decoded query string;
+   * {@code connection} the client's address and port, the same for requests on one connection.
+   */
   public record RecordedRequest(Instant receivedAt, String method, String path, Map<String, List<String>> form,
-                                Map<String, String> headers, Map<String, List<String>> query) {
+                                Map<String, String> headers, Map<String, List<String>> query, String connection) {
 
     /** The first value of a form parameter, or null. */
     public String param(String name) {
@@ -683,7 +686,7 @@ public final class TwilioStandIn implements AutoCloseable {
       Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
       request.headers().names().forEach(name -> headers.put(name, String.join(", ", request.headers().getAll(name))));
       RecordedRequest recorded = new RecordedRequest(receivedAt, request.method().name(), request.path(), form,
-          Collections.unmodifiableMap(headers), decode(request.query()));
+          Collections.unmodifiableMap(headers), decode(request.query()), String.valueOf(request.connection().remoteAddress()));
       synchronized (requests) {
         requests.add(recorded);
         if (isCallCreation(recorded)) {

@@ -111,7 +111,7 @@ class TwilioNumbersTest {
     twilio.addApiKey(ACCOUNT_SID, "SK0a0b0c0d0e0f0a0b0c0d0e0f0a0b0c0d", "keysecret");
     RingbackConfig.Twilio config = new RingbackConfig.Twilio(ACCOUNT_SID, AUTH_TOKEN, twilio.baseUrl(), 4, 10, 5, 10);
     TwilioTelephony keyed = new TwilioTelephony(vertx, config,
-        new RingbackConfig.TwilioAccount(ACCOUNT_SID, "", "SK0a0b0c0d0e0f0a0b0c0d0e0f0a0b0c0d", "keysecret"));
+        new RingbackConfig.TwilioAccount(ACCOUNT_SID, "", "SK0a0b0c0d0e0f0a0b0c0d0e0f0a0b0c0d", "keysecret"), new TwilioConnections(config));
 
     assertThat(onEventLoop(keyed::fetchAccount).sid()).isEqualTo(ACCOUNT_SID);
     assertThat(twilio.requests().get(0).basicUser()).isEqualTo("SK0a0b0c0d0e0f0a0b0c0d0e0f0a0b0c0d");

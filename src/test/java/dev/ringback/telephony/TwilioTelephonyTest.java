@@ -176,6 +176,28 @@ class TwilioTelephonyTest {
   }
 
   @Test
+  void everyBusinessesAccountSendsOverTheSameConnections() throws Exception {
+    String otherSid = "AC" + "0b".repeat(16);
+    String otherToken = "other-businesses-auth-token";
+    twilio.addAccount(otherSid, otherToken);
+    RingbackConfig.Twilio config = new RingbackConfig.Twilio(ACCOUNT_SID, AUTH_TOKEN, twilio.baseUrl(), 4, 10, 5, 10);
+    TwilioConnections connections = new TwilioConnections(config);
+    TwilioTelephony first = new TwilioTelephony(vertx, config, config.account(), connections);
+    TwilioTelephony second = new TwilioTelephony(vertx, config, new RingbackConfig.TwilioAccount(otherSid, otherToken, "", ""), connections);
+
+    // One after the other, so one connection is enough: a business's first call reuses the one open.
+    placeFromEventLoop(first, CALL).placed();
+    placeFromEventLoop(second, CALL).placed();
+    placeFromEventLoop(first, CALL).placed();
+
+    List<RecordedRequest> made = twilio.callCreations();
+    assertThat(made).extracting(r -> r.path()).containsExactly(CALLS_PATH, "/2010-04-01/Accounts/" + otherSid + "/Calls.json", CALLS_PATH);
+    assertThat(made.get(1).header("Authorization"))
+        .isEqualTo("Basic " + Base64.getEncoder().encodeToString((otherSid + ":" + otherToken).getBytes(StandardCharsets.UTF_8)));
+    assertThat(made).extracting(RecordedRequest::connection).as("one connection for both accounts").containsOnly(made.get(0).connection());
+  }
+
+  @Test
   void withoutMachineDetectionNoMachineDetectionParameterIsSent() throws Exception {
     Placement placement = placeFromEventLoop(telephony(10), new OutboundCall(FROM, TO, TWIML_URL, STATUS_URL, null, 30));
 
