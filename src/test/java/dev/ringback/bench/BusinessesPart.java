@@ -71,8 +71,13 @@ final class BusinessesPart {
   final int startSeconds = Integer.getInteger("bench.businessStartSeconds", 300);
   final int createSeconds = Integer.getInteger("bench.businessCreateSeconds", 900);
   final int callbacks = Integer.getInteger("bench.businessCallbacks", 5000);
-  /** -Dbench.businessProfile=true: a flight recording of each measured dispatcher run, target/bench/dispatch-{label}.jfr. */
-  final boolean profile = Boolean.getBoolean("bench.businessProfile");
+  /** -Dbench.businessDispatchWarmup: callbacks dialled before the measured run (each line's first callback registers its meters). */
+  final int dispatchWarmup = Integer.getInteger("bench.businessDispatchWarmup", 2000);
+  /**
+   * -Dbench.businessProfile=profile (or a .jfc file): a flight recording of each measured dispatcher run with those settings,
+   * target/bench/dispatch-{label}.jfr.
+   */
+  final String profile = System.getProperty("bench.businessProfile", "");
 
   final List<List<String>> startRows = new ArrayList<>();
   final List<List<String>> metricRows = new ArrayList<>();
@@ -369,13 +374,13 @@ final class BusinessesPart {
       load[3] = SuiteBenchmark.ms(SuiteBenchmark.pct(orders.toDial(), 50)) + " / " + SuiteBenchmark.ms(SuiteBenchmark.pct(orders.toDial(), 99));
       load[6] += " / " + orders.webhook().errors();
     }
-    suite.dispatchRun(database, Math.min(2000, callbacks), 1_000_000, List.of(), true); // warm-up
+    suite.dispatchRun(database, dispatchWarmup, 1_000_000, List.of(), true); // warm-up
     suite.quiesce(database);
-    if (profile) {
-      jcmd(server, "JFR.start name=dispatch settings=profile");
+    if (!profile.isEmpty()) {
+      jcmd(server, "JFR.start name=dispatch settings=" + profile);
     }
     double[] dispatch = suite.dispatchRun(database, callbacks, 2_000_000, List.of(server.process.toHandle()), true);
-    if (profile) {
+    if (!profile.isEmpty()) {
       Path recording = suite.out.resolve("dispatch-" + label.replaceAll("[^a-z0-9]+", "-") + heap + ".jfr").toAbsolutePath();
       System.out.println("businesses " + label + " dispatcher's flight recording: " + recording + " "
           + jcmd(server, "JFR.stop name=dispatch filename=" + recording).trim());
