@@ -56,6 +56,7 @@ import dev.ringback.store.TimelineStore;
 import dev.ringback.store.TokenStore;
 import dev.ringback.telephony.BreakerTelephony;
 import dev.ringback.telephony.MeteredTelephony;
+import dev.ringback.telephony.OpenCircuits;
 import dev.ringback.telephony.SimulatedTelephony;
 import dev.ringback.telephony.Telephony;
 import dev.ringback.telephony.TwilioConnections;
@@ -179,6 +180,7 @@ public final class Ringback implements AutoCloseable {
       // The first connection opens while the services are built; start-up then queries at once.
       pool.query("SELECT 1").execute();
       TwilioConnections twilioConnections = new TwilioConnections(config.twilio());
+      OpenCircuits circuits = new OpenCircuits();
       Optional<TwilioTelephony> twilio = config.twilio().configured()
           ? Optional.of(new TwilioTelephony(vertx, config.twilio(), config.twilio().account(), twilioConnections)) : Optional.empty();
       Telephony network = twilio.isPresent()
@@ -187,7 +189,7 @@ public final class Ringback implements AutoCloseable {
               config.metrics().ringSeconds() * 1000L);
       OptionalInt managementPort = config.http().managementPort().stream().map(p -> p == 0 ? freePort() : p).findFirst();
       journal = Journal.open(config.database().journalDir());
-      Services services = bootstrap(vertx, config, clock, pool, registry, network, twilioConnections, journal, generated)
+      Services services = bootstrap(vertx, config, clock, pool, registry, network, twilioConnections, circuits, journal, generated)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       services.metrics().databaseRestarts(database::restarts);
       services.triggers().start();
@@ -204,7 +206,7 @@ public final class Ringback implements AutoCloseable {
       // Webhooks are answered from here on; twilio-java's client, which only calls need, is built now.
       twilio.ifPresent(t -> t.prepare().onFailure(e -> LOG.warn("twilio-java's client could not be built: {}", e.toString())));
       Warmup.askOnce(vertx, port);
-      String dispatcher = vertx.deployVerticle(new Dispatcher(services, database.connectOptions()))
+      String dispatcher = vertx.deployVerticle(new Dispatcher(services, database.connectOptions(), circuits))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       Privacy privacy = new Privacy(pool, services.businesses(), clock, config.retention());
       String retention = vertx.deployVerticle(new RetentionJob(privacy))
@@ -272,7 +274,7 @@ public final class Ringback implements AutoCloseable {
 
   private static Future<Services> bootstrap(Vertx vertx, RingbackConfig config, Clock clock, Pool pool,
                                             PrometheusMeterRegistry registry, Telephony network, TwilioConnections twilioConnections,
-                                            Journal journal,
+                                            OpenCircuits circuits, Journal journal,
                                             List<GeneratedToken> generated) {
     LineStore lines = new LineStore(pool);
     TokenStore tokens = new TokenStore(pool);
@@ -283,13 +285,14 @@ public final class Ringback implements AutoCloseable {
       LOG.warn("No Twilio credentials: outbound calls are played by the built-in call simulator, "
           + "and /twilio/* requests are not signature-checked");
     }
-    Telephony telephony = breaker(config, clock, new MeteredTelephony(network, metrics, RingbackConfig.DEFAULT_BUSINESS));
+    Telephony telephony = breaker(config, clock, circuits, new MeteredTelephony(network, metrics, RingbackConfig.DEFAULT_BUSINESS));
     Optional<SecretBox> secrets = config.secrets().configured() ? Optional.of(SecretBox.of(config.secrets().key())) : Optional.empty();
     Optional<SecretBox> previous = config.secrets().previousKey().isEmpty() ? Optional.empty()
         : Optional.of(SecretBox.of(config.secrets().previousKey()));
     AtomicReference<Businesses> served = new AtomicReference<>();
     Businesses businesses = new Businesses(pool, config, businessStore, secrets, previous,
-        (slug, account) -> breaker(config, clock, new MeteredTelephony(new TwilioTelephony(vertx, config.twilio(), account, twilioConnections), metrics, slug)),
+        (slug, account) -> breaker(config, clock, circuits,
+            new MeteredTelephony(new TwilioTelephony(vertx, config.twilio(), account, twilioConnections), metrics, slug)),
         business -> served(metrics, served, business), metrics::retire);
     served.set(businesses);
     return lines.businessId(RingbackConfig.DEFAULT_BUSINESS).compose(businessId -> lines.sync(businessId, config.lines())
@@ -367,9 +370,9 @@ public final class Ringback implements AutoCloseable {
         .map(current -> current.telephony().degraded().isPresent()).orElse(false));
   }
 
-  private static Telephony breaker(RingbackConfig config, Clock clock, Telephony telephony) {
+  private static Telephony breaker(RingbackConfig config, Clock clock, OpenCircuits circuits, Telephony telephony) {
     return new BreakerTelephony(telephony, clock, config.twilio().breakerFailures(),
-        Duration.ofSeconds(config.twilio().breakerSeconds()));
+        Duration.ofSeconds(config.twilio().breakerSeconds()), circuits);
   }
 
   /** The businesses under {@code businesses:}, each with its row, line keys, token and telephony, one after the other. */

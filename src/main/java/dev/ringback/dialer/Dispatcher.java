@@ -6,6 +6,7 @@ import dev.ringback.app.Services;
 import dev.ringback.config.RingbackConfig;
 import dev.ringback.domain.AgentFirst;
 import dev.ringback.domain.Line;
+import dev.ringback.telephony.OpenCircuits;
 import dev.ringback.domain.PhoneNumbers;
 import dev.ringback.store.DialStore;
 import dev.ringback.telephony.OutboundCall;
@@ -43,6 +44,7 @@ public final class Dispatcher extends VerticleBase {
   private final String owner = "ringback-" + UUID.randomUUID();
   private final StatusWatchdog watchdog;
   private final QueueGauges gauges;
+  private final OpenCircuits circuits;
   private final OutageLog passOutage = new OutageLog();
   private final OutageLog watchOutage = new OutageLog();
   // Built at start, when Vert.x is known.
@@ -63,8 +65,10 @@ public final class Dispatcher extends VerticleBase {
   /** A watchdog pass is under way: one at a time, however slow the network. */
   private boolean watching;
 
-  public Dispatcher(Services services, PgConnectOptions listenOptions) {
+  /** @param circuits the breakers of every business's telephony say here when they are open */
+  public Dispatcher(Services services, PgConnectOptions listenOptions, OpenCircuits circuits) {
     this.services = services;
+    this.circuits = circuits;
     this.attempts = services.attempts();
     this.listenOptions = listenOptions;
     this.config = services.config().dialer();
@@ -188,16 +192,19 @@ public final class Dispatcher extends VerticleBase {
     // Each business's calls go through its own account and breaker: work of a business whose
     // circuit is open is left in the queue. (While one probes, others may still send.)
     int wanted = config.batchSize() - inFlight;
-    int room = 0;
-    // The claim names the businesses held back (usually none), not the many that send: its cost
-    // does not grow with the number of businesses.
+    // The claim names the businesses held back (usually none), not the many that send, and they
+    // are looked for only while a breaker is open: a claim's cost does not grow with the businesses.
+    int room = wanted;
     List<Long> held = new ArrayList<>();
-    for (Business business : services.businesses().all()) {
-      int admits = business.telephony().admits(wanted);
-      if (admits > 0) {
-        room = Math.max(room, admits);
-      } else {
-        held.add(business.id());
+    if (circuits.any()) {
+      room = 0;
+      for (Business business : services.businesses().all()) {
+        int admits = business.telephony().admits(wanted);
+        if (admits > 0) {
+          room = Math.max(room, admits);
+        } else {
+          held.add(business.id());
+        }
       }
     }
     if (room <= 0) {

@@ -31,12 +31,20 @@ public final class BreakerTelephony implements Telephony {
   private Instant openedAt;
   private String lastError;
 
+  private final OpenCircuits circuits;
+
   public BreakerTelephony(Telephony telephony, Clock clock, int threshold, Duration firstPause) {
+    this(telephony, clock, threshold, firstPause, new OpenCircuits());
+  }
+
+  /** @param circuits where this breaker says it is open, beside every other business's */
+  public BreakerTelephony(Telephony telephony, Clock clock, int threshold, Duration firstPause, OpenCircuits circuits) {
     this.telephony = telephony;
     this.clock = clock;
     this.threshold = threshold;
     this.firstPause = firstPause;
     this.pause = firstPause;
+    this.circuits = circuits;
   }
 
   @Override
@@ -134,6 +142,9 @@ public final class BreakerTelephony implements Telephony {
   }
 
   private synchronized void succeeded() {
+    if (openUntil != null) {
+      circuits.closed(this);
+    }
     failures = 0;
     pause = firstPause;
     openUntil = null;
@@ -148,6 +159,9 @@ public final class BreakerTelephony implements Telephony {
     if (wasOpen || failures >= threshold) {
       pause = wasOpen && probing ? min(pause.multipliedBy(2), MAX_PAUSE) : pause;
       Instant now = clock.instant();
+      if (!wasOpen) {
+        circuits.opened(this);
+      }
       openUntil = now.plus(pause);
       openedAt = openedAt == null ? now : openedAt;
     }

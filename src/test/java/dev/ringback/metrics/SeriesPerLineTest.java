@@ -89,4 +89,22 @@ class SeriesPerLineTest {
         .contains("ringback_callback_delay_seconds_count{business=\"acme\",trigger=\"missed\"} 2")
         .contains("ringback_callback_first_attempt_delay_seconds_count{business=\"acme\",trigger=\"order\"} 2");
   }
+
+  @Test
+  void aBusinessRetiredAndServedAgainCountsItsHistogramsFromZeroInTheRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    RingbackMetrics metrics = metrics(registry, true);
+    metrics.callbackPlaced("acme", CallbackTrigger.ORDER, "busy", Duration.ofSeconds(3), true);
+    metrics.answered("acme", RingbackMetrics.INBOUND, "busy", Duration.ofSeconds(4));
+    metrics.retire("acme");
+    assertThat(series(registry, "business=\"acme\"")).isZero();
+
+    metrics.serve("acme", List.of("busy"));
+    metrics.callbackPlaced("acme", CallbackTrigger.ORDER, "busy", Duration.ofSeconds(3), true);
+    metrics.answered("acme", RingbackMetrics.INBOUND, "busy", Duration.ofSeconds(4));
+    // Each count reaches the registry's series, not a meter kept from before the business was retired.
+    assertThat(registry.get("ringback.callback.delay").tags("business", "acme", "trigger", "order").timer().count()).isEqualTo(1);
+    assertThat(registry.get("ringback.callback.first.attempt.delay").tags("business", "acme").timer().count()).isEqualTo(1);
+    assertThat(registry.get("ringback.ring.to.answer").tags("business", "acme", "direction", "inbound").timer().count()).isEqualTo(1);
+  }
 }

@@ -102,7 +102,9 @@ class BreakerTelephonyTest {
 
   final MutableClock clock = new MutableClock(START);
   final Network network = new Network();
-  final BreakerTelephony breaker = new BreakerTelephony(network, clock, THRESHOLD, FIRST_PAUSE);
+  /** Where the dialler learns whether any business's breaker is open. */
+  final OpenCircuits circuits = new OpenCircuits();
+  final BreakerTelephony breaker = new BreakerTelephony(network, clock, THRESHOLD, FIRST_PAUSE, circuits);
 
   Future<?> request() {
     return breaker.fetchCall("CA1");
@@ -121,6 +123,7 @@ class BreakerTelephonyTest {
   void assertClosed() {
     assertThat(breaker.admits(5)).isEqualTo(5);
     assertThat(breaker.degraded()).isEmpty();
+    assertThat(circuits.any()).as("the dialler is told no breaker is open").isFalse();
   }
 
   /** A request now fails at once as not sent, and the network never sees it. */
@@ -134,6 +137,7 @@ class BreakerTelephonyTest {
     });
     assertThat(network.requests).as("not sent").isEqualTo(before);
     assertThat(breaker.admits(5)).isZero();
+    assertThat(circuits.any()).as("the dialler is told a breaker is open").isTrue();
   }
 
   @Test
@@ -142,6 +146,7 @@ class BreakerTelephonyTest {
     assertClosed();
     requests(Mode.DOWN, 1);
     assertThat(breaker.admits(5)).isZero();
+    assertThat(circuits.any()).isTrue();
     assertThat(breaker.degraded()).contains("circuit open since " + START + " after 3 failed requests in a row (last: HTTP 500); "
         + "next try in 10 s");
     clock.advance(Duration.ofMillis(4_500));
