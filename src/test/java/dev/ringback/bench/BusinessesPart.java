@@ -388,7 +388,7 @@ final class BusinessesPart {
     load[4] = String.format(Locale.ROOT, "%.0f", dispatch[0]);
     load[5] = SuiteBenchmark.ms(dispatch[1]) + " / " + SuiteBenchmark.ms(dispatch[2]);
     loadRows.add(List.of(label, "-Xmx" + heap + "m", load[0], load[1], load[2], load[3], load[4], load[5],
-        String.format(Locale.ROOT, "%.0f", dispatch[5]), load[6]));
+        String.format(Locale.ROOT, "%.0f / %.0f / %.0f", dispatch[5], dispatch[6], dispatch[7]), load[6]));
 
     long rssAfter = server.rssKb();
     long[] heapAfter = heap(server);
@@ -718,12 +718,13 @@ final class BusinessesPart {
         + "it has three scrapes.");
     report.table("Businesses: latency with the work spread over every line", List.of("businesses", "heap", "/twilio/status p50 / p99",
         "/twilio/voice p50 / p99", "order webhook p50 / p99", "order to Calls.json p50 / p99", "dispatcher callbacks/s",
-        "due to Calls.json p50 / p99", "dispatcher CPU µs per callback", "errors status / voice / orders"), loadRows);
+        "due to Calls.json p50 / p99", "dispatcher CPU µs per callback: Ringback / PostgreSQL / Twilio stand-in",
+        "errors status / voice / orders"), loadRows);
     report.line("Open loop. After " + warmupSeconds + " s of unmeasured webhooks (two thirds status, one third voice, at " + rate + "/s): "
         + "`/twilio/status` (a call's four events) and `/twilio/voice` at " + rate + "/s for " + loadSeconds + " s each, call c on line "
         + "c mod (5 N), signed with that business's token; orders at " + orderRate + "/s for " + loadSeconds + " s (after 10 s unmeasured), "
         + "order n to business n mod N; the dispatcher: " + callbacks + " callbacks made due at once, spread evenly over every line of "
-        + "every business (after " + Math.min(2000, callbacks) + " unmeasured, then VACUUM ANALYZE and CHECKPOINT).");
+        + "every business (after " + dispatchWarmup + " unmeasured, then VACUUM ANALYZE and CHECKPOINT); the three share the machine's cores.");
     report.table("Businesses: memory", List.of("businesses", "heap", "RSS after start", "RSS after traffic", "live heap after start",
         "heap in use / live after traffic", "live heap per added line, after start", "after traffic"), memoryRows);
     report.table("Businesses: one business added and removed through the API at run time", List.of("businesses", "POST answered in",
