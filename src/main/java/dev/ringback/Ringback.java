@@ -177,8 +177,12 @@ public final class Ringback implements AutoCloseable {
       vertx.exceptionHandler(Ringback::uncaught);
       database = await(ready);
       pool = database.createPool(vertx, config.database());
-      // The first connection opens while the services are built; start-up then queries at once.
-      pool.query("SELECT 1").execute();
+      // The pool's connections open while the services are built: each one's sign-in (SCRAM's key
+      // derivation) and its server process's start would otherwise fall on the first webhooks.
+      List<Future<?>> connections = new ArrayList<>();
+      for (int i = 0; i < config.database().poolSize(); i++) {
+        connections.add(pool.query("SELECT 1").execute());
+      }
       TwilioConnections twilioConnections = new TwilioConnections(config.twilio());
       OpenCircuits circuits = new OpenCircuits();
       Optional<TwilioTelephony> twilio = config.twilio().configured()
@@ -194,6 +198,7 @@ public final class Ringback implements AutoCloseable {
       services.metrics().databaseRestarts(database::restarts);
       services.triggers().start();
       await(preloaded); // before any verticle runs: no event loop reads those resources
+      Future.join(connections).otherwiseEmpty().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       // What the first webhook and order would do for the first time, done before the server answers.
       Warmup.prepare(services);
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
