@@ -95,6 +95,4 @@ public final class Warmup {
     quietly("a WooCommerce order", () -> OrderPayloads.woocommerce(new JsonObject().put("id", 1)
         .put("billing", new JsonObject().put("phone", "+14155550100"))));
   }
-
-
 }

@@ -339,10 +339,15 @@ public final class RingbackMetrics {
   }
 
   private Timer ringToAnswer(String business, String direction) {
-    return timers.computeIfAbsent(business + '\u0000' + "ring.to.answer\u0000" + direction, key -> Timer.builder("ringback.ring.to.answer")
-        .description("Time from the first ring to the answer")
-        .tags("business", business, "direction", direction)
-        .serviceLevelObjectives(ringBuckets)
+    return histogram("ringback.ring.to.answer", "Time from the first ring to the answer", ringBuckets, business, "direction", direction);
+  }
+
+  /** A business's histogram by one more label, registered once and kept (until the business is retired). */
+  private Timer histogram(String name, String description, Duration[] buckets, String business, String label, String value) {
+    return timers.computeIfAbsent(business + '\u0000' + name + '\u0000' + value, key -> Timer.builder(name)
+        .description(description)
+        .tags("business", business, label, value)
+        .serviceLevelObjectives(buckets)
         .register(registry));
   }
 
@@ -368,20 +373,13 @@ public final class RingbackMetrics {
   }
 
   private Timer delay(String business, CallbackTrigger trigger) {
-    return timers.computeIfAbsent(business + '\u0000' + "delay\u0000" + trigger.value(), key -> Timer.builder("ringback.callback.delay")
-        .description("From the trigger event to the outbound call being placed")
-        .tags("business", business, "trigger", trigger.value())
-        .serviceLevelObjectives(DELAY_BUCKETS)
-        .register(registry));
+    return histogram("ringback.callback.delay", "From the trigger event to the outbound call being placed", DELAY_BUCKETS,
+        business, "trigger", trigger.value());
   }
 
   private Timer firstDelay(String business, CallbackTrigger trigger) {
-    return timers.computeIfAbsent(business + '\u0000' + "first.delay\u0000" + trigger.value(), key ->
-        Timer.builder("ringback.callback.first.attempt.delay")
-            .description("From the trigger event to the first outbound call of its callback being placed")
-            .tags("business", business, "trigger", trigger.value())
-            .serviceLevelObjectives(DELAY_BUCKETS)
-            .register(registry));
+    return histogram("ringback.callback.first.attempt.delay", "From the trigger event to the first outbound call of its callback being placed",
+        DELAY_BUCKETS, business, "trigger", trigger.value());
   }
 
   private Counter finished(String business, CallbackTrigger trigger, String line, AttemptOutcome outcome) {

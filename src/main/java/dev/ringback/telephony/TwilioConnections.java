@@ -10,23 +10,20 @@ import dev.ringback.config.RingbackConfig;
  */
 public final class TwilioConnections {
   private final RingbackConfig.Twilio config;
-  private volatile RebasedHttpClient http;
+  private RebasedHttpClient http;
 
   public TwilioConnections(RingbackConfig.Twilio config) {
     this.config = config;
   }
 
-  /** On worker threads only: the first caller builds the client (it loads the HTTP library) while the others wait. */
-  RebasedHttpClient http() {
-    RebasedHttpClient built = http;
-    if (built == null) {
-      synchronized (this) {
-        if (http == null) {
-          http = new RebasedHttpClient(config.apiUrl(), config.requestTimeoutSeconds());
-        }
-        built = http;
-      }
+  /**
+   * On worker threads only, once per business's client: the first caller builds the HTTP client
+   * (it loads the HTTP library) while the others wait.
+   */
+  synchronized RebasedHttpClient http() {
+    if (http == null) {
+      http = new RebasedHttpClient(config.apiUrl(), config.requestTimeoutSeconds());
     }
-    return built;
+    return http;
   }
 }
