@@ -319,7 +319,7 @@ public final class Ringback implements AutoCloseable {
           configured.forEach(b -> b.lines().forEach(line -> numbers.put(line.number(), b.id())));
           return businessStore.claimConfigNumbers(numbers)
               .recover(e -> Future.failedFuture(e instanceof BusinessStore.NumberTaken taken ? numberTaken(taken, configured) : e))
-              .compose(v -> Future.all(configured.stream().map(b -> b.overrides().reload()).toList()))
+              .compose(v -> LineOverrides.reload(pool, configured.stream().map(Business::overrides).toList()))
               .compose(v -> businesses.start(configured))
               .map(configured.get(0));
         })

@@ -110,7 +110,7 @@ public final class Businesses {
     } catch (NumberFormatException e) {
       // No key: every business's.
     }
-    return Future.join(all().stream().map(b -> b.overrides().reload()).toList()).mapEmpty();
+    return LineOverrides.reload(pool, all().stream().map(Business::overrides).toList());
   }
 
   private Future<Void> load(boolean strict) {
@@ -147,7 +147,7 @@ public final class Businesses {
         read.putAll(now);
       }
       // Only the businesses built again read their lines' hours and settings; the others have theirs.
-      return Future.join(built.stream().map(b -> b.overrides().reload()).toList()).map(loaded);
+      return LineOverrides.reload(pool, built.stream().map(Business::overrides).toList()).map(loaded);
     }).compose(loaded -> {
       if (resealed.isEmpty()) {
         return Future.succeededFuture(loaded);
@@ -157,10 +157,28 @@ public final class Businesses {
       return store.reseal(resealed).map(loaded);
     }).map(loaded -> {
       synchronized (this) {
-        publish(loaded);
+        // Nothing changed (most reloads after a missed notification): the snapshot and every index stay.
+        if (!serves(loaded)) {
+          publish(loaded);
+        }
       }
       return null;
     });
+  }
+
+  /** Whether the snapshot serves exactly these API businesses, the same objects in the same order. */
+  private boolean serves(List<Business> fromApi) {
+    Snapshot now = current.get();
+    List<Business> all = now == null ? List.of() : now.all();
+    if (now == null || all.size() != fromConfig.size() + fromApi.size()) {
+      return false;
+    }
+    for (int i = 0; i < fromApi.size(); i++) {
+      if (all.get(fromConfig.size() + i) != fromApi.get(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

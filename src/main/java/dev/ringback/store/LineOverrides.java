@@ -28,6 +28,9 @@ public final class LineOverrides {
   private static final Logger LOG = LoggerFactory.getLogger(LineOverrides.class);
   static final String LOAD = """
       SELECT slug, hours, settings FROM lines WHERE business_id = $1 AND (hours IS NOT NULL OR settings IS NOT NULL)""";
+  static final String LOAD_ALL = """
+      SELECT business_id, slug, hours, settings FROM lines
+      WHERE business_id = ANY($1) AND (hours IS NOT NULL OR settings IS NOT NULL)""";
   static final String SET_HOURS = "UPDATE lines SET hours = $3, updated_at = now() WHERE business_id = $1 AND slug = $2";
   static final String SET_SETTINGS = "UPDATE lines SET settings = $3, updated_at = now() WHERE business_id = $1 AND slug = $2";
 
@@ -39,8 +42,11 @@ public final class LineOverrides {
     Line apply(Line configured, JsonObject settings);
   }
 
-  /** The lines now, and which of their parts were set through the API. */
-  private record Now(List<Line> lines, Set<String> hoursSet, Map<String, JsonObject> settings) {}
+  /** What the database holds for a line: its hours and settings as stored, either null. */
+  private record Stored(JsonObject hours, JsonObject settings) {}
+
+  /** The lines now, which of their parts were set through the API, and the stored values they were made from. */
+  private record Now(List<Line> lines, Set<String> hoursSet, Map<String, JsonObject> settings, Map<String, Stored> stored) {}
 
   private final Pool pool;
   private final long businessId;
@@ -53,7 +59,7 @@ public final class LineOverrides {
     this.businessId = businessId;
     this.configured = List.copyOf(configured);
     this.rules = rules;
-    this.now = new AtomicReference<>(new Now(this.configured, Set.of(), Map.of()));
+    this.now = new AtomicReference<>(new Now(this.configured, Set.of(), Map.of(), Map.of()));
   }
 
   /** Every line, with what was set through the API in place of the configuration's. */
@@ -83,36 +89,68 @@ public final class LineOverrides {
 
   public Future<Void> reload() {
     return pool.preparedQuery(LOAD).execute(Tuple.of(businessId)).map(rows -> {
-      Map<String, Row> stored = new HashMap<>();
-      rows.forEach(row -> stored.put(row.getString("slug"), row));
-      List<Line> lines = new ArrayList<>();
-      Set<String> hoursSet = new HashSet<>();
-      Map<String, JsonObject> settings = new HashMap<>();
-      for (Line line : configured) {
-        Row row = stored.get(line.id());
-        Line effective = line;
-        if (row != null && row.getValue("settings") != null) {
-          JsonObject set = Rows.json(row.getValue("settings"));
-          try {
-            effective = rules.apply(effective, set);
-            settings.put(line.id(), set);
-          } catch (RuntimeException e) {
-            LOG.error("line {}: the stored settings are not valid ({}); the config's apply", line.id(), e.getMessage());
-          }
-        }
-        if (row != null && row.getValue("hours") != null) {
-          try {
-            effective = effective.withHours(parse(line, Rows.json(row.getValue("hours"))));
-            hoursSet.add(line.id());
-          } catch (RuntimeException e) {
-            LOG.error("line {}: the stored opening hours are not valid ({}); the config's apply", line.id(), e.getMessage());
-          }
-        }
-        lines.add(effective);
-      }
-      now.set(new Now(List.copyOf(lines), Set.copyOf(hoursSet), Map.copyOf(settings)));
+      Map<String, Stored> stored = new HashMap<>();
+      rows.forEach(row -> stored.put(row.getString("slug"), stored(row)));
+      apply(stored);
       return null;
     });
+  }
+
+  /**
+   * Reloads several businesses' lines with one query (at start, and when every business's may
+   * have changed while no notification was heard); a business whose stored values did not change
+   * keeps its lines as they are.
+   */
+  public static Future<Void> reload(Pool pool, List<LineOverrides> each) {
+    if (each.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Long[] ids = each.stream().map(o -> o.businessId).distinct().toArray(Long[]::new);
+    return pool.preparedQuery(LOAD_ALL).execute(Tuple.of(ids)).map(rows -> {
+      Map<Long, Map<String, Stored>> byBusiness = new HashMap<>();
+      rows.forEach(row -> byBusiness.computeIfAbsent(row.getLong("business_id"), id -> new HashMap<>())
+          .put(row.getString("slug"), stored(row)));
+      each.forEach(o -> o.apply(byBusiness.getOrDefault(o.businessId, Map.of())));
+      return null;
+    });
+  }
+
+  private static Stored stored(Row row) {
+    Object hours = row.getValue("hours");
+    Object settings = row.getValue("settings");
+    return new Stored(hours == null ? null : Rows.json(hours), settings == null ? null : Rows.json(settings));
+  }
+
+  /** The configured lines with the stored values in place; nothing is rebuilt when those are as before. */
+  private void apply(Map<String, Stored> stored) {
+    if (stored.equals(now.get().stored())) {
+      return;
+    }
+    List<Line> lines = new ArrayList<>();
+    Set<String> hoursSet = new HashSet<>();
+    Map<String, JsonObject> settings = new HashMap<>();
+    for (Line line : configured) {
+      Stored row = stored.get(line.id());
+      Line effective = line;
+      if (row != null && row.settings() != null) {
+        try {
+          effective = rules.apply(effective, row.settings());
+          settings.put(line.id(), row.settings());
+        } catch (RuntimeException e) {
+          LOG.error("line {}: the stored settings are not valid ({}); the config's apply", line.id(), e.getMessage());
+        }
+      }
+      if (row != null && row.hours() != null) {
+        try {
+          effective = effective.withHours(parse(line, row.hours()));
+          hoursSet.add(line.id());
+        } catch (RuntimeException e) {
+          LOG.error("line {}: the stored opening hours are not valid ({}); the config's apply", line.id(), e.getMessage());
+        }
+      }
+      lines.add(effective);
+    }
+    now.set(new Now(List.copyOf(lines), Set.copyOf(hoursSet), Map.copyOf(settings), Map.copyOf(stored)));
   }
 
   /**

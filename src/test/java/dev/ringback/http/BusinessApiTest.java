@@ -7,7 +7,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import dev.ringback.app.Business;
 import dev.ringback.app.Businesses;
+import dev.ringback.domain.Line;
 import dev.ringback.store.SecretBox;
 import dev.ringback.support.RingbackServer;
 import dev.ringback.support.TestDatabase;
@@ -185,6 +187,37 @@ class BusinessApiTest {
   /** The exported series of a business, one line each. */
   static java.util.stream.Stream<String> series(String business) {
     return server.get("/metrics").body().lines().filter(line -> !line.startsWith("#") && line.contains("business=\"" + business + "\""));
+  }
+
+  @Test
+  void aCatchUpThatFindsNothingChangedKeepsWhatIsServedAndOneThatFindsAChangeReadsThatBusinessAnew() throws Exception {
+    HttpResponse<String> created = server.api("POST", "/api/businesses", "application/json", bravo("lima", "+14155550497"));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    Businesses businesses = server.ringback().services().businesses();
+    Business lima = businesses.bySlug("lima").orElseThrow();
+    Business main = businesses.defaultBusiness();
+    List<Business> served = businesses.all();
+    List<Line> limaLines = lima.overrides().lines();
+    List<Line> mainLines = main.overrides().lines();
+    // What an instance does once it hears notifications again, every business at once: nothing changed meanwhile.
+    done(businesses.reload());
+    done(businesses.reloadLines(""));
+    assertThat(businesses.all()).isSameAs(served);
+    assertThat(lima.overrides().lines()).isSameAs(limaLines);
+    assertThat(main.overrides().lines()).isSameAs(mainLines);
+    // Another instance set lima's hours while this one heard nothing: lima's lines are read anew, the others' stay.
+    db.query("UPDATE lines SET hours = ?::jsonb, updated_at = now() WHERE business_id = ? AND slug = 'front'",
+        "{\"week\": {\"tue\": [\"10:00-12:00\"]}}", lima.id());
+    done(businesses.reloadLines(""));
+    assertThat(lima.overrides().lines()).isNotSameAs(limaLines);
+    assertThat(lima.overrides().setThroughApi(lima.lines().get(0))).isTrue();
+    assertThat(main.overrides().lines()).isSameAs(mainLines);
+    assertThat(businesses.all()).isSameAs(served);
+    assertThat(server.api("DELETE", "/api/businesses/lima", null, null).statusCode()).isEqualTo(204);
+  }
+
+  static void done(io.vertx.core.Future<?> future) throws Exception {
+    future.toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   @Test
