@@ -98,6 +98,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -187,6 +188,10 @@ public final class Ringback implements AutoCloseable {
       OpenCircuits circuits = new OpenCircuits();
       Optional<TwilioTelephony> twilio = config.twilio().configured()
           ? Optional.of(new TwilioTelephony(vertx, config.twilio(), config.twilio().account(), twilioConnections)) : Optional.empty();
+      // twilio-java's client, which only calls need, is built on its worker pool while the services are.
+      Future<Void> twilioClient = twilio.map(t -> t.prepare()
+              .onFailure(e -> LOG.warn("twilio-java's client could not be built: {}", e.toString())).otherwiseEmpty())
+          .orElse(Future.succeededFuture());
       Telephony network = twilio.isPresent()
           ? twilio.get()
           : new SimulatedTelephony(vertx, () -> "http://127.0.0.1:" + port, clock, new Random(),
@@ -205,12 +210,13 @@ public final class Ringback implements AutoCloseable {
       Admission admission = new Admission(config.http());
       services.metrics().bufferedRequestBytes(admission::buffered);
       services.metrics().requestsInFlight(admission::inFlight);
-      String http = vertx.deployVerticle(() -> new HttpVerticle(services, admission, port, managementPort),
+      AtomicBoolean started = new AtomicBoolean();
+      // Webhooks are answered from here, before the dialler places any call (a port in use stops the start first);
+      // /health says 503 "starting" until the end, so a load balancer's first request does not meet the rest of the start.
+      String http = vertx.deployVerticle(() -> new HttpVerticle(services, admission, port, managementPort, started::get),
               new DeploymentOptions().setInstances(instances))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      // Webhooks are answered from here on; twilio-java's client, which only calls need, is built now.
-      twilio.ifPresent(t -> t.prepare().onFailure(e -> LOG.warn("twilio-java's client could not be built: {}", e.toString())));
-      Warmup.askOnce(vertx, port);
+      Future<Void> asked = Warmup.askOnce(vertx, port);
       String dispatcher = vertx.deployVerticle(new Dispatcher(services, database.connectOptions(), circuits))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       Privacy privacy = new Privacy(pool, services.businesses(), clock, config.retention());
@@ -223,6 +229,8 @@ public final class Ringback implements AutoCloseable {
         stopOrder.add(0, vertx.deployVerticle(new DemoTraffic(services, "http://127.0.0.1:" + port))
             .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
       }
+      Future.join(asked, twilioClient).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      started.set(true);
       LOG.info("Ringback listens on port {} (public URL {}), {} line(s), telephony: {}{}",
           port, config.http().publicUrl(), config.lines().size(), services.telephony().name(),
           managementPort.isPresent() ? "; /health and /metrics on port " + managementPort.getAsInt() : "");
@@ -384,19 +392,30 @@ public final class Ringback implements AutoCloseable {
   private static Future<List<Business>> configBusinesses(RingbackConfig config, Pool pool, LineStore lines, TokenStore tokens,
                                                          BusinessStore store, Businesses businesses,
                                                          List<GeneratedToken> generated) {
-    Future<List<Business>> done = Future.succeededFuture(new ArrayList<>());
-    for (RingbackConfig.BusinessConfig bc : config.businesses()) {
-      done = done.compose(list -> store.syncConfig(bc.slug(), bc.name())
-          .compose(id -> lines.sync(id, bc.lines())
-              .compose(keys -> adminTokenHash(tokens, id, bc.apiToken(), bc.slug(), generated)
-                  .map(hash -> new Business(id, bc.slug(), bc.name(), true, bc.twilio(), bc.callsPerSecond(), bc.orders(),
-                      keys, hash, businesses.telephony(bc.slug(), bc.twilio()), new LineOverrides(pool, id, bc.lines(), new LineSettings(config))))))
-          .map(business -> {
-            list.add(business);
-            return list;
-          }));
+    // A few round trips each: as many businesses at once as the pool has connections, not one after the other.
+    List<RingbackConfig.BusinessConfig> declared = config.businesses();
+    Business[] built = new Business[declared.size()];
+    int chains = Math.max(1, Math.min(config.database().poolSize(), declared.size()));
+    List<Future<Void>> running = new ArrayList<>();
+    for (int chain = 0; chain < chains; chain++) {
+      Future<Void> done = Future.succeededFuture();
+      for (int i = chain; i < declared.size(); i += chains) {
+        int index = i;
+        RingbackConfig.BusinessConfig bc = declared.get(i);
+        done = done.compose(v -> store.syncConfig(bc.slug(), bc.name())
+            .compose(id -> lines.sync(id, bc.lines())
+                .compose(keys -> adminTokenHash(tokens, id, bc.apiToken(), bc.slug(), generated)
+                    .map(hash -> new Business(id, bc.slug(), bc.name(), true, bc.twilio(), bc.callsPerSecond(), bc.orders(),
+                        keys, hash, businesses.telephony(bc.slug(), bc.twilio()), new LineOverrides(pool, id, bc.lines(), new LineSettings(config))))))
+            .map(business -> {
+              built[index] = business;
+              return null;
+            }));
+      }
+      running.add(done);
     }
-    return done;
+    // join, not all: a failed start forgets the tokens it generated only once every chain has stopped.
+    return Future.join(running).map(v -> new ArrayList<>(Arrays.asList(built)));
   }
 
   /** Start-up refused: a number of the configuration is a line of another business. */

@@ -85,11 +85,11 @@ public final class Dispatcher extends VerticleBase {
     wakes.start();
     vertx.setPeriodic(Math.max(1000, Math.min(QUEUE_REFRESH_MILLIS, config.pollMillis())), id -> sweepDoNotCallAndRefreshGauges());
     vertx.setPeriodic(config.pollMillis(), id -> watch());
-    relay.start();
     LOG.info("Dispatcher {} dials through {} at most {} call(s) per second{}", owner, services.telephony().name(),
         config.callsPerSecond() == 0 ? "unlimited" : config.callsPerSecond(),
         services.businesses().all().size() > 1 ? "; every other business through its own account at its own rate" : "");
-    return Future.succeededFuture();
+    // Started once listening (or polling): the connection's sign-in and the catch-up after it are part of the start.
+    return relay.start();
   }
 
   /**

@@ -60,8 +60,9 @@ final class NotificationRelay {
     this.callbacksDue = callbacksDue;
   }
 
-  void start() {
-    listen();
+  /** Completes once the first attempt to listen is over, heard or not (the poll covers what is not heard). */
+  Future<Void> start() {
+    return listen();
   }
 
   Future<Void> stop() {
@@ -69,11 +70,11 @@ final class NotificationRelay {
     return connection == null ? Future.succeededFuture() : connection.close();
   }
 
-  private void listen() {
+  private Future<Void> listen() {
     if (stopped) {
-      return;
+      return Future.succeededFuture();
     }
-    PgConnection.connect(vertx, options)
+    return PgConnection.connect(vertx, options)
         .compose(conn -> {
           connection = conn;
           conn.notificationHandler(n -> relay(n.getChannel(), n.getPayload()));
@@ -106,7 +107,9 @@ final class NotificationRelay {
             LOG.debug("Cannot LISTEN for due callbacks yet: {}", e.getMessage());
           }
           vertx.setTimer(RETRY_MILLIS, t -> listen());
-        });
+        })
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
   }
 
   private void relay(String channel, String payload) {

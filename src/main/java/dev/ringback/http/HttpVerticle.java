@@ -14,6 +14,7 @@ import io.vertx.ext.web.handler.TimeoutHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.net.BindException;
 import java.util.OptionalInt;
+import java.util.function.BooleanSupplier;
 
 /** The HTTP face of Ringback: every route, wired in one place. */
 public final class HttpVerticle extends VerticleBase {
@@ -21,21 +22,24 @@ public final class HttpVerticle extends VerticleBase {
   private final Admission admission;
   private final int port;
   private final OptionalInt managementPort;
+  private final BooleanSupplier started;
 
   /**
    * @param admission shared by every instance of this verticle: what all of them hold in memory at once
    * @param managementPort where /health and /metrics listen, when not on {@code port}
+   * @param started whether the whole start is over: until then /health answers 503 "starting"
    */
-  public HttpVerticle(Services services, Admission admission, int port, OptionalInt managementPort) {
+  public HttpVerticle(Services services, Admission admission, int port, OptionalInt managementPort, BooleanSupplier started) {
     this.services = services;
     this.admission = admission;
     this.port = port;
     this.managementPort = managementPort;
+    this.started = started;
   }
 
   @Override
   public Future<?> start() {
-    Router router = router(vertx, services, admission);
+    Router router = router(vertx, services, admission, started);
     var http = services.config().http();
     Future<HttpServer> main = vertx.createHttpServer(new HttpServerOptions().setPort(port).setCompressionSupported(true)
             // A form field may be as large as the body that carries it: Vert.x's own 8 KiB cap answered 500.
@@ -51,7 +55,7 @@ public final class HttpVerticle extends VerticleBase {
     Future<HttpServer> management = vertx.createHttpServer(new HttpServerOptions().setPort(managementPort.getAsInt())
             .setIdleTimeout(http.idleTimeoutSeconds()))
         .invalidRequestHandler(Failures::invalidRequest)
-        .requestHandler(managementRouter(vertx, services))
+        .requestHandler(managementRouter(vertx, services, started))
         .listen()
         .recover(e -> Future.failedFuture(cannotListen(managementPort.getAsInt(), e)));
     return Future.all(main, management);
@@ -64,13 +68,13 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /** /health and /metrics on a port of their own, for load balancers and Prometheus inside the network. */
-  static Router managementRouter(Vertx vertx, Services services) {
+  static Router managementRouter(Vertx vertx, Services services, BooleanSupplier started) {
     Router router = Router.router(vertx);
     router.route().handler(SecurityHeaders::apply);
     router.route().handler(Requests::wellFormedQuery);
-    Operations operations = new Operations(services);
+    Operations operations = new Operations(services, started);
     router.get("/health").handler(operations::health);
-    router.get("/health/live").handler(Operations::live);
+    router.get("/health/live").handler(operations::live);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
     errors(router, services);
     return router;
@@ -84,10 +88,10 @@ public final class HttpVerticle extends VerticleBase {
 
   /** All routes, with limits from the configuration; public so tests can compare them with openapi.yaml. */
   public static Router router(Vertx vertx, Services services) {
-    return router(vertx, services, new Admission(services.config().http()));
+    return router(vertx, services, new Admission(services.config().http()), () -> true);
   }
 
-  static Router router(Vertx vertx, Services services, Admission admission) {
+  static Router router(Vertx vertx, Services services, Admission admission, BooleanSupplier started) {
     Router router = Router.router(vertx);
     FeedbackWebhooks feedback = new FeedbackWebhooks(services);
     TwilioGuard guard = new TwilioGuard(services);
@@ -111,7 +115,7 @@ public final class HttpVerticle extends VerticleBase {
     LineApi lines = new LineApi(services);
     ReportApi reports = new ReportApi(services);
     BusinessApi businesses = new BusinessApi(services);
-    Operations operations = new Operations(services);
+    Operations operations = new Operations(services, started);
     var http = services.config().http();
 
     router.route().handler(SecurityHeaders::apply);
@@ -267,7 +271,7 @@ public final class HttpVerticle extends VerticleBase {
 
     if (http.managementPort().isEmpty()) {
       router.get("/health").handler(operations::publicHealth);
-      router.get("/health/live").handler(Operations::live);
+      router.get("/health/live").handler(operations::live);
       router.get("/metrics").handler(PrometheusScrapingHandler.create(services.registry()));
     }
     router.get("/openapi.yaml").handler(operations::openapi);

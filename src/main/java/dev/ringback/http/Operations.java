@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /** What load balancers and operators ask: health, and the API description. */
 public final class Operations {
@@ -18,9 +19,12 @@ public final class Operations {
   private static final Buffer OPENAPI = load("/openapi.yaml");
 
   private final Services services;
+  private final BooleanSupplier started;
 
-  Operations(Services services) {
+  /** @param started whether the start is over (the dialler and the jobs running, the paths warmed) */
+  Operations(Services services, BooleanSupplier started) {
     this.services = services;
+    this.started = started;
   }
 
   private static Buffer load(String resource) {
@@ -50,13 +54,20 @@ public final class Operations {
 
   /**
    * 200 when the database answers ("degraded" while Twilio is failing, or while the journal still
-   * holds triggers the database has not taken), 503 naming what is down.
+   * holds triggers the database has not taken), 503 naming what is down, and 503 "starting" until
+   * the start is over: webhooks are answered from the moment the port listens, but a load balancer
+   * sends traffic only to a server that has finished starting.
    */
   void health(RoutingContext ctx) {
     health(ctx, true);
   }
 
   private void health(RoutingContext ctx, boolean detailed) {
+    if (!started.getAsBoolean()) {
+      ctx.response().putHeader(Setup.INSTANCE_HEADER, services.instanceId());
+      Responses.json(ctx, 503, new JsonObject().put("status", "starting"));
+      return;
+    }
     services.reports().databaseAnswers()
         .onComplete(result -> {
           // Any business's telephony held back makes the instance degraded; another business's is named.
@@ -84,9 +95,14 @@ public final class Operations {
   /**
    * Whether the process answers, the database not asked: a database outage is the journal's to
    * ride out (webhooks are still answered and kept), and restarting or unlisting the instance
-   * would only turn it into failed calls. For a container's liveness and readiness.
+   * would only turn it into failed calls. For a container's liveness and readiness: 503
+   * "starting" until the start is over, so a probe routes traffic to a started server only.
    */
-  static void live(RoutingContext ctx) {
+  void live(RoutingContext ctx) {
+    if (!started.getAsBoolean()) {
+      Responses.json(ctx, 503, new JsonObject().put("status", "starting"));
+      return;
+    }
     Responses.json(ctx, 200, new JsonObject().put("status", "alive"));
   }
 

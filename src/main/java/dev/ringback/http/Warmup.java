@@ -5,6 +5,7 @@ import dev.ringback.app.Services;
 import dev.ringback.domain.Catalog;
 import dev.ringback.domain.Line;
 import dev.ringback.domain.Speech;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -42,14 +43,19 @@ public final class Warmup {
     LOG.debug("Warmed up in {} ms", (System.nanoTime() - started) / 1_000_000);
   }
 
-  /** Once the server answers: one request through its own HTTP pipeline, as a load balancer's would be. */
-  public static void askOnce(Vertx vertx, int port) {
+  /**
+   * Once the server answers: one request through its own HTTP pipeline, as a load balancer's would
+   * be. Completes when it is answered, or not (it is no more than a warm-up).
+   */
+  public static Future<Void> askOnce(Vertx vertx, int port) {
     HttpClient client = vertx.createHttpClient();
-    client.request(HttpMethod.GET, port, "127.0.0.1", "/health/live")
+    return client.request(HttpMethod.GET, port, "127.0.0.1", "/health/live")
         .compose(request -> request.send())
         .compose(response -> response.body())
         .onFailure(e -> LOG.debug("The warm-up's request to port {} failed: {}", port, e.toString()))
-        .onComplete(done -> client.close());
+        .eventually(() -> client.close())
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
   }
 
   /** A step that fails costs the first request its time, nothing else. */

@@ -3,13 +3,22 @@ package dev.ringback.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ringback.support.RingbackServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** /health follows the database down and back up; /metrics carries ours and the platform's meters. */
@@ -62,6 +71,48 @@ class OperationsTest {
       assertThat(new JsonObject(kept.body()).getString("name")).isEqualTo("Kept");
     } finally {
       postgres.close();
+    }
+  }
+
+  @Test
+  void healthAndLivenessAre503StartingUntilTheStartIsOverWhileWebhooksAreAlreadyAnswered() throws Exception {
+    try (RingbackServer server = RingbackServer.start(dev.ringback.support.TestDatabase.create(), null)) {
+      AtomicBoolean started = new AtomicBoolean();
+      Vertx vertx = server.ringback().vertx();
+      Router router = HttpVerticle.router(vertx, server.ringback().services(), new Admission(server.ringback().services().config().http()),
+          started::get);
+      HttpServer starting = vertx.createHttpServer().requestHandler(router).listen(0).toCompletionStage().toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+      try {
+        String base = "http://127.0.0.1:" + starting.actualPort();
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(503);
+        assertThat(new JsonObject(health.body()).getString("status")).isEqualTo("starting");
+        assertThat(health.headers().firstValue(dev.ringback.app.Setup.INSTANCE_HEADER)).isPresent();
+        // A container's probe waits too, while a webhook that comes meanwhile is answered.
+        HttpResponse<String> live = http.send(HttpRequest.newBuilder(URI.create(base + "/health/live")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(live.statusCode()).isEqualTo(503);
+        assertThat(new JsonObject(live.body()).getString("status")).isEqualTo("starting");
+        HttpResponse<String> voice = http.send(HttpRequest.newBuilder(URI.create(base + "/twilio/voice"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString("CallSid=CA" + "1".repeat(32) + "&From=%2B14155550111&To="
+                + RingbackServer.LINE_NUMBER.replace("+", "%2B")))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(voice.statusCode()).isEqualTo(200);
+        assertThat(voice.body()).contains("<Dial");
+        started.set(true);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString())
+            .statusCode()).isEqualTo(200);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/health/live")).build(), HttpResponse.BodyHandlers.ofString())
+            .body()).contains("alive");
+      } finally {
+        starting.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
+      // Ringback.start returns once it is over.
+      assertThat(server.get("/health").statusCode()).isEqualTo(200);
     }
   }
 
