@@ -98,6 +98,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -107,6 +108,8 @@ import org.slf4j.LoggerFactory;
 public final class Ringback implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Ringback.class);
   private static final String ADMIN_TOKEN = "admin";
+  /** How long the start waits for its warm-up (the first requests' paths), at most: it only makes them faster. */
+  private static final long WARM_UP_MILLIS = 10_000;
 
   private final Database database;
   private final Vertx vertx;
@@ -229,7 +232,8 @@ public final class Ringback implements AutoCloseable {
         stopOrder.add(0, vertx.deployVerticle(new DemoTraffic(services, "http://127.0.0.1:" + port))
             .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
       }
-      Future.join(asked, twilioClient).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      warmedUp(List.of(Map.entry("the warm-up's request through the HTTP pipeline", asked), Map.entry("twilio-java's client", twilioClient)),
+          WARM_UP_MILLIS);
       started.set(true);
       LOG.info("Ringback listens on port {} (public URL {}), {} line(s), telephony: {}{}",
           port, config.http().publicUrl(), config.lines().size(), services.telephony().name(),
@@ -416,6 +420,21 @@ public final class Ringback implements AutoCloseable {
     }
     // join, not all: a failed start forgets the tokens it generated only once every chain has stopped.
     return Future.join(running).map(v -> new ArrayList<>(Arrays.asList(built)));
+  }
+
+  /**
+   * Waits a little for what only makes the first requests faster, never long: the start is marked
+   * over without a step that did not finish within {@code millis}, and the log names it.
+   */
+  static void warmedUp(List<Map.Entry<String, Future<Void>>> steps, long millis) throws InterruptedException, ExecutionException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    for (Map.Entry<String, Future<Void>> step : steps) {
+      try {
+        step.getValue().toCompletionStage().toCompletableFuture().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        LOG.warn("{} was not done {} ms into the warm-up; the start is marked over without it", step.getKey(), millis);
+      }
+    }
   }
 
   /** Start-up refused: a number of the configuration is a line of another business. */

@@ -172,4 +172,17 @@ class FirstStartTest {
       }
     }
   }
+
+  @Test
+  void aWarmUpStepThatNeverFinishesDoesNotHoldTheStartBackPastItsBound() throws Exception {
+    try (LogCapture log = LogCapture.start()) {
+      long t0 = System.nanoTime();
+      Ringback.warmedUp(List.of(Map.entry("done", io.vertx.core.Future.<Void>succeededFuture()),
+          Map.entry("never done", io.vertx.core.Promise.<Void>promise().future())), 300);
+      long waited = (System.nanoTime() - t0) / 1_000_000;
+      assertThat(waited).isBetween(250L, 5_000L);
+      assertThat(log.containing("never done was not done 300 ms into the warm-up")).hasSize(1);
+      assertThat(log.containing("done was not done")).hasSize(1);
+    }
+  }
 }

@@ -10,6 +10,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class Warmup {
   private static final Logger LOG = LoggerFactory.getLogger(Warmup.class);
   private static final String URL = "https://warm-up.invalid";
+  private static final long ASK_TIMEOUT_MILLIS = 5000;
 
   private Warmup() {}
 
@@ -49,7 +51,9 @@ public final class Warmup {
    */
   public static Future<Void> askOnce(Vertx vertx, int port) {
     HttpClient client = vertx.createHttpClient();
-    return client.request(HttpMethod.GET, port, "127.0.0.1", "/health/live")
+    RequestOptions live = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port).setURI("/health/live")
+        .setConnectTimeout(ASK_TIMEOUT_MILLIS).setIdleTimeout(ASK_TIMEOUT_MILLIS);
+    return client.request(live)
         .compose(request -> request.send())
         .compose(response -> response.body())
         .onFailure(e -> LOG.debug("The warm-up's request to port {} failed: {}", port, e.toString()))
