@@ -392,7 +392,7 @@ public final class Ringback implements AutoCloseable {
         Duration.ofSeconds(config.twilio().breakerSeconds()), circuits);
   }
 
-  /** The businesses under {@code businesses:}, each with its row, line keys, token and telephony, one after the other. */
+  /** The businesses under {@code businesses:}, in their order, each with its row, line keys, token and telephony. */
   private static Future<List<Business>> configBusinesses(RingbackConfig config, Pool pool, LineStore lines, TokenStore tokens,
                                                          BusinessStore store, Businesses businesses,
                                                          List<GeneratedToken> generated) {

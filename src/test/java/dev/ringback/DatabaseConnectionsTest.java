@@ -12,16 +12,13 @@ import org.junit.jupiter.api.Test;
  * webhooks, which then wait for it.
  */
 class DatabaseConnectionsTest {
-  /** database.pool-size's default, which the test configuration keeps. */
-  static final int POOL_SIZE = 8;
-
   @Test
   void theWholePoolIsOpenBeforeTheFirstWebhook() {
     TestDatabase db = TestDatabase.create();
     try (RingbackServer server = RingbackServer.start(db, "http://127.0.0.1:9")) {
       // Besides the pool, the dialler's connection that listens for new work.
       assertThat(db.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
-          + "AND backend_type = 'client backend'")).isGreaterThanOrEqualTo(POOL_SIZE);
+          + "AND backend_type = 'client backend'")).isGreaterThanOrEqualTo(server.ringback().services().config().database().poolSize());
       assertThat(server.get("/health").statusCode()).isEqualTo(200);
     }
   }

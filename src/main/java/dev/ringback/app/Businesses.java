@@ -169,10 +169,10 @@ public final class Businesses {
   /** Whether the snapshot serves exactly these API businesses, the same objects in the same order. */
   private boolean serves(List<Business> fromApi) {
     Snapshot now = current.get();
-    List<Business> all = now == null ? List.of() : now.all();
-    if (now == null || all.size() != fromConfig.size() + fromApi.size()) {
+    if (now == null || now.all().size() != fromConfig.size() + fromApi.size()) {
       return false;
     }
+    List<Business> all = now.all();
     for (int i = 0; i < fromApi.size(); i++) {
       if (all.get(fromConfig.size() + i) != fromApi.get(i)) {
         return false;

@@ -63,9 +63,7 @@ public final class Operations {
   }
 
   private void health(RoutingContext ctx, boolean detailed) {
-    if (!started.getAsBoolean()) {
-      ctx.response().putHeader(Setup.INSTANCE_HEADER, services.instanceId());
-      Responses.json(ctx, 503, new JsonObject().put("status", "starting"));
+    if (answeredStarting(ctx)) {
       return;
     }
     services.reports().databaseAnswers()
@@ -99,11 +97,20 @@ public final class Operations {
    * "starting" until the start is over, so a probe routes traffic to a started server only.
    */
   void live(RoutingContext ctx) {
-    if (!started.getAsBoolean()) {
-      Responses.json(ctx, 503, new JsonObject().put("status", "starting"));
+    if (answeredStarting(ctx)) {
       return;
     }
     Responses.json(ctx, 200, new JsonObject().put("status", "alive"));
+  }
+
+  /** While the start is not over, answers 503 "starting" (with this instance's id) and says so. */
+  private boolean answeredStarting(RoutingContext ctx) {
+    if (started.getAsBoolean()) {
+      return false;
+    }
+    ctx.response().putHeader(Setup.INSTANCE_HEADER, services.instanceId());
+    Responses.json(ctx, 503, new JsonObject().put("status", "starting"));
+    return true;
   }
 
   void openapi(RoutingContext ctx) {

@@ -27,8 +27,6 @@ import org.slf4j.LoggerFactory;
 public final class LineOverrides {
   private static final Logger LOG = LoggerFactory.getLogger(LineOverrides.class);
   static final String LOAD = """
-      SELECT slug, hours, settings FROM lines WHERE business_id = $1 AND (hours IS NOT NULL OR settings IS NOT NULL)""";
-  static final String LOAD_ALL = """
       SELECT business_id, slug, hours, settings FROM lines
       WHERE business_id = ANY($1) AND (hours IS NOT NULL OR settings IS NOT NULL)""";
   static final String SET_HOURS = "UPDATE lines SET hours = $3, updated_at = now() WHERE business_id = $1 AND slug = $2";
@@ -88,12 +86,7 @@ public final class LineOverrides {
   }
 
   public Future<Void> reload() {
-    return pool.preparedQuery(LOAD).execute(Tuple.of(businessId)).map(rows -> {
-      Map<String, Stored> stored = new HashMap<>();
-      rows.forEach(row -> stored.put(row.getString("slug"), stored(row)));
-      apply(stored);
-      return null;
-    });
+    return reload(pool, List.of(this));
   }
 
   /**
@@ -106,7 +99,7 @@ public final class LineOverrides {
       return Future.succeededFuture();
     }
     Long[] ids = each.stream().map(o -> o.businessId).distinct().toArray(Long[]::new);
-    return pool.preparedQuery(LOAD_ALL).execute(Tuple.of(ids)).map(rows -> {
+    return pool.preparedQuery(LOAD).execute(Tuple.of(ids)).map(rows -> {
       Map<Long, Map<String, Stored>> byBusiness = new HashMap<>();
       rows.forEach(row -> byBusiness.computeIfAbsent(row.getLong("business_id"), id -> new HashMap<>())
           .put(row.getString("slug"), stored(row)));

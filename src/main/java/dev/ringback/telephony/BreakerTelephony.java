@@ -33,10 +33,6 @@ public final class BreakerTelephony implements Telephony {
 
   private final OpenCircuits circuits;
 
-  public BreakerTelephony(Telephony telephony, Clock clock, int threshold, Duration firstPause) {
-    this(telephony, clock, threshold, firstPause, new OpenCircuits());
-  }
-
   /** @param circuits where this breaker says it is open, beside every other business's */
   public BreakerTelephony(Telephony telephony, Clock clock, int threshold, Duration firstPause, OpenCircuits circuits) {
     this.telephony = telephony;

@@ -73,7 +73,7 @@ public final class TwilioTelephony implements Telephony {
 
   /**
    * Builds twilio-java's client now, on the worker pool, so the first call does not wait for it.
-   * Start-up calls this once the server answers webhooks: they need no client, calls do.
+   * Start-up calls this at its beginning, beside building the services: webhooks need no client, calls do.
    */
   public Future<Void> prepare() {
     return workers.executeBlocking(() -> {

@@ -210,7 +210,7 @@ class BreakerTelephonyTest {
       "1,   1;2;4;8",
   })
   void eachFailedProbeDoublesThePauseUpToFiveMinutes(long firstSeconds, String pauses) {
-    BreakerTelephony breaker = new BreakerTelephony(network, clock, THRESHOLD, Duration.ofSeconds(firstSeconds));
+    BreakerTelephony breaker = new BreakerTelephony(network, clock, THRESHOLD, Duration.ofSeconds(firstSeconds), new OpenCircuits());
     network.mode = Mode.DOWN;
     for (int i = 0; i < THRESHOLD; i++) {
       breaker.fetchCall("CA1");
