@@ -54,7 +54,10 @@ class FloodIT {
     Process server = builder.start();
     try {
       RingbackServer.await("the server to become healthy", Duration.ofSeconds(60), () -> {
-        assertThat(server.isAlive()).as("ringback exited early; see " + log).isTrue();
+        if (!server.isAlive()) {
+          throw new AssertionError("ringback exited early with status " + server.exitValue() + "; the end of " + log + ":\n"
+              + ProcessIT.tail(log, 40));
+        }
         try {
           return health(port).statusCode() == 200;
         } catch (RuntimeException e) {

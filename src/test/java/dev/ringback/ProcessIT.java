@@ -99,7 +99,9 @@ class ProcessIT {
     Process process = builder.start();
     URI health = URI.create("http://127.0.0.1:" + port + "/health");
     RingbackServer.await("the server to become healthy", Duration.ofSeconds(60), () -> {
-      assertThat(process.isAlive()).as("ringback exited early; see " + log).isTrue();
+      if (!process.isAlive()) {
+        throw new AssertionError("ringback exited early with status " + process.exitValue() + "; the end of " + log + ":\n" + tail(log, 40));
+      }
       try {
         return RingbackServer.send(HttpRequest.newBuilder(health).build()).statusCode() == 200;
       } catch (RuntimeException e) {
@@ -107,6 +109,12 @@ class ProcessIT {
       }
     });
     return process;
+  }
+
+  /** The last {@code lines} lines of a log, for a failure's message: CI keeps the output, not the files. */
+  static String tail(Path log, int lines) {
+    List<String> all = readQuietly(log).lines().toList();
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
   }
 
   static String readQuietly(Path log) {
