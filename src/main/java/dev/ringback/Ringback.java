@@ -110,6 +110,8 @@ public final class Ringback implements AutoCloseable {
   private static final String ADMIN_TOKEN = "admin";
   /** How long the start waits for its warm-up (the first requests' paths), at most: it only makes them faster. */
   private static final long WARM_UP_MILLIS = 10_000;
+  /** How long the start waits for PostgreSQL to let the pool's connections in, at most. */
+  private static final Duration CONNECTIONS_BOUND = Duration.ofSeconds(30);
 
   private final Database database;
   private final Vertx vertx;
@@ -181,12 +183,9 @@ public final class Ringback implements AutoCloseable {
       vertx.exceptionHandler(Ringback::uncaught);
       database = await(ready);
       pool = database.createPool(vertx, config.database());
-      // The pool's connections open while the services are built: each one's sign-in (SCRAM's key
+      // The pool's connections open while twilio-java's client is built: each one's sign-in (SCRAM's key
       // derivation) and its server process's start would otherwise fall on the first webhooks.
-      List<Future<?>> connections = new ArrayList<>();
-      for (int i = 0; i < config.database().poolSize(); i++) {
-        connections.add(pool.query("SELECT 1").execute());
-      }
+      Future<Void> connections = Database.openConnections(pool, config.database().poolSize(), CONNECTIONS_BOUND);
       TwilioConnections twilioConnections = new TwilioConnections(config.twilio());
       OpenCircuits circuits = new OpenCircuits();
       Optional<TwilioTelephony> twilio = config.twilio().configured()
@@ -201,12 +200,13 @@ public final class Ringback implements AutoCloseable {
               config.metrics().ringSeconds() * 1000L);
       OptionalInt managementPort = config.http().managementPort().stream().map(p -> p == 0 ? freePort() : p).findFirst();
       journal = Journal.open(config.database().journalDir());
+      // The start's queries wait for them: theirs is a request's short wait for a connection.
+      connections.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       Services services = bootstrap(vertx, config, clock, pool, registry, network, twilioConnections, circuits, journal, generated)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       services.metrics().databaseRestarts(database::restarts);
       services.triggers().start();
       await(preloaded); // before any verticle runs: no event loop reads those resources
-      Future.join(connections).otherwiseEmpty().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       // What the first webhook and order would do for the first time, done before the server answers.
       Warmup.prepare(services);
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));

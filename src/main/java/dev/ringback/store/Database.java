@@ -1,6 +1,7 @@
 package dev.ringback.store;
 
 import dev.ringback.config.RingbackConfig;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
@@ -22,6 +23,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -240,6 +242,39 @@ public final class Database implements AutoCloseable {
         .connectingTo(options)
         .using(vertx)
         .build();
+  }
+
+  /**
+   * Opens the pool's connections before the start's first query. A query waits at most
+   * wait-timeout-millis for a connection, so a database slower than that to let a new connection in
+   * (a loaded server starting a process for it) would fail the start although the connection is on
+   * its way. Here a query that timed out waiting is sent again, until {@code bound}; any other
+   * failure is left for the start's own queries to report. Completes once every connection
+   * answered or was given up.
+   */
+  public static Future<Void> openConnections(Pool pool, int size, Duration bound) {
+    long deadline = System.nanoTime() + bound.toNanos();
+    List<Future<Boolean>> asked = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      asked.add(askUntilIn(pool, deadline));
+    }
+    return Future.join(asked).transform(done -> {
+      long open = asked.stream().filter(f -> f.succeeded() && f.result()).count();
+      if (open < size) {
+        LOG.warn("{} of the pool's {} connections to PostgreSQL answered at start", open, size);
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private static Future<Boolean> askUntilIn(Pool pool, long deadline) {
+    return pool.query("SELECT 1").execute().map(true).recover(e -> {
+      if (DatabaseFailures.waitedForAConnection(e) && System.nanoTime() < deadline) {
+        return askUntilIn(pool, deadline);
+      }
+      LOG.debug("A connection of the pool did not open at start: {}", e.toString());
+      return Future.succeededFuture(false);
+    });
   }
 
   public PgConnectOptions connectOptions() {

@@ -49,9 +49,7 @@ public final class DatabaseFailures {
       if (t instanceof ConnectionPoolTooBusyException) {
         return true;
       }
-      // The pool's wait timeout, for a query ("Timeout waiting for connection") and for a connection taken for
-      // a transaction ("Timeout"): vertx-sql-client gives it no type of its own.
-      if (t instanceof VertxException && ("Timeout waiting for connection".equals(t.getMessage()) || "Timeout".equals(t.getMessage()))) {
+      if (waitedForAConnection(t)) {
         return true;
       }
       // Cancelled at the statement timeout, or out of a resource (class 53: connections, memory, disk).
@@ -60,6 +58,15 @@ public final class DatabaseFailures {
       }
     }
     return false;
+  }
+
+  /**
+   * The pool's wait timeout, for a query ("Timeout waiting for connection") and for a connection
+   * taken for a transaction ("Timeout"): vertx-sql-client gives it no type of its own.
+   */
+  public static boolean waitedForAConnection(Throwable failure) {
+    return failure instanceof VertxException
+        && ("Timeout waiting for connection".equals(failure.getMessage()) || "Timeout".equals(failure.getMessage()));
   }
 
   /**

@@ -16,13 +16,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * freeze() holds every byte in both directions until thaw(), as a server stopped with SIGSTOP
  * does (connections stay open, nothing is answered); resetWhenSent(marker) answers the first
  * bytes the client sends with the marker in them with a TCP reset instead of passing them on, as
- * a server that dies with a query unread does.
+ * a server that dies with a query unread does; delayNewConnections(d) lets each new connection's
+ * bytes through only after d, as a loaded server slow to start a process for a connection is.
  */
 public final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
   private final int target;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean cut;
+  private volatile long delayMillis;
   private boolean frozen;
   private final java.util.concurrent.atomic.AtomicReference<String> resetMarker = new java.util.concurrent.atomic.AtomicReference<>();
   private final java.util.concurrent.atomic.AtomicInteger resets = new java.util.concurrent.atomic.AtomicInteger();
@@ -67,6 +69,11 @@ public final class TcpProxy implements AutoCloseable {
     return resets.get();
   }
 
+  /** Every connection accepted from now on reaches the target only after {@code delay}. */
+  public void delayNewConnections(java.time.Duration delay) {
+    delayMillis = delay.toMillis();
+  }
+
   public synchronized void freeze() {
     frozen = true;
   }
@@ -97,14 +104,38 @@ public final class TcpProxy implements AutoCloseable {
           closeQuietly(client);
           continue;
         }
-        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
         open.add(client);
-        open.add(upstream);
-        pump(client, upstream, true);
-        pump(upstream, client, false);
+        long delay = delayMillis;
+        if (delay == 0) {
+          relay(client);
+        } else {
+          Thread late = new Thread(() -> {
+            try {
+              Thread.sleep(delay); // the slowness this relay plays, not a wait for a result
+              relay(client);
+            } catch (InterruptedException e) {
+              closeQuietly(client);
+            }
+          }, "tcp-proxy-late");
+          late.setDaemon(true);
+          late.start();
+        }
       } catch (IOException e) {
-        // closed, or the target refused: the client sees its connection end
+        // closed
       }
+    }
+  }
+
+  private void relay(Socket client) {
+    try {
+      Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
+      open.add(upstream);
+      pump(client, upstream, true);
+      pump(upstream, client, false);
+    } catch (IOException e) {
+      // the target refused: the client sees its connection end
+      closeQuietly(client);
+      open.remove(client);
     }
   }
 
