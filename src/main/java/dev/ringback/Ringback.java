@@ -200,7 +200,7 @@ public final class Ringback implements AutoCloseable {
               config.metrics().ringSeconds() * 1000L);
       OptionalInt managementPort = config.http().managementPort().stream().map(p -> p == 0 ? freePort() : p).findFirst();
       journal = Journal.open(config.database().journalDir());
-      // The start's queries wait for them: theirs is a request's short wait for a connection.
+      // The start's queries run once they are in: a query's own wait for a connection is database.wait-timeout-millis only.
       connections.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       Services services = bootstrap(vertx, config, clock, pool, registry, network, twilioConnections, circuits, journal, generated)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

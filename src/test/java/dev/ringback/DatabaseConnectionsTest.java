@@ -29,9 +29,9 @@ class DatabaseConnectionsTest {
   }
 
   /**
-   * A request waits at most wait-timeout-millis for a connection. A database slower than that to
-   * let a new connection in (a loaded server starting its process) used to stop the start with
-   * "Timeout waiting for connection", though the connections were coming.
+   * A query waits at most wait-timeout-millis for a connection; the start waits longer for a
+   * database slower than that to let a new connection in (a loaded server starting its process)
+   * rather than stop with "Timeout waiting for connection" while the connections are coming.
    */
   @Test
   void aDatabaseSlowerToLetAConnectionInThanARequestWaitsStillStarts() {

@@ -54,10 +54,7 @@ class FloodIT {
     Process server = builder.start();
     try {
       RingbackServer.await("the server to become healthy", Duration.ofSeconds(60), () -> {
-        if (!server.isAlive()) {
-          throw new AssertionError("ringback exited early with status " + server.exitValue() + "; the end of " + log + ":\n"
-              + ProcessIT.tail(log, 40));
-        }
+        ProcessIT.requireRunning(server, log);
         try {
           return health(port).statusCode() == 200;
         } catch (RuntimeException e) {

@@ -99,9 +99,7 @@ class ProcessIT {
     Process process = builder.start();
     URI health = URI.create("http://127.0.0.1:" + port + "/health");
     RingbackServer.await("the server to become healthy", Duration.ofSeconds(60), () -> {
-      if (!process.isAlive()) {
-        throw new AssertionError("ringback exited early with status " + process.exitValue() + "; the end of " + log + ":\n" + tail(log, 40));
-      }
+      requireRunning(process, log);
       try {
         return RingbackServer.send(HttpRequest.newBuilder(health).build()).statusCode() == 200;
       } catch (RuntimeException e) {
@@ -111,10 +109,13 @@ class ProcessIT {
     return process;
   }
 
-  /** The last {@code lines} lines of a log, for a failure's message: CI keeps the output, not the files. */
-  static String tail(Path log, int lines) {
-    List<String> all = readQuietly(log).lines().toList();
-    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+  /** Fails with the exit status and the end of the log when the server has exited: CI keeps the output, not the files. */
+  static void requireRunning(Process process, Path log) {
+    if (!process.isAlive()) {
+      List<String> lines = readQuietly(log).lines().toList();
+      throw new AssertionError("ringback exited early with status " + process.exitValue() + "; the end of " + log + ":\n"
+          + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+    }
   }
 
   static String readQuietly(Path log) {

@@ -258,15 +258,16 @@ public final class Database implements AutoCloseable {
     for (int i = 0; i < size; i++) {
       asked.add(askUntilIn(pool, deadline));
     }
-    return Future.join(asked).transform(done -> {
-      long open = asked.stream().filter(f -> f.succeeded() && f.result()).count();
+    return Future.all(asked).map(answered -> {
+      long open = answered.<Boolean>list().stream().filter(Boolean::booleanValue).count();
       if (open < size) {
         LOG.warn("{} of the pool's {} connections to PostgreSQL answered at start", open, size);
       }
-      return Future.succeededFuture();
+      return null;
     });
   }
 
+  /** True once a query was answered; false, never failed, when given up. */
   private static Future<Boolean> askUntilIn(Pool pool, long deadline) {
     return pool.query("SELECT 1").execute().map(true).recover(e -> {
       if (DatabaseFailures.waitedForAConnection(e) && System.nanoTime() < deadline) {
